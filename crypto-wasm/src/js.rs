@@ -1,0 +1,333 @@
+//! The JavaScript API of the npm package (`wasm-bindgen` exports, camelCase names).
+//!
+//! Every failure is thrown as a JS `Error` named `CryptoError` with a readable message
+//! and a stable `code` property (see [`crate::Error::code`]); nothing here panics on
+//! input, so nothing traps.
+
+use js_sys::{Array, Object, Reflect, JSON};
+use wasm_bindgen::prelude::*;
+
+use crate::envelope::{Envelope, Format, RawEnvelope};
+use crate::{random, Error, RoomKeyring};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** A Twake-compatible, unauthenticated envelope. */
+export interface EnvelopeV0 {
+  /** Base64 AES-256-CBC ciphertext. */
+  encrypted: string;
+  /** Hex IV (16 bytes). */
+  iv: string;
+  /** Hex PBKDF2 salt (256 bytes). */
+  salt: string;
+  key_version: string;
+}
+/** An authenticated envelope (AES-256-CBC + HMAC-SHA256, bound to room and key version). */
+export interface EnvelopeV1 {
+  v: 1;
+  key_version: string;
+  /** Base64 IV (16 bytes). */
+  iv: string;
+  /** Base64 ciphertext. */
+  encrypted: string;
+  /** Base64 HMAC-SHA256 tag (32 bytes). */
+  mac: string;
+}
+export type Envelope = EnvelopeV0 | EnvelopeV1;
+export type EnvelopeFormat = "v0" | "v1";
+export interface EncryptOptions {
+  /** Defaults to "v1". */
+  format?: EnvelopeFormat;
+  /** The room the envelope is for; bound into v1 envelopes. Defaults to "". */
+  room?: string;
+}
+export interface DecryptOptions {
+  /** The room the envelope must be for (v1). Defaults to "". */
+  room?: string;
+}
+export interface CurrentKey {
+  version: string;
+  key: string;
+}
+/** Errors thrown by this package: `err.name === "CryptoError"`, `err.code` is stable. */
+export interface CryptoError extends Error {
+  name: "CryptoError";
+  code: "KEY_LENGTH" | "IV_LENGTH" | "CIPHERTEXT_LENGTH" | "BAD_PADDING" | "BAD_MAC" | "NOT_UTF8"
+      | "BAD_ENVELOPE" | "UNKNOWN_FORMAT" | "UNKNOWN_KEY_VERSION" | "NO_KEY" | "BAD_ARGUMENT" | "RANDOM";
+}
+"#;
+
+fn js_error(e: Error) -> JsValue {
+    let err = js_sys::Error::new(&e.to_string());
+    err.set_name("CryptoError");
+    let _ = Reflect::set(&err, &"code".into(), &e.code().into());
+    err.into()
+}
+
+fn arg_error(msg: String) -> JsValue {
+    js_error(Error::Argument(msg))
+}
+
+fn count(n: f64, what: &str, max: usize) -> Result<usize, JsValue> {
+    if n.is_finite() && n.fract() == 0.0 && n >= 0.0 && n <= max as f64 {
+        Ok(n as usize)
+    } else {
+        Err(arg_error(format!(
+            "{what} must be a whole number from 0 to {max}, got {n}"
+        )))
+    }
+}
+
+/// `n` random bytes from the platform CSPRNG (`crypto.getRandomValues`).
+#[wasm_bindgen(js_name = randomBytes)]
+pub fn random_bytes(n: f64) -> Result<Vec<u8>, JsValue> {
+    random::bytes(count(n, "randomBytes: n", random::MAX_RANDOM_BYTES)?).map_err(js_error)
+}
+
+/// A random token: `bytes` (default 32) random bytes as lowercase hex.
+#[wasm_bindgen(js_name = randomToken)]
+pub fn random_token(bytes: Option<f64>) -> Result<String, JsValue> {
+    let n = count(
+        bytes.unwrap_or(32.0),
+        "randomToken: bytes",
+        random::MAX_TOKEN_BYTES,
+    )?;
+    random::token(n).map_err(js_error)
+}
+
+/// A random version 4 UUID (lowercase).
+#[wasm_bindgen(js_name = randomUuid)]
+pub fn random_uuid() -> Result<String, JsValue> {
+    random::uuid_v4().map_err(js_error)
+}
+
+/// AES-CBC encryption with PKCS#7 padding; AES-128/192/256 by key length (16/24/32).
+#[wasm_bindgen(js_name = aesCbcEncrypt)]
+pub fn aes_cbc_encrypt(key: &[u8], iv: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, JsValue> {
+    crate::cbc::encrypt(key, iv, plaintext).map_err(js_error)
+}
+
+/// AES-CBC decryption, checking and removing PKCS#7 padding.
+#[wasm_bindgen(js_name = aesCbcDecrypt)]
+pub fn aes_cbc_decrypt(key: &[u8], iv: &[u8], ciphertext: &[u8]) -> Result<Vec<u8>, JsValue> {
+    crate::cbc::decrypt(key, iv, ciphertext).map_err(js_error)
+}
+
+/// Twake's key mixing: `sha256_hex(keyA + keyB)`; a new room's first key is
+/// `mixKeys("", keyB)`.
+#[wasm_bindgen(js_name = mixKeys)]
+pub fn mix_keys(
+    #[wasm_bindgen(js_name = keyA)] key_a: &str,
+    #[wasm_bindgen(js_name = keyB)] key_b: &str,
+) -> String {
+    crate::mix_keys(key_a, key_b)
+}
+
+/// Reads an optional string property.
+fn opt_string(obj: &JsValue, name: &str, what: &str) -> Result<Option<String>, JsValue> {
+    let v = Reflect::get(obj, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.as_string()
+        .map(Some)
+        .ok_or_else(|| js_error(Error::Envelope(format!("{what} `{name}` must be a string"))))
+}
+
+fn is_object(v: &JsValue) -> bool {
+    v.is_object() && !v.is_null()
+}
+
+fn options_string(options: &JsValue, name: &str) -> Result<Option<String>, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(None);
+    }
+    if !is_object(options) {
+        return Err(arg_error("options must be an object".into()));
+    }
+    opt_string(options, name, "option")
+        .map_err(|_| arg_error(format!("option `{name}` must be a string")))
+}
+
+fn format_option(options: &JsValue) -> Result<Format, JsValue> {
+    parse_format(options_string(options, "format")?)
+}
+
+fn parse_format(f: Option<String>) -> Result<Format, JsValue> {
+    match f.as_deref() {
+        None => Ok(Format::V1),
+        Some(s) => s
+            .parse()
+            .map_err(|_| arg_error(format!("format must be \"v0\" or \"v1\", got {s:?}"))),
+    }
+}
+
+/// Converts a JS envelope (object, or its JSON text) to a validated [`Envelope`].
+fn envelope_from_js(value: &JsValue) -> Result<Envelope, JsValue> {
+    let obj = match value.as_string() {
+        Some(text) => JSON::parse(&text)
+            .map_err(|_| js_error(Error::Envelope("envelope text is not JSON".into())))?,
+        None => value.clone(),
+    };
+    if !is_object(&obj) || Array::is_array(&obj) {
+        return Err(js_error(Error::Envelope(
+            "expected an envelope object or its JSON text".into(),
+        )));
+    }
+    let v = Reflect::get(&obj, &"v".into()).unwrap_or(JsValue::UNDEFINED);
+    let v = if v.is_undefined() || v.is_null() {
+        None
+    } else {
+        Some(
+            v.as_f64()
+                .ok_or_else(|| js_error(Error::Envelope("field `v` must be a number".into())))?,
+        )
+    };
+    let raw = RawEnvelope {
+        v,
+        encrypted: opt_string(&obj, "encrypted", "field")?,
+        iv: opt_string(&obj, "iv", "field")?,
+        salt: opt_string(&obj, "salt", "field")?,
+        mac: opt_string(&obj, "mac", "field")?,
+        key_version: opt_string(&obj, "key_version", "field")?,
+    };
+    Envelope::try_from(raw).map_err(js_error)
+}
+
+fn set(obj: &Object, k: &str, v: &JsValue) {
+    let _ = Reflect::set(obj, &k.into(), v);
+}
+
+fn envelope_to_js(env: &Envelope) -> JsValue {
+    let o = Object::new();
+    match env {
+        Envelope::V0(e) => {
+            set(&o, "encrypted", &e.encrypted.as_str().into());
+            set(&o, "iv", &e.iv.as_str().into());
+            set(&o, "salt", &e.salt.as_str().into());
+            set(&o, "key_version", &e.key_version.as_str().into());
+        }
+        Envelope::V1(e) => {
+            set(&o, "v", &JsValue::from(e.v));
+            set(&o, "key_version", &e.key_version.as_str().into());
+            set(&o, "iv", &e.iv.as_str().into());
+            set(&o, "encrypted", &e.encrypted.as_str().into());
+            set(&o, "mac", &e.mac.as_str().into());
+        }
+    }
+    o.into()
+}
+
+/// Seals `plaintext` under room key `key` as key version `keyVersion`.
+/// `options.format` is `"v1"` (default, authenticated) or `"v0"` (Twake-compatible);
+/// `options.room` is bound into v1 envelopes.
+#[wasm_bindgen(js_name = encryptEnvelope, unchecked_return_type = "Envelope")]
+pub fn encrypt_envelope(
+    key: &str,
+    #[wasm_bindgen(js_name = keyVersion)] key_version: &str,
+    plaintext: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "EncryptOptions")] options: Option<Object>,
+) -> Result<JsValue, JsValue> {
+    let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+    let format = format_option(&options)?;
+    let room = options_string(&options, "room")?.unwrap_or_default();
+    crate::seal(key, key_version, plaintext, format, &room)
+        .map(|e| envelope_to_js(&e))
+        .map_err(js_error)
+}
+
+/// Opens an envelope (object or JSON text) of either format with room key `key`.
+/// A v1 envelope must have been sealed for `options.room` (default `""`).
+#[wasm_bindgen(js_name = decryptEnvelope)]
+pub fn decrypt_envelope(
+    key: &str,
+    #[wasm_bindgen(unchecked_param_type = "Envelope | string")] envelope: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "DecryptOptions")] options: Option<Object>,
+) -> Result<String, JsValue> {
+    let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+    let room = options_string(&options, "room")?.unwrap_or_default();
+    let env = envelope_from_js(&envelope)?;
+    crate::open(key, &env, &room).map_err(js_error)
+}
+
+/// The client side of room key rotation for one room: seal with the newest key, open
+/// with whichever retained key an envelope names.
+#[wasm_bindgen(js_name = RoomKeyring)]
+pub struct JsRoomKeyring {
+    inner: RoomKeyring,
+}
+
+#[wasm_bindgen(js_class = RoomKeyring)]
+impl JsRoomKeyring {
+    /// A keyring for `room`, keeping the `retain` newest keys (default 8).
+    #[wasm_bindgen(constructor)]
+    pub fn new(room: &str, retain: Option<f64>) -> Result<JsRoomKeyring, JsValue> {
+        let retain = match retain {
+            None => crate::keyring::DEFAULT_RETAIN,
+            Some(n) => count(n, "RoomKeyring: retain", 1024)?.max(1),
+        };
+        Ok(JsRoomKeyring {
+            inner: RoomKeyring::with_retain(room, retain),
+        })
+    }
+
+    /// The room this keyring seals for.
+    #[wasm_bindgen(getter)]
+    pub fn room(&self) -> String {
+        self.inner.room().to_owned()
+    }
+
+    /// Installs a key received from the server (over HTTPS) as the newest.
+    #[wasm_bindgen(js_name = setKey)]
+    pub fn set_key(&mut self, key: &str, version: &str) {
+        self.inner.set_key(key, version);
+    }
+
+    /// Mixes key part `keyB` into the newest key and installs the result as `version`.
+    #[wasm_bindgen(js_name = addKeyPart)]
+    pub fn add_key_part(&mut self, #[wasm_bindgen(js_name = keyB)] key_b: &str, version: &str) {
+        self.inner.add_key_part(key_b, version);
+    }
+
+    /// Seals `plaintext` with the newest key (`format` defaults to `"v1"`).
+    #[wasm_bindgen(unchecked_return_type = "Envelope")]
+    pub fn encrypt(
+        &mut self,
+        plaintext: &str,
+        #[wasm_bindgen(unchecked_optional_param_type = "EnvelopeFormat")] format: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let format = parse_format(format)?;
+        self.inner
+            .encrypt(plaintext, format)
+            .map(|e| envelope_to_js(&e))
+            .map_err(js_error)
+    }
+
+    /// Opens an envelope (object or JSON text) with the key its `key_version` names.
+    pub fn decrypt(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Envelope | string")] envelope: JsValue,
+    ) -> Result<String, JsValue> {
+        let env = envelope_from_js(&envelope)?;
+        self.inner.decrypt(&env).map_err(js_error)
+    }
+
+    /// The newest key and its version, or `undefined` before the first key.
+    #[wasm_bindgen(unchecked_return_type = "CurrentKey | undefined")]
+    pub fn current(&self) -> JsValue {
+        match self.inner.current() {
+            None => JsValue::UNDEFINED,
+            Some((version, key)) => {
+                let o = Object::new();
+                set(&o, "version", &version.into());
+                set(&o, "key", &key.into());
+                o.into()
+            }
+        }
+    }
+
+    /// The key versions held, oldest first.
+    pub fn versions(&self) -> Vec<String> {
+        self.inner.versions()
+    }
+}

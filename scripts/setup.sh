@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Installs everything the builds and tests need; idempotent: what is already there is
+# skipped, so a second run takes seconds. Works on Debian/Ubuntu machines without
+# internet access beyond package registries (apt, crates.io, npm) and on normal developer
+# machines with rustup.
+#
+# wasm32 toolchain: the rustup `wasm32-unknown-unknown` target where it can be added;
+# otherwise Debian's rustc-web + rust-web-src + lld-22, building std with -Z build-std
+# (see scripts/cargo-wasm). The choice is recorded in .tools/wasm-mode.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+mkdir -p "$TOOLS/bin"
+
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+
+have_deb() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
+
+apt_install() {
+  local missing=()
+  for p in "$@"; do have_deb "$p" || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "apt: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+is_debian() { command -v apt-get >/dev/null && command -v dpkg-query >/dev/null; }
+
+# --- native Rust ---------------------------------------------------------------------
+if ! command -v cargo >/dev/null; then
+  echo "setup: no Rust toolchain: install rustup (https://rustup.rs) and run again" >&2
+  exit 1
+fi
+for comp in rustfmt clippy; do
+  if ! cargo "${comp/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    log "rustup: adding $comp"
+    timeout 300 rustup component add "$comp"
+  fi
+done
+
+# --- system packages: browser for tests ---------------------------------------------
+if is_debian; then
+  apt_install chromium chromium-driver ca-certificates curl
+fi
+
+# --- wasm32 toolchain ------------------------------------------------------------------
+wasm_target_installed() { rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; }
+mode="$(wasm_mode)"
+if wasm_target_installed; then
+  mode=rustup
+elif [ "$mode" != debian ]; then
+  # rustup can only add the target with access to static.rust-lang.org; where that is
+  # blocked it hangs, so ask the server first.
+  if curl -sfI --max-time 8 https://static.rust-lang.org/dist/channel-rust-stable.toml.sha256 >/dev/null 2>&1 \
+     && timeout 600 rustup target add wasm32-unknown-unknown; then
+    mode=rustup
+  else
+    mode=debian
+  fi
+fi
+if [ "$mode" = debian ]; then
+  if ! is_debian; then
+    echo "setup: cannot add the rustup wasm32 target and this is not Debian" >&2
+    exit 1
+  fi
+  apt_install rustc-web cargo-web rust-web-src lld-22
+fi
+echo "$mode" > "$TOOLS/wasm-mode"
+
+# --- cargo-installed tools -------------------------------------------------------------
+installed_version() { "$1" --version 2>/dev/null | awk '{print $2}'; }
+if [ "$(installed_version trunk)" != "$TRUNK_VERSION" ]; then
+  log "cargo install trunk $TRUNK_VERSION"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+if [ "$(installed_version wasm-bindgen)" != "$WASM_BINDGEN_VERSION" ]; then
+  log "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+# --- Node packages for the tests and benchmarks ------------------------------------------
+if ! command -v node >/dev/null; then
+  is_debian && apt_install nodejs npm
+fi
+stamp="$TOOLS/npm-stamp"
+want="$(sha256sum "$ROOT/tests/package-lock.json" | cut -d' ' -f1)"
+if [ ! -d "$ROOT/tests/node_modules" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  log "npm ci (tests/)"
+  (cd "$ROOT/tests" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$stamp"
+fi
+
+log "setup done (wasm toolchain: $mode)"

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test from scratch: setup, formatting, lints, native tests, wasm tests in
+# Node.js and headless Chromium, the npm package's JS tests (Node, Chromium, Vite,
+# TypeScript), the release build of the SPA and its end-to-end tests.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+SECONDS=0
+
+"$ROOT/scripts/setup.sh"
+
+log "cargo fmt --check"
+cargo fmt --all -- --check
+
+log "cargo clippy -D warnings (all crates, all targets, all features)"
+cargo clippy --workspace --all-targets --all-features -- -D warnings
+
+log "native tests"
+cargo test --workspace --all-features
+
+log "v1 vectors against an independent implementation (Python + OpenSSL)"
+python3 crypto-wasm/tests/v1_independent.py
+
+log "crypto-wasm under wasm-bindgen-test: Node.js"
+scripts/cargo-wasm test -p crypto-wasm
+log "crypto-wasm under wasm-bindgen-test: headless Chromium"
+WASM_BINDGEN_USE_BROWSER=1 scripts/cargo-wasm test -p crypto-wasm
+
+log "crypto-wasm npm package"
+scripts/build-pkg.sh
+ln -sfn ../../crypto-wasm/pkg tests/node_modules/crypto-wasm
+log "JS tests: Node.js, Chromium (ES module, Vite bundle), TypeScript consumer"
+node --test tests/js/
+
+log "SPA release build (strict-CSP post-build hook) and server"
+scripts/trunk build --release
+cargo build --release -p huddle-server
+log "end-to-end tests in headless Chromium (screenshots in tests/artifacts/)"
+node --test tests/e2e/
+
+log "all tests passed in ${SECONDS}s"
