@@ -19,6 +19,8 @@ pub mod keyring;
 mod mix;
 pub mod random;
 pub mod room_key;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub mod vperm;
 
 #[cfg(feature = "js")]
 #[allow(unsafe_code)] // wasm-bindgen's generated glue
