@@ -36,7 +36,9 @@ use_wasm_toolchain() {
     rustup) ;;
     debian)
       mkdir -p "$TOOLS/debian-cargo"
-      ln -sfn /usr/bin/cargo "$TOOLS/debian-cargo/cargo"
+      for tool in cargo cargo-clippy clippy-driver; do
+        ln -sfn "/usr/bin/$tool" "$TOOLS/debian-cargo/$tool"
+      done
       export PATH="$TOOLS/debian-cargo:$PATH"
       export RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1
       export CARGO_UNSTABLE_BUILD_STD=std,panic_abort

@@ -64,7 +64,7 @@ if [ "$mode" = debian ]; then
     echo "setup: cannot add the rustup wasm32 target and this is not Debian" >&2
     exit 1
   fi
-  apt_install rustc-web cargo-web rust-web-src lld-22
+  apt_install rustc-web cargo-web rust-web-src rust-web-clippy lld-22
 fi
 echo "$mode" > "$TOOLS/wasm-mode"
 

@@ -15,6 +15,9 @@ cargo fmt --all -- --check
 log "cargo clippy -D warnings (all crates, all targets, all features)"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
+log "cargo clippy -D warnings (wasm32: the SIMD AES core and the SPA)"
+scripts/cargo-wasm clippy -p crypto-wasm -p huddle --all-targets --all-features -- -D warnings
+
 log "native tests"
 cargo test --workspace --all-features
 

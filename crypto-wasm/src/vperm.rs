@@ -24,14 +24,6 @@ const fn words(w0: u32, w1: u32, w2: u32, w3: u32) -> v128 {
     u32x4(w0, w1, w2, w3)
 }
 
-/// A vector of 16 byte indices.
-const fn perm(p: [u8; 16]) -> v128 {
-    u8x16(
-        p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13],
-        p[14], p[15],
-    )
-}
-
 /// Composes two byte permutations: `compose(a, b)` picks `x[a[b[i]]]`.
 const fn compose(a: [u8; 16], b: [u8; 16]) -> [u8; 16] {
     let mut out = [0u8; 16];
@@ -54,6 +46,12 @@ const INV_B: v128 = words(0x0F0B0780, 0x01040A06, 0x02050809, 0x030D0E0C);
 // Tower basis -> standard basis with the S-box's (or inverse S-box's) linear part.
 const ENC_OUT_U: v128 = words(0x6FBDC700, 0xD0D26D17, 0xC502A878, 0x15AABF7A);
 const ENC_OUT_T: v128 = words(0x5FBB6A00, 0xCFE474A5, 0x412B35FA, 0x8E1E90D1);
+// Tower basis -> tower basis: S(x) and 2·S(x) (without the affine constant), so that the
+// state stays in the tower basis between encryption rounds and MixColumns needs no xtime.
+const SB1_U: v128 = words(0xCB503E00, 0xB19BE18F, 0x142AF544, 0xA5DF7A6E);
+const SB1_T: v128 = words(0xFAE22300, 0x3618D415, 0x0D2ED9EF, 0x3BF7CCC1);
+const SB2_U: v128 = words(0x0B712400, 0xE27A93C6, 0xBC982FCD, 0x5EB7E955);
+const SB2_T: v128 = words(0x0AE12900, 0x69EB8840, 0xAB82234A, 0xC2A163C8);
 const DEC_OUT_U: v128 = words(0x7EF94000, 0x1387EA53, 0xD4943E2D, 0xC7AA6DB9);
 const DEC_OUT_T: v128 = words(0x93441D00, 0x12D7560F, 0xD8C58E9C, 0xCA4B8159);
 
@@ -62,46 +60,86 @@ const SHIFT_ROWS: [u8; 16] = [0, 5, 10, 15, 4, 9, 14, 3, 8, 13, 2, 7, 12, 1, 6, 
 const INV_SHIFT_ROWS: [u8; 16] = [0, 13, 10, 7, 4, 1, 14, 11, 8, 5, 2, 15, 12, 9, 6, 3];
 const ROT1: [u8; 16] = [1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12];
 const ROT2: [u8; 16] = [2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13];
-const SR: v128 = perm(SHIFT_ROWS);
-const SR_ROT1: v128 = perm(compose(SHIFT_ROWS, ROT1));
-const ISR: v128 = perm(INV_SHIFT_ROWS);
-const R1: v128 = perm(ROT1);
-const R2: v128 = perm(ROT2);
+const ROT3: [u8; 16] = [3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14];
+const SR_ROT1: [u8; 16] = compose(SHIFT_ROWS, ROT1);
+const SR_ROT3: [u8; 16] = compose(SHIFT_ROWS, ROT3);
 
 /// The S-box's affine constant, folded into round keys 1..=Nr.
 const C63: v128 = u8x16(
     0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63, 0x63,
 );
 
+/// Table lookup with a data-dependent index (`i8x16.swizzle`).
 #[inline(always)]
 fn swz(table: v128, idx: v128) -> v128 {
     i8x16_swizzle(table, idx)
 }
 
-/// GF(2^8) inversion (in the tower basis) plus the output transform `(out_u, out_t)`.
+/// A fixed byte permutation as `i8x16.shuffle` with immediate lanes, which engines
+/// compile to a single shuffle instruction (a swizzle needs an extra index clamp).
+macro_rules! permute {
+    ($v:expr, $p:expr) => {{
+        const P: [u8; 16] = $p;
+        i8x16_shuffle::<
+            { P[0] as usize },
+            { P[1] as usize },
+            { P[2] as usize },
+            { P[3] as usize },
+            { P[4] as usize },
+            { P[5] as usize },
+            { P[6] as usize },
+            { P[7] as usize },
+            { P[8] as usize },
+            { P[9] as usize },
+            { P[10] as usize },
+            { P[11] as usize },
+            { P[12] as usize },
+            { P[13] as usize },
+            { P[14] as usize },
+            { P[15] as usize },
+        >($v, $v)
+    }};
+}
+
+/// Splits a tower-basis vector into nibbles and inverts it in GF((2^4)^2); the two
+/// results index the output tables.
 #[inline(always)]
-fn invert(x: v128, in_lo: v128, in_hi: v128, out_u: v128, out_t: v128) -> v128 {
-    let nib = u8x16_splat(0x0f);
-    let b = v128_xor(swz(in_lo, v128_and(x, nib)), swz(in_hi, u8x16_shr(x, 4)));
+fn invert(b: v128) -> (v128, v128) {
     let hi = u8x16_shr(b, 4);
-    let lo = v128_and(b, nib);
+    let lo = v128_and(b, u8x16_splat(0x0f));
     let t2 = swz(INV_B, lo);
     let lohi = v128_xor(lo, hi);
     let t5 = v128_xor(lohi, swz(INV_A, v128_xor(t2, swz(INV_A, hi))));
     let t6 = v128_xor(hi, swz(INV_A, v128_xor(t2, swz(INV_A, lohi))));
+    (t5, t6)
+}
+
+/// A bytewise GF(2)-linear map given by its low- and high-nibble tables.
+#[inline(always)]
+fn transform(x: v128, lo: v128, hi: v128) -> v128 {
+    v128_xor(
+        swz(lo, v128_and(x, u8x16_splat(0x0f))),
+        swz(hi, u8x16_shr(x, 4)),
+    )
+}
+
+/// Inversion of a standard-basis vector, with the output transform `(out_u, out_t)`.
+#[inline(always)]
+fn sbox(x: v128, in_lo: v128, in_hi: v128, out_u: v128, out_t: v128) -> v128 {
+    let (t5, t6) = invert(transform(x, in_lo, in_hi));
     v128_xor(swz(out_u, t5), swz(out_t, t6))
 }
 
 /// SubBytes without the constant 0x63 (folded into the round keys).
 #[inline(always)]
 fn sub_bytes(x: v128) -> v128 {
-    invert(x, ENC_IN_LO, ENC_IN_HI, ENC_OUT_U, ENC_OUT_T)
+    sbox(x, ENC_IN_LO, ENC_IN_HI, ENC_OUT_U, ENC_OUT_T)
 }
 
 /// InvSubBytes of `x ^ 0x63` (the 0x63 is folded into the round keys).
 #[inline(always)]
 fn inv_sub_bytes(x: v128) -> v128 {
-    invert(x, DEC_IN_LO, DEC_IN_HI, DEC_OUT_U, DEC_OUT_T)
+    sbox(x, DEC_IN_LO, DEC_IN_HI, DEC_OUT_U, DEC_OUT_T)
 }
 
 /// Multiplication by x in GF(2^8), bytewise, branch-free.
@@ -113,53 +151,70 @@ fn xtime(x: v128) -> v128 {
     )
 }
 
-/// ShiftRows then MixColumns.
+/// One middle encryption round in the tower basis: SubBytes (less its constant),
+/// ShiftRows and MixColumns, computed as `MC(y)_i = 2y_i ^ 3y_{i+1} ^ y_{i+2} ^ y_{i+3}`
+/// from the tables' `S(x)` and `2·S(x)` without any xtime.
 #[inline(always)]
-fn shift_mix(s: v128) -> v128 {
-    let a = swz(s, SR);
-    let a1 = swz(s, SR_ROT1);
-    let t = v128_xor(a, a1); // a_i ^ a_{i+1}
-    v128_xor(v128_xor(xtime(t), a1), swz(t, R2))
+fn enc_round(b: v128, key: v128) -> v128 {
+    let (t5, t6) = invert(b);
+    let s1 = v128_xor(swz(SB1_U, t5), swz(SB1_T, t6));
+    let s2 = v128_xor(swz(SB2_U, t5), swz(SB2_T, t6));
+    // t = 2a_i ^ a_{i+1}, out = t_i ^ t_{i+1} ^ a_{i+3}, with a = ShiftRows(s1).
+    let t = v128_xor(permute!(s2, SHIFT_ROWS), permute!(s1, SR_ROT1));
+    v128_xor(
+        v128_xor(v128_xor(t, permute!(t, ROT1)), permute!(s1, SR_ROT3)),
+        key,
+    )
 }
 
 /// MixColumns alone.
 #[inline(always)]
 fn mix(a: v128) -> v128 {
-    let a1 = swz(a, R1);
+    let a1 = permute!(a, ROT1);
     let t = v128_xor(a, a1);
-    v128_xor(v128_xor(xtime(t), a1), swz(t, R2))
+    v128_xor(v128_xor(xtime(t), a1), permute!(t, ROT2))
 }
 
 /// InvMixColumns = MixColumns ∘ (a_i ^= 4·(a_i ^ a_{i+2})).
 #[inline(always)]
 fn inv_mix(a: v128) -> v128 {
-    let t = v128_xor(a, swz(a, R2));
+    let t = v128_xor(a, permute!(a, ROT2));
     mix(v128_xor(a, xtime(xtime(t))))
 }
 
+/// Loads one block (`b` must hold at least 16 bytes; checked).
+#[inline(always)]
+#[allow(unsafe_code)]
 fn load(b: &[u8]) -> v128 {
-    let lo = u64::from_le_bytes(b[..8].try_into().expect("16-byte block"));
-    let hi = u64::from_le_bytes(b[8..16].try_into().expect("16-byte block"));
-    u64x2(lo, hi)
+    let b: &[u8; 16] = b[..16].try_into().expect("16-byte block");
+    // SAFETY: `b` is 16 readable bytes; wasm loads have no alignment requirement.
+    unsafe { v128_load(b.as_ptr().cast()) }
 }
 
+/// Stores one block (`out` must hold at least 16 bytes; checked).
+#[inline(always)]
+#[allow(unsafe_code)]
 fn store(v: v128, out: &mut [u8]) {
-    out[..8].copy_from_slice(&u64x2_extract_lane::<0>(v).to_le_bytes());
-    out[8..16].copy_from_slice(&u64x2_extract_lane::<1>(v).to_le_bytes());
+    let out: &mut [u8; 16] = (&mut out[..16]).try_into().expect("16-byte block");
+    // SAFETY: `out` is 16 writable bytes; wasm stores have no alignment requirement.
+    unsafe { v128_store(out.as_mut_ptr().cast(), v) }
 }
 
 /// An expanded AES key (any size) for the vector-permute core.
 #[derive(Clone)]
 pub struct Aes {
     rounds: usize,
-    /// Round keys; keys 1..=rounds carry the folded 0x63.
-    keys: [v128; 15],
+    /// Encryption round keys: 0..rounds in the tower basis, the last in the standard
+    /// basis; keys 1..=rounds carry the folded S-box constant.
+    enc: [v128; 15],
+    /// Decryption round keys, standard basis; keys 1..=rounds carry the folded 0x63.
+    dec: [v128; 15],
 }
 
 impl Drop for Aes {
     #[allow(unsafe_code)]
     fn drop(&mut self) {
-        for k in self.keys.iter_mut() {
+        for k in self.enc.iter_mut().chain(self.dec.iter_mut()) {
             // SAFETY: `k` is a valid, aligned, exclusive reference; a volatile write keeps
             // the compiler from eliding the wipe of key material.
             unsafe { core::ptr::write_volatile(k, u64x2_splat(0)) };
@@ -198,40 +253,49 @@ impl Aes {
             }
             w[i] = w[i - nk] ^ t;
         }
-        let mut keys = [u64x2_splat(0); 15];
-        for (r, k) in keys.iter_mut().enumerate().take(rounds + 1) {
-            *k = u32x4(w[4 * r], w[4 * r + 1], w[4 * r + 2], w[4 * r + 3]);
+        let mut enc = [u64x2_splat(0); 15];
+        let mut dec = [u64x2_splat(0); 15];
+        for r in 0..=rounds {
+            let mut k = u32x4(w[4 * r], w[4 * r + 1], w[4 * r + 2], w[4 * r + 3]);
             if r > 0 {
-                *k = v128_xor(*k, C63);
+                k = v128_xor(k, C63);
             }
+            dec[r] = k;
+            enc[r] = if r < rounds {
+                transform(k, ENC_IN_LO, ENC_IN_HI)
+            } else {
+                k
+            };
         }
-        Ok(Aes { rounds, keys })
+        Ok(Aes { rounds, enc, dec })
     }
 
     #[inline(always)]
-    fn encrypt_block(&self, mut s: v128) -> v128 {
-        let k = &self.keys;
-        s = v128_xor(s, k[0]);
+    fn encrypt_block(&self, x: v128) -> v128 {
+        let k = &self.enc;
+        let mut b = v128_xor(transform(x, ENC_IN_LO, ENC_IN_HI), k[0]);
         for key in &k[1..self.rounds] {
-            s = v128_xor(shift_mix(sub_bytes(s)), *key);
+            b = enc_round(b, *key);
         }
-        v128_xor(swz(sub_bytes(s), SR), k[self.rounds])
+        let (t5, t6) = invert(b);
+        let s = v128_xor(swz(ENC_OUT_U, t5), swz(ENC_OUT_T, t6));
+        v128_xor(permute!(s, SHIFT_ROWS), k[self.rounds])
     }
 
     #[inline(always)]
     fn decrypt4(&self, mut s: [v128; 4]) -> [v128; 4] {
-        let k = &self.keys;
+        let k = &self.dec;
         let nr = self.rounds;
         for x in s.iter_mut() {
             *x = v128_xor(*x, k[nr]);
         }
         for r in (1..nr).rev() {
             for x in s.iter_mut() {
-                *x = inv_mix(v128_xor(inv_sub_bytes(swz(*x, ISR)), k[r]));
+                *x = inv_mix(v128_xor(inv_sub_bytes(permute!(*x, INV_SHIFT_ROWS)), k[r]));
             }
         }
         for x in s.iter_mut() {
-            *x = v128_xor(inv_sub_bytes(swz(*x, ISR)), k[0]);
+            *x = v128_xor(inv_sub_bytes(permute!(*x, INV_SHIFT_ROWS)), k[0]);
         }
         s
     }
