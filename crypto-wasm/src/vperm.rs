@@ -35,25 +35,63 @@ const fn compose(a: [u8; 16], b: [u8; 16]) -> [u8; 16] {
     out
 }
 
-// Standard basis -> tower basis, for the forward and the inverse S-box.
-const ENC_IN_LO: v128 = words(0x5A2A7000, 0xC2B2E898, 0x52227808, 0xCABAE090);
-const ENC_IN_HI: v128 = words(0x317C4D00, 0x4C01307D, 0xB0FDCC81, 0xCD80B1FC);
-const DEC_IN_LO: v128 = words(0x0B545F00, 0x0F505B04, 0x114E451A, 0x154A411E);
-const DEC_IN_HI: v128 = words(0x60056500, 0x86E383E6, 0xF491F194, 0x12771772);
-// Inversion in GF((2^4)^2) by nibble tables (0x80 marks "zero" and swizzles to 0).
-const INV_A: v128 = words(0x0D080180, 0x0E05060F, 0x0A0B0C02, 0x04070309);
-const INV_B: v128 = words(0x0F0B0780, 0x01040A06, 0x02050809, 0x030D0E0C);
-// Tower basis -> standard basis with the S-box's (or inverse S-box's) linear part.
-const ENC_OUT_U: v128 = words(0x6FBDC700, 0xD0D26D17, 0xC502A878, 0x15AABF7A);
-const ENC_OUT_T: v128 = words(0x5FBB6A00, 0xCFE474A5, 0x412B35FA, 0x8E1E90D1);
-// Tower basis -> tower basis: S(x) and 2·S(x) (without the affine constant), so that the
-// state stays in the tower basis between encryption rounds and MixColumns needs no xtime.
-const SB1_U: v128 = words(0xCB503E00, 0xB19BE18F, 0x142AF544, 0xA5DF7A6E);
-const SB1_T: v128 = words(0xFAE22300, 0x3618D415, 0x0D2ED9EF, 0x3BF7CCC1);
-const SB2_U: v128 = words(0x0B712400, 0xE27A93C6, 0xBC982FCD, 0x5EB7E955);
-const SB2_T: v128 = words(0x0AE12900, 0x69EB8840, 0xAB82234A, 0xC2A163C8);
-const DEC_OUT_U: v128 = words(0x7EF94000, 0x1387EA53, 0xD4943E2D, 0xC7AA6DB9);
-const DEC_OUT_T: v128 = words(0x93441D00, 0x12D7560F, 0xD8C58E9C, 0xCA4B8159);
+/// The nibble tables. They live in each [`Aes`] value and are read through a reference:
+/// as compile-time constants, the compiler would rematerialize every one at every use
+/// (`v128.const` inside the round loop), which engines turn into several instructions.
+#[derive(Clone)]
+struct Tables {
+    nibble: v128,
+    xtime_poly: v128,
+    /// Standard basis -> tower basis, for the forward and the inverse S-box.
+    enc_in: (v128, v128),
+    dec_in: (v128, v128),
+    /// Inversion in GF((2^4)^2) (0x80 marks "zero" and swizzles to 0).
+    inv_a: v128,
+    inv_b: v128,
+    /// Tower -> standard basis with the S-box's linear part (last encryption round).
+    enc_out: (v128, v128),
+    /// Tower -> tower: `S(x)` and `2·S(x)` less the affine constant (middle rounds).
+    sb1: (v128, v128),
+    sb2: (v128, v128),
+    /// Tower -> standard basis with the inverse S-box's linear part.
+    dec_out: (v128, v128),
+}
+
+const TABLES: Tables = Tables {
+    nibble: u8x16(
+        15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
+    ),
+    xtime_poly: u8x16(
+        0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b,
+        0x1b,
+    ),
+    enc_in: (
+        words(0x5A2A7000, 0xC2B2E898, 0x52227808, 0xCABAE090),
+        words(0x317C4D00, 0x4C01307D, 0xB0FDCC81, 0xCD80B1FC),
+    ),
+    dec_in: (
+        words(0x0B545F00, 0x0F505B04, 0x114E451A, 0x154A411E),
+        words(0x60056500, 0x86E383E6, 0xF491F194, 0x12771772),
+    ),
+    inv_a: words(0x0D080180, 0x0E05060F, 0x0A0B0C02, 0x04070309),
+    inv_b: words(0x0F0B0780, 0x01040A06, 0x02050809, 0x030D0E0C),
+    enc_out: (
+        words(0x6FBDC700, 0xD0D26D17, 0xC502A878, 0x15AABF7A),
+        words(0x5FBB6A00, 0xCFE474A5, 0x412B35FA, 0x8E1E90D1),
+    ),
+    sb1: (
+        words(0xCB503E00, 0xB19BE18F, 0x142AF544, 0xA5DF7A6E),
+        words(0xFAE22300, 0x3618D415, 0x0D2ED9EF, 0x3BF7CCC1),
+    ),
+    sb2: (
+        words(0x0B712400, 0xE27A93C6, 0xBC982FCD, 0x5EB7E955),
+        words(0x0AE12900, 0x69EB8840, 0xAB82234A, 0xC2A163C8),
+    ),
+    dec_out: (
+        words(0x7EF94000, 0x1387EA53, 0xD4943E2D, 0xC7AA6DB9),
+        words(0x93441D00, 0x12D7560F, 0xD8C58E9C, 0xCA4B8159),
+    ),
+};
 
 // Byte positions: state byte (row r, column c) is at index r + 4c.
 const SHIFT_ROWS: [u8; 16] = [0, 5, 10, 15, 4, 9, 14, 3, 8, 13, 2, 7, 12, 1, 6, 11];
@@ -61,8 +99,44 @@ const INV_SHIFT_ROWS: [u8; 16] = [0, 13, 10, 7, 4, 1, 14, 11, 8, 5, 2, 15, 12, 9
 const ROT1: [u8; 16] = [1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12];
 const ROT2: [u8; 16] = [2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13];
 const ROT3: [u8; 16] = [3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14];
-const SR_ROT1: [u8; 16] = compose(SHIFT_ROWS, ROT1);
-const SR_ROT3: [u8; 16] = compose(SHIFT_ROWS, ROT3);
+const INV_SHIFT_ROWS_V: v128 = u8x16(0, 13, 10, 7, 4, 1, 14, 11, 8, 5, 2, 15, 12, 9, 6, 3);
+const IDENTITY: [u8; 16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+
+/// `p` applied `n` times (as an operator `v -> v[p[i]]`).
+const fn power(p: [u8; 16], n: usize) -> [u8; 16] {
+    let mut out = IDENTITY;
+    let mut i = 0;
+    while i < n {
+        out = compose(out, p);
+        i += 1;
+    }
+    out
+}
+
+/// The column rotation `rot` as seen by a state kept permuted by InvShiftRows^m:
+/// π ∘ rot ∘ π⁻¹ with π = InvShiftRows^m.
+const fn conjugate(rot: [u8; 16], m: usize) -> [u8; 16] {
+    compose(compose(power(SHIFT_ROWS, m), rot), power(INV_SHIFT_ROWS, m))
+}
+
+/// Encryption skips ShiftRows: after round r the state is kept as InvShiftRows^r of the
+/// standard state, so each round's MixColumns uses rotations conjugated by that
+/// permutation (period 4), and one shuffle at the end restores the standard order.
+/// Index: `[m][k-1]` is rotation by k in phase m.
+const MC_ROT: [[[u8; 16]; 3]; 4] = {
+    let mut out = [[IDENTITY; 3]; 4];
+    let rots = [ROT1, ROT2, ROT3];
+    let mut m = 0;
+    while m < 4 {
+        let mut k = 0;
+        while k < 3 {
+            out[m][k] = conjugate(rots[k], m);
+            k += 1;
+        }
+        m += 1;
+    }
+    out
+};
 
 /// The S-box's affine constant, folded into round keys 1..=Nr.
 const C63: v128 = u8x16(
@@ -101,85 +175,99 @@ macro_rules! permute {
     }};
 }
 
-/// Splits a tower-basis vector into nibbles and inverts it in GF((2^4)^2); the two
-/// results index the output tables.
-#[inline(always)]
-fn invert(b: v128) -> (v128, v128) {
-    let hi = u8x16_shr(b, 4);
-    let lo = v128_and(b, u8x16_splat(0x0f));
-    let t2 = swz(INV_B, lo);
-    let lohi = v128_xor(lo, hi);
-    let t5 = v128_xor(lohi, swz(INV_A, v128_xor(t2, swz(INV_A, hi))));
-    let t6 = v128_xor(hi, swz(INV_A, v128_xor(t2, swz(INV_A, lohi))));
-    (t5, t6)
-}
+impl Tables {
+    /// The high nibble of every byte. A 16-bit shift plus a mask: engines lack a byte
+    /// shift and expand `i8x16.shr_u` into a longer sequence.
+    #[inline(always)]
+    fn high_nibbles(&self, x: v128) -> v128 {
+        v128_and(u16x8_shr(x, 4), self.nibble)
+    }
 
-/// A bytewise GF(2)-linear map given by its low- and high-nibble tables.
-#[inline(always)]
-fn transform(x: v128, lo: v128, hi: v128) -> v128 {
-    v128_xor(
-        swz(lo, v128_and(x, u8x16_splat(0x0f))),
-        swz(hi, u8x16_shr(x, 4)),
-    )
-}
+    /// A bytewise GF(2)-linear map given by its low- and high-nibble tables.
+    #[inline(always)]
+    fn transform(&self, x: v128, (lo, hi): (v128, v128)) -> v128 {
+        v128_xor(
+            swz(lo, v128_and(x, self.nibble)),
+            swz(hi, self.high_nibbles(x)),
+        )
+    }
 
-/// Inversion of a standard-basis vector, with the output transform `(out_u, out_t)`.
-#[inline(always)]
-fn sbox(x: v128, in_lo: v128, in_hi: v128, out_u: v128, out_t: v128) -> v128 {
-    let (t5, t6) = invert(transform(x, in_lo, in_hi));
-    v128_xor(swz(out_u, t5), swz(out_t, t6))
-}
+    /// Splits a tower-basis vector into nibbles and inverts it in GF((2^4)^2); the two
+    /// results index the output tables.
+    #[inline(always)]
+    fn invert(&self, b: v128) -> (v128, v128) {
+        let hi = self.high_nibbles(b);
+        let lo = v128_and(b, self.nibble);
+        let t2 = swz(self.inv_b, lo);
+        let lohi = v128_xor(lo, hi);
+        let t5 = v128_xor(lohi, swz(self.inv_a, v128_xor(t2, swz(self.inv_a, hi))));
+        let t6 = v128_xor(hi, swz(self.inv_a, v128_xor(t2, swz(self.inv_a, lohi))));
+        (t5, t6)
+    }
 
-/// SubBytes without the constant 0x63 (folded into the round keys).
-#[inline(always)]
-fn sub_bytes(x: v128) -> v128 {
-    sbox(x, ENC_IN_LO, ENC_IN_HI, ENC_OUT_U, ENC_OUT_T)
-}
+    #[inline(always)]
+    fn output(&self, (t5, t6): (v128, v128), (u, t): (v128, v128)) -> v128 {
+        v128_xor(swz(u, t5), swz(t, t6))
+    }
 
-/// InvSubBytes of `x ^ 0x63` (the 0x63 is folded into the round keys).
-#[inline(always)]
-fn inv_sub_bytes(x: v128) -> v128 {
-    sbox(x, DEC_IN_LO, DEC_IN_HI, DEC_OUT_U, DEC_OUT_T)
-}
+    /// SubBytes less its constant 0x63, standard basis in and out.
+    #[inline(always)]
+    fn sub_bytes(&self, x: v128) -> v128 {
+        self.output(self.invert(self.transform(x, self.enc_in)), self.enc_out)
+    }
 
-/// Multiplication by x in GF(2^8), bytewise, branch-free.
-#[inline(always)]
-fn xtime(x: v128) -> v128 {
-    v128_xor(
-        i8x16_shl(x, 1),
-        v128_and(i8x16_shr(x, 7), u8x16_splat(0x1b)),
-    )
-}
+    /// InvSubBytes of `x ^ 0x63` (the 0x63 is folded into the round keys).
+    #[inline(always)]
+    fn inv_sub_bytes(&self, x: v128) -> v128 {
+        self.output(self.invert(self.transform(x, self.dec_in)), self.dec_out)
+    }
 
-/// One middle encryption round in the tower basis: SubBytes (less its constant),
-/// ShiftRows and MixColumns, computed as `MC(y)_i = 2y_i ^ 3y_{i+1} ^ y_{i+2} ^ y_{i+3}`
-/// from the tables' `S(x)` and `2·S(x)` without any xtime.
-#[inline(always)]
-fn enc_round(b: v128, key: v128) -> v128 {
-    let (t5, t6) = invert(b);
-    let s1 = v128_xor(swz(SB1_U, t5), swz(SB1_T, t6));
-    let s2 = v128_xor(swz(SB2_U, t5), swz(SB2_T, t6));
-    // t = 2a_i ^ a_{i+1}, out = t_i ^ t_{i+1} ^ a_{i+3}, with a = ShiftRows(s1).
-    let t = v128_xor(permute!(s2, SHIFT_ROWS), permute!(s1, SR_ROT1));
-    v128_xor(
-        v128_xor(v128_xor(t, permute!(t, ROT1)), permute!(s1, SR_ROT3)),
-        key,
-    )
-}
+    /// One middle encryption round in the tower basis, in phase `m` (see [`MC_ROT`]):
+    /// SubBytes (less its constant), MixColumns, AddRoundKey. The tables give `S(x)` and
+    /// `2·S(x)`, so `MC = 2s ^ R1(s ^ 2s) ^ R2(s) ^ R3(s)` needs no xtime; the XORs are
+    /// arranged as a shallow tree because CBC encryption is bound by latency.
+    #[inline(always)]
+    fn enc_round(&self, b: v128, key: v128, m: usize) -> v128 {
+        macro_rules! phase {
+            ($m:literal) => {{
+                let inv = self.invert(b);
+                let s1 = self.output(inv, self.sb1);
+                let s2 = self.output(inv, self.sb2);
+                let r1 = permute!(v128_xor(s1, s2), MC_ROT[$m][0]);
+                let r23 = v128_xor(permute!(s1, MC_ROT[$m][1]), permute!(s1, MC_ROT[$m][2]));
+                v128_xor(v128_xor(v128_xor(s2, key), r1), r23)
+            }};
+        }
+        match m {
+            0 => phase!(0),
+            1 => phase!(1),
+            2 => phase!(2),
+            _ => phase!(3),
+        }
+    }
 
-/// MixColumns alone.
-#[inline(always)]
-fn mix(a: v128) -> v128 {
-    let a1 = permute!(a, ROT1);
-    let t = v128_xor(a, a1);
-    v128_xor(v128_xor(xtime(t), a1), permute!(t, ROT2))
-}
+    /// Multiplication by x in GF(2^8), bytewise, branch-free: `x + x`, and the reduction
+    /// polynomial where the top bit was set (a signed compare gives the mask).
+    #[inline(always)]
+    fn xtime(&self, x: v128) -> v128 {
+        let top = i8x16_lt(x, u64x2_splat(0));
+        v128_xor(i8x16_add(x, x), v128_and(top, self.xtime_poly))
+    }
 
-/// InvMixColumns = MixColumns ∘ (a_i ^= 4·(a_i ^ a_{i+2})).
-#[inline(always)]
-fn inv_mix(a: v128) -> v128 {
-    let t = v128_xor(a, permute!(a, ROT2));
-    mix(v128_xor(a, xtime(xtime(t))))
+    /// MixColumns: `b_i = 2a_i ^ 3a_{i+1} ^ a_{i+2} ^ a_{i+3}`.
+    #[inline(always)]
+    fn mix(&self, a: v128) -> v128 {
+        let a1 = permute!(a, ROT1);
+        let t = v128_xor(a, a1);
+        v128_xor(v128_xor(self.xtime(t), a1), permute!(t, ROT2))
+    }
+
+    /// InvMixColumns = MixColumns ∘ (a_i ^= 4·(a_i ^ a_{i+2})).
+    #[inline(always)]
+    fn inv_mix(&self, a: v128) -> v128 {
+        let t = v128_xor(a, permute!(a, ROT2));
+        self.mix(v128_xor(a, self.xtime(self.xtime(t))))
+    }
 }
 
 /// Loads one block (`b` must hold at least 16 bytes; checked).
@@ -209,6 +297,7 @@ pub struct Aes {
     enc: [v128; 15],
     /// Decryption round keys, standard basis; keys 1..=rounds carry the folded 0x63.
     dec: [v128; 15],
+    tables: Tables,
 }
 
 impl Drop for Aes {
@@ -223,19 +312,16 @@ impl Drop for Aes {
     }
 }
 
-/// SubWord for the key schedule (constant time, through the same S-box).
-fn sub_word(w: u32) -> u32 {
-    let v = sub_bytes(u32x4_splat(w));
-    u32x4_extract_lane::<0>(v) ^ 0x6363_6363
-}
-
 impl Aes {
-    /// Expands a 16-, 24- or 32-byte key (FIPS-197 key schedule).
+    /// Expands a 16-, 24- or 32-byte key (FIPS-197 key schedule; SubWord through the
+    /// same constant-time S-box).
     pub fn new(key: &[u8]) -> Result<Aes> {
         let nk = match key.len() {
             16 | 24 | 32 => key.len() / 4,
             n => return Err(Error::KeyLength(n)),
         };
+        let t = TABLES;
+        let sub_word = |w: u32| u32x4_extract_lane::<0>(t.sub_bytes(u32x4_splat(w))) ^ 0x6363_6363;
         let rounds = nk + 6;
         let total = 4 * (rounds + 1);
         let mut w = zeroize::Zeroizing::new([0u32; 60]);
@@ -244,14 +330,14 @@ impl Aes {
         }
         let mut rcon = 1u32;
         for i in nk..total {
-            let mut t = w[i - 1];
+            let mut x = w[i - 1];
             if i % nk == 0 {
-                t = sub_word(t.rotate_right(8)) ^ rcon;
+                x = sub_word(x.rotate_right(8)) ^ rcon;
                 rcon = (rcon << 1) ^ (0x11b & 0u32.wrapping_sub(rcon >> 7));
             } else if nk > 6 && i % nk == 4 {
-                t = sub_word(t);
+                x = sub_word(x);
             }
-            w[i] = w[i - nk] ^ t;
+            w[i] = w[i - nk] ^ x;
         }
         let mut enc = [u64x2_splat(0); 15];
         let mut dec = [u64x2_splat(0); 15];
@@ -262,40 +348,58 @@ impl Aes {
             }
             dec[r] = k;
             enc[r] = if r < rounds {
-                transform(k, ENC_IN_LO, ENC_IN_HI)
+                // Round r's key meets a state kept as InvShiftRows^r (see MC_ROT).
+                let mut idx = u8x16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+                for _ in 0..r % 4 {
+                    idx = swz(idx, INV_SHIFT_ROWS_V);
+                }
+                t.transform(swz(k, idx), t.enc_in)
             } else {
                 k
             };
         }
-        Ok(Aes { rounds, enc, dec })
+        Ok(Aes {
+            rounds,
+            enc,
+            dec,
+            tables: t,
+        })
     }
 
     #[inline(always)]
     fn encrypt_block(&self, x: v128) -> v128 {
-        let k = &self.enc;
-        let mut b = v128_xor(transform(x, ENC_IN_LO, ENC_IN_HI), k[0]);
-        for key in &k[1..self.rounds] {
-            b = enc_round(b, *key);
+        let (t, k) = (&self.tables, &self.enc);
+        let mut b = v128_xor(t.transform(x, t.enc_in), k[0]);
+        for (r, key) in k.iter().enumerate().take(self.rounds).skip(1) {
+            b = t.enc_round(b, *key, r % 4);
         }
-        let (t5, t6) = invert(b);
-        let s = v128_xor(swz(ENC_OUT_U, t5), swz(ENC_OUT_T, t6));
-        v128_xor(permute!(s, SHIFT_ROWS), k[self.rounds])
+        let s = t.output(t.invert(b), t.enc_out);
+        // Undo the skipped ShiftRows: the standard state is ShiftRows^rounds of ours.
+        let s = match self.rounds % 4 {
+            0 => s,
+            2 => permute!(s, power(SHIFT_ROWS, 2)),
+            _ => unreachable!("AES has 10, 12 or 14 rounds"),
+        };
+        v128_xor(s, k[self.rounds])
     }
 
     #[inline(always)]
     fn decrypt4(&self, mut s: [v128; 4]) -> [v128; 4] {
-        let k = &self.dec;
+        let (t, k) = (&self.tables, &self.dec);
         let nr = self.rounds;
         for x in s.iter_mut() {
             *x = v128_xor(*x, k[nr]);
         }
         for r in (1..nr).rev() {
             for x in s.iter_mut() {
-                *x = inv_mix(v128_xor(inv_sub_bytes(permute!(*x, INV_SHIFT_ROWS)), k[r]));
+                *x = t.inv_mix(v128_xor(
+                    t.inv_sub_bytes(permute!(*x, INV_SHIFT_ROWS)),
+                    k[r],
+                ));
             }
         }
         for x in s.iter_mut() {
-            *x = v128_xor(inv_sub_bytes(permute!(*x, INV_SHIFT_ROWS)), k[0]);
+            *x = v128_xor(t.inv_sub_bytes(permute!(*x, INV_SHIFT_ROWS)), k[0]);
         }
         s
     }
