@@ -99,11 +99,10 @@ export async function contenders(cw, subtle, getRandomValues) {
 }
 
 async function measure(fn, input, bytes, budgetMs) {
-  for (let i = 0; i < 3; i++) await fn(input); // warm-up (JIT, key caches)
   let n = 0;
   const t0 = performance.now();
   let t = t0;
-  while (t - t0 < budgetMs || n < 3) {
+  while (t - t0 < budgetMs || n < 2) {
     await fn(input);
     n++;
     t = performance.now();
@@ -111,26 +110,38 @@ async function measure(fn, input, bytes, budgetMs) {
   return (bytes * n) / ((t - t0) / 1000) / 1e6; // MB/s
 }
 
-/** Runs every operation at every size for every contender; returns rows of MB/s. */
-export async function run(libs, { budgetMs = 250, log = () => {} } = {}) {
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+/**
+ * Runs every operation at every size for every contender; returns rows of MB/s. Each
+ * figure is the median of `reps` timed runs, interleaved across contenders so that
+ * machine noise hits all of them alike.
+ */
+export async function run(libs, { budgetMs = 60, reps = 7, log = () => {} } = {}) {
   const rows = [];
   const names = Object.keys(libs);
   for (const size of SIZES) {
     const pt = new Uint8Array(size).fill(0x61);
     const text = "a".repeat(size);
     const ct = libs["crypto-wasm"].encrypt(pt);
-    const env = await libs["crypto-wasm"].seal(text);
-    for (const [op, input] of [["encrypt", pt], ["decrypt", ct], ["seal", text], ["open", null]]) {
-      const row = { op, size };
+    for (const op of ["encrypt", "decrypt", "seal", "open"]) {
+      const args = {};
       for (const name of names) {
         const lib = libs[name];
         // Every contender opens its own envelope; every raw decrypt gets the same bytes.
-        const arg = op === "open" ? await lib.seal(text) : input;
+        const arg = op === "encrypt" ? pt : op === "decrypt" ? ct : op === "seal" ? text : await lib.seal(text);
         if (op === "decrypt") assert(eqCt(await lib.decrypt(arg), pt), `${name} decrypt`);
         if (op === "open") assert((await lib.open(arg)) === text, `${name} open`);
-        row[name] = await measure(lib[op], arg, size, size >= 65536 && name === "crypto-js" ? budgetMs * 2 : budgetMs);
+        for (let i = 0; i < 3; i++) await lib[op](arg); // warm-up (JIT, key caches)
+        args[name] = arg;
       }
-      void env;
+      const samples = Object.fromEntries(names.map((n) => [n, []]));
+      const budget = size >= 65536 ? budgetMs * 3 : budgetMs;
+      for (let rep = 0; rep < reps; rep++) {
+        for (const name of names) samples[name].push(await measure(libs[name][op], args[name], size, budget));
+      }
+      const row = { op, size };
+      for (const name of names) row[name] = median(samples[name]);
       rows.push(row);
       log(format([row], names, false));
     }
