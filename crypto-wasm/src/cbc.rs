@@ -81,9 +81,14 @@ impl AesKey {
 
     /// CBC-decrypts and strips PKCS#7 padding.
     pub fn decrypt(&self, iv: &[u8], ciphertext: &[u8]) -> Result<Vec<u8>> {
-        let iv = iv_block(iv)?;
         check_ciphertext(ciphertext)?;
-        let mut buf = ciphertext.to_vec();
+        self.decrypt_owned(iv, ciphertext.to_vec())
+    }
+
+    /// Like [`AesKey::decrypt`], in place in a buffer the caller no longer needs.
+    pub fn decrypt_owned(&self, iv: &[u8], mut buf: Vec<u8>) -> Result<Vec<u8>> {
+        let iv = iv_block(iv)?;
+        check_ciphertext(&buf)?;
         self.0.decrypt_cbc(iv, &mut buf);
         unpad(&mut buf)?;
         Ok(buf)
@@ -169,4 +174,10 @@ pub fn encrypt(key: &[u8], iv: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
 pub fn decrypt(key: &[u8], iv: &[u8], ciphertext: &[u8]) -> Result<Vec<u8>> {
     let k = AesKey::new(key)?;
     k.decrypt(iv, ciphertext)
+}
+
+/// One-shot decryption in place in `ciphertext`'s buffer.
+pub fn decrypt_owned(key: &[u8], iv: &[u8], ciphertext: Vec<u8>) -> Result<Vec<u8>> {
+    let k = AesKey::new(key)?;
+    k.decrypt_owned(iv, ciphertext)
 }

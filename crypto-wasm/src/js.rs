@@ -109,8 +109,13 @@ pub fn aes_cbc_encrypt(key: &[u8], iv: &[u8], plaintext: &[u8]) -> Result<Vec<u8
 
 /// AES-CBC decryption, checking and removing PKCS#7 padding.
 #[wasm_bindgen(js_name = aesCbcDecrypt)]
-pub fn aes_cbc_decrypt(key: &[u8], iv: &[u8], ciphertext: &[u8]) -> Result<Vec<u8>, JsValue> {
-    crate::cbc::decrypt(key, iv, ciphertext).map_err(js_error)
+pub fn aes_cbc_decrypt(
+    key: &[u8],
+    iv: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] ciphertext: Vec<u8>,
+) -> Result<Vec<u8>, JsValue> {
+    // By value: the copy the glue makes into wasm memory is decrypted in place.
+    crate::cbc::decrypt_owned(key, iv, ciphertext).map_err(js_error)
 }
 
 /// Twake's key mixing: `sha256_hex(keyA + keyB)`; a new room's first key is

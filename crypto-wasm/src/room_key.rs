@@ -82,7 +82,8 @@ impl RoomKey {
             Envelope::V1(e) => self.v1.open(room, e),
             Envelope::V0(e) => {
                 let d = v0::decode(e)?;
-                v0::open_with(self.v0_key(&d.salt), &d)
+                let key = self.v0_key(&d.salt);
+                v0::open_with(key, d)
             }
         }
     }

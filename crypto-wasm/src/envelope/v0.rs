@@ -94,6 +94,6 @@ pub(crate) fn decode(env: &V0Envelope) -> Result<Decoded> {
 }
 
 /// Opens decoded fields with the derived key.
-pub(crate) fn open_with(cipher: &AesKey, d: &Decoded) -> Result<String> {
-    utf8(cipher.decrypt(&d.iv, &d.ciphertext)?)
+pub(crate) fn open_with(cipher: &AesKey, d: Decoded) -> Result<String> {
+    utf8(cipher.decrypt_owned(&d.iv, d.ciphertext)?)
 }

@@ -109,6 +109,6 @@ impl Keys {
         self.mac(room, &env.key_version, &iv, &ct)
             .verify_slice(&tag)
             .map_err(|_| Error::BadMac)?;
-        utf8(self.enc.decrypt(&iv, &ct)?)
+        utf8(self.enc.decrypt_owned(&iv, ct)?)
     }
 }
