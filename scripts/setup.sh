@@ -6,7 +6,8 @@
 #
 # wasm32 toolchain: the rustup `wasm32-unknown-unknown` target where it can be added;
 # otherwise Debian's rustc-web + rust-web-src + lld-22, building std with -Z build-std
-# (see scripts/cargo-wasm). The choice is recorded in .tools/wasm-mode.
+# (see scripts/cargo-wasm). The choice is recorded in .tools/wasm-mode;
+# HUDDLE_WASM_MODE=debian or =rustup forces one.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 mkdir -p "$TOOLS/bin"
@@ -46,18 +47,24 @@ fi
 
 # --- wasm32 toolchain ------------------------------------------------------------------
 wasm_target_installed() { rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; }
-mode="$(wasm_mode)"
-if wasm_target_installed; then
-  mode=rustup
-elif [ "$mode" != debian ]; then
+# Order: HUDDLE_WASM_MODE, then the mode recorded by an earlier run, then the rustup
+# target if it is installed or can be added, else Debian's toolchain.
+mode="${HUDDLE_WASM_MODE:-$(wasm_mode)}"
+if [ "$mode" != rustup ] && [ "$mode" != debian ]; then
   # rustup can only add the target with access to static.rust-lang.org; where that is
   # blocked it hangs, so ask the server first.
-  if curl -sfI --max-time 8 https://static.rust-lang.org/dist/channel-rust-stable.toml.sha256 >/dev/null 2>&1 \
+  if wasm_target_installed; then
+    mode=rustup
+  elif curl -sfI --max-time 8 https://static.rust-lang.org/dist/channel-rust-stable.toml.sha256 >/dev/null 2>&1 \
      && timeout 600 rustup target add wasm32-unknown-unknown; then
     mode=rustup
   else
     mode=debian
   fi
+fi
+if [ "$mode" = rustup ] && ! wasm_target_installed; then
+  log "rustup: adding wasm32-unknown-unknown"
+  timeout 600 rustup target add wasm32-unknown-unknown
 fi
 if [ "$mode" = debian ]; then
   if ! is_debian; then
