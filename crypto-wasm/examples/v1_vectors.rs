@@ -5,7 +5,7 @@ use crypto_wasm::envelope::v1::Keys;
 
 fn main() {
     let cases = [
-        ("", "", "1", [0u8; 16]),
+        ("00", "", "1", [0u8; 16]),
         (
             "b0903b862de7dc18d5a1fdeb3578664c75cf21d71185f8fea86624cf7e67073d",
             "room-4f2a",

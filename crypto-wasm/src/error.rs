@@ -32,6 +32,8 @@ pub enum Error {
     },
     /// A keyring has no key yet.
     NoKey,
+    /// A keyring that requires authenticated envelopes was handed a v0 one.
+    V0Rejected,
     /// An argument is out of range (message explains).
     Argument(String),
     /// The platform's random number generator failed.
@@ -52,6 +54,7 @@ impl Error {
             Error::UnknownFormat(_) => "UNKNOWN_FORMAT",
             Error::UnknownKeyVersion { .. } => "UNKNOWN_KEY_VERSION",
             Error::NoKey => "NO_KEY",
+            Error::V0Rejected => "V0_REJECTED",
             Error::Argument(_) => "BAD_ARGUMENT",
             Error::Random(_) => "RANDOM",
         }
@@ -88,6 +91,10 @@ impl fmt::Display for Error {
                 }
             }
             Error::NoKey => f.write_str("the keyring has no key yet: call setKey or addKeyPart"),
+            Error::V0Rejected => f.write_str(
+                "unauthenticated v0 envelope rejected: this keyring accepts only v1 \
+                 (create it with acceptV0 to talk to Twake clients)",
+            ),
             Error::Argument(m) => f.write_str(m),
             Error::Random(m) => write!(f, "random number generator failed: {m}"),
         }

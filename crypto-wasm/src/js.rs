@@ -45,6 +45,12 @@ export interface DecryptOptions {
   /** The room the envelope must be for (v1). Defaults to "". */
   room?: string;
 }
+export interface RoomKeyringOptions {
+  /** How many keys to keep, newest first (default 8), so messages sealed just before a rotation still open. */
+  retain?: number;
+  /** Also open unauthenticated Twake (v0) envelopes (default false: they throw V0_REJECTED). */
+  acceptV0?: boolean;
+}
 export interface CurrentKey {
   version: string;
   key: string;
@@ -53,7 +59,8 @@ export interface CurrentKey {
 export interface CryptoError extends Error {
   name: "CryptoError";
   code: "KEY_LENGTH" | "IV_LENGTH" | "CIPHERTEXT_LENGTH" | "BAD_PADDING" | "BAD_MAC" | "NOT_UTF8"
-      | "BAD_ENVELOPE" | "UNKNOWN_FORMAT" | "UNKNOWN_KEY_VERSION" | "NO_KEY" | "BAD_ARGUMENT" | "RANDOM";
+      | "BAD_ENVELOPE" | "UNKNOWN_FORMAT" | "UNKNOWN_KEY_VERSION" | "NO_KEY" | "V0_REJECTED"
+      | "BAD_ARGUMENT" | "RANDOM";
 }
 "#;
 
@@ -66,6 +73,13 @@ fn js_error(e: Error) -> JsValue {
 
 fn arg_error(msg: String) -> JsValue {
     js_error(Error::Argument(msg))
+}
+
+/// A string argument. Taken as `JsValue` because the glue does not type-check `&str`
+/// parameters: a number or object there would reach wasm as a bogus buffer.
+fn string_arg(v: &JsValue, what: &str) -> Result<String, JsValue> {
+    v.as_string()
+        .ok_or_else(|| arg_error(format!("{what} must be a string")))
 }
 
 fn count(n: f64, what: &str, max: usize) -> Result<usize, JsValue> {
@@ -122,10 +136,20 @@ pub fn aes_cbc_decrypt(
 /// `mixKeys("", keyB)`.
 #[wasm_bindgen(js_name = mixKeys)]
 pub fn mix_keys(
-    #[wasm_bindgen(js_name = keyA)] key_a: &str,
-    #[wasm_bindgen(js_name = keyB)] key_b: &str,
-) -> String {
-    crate::mix_keys(key_a, key_b)
+    #[wasm_bindgen(js_name = keyA, unchecked_param_type = "string")] key_a: JsValue,
+    #[wasm_bindgen(js_name = keyB, unchecked_param_type = "string")] key_b: JsValue,
+) -> Result<String, JsValue> {
+    Ok(crate::mix_keys(
+        &string_arg(&key_a, "mixKeys: keyA")?,
+        &string_arg(&key_b, "mixKeys: keyB")?,
+    ))
+}
+
+/// Forgets the room keys (and derived keys) cached by `encryptEnvelope` and
+/// `decryptEnvelope`. Keyrings keep their own keys until freed.
+#[wasm_bindgen(js_name = clearKeyCache)]
+pub fn clear_key_cache() {
+    crate::clear_key_cache();
 }
 
 /// Reads an optional string property.
@@ -228,15 +252,17 @@ fn envelope_to_js(env: &Envelope) -> JsValue {
 /// `options.room` is bound into v1 envelopes.
 #[wasm_bindgen(js_name = encryptEnvelope, unchecked_return_type = "Envelope")]
 pub fn encrypt_envelope(
-    key: &str,
-    #[wasm_bindgen(js_name = keyVersion)] key_version: &str,
-    plaintext: &str,
-    #[wasm_bindgen(unchecked_optional_param_type = "EncryptOptions")] options: Option<Object>,
+    #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+    #[wasm_bindgen(js_name = keyVersion, unchecked_param_type = "string")] key_version: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] plaintext: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "EncryptOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+    let key = string_arg(&key, "encryptEnvelope: key")?;
+    let key_version = string_arg(&key_version, "encryptEnvelope: keyVersion")?;
+    let plaintext = string_arg(&plaintext, "encryptEnvelope: plaintext")?;
     let format = format_option(&options)?;
     let room = options_string(&options, "room")?.unwrap_or_default();
-    crate::seal(key, key_version, plaintext, format, &room)
+    crate::seal(&key, &key_version, &plaintext, format, &room)
         .map(|e| envelope_to_js(&e))
         .map_err(js_error)
 }
@@ -245,14 +271,14 @@ pub fn encrypt_envelope(
 /// A v1 envelope must have been sealed for `options.room` (default `""`).
 #[wasm_bindgen(js_name = decryptEnvelope)]
 pub fn decrypt_envelope(
-    key: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Envelope | string")] envelope: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "DecryptOptions")] options: Option<Object>,
+    #[wasm_bindgen(unchecked_optional_param_type = "DecryptOptions")] options: JsValue,
 ) -> Result<String, JsValue> {
-    let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+    let key = string_arg(&key, "decryptEnvelope: key")?;
     let room = options_string(&options, "room")?.unwrap_or_default();
     let env = envelope_from_js(&envelope)?;
-    crate::open(key, &env, &room).map_err(js_error)
+    crate::open(&key, &env, &room).map_err(js_error)
 }
 
 /// The client side of room key rotation for one room: seal with the newest key, open
@@ -264,15 +290,36 @@ pub struct JsRoomKeyring {
 
 #[wasm_bindgen(js_class = RoomKeyring)]
 impl JsRoomKeyring {
-    /// A keyring for `room`, keeping the `retain` newest keys (default 8).
+    /// A keyring for `room`. `options.retain` (default 8) is how many keys it keeps;
+    /// `options.acceptV0` (default false) lets it open unauthenticated Twake envelopes.
     #[wasm_bindgen(constructor)]
-    pub fn new(room: &str, retain: Option<f64>) -> Result<JsRoomKeyring, JsValue> {
-        let retain = match retain {
-            None => crate::keyring::DEFAULT_RETAIN,
-            Some(n) => count(n, "RoomKeyring: retain", 1024)?.max(1),
-        };
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string")] room: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RoomKeyringOptions")] options: JsValue,
+    ) -> Result<JsRoomKeyring, JsValue> {
+        let room = string_arg(&room, "RoomKeyring: room")?;
+        let mut retain = crate::keyring::DEFAULT_RETAIN;
+        let mut accept_v0 = false;
+        if !(options.is_undefined() || options.is_null()) {
+            if !is_object(&options) {
+                return Err(arg_error("RoomKeyring: options must be an object".into()));
+            }
+            let r = Reflect::get(&options, &"retain".into()).unwrap_or(JsValue::UNDEFINED);
+            if !r.is_undefined() {
+                let n = r.as_f64().ok_or_else(|| {
+                    arg_error("RoomKeyring: option `retain` must be a number".into())
+                })?;
+                retain = count(n, "RoomKeyring: retain", 1024)?.max(1);
+            }
+            let a = Reflect::get(&options, &"acceptV0".into()).unwrap_or(JsValue::UNDEFINED);
+            if !a.is_undefined() {
+                accept_v0 = a.as_bool().ok_or_else(|| {
+                    arg_error("RoomKeyring: option `acceptV0` must be a boolean".into())
+                })?;
+            }
+        }
         Ok(JsRoomKeyring {
-            inner: RoomKeyring::with_retain(room, retain),
+            inner: RoomKeyring::with_options(&room, retain, accept_v0),
         })
     }
 
@@ -284,26 +331,44 @@ impl JsRoomKeyring {
 
     /// Installs a key received from the server (over HTTPS) as the newest.
     #[wasm_bindgen(js_name = setKey)]
-    pub fn set_key(&mut self, key: &str, version: &str) {
-        self.inner.set_key(key, version);
+    pub fn set_key(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] version: JsValue,
+    ) -> Result<(), JsValue> {
+        let key = string_arg(&key, "setKey: key")?;
+        let version = string_arg(&version, "setKey: version")?;
+        self.inner.set_key(&key, &version).map_err(js_error)
     }
 
     /// Mixes key part `keyB` into the newest key and installs the result as `version`.
     #[wasm_bindgen(js_name = addKeyPart)]
-    pub fn add_key_part(&mut self, #[wasm_bindgen(js_name = keyB)] key_b: &str, version: &str) {
-        self.inner.add_key_part(key_b, version);
+    pub fn add_key_part(
+        &mut self,
+        #[wasm_bindgen(js_name = keyB, unchecked_param_type = "string")] key_b: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] version: JsValue,
+    ) -> Result<(), JsValue> {
+        let key_b = string_arg(&key_b, "addKeyPart: keyB")?;
+        let version = string_arg(&version, "addKeyPart: version")?;
+        self.inner.add_key_part(&key_b, &version).map_err(js_error)
     }
 
     /// Seals `plaintext` with the newest key (`format` defaults to `"v1"`).
     #[wasm_bindgen(unchecked_return_type = "Envelope")]
     pub fn encrypt(
         &mut self,
-        plaintext: &str,
-        #[wasm_bindgen(unchecked_optional_param_type = "EnvelopeFormat")] format: Option<String>,
+        #[wasm_bindgen(unchecked_param_type = "string")] plaintext: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "EnvelopeFormat")] format: JsValue,
     ) -> Result<JsValue, JsValue> {
+        let plaintext = string_arg(&plaintext, "encrypt: plaintext")?;
+        let format = if format.is_undefined() || format.is_null() {
+            None
+        } else {
+            Some(string_arg(&format, "encrypt: format")?)
+        };
         let format = parse_format(format)?;
         self.inner
-            .encrypt(plaintext, format)
+            .encrypt(&plaintext, format)
             .map(|e| envelope_to_js(&e))
             .map_err(js_error)
     }

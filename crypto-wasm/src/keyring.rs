@@ -20,20 +20,27 @@ pub const DEFAULT_RETAIN: usize = 8;
 pub struct RoomKeyring {
     room: String,
     retain: usize,
-    keys: VecDeque<(String, RoomKey)>,
+    accept_v0: bool,
+    /// Boxed so that rotation moves pointers, not key material.
+    keys: VecDeque<(String, Box<RoomKey>)>,
 }
 
 impl RoomKeyring {
-    /// A keyring for `room` that keeps the [`DEFAULT_RETAIN`] newest keys.
+    /// A keyring for `room` that keeps the [`DEFAULT_RETAIN`] newest keys and accepts
+    /// only authenticated (v1) envelopes.
     pub fn new(room: &str) -> Self {
-        Self::with_retain(room, DEFAULT_RETAIN)
+        Self::with_options(room, DEFAULT_RETAIN, false)
     }
 
-    /// A keyring for `room` that keeps the `retain` newest keys (at least 1).
-    pub fn with_retain(room: &str, retain: usize) -> Self {
+    /// A keyring for `room` that keeps the `retain` newest keys (at least 1) and, if
+    /// `accept_v0`, also opens unauthenticated Twake (v0) envelopes. Without it a v0
+    /// envelope is [`Error::V0Rejected`], so a relay cannot downgrade a room to the
+    /// malleable format.
+    pub fn with_options(room: &str, retain: usize, accept_v0: bool) -> Self {
         RoomKeyring {
             room: room.to_owned(),
             retain: retain.max(1),
+            accept_v0,
             keys: VecDeque::new(),
         }
     }
@@ -43,22 +50,28 @@ impl RoomKeyring {
         &self.room
     }
 
-    /// Installs `key` as version `version` and makes it the newest. Setting a version
-    /// the keyring already holds replaces that key.
-    pub fn set_key(&mut self, key: &str, version: &str) {
+    /// Installs `key` as version `version` and makes it the newest (the server hands
+    /// out keys in order). Setting a version the keyring already holds replaces that key.
+    pub fn set_key(&mut self, key: &str, version: &str) -> Result<()> {
+        crate::check_key(key)?;
         self.keys.retain(|(v, _)| v != version);
-        self.keys.push_back((version.to_owned(), RoomKey::new(key)));
+        self.keys
+            .push_back((version.to_owned(), Box::new(RoomKey::new(key))));
         while self.keys.len() > self.retain {
             self.keys.pop_front();
         }
+        Ok(())
     }
 
     /// Mixes key part `key_b` into the newest key (or into `""` if there is none: a new
     /// room's first key) and installs the result as version `version`.
-    pub fn add_key_part(&mut self, key_b: &str, version: &str) {
+    pub fn add_key_part(&mut self, key_b: &str, version: &str) -> Result<()> {
+        if key_b.is_empty() {
+            return Err(Error::Argument("the key part must not be empty".into()));
+        }
         let a = self.keys.back().map(|(_, k)| k.secret()).unwrap_or("");
-        let ab = mix_keys(a, key_b);
-        self.set_key(&ab, version);
+        let ab = zeroize::Zeroizing::new(mix_keys(a, key_b));
+        self.set_key(&ab, version)
     }
 
     /// The newest `(version, key)`, if any.
@@ -80,6 +93,9 @@ impl RoomKeyring {
 
     /// Opens `env` with the retained key its `key_version` names.
     pub fn decrypt(&mut self, env: &Envelope) -> Result<String> {
+        if env.format() == Format::V0 && !self.accept_v0 {
+            return Err(Error::V0Rejected);
+        }
         let wanted = env.key_version();
         let room = &self.room;
         match self.keys.iter_mut().find(|(v, _)| v == wanted) {

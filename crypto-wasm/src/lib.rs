@@ -41,11 +41,27 @@ pub fn seal(
     format: Format,
     room: &str,
 ) -> Result<Envelope> {
+    check_key(key)?;
     room_key::cache::with(key, |rk| rk.seal(room, key_version, plaintext, format))
 }
 
 /// Opens an envelope of either format with room key `key`; a v1 envelope must have been
 /// sealed for `room`.
 pub fn open(key: &str, env: &Envelope, room: &str) -> Result<String> {
+    check_key(key)?;
     room_key::cache::with(key, |rk| rk.open(room, env))
+}
+
+/// Forgets the room keys (and everything derived from them) that [`seal`] and [`open`]
+/// cache. Keyrings keep their own keys.
+pub fn clear_key_cache() {
+    room_key::cache::clear();
+}
+
+/// An empty room key would let anyone derive the envelope keys.
+pub(crate) fn check_key(key: &str) -> Result<()> {
+    if key.is_empty() {
+        return Err(Error::Argument("the room key must not be empty".into()));
+    }
+    Ok(())
 }

@@ -20,7 +20,8 @@ pub struct RoomKey {
     secret: Zeroizing<String>,
     v1: v1::Keys,
     v0_sealer: Option<v0::Sealer>,
-    v0_open: Vec<(Vec<u8>, AesKey)>,
+    /// Boxed so that reordering the cache moves pointers, not key schedules.
+    v0_open: Vec<(Vec<u8>, Box<AesKey>)>,
 }
 
 impl std::fmt::Debug for RoomKey {
@@ -97,7 +98,7 @@ impl RoomKey {
                     self.v0_open.remove(0);
                 }
                 self.v0_open
-                    .push((salt.to_vec(), v0::derive(&self.secret, salt)));
+                    .push((salt.to_vec(), Box::new(v0::derive(&self.secret, salt))));
                 self.v0_open.len() - 1
             }
         };
@@ -114,16 +115,22 @@ pub(crate) mod cache {
     const CAPACITY: usize = 16;
 
     thread_local! {
-        static KEYS: RefCell<Vec<RoomKey>> = const { RefCell::new(Vec::new()) };
+        // Boxed so that reordering moves pointers, not key material.
+        #[allow(clippy::vec_box)]
+        static KEYS: RefCell<Vec<Box<RoomKey>>> = const { RefCell::new(Vec::new()) };
     }
 
     /// Runs `f` with the cached [`RoomKey`] for `key`, deriving it on a miss.
     pub fn with<T>(key: &str, f: impl FnOnce(&mut RoomKey) -> T) -> T {
         KEYS.with(|keys| {
-            let mut keys = keys.borrow_mut();
+            // Only a trap in the middle of a call (out of memory) could leave the cell
+            // borrowed; then work without the cache rather than fail forever.
+            let Ok(mut keys) = keys.try_borrow_mut() else {
+                return f(&mut RoomKey::new(key));
+            };
             let mut rk = match keys.iter().position(|k| k.is(key)) {
                 Some(i) => keys.remove(i),
-                None => RoomKey::new(key),
+                None => Box::new(RoomKey::new(key)),
             };
             let out = f(&mut rk);
             if keys.len() == CAPACITY {
@@ -132,5 +139,14 @@ pub(crate) mod cache {
             keys.push(rk);
             out
         })
+    }
+
+    /// Drops every cached key.
+    pub fn clear() {
+        KEYS.with(|keys| {
+            if let Ok(mut keys) = keys.try_borrow_mut() {
+                keys.clear();
+            }
+        });
     }
 }

@@ -62,3 +62,42 @@ fn bad_lengths_and_padding_are_errors() {
     ct[n - 1] ^= 0x80;
     assert_eq!(cbc::decrypt(&k, &iv, &ct), Err(Error::BadPadding));
 }
+
+#[test]
+fn padding_edge_cases() {
+    use crypto_wasm::Error;
+    let k = AesKey::new(&[3u8; 32]).unwrap();
+    let iv = [9u8; 16];
+    // Encrypts one chosen final block without padding, then decrypts with unpadding.
+    let check = |last: [u8; 16]| {
+        let mut b = last.to_vec();
+        k.encrypt_blocks(&iv, &mut b).unwrap();
+        k.decrypt(&iv, &b)
+    };
+    assert_eq!(
+        check([16; 16]).unwrap(),
+        Vec::<u8>::new(),
+        "a whole block of padding"
+    );
+    let mut four = [0u8; 16];
+    four[12..].fill(4);
+    assert_eq!(check(four).unwrap(), vec![0u8; 12]);
+    let mut zero = [1u8; 16];
+    zero[15] = 0;
+    assert_eq!(check(zero), Err(Error::BadPadding), "pad byte 0");
+    assert_eq!(check([17; 16]), Err(Error::BadPadding), "pad byte > 16");
+    let mut inconsistent = four;
+    inconsistent[13] = 5;
+    assert_eq!(
+        check(inconsistent),
+        Err(Error::BadPadding),
+        "inner pad byte differs"
+    );
+    let mut first = four;
+    first[12] = 3;
+    assert_eq!(
+        check(first),
+        Err(Error::BadPadding),
+        "first pad byte differs"
+    );
+}

@@ -160,16 +160,21 @@ test("malformed envelopes and options are named", () => {
   throwsCrypto(() => cw.decryptEnvelope("k", [1]), "BAD_ENVELOPE");
   throwsCrypto(() => cw.encryptEnvelope("k", "1", "x", { format: "v9" }), "BAD_ARGUMENT", /"v0" or "v1"/);
   throwsCrypto(() => cw.encryptEnvelope("k", "1", "x", { room: 7 }), "BAD_ARGUMENT", /`room`/);
+  // Well-formed v1 fields with random bytes reach MAC verification and fail there.
+  const b64 = (n) => Buffer.from(cw.randomBytes(n)).toString("base64");
   for (let i = 0; i < 300; i++) {
-    const junk = { v: i % 3 === 0 ? 1 : undefined, salt: cw.randomToken(8), iv: cw.randomToken(16),
-                   encrypted: Buffer.from(cw.randomBytes(i % 64)).toString("base64"),
-                   mac: Buffer.from(cw.randomBytes(32)).toString("base64"), key_version: "1" };
+    const junk = { v: 1, key_version: String(i), iv: b64(16), encrypted: b64(i % 80), mac: b64(32) };
+    throwsCrypto(() => cw.decryptEnvelope("k", junk), "BAD_MAC");
+  }
+  // v0 has no MAC: random blocks decrypt to garbage, an error (or rarely a string).
+  for (let i = 0; i < 300; i++) {
+    const junk = { salt: cw.randomToken(8), iv: cw.randomToken(16), encrypted: b64(16 * (1 + (i % 4))), key_version: "1" };
     try { cw.decryptEnvelope("k", junk); } catch (e) { assert.equal(e.name, "CryptoError", String(e)); }
   }
 });
 
 test("RoomKeyring: set, mix, rotate, retain, out-of-order", () => {
-  const member = new cw.RoomKeyring("room-1");
+  const member = new cw.RoomKeyring("room-1", { acceptV0: true }); // also reads Twake clients
   assert.equal(member.room, "room-1");
   assert.equal(member.current(), undefined);
   throwsCrypto(() => member.encrypt("x"), "NO_KEY", /setKey/);
@@ -183,12 +188,54 @@ test("RoomKeyring: set, mix, rotate, retain, out-of-order", () => {
   assert.deepEqual(sent.reverse().map((e) => member.decrypt(e)), ["m2", "m1-v0", "m1"]);
   throwsCrypto(() => joiner.decrypt(sent[2]), "UNKNOWN_KEY_VERSION", /key_version "1".*versions 2/);
 
-  const small = new cw.RoomKeyring("r", 2);
+  const small = new cw.RoomKeyring("r", { retain: 2 });
   small.setKey("a", "1"); small.setKey("b", "2"); small.setKey("c", "3");
   assert.deepEqual(small.versions(), ["2", "3"]);
   const other = new cw.RoomKeyring("other-room");
   other.setKey("c", "3");
   throwsCrypto(() => other.decrypt(small.encrypt("hi")), "BAD_MAC");
   assert.equal(new cw.RoomKeyring("r").constructor, cw.RoomKeyring);
-  throwsCrypto(() => new cw.RoomKeyring("r", -1), "BAD_ARGUMENT");
+  throwsCrypto(() => new cw.RoomKeyring("r", { retain: -1 }), "BAD_ARGUMENT");
+  throwsCrypto(() => new cw.RoomKeyring("r", { acceptV0: "yes" }), "BAD_ARGUMENT", /boolean/);
+  throwsCrypto(() => small.setKey("", "9"), "BAD_ARGUMENT", /must not be empty/);
+});
+
+test("a keyring refuses unauthenticated v0 envelopes unless told to accept them", () => {
+  const key = twake.envelopes[0].key;
+  const strict = new cw.RoomKeyring("room");
+  strict.setKey(key, twake.envelopes[0].envelope.key_version);
+  throwsCrypto(() => strict.decrypt(twake.envelopes[0].envelope), "V0_REJECTED", /acceptV0/);
+  const lenient = new cw.RoomKeyring("room", { acceptV0: true });
+  lenient.setKey(key, twake.envelopes[0].envelope.key_version);
+  assert.equal(lenient.decrypt(twake.envelopes[0].envelope), twake.envelopes[0].plaintext);
+});
+
+test("arguments of the wrong type are BAD_ARGUMENT errors, never traps", () => {
+  const ring = new cw.RoomKeyring("room");
+  ring.setKey("k", "1");
+  const bad = [undefined, null, 42, {}, [], Symbol.iterator, () => 1];
+  for (const v of bad) {
+    throwsCrypto(() => cw.encryptEnvelope(v, "1", "x"), "BAD_ARGUMENT", /key must be a string/);
+    throwsCrypto(() => cw.encryptEnvelope("k", v, "x"), "BAD_ARGUMENT", /keyVersion must be a string/);
+    throwsCrypto(() => cw.encryptEnvelope("k", "1", v), "BAD_ARGUMENT", /plaintext must be a string/);
+    throwsCrypto(() => cw.decryptEnvelope(v, "{}"), "BAD_ARGUMENT", /key must be a string/);
+    throwsCrypto(() => cw.mixKeys(v, "b"), "BAD_ARGUMENT", /keyA must be a string/);
+    throwsCrypto(() => ring.setKey("k2", v), "BAD_ARGUMENT", /version must be a string/);
+    throwsCrypto(() => ring.addKeyPart(v, "2"), "BAD_ARGUMENT", /keyB must be a string/);
+    throwsCrypto(() => ring.encrypt(v), "BAD_ARGUMENT", /plaintext must be a string/);
+    throwsCrypto(() => new cw.RoomKeyring(v), "BAD_ARGUMENT", /room must be a string/);
+    if (v != null) throwsCrypto(() => ring.encrypt("x", v), "BAD_ARGUMENT");
+  }
+  throwsCrypto(() => ring.encrypt("x", { format: "v0" }), "BAD_ARGUMENT", /format must be a string/);
+  assert.equal(ring.decrypt(ring.encrypt("still works")), "still works");
+});
+
+test("clearKeyCache forgets cached keys; calls still work after it", () => {
+  const env = cw.encryptEnvelope("cache-key", "1", "x");
+  cw.clearKeyCache();
+  assert.equal(cw.decryptEnvelope("cache-key", env), "x");
+  // More room keys than the cache holds: the first is derived again, correctly.
+  const envs = Array.from({ length: 40 }, (_, i) => [`key-${i}`, cw.encryptEnvelope(`key-${i}`, "1", `m${i}`)]);
+  envs.forEach(([k, e], i) => assert.equal(cw.decryptEnvelope(k, e), `m${i}`));
+  assert.equal(cw.decryptEnvelope("key-0", envs[0][1]), "m0");
 });

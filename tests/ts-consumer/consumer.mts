@@ -2,7 +2,7 @@
 // shipped .d.ts, and reject the lines marked @ts-expect-error (so the types are real).
 import init, {
   aesCbcDecrypt, aesCbcEncrypt, decryptEnvelope, encryptEnvelope, mixKeys, randomBytes,
-  randomToken, randomUuid, RoomKeyring,
+  randomToken, randomUuid, RoomKeyring, clearKeyCache,
   type CryptoError, type CurrentKey, type Envelope, type EnvelopeV0, type EnvelopeV1,
 } from "crypto-wasm";
 
@@ -26,6 +26,9 @@ if ("mac" in env) {
 const text: string = decryptEnvelope(room, env, { room: "r" }) + decryptEnvelope(room, JSON.stringify(env));
 
 const ring = new RoomKeyring("r");
+const twakeRing = new RoomKeyring("r", { retain: 4, acceptV0: true });
+twakeRing.free();
+clearKeyCache();
 ring.setKey(room, "1");
 ring.addKeyPart("b", "2");
 const sealed: Envelope = ring.encrypt("x");
@@ -48,5 +51,7 @@ aesCbcEncrypt("key", iv, pt);
 encryptEnvelope(room, "1", "x", { format: "v2" });
 // @ts-expect-error an envelope needs its fields
 ring.decrypt({ v: 1 });
+// @ts-expect-error retain is an option now
+new RoomKeyring("r", 4);
 
 export { ct, text, opened, cur, versions };

@@ -146,7 +146,16 @@ pub(crate) fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
+/// The largest ciphertext accepted from the wire (16 MiB), checked before decoding.
+pub const MAX_CIPHERTEXT: usize = 16 << 20;
+
 pub(crate) fn unb64(s: &str, what: &str) -> Result<Vec<u8>> {
+    if s.len() > MAX_CIPHERTEXT / 3 * 4 + 4 {
+        return Err(Error::Envelope(format!(
+            "`{what}` is larger than {} MiB",
+            MAX_CIPHERTEXT >> 20
+        )));
+    }
     base64::engine::general_purpose::STANDARD
         .decode(s)
         .map_err(|_| Error::Envelope(format!("`{what}` is not valid base64")))
