@@ -43,7 +43,11 @@ impl ApiError {
 
     /// 404 with code `NOT_FOUND`.
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "NOT_FOUND", format!("{what} not found"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            format!("{what} not found"),
+        )
     }
 
     /// 500 with code `INTERNAL`; the cause is logged, not sent.

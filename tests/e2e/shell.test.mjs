@@ -5,6 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { ROOT, launchChromium } from "../js/helpers.mjs";
 
@@ -13,7 +14,9 @@ let server, base, browser;
 
 before(async () => {
   const bin = process.env.HUDDLE_SERVER_BIN ?? path.join(ROOT, "target/release/huddle-server");
-  server = spawn(bin, ["--listen", "127.0.0.1:0", "--dist", path.join(ROOT, "dist")], { stdio: ["ignore", "pipe", "inherit"] });
+  const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), "huddle-e2e-"));
+  server = spawn(bin, ["--listen", "127.0.0.1:0", "--dist", path.join(ROOT, "dist"),
+                       "--database", path.join(dbDir, "huddle.sqlite")], { stdio: ["ignore", "pipe", "inherit"] });
   base = await new Promise((resolve, reject) => {
     server.stdout.on("data", (d) => {
       const m = String(d).match(/open (http:\/\/\S+?)\/?\s/);

@@ -1,0 +1,269 @@
+//! Accounts: sign up, sign in, sign out, current user.
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::header::{RETRY_AFTER, SET_COOKIE};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+
+use super::ApiJson;
+use crate::error::{ApiError, ApiResult};
+use crate::session::{self, CurrentUser};
+use crate::{password, AppState};
+
+/// A user as the API shows it.
+#[derive(Debug, Serialize)]
+pub struct User {
+    id: i64,
+    username: String,
+    email: String,
+    display_name: String,
+}
+
+fn user_by_id(c: &rusqlite::Connection, id: i64) -> rusqlite::Result<Option<User>> {
+    c.query_row(
+        "SELECT id, username, email, display_name FROM users WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(User {
+                id: r.get(0)?,
+                username: r.get(1)?,
+                email: r.get(2)?,
+                display_name: r.get(3)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// `POST /auth/signup` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signup {
+    username: String,
+    email: String,
+    password: String,
+    display_name: Option<String>,
+}
+
+fn validate_signup(s: &Signup) -> ApiResult<()> {
+    let u = &s.username;
+    if !(3..=32).contains(&u.len())
+        || !u
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+    {
+        return Err(ApiError::invalid(
+            "username: 3 to 32 characters, letters, digits, '.', '_' or '-'",
+        ));
+    }
+    let e = &s.email;
+    let valid_email = e.len() <= 254
+        && e.split_once('@').is_some_and(|(l, d)| {
+            !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
+        })
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !valid_email {
+        return Err(ApiError::invalid("email: not a valid address"));
+    }
+    let n = s.password.chars().count();
+    if !(10..=1024).contains(&n) {
+        return Err(ApiError::invalid("password: 10 to 1024 characters"));
+    }
+    if let Some(d) = &s.display_name {
+        let n = d.trim().chars().count();
+        if n == 0 || n > 64 || d.chars().any(char::is_control) {
+            return Err(ApiError::invalid("display_name: 1 to 64 characters"));
+        }
+    }
+    Ok(())
+}
+
+fn with_cookie(
+    state: &AppState,
+    token: Option<&str>,
+    status: StatusCode,
+    body: Response,
+) -> Response {
+    let mut res = body;
+    *res.status_mut() = status;
+    if let Ok(v) = session::set_cookie(state.config.secure_cookies, token).parse() {
+        res.headers_mut().insert(SET_COOKIE, v);
+    }
+    res
+}
+
+/// Creates an account and signs it in.
+pub async fn signup(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Signup>,
+) -> ApiResult<Response> {
+    validate_signup(&body)?;
+    let pw = body.password.clone();
+    let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let display = body
+        .display_name
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or(&body.username)
+        .to_owned();
+    let (username, email) = (body.username.clone(), body.email.clone());
+    let user = state
+        .db
+        .call(move |c| {
+            let taken: Option<(bool, bool)> = c
+                .query_row(
+                    "SELECT username = ?1 COLLATE NOCASE, email = ?2 COLLATE NOCASE FROM users \
+                     WHERE username = ?1 COLLATE NOCASE OR email = ?2 COLLATE NOCASE LIMIT 1",
+                    rusqlite::params![username, email],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            match taken {
+                Some((true, _)) => {
+                    return Err(ApiError::new(
+                        StatusCode::CONFLICT,
+                        "USERNAME_TAKEN",
+                        "that username is taken",
+                    ))
+                }
+                Some(_) => {
+                    return Err(ApiError::new(
+                        StatusCode::CONFLICT,
+                        "EMAIL_TAKEN",
+                        "an account already uses that email",
+                    ))
+                }
+                None => {}
+            }
+            c.execute(
+                "INSERT INTO users (username, email, display_name, password_hash, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![username, email, display, hash, crate::db::now()],
+            )?;
+            let id = c.last_insert_rowid();
+            user_by_id(c, id)?.ok_or_else(|| ApiError::internal("user vanished"))
+        })
+        .await?;
+    let token = session::create(&state, user.id).await?;
+    Ok(with_cookie(
+        &state,
+        Some(&token),
+        StatusCode::CREATED,
+        Json(user).into_response(),
+    ))
+}
+
+/// `POST /auth/signin` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signin {
+    /// Username or email.
+    login: String,
+    password: String,
+}
+
+/// Signs in with a username or email and a password.
+pub async fn signin(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ApiJson(body): ApiJson<Signin>,
+) -> ApiResult<Response> {
+    if body.login.len() > 254 || body.password.len() > 4096 {
+        return Err(ApiError::invalid("login or password too long"));
+    }
+    let now = crate::db::now();
+    let account_key = format!("login:{}", body.login.to_lowercase());
+    let keys = [account_key.clone(), format!("ip:{}", peer.ip())];
+    if let Some(wait) = state.login_limiter.retry_after(&keys, now) {
+        let mut res = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "RATE_LIMITED",
+            format!(
+                "too many failed sign-ins: try again in {} minutes",
+                (wait + 59) / 60
+            ),
+        )
+        .into_response();
+        if let Ok(v) = wait.to_string().parse() {
+            res.headers_mut().insert(RETRY_AFTER, v);
+        }
+        return Ok(res);
+    }
+    let login = body.login.clone();
+    let found: Option<(i64, String)> = state
+        .db
+        .call(move |c| {
+            Ok(c.query_row(
+                "SELECT id, password_hash FROM users WHERE username = ?1 COLLATE NOCASE OR email = ?1 COLLATE NOCASE",
+                [login],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+        })
+        .await?;
+    let pw = body.password.clone();
+    let (id, ok) = tokio::task::spawn_blocking(move || match found {
+        Some((id, hash)) => (Some(id), password::verify(&pw, &hash)),
+        // Same work for unknown accounts: no enumeration by timing.
+        None => {
+            let _ = password::verify(&pw, password::dummy_hash());
+            (None, false)
+        }
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let Some(id) = id.filter(|_| ok) else {
+        state.login_limiter.fail(&keys, now);
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "INVALID_CREDENTIALS",
+            "wrong username, email or password",
+        ));
+    };
+    state.login_limiter.succeed(&[account_key]);
+    let token = session::create(&state, id).await?;
+    let user = state
+        .db
+        .call(move |c| user_by_id(c, id)?.ok_or_else(|| ApiError::not_found("user")))
+        .await?;
+    Ok(with_cookie(
+        &state,
+        Some(&token),
+        StatusCode::OK,
+        Json(user).into_response(),
+    ))
+}
+
+/// Ends the current session.
+pub async fn signout(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
+    let hash = user.token_hash.clone();
+    state
+        .db
+        .call(move |c| {
+            c.execute("DELETE FROM sessions WHERE token_hash = ?1", [hash])?;
+            Ok(())
+        })
+        .await?;
+    Ok(with_cookie(
+        &state,
+        None,
+        StatusCode::NO_CONTENT,
+        ().into_response(),
+    ))
+}
+
+/// The signed-in user.
+pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<User>> {
+    let id = user.id;
+    let u = state
+        .db
+        .call(move |c| user_by_id(c, id)?.ok_or_else(ApiError::unauthenticated))
+        .await?;
+    Ok(Json(u))
+}

@@ -1,0 +1,109 @@
+//! Sessions: an opaque random token in a cookie; the database stores only its SHA-256.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::COOKIE;
+use axum::http::request::Parts;
+use sha2::{Digest, Sha256};
+
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+
+/// Session lifetime.
+pub const LIFETIME_SECS: i64 = 30 * 24 * 3600;
+
+/// The cookie's name: `__Host-` pins it to this origin, path `/`, `Secure`.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-huddle_session"
+    } else {
+        "huddle_session"
+    }
+}
+
+/// A `Set-Cookie` value for `token` (or one that deletes the cookie).
+pub fn set_cookie(secure: bool, token: Option<&str>) -> String {
+    let (value, max_age) = match token {
+        Some(t) => (t, LIFETIME_SECS),
+        None => ("", 0),
+    };
+    format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
+        cookie_name(secure),
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// SHA-256 of a token: what the database stores.
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Creates a session for `user_id`; returns the token for the cookie.
+pub async fn create(state: &AppState, user_id: i64) -> ApiResult<String> {
+    let token = crypto_wasm::random::token(32).map_err(ApiError::internal)?;
+    let hash = token_hash(&token);
+    state
+        .db
+        .call(move |c| {
+            let now = crate::db::now();
+            c.execute(
+                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![hash, user_id, now, now + LIFETIME_SECS],
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(token)
+}
+
+/// The session token sent with a request, if any.
+pub fn token_from(parts: &Parts, secure: bool) -> Option<String> {
+    let name = cookie_name(secure);
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// The signed-in user; extracting it fails with 401 `UNAUTHENTICATED`.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    /// User id.
+    pub id: i64,
+    /// SHA-256 of the session token (to sign out).
+    pub token_hash: Vec<u8>,
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+        let token =
+            token_from(parts, state.config.secure_cookies).ok_or_else(ApiError::unauthenticated)?;
+        let hash = token_hash(&token);
+        let lookup = hash.clone();
+        let id = state
+            .db
+            .call(move |c| {
+                let id = c
+                    .query_row(
+                        "SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
+                        rusqlite::params![lookup, crate::db::now()],
+                        |r| r.get::<_, i64>(0),
+                    )
+                    .ok();
+                Ok(id)
+            })
+            .await?
+            .ok_or_else(ApiError::unauthenticated)?;
+        Ok(CurrentUser {
+            id,
+            token_hash: hash,
+        })
+    }
+}

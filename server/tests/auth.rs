@@ -1,0 +1,227 @@
+//! Accounts and sessions over real HTTP against a temporary SQLite database.
+
+mod common;
+
+use common::{assert_error, spawn, Client};
+use serde_json::json;
+
+fn alice() -> serde_json::Value {
+    json!({"username": "alice", "email": "alice@example.com", "password": "correct horse battery"})
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sign_up_in_out_and_session_cookie() {
+    let server = spawn().await;
+    let mut c = Client::new(&server);
+    let r = c.post("/auth/signup", alice()).await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert_eq!(r.body["username"], "alice");
+    assert_eq!(r.body["display_name"], "alice");
+    assert!(r.body.get("password_hash").is_none());
+    let set = c.last_set_cookie.clone().unwrap();
+    assert!(set.starts_with("__Host-huddle_session="), "{set}");
+    for attr in ["Path=/", "HttpOnly", "SameSite=Strict", "Secure"] {
+        assert!(set.contains(attr), "{attr} in {set}");
+    }
+    assert_eq!(c.get("/auth/me").await.body["email"], "alice@example.com");
+
+    let old_cookie = c.cookie.clone();
+    assert_eq!(c.post("/auth/signout", json!({})).await.status, 204);
+    assert!(c.last_set_cookie.as_deref().unwrap().contains("Max-Age=0"));
+    c.cookie = old_cookie; // a stolen, signed-out cookie is dead
+    assert_error(&c.get("/auth/me").await, 401, "UNAUTHENTICATED");
+
+    let r = c
+        .post(
+            "/auth/signin",
+            json!({"login": "ALICE@example.com", "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(c.get("/auth/me").await.body["username"], "alice");
+    let r = c
+        .post(
+            "/auth/signin",
+            json!({"login": "alice", "password": "wrong password!!"}),
+        )
+        .await;
+    assert_error(&r, 401, "INVALID_CREDENTIALS");
+    let r = c
+        .post(
+            "/auth/signin",
+            json!({"login": "nobody", "password": "wrong password!!"}),
+        )
+        .await;
+    assert_error(&r, 401, "INVALID_CREDENTIALS");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sessions_are_stored_hashed() {
+    let server = spawn().await;
+    let mut c = Client::new(&server);
+    assert_eq!(c.post("/auth/signup", alice()).await.status, 201);
+    let token = c
+        .cookie
+        .clone()
+        .unwrap()
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_owned();
+    assert_eq!(token.len(), 64);
+    let db = rusqlite::Connection::open(&server.db_path).unwrap();
+    let stored: Vec<u8> = db
+        .query_row("SELECT token_hash FROM sessions", [], |r| r.get(0))
+        .unwrap();
+    use sha2::Digest;
+    assert_eq!(stored, sha2::Sha256::digest(token.as_bytes()).to_vec());
+    let dump: String = db
+        .query_row(
+            "SELECT group_concat(hex(token_hash)) || group_concat(user_id) FROM sessions",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        !dump.to_lowercase().contains(&token),
+        "the token itself is never stored"
+    );
+    let hash: String = db
+        .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
+        .unwrap();
+    assert!(hash.starts_with("pbkdf2-sha256$600000$") && !hash.contains("correct horse"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_is_a_json_error_with_a_stable_code() {
+    let server = spawn().await;
+    let mut c = Client::new(&server);
+    let mut bad = alice();
+    bad["username"] = json!("a b");
+    assert_error(&c.post("/auth/signup", bad).await, 400, "INVALID_INPUT");
+    let mut bad = alice();
+    bad["password"] = json!("short");
+    assert_error(&c.post("/auth/signup", bad).await, 400, "INVALID_INPUT");
+    let mut bad = alice();
+    bad["email"] = json!("not-an-email");
+    assert_error(&c.post("/auth/signup", bad).await, 400, "INVALID_INPUT");
+    let mut bad = alice();
+    bad["is_admin"] = json!(true);
+    let r = c.post("/auth/signup", bad).await;
+    assert_error(&r, 400, "INVALID_INPUT");
+    assert!(r.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("is_admin"));
+    let r = c
+        .send(
+            "POST",
+            "/auth/signup",
+            None,
+            &[("content-type", "text/plain")],
+        )
+        .await;
+    assert_error(&r, 415, "UNSUPPORTED_MEDIA_TYPE");
+    let huge = json!({"login": "x".repeat(100_000), "password": "y"});
+    assert_error(&c.post("/auth/signin", huge).await, 413, "TOO_LARGE");
+    assert_error(&c.get("/no/such/route").await, 404, "NOT_FOUND");
+
+    assert_eq!(c.post("/auth/signup", alice()).await.status, 201);
+    let mut other = Client::new(&server);
+    let mut dup = alice();
+    dup["username"] = json!("ALICE");
+    dup["email"] = json!("other@example.com");
+    assert_error(
+        &other.post("/auth/signup", dup).await,
+        409,
+        "USERNAME_TAKEN",
+    );
+    let mut dup = alice();
+    dup["username"] = json!("alice2");
+    assert_error(&other.post("/auth/signup", dup).await, 409, "EMAIL_TAKEN");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn state_changes_need_csrf_proof() {
+    let server = spawn().await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/auth/signup", server.base);
+    let r = http.post(&url).json(&alice()).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "CSRF");
+
+    let mut c = Client::new(&server);
+    assert_error(
+        &c.send(
+            "POST",
+            "/auth/signup",
+            Some(alice()),
+            &[("sec-fetch-site", "cross-site")],
+        )
+        .await,
+        403,
+        "CSRF",
+    );
+    assert_error(
+        &c.send(
+            "POST",
+            "/auth/signup",
+            Some(alice()),
+            &[("origin", "http://evil.example")],
+        )
+        .await,
+        403,
+        "CSRF",
+    );
+    let host = server
+        .base
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let origin = format!("http://{host}");
+    let r = c
+        .send(
+            "POST",
+            "/auth/signup",
+            Some(alice()),
+            &[("origin", &origin), ("sec-fetch-site", "same-origin")],
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sign_in_is_rate_limited() {
+    let server = spawn().await;
+    let mut c = Client::new(&server);
+    assert_eq!(c.post("/auth/signup", alice()).await.status, 201);
+    for _ in 0..huddle_server::rate_limit::MAX_FAILURES {
+        let r = c
+            .post(
+                "/auth/signin",
+                json!({"login": "alice", "password": "not the password"}),
+            )
+            .await;
+        assert_error(&r, 401, "INVALID_CREDENTIALS");
+    }
+    // Now even the right password waits.
+    let r = c
+        .post(
+            "/auth/signin",
+            json!({"login": "alice", "password": "correct horse battery"}),
+        )
+        .await;
+    assert_error(&r, 429, "RATE_LIMITED");
+    let wait: i64 = r
+        .headers
+        .get("retry-after")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait > 0 && wait <= huddle_server::rate_limit::WINDOW_SECS);
+}

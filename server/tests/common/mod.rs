@@ -1,0 +1,138 @@
+//! A real server on loopback with a temporary SQLite file, and a small client that keeps
+//! the session cookie (by hand: `__Host-` cookies are `Secure`, which cookie jars withhold
+//! over plain HTTP).
+
+#![allow(dead_code, missing_docs)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use huddle_server::{app, AppState, Config};
+use reqwest::header::{HeaderMap, HeaderValue, COOKIE, SET_COOKIE};
+use serde_json::Value;
+
+pub struct Server {
+    pub base: String,
+    pub db_path: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn spawn() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "<!doctype html><title>t</title>").unwrap();
+    let db_path = dir.path().join("huddle.sqlite");
+    let config = Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        dist,
+        database: db_path.clone(),
+        public_origin: None,
+        https: false,
+        secure_cookies: true,
+    };
+    let state = AppState::new(config).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    Server {
+        base: format!("http://{addr}/api/v1"),
+        db_path,
+        _dir: dir,
+    }
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    pub cookie: Option<String>,
+    pub last_set_cookie: Option<String>,
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Client {
+    pub fn new(server: &Server) -> Client {
+        Client {
+            http: reqwest::Client::new(),
+            base: server.base.clone(),
+            cookie: None,
+            last_set_cookie: None,
+        }
+    }
+
+    /// Sends a request with the CSRF header and the session cookie; `extra` headers
+    /// override.
+    pub async fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        extra: &[(&str, &str)],
+    ) -> Reply {
+        let mut req = self
+            .http
+            .request(method.parse().unwrap(), format!("{}{path}", self.base))
+            .header("x-requested-with", "huddle");
+        if let Some(c) = &self.cookie {
+            req = req.header(COOKIE, c.clone());
+        }
+        for (k, v) in extra {
+            req = req.header(*k, HeaderValue::from_str(v).unwrap());
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        if let Some(sc) = headers.get(SET_COOKIE).and_then(|v| v.to_str().ok()) {
+            self.last_set_cookie = Some(sc.to_owned());
+            let pair = sc.split(';').next().unwrap().to_owned();
+            self.cookie = if pair.ends_with('=') {
+                None
+            } else {
+                Some(pair)
+            };
+        }
+        let text = res.text().await.unwrap();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn post(&mut self, path: &str, body: Value) -> Reply {
+        self.send("POST", path, Some(body), &[]).await
+    }
+
+    pub async fn get(&mut self, path: &str) -> Reply {
+        self.send("GET", path, None, &[]).await
+    }
+}
+
+/// Asserts a JSON API error with `status` and `code`.
+pub fn assert_error(r: &Reply, status: u16, code: &str) {
+    assert_eq!(r.status, status, "{:?}", r.body);
+    assert_eq!(r.body["error"]["code"], code, "{:?}", r.body);
+    assert!(r.body["error"]["message"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
+}
