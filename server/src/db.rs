@@ -9,7 +9,10 @@ use rusqlite::Connection;
 use crate::error::{ApiError, ApiResult};
 
 /// The migrations, in order; migration `i` brings the schema to `user_version = i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_accounts.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_accounts.sql"),
+    include_str!("../migrations/0002_workspaces.sql"),
+];
 
 /// A handle to the database, cheap to clone.
 #[derive(Clone)]

@@ -3,6 +3,7 @@
 //! routes. The WebSocket relay (`/ws`) arrives with the realtime part of the Messages
 //! issue.
 
+pub mod access;
 pub mod api;
 pub mod config;
 pub mod csrf;

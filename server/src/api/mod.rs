@@ -1,11 +1,15 @@
 //! The REST API under `/api/v1`.
 
 mod auth;
+mod channels;
+mod messages;
+mod workspaces;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, FromRequest, Request};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 use serde::de::DeserializeOwned;
 
@@ -22,6 +26,40 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/signin", post(auth::signin))
         .route("/auth/signout", post(auth::signout))
         .route("/auth/me", get(auth::me))
+        .route(
+            "/workspaces",
+            get(workspaces::list).post(workspaces::create),
+        )
+        .route(
+            "/workspaces/{id}/members",
+            get(workspaces::members).post(workspaces::invite),
+        )
+        .route(
+            "/workspaces/{id}/members/{user_id}",
+            delete(workspaces::remove_member),
+        )
+        .route(
+            "/workspaces/{id}/channels",
+            get(channels::list).post(channels::create),
+        )
+        .route("/workspaces/{id}/direct", post(channels::direct))
+        .route("/channels/{id}/members", post(channels::add_member))
+        .route("/channels/{id}/read", put(channels::mark_read))
+        .route(
+            "/channels/{id}/messages",
+            get(messages::list).post(messages::create),
+        )
+        .route(
+            "/messages/{id}",
+            get(messages::get_one)
+                .patch(messages::edit)
+                .delete(messages::remove),
+        )
+        .route("/messages/{id}/replies", get(messages::replies))
+        .route(
+            "/messages/{id}/reactions/{emoji}",
+            put(messages::react).delete(messages::unreact),
+        )
         .fallback(|| async { ApiError::not_found("API route") })
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(
@@ -54,4 +92,42 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             Err(e) => Err(ApiError::invalid(e.body_text())),
         }
     }
+}
+
+/// A path parameter whose rejection is a JSON `INVALID_INPUT` error.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| ApiPath(p.0))
+            .map_err(|e| ApiError::invalid(e.body_text()))
+    }
+}
+
+/// A query string whose rejection is a JSON `INVALID_INPUT` error.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e| ApiError::invalid(e.body_text()))
+    }
+}
+
+/// A trimmed name of 1 to `max` characters without control characters.
+pub fn clean_name(raw: &str, what: &str, max: usize) -> Result<String, ApiError> {
+    let name = raw.trim();
+    let n = name.chars().count();
+    if n == 0 || n > max || name.chars().any(char::is_control) {
+        return Err(ApiError::invalid(format!("{what}: 1 to {max} characters")));
+    }
+    Ok(name.to_owned())
 }

@@ -1,0 +1,78 @@
+//! Who may see what. Every lookup answers "not found" for things the user may not see,
+//! so ids of other people's workspaces, channels and messages reveal nothing.
+
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::error::{ApiError, ApiResult};
+
+/// A role in a workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Created the workspace (or was made owner): may remove members.
+    Owner,
+    /// Any other member.
+    Member,
+}
+
+/// The user's role in the workspace, or 404.
+pub fn workspace_role(c: &Connection, workspace_id: i64, user_id: i64) -> ApiResult<Role> {
+    let role: Option<String> = c
+        .query_row(
+            "SELECT role FROM workspace_members WHERE workspace_id = ?1 AND user_id = ?2",
+            [workspace_id, user_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match role.as_deref() {
+        Some("owner") => Ok(Role::Owner),
+        Some(_) => Ok(Role::Member),
+        None => Err(ApiError::not_found("workspace")),
+    }
+}
+
+/// A channel the user can read.
+#[derive(Debug, Clone)]
+pub struct ChannelAccess {
+    /// Channel id.
+    pub id: i64,
+    /// Its workspace.
+    pub workspace_id: i64,
+    /// `public`, `private` or `direct`.
+    pub kind: String,
+}
+
+/// The channel, if the user may read it (public: workspace member; private and direct:
+/// channel member), else 404.
+pub fn channel(c: &Connection, channel_id: i64, user_id: i64) -> ApiResult<ChannelAccess> {
+    let ch = c
+        .query_row(
+            "SELECT ch.id, ch.workspace_id, ch.kind FROM channels ch \
+             JOIN workspace_members wm ON wm.workspace_id = ch.workspace_id AND wm.user_id = ?2 \
+             WHERE ch.id = ?1 AND (ch.kind = 'public' OR EXISTS \
+               (SELECT 1 FROM channel_members cm WHERE cm.channel_id = ch.id AND cm.user_id = ?2))",
+            [channel_id, user_id],
+            |r| {
+                Ok(ChannelAccess {
+                    id: r.get(0)?,
+                    workspace_id: r.get(1)?,
+                    kind: r.get(2)?,
+                })
+            },
+        )
+        .optional()?;
+    ch.ok_or_else(|| ApiError::not_found("channel"))
+}
+
+/// The message's channel, if the user may read it, else 404.
+pub fn message(c: &Connection, message_id: i64, user_id: i64) -> ApiResult<(ChannelAccess, i64)> {
+    let found: Option<(i64, i64)> = c
+        .query_row(
+            "SELECT channel_id, author_id FROM messages WHERE id = ?1",
+            [message_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (channel_id, author) = found.ok_or_else(|| ApiError::not_found("message"))?;
+    let ch = channel(c, channel_id, user_id).map_err(|_| ApiError::not_found("message"))?;
+    Ok((ch, author))
+}

@@ -1,0 +1,413 @@
+//! Messages: cursor pagination, threads, edit, soft delete, reactions.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::{ApiJson, ApiPath, ApiQuery};
+use crate::access;
+use crate::error::{ApiError, ApiResult};
+use crate::session::CurrentUser;
+use crate::AppState;
+
+/// Longest message body, in bytes.
+pub const MAX_BODY_BYTES: usize = 16_000;
+/// Page size bounds.
+pub const DEFAULT_LIMIT: i64 = 50;
+/// The largest page.
+pub const MAX_LIMIT: i64 = 100;
+
+/// A message's author.
+#[derive(Serialize)]
+pub struct Author {
+    id: i64,
+    username: String,
+    display_name: String,
+}
+
+/// A reaction summary.
+#[derive(Serialize)]
+pub struct Reaction {
+    emoji: String,
+    count: i64,
+    /// Whether the caller reacted so.
+    me: bool,
+}
+
+/// A message as the API shows it.
+#[derive(Serialize)]
+pub struct Message {
+    id: i64,
+    channel_id: i64,
+    author: Author,
+    thread_root_id: Option<i64>,
+    /// `null` once deleted.
+    body: Option<String>,
+    deleted: bool,
+    created_at: i64,
+    edited_at: Option<i64>,
+    reply_count: i64,
+    reactions: Vec<Reaction>,
+}
+
+/// A page of messages, oldest first; `next_before` fetches the older page.
+#[derive(Serialize)]
+pub struct Page {
+    messages: Vec<Message>,
+    next_before: Option<i64>,
+}
+
+const SELECT: &str =
+    "SELECT m.id, m.channel_id, u.id, u.username, u.display_name, m.thread_root_id, \
+    m.body, m.deleted_at, m.created_at, m.edited_at, \
+    (SELECT count(*) FROM messages r WHERE r.thread_root_id = m.id AND r.deleted_at IS NULL) \
+    FROM messages m JOIN users u ON u.id = m.author_id";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Message> {
+    let deleted: Option<i64> = r.get(7)?;
+    Ok(Message {
+        id: r.get(0)?,
+        channel_id: r.get(1)?,
+        author: Author {
+            id: r.get(2)?,
+            username: r.get(3)?,
+            display_name: r.get(4)?,
+        },
+        thread_root_id: r.get(5)?,
+        body: if deleted.is_some() {
+            None
+        } else {
+            Some(r.get(6)?)
+        },
+        deleted: deleted.is_some(),
+        created_at: r.get(8)?,
+        edited_at: r.get(9)?,
+        reply_count: r.get(10)?,
+        reactions: Vec::new(),
+    })
+}
+
+fn with_reactions(
+    c: &Connection,
+    me: i64,
+    mut msgs: Vec<Message>,
+) -> rusqlite::Result<Vec<Message>> {
+    let mut st = c.prepare(
+        "SELECT emoji, count(*), max(user_id = ?2) FROM reactions WHERE message_id = ?1 \
+         GROUP BY emoji ORDER BY min(rowid)",
+    )?;
+    for m in &mut msgs {
+        m.reactions = st
+            .query_map([m.id, me], |r| {
+                Ok(Reaction {
+                    emoji: r.get(0)?,
+                    count: r.get(1)?,
+                    me: r.get::<_, i64>(2)? == 1,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+    }
+    Ok(msgs)
+}
+
+fn one(c: &Connection, id: i64, me: i64) -> ApiResult<Message> {
+    let m = c
+        .query_row(&format!("{SELECT} WHERE m.id = ?1"), [id], row)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("message"))?;
+    Ok(with_reactions(c, me, vec![m])?.remove(0))
+}
+
+/// `?before=&limit=` of a page request.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    before: Option<i64>,
+    limit: Option<i64>,
+}
+
+fn page(c: &Connection, me: i64, filter: &str, key: i64, q: &PageQuery) -> ApiResult<Page> {
+    let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::invalid(format!("limit: 1 to {MAX_LIMIT}")));
+    }
+    let before = q.before.unwrap_or(i64::MAX);
+    let sql = format!("{SELECT} WHERE {filter} AND m.id < ?2 ORDER BY m.id DESC LIMIT ?3");
+    let mut st = c.prepare(&sql)?;
+    let mut msgs: Vec<Message> = st
+        .query_map(rusqlite::params![key, before, limit + 1], row)?
+        .collect::<Result<_, _>>()?;
+    let more = msgs.len() as i64 > limit;
+    msgs.truncate(limit as usize);
+    msgs.reverse();
+    let next_before = if more {
+        msgs.first().map(|m| m.id)
+    } else {
+        None
+    };
+    Ok(Page {
+        messages: with_reactions(c, me, msgs)?,
+        next_before,
+    })
+}
+
+/// A channel's messages (thread roots), newest page first, each page oldest first.
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Page>> {
+    let p = state
+        .db
+        .call(move |c| {
+            access::channel(c, id, user.id)?;
+            page(
+                c,
+                user.id,
+                "m.channel_id = ?1 AND m.thread_root_id IS NULL",
+                id,
+                &q,
+            )
+        })
+        .await?;
+    Ok(Json(p))
+}
+
+/// Replies to a thread root, paginated like [`list`].
+pub async fn replies(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Page>> {
+    let p = state
+        .db
+        .call(move |c| {
+            access::message(c, id, user.id)?;
+            page(c, user.id, "m.thread_root_id = ?1", id, &q)
+        })
+        .await?;
+    Ok(Json(p))
+}
+
+fn check_body(body: &str) -> ApiResult<()> {
+    if body.trim().is_empty() {
+        return Err(ApiError::invalid("body: a message cannot be empty"));
+    }
+    if body.len() > MAX_BODY_BYTES {
+        return Err(ApiError::invalid(format!(
+            "body: at most {MAX_BODY_BYTES} bytes"
+        )));
+    }
+    if body
+        .chars()
+        .any(|ch| ch.is_control() && ch != '\n' && ch != '\t')
+    {
+        return Err(ApiError::invalid(
+            "body: control characters are not allowed",
+        ));
+    }
+    Ok(())
+}
+
+/// `POST /channels/{id}/messages` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewMessage {
+    body: String,
+    /// Reply in this message's thread.
+    thread_root_id: Option<i64>,
+}
+
+/// Posts a message (or a thread reply).
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(msg): ApiJson<NewMessage>,
+) -> ApiResult<(StatusCode, Json<Message>)> {
+    check_body(&msg.body)?;
+    let m = state
+        .db
+        .call(move |c| {
+            access::channel(c, id, user.id)?;
+            if let Some(root) = msg.thread_root_id {
+                let ok: Option<i64> = c
+                    .query_row(
+                        "SELECT id FROM messages WHERE id = ?1 AND channel_id = ?2 AND thread_root_id IS NULL AND deleted_at IS NULL",
+                        [root, id],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if ok.is_none() {
+                    return Err(ApiError::invalid("thread_root_id: not a message of this channel that can take replies"));
+                }
+            }
+            c.execute(
+                "INSERT INTO messages (channel_id, author_id, thread_root_id, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![id, user.id, msg.thread_root_id, msg.body, crate::db::now()],
+            )?;
+            let new_id = c.last_insert_rowid();
+            // Your own message is read.
+            c.execute(
+                "INSERT INTO read_positions (channel_id, user_id, last_read_id) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (channel_id, user_id) DO UPDATE SET last_read_id = max(last_read_id, excluded.last_read_id)",
+                [id, user.id, new_id],
+            )?;
+            one(c, new_id, user.id)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(m)))
+}
+
+/// One message.
+pub async fn get_one(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Message>> {
+    let m = state
+        .db
+        .call(move |c| {
+            access::message(c, id, user.id)?;
+            one(c, id, user.id)
+        })
+        .await?;
+    Ok(Json(m))
+}
+
+fn own_live_message(c: &Connection, id: i64, me: i64) -> ApiResult<()> {
+    let (_, author) = access::message(c, id, me)?;
+    if author != me {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "NOT_AUTHOR",
+            "only the author can change a message",
+        ));
+    }
+    let deleted: Option<i64> =
+        c.query_row("SELECT deleted_at FROM messages WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })?;
+    if deleted.is_some() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "DELETED",
+            "the message was deleted",
+        ));
+    }
+    Ok(())
+}
+
+/// `PATCH /messages/{id}` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditMessage {
+    body: String,
+}
+
+/// Edits one's own message.
+pub async fn edit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(msg): ApiJson<EditMessage>,
+) -> ApiResult<Json<Message>> {
+    check_body(&msg.body)?;
+    let m = state
+        .db
+        .call(move |c| {
+            own_live_message(c, id, user.id)?;
+            c.execute(
+                "UPDATE messages SET body = ?2, edited_at = ?3 WHERE id = ?1",
+                rusqlite::params![id, msg.body, crate::db::now()],
+            )?;
+            one(c, id, user.id)
+        })
+        .await?;
+    Ok(Json(m))
+}
+
+/// Deletes one's own message (soft: it stays, shown as deleted, body erased).
+pub async fn remove(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Message>> {
+    let m = state
+        .db
+        .call(move |c| {
+            own_live_message(c, id, user.id)?;
+            c.execute(
+                "UPDATE messages SET body = '', deleted_at = ?2 WHERE id = ?1",
+                rusqlite::params![id, crate::db::now()],
+            )?;
+            c.execute("DELETE FROM reactions WHERE message_id = ?1", [id])?;
+            one(c, id, user.id)
+        })
+        .await?;
+    Ok(Json(m))
+}
+
+fn check_emoji(e: &str) -> ApiResult<()> {
+    if e.is_empty() || e.len() > 32 || e.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(ApiError::invalid("emoji: 1 to 32 bytes, no spaces"));
+    }
+    Ok(())
+}
+
+/// Adds the caller's reaction.
+pub async fn react(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath((id, emoji)): ApiPath<(i64, String)>,
+) -> ApiResult<Json<Message>> {
+    check_emoji(&emoji)?;
+    let m = state
+        .db
+        .call(move |c| {
+            access::message(c, id, user.id)?;
+            let deleted: Option<i64> =
+                c.query_row("SELECT deleted_at FROM messages WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
+            if deleted.is_some() {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "DELETED",
+                    "the message was deleted",
+                ));
+            }
+            c.execute(
+                "INSERT OR IGNORE INTO reactions (message_id, user_id, emoji) VALUES (?1, ?2, ?3)",
+                rusqlite::params![id, user.id, emoji],
+            )?;
+            one(c, id, user.id)
+        })
+        .await?;
+    Ok(Json(m))
+}
+
+/// Removes the caller's reaction.
+pub async fn unreact(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath((id, emoji)): ApiPath<(i64, String)>,
+) -> ApiResult<Json<Message>> {
+    check_emoji(&emoji)?;
+    let m = state
+        .db
+        .call(move |c| {
+            access::message(c, id, user.id)?;
+            c.execute(
+                "DELETE FROM reactions WHERE message_id = ?1 AND user_id = ?2 AND emoji = ?3",
+                rusqlite::params![id, user.id, emoji],
+            )?;
+            one(c, id, user.id)
+        })
+        .await?;
+    Ok(Json(m))
+}

@@ -1,0 +1,205 @@
+//! Workspaces and their members.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+
+use super::{clean_name, ApiJson, ApiPath};
+use crate::access::{self, Role};
+use crate::error::{ApiError, ApiResult};
+use crate::session::CurrentUser;
+use crate::AppState;
+
+/// A workspace as its members see it.
+#[derive(Serialize)]
+pub struct Workspace {
+    id: i64,
+    name: String,
+    role: &'static str,
+}
+
+/// A member of a workspace.
+#[derive(Serialize)]
+pub struct Member {
+    user_id: i64,
+    username: String,
+    display_name: String,
+    role: String,
+}
+
+/// `POST /workspaces` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewWorkspace {
+    name: String,
+}
+
+/// Creates a workspace owned by the caller, with a public `general` channel.
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<NewWorkspace>,
+) -> ApiResult<(StatusCode, Json<Workspace>)> {
+    let name = clean_name(&body.name, "name", 80)?;
+    let ws = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            let now = crate::db::now();
+            tx.execute(
+                "INSERT INTO workspaces (name, created_by, created_at) VALUES (?1, ?2, ?3)",
+                rusqlite::params![name, user.id, now],
+            )?;
+            let id = tx.last_insert_rowid();
+            tx.execute(
+                "INSERT INTO workspace_members (workspace_id, user_id, role, joined_at) VALUES (?1, ?2, 'owner', ?3)",
+                rusqlite::params![id, user.id, now],
+            )?;
+            tx.execute(
+                "INSERT INTO channels (workspace_id, kind, name, created_by, created_at) VALUES (?1, 'public', 'general', ?2, ?3)",
+                rusqlite::params![id, user.id, now],
+            )?;
+            tx.commit()?;
+            Ok(Workspace { id, name, role: "owner" })
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(ws)))
+}
+
+/// The caller's workspaces.
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<Workspace>>> {
+    let list = state
+        .db
+        .call(move |c| {
+            let mut st = c.prepare(
+                "SELECT w.id, w.name, m.role FROM workspaces w JOIN workspace_members m \
+                 ON m.workspace_id = w.id WHERE m.user_id = ?1 ORDER BY w.name, w.id",
+            )?;
+            let rows = st.query_map([user.id], |r| {
+                let role: String = r.get(2)?;
+                Ok(Workspace {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    role: if role == "owner" { "owner" } else { "member" },
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await?;
+    Ok(Json(list))
+}
+
+fn members_of(c: &rusqlite::Connection, workspace_id: i64) -> rusqlite::Result<Vec<Member>> {
+    let mut st = c.prepare(
+        "SELECT u.id, u.username, u.display_name, m.role FROM workspace_members m \
+         JOIN users u ON u.id = m.user_id WHERE m.workspace_id = ?1 ORDER BY u.username",
+    )?;
+    let rows = st.query_map([workspace_id], |r| {
+        Ok(Member {
+            user_id: r.get(0)?,
+            username: r.get(1)?,
+            display_name: r.get(2)?,
+            role: r.get(3)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// The members of a workspace (members only).
+pub async fn members(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<Member>>> {
+    let list = state
+        .db
+        .call(move |c| {
+            access::workspace_role(c, id, user.id)?;
+            Ok(members_of(c, id)?)
+        })
+        .await?;
+    Ok(Json(list))
+}
+
+/// `POST /workspaces/{id}/members` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Invite {
+    /// Username or email of an existing account.
+    user: String,
+}
+
+/// Adds an existing account to the workspace (any member may invite).
+pub async fn invite(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<Invite>,
+) -> ApiResult<(StatusCode, Json<Vec<Member>>)> {
+    let list = state
+        .db
+        .call(move |c| {
+            access::workspace_role(c, id, user.id)?;
+            let invitee: i64 = c
+                .query_row(
+                    "SELECT id FROM users WHERE username = ?1 COLLATE NOCASE OR email = ?1 COLLATE NOCASE",
+                    [body.user.trim()],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "NO_SUCH_USER", "no account with that username or email"))?;
+            let added = c.execute(
+                "INSERT OR IGNORE INTO workspace_members (workspace_id, user_id, role, joined_at) VALUES (?1, ?2, 'member', ?3)",
+                rusqlite::params![id, invitee, crate::db::now()],
+            )?;
+            if added == 0 {
+                return Err(ApiError::new(StatusCode::CONFLICT, "ALREADY_MEMBER", "already a member of this workspace"));
+            }
+            Ok(members_of(c, id)?)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(list)))
+}
+
+/// Removes a member (owners), or leaves (anyone, for themselves). The last owner cannot
+/// leave. Removal also drops the member from the workspace's private channels.
+pub async fn remove_member(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath((id, target)): ApiPath<(i64, i64)>,
+) -> ApiResult<StatusCode> {
+    state
+        .db
+        .call(move |c| {
+            let role = access::workspace_role(c, id, user.id)?;
+            if target != user.id && role != Role::Owner {
+                return Err(ApiError::new(StatusCode::FORBIDDEN, "FORBIDDEN", "only owners can remove members"));
+            }
+            let target_role = access::workspace_role(c, id, target).map_err(|_| ApiError::not_found("member"))?;
+            if target_role == Role::Owner {
+                let owners: i64 = c.query_row(
+                    "SELECT count(*) FROM workspace_members WHERE workspace_id = ?1 AND role = 'owner'",
+                    [id],
+                    |r| r.get(0),
+                )?;
+                if owners == 1 {
+                    return Err(ApiError::new(StatusCode::CONFLICT, "LAST_OWNER", "the last owner cannot leave the workspace"));
+                }
+            }
+            let tx = c.transaction()?;
+            tx.execute(
+                "DELETE FROM channel_members WHERE user_id = ?2 AND channel_id IN (SELECT id FROM channels WHERE workspace_id = ?1)",
+                [id, target],
+            )?;
+            tx.execute("DELETE FROM workspace_members WHERE workspace_id = ?1 AND user_id = ?2", [id, target])?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

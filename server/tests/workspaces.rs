@@ -1,0 +1,451 @@
+//! Workspaces, channels and messages over real HTTP: membership, authorization (a
+//! non-member gets 404 on every route), pagination, threads, edits, deletes, reactions,
+//! unread counts.
+
+mod common;
+
+use common::{assert_error, spawn, Client, Server};
+use serde_json::{json, Value};
+
+async fn user(server: &Server, name: &str) -> (Client, i64) {
+    let mut c = Client::new(server);
+    let r = c
+        .post(
+            "/auth/signup",
+            json!({"username": name, "email": format!("{name}@example.com"), "password": "long enough password"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let id = r.body["id"].as_i64().unwrap();
+    (c, id)
+}
+
+fn id(v: &Value) -> i64 {
+    v["id"].as_i64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn workspace_channels_messages_end_to_end() {
+    let server = spawn().await;
+    let (mut alice, alice_id) = user(&server, "alice").await;
+    let (mut bob, bob_id) = user(&server, "bob").await;
+    let (mut carol, carol_id) = user(&server, "carol").await;
+
+    // A workspace with #general.
+    let r = alice.post("/workspaces", json!({"name": "Acme"})).await;
+    assert_eq!(r.status, 201);
+    assert_eq!(r.body["role"], "owner");
+    let ws = id(&r.body);
+    let chans = alice.get(&format!("/workspaces/{ws}/channels")).await.body;
+    assert_eq!(chans[0]["name"], "general");
+    let general = id(&chans[0]);
+
+    // Bob is not a member yet: nothing is visible.
+    assert_error(
+        &bob.get(&format!("/workspaces/{ws}/channels")).await,
+        404,
+        "NOT_FOUND",
+    );
+    assert_error(
+        &bob.get(&format!("/channels/{general}/messages")).await,
+        404,
+        "NOT_FOUND",
+    );
+
+    // Invite by username, then by email (already a member), then an unknown account.
+    let r = alice
+        .post(&format!("/workspaces/{ws}/members"), json!({"user": "Bob"}))
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert_eq!(r.body.as_array().unwrap().len(), 2);
+    assert_error(
+        &alice
+            .post(
+                &format!("/workspaces/{ws}/members"),
+                json!({"user": "bob@example.com"}),
+            )
+            .await,
+        409,
+        "ALREADY_MEMBER",
+    );
+    assert_error(
+        &alice
+            .post(
+                &format!("/workspaces/{ws}/members"),
+                json!({"user": "nobody"}),
+            )
+            .await,
+        404,
+        "NO_SUCH_USER",
+    );
+    assert_eq!(bob.get("/workspaces").await.body[0]["role"], "member");
+
+    // Bob posts; Alice has one unread until she marks it read.
+    let r = bob
+        .post(
+            &format!("/channels/{general}/messages"),
+            json!({"body": "hello *world*"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let hello = id(&r.body);
+    assert_eq!(r.body["author"]["username"], "bob");
+    assert_eq!(
+        alice.get(&format!("/workspaces/{ws}/channels")).await.body[0]["unread"],
+        1
+    );
+    assert_eq!(
+        bob.get(&format!("/workspaces/{ws}/channels")).await.body[0]["unread"],
+        0,
+        "own messages are read"
+    );
+    let r = alice
+        .send(
+            "PUT",
+            &format!("/channels/{general}/read"),
+            Some(json!({"last_read_id": hello})),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    assert_eq!(
+        alice.get(&format!("/workspaces/{ws}/channels")).await.body[0]["unread"],
+        0
+    );
+
+    // Pagination: 120 more messages, walked back with cursors, no gap, no duplicate.
+    for i in 0..120 {
+        let r = alice
+            .post(
+                &format!("/channels/{general}/messages"),
+                json!({"body": format!("m{i}")}),
+            )
+            .await;
+        assert_eq!(r.status, 201);
+    }
+    let mut seen = Vec::new();
+    let mut before: Option<i64> = None;
+    loop {
+        let q = match before {
+            Some(b) => format!("/channels/{general}/messages?limit=50&before={b}"),
+            None => format!("/channels/{general}/messages?limit=50"),
+        };
+        let page = bob.get(&q).await.body;
+        let ids: Vec<i64> = page["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(id)
+            .collect();
+        assert!(
+            ids.windows(2).all(|w| w[0] < w[1]),
+            "each page oldest first"
+        );
+        seen.splice(0..0, ids);
+        match page["next_before"].as_i64() {
+            Some(b) => before = Some(b),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 121);
+    assert!(seen.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(seen[0], hello);
+    assert_error(
+        &bob.get(&format!("/channels/{general}/messages?limit=0"))
+            .await,
+        400,
+        "INVALID_INPUT",
+    );
+    assert_error(
+        &bob.get(&format!("/channels/{general}/messages?limit=x"))
+            .await,
+        400,
+        "INVALID_INPUT",
+    );
+
+    // Threads.
+    let r = alice
+        .post(
+            &format!("/channels/{general}/messages"),
+            json!({"body": "reply", "thread_root_id": hello}),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    let reply = id(&r.body);
+    assert_eq!(
+        bob.get(&format!("/messages/{hello}")).await.body["reply_count"],
+        1
+    );
+    let replies = bob.get(&format!("/messages/{hello}/replies")).await.body;
+    assert_eq!(replies["messages"][0]["body"], "reply");
+    let r = alice
+        .post(
+            &format!("/channels/{general}/messages"),
+            json!({"body": "nested", "thread_root_id": reply}),
+        )
+        .await;
+    assert_error(&r, 400, "INVALID_INPUT");
+    let root_page = bob
+        .get(&format!("/channels/{general}/messages?limit=100"))
+        .await
+        .body;
+    assert!(
+        root_page["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| id(m) != reply),
+        "replies stay in threads"
+    );
+
+    // Edit and delete: authors only.
+    let r = alice
+        .send(
+            "PATCH",
+            &format!("/messages/{hello}"),
+            Some(json!({"body": "hijack"})),
+            &[],
+        )
+        .await;
+    assert_error(&r, 403, "NOT_AUTHOR");
+    let r = bob
+        .send(
+            "PATCH",
+            &format!("/messages/{hello}"),
+            Some(json!({"body": "hello, edited"})),
+            &[],
+        )
+        .await;
+    assert_eq!(r.body["body"], "hello, edited");
+    assert!(r.body["edited_at"].as_i64().is_some());
+
+    // Reactions.
+    let r = bob
+        .send("PUT", &format!("/messages/{hello}/reactions/👍"), None, &[])
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(
+        r.body["reactions"],
+        json!([{"emoji": "👍", "count": 1, "me": true}])
+    );
+    let r = alice
+        .send("PUT", &format!("/messages/{hello}/reactions/👍"), None, &[])
+        .await;
+    assert_eq!(
+        r.body["reactions"],
+        json!([{"emoji": "👍", "count": 2, "me": true}])
+    );
+    let r = bob
+        .send(
+            "DELETE",
+            &format!("/messages/{hello}/reactions/👍"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        r.body["reactions"],
+        json!([{"emoji": "👍", "count": 1, "me": false}])
+    );
+
+    let r = bob
+        .send("DELETE", &format!("/messages/{hello}"), None, &[])
+        .await;
+    assert_eq!(r.body["deleted"], true);
+    assert_eq!(r.body["body"], Value::Null);
+    assert_eq!(r.body["reactions"], json!([]));
+    let r = bob
+        .send(
+            "PATCH",
+            &format!("/messages/{hello}"),
+            Some(json!({"body": "again"})),
+            &[],
+        )
+        .await;
+    assert_error(&r, 409, "DELETED");
+    assert_error(
+        &bob.post(
+            &format!("/channels/{general}/messages"),
+            json!({"body": "   "}),
+        )
+        .await,
+        400,
+        "INVALID_INPUT",
+    );
+
+    // Private channels and direct messages.
+    let r = alice
+        .post(
+            &format!("/workspaces/{ws}/channels"),
+            json!({"name": "secret", "kind": "private"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let secret = id(&r.body);
+    let bob_sees: Vec<String> = bob
+        .get(&format!("/workspaces/{ws}/channels"))
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(bob_sees, ["general"]);
+    assert_error(
+        &bob.get(&format!("/channels/{secret}/messages")).await,
+        404,
+        "NOT_FOUND",
+    );
+    assert_error(
+        &alice
+            .post(
+                &format!("/workspaces/{ws}/channels"),
+                json!({"name": "Secret"}),
+            )
+            .await,
+        409,
+        "CHANNEL_EXISTS",
+    );
+    let r = alice
+        .post(
+            &format!("/channels/{secret}/members"),
+            json!({"user_id": bob_id}),
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    assert_eq!(
+        bob.get(&format!("/channels/{secret}/messages"))
+            .await
+            .status,
+        200
+    );
+    assert_error(
+        &alice
+            .post(
+                &format!("/channels/{secret}/members"),
+                json!({"user_id": carol_id}),
+            )
+            .await,
+        400,
+        "NOT_A_MEMBER",
+    );
+
+    let dm = alice
+        .post(
+            &format!("/workspaces/{ws}/direct"),
+            json!({"user_id": bob_id}),
+        )
+        .await;
+    assert_eq!(dm.status, 200, "{:?}", dm.body);
+    assert_eq!(dm.body["kind"], "direct");
+    assert_eq!(dm.body["name"], "bob");
+    let again = bob
+        .post(
+            &format!("/workspaces/{ws}/direct"),
+            json!({"user_id": alice_id}),
+        )
+        .await;
+    assert_eq!(id(&again.body), id(&dm.body));
+    assert_eq!(again.body["name"], "alice");
+
+    // Carol, a stranger, gets 404 on every channel and message route.
+    let dm_id = id(&dm.body);
+    for (method, path, body) in [
+        ("GET", format!("/workspaces/{ws}/channels"), None),
+        ("GET", format!("/workspaces/{ws}/members"), None),
+        (
+            "POST",
+            format!("/workspaces/{ws}/channels"),
+            Some(json!({"name": "x"})),
+        ),
+        (
+            "POST",
+            format!("/workspaces/{ws}/direct"),
+            Some(json!({"user_id": bob_id})),
+        ),
+        (
+            "POST",
+            format!("/workspaces/{ws}/members"),
+            Some(json!({"user": "carol"})),
+        ),
+        ("GET", format!("/channels/{general}/messages"), None),
+        (
+            "POST",
+            format!("/channels/{general}/messages"),
+            Some(json!({"body": "hi"})),
+        ),
+        ("GET", format!("/channels/{dm_id}/messages"), None),
+        (
+            "PUT",
+            format!("/channels/{general}/read"),
+            Some(json!({"last_read_id": 1})),
+        ),
+        (
+            "POST",
+            format!("/channels/{secret}/members"),
+            Some(json!({"user_id": carol_id})),
+        ),
+        ("GET", format!("/messages/{reply}"), None),
+        (
+            "PATCH",
+            format!("/messages/{reply}"),
+            Some(json!({"body": "x"})),
+        ),
+        ("DELETE", format!("/messages/{reply}"), None),
+        ("GET", format!("/messages/{hello}/replies"), None),
+        ("PUT", format!("/messages/{reply}/reactions/x"), None),
+        ("DELETE", format!("/messages/{reply}/reactions/x"), None),
+    ] {
+        let r = carol.send(method, &path, body, &[]).await;
+        assert_eq!(r.status, 404, "{method} {path}: {:?}", r.body);
+        assert_eq!(r.body["error"]["code"], "NOT_FOUND");
+    }
+
+    // Membership changes: members cannot remove others; owners can; the last owner stays.
+    assert_error(
+        &bob.send(
+            "DELETE",
+            &format!("/workspaces/{ws}/members/{}", alice_id),
+            None,
+            &[],
+        )
+        .await,
+        403,
+        "FORBIDDEN",
+    );
+    assert_eq!(
+        alice
+            .send(
+                "DELETE",
+                &format!("/workspaces/{ws}/members/{bob_id}"),
+                None,
+                &[]
+            )
+            .await
+            .status,
+        204
+    );
+    assert_error(
+        &bob.get(&format!("/channels/{secret}/messages")).await,
+        404,
+        "NOT_FOUND",
+    );
+    assert_error(
+        &bob.get(&format!("/channels/{general}/messages")).await,
+        404,
+        "NOT_FOUND",
+    );
+    assert_error(
+        &alice
+            .send(
+                "DELETE",
+                &format!("/workspaces/{ws}/members/{}", alice_id),
+                None,
+                &[],
+            )
+            .await,
+        409,
+        "LAST_OWNER",
+    );
+}
