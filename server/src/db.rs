@@ -12,6 +12,7 @@ use crate::error::{ApiError, ApiResult};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_accounts.sql"),
     include_str!("../migrations/0002_workspaces.sql"),
+    include_str!("../migrations/0003_realtime.sql"),
 ];
 
 /// A handle to the database, cheap to clone.

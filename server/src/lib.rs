@@ -1,7 +1,6 @@
 //! Huddle reference server: the REST API (`/api/v1`), and the built single-page app
 //! (`dist/`) with Huddle's security headers and an `index.html` fallback for client
-//! routes. The WebSocket relay (`/ws`) arrives with the realtime part of the Messages
-//! issue.
+//! routes, and the WebSocket relay (`/ws`) with its key service.
 
 pub mod access;
 pub mod api;
@@ -12,6 +11,7 @@ pub mod error;
 pub mod headers;
 pub mod password;
 pub mod rate_limit;
+pub mod realtime;
 pub mod session;
 
 use std::sync::Arc;
@@ -30,6 +30,8 @@ pub struct AppState {
     pub db: db::Db,
     /// Sign-in failure counters.
     pub login_limiter: Arc<rate_limit::LoginLimiter>,
+    /// The relay's subscriptions.
+    pub hub: Arc<realtime::hub::Hub>,
 }
 
 impl AppState {
@@ -40,6 +42,7 @@ impl AppState {
             config: Arc::new(config),
             db,
             login_limiter: Arc::default(),
+            hub: Arc::default(),
         })
     }
 }
@@ -50,6 +53,8 @@ pub fn app(state: AppState) -> Router {
     let spa = ServeDir::new(&state.config.dist).fallback(ServeFile::new(index));
     let https = state.config.https;
     let router = Router::new()
+        .route("/ws", axum::routing::get(realtime::ws::handler))
+        .with_state(state.clone())
         .nest("/api/v1", api::router(state))
         .fallback_service(spa);
     headers::secure(router, https)

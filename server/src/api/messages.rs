@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::access;
 use crate::error::{ApiError, ApiResult};
+use crate::realtime::hub::Hub;
+use crate::realtime::keys;
 use crate::session::CurrentUser;
 use crate::AppState;
 
@@ -118,6 +120,15 @@ fn one(c: &Connection, id: i64, me: i64) -> ApiResult<Message> {
         .optional()?
         .ok_or_else(|| ApiError::not_found("message"))?;
     Ok(with_reactions(c, me, vec![m])?.remove(0))
+}
+
+/// Pushes a change to the channel's realtime room, sealed under its key. A failure
+/// here is logged: the change itself is committed and clients resync through REST.
+fn announce(c: &Connection, hub: &Hub, kind: &str, m: &Message) {
+    let event = serde_json::json!({ "type": kind, "message": m });
+    if let Err(e) = keys::publish_event(c, hub, &keys::channel_collection(m.channel_id), &event) {
+        eprintln!("huddle-server: realtime push failed: {}", e.message);
+    }
 }
 
 /// `?before=&limit=` of a page request.
@@ -230,6 +241,7 @@ pub async fn create(
     ApiJson(msg): ApiJson<NewMessage>,
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     check_body(&msg.body)?;
+    let hub = state.hub.clone();
     let m = state
         .db
         .call(move |c| {
@@ -257,7 +269,9 @@ pub async fn create(
                  ON CONFLICT (channel_id, user_id) DO UPDATE SET last_read_id = max(last_read_id, excluded.last_read_id)",
                 [id, user.id, new_id],
             )?;
-            one(c, new_id, user.id)
+            let m = one(c, new_id, user.id)?;
+            announce(c, &hub, "message.created", &m);
+            Ok(m)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(m)))
@@ -317,6 +331,7 @@ pub async fn edit(
     ApiJson(msg): ApiJson<EditMessage>,
 ) -> ApiResult<Json<Message>> {
     check_body(&msg.body)?;
+    let hub = state.hub.clone();
     let m = state
         .db
         .call(move |c| {
@@ -325,7 +340,9 @@ pub async fn edit(
                 "UPDATE messages SET body = ?2, edited_at = ?3 WHERE id = ?1",
                 rusqlite::params![id, msg.body, crate::db::now()],
             )?;
-            one(c, id, user.id)
+            let m = one(c, id, user.id)?;
+            announce(c, &hub, "message.updated", &m);
+            Ok(m)
         })
         .await?;
     Ok(Json(m))
@@ -337,6 +354,7 @@ pub async fn remove(
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Message>> {
+    let hub = state.hub.clone();
     let m = state
         .db
         .call(move |c| {
@@ -346,7 +364,9 @@ pub async fn remove(
                 rusqlite::params![id, crate::db::now()],
             )?;
             c.execute("DELETE FROM reactions WHERE message_id = ?1", [id])?;
-            one(c, id, user.id)
+            let m = one(c, id, user.id)?;
+            announce(c, &hub, "message.deleted", &m);
+            Ok(m)
         })
         .await?;
     Ok(Json(m))
@@ -366,6 +386,7 @@ pub async fn react(
     ApiPath((id, emoji)): ApiPath<(i64, String)>,
 ) -> ApiResult<Json<Message>> {
     check_emoji(&emoji)?;
+    let hub = state.hub.clone();
     let m = state
         .db
         .call(move |c| {
@@ -385,7 +406,9 @@ pub async fn react(
                 "INSERT OR IGNORE INTO reactions (message_id, user_id, emoji) VALUES (?1, ?2, ?3)",
                 rusqlite::params![id, user.id, emoji],
             )?;
-            one(c, id, user.id)
+            let m = one(c, id, user.id)?;
+            announce(c, &hub, "message.reactions", &m);
+            Ok(m)
         })
         .await?;
     Ok(Json(m))
@@ -398,6 +421,7 @@ pub async fn unreact(
     ApiPath((id, emoji)): ApiPath<(i64, String)>,
 ) -> ApiResult<Json<Message>> {
     check_emoji(&emoji)?;
+    let hub = state.hub.clone();
     let m = state
         .db
         .call(move |c| {
@@ -406,7 +430,9 @@ pub async fn unreact(
                 "DELETE FROM reactions WHERE message_id = ?1 AND user_id = ?2 AND emoji = ?3",
                 rusqlite::params![id, user.id, emoji],
             )?;
-            one(c, id, user.id)
+            let m = one(c, id, user.id)?;
+            announce(c, &hub, "message.reactions", &m);
+            Ok(m)
         })
         .await?;
     Ok(Json(m))

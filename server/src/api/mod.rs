@@ -3,6 +3,7 @@
 mod auth;
 mod channels;
 mod messages;
+mod realtime;
 mod workspaces;
 
 use axum::extract::rejection::JsonRejection;
@@ -56,6 +57,7 @@ pub fn router(state: AppState) -> Router {
                 .delete(messages::remove),
         )
         .route("/messages/{id}/replies", get(messages::replies))
+        .route("/realtime/join", post(realtime::join))
         .route(
             "/messages/{id}/reactions/{emoji}",
             put(messages::react).delete(messages::unreact),

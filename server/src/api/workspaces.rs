@@ -173,6 +173,7 @@ pub async fn remove_member(
     user: CurrentUser,
     ApiPath((id, target)): ApiPath<(i64, i64)>,
 ) -> ApiResult<StatusCode> {
+    let hub = state.hub.clone();
     state
         .db
         .call(move |c| {
@@ -198,6 +199,15 @@ pub async fn remove_member(
             )?;
             tx.execute("DELETE FROM workspace_members WHERE workspace_id = ?1 AND user_id = ?2", [id, target])?;
             tx.commit()?;
+            // A former member must not read new messages: fresh keys and endpoints for
+            // every channel room of the workspace.
+            let channels: Vec<i64> = c
+                .prepare("SELECT id FROM channels WHERE workspace_id = ?1")?
+                .query_map([id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            for ch in channels {
+                crate::realtime::keys::rotate_fresh(c, &hub, &crate::realtime::keys::channel_collection(ch))?;
+            }
             Ok(())
         })
         .await?;

@@ -63,6 +63,16 @@ pub struct Reply {
 }
 
 impl Client {
+    /// The server's `host:port`.
+    pub fn host(&self) -> String {
+        self.base
+            .trim_start_matches("http://")
+            .split('/')
+            .next()
+            .unwrap()
+            .to_owned()
+    }
+
     pub fn new(server: &Server) -> Client {
         Client {
             http: reqwest::Client::new(),

@@ -1,0 +1,43 @@
+//! `POST /realtime/join`: the HTTPS half of the key protocol (see `realtime::keys`).
+
+use axum::extract::State;
+use axum::Json;
+use serde::Deserialize;
+
+use super::ApiJson;
+use crate::access;
+use crate::error::{ApiError, ApiResult};
+use crate::realtime::keys::{self, Joined};
+use crate::session::CurrentUser;
+use crate::AppState;
+
+/// `POST /realtime/join` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Join {
+    /// What to join: `channel:<id>`.
+    collection: String,
+}
+
+/// Checks the caller's right to the collection, then returns the room endpoint and the
+/// current key (after mixing in a new key part pushed to the current members).
+pub async fn join(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<Join>,
+) -> ApiResult<Json<Joined>> {
+    let channel_id: i64 = body
+        .collection
+        .strip_prefix("channel:")
+        .and_then(|id| id.parse().ok())
+        .ok_or_else(|| ApiError::invalid("collection: expected \"channel:<id>\""))?;
+    let hub = state.hub.clone();
+    let joined = state
+        .db
+        .call(move |c| {
+            access::channel(c, channel_id, user.id)?;
+            keys::join(c, &hub, &keys::channel_collection(channel_id))
+        })
+        .await?;
+    Ok(Json(joined))
+}

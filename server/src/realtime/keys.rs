@@ -1,0 +1,174 @@
+//! The key service: per collection (today `channel:<id>`), a room endpoint and a room key
+//! with a version.
+//!
+//! * **Join** (`POST /api/v1/realtime/join`): after an access check, the server draws a
+//!   random key part B, pushes `{type: "key", new_key: B, key_version}` to the room
+//!   sealed under the current key A, stores AB = mixKeys(A, B) and returns AB to the
+//!   joiner over HTTPS. The first join creates the room with mixKeys("", B).
+//! * **Fresh rotation** when someone loses access (removed from the workspace): a new
+//!   random key and a new endpoint; the old room gets `{type: "rekey"}` (under the old
+//!   key) and is closed, and members join again over HTTPS, where the access check keeps
+//!   the former member out.
+//! * **Bounded use**: after [`MAX_SEALED`] server envelopes or [`MAX_AGE_SECS`] seconds
+//!   the server mixes in a new key part, as on a join.
+
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::error::{ApiError, ApiResult};
+use crate::realtime::hub::Hub;
+
+/// Envelopes the server seals under one key before rotating.
+pub const MAX_SEALED: i64 = 1000;
+/// Longest a key lives before rotation.
+pub const MAX_AGE_SECS: i64 = 24 * 3600;
+
+/// What a joiner receives.
+#[derive(Debug, Serialize)]
+pub struct Joined {
+    /// The room endpoint to subscribe to on the relay (also the v1 envelope room).
+    pub room: String,
+    /// The current room key.
+    pub key: String,
+    /// Its version.
+    pub key_version: String,
+}
+
+struct Room {
+    endpoint: String,
+    key: String,
+    version: i64,
+    sealed_since: i64,
+    rotated_at: i64,
+}
+
+fn load(c: &Connection, collection: &str) -> rusqlite::Result<Option<Room>> {
+    c.query_row(
+        "SELECT endpoint, room_key, key_version, sealed_since, rotated_at FROM realtime_rooms WHERE collection = ?1",
+        [collection],
+        |r| {
+            Ok(Room {
+                endpoint: r.get(0)?,
+                key: r.get(1)?,
+                version: r.get(2)?,
+                sealed_since: r.get(3)?,
+                rotated_at: r.get(4)?,
+            })
+        },
+    )
+    .optional()
+}
+
+fn random_token() -> ApiResult<String> {
+    crypto_wasm::random::token(32).map_err(ApiError::internal)
+}
+
+/// Seals `event` for the room's members under its current key and publishes it.
+fn push(hub: &Hub, room: &Room, event: &serde_json::Value) -> ApiResult<()> {
+    let env = crypto_wasm::seal(
+        &room.key,
+        &room.version.to_string(),
+        &event.to_string(),
+        crypto_wasm::Format::V1,
+        &room.endpoint,
+    )
+    .map_err(ApiError::internal)?;
+    let raw = serde_json::value::to_raw_value(&env).map_err(ApiError::internal)?;
+    hub.publish(&room.endpoint, &raw, None);
+    Ok(())
+}
+
+/// Mixes a fresh key part into the room's key, telling the members; returns the room as
+/// it is afterwards.
+fn rotate_mix(c: &Connection, hub: &Hub, collection: &str, room: Room) -> ApiResult<Room> {
+    let b = random_token()?;
+    let next = room.version + 1;
+    push(
+        hub,
+        &room,
+        &json!({"type": "key", "new_key": b, "key_version": next.to_string()}),
+    )?;
+    let key = crypto_wasm::mix_keys(&room.key, &b);
+    let now = crate::db::now();
+    c.execute(
+        "UPDATE realtime_rooms SET room_key = ?2, key_version = ?3, sealed_since = 0, rotated_at = ?4 WHERE collection = ?1",
+        rusqlite::params![collection, key, next, now],
+    )?;
+    Ok(Room {
+        endpoint: room.endpoint,
+        key,
+        version: next,
+        sealed_since: 0,
+        rotated_at: now,
+    })
+}
+
+/// Joins `collection` (access already checked): see the module docs.
+pub fn join(c: &Connection, hub: &Hub, collection: &str) -> ApiResult<Joined> {
+    let room = match load(c, collection)? {
+        Some(room) => rotate_mix(c, hub, collection, room)?,
+        None => {
+            let endpoint = random_token()?;
+            let key = crypto_wasm::mix_keys("", &random_token()?);
+            c.execute(
+                "INSERT INTO realtime_rooms (collection, endpoint, room_key, key_version, rotated_at) VALUES (?1, ?2, ?3, 1, ?4)",
+                rusqlite::params![collection, endpoint, key, crate::db::now()],
+            )?;
+            Room {
+                endpoint,
+                key,
+                version: 1,
+                sealed_since: 0,
+                rotated_at: crate::db::now(),
+            }
+        }
+    };
+    Ok(Joined {
+        room: room.endpoint,
+        key: room.key,
+        key_version: room.version.to_string(),
+    })
+}
+
+/// Replaces the room's key and endpoint with fresh random ones (someone lost access).
+pub fn rotate_fresh(c: &Connection, hub: &Hub, collection: &str) -> ApiResult<()> {
+    let Some(room) = load(c, collection)? else {
+        return Ok(());
+    };
+    push(hub, &room, &json!({"type": "rekey"}))?;
+    c.execute(
+        "UPDATE realtime_rooms SET endpoint = ?2, room_key = ?3, key_version = key_version + 1, sealed_since = 0, rotated_at = ?4 WHERE collection = ?1",
+        rusqlite::params![collection, random_token()?, random_token()?, crate::db::now()],
+    )?;
+    hub.close_room(&room.endpoint);
+    Ok(())
+}
+
+/// Seals a server event (a message created through REST, an edit, …) for the room's
+/// members, rotating the key first when it has been used enough. Nothing happens for a
+/// room nobody has joined.
+pub fn publish_event(
+    c: &Connection,
+    hub: &Hub,
+    collection: &str,
+    event: &serde_json::Value,
+) -> ApiResult<()> {
+    let Some(mut room) = load(c, collection)? else {
+        return Ok(());
+    };
+    if room.sealed_since >= MAX_SEALED || crate::db::now() - room.rotated_at >= MAX_AGE_SECS {
+        room = rotate_mix(c, hub, collection, room)?;
+    }
+    push(hub, &room, event)?;
+    c.execute(
+        "UPDATE realtime_rooms SET sealed_since = sealed_since + 1 WHERE collection = ?1",
+        [collection],
+    )?;
+    Ok(())
+}
+
+/// The collection of a channel.
+pub fn channel_collection(channel_id: i64) -> String {
+    format!("channel:{channel_id}")
+}

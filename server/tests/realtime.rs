@@ -1,0 +1,295 @@
+//! The key protocol and the relay over real HTTP and WebSockets: the joiner's key equals
+//! the members' mix, server pushes are v1 envelopes, the relay's traffic holds no key
+//! and no plaintext, and a removed member cannot read after the rotation.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{assert_error, spawn, Client, Server};
+use crypto_wasm::{Envelope, Error, Format, RoomKeyring};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn user(server: &Server, name: &str) -> (Client, i64) {
+    let mut c = Client::new(server);
+    let r = c
+        .post("/auth/signup", json!({"username": name, "email": format!("{name}@example.com"), "password": "long enough password"}))
+        .await;
+    (c, r.body["id"].as_i64().unwrap())
+}
+
+async fn socket(c: &Client) -> Socket {
+    let mut req = format!("ws://{}/ws", c.host())
+        .into_client_request()
+        .unwrap();
+    req.headers_mut()
+        .insert("cookie", c.cookie.clone().unwrap().parse().unwrap());
+    tokio_tungstenite::connect_async(req).await.unwrap().0
+}
+
+/// Every frame a socket receives, for the "what does the relay see" check.
+struct Wire {
+    ws: Socket,
+    seen: Vec<String>,
+}
+
+impl Wire {
+    async fn send(&mut self, v: Value) {
+        self.ws
+            .send(Message::Text(v.to_string().into()))
+            .await
+            .unwrap();
+    }
+
+    async fn recv(&mut self) -> Value {
+        let msg = tokio::time::timeout(Duration::from_secs(5), self.ws.next())
+            .await
+            .expect("a frame within 5 s")
+            .unwrap()
+            .unwrap();
+        let text = msg.into_text().unwrap().to_string();
+        self.seen.push(text.clone());
+        serde_json::from_str(&text).unwrap()
+    }
+
+    async fn subscribe(&mut self, room: &str) {
+        self.send(json!({"type": "subscribe", "room": room})).await;
+        assert_eq!(
+            self.recv().await,
+            json!({"type": "subscribed", "room": room})
+        );
+    }
+
+    /// The next event's envelope.
+    async fn event(&mut self) -> Envelope {
+        let f = self.recv().await;
+        assert_eq!(f["type"], "event", "{f}");
+        serde_json::from_value(f["data"].clone()).unwrap()
+    }
+}
+
+fn open(ring: &mut RoomKeyring, env: &Envelope) -> Value {
+    serde_json::from_str(&ring.decrypt(env).unwrap()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn key_protocol_relay_and_rotation() {
+    let server = spawn().await;
+    let (mut alice, _) = user(&server, "alice").await;
+    let (mut bob, bob_id) = user(&server, "bob").await;
+    let (mut carol, _) = user(&server, "carol").await;
+    let ws_id = alice
+        .post("/workspaces", json!({"name": "Acme"}))
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let general = alice
+        .get(&format!("/workspaces/{ws_id}/channels"))
+        .await
+        .body[0]["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        alice
+            .post(
+                &format!("/workspaces/{ws_id}/members"),
+                json!({"user": "bob"})
+            )
+            .await
+            .status,
+        201
+    );
+    let collection = json!({"collection": format!("channel:{general}")});
+
+    // Alice creates the room by joining first.
+    let a = alice.post("/realtime/join", collection.clone()).await.body;
+    let room = a["room"].as_str().unwrap().to_owned();
+    assert_eq!(room.len(), 64, "unguessable endpoint");
+    let mut alice_ring = RoomKeyring::new(&room);
+    alice_ring
+        .set_key(
+            a["key"].as_str().unwrap(),
+            a["key_version"].as_str().unwrap(),
+        )
+        .unwrap();
+    let mut alice_ws = Wire {
+        ws: socket(&alice).await,
+        seen: vec![],
+    };
+    alice_ws.subscribe(&room).await;
+
+    // Bob joins: Alice gets key part B under the old key; her mix equals Bob's key.
+    let b = bob.post("/realtime/join", collection.clone()).await.body;
+    assert_eq!(b["room"], room.as_str());
+    assert_eq!(b["key_version"], "2");
+    let push = alice_ws.event().await;
+    assert_eq!(push.format(), Format::V1);
+    let part = open(&mut alice_ring, &push);
+    assert_eq!(part["type"], "key");
+    alice_ring
+        .add_key_part(
+            part["new_key"].as_str().unwrap(),
+            part["key_version"].as_str().unwrap(),
+        )
+        .unwrap();
+    assert_eq!(
+        alice_ring.current(),
+        Some(("2", b["key"].as_str().unwrap())),
+        "joiner's AB = members' mix"
+    );
+    let mut bob_ring = RoomKeyring::new(&room);
+    bob_ring.set_key(b["key"].as_str().unwrap(), "2").unwrap();
+    let mut bob_ws = Wire {
+        ws: socket(&bob).await,
+        seen: vec![],
+    };
+    bob_ws.subscribe(&room).await;
+
+    // Client to client: typing indicator sealed by Alice, relayed to Bob only.
+    let typing = alice_ring
+        .encrypt(
+            &json!({"type": "typing", "user": "alice"}).to_string(),
+            Format::V1,
+        )
+        .unwrap();
+    alice_ws
+        .send(json!({"type": "publish", "room": room, "data": typing}))
+        .await;
+    assert_eq!(open(&mut bob_ring, &bob_ws.event().await)["type"], "typing");
+
+    // Server push: a message posted through REST reaches Alice as a v1 envelope.
+    let posted = bob
+        .post(
+            &format!("/channels/{general}/messages"),
+            json!({"body": "the secret plan"}),
+        )
+        .await;
+    assert_eq!(posted.status, 201);
+    let ev = open(&mut alice_ring, &alice_ws.event().await);
+    assert_eq!(ev["type"], "message.created");
+    assert_eq!(ev["message"]["body"], "the secret plan");
+    assert_eq!(
+        open(&mut bob_ring, &bob_ws.event().await)["type"],
+        "message.created"
+    );
+
+    // Publishing needs a subscription; a stranger cannot join.
+    let mut carol_ws = Wire {
+        ws: socket(&carol).await,
+        seen: vec![],
+    };
+    carol_ws
+        .send(json!({"type": "publish", "room": room, "data": {}}))
+        .await;
+    assert_eq!(carol_ws.recv().await["code"], "NOT_SUBSCRIBED");
+    assert_error(
+        &carol.post("/realtime/join", collection.clone()).await,
+        404,
+        "NOT_FOUND",
+    );
+
+    // Bob is removed: the room is told to re-key and closed; Alice re-joins and gets a
+    // fresh key and endpoint; Bob cannot join, and cannot read what is sealed next.
+    let old_key = bob_ring.current().unwrap().1.to_owned();
+    assert_eq!(
+        alice
+            .send(
+                "DELETE",
+                &format!("/workspaces/{ws_id}/members/{bob_id}"),
+                None,
+                &[]
+            )
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        open(&mut alice_ring, &alice_ws.event().await)["type"],
+        "rekey"
+    );
+    assert_eq!(
+        alice_ws.recv().await,
+        json!({"type": "closed", "room": room})
+    );
+    assert_error(
+        &bob.post("/realtime/join", collection.clone()).await,
+        404,
+        "NOT_FOUND",
+    );
+    let a2 = alice.post("/realtime/join", collection.clone()).await.body;
+    let room2 = a2["room"].as_str().unwrap().to_owned();
+    assert_ne!(room2, room);
+    let key2 = a2["key"].as_str().unwrap();
+    assert_ne!(
+        key2,
+        crypto_wasm::mix_keys(&old_key, ""),
+        "not derivable from the old key"
+    );
+    let mut alice_ring2 = RoomKeyring::new(&room2);
+    alice_ring2
+        .set_key(key2, a2["key_version"].as_str().unwrap())
+        .unwrap();
+    let after = alice_ring2.encrypt("after bob left", Format::V1).unwrap();
+    // Even knowing the new endpoint, Bob's keys do not open it.
+    let mut bob_ring2 = RoomKeyring::new(&room2);
+    bob_ring2
+        .set_key(&old_key, a2["key_version"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(bob_ring2.decrypt(&after), Err(Error::BadMac));
+    assert!(matches!(
+        bob_ring.decrypt(&after),
+        Err(Error::UnknownKeyVersion { .. }) | Err(Error::BadMac)
+    ));
+
+    // What the relay carried: envelopes and endpoints only. No room key, no key part, no
+    // plaintext appears in any frame.
+    let wire: String = [alice_ws.seen, bob_ws.seen, carol_ws.seen]
+        .concat()
+        .join("\n");
+    for secret in [
+        a["key"].as_str().unwrap(),
+        b["key"].as_str().unwrap(),
+        part["new_key"].as_str().unwrap(),
+        key2,
+    ] {
+        assert!(!wire.contains(secret), "a key crossed the relay");
+    }
+    for plain in ["the secret plan", "typing", "rekey", "new_key"] {
+        assert!(
+            !wire.contains(plain),
+            "plaintext {plain:?} crossed the relay"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn relay_refuses_foreign_origins_and_anonymous_sockets() {
+    let server = spawn().await;
+    let (alice, _) = user(&server, "alice").await;
+    let mut req = format!("ws://{}/ws", alice.host())
+        .into_client_request()
+        .unwrap();
+    req.headers_mut()
+        .insert("cookie", alice.cookie.clone().unwrap().parse().unwrap());
+    req.headers_mut()
+        .insert("origin", "http://evil.example".parse().unwrap());
+    assert!(
+        tokio_tungstenite::connect_async(req).await.is_err(),
+        "cross-site socket refused"
+    );
+    let req = format!("ws://{}/ws", alice.host())
+        .into_client_request()
+        .unwrap();
+    assert!(
+        tokio_tungstenite::connect_async(req).await.is_err(),
+        "anonymous socket refused"
+    );
+    let _ = server;
+}
