@@ -1,45 +1,34 @@
-//! The application shell: banner, navigation between the apps, main region.
+//! The root component: routes.
 
 use leptos::prelude::*;
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
 
 use crate::apps::{AppKind, EmptyState};
-use crate::theme::ThemeToggle;
+use crate::pages::auth::{SignIn, SignUp};
+use crate::pages::home::Home;
+use crate::pages::messages::ChannelView;
+use crate::pages::workspace::{PickChannel, WorkspacePage};
 
 /// The root component.
 #[component]
 pub fn App() -> impl IntoView {
-    let current = RwSignal::new(AppKind::Messages);
+    crate::session::provide();
     view! {
         <a class="skip-link" href="#main">{"Skip to content"}</a>
-        <header class="topbar">
-            <span class="brand">{"Huddle"}</span>
-            <ThemeToggle />
-        </header>
-        <div class="layout">
-            <nav class="app-nav" aria-label="Apps">
-                <ul>
-                    {AppKind::ALL
-                        .into_iter()
-                        .map(|app| {
-                            view! {
-                                <li>
-                                    <button
-                                        type="button"
-                                        class="app-link"
-                                        aria-current=move || (current.get() == app).then_some("page")
-                                        on:click=move |_| current.set(app)
-                                    >
-                                        {app.name()}
-                                    </button>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
-            </nav>
-            <main id="main" tabindex="-1">
-                {move || view! { <EmptyState app=current.get() /> }}
-            </main>
-        </div>
+        <Router>
+            <Routes fallback=|| view! { <main id="main"><h1>{"Not found"}</h1></main> }>
+                <Route path=path!("/signin") view=SignIn />
+                <Route path=path!("/signup") view=SignUp />
+                <Route path=path!("/") view=Home />
+                <ParentRoute path=path!("/w/:ws") view=WorkspacePage>
+                    <Route path=path!("") view=PickChannel />
+                    <Route path=path!("c/:channel") view=ChannelView />
+                    <Route path=path!("drive") view=|| view! { <EmptyState app=AppKind::Drive /> } />
+                    <Route path=path!("tasks") view=|| view! { <EmptyState app=AppKind::Tasks /> } />
+                    <Route path=path!("calendar") view=|| view! { <EmptyState app=AppKind::Calendar /> } />
+                </ParentRoute>
+            </Routes>
+        </Router>
     }
 }

@@ -1,10 +1,20 @@
 //! Huddle single-page app: entry point.
 //!
-//! This is the application shell (navigation between the four apps, theme). The apps
-//! themselves arrive with their issues; `app.rs` is the shell, one module per app.
+//! `app.rs` holds the routes, `pages/` one module per route, `api.rs` the only HTTP
+//! client, `realtime.rs` the relay connection and room keys.
+//!
+//! Strict CSP rule for views: Leptos renders an element whose attributes and children are
+//! all literals ("inert") through `innerHTML`, which Trusted Types blocks. Write text as
+//! `{"text"}` blocks and give otherwise-empty elements a `{""}` child, so that every
+//! element is built node by node. The end-to-end tests fail on any CSP violation.
 
+mod api;
 mod app;
 mod apps;
+mod markdown;
+mod pages;
+mod realtime;
+mod session;
 mod theme;
 
 fn main() {

@@ -1,0 +1,115 @@
+//! Sign-in and sign-up pages.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::api;
+use crate::session::use_session;
+
+/// `/signin`.
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let login = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let navigate = navigate.clone();
+        busy.set(true);
+        spawn_local(async move {
+            match api::signin(&login.get_untracked(), &password.get_untracked()).await {
+                Ok(u) => {
+                    session.user.set(Some(u));
+                    navigate("/", Default::default());
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <main id="main" class="auth-page">
+            <h1>{"Sign in to Huddle"}</h1>
+            <form on:submit=submit class="stack">
+                <label for="login">{"Username or email"}</label>
+                <input id="login" name="login" autocomplete="username" required
+                    prop:value=move || login.get()
+                    on:input=move |ev| login.set(event_target_value(&ev)) />
+                <label for="password">{"Password"}</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required
+                    prop:value=move || password.get()
+                    on:input=move |ev| password.set(event_target_value(&ev)) />
+                <p class="error" role="alert">{move || error.get()}</p>
+                <button type="submit" class="primary" disabled=move || busy.get()>{"Sign in"}</button>
+            </form>
+            <p>{"New here? "}<A href="/signup">{"Create an account"}</A></p>
+        </main>
+    }
+}
+
+/// `/signup`.
+#[component]
+pub fn SignUp() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let username = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let display = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let navigate = navigate.clone();
+        busy.set(true);
+        spawn_local(async move {
+            let r = api::signup(
+                &username.get_untracked(),
+                &email.get_untracked(),
+                &password.get_untracked(),
+                &display.get_untracked(),
+            )
+            .await;
+            match r {
+                Ok(u) => {
+                    session.user.set(Some(u));
+                    navigate("/", Default::default());
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <main id="main" class="auth-page">
+            <h1>{"Create your Huddle account"}</h1>
+            <form on:submit=submit class="stack">
+                <label for="username">{"Username"}</label>
+                <input id="username" name="username" autocomplete="username" required
+                    prop:value=move || username.get()
+                    on:input=move |ev| username.set(event_target_value(&ev)) />
+                <label for="email">{"Email"}</label>
+                <input id="email" name="email" type="email" autocomplete="email" required
+                    prop:value=move || email.get()
+                    on:input=move |ev| email.set(event_target_value(&ev)) />
+                <label for="display">{"Display name (optional)"}</label>
+                <input id="display" name="display" autocomplete="name"
+                    prop:value=move || display.get()
+                    on:input=move |ev| display.set(event_target_value(&ev)) />
+                <label for="new-password">{"Password (at least 10 characters)"}</label>
+                <input id="new-password" name="password" type="password" autocomplete="new-password" required
+                    prop:value=move || password.get()
+                    on:input=move |ev| password.set(event_target_value(&ev)) />
+                <p class="error" role="alert">{move || error.get()}</p>
+                <button type="submit" class="primary" disabled=move || busy.get()>{"Create account"}</button>
+            </form>
+            <p>{"Have an account? "}<A href="/signin">{"Sign in"}</A></p>
+        </main>
+    }
+}

@@ -1,0 +1,56 @@
+//! `/`: the user's workspaces, and a form to create one.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::api;
+use crate::session::require_user;
+
+/// `/`.
+#[component]
+pub fn Home() -> impl IntoView {
+    require_user();
+    let navigate = use_navigate();
+    let list = LocalResource::new(api::workspaces);
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let create = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::create_workspace(&name.get_untracked()).await {
+                Ok(ws) => navigate(&format!("/w/{}", ws.id), Default::default()),
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <main id="main" class="home-page">
+            <h1>{"Your workspaces"}</h1>
+            <Suspense fallback=|| view! { <p>{"Loading…"}</p> }>
+                {move || list.get().map(|r| match r {
+                    Ok(list) if list.is_empty() => view! { <p>{"No workspace yet: create one."}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="workspace-list">
+                            {list.into_iter().map(|w| view! {
+                                <li><A href=format!("/w/{}", w.id)>{w.name}</A></li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+                })}
+            </Suspense>
+            <form on:submit=create class="stack narrow">
+                <label for="ws-name">{"New workspace name"}</label>
+                <input id="ws-name" required maxlength="80"
+                    prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev)) />
+                <p class="error" role="alert">{move || error.get()}</p>
+                <button type="submit" class="primary">{"Create workspace"}</button>
+            </form>
+        </main>
+    }
+}

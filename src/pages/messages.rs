@@ -1,0 +1,397 @@
+//! `/w/:ws/c/:channel`: a channel's messages, live, with the composer.
+//!
+//! The list shows the newest page and loads older pages when scrolled to the top. New,
+//! edited and deleted messages arrive decrypted from [`Realtime`]; a failed send stays
+//! in the list with Retry; the draft of each channel is kept while moving around.
+
+use leptos::ev::KeyboardEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+use serde_json::json;
+
+use crate::api::{self, Message};
+use crate::markdown::Markdown;
+use crate::pages::workspace::{ChannelList, Drafts, RefreshChannels};
+use crate::realtime::{Event, Realtime};
+use crate::session::use_session;
+
+/// A message being sent, or that failed to send.
+#[derive(Clone, Debug, PartialEq)]
+struct Pending {
+    local_id: u32,
+    body: String,
+    error: Option<String>,
+}
+
+fn merge(list: &mut Vec<Message>, m: Message) {
+    match list.binary_search_by_key(&m.id, |x| x.id) {
+        Ok(i) => list[i] = m,
+        Err(i) => list.insert(i, m),
+    }
+}
+
+/// The channel view.
+#[component]
+pub fn ChannelView() -> impl IntoView {
+    let params = use_params_map();
+    let channel = Memo::new(move |_| {
+        params
+            .read()
+            .get("channel")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
+    let rt = expect_context::<Realtime>();
+    let refresh = expect_context::<RefreshChannels>();
+    let list = expect_context::<ChannelList>();
+    let messages = RwSignal::new(Vec::<Message>::new());
+    let older = RwSignal::new(None::<i64>);
+    let loading = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let typing = RwSignal::new(None::<String>);
+
+    let load_latest = move |ch: i64| {
+        spawn_local(async move {
+            loading.set(true);
+            match api::messages(ch, None).await {
+                Ok(page) => {
+                    if channel.get_untracked() != ch {
+                        return;
+                    }
+                    messages.update(|list| {
+                        for m in page.messages.iter().cloned() {
+                            merge(list, m);
+                        }
+                    });
+                    if older.get_untracked().is_none()
+                        || messages.with_untracked(|l| l.len()) <= page.messages.len()
+                    {
+                        older.set(page.next_before);
+                    }
+                    if let Some(last) = page.messages.last() {
+                        let _ = api::mark_read(ch, last.id).await;
+                        refresh.0.update(|n| *n += 1);
+                    }
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+            loading.set(false);
+        });
+    };
+
+    // Switching channels: reset, load, watch the room.
+    let rt_watch = rt.clone();
+    Effect::new(move |prev: Option<i64>| {
+        let ch = channel.get();
+        if let Some(p) = prev {
+            rt_watch.unwatch(p);
+        }
+        messages.set(Vec::new());
+        older.set(None);
+        typing.set(None);
+        load_latest(ch);
+        let rt = rt_watch.clone();
+        spawn_local(async move {
+            let r = rt
+                .watch(ch, move |ev| match ev {
+                    Event::Created(m) | Event::Changed(m) => {
+                        if m.channel_id == ch && m.thread_root_id.is_none() {
+                            let id = m.id;
+                            messages.update(|l| merge(l, m));
+                            spawn_local(async move {
+                                let _ = api::mark_read(ch, id).await;
+                            });
+                        }
+                    }
+                    Event::Typing(who) => {
+                        typing.set(Some(who));
+                        gloo_timers::callback::Timeout::new(3000, move || typing.set(None))
+                            .forget();
+                    }
+                    Event::Resync => load_latest(ch),
+                })
+                .await;
+            if let Err(e) = r {
+                error.set(Some(e.message));
+            }
+        });
+        ch
+    });
+    let rt_cleanup = rt.clone();
+    on_cleanup(move || rt_cleanup.unwatch(channel.get_untracked()));
+
+    let load_older = move || {
+        let Some(before) = older.get_untracked() else {
+            return;
+        };
+        if loading.get_untracked() {
+            return;
+        }
+        let ch = channel.get_untracked();
+        loading.set(true);
+        spawn_local(async move {
+            if let Ok(page) = api::messages(ch, Some(before)).await {
+                messages.update(|l| {
+                    for m in page.messages {
+                        merge(l, m);
+                    }
+                });
+                older.set(page.next_before);
+            }
+            loading.set(false);
+        });
+    };
+    let on_scroll = move |ev: leptos::ev::Event| {
+        let el: web_sys::Element = event_target(&ev);
+        if el.scroll_top() < 80 {
+            load_older();
+        }
+    };
+
+    view! {
+        <main id="main" class="channel">
+            <h1 class="channel-title">{move || {
+                let ch = channel.get();
+                list.0.with(|l| l.iter().find(|c| c.id == ch).map(|c| {
+                    if c.kind == "direct" { c.name.clone() } else { format!("# {}", c.name) }
+                })).unwrap_or_default()
+            }}</h1>
+            <p class="error" role="alert">{move || error.get()}</p>
+            <div class="message-scroll" on:scroll=on_scroll>
+                <Show when=move || older.get().is_some()>
+                    <button type="button" class="load-older" on:click=move |_| load_older()>
+                        {move || if loading.get() { "Loading…" } else { "Load older messages" }}
+                    </button>
+                </Show>
+                <ol class="messages" role="log" aria-live="polite" aria-label="Messages">
+                    <For each=move || messages.get() key=|m| (m.id, m.edited_at, m.deleted, m.reactions.clone()) let:m>
+                        <MessageItem m=m />
+                    </For>
+                </ol>
+            </div>
+            <p class="typing" aria-live="polite">{move || typing.get().map(|u| format!("{u} is typing…"))}</p>
+            <Composer channel=channel messages=messages />
+        </main>
+    }
+}
+
+/// One message, with edit/delete for its author and reactions for everyone.
+#[component]
+fn MessageItem(m: Message) -> impl IntoView {
+    let session = use_session();
+    let mine = session
+        .user
+        .get_untracked()
+        .is_some_and(|u| u.id == m.author.id);
+    let editing = RwSignal::new(false);
+    let draft = RwSignal::new(m.body.clone().unwrap_or_default());
+    let error = RwSignal::new(None::<String>);
+    let confirm_delete = RwSignal::new(false);
+    let id = m.id;
+    let thumbs = m
+        .reactions
+        .iter()
+        .find(|r| r.emoji == "👍")
+        .map(|r| r.me)
+        .unwrap_or(false);
+    let save = move || {
+        spawn_local(async move {
+            match api::edit_message(id, &draft.get_untracked()).await {
+                Ok(_) => editing.set(false),
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    let remove = move |_| {
+        if !confirm_delete.get_untracked() {
+            confirm_delete.set(true);
+            return;
+        }
+        spawn_local(async move {
+            if let Err(e) = api::delete_message(id).await {
+                error.set(Some(e.message));
+            }
+        });
+    };
+    let react = move |emoji: String, on: bool| {
+        spawn_local(async move {
+            if let Err(e) = api::react(id, &emoji, on).await {
+                error.set(Some(e.message));
+            }
+        });
+    };
+    let time = format_time(m.created_at);
+    let body = m.body.clone();
+    view! {
+        <li class="message" data-id=m.id>
+            <div class="meta">
+                <span class="author">{m.author.display_name.clone()}</span>
+                <time>{time}</time>
+                {m.edited_at.map(|_| view! { <span class="edited">{"(edited)"}</span> })}
+            </div>
+            {if m.deleted {
+                view! { <p class="deleted">{"This message was deleted."}</p> }.into_any()
+            } else {
+                view! {
+                    <Show when=move || editing.get() fallback=move || view! { <Markdown text=body.clone().unwrap_or_default() /> }>
+                        <label class="visually-hidden" for=format!("edit-{id}")>{"Edit message"}</label>
+                        <textarea id=format!("edit-{id}") class="edit-box"
+                            prop:value=move || draft.get()
+                            on:input=move |ev| draft.set(event_target_value(&ev))
+                            on:keydown=move |ev: KeyboardEvent| {
+                                if ev.key() == "Enter" && !ev.shift_key() { ev.prevent_default(); save(); }
+                                if ev.key() == "Escape" { editing.set(false); }
+                            }></textarea>
+                        <button type="button" on:click=move |_| save()>{"Save"}</button>
+                        <button type="button" on:click=move |_| editing.set(false)>{"Cancel"}</button>
+                    </Show>
+                }.into_any()
+            }}
+            <div class="reactions">
+                {m.reactions.iter().map(|r| {
+                    let emoji = r.emoji.clone();
+                    let on = !r.me;
+                    let label = format!("{} {}", r.emoji, r.count);
+                    let aria = format!("{} reaction{}, {}", r.count, if r.count == 1 { "" } else { "s" }, if r.me { "yours" } else { "add yours" });
+                    view! {
+                        <button type="button" class="chip" aria-pressed=r.me.to_string() aria-label=aria
+                            on:click=move |_| react(emoji.clone(), on)>{label}</button>
+                    }
+                }).collect_view()}
+            </div>
+            {(!m.deleted).then(|| view! {
+                <div class="actions">
+                    <button type="button" aria-label="React with thumbs up" on:click=move |_| react("👍".into(), !thumbs)>{"👍"}</button>
+                    {mine.then(|| view! {
+                        <button type="button" on:click=move |_| editing.set(true)>{"Edit"}</button>
+                        <button type="button" on:click=remove>
+                            {move || if confirm_delete.get() { "Confirm delete" } else { "Delete" }}
+                        </button>
+                    })}
+                </div>
+            })}
+            <p class="error" role="alert">{move || error.get()}</p>
+        </li>
+    }
+}
+
+fn format_time(secs: i64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(secs as f64 * 1000.0));
+    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+}
+
+/// The composer: Enter sends, Shift+Enter is a newline; the draft survives channel
+/// switches; a failed send stays visible with Retry.
+#[component]
+fn Composer(channel: Memo<i64>, messages: RwSignal<Vec<Message>>) -> impl IntoView {
+    let drafts = expect_context::<Drafts>();
+    let rt = expect_context::<Realtime>();
+    let pending = RwSignal::new(Vec::<Pending>::new());
+    let next_local = StoredValue::new(0u32);
+    let last_typing = StoredValue::new(0f64);
+    let draft = move || {
+        drafts
+            .0
+            .with(|d| d.get(&channel.get()).cloned().unwrap_or_default())
+    };
+    let set_draft = move |text: String| {
+        drafts.0.update(|d| {
+            d.insert(channel.get_untracked(), text);
+        })
+    };
+
+    let send_body = move |local_id: u32, body: String| {
+        let ch = channel.get_untracked();
+        spawn_local(async move {
+            match api::post_message(ch, &body).await {
+                Ok(m) => {
+                    pending.update(|p| p.retain(|x| x.local_id != local_id));
+                    if channel.get_untracked() == ch {
+                        messages.update(|l| merge(l, m));
+                    }
+                }
+                Err(e) => pending.update(|p| {
+                    if let Some(x) = p.iter_mut().find(|x| x.local_id == local_id) {
+                        x.error = Some(e.message);
+                    }
+                }),
+            }
+        });
+    };
+    let send = move || {
+        let body = draft();
+        if body.trim().is_empty() {
+            return;
+        }
+        let local_id = next_local.get_value() + 1;
+        next_local.set_value(local_id);
+        pending.update(|p| {
+            p.push(Pending {
+                local_id,
+                body: body.clone(),
+                error: None,
+            })
+        });
+        set_draft(String::new());
+        send_body(local_id, body);
+    };
+    let rt_typing = rt.clone();
+    let on_input = move |ev: leptos::ev::Event| {
+        set_draft(event_target_value(&ev));
+        let now = js_sys::Date::now();
+        if now - last_typing.get_value() > 3000.0 {
+            last_typing.set_value(now);
+            if let Some(u) =
+                use_context::<crate::session::Session>().and_then(|s| s.user.get_untracked())
+            {
+                rt_typing.publish(
+                    channel.get_untracked(),
+                    json!({"type": "typing", "user": u.display_name}),
+                );
+            }
+        }
+    };
+    view! {
+        <ul class="pending" aria-label="Unsent messages">
+            <For each=move || pending.get() key=|p| (p.local_id, p.error.clone()) let:p>
+                {
+                    let body = p.body.clone();
+                    let local_id = p.local_id;
+                    let failed = p.error.clone();
+                    let is_failed = failed.is_some();
+                    view! {
+                        <li class="message pending-message" class:failed=is_failed>
+                            <p class="body">{p.body.clone()}</p>
+                            {match failed {
+                                None => view! { <p class="sending">{"Sending…"}</p> }.into_any(),
+                                Some(err) => view! {
+                                    <p class="error" role="alert">{format!("Not sent: {err}")}</p>
+                                    <button type="button" on:click=move |_| {
+                                        pending.update(|ps| if let Some(x) = ps.iter_mut().find(|x| x.local_id == local_id) { x.error = None; });
+                                        send_body(local_id, body.clone());
+                                    }>{"Retry"}</button>
+                                    <button type="button" on:click=move |_| pending.update(|ps| ps.retain(|x| x.local_id != local_id))>{"Discard"}</button>
+                                }.into_any(),
+                            }}
+                        </li>
+                    }
+                }
+            </For>
+        </ul>
+        <form class="composer" on:submit=move |ev| { ev.prevent_default(); send(); }>
+            <label for="composer-input" class="visually-hidden">{"Message"}</label>
+            <textarea id="composer-input" rows="2" placeholder="Write a message (Enter sends, Shift+Enter for a new line)"
+                prop:value=draft
+                on:input=on_input
+                on:keydown=move |ev: KeyboardEvent| {
+                    if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+                        ev.prevent_default();
+                        send();
+                    }
+                }></textarea>
+            <button type="submit" class="primary">{"Send"}</button>
+        </form>
+    }
+}

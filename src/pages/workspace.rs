@@ -1,0 +1,228 @@
+//! `/w/:ws/...`: the workspace shell — top bar, the four apps, the channel list with
+//! unread badges, and the selected app or channel.
+
+use std::collections::HashMap;
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::api;
+use crate::realtime::{Realtime, Status};
+use crate::session::{require_user, use_session};
+use crate::theme::ThemeToggle;
+
+/// Unsent composer text per channel, kept while the user moves around.
+#[derive(Clone, Copy)]
+pub struct Drafts(pub RwSignal<HashMap<i64, String>>);
+
+/// The channels of the workspace as last loaded (for titles elsewhere).
+#[derive(Clone, Copy)]
+pub struct ChannelList(pub RwSignal<Vec<api::Channel>>);
+
+/// Asks the channel list to reload (after posting, reading, creating a channel).
+#[derive(Clone, Copy)]
+pub struct RefreshChannels(pub RwSignal<u32>);
+
+/// The workspace id of the route.
+pub fn workspace_id() -> Memo<i64> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("ws")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
+    })
+}
+
+/// The shell.
+#[component]
+pub fn WorkspacePage() -> impl IntoView {
+    require_user();
+    let session = use_session();
+    let navigate = use_navigate();
+    let rt = Realtime::start();
+    provide_context(rt.clone());
+    provide_context(Drafts(RwSignal::new(HashMap::new())));
+    let refresh = RefreshChannels(RwSignal::new(0));
+    provide_context(refresh);
+    let ws = workspace_id();
+    let channels = LocalResource::new(move || {
+        let id = ws.get();
+        refresh.0.track();
+        async move { api::channels(id).await }
+    });
+    let list = ChannelList(RwSignal::new(Vec::new()));
+    provide_context(list);
+    Effect::new(move |_| {
+        if let Some(Ok(l)) = channels.get() {
+            list.0.set(l);
+        }
+    });
+    // Unread counts of channels not on screen: refresh now and then.
+    let tick =
+        send_wrapper::SendWrapper::new(gloo_timers::callback::Interval::new(15_000, move || {
+            refresh.0.update(|n| *n += 1)
+        }));
+    on_cleanup(move || drop(tick));
+
+    let signout = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let _ = api::signout().await;
+            session.user.set(None);
+            navigate("/signin", Default::default());
+        });
+    };
+    let status = rt.status;
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">{"Huddle"}</A>
+            <span class="conn" role="status" aria-live="polite" data-status=move || format!("{:?}", status.get()).to_lowercase()>
+                {move || match status.get() {
+                    Status::Online => "Connected",
+                    Status::Connecting => "Connecting…",
+                    Status::Offline => "Offline: reconnecting…",
+                }}
+            </span>
+            <span class="spacer">{""}</span>
+            <span class="who">{move || session.user.get().map(|u| u.display_name)}</span>
+            <ThemeToggle />
+            <button type="button" on:click=signout>{"Sign out"}</button>
+        </header>
+        <div class="layout">
+            <nav class="app-nav" aria-label="Apps">
+                <ul>
+                    <li><A href=move || format!("/w/{}", ws.get()) attr:class="app-link">{"Messages"}</A></li>
+                    <li><A href=move || format!("/w/{}/drive", ws.get()) attr:class="app-link">{"Drive"}</A></li>
+                    <li><A href=move || format!("/w/{}/tasks", ws.get()) attr:class="app-link">{"Tasks"}</A></li>
+                    <li><A href=move || format!("/w/{}/calendar", ws.get()) attr:class="app-link">{"Calendar"}</A></li>
+                </ul>
+                <h2 class="nav-heading" id="channels-heading">{"Channels"}</h2>
+                <Suspense fallback=|| view! { <p>{"Loading…"}</p> }>
+                    {move || channels.get().map(|r| match r {
+                        Ok(list) => view! {
+                            <ul class="channel-list" aria-labelledby="channels-heading">
+                                {list.into_iter().map(|c| {
+                                    let label = if c.kind == "direct" { c.name.clone() } else { format!("# {}", c.name) };
+                                    let unread = c.unread;
+                                    view! {
+                                        <li>
+                                            <A href=format!("/w/{}/c/{}", c.workspace_id, c.id) attr:class="channel-link">
+                                                <span>{label}</span>
+                                                {(unread > 0).then(|| view! {
+                                                    <span class="badge" aria-label=format!("{unread} unread")>{unread}</span>
+                                                })}
+                                            </A>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+                    })}
+                </Suspense>
+                <NewChannel />
+                <Invite />
+            </nav>
+            <div class="content">
+                <Outlet />
+            </div>
+        </div>
+    }
+}
+
+/// A small form to create a channel.
+#[component]
+fn NewChannel() -> impl IntoView {
+    let ws = workspace_id();
+    let refresh = expect_context::<RefreshChannels>();
+    let name = RwSignal::new(String::new());
+    let private = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let navigate = use_navigate();
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::create_channel(
+                ws.get_untracked(),
+                &name.get_untracked(),
+                private.get_untracked(),
+            )
+            .await
+            {
+                Ok(c) => {
+                    name.set(String::new());
+                    error.set(None);
+                    refresh.0.update(|n| *n += 1);
+                    navigate(
+                        &format!("/w/{}/c/{}", c.workspace_id, c.id),
+                        Default::default(),
+                    );
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <form on:submit=submit class="stack small-form">
+            <label for="new-channel">{"New channel"}</label>
+            <input id="new-channel" required maxlength="80"
+                prop:value=move || name.get()
+                on:input=move |ev| name.set(event_target_value(&ev)) />
+            <label class="check">
+                <input type="checkbox" prop:checked=move || private.get()
+                    on:change=move |ev| private.set(event_target_checked(&ev)) />
+                {"Private"}
+            </label>
+            <p class="error" role="alert">{move || error.get()}</p>
+            <button type="submit">{"Create"}</button>
+        </form>
+    }
+}
+
+/// Invite an existing account into the workspace.
+#[component]
+fn Invite() -> impl IntoView {
+    let ws = workspace_id();
+    let who = RwSignal::new(String::new());
+    let note = RwSignal::new(None::<String>);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        spawn_local(async move {
+            let user = who.get_untracked();
+            match api::invite(ws.get_untracked(), &user).await {
+                Ok(()) => {
+                    note.set(Some(format!("{user} was added")));
+                    who.set(String::new());
+                }
+                Err(e) => note.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <form on:submit=submit class="stack small-form">
+            <label for="invite">{"Invite (username or email)"}</label>
+            <input id="invite" required
+                prop:value=move || who.get()
+                on:input=move |ev| who.set(event_target_value(&ev)) />
+            <p class="note" role="status">{move || note.get()}</p>
+            <button type="submit">{"Invite"}</button>
+        </form>
+    }
+}
+
+/// `/w/:ws` with no channel selected.
+#[component]
+pub fn PickChannel() -> impl IntoView {
+    view! {
+        <main id="main" class="empty-state">
+            <h1>{"Messages"}</h1>
+            <p>{"Pick a channel on the left, or create one."}</p>
+        </main>
+    }
+}

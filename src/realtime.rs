@@ -1,0 +1,307 @@
+//! The realtime connection: one WebSocket to the relay, one [`RoomKeyring`] per watched
+//! channel. Components call [`Realtime::watch`] with a callback and get decrypted
+//! [`Event`]s; they never see envelopes or keys.
+//!
+//! The socket reconnects with exponential backoff (1 s doubling to 30 s). After a
+//! reconnect every room is joined again over HTTPS (fresh key) and its watcher receives
+//! [`Event::Resync`], so the view refetches what it missed through REST.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crypto_wasm::{Envelope, Error as CryptoError, Format, RoomKeyring};
+use futures::channel::mpsc::{unbounded, UnboundedSender};
+use futures::{SinkExt, StreamExt};
+use gloo_net::websocket::{futures::WebSocket, Message as WsMessage};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use send_wrapper::SendWrapper;
+use serde_json::{json, Value};
+
+use crate::api::{self, Message};
+
+/// State of the relay connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Opening the socket.
+    Connecting,
+    /// Connected.
+    Online,
+    /// Disconnected; retrying.
+    Offline,
+}
+
+/// What a watcher hears about its channel.
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// A new message.
+    Created(Message),
+    /// An edit, a delete or a reaction change.
+    Changed(Message),
+    /// Someone is typing.
+    Typing(String),
+    /// Events may have been missed: refetch.
+    Resync,
+}
+
+type Callback = Rc<dyn Fn(Event)>;
+
+struct Room {
+    endpoint: String,
+    keyring: RoomKeyring,
+    on_event: Callback,
+}
+
+#[derive(Default)]
+struct Inner {
+    sender: Option<UnboundedSender<String>>,
+    rooms: HashMap<i64, Room>,
+}
+
+/// The app's realtime service (in context).
+#[derive(Clone)]
+pub struct Realtime {
+    /// Connection state, for the status indicator.
+    pub status: RwSignal<Status>,
+    inner: SendWrapper<Rc<RefCell<Inner>>>,
+}
+
+fn ws_url() -> String {
+    let loc = web_sys::window().expect("window").location();
+    let secure = loc.protocol().map(|p| p == "https:").unwrap_or(false);
+    let host = loc.host().unwrap_or_default();
+    format!("{}://{host}/ws", if secure { "wss" } else { "ws" })
+}
+
+impl Realtime {
+    /// Creates the service and starts connecting.
+    pub fn start() -> Realtime {
+        let rt = Realtime {
+            status: RwSignal::new(Status::Connecting),
+            inner: SendWrapper::new(Rc::new(RefCell::new(Inner::default()))),
+        };
+        let me = rt.clone();
+        spawn_local(async move { me.run().await });
+        rt
+    }
+
+    async fn run(self) {
+        let mut backoff = 1000u32;
+        let mut reconnect = false;
+        loop {
+            self.status.set(Status::Connecting);
+            if let Ok(ws) = WebSocket::open(&ws_url()) {
+                let (mut write, mut read) = ws.split();
+                let (tx, mut rx) = unbounded::<String>();
+                self.inner.borrow_mut().sender = Some(tx);
+                spawn_local(async move {
+                    while let Some(frame) = rx.next().await {
+                        if write.send(WsMessage::Text(frame)).await.is_err() {
+                            break;
+                        }
+                    }
+                });
+                let me = self.clone();
+                spawn_local(async move { me.resubscribe(reconnect).await });
+                while let Some(msg) = read.next().await {
+                    match msg {
+                        Ok(WsMessage::Text(text)) => {
+                            backoff = 1000;
+                            self.handle(&text);
+                        }
+                        Ok(WsMessage::Bytes(_)) => {}
+                        Err(_) => break,
+                    }
+                }
+                self.inner.borrow_mut().sender = None;
+                reconnect = true;
+            }
+            self.status.set(Status::Offline);
+            gloo_timers::future::TimeoutFuture::new(backoff).await;
+            backoff = (backoff * 2).min(30_000);
+        }
+    }
+
+    /// On a new socket: subscribe the watched rooms. After a reconnect, join them again
+    /// first (keys may have moved on while offline) and ask the watchers to resync.
+    async fn resubscribe(&self, reconnect: bool) {
+        let rooms: Vec<(i64, String)> = self
+            .inner
+            .borrow()
+            .rooms
+            .iter()
+            .map(|(id, r)| (*id, r.endpoint.clone()))
+            .collect();
+        if rooms.is_empty() {
+            self.status.set(Status::Online);
+        }
+        for (id, endpoint) in rooms {
+            if reconnect {
+                self.rejoin(id).await;
+            } else {
+                self.send(json!({"type": "subscribe", "room": endpoint}));
+            }
+        }
+    }
+
+    fn send(&self, frame: Value) {
+        if let Some(tx) = &self.inner.borrow().sender {
+            let _ = tx.unbounded_send(frame.to_string());
+        }
+    }
+
+    /// Watches a channel: joins its room (fresh key over HTTPS) and subscribes.
+    pub async fn watch(
+        &self,
+        channel: i64,
+        on_event: impl Fn(Event) + 'static,
+    ) -> api::ApiResult<()> {
+        let joined = api::join(channel).await?;
+        let mut keyring = RoomKeyring::new(&joined.room);
+        let _ = keyring.set_key(&joined.key, &joined.key_version);
+        let endpoint = joined.room.clone();
+        self.inner.borrow_mut().rooms.insert(
+            channel,
+            Room {
+                endpoint: endpoint.clone(),
+                keyring,
+                on_event: Rc::new(on_event),
+            },
+        );
+        self.send(json!({"type": "subscribe", "room": endpoint}));
+        if self.inner.borrow().sender.is_some() {
+            self.status.set(Status::Online);
+        }
+        Ok(())
+    }
+
+    /// Stops watching a channel.
+    pub fn unwatch(&self, channel: i64) {
+        let room = self.inner.borrow_mut().rooms.remove(&channel);
+        if let Some(room) = room {
+            self.send(json!({"type": "unsubscribe", "room": room.endpoint}));
+        }
+    }
+
+    /// Publishes an ephemeral event (typing) to a watched channel, sealed with its key.
+    pub fn publish(&self, channel: i64, event: Value) {
+        let frame = {
+            let mut inner = self.inner.borrow_mut();
+            let Some(room) = inner.rooms.get_mut(&channel) else {
+                return;
+            };
+            let Ok(env) = room.keyring.encrypt(&event.to_string(), Format::V1) else {
+                return;
+            };
+            json!({"type": "publish", "room": room.endpoint, "data": env})
+        };
+        self.send(frame);
+    }
+
+    async fn rejoin(&self, channel: i64) {
+        let Ok(joined) = api::join(channel).await else {
+            return;
+        };
+        let callback = {
+            let mut inner = self.inner.borrow_mut();
+            let Some(room) = inner.rooms.get_mut(&channel) else {
+                return;
+            };
+            room.endpoint = joined.room.clone();
+            room.keyring = RoomKeyring::new(&joined.room);
+            let _ = room.keyring.set_key(&joined.key, &joined.key_version);
+            room.on_event.clone()
+        };
+        self.send(json!({"type": "subscribe", "room": joined.room}));
+        if self.inner.borrow().sender.is_some() {
+            self.status.set(Status::Online);
+        }
+        callback(Event::Resync);
+    }
+
+    fn handle(&self, text: &str) {
+        let Ok(frame) = serde_json::from_str::<Value>(text) else {
+            return;
+        };
+        let room_of = |endpoint: &str| {
+            self.inner
+                .borrow()
+                .rooms
+                .iter()
+                .find(|(_, r)| r.endpoint == endpoint)
+                .map(|(id, _)| *id)
+        };
+        let endpoint = frame["room"].as_str().unwrap_or_default().to_owned();
+        match frame["type"].as_str() {
+            Some("subscribed") => self.status.set(Status::Online),
+            Some("closed") => {
+                if let Some(id) = room_of(&endpoint) {
+                    let me = self.clone();
+                    spawn_local(async move { me.rejoin(id).await });
+                }
+            }
+            Some("event") => {
+                let Some(id) = room_of(&endpoint) else { return };
+                let Ok(env) = serde_json::from_value::<Envelope>(frame["data"].clone()) else {
+                    return;
+                };
+                let opened = {
+                    let mut inner = self.inner.borrow_mut();
+                    let Some(room) = inner.rooms.get_mut(&id) else {
+                        return;
+                    };
+                    room.keyring
+                        .decrypt(&env)
+                        .map(|t| (t, room.on_event.clone()))
+                };
+                match opened {
+                    Ok((plain, cb)) => self.dispatch(id, &plain, cb),
+                    Err(CryptoError::UnknownKeyVersion { .. }) => {
+                        // We missed a key part: get the current key over HTTPS.
+                        let me = self.clone();
+                        spawn_local(async move { me.rejoin(id).await });
+                    }
+                    Err(_) => {} // forged or corrupted: dropped
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn dispatch(&self, channel: i64, plain: &str, cb: Callback) {
+        let Ok(ev) = serde_json::from_str::<Value>(plain) else {
+            return;
+        };
+        let message = || serde_json::from_value::<Message>(ev["message"].clone()).ok();
+        match ev["type"].as_str() {
+            Some("key") => {
+                if let (Some(b), Some(v)) = (ev["new_key"].as_str(), ev["key_version"].as_str()) {
+                    if let Some(room) = self.inner.borrow_mut().rooms.get_mut(&channel) {
+                        let _ = room.keyring.add_key_part(b, v);
+                    }
+                }
+            }
+            Some("rekey") => {
+                let me = self.clone();
+                spawn_local(async move { me.rejoin(channel).await });
+            }
+            Some("message.created") => {
+                if let Some(m) = message() {
+                    cb(Event::Created(m));
+                }
+            }
+            Some("message.updated" | "message.deleted" | "message.reactions") => {
+                if let Some(m) = message() {
+                    cb(Event::Changed(m));
+                }
+            }
+            Some("typing") => {
+                if let Some(u) = ev["user"].as_str() {
+                    cb(Event::Typing(u.to_owned()));
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! Who is signed in, shared through context.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, User};
+
+/// The session (in context).
+#[derive(Clone, Copy)]
+pub struct Session {
+    /// The signed-in user, once known.
+    pub user: RwSignal<Option<User>>,
+    /// Whether the first `me` call has answered.
+    pub checked: RwSignal<bool>,
+}
+
+/// Creates the session, asks the server who we are, and provides it.
+pub fn provide() -> Session {
+    let s = Session {
+        user: RwSignal::new(None),
+        checked: RwSignal::new(false),
+    };
+    spawn_local(async move {
+        if let Ok(u) = api::me().await {
+            s.user.set(Some(u));
+        }
+        s.checked.set(true);
+    });
+    provide_context(s);
+    s
+}
+
+/// The session from context.
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+/// Sends signed-out visitors to the sign-in page.
+pub fn require_user() {
+    let s = use_session();
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if s.checked.get() && s.user.get().is_none() {
+            navigate("/signin", Default::default());
+        }
+    });
+}
