@@ -13,7 +13,9 @@ pub const USAGE: &str = "usage: huddle-server [options]
   --https                the public origin is HTTPS: HSTS and `Secure; __Host-` cookies
                          (HUDDLE_HTTPS=1)
   --insecure-dev-cookies plain-HTTP development: session cookie without `Secure`
-                         (HUDDLE_INSECURE_DEV_COOKIES=1); never in production";
+                         (HUDDLE_INSECURE_DEV_COOKIES=1); never in production
+  --demo                 seed demo people, a workspace and messages into an empty
+                         database (HUDDLE_DEMO=1)";
 
 /// Server settings.
 #[derive(Debug, Clone)]
@@ -30,6 +32,8 @@ pub struct Config {
     pub https: bool,
     /// Whether session cookies are `__Host-…; Secure` (everything but plain-HTTP dev).
     pub secure_cookies: bool,
+    /// Seed demo data into an empty database.
+    pub demo: bool,
 }
 
 fn env_flag(k: &str) -> bool {
@@ -46,6 +50,7 @@ impl Config {
         let mut public_origin = env("HUDDLE_PUBLIC_ORIGIN");
         let mut https = env_flag("HUDDLE_HTTPS");
         let mut insecure = env_flag("HUDDLE_INSECURE_DEV_COOKIES");
+        let mut demo = env_flag("HUDDLE_DEMO");
         let mut args = args;
         while let Some(a) = args.next() {
             let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -56,6 +61,7 @@ impl Config {
                 "--public-origin" => public_origin = Some(value("--public-origin")?),
                 "--https" => https = true,
                 "--insecure-dev-cookies" => insecure = true,
+                "--demo" => demo = true,
                 "-h" | "--help" => return Err("help".into()),
                 other => return Err(format!("unknown argument {other:?}")),
             }
@@ -76,6 +82,7 @@ impl Config {
             public_origin,
             https,
             secure_cookies: !insecure,
+            demo,
         })
     }
 }

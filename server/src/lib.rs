@@ -7,6 +7,7 @@ pub mod api;
 pub mod config;
 pub mod csrf;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod headers;
 pub mod password;

@@ -28,6 +28,16 @@ async fn main() {
             std::process::exit(1);
         }
     };
+    if state.config.demo {
+        match state.db.call(|c| Ok(huddle_server::demo::seed(c)?)).await {
+            Ok(true) => println!(
+                "Demo data created: sign in as alice, bob or carol with the password {:?}",
+                huddle_server::demo::PASSWORD
+            ),
+            Ok(false) => {}
+            Err(e) => eprintln!("huddle-server: demo data not created: {}", e.message),
+        }
+    }
     let listener = match tokio::net::TcpListener::bind(listen).await {
         Ok(l) => l,
         Err(e) => {

@@ -225,3 +225,41 @@ async fn sign_in_is_rate_limited() {
         .unwrap();
     assert!(wait > 0 && wait <= huddle_server::rate_limit::WINDOW_SECS);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_data_seeds_once_and_signs_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = rusqlite::Connection::open(dir.path().join("d.sqlite")).unwrap();
+    drop(conn);
+    let db = huddle_server::db::Db::open(&dir.path().join("d.sqlite")).unwrap();
+    assert!(db
+        .call(|c| Ok(huddle_server::demo::seed(c)?))
+        .await
+        .unwrap());
+    assert!(
+        !db.call(|c| Ok(huddle_server::demo::seed(c)?))
+            .await
+            .unwrap(),
+        "only into an empty database"
+    );
+    conn = rusqlite::Connection::open(dir.path().join("d.sqlite")).unwrap();
+    let (users, messages): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM messages)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((users, messages), (3, 7));
+    let hash: String = conn
+        .query_row(
+            "SELECT password_hash FROM users WHERE username = 'bob'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(huddle_server::password::verify(
+        huddle_server::demo::PASSWORD,
+        &hash
+    ));
+}

@@ -30,6 +30,7 @@ pub async fn spawn() -> Server {
         public_origin: None,
         https: false,
         secure_cookies: true,
+        demo: false,
     };
     let state = AppState::new(config).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -1,0 +1,80 @@
+//! Demo data for `huddle-server --demo` (what `scripts/run.sh` starts): three people in
+//! one workspace with a few channels and messages, created only into an empty database.
+
+use rusqlite::Connection;
+
+use crate::password;
+
+/// The demo accounts' password (printed by `scripts/run.sh`, documented in the README).
+pub const PASSWORD: &str = "huddle-demo-password";
+
+/// The demo people: (username, display name).
+pub const PEOPLE: [(&str, &str); 3] = [
+    ("alice", "Alice Martin"),
+    ("bob", "Bob Chen"),
+    ("carol", "Carol Diaz"),
+];
+
+/// Seeds the demo if the database has no users; returns whether it did.
+pub fn seed(c: &mut Connection) -> rusqlite::Result<bool> {
+    let users: i64 = c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
+    if users > 0 {
+        return Ok(false);
+    }
+    let hash = password::hash(PASSWORD)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    let now = crate::db::now();
+    let tx = c.transaction()?;
+    let mut ids = Vec::new();
+    for (u, name) in PEOPLE {
+        tx.execute(
+            "INSERT INTO users (username, email, display_name, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            rusqlite::params![u, format!("{u}@example.com"), name, hash, now],
+        )?;
+        ids.push(tx.last_insert_rowid());
+    }
+    tx.execute(
+        "INSERT INTO workspaces (name, created_by, created_at) VALUES ('Demo workspace', ?1, ?2)",
+        rusqlite::params![ids[0], now],
+    )?;
+    let ws = tx.last_insert_rowid();
+    for (i, id) in ids.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO workspace_members (workspace_id, user_id, role, joined_at) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![ws, id, if i == 0 { "owner" } else { "member" }, now],
+        )?;
+    }
+    let channel = |name: &str, kind: &str| -> rusqlite::Result<i64> {
+        tx.execute(
+            "INSERT INTO channels (workspace_id, kind, name, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            rusqlite::params![ws, kind, name, ids[0], now],
+        )?;
+        Ok(tx.last_insert_rowid())
+    };
+    let general = channel("general", "public")?;
+    let random = channel("random", "public")?;
+    let design = channel("design", "private")?;
+    for id in &ids[..2] {
+        tx.execute(
+            "INSERT INTO channel_members (channel_id, user_id) VALUES (?1, ?2)",
+            [design, *id],
+        )?;
+    }
+    let messages: [(i64, usize, &str); 7] = [
+        (general, 0, "Welcome to **Huddle**! Everything you type here is encrypted in your browser before it goes over the realtime relay."),
+        (general, 1, "Hi all. The protocol is in `docs/protocol.md` if you are curious."),
+        (general, 2, "Three things I like:\n- drafts are kept per channel\n- *Shift+Enter* makes a new line\n- links like [the Leptos book](https://book.leptos.dev) open safely"),
+        (general, 0, "> Quote of the day: ship small, ship often."),
+        (random, 1, "Anyone up for lunch?"),
+        (random, 2, "```\nfn main() { println!(\"code blocks work too\"); }\n```"),
+        (design, 0, "This channel is private: only Alice and Bob see it."),
+    ];
+    for (i, (ch, who, body)) in messages.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO messages (channel_id, author_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![ch, ids[*who], body, now - 3600 + i as i64 * 60],
+        )?;
+    }
+    tx.commit()?;
+    Ok(true)
+}
