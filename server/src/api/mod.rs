@@ -58,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/messages/{id}/replies", get(messages::replies))
         .route("/realtime/join", post(realtime::join))
+        .route("/openapi.json", get(openapi))
         .route(
             "/messages/{id}/reactions/{emoji}",
             put(messages::react).delete(messages::unreact),
@@ -69,6 +70,16 @@ pub fn router(state: AppState) -> Router {
             crate::csrf::guard,
         ))
         .with_state(state)
+}
+
+/// The OpenAPI 3 document of this API (`server/openapi.json`).
+pub const OPENAPI: &str = include_str!("../../openapi.json");
+
+async fn openapi() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI,
+    )
 }
 
 /// A JSON body whose rejections are API errors (`INVALID_INPUT`, 413, 415) rather than
