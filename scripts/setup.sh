@@ -42,7 +42,7 @@ done
 
 # --- system packages: browser for tests ---------------------------------------------
 if is_debian; then
-  apt_install chromium chromium-driver ca-certificates curl
+  apt_install chromium chromium-driver fonts-noto-color-emoji ca-certificates curl
 fi
 
 # --- wasm32 toolchain ------------------------------------------------------------------

@@ -165,11 +165,13 @@ pub fn ChannelView() -> impl IntoView {
                         {move || if loading.get() { "Loading…" } else { "Load older messages" }}
                     </button>
                 </Show>
-                <ol class="messages" role="log" aria-live="polite" aria-label="Messages">
-                    <For each=move || messages.get() key=|m| (m.id, m.edited_at, m.deleted, m.reactions.clone()) let:m>
-                        <MessageItem m=m />
-                    </For>
-                </ol>
+                <div role="log" aria-live="polite" aria-label="Messages">
+                    <ol class="messages">
+                        <For each=move || messages.get() key=|m| (m.id, m.edited_at, m.deleted, m.reactions.clone()) let:m>
+                            <MessageItem m=m />
+                        </For>
+                    </ol>
+                </div>
             </div>
             <p class="typing" aria-live="polite">{move || typing.get().map(|u| format!("{u} is typing…"))}</p>
             <Composer channel=channel messages=messages />

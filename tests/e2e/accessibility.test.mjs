@@ -1,0 +1,73 @@
+// axe-core on every page of the app (demo data, signed in as Alice): no serious or
+// critical accessibility violations. axe is injected with `bypassCSP` in this context
+// only; CSP compliance itself is checked, without bypass, in messages.test.mjs.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ROOT, launchChromium } from "../js/helpers.mjs";
+
+const AXE = fs.readFileSync(path.join(ROOT, "tests/node_modules/axe-core/axe.min.js"), "utf8");
+const ARTIFACTS = path.join(ROOT, "tests/artifacts");
+let server, base, browser;
+
+before(async () => {
+  const db = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "huddle-a11y-")), "huddle.sqlite");
+  server = spawn(path.join(ROOT, "target/release/huddle-server"),
+    ["--listen", "127.0.0.1:0", "--dist", path.join(ROOT, "dist"), "--database", db, "--demo"],
+    { stdio: ["ignore", "pipe", "inherit"] });
+  base = await new Promise((resolve, reject) => {
+    server.stdout.on("data", (d) => {
+      const m = String(d).match(/open (http:\/\/\S+?)\/?\s/);
+      if (m) resolve(m[1]);
+    });
+    server.on("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  browser = await launchChromium();
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+});
+after(async () => { await browser?.close(); server?.kill(); });
+
+async function audit(page, name) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) }));
+  });
+  const bad = result.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(bad, [], `${name}: ${JSON.stringify(bad)}`);
+  return result;
+}
+
+test("no serious or critical axe violations on any page", async () => {
+  for (const scheme of ["light", "dark"]) {
+    const context = await browser.newContext({ bypassCSP: true, colorScheme: scheme });
+    const page = await context.newPage();
+    await page.goto(base + "/signin");
+    await page.getByRole("heading", { name: "Sign in to Huddle" }).waitFor();
+    await audit(page, `signin ${scheme}`);
+    await page.goto(base + "/signup");
+    await page.getByRole("heading", { name: "Create your Huddle account" }).waitFor();
+    await audit(page, `signup ${scheme}`);
+    await page.goto(base + "/signin");
+    await page.getByLabel("Username or email").fill("alice");
+    await page.getByLabel("Password").fill("huddle-demo-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Your workspaces" }).waitFor();
+    await page.getByRole("link", { name: "Demo workspace" }).waitFor();
+    await audit(page, `home ${scheme}`);
+    await page.getByRole("link", { name: "Demo workspace" }).click();
+    await page.getByRole("link", { name: "# general" }).click();
+    await page.getByRole("log").getByText("Welcome to").waitFor();
+    await audit(page, `channel ${scheme}`);
+    await page.screenshot({ path: path.join(ARTIFACTS, `demo-channel-${scheme}.png`), fullPage: true });
+    for (const app of ["Drive", "Tasks", "Calendar"]) {
+      await page.getByRole("link", { name: app }).click();
+      await page.getByRole("heading", { name: app }).waitFor();
+      await audit(page, `${app} ${scheme}`);
+    }
+    await context.close();
+  }
+});
