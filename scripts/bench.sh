@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmarks (not tests): crypto-wasm against WebCrypto, @noble/ciphers and crypto-js in
-# Node.js and headless Chromium. Prints Markdown tables (MB/s and crypto-wasm's ratios).
+# Benchmarks (not tests), printed as Markdown tables: crypto-wasm against WebCrypto,
+# @noble/ciphers and crypto-js in Node.js and headless Chromium; time to the first
+# rendered channel and wasm sizes; relay fan-out (deliveries/s, p50/p99 latency).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 "$ROOT/scripts/setup.sh"
@@ -9,3 +10,7 @@ ln -sfn ../../crypto-wasm/pkg "$ROOT/tests/node_modules/crypto-wasm"
 cd "$ROOT"
 node tests/bench/run-node.mjs
 node tests/bench/run-browser.mjs
+"$ROOT/scripts/trunk" build --release
+cargo build --release -p huddle-server
+node tests/bench/first-render.mjs
+cargo bench -p huddle-server --bench relay_fanout

@@ -7,7 +7,7 @@ source "$(dirname "$0")/env.sh"
 PKG="$ROOT/crypto-wasm/pkg"
 
 log "crypto-wasm: building wasm (release)"
-"$ROOT/scripts/cargo-wasm" build -p crypto-wasm --features js --release --lib
+"$ROOT/scripts/cargo-wasm" rustc -p crypto-wasm --features js --release --lib --crate-type cdylib
 WASM="$WASM_TARGET_DIR/wasm32-unknown-unknown/release/crypto_wasm.wasm"
 
 rm -rf "$PKG"

@@ -1,0 +1,113 @@
+//! Relay fan-out benchmark (not a test): `cargo bench -p huddle-server --bench relay_fanout`
+//! (scripts/bench.sh runs it). One publisher and N subscribers of one room on loopback;
+//! the publisher sends envelopes of a realistic size as fast as the relay accepts them,
+//! and every subscriber timestamps what it receives. Prints deliveries per second and the
+//! latency percentiles, for N = 1, 10, 50 and 200.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use huddle_server::{app, AppState, Config};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+const MESSAGES: usize = 2000;
+
+async fn server() -> (String, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("index.html"), "x").unwrap();
+    let config = Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        dist,
+        database: dir.path().join("b.sqlite"),
+        public_origin: None,
+        https: false,
+        secure_cookies: true,
+        demo: false,
+    };
+    let state = AppState::new(config).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+            .await
+            .unwrap();
+    });
+    let res = reqwest::Client::new()
+        .post(format!("http://{addr}/api/v1/auth/signup"))
+        .header("x-requested-with", "huddle")
+        .json(&serde_json::json!({"username": "bench", "email": "b@example.com", "password": "long enough password"}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    (addr.to_string(), cookie, dir)
+}
+
+async fn connect(host: &str, cookie: &str, room: &str) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let mut req = format!("ws://{host}/ws").into_client_request().unwrap();
+    req.headers_mut().insert("cookie", cookie.parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+    ws.send(Message::Text(serde_json::json!({"type": "subscribe", "room": room}).to_string().into())).await.unwrap();
+    ws.next().await.unwrap().unwrap(); // subscribed
+    ws
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+async fn run(host: &str, cookie: &str, subscribers: usize) {
+    let room = format!("bench-room-{subscribers}");
+    let mut publisher = connect(host, cookie, &room).await;
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..subscribers {
+        let mut ws = connect(host, cookie, &room).await;
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::with_capacity(MESSAGES);
+            while lat.len() < MESSAGES {
+                let Some(Ok(Message::Text(t))) = ws.next().await else { break };
+                let v: serde_json::Value = serde_json::from_str(&t).unwrap();
+                let sent = v["data"]["t"].as_u64().unwrap();
+                lat.push(start.elapsed() - Duration::from_nanos(sent));
+            }
+            lat
+        }));
+    }
+    // A v1 envelope of a short chat message is about 250 bytes of JSON.
+    let pad = "A".repeat(200);
+    let t0 = Instant::now();
+    for _ in 0..MESSAGES {
+        let t = start.elapsed().as_nanos() as u64;
+        let frame = serde_json::json!({"type": "publish", "room": room, "data": {"v": 1, "t": t, "encrypted": pad}});
+        publisher.send(Message::Text(frame.to_string().into())).await.unwrap();
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    let elapsed = t0.elapsed();
+    all.sort();
+    println!(
+        "| {subscribers} | {} | {:.0} | {:.2} | {:.2} |",
+        all.len(),
+        all.len() as f64 / elapsed.as_secs_f64(),
+        percentile(&all, 0.5).as_secs_f64() * 1e3,
+        percentile(&all, 0.99).as_secs_f64() * 1e3,
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let (host, cookie, _dir) = server().await;
+    println!("### Relay fan-out ({MESSAGES} envelopes of ~250 B from one publisher, loopback)\n");
+    println!("| subscribers | deliveries | deliveries/s | p50 latency (ms) | p99 latency (ms) |");
+    println!("| --- | --- | --- | --- | --- |");
+    for n in [1, 10, 50, 200] {
+        run(&host, &cookie, n).await;
+    }
+}
