@@ -32,9 +32,12 @@ async fn server() -> (String, String, tempfile::TempDir) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
-        axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
-            .await
-            .unwrap();
+        axum::serve(
+            listener,
+            app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
     });
     let res = reqwest::Client::new()
         .post(format!("http://{addr}/api/v1/auth/signup"))
@@ -43,15 +46,31 @@ async fn server() -> (String, String, tempfile::TempDir) {
         .send()
         .await
         .unwrap();
-    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     (addr.to_string(), cookie, dir)
 }
 
-async fn connect(host: &str, cookie: &str, room: &str) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+async fn connect(
+    host: &str,
+    cookie: &str,
+    room: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
     let mut req = format!("ws://{host}/ws").into_client_request().unwrap();
     req.headers_mut().insert("cookie", cookie.parse().unwrap());
     let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
-    ws.send(Message::Text(serde_json::json!({"type": "subscribe", "room": room}).to_string().into())).await.unwrap();
+    ws.send(Message::Text(
+        serde_json::json!({"type": "subscribe", "room": room})
+            .to_string()
+            .into(),
+    ))
+    .await
+    .unwrap();
     ws.next().await.unwrap().unwrap(); // subscribed
     ws
 }
@@ -70,7 +89,9 @@ async fn run(host: &str, cookie: &str, subscribers: usize) {
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::with_capacity(MESSAGES);
             while lat.len() < MESSAGES {
-                let Some(Ok(Message::Text(t))) = ws.next().await else { break };
+                let Some(Ok(Message::Text(t))) = ws.next().await else {
+                    break;
+                };
                 let v: serde_json::Value = serde_json::from_str(&t).unwrap();
                 let sent = v["data"]["t"].as_u64().unwrap();
                 lat.push(start.elapsed() - Duration::from_nanos(sent));
@@ -84,7 +105,10 @@ async fn run(host: &str, cookie: &str, subscribers: usize) {
     for _ in 0..MESSAGES {
         let t = start.elapsed().as_nanos() as u64;
         let frame = serde_json::json!({"type": "publish", "room": room, "data": {"v": 1, "t": t, "encrypted": pad}});
-        publisher.send(Message::Text(frame.to_string().into())).await.unwrap();
+        publisher
+            .send(Message::Text(frame.to_string().into()))
+            .await
+            .unwrap();
     }
     let mut all = Vec::new();
     for t in tasks {
