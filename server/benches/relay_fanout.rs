@@ -4,56 +4,29 @@
 //! and every subscriber timestamps what it receives. Prints deliveries per second and the
 //! latency percentiles, for N = 1, 10, 50 and 200.
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
-use huddle_server::{app, AppState, Config};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 const MESSAGES: usize = 2000;
 
-async fn server() -> (String, String, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let dist = dir.path().join("dist");
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(dist.join("index.html"), "x").unwrap();
-    let config = Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        dist,
-        database: dir.path().join("b.sqlite"),
-        public_origin: None,
-        https: false,
-        secure_cookies: true,
-        demo: false,
-    };
-    let state = AppState::new(config).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app(state).into_make_service_with_connect_info::<SocketAddr>(),
+/// A server on loopback (the integration tests' helper) and a signed-in session cookie.
+async fn server() -> (String, String, common::Server) {
+    let server = common::spawn().await;
+    let mut c = common::Client::new(&server);
+    let r = c
+        .post(
+            "/auth/signup",
+            serde_json::json!({"username": "bench", "email": "b@example.com", "password": "long enough password"}),
         )
-        .await
-        .unwrap();
-    });
-    let res = reqwest::Client::new()
-        .post(format!("http://{addr}/api/v1/auth/signup"))
-        .header("x-requested-with", "huddle")
-        .json(&serde_json::json!({"username": "bench", "email": "b@example.com", "password": "long enough password"}))
-        .send()
-        .await
-        .unwrap();
-    let cookie = res.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    (addr.to_string(), cookie, dir)
+        .await;
+    assert_eq!(r.status, 201);
+    (c.host(), c.cookie.clone().unwrap(), server)
 }
 
 async fn connect(

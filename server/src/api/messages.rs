@@ -385,33 +385,7 @@ pub async fn react(
     user: CurrentUser,
     ApiPath((id, emoji)): ApiPath<(i64, String)>,
 ) -> ApiResult<Json<Message>> {
-    check_emoji(&emoji)?;
-    let hub = state.hub.clone();
-    let m = state
-        .db
-        .call(move |c| {
-            access::message(c, id, user.id)?;
-            let deleted: Option<i64> =
-                c.query_row("SELECT deleted_at FROM messages WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })?;
-            if deleted.is_some() {
-                return Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    "DELETED",
-                    "the message was deleted",
-                ));
-            }
-            c.execute(
-                "INSERT OR IGNORE INTO reactions (message_id, user_id, emoji) VALUES (?1, ?2, ?3)",
-                rusqlite::params![id, user.id, emoji],
-            )?;
-            let m = one(c, id, user.id)?;
-            announce(c, &hub, "message.reactions", &m);
-            Ok(m)
-        })
-        .await?;
-    Ok(Json(m))
+    set_reaction(state, user, id, emoji, true).await
 }
 
 /// Removes the caller's reaction.
@@ -420,16 +394,38 @@ pub async fn unreact(
     user: CurrentUser,
     ApiPath((id, emoji)): ApiPath<(i64, String)>,
 ) -> ApiResult<Json<Message>> {
+    set_reaction(state, user, id, emoji, false).await
+}
+
+async fn set_reaction(
+    state: AppState,
+    user: CurrentUser,
+    id: i64,
+    emoji: String,
+    on: bool,
+) -> ApiResult<Json<Message>> {
     check_emoji(&emoji)?;
     let hub = state.hub.clone();
     let m = state
         .db
         .call(move |c| {
             access::message(c, id, user.id)?;
-            c.execute(
-                "DELETE FROM reactions WHERE message_id = ?1 AND user_id = ?2 AND emoji = ?3",
-                rusqlite::params![id, user.id, emoji],
-            )?;
+            if on {
+                let deleted: Option<i64> =
+                    c.query_row("SELECT deleted_at FROM messages WHERE id = ?1", [id], |r| r.get(0))?;
+                if deleted.is_some() {
+                    return Err(ApiError::new(StatusCode::CONFLICT, "DELETED", "the message was deleted"));
+                }
+                c.execute(
+                    "INSERT OR IGNORE INTO reactions (message_id, user_id, emoji) VALUES (?1, ?2, ?3)",
+                    rusqlite::params![id, user.id, emoji],
+                )?;
+            } else {
+                c.execute(
+                    "DELETE FROM reactions WHERE message_id = ?1 AND user_id = ?2 AND emoji = ?3",
+                    rusqlite::params![id, user.id, emoji],
+                )?;
+            }
             let m = one(c, id, user.id)?;
             announce(c, &hub, "message.reactions", &m);
             Ok(m)
