@@ -289,6 +289,26 @@ pub async fn post_message(channel: i64, body: &str) -> ApiResult<Message> {
     send_json(r, Some(json!({"body": body}))).await
 }
 
+/// Posts a reply in a message's thread.
+pub async fn post_reply(channel: i64, root: i64, body: &str) -> ApiResult<Message> {
+    let r = Request::post(&url(&format!("/channels/{channel}/messages")));
+    send_json(r, Some(json!({"body": body, "thread_root_id": root}))).await
+}
+
+/// The replies of a thread (oldest first, up to 100).
+pub async fn replies(root: i64) -> ApiResult<Page> {
+    send_json(
+        Request::get(&url(&format!("/messages/{root}/replies?limit=100"))),
+        None,
+    )
+    .await
+}
+
+/// One message.
+pub async fn message(id: i64) -> ApiResult<Message> {
+    send_json(Request::get(&url(&format!("/messages/{id}"))), None).await
+}
+
 /// Edits one's message.
 pub async fn edit_message(id: i64, body: &str) -> ApiResult<Message> {
     send_json(

@@ -16,6 +16,10 @@ use crate::pages::workspace::{ChannelList, Drafts, RefreshChannels};
 use crate::realtime::{Event, Realtime};
 use crate::session::use_session;
 
+/// The open thread (in context): its root message id.
+#[derive(Clone, Copy)]
+struct OpenThread(RwSignal<Option<i64>>);
+
 /// A message being sent, or that failed to send.
 #[derive(Clone, Debug, PartialEq)]
 struct Pending {
@@ -50,6 +54,9 @@ pub fn ChannelView() -> impl IntoView {
     let loading = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let typing = RwSignal::new(None::<String>);
+    let thread = OpenThread(RwSignal::new(None));
+    provide_context(thread);
+    let replies = RwSignal::new(Vec::<Message>::new());
 
     let load_latest = move |ch: i64| {
         spawn_local(async move {
@@ -91,18 +98,35 @@ pub fn ChannelView() -> impl IntoView {
         messages.set(Vec::new());
         older.set(None);
         typing.set(None);
+        thread.0.set(None);
         load_latest(ch);
         let rt = rt_watch.clone();
         spawn_local(async move {
             let r = rt
                 .watch(ch, move |ev| match ev {
                     Event::Created(m) | Event::Changed(m) => {
-                        if m.channel_id == ch && m.thread_root_id.is_none() {
-                            let id = m.id;
-                            messages.update(|l| merge(l, m));
-                            spawn_local(async move {
-                                let _ = api::mark_read(ch, id).await;
-                            });
+                        if m.channel_id != ch {
+                            return;
+                        }
+                        match m.thread_root_id {
+                            None => {
+                                let id = m.id;
+                                messages.update(|l| merge(l, m));
+                                spawn_local(async move {
+                                    let _ = api::mark_read(ch, id).await;
+                                });
+                            }
+                            Some(root) => {
+                                if thread.0.get_untracked() == Some(root) {
+                                    replies.update(|l| merge(l, m));
+                                }
+                                // The root's reply count changed.
+                                spawn_local(async move {
+                                    if let Ok(r) = api::message(root).await {
+                                        messages.update(|l| merge(l, r));
+                                    }
+                                });
+                            }
                         }
                     }
                     Event::Typing(who) => {
@@ -121,6 +145,19 @@ pub fn ChannelView() -> impl IntoView {
     });
     let rt_cleanup = rt.clone();
     on_cleanup(move || rt_cleanup.unwatch(channel.get_untracked()));
+
+    // Opening a thread loads its replies.
+    Effect::new(move |_| {
+        replies.set(Vec::new());
+        if let Some(root) = thread.0.get() {
+            spawn_local(async move {
+                match api::replies(root).await {
+                    Ok(page) => replies.set(page.messages),
+                    Err(e) => error.set(Some(e.message)),
+                }
+            });
+        }
+    });
 
     let load_older = move || {
         let Some(before) = older.get_untracked() else {
@@ -167,7 +204,7 @@ pub fn ChannelView() -> impl IntoView {
                 </Show>
                 <div role="log" aria-live="polite" aria-label="Messages">
                     <ol class="messages">
-                        <For each=move || messages.get() key=|m| (m.id, m.edited_at, m.deleted, m.reactions.clone()) let:m>
+                        <For each=move || messages.get() key=|m| (m.id, m.edited_at, m.deleted, m.reply_count, m.reactions.clone()) let:m>
                             <MessageItem m=m />
                         </For>
                     </ol>
@@ -176,6 +213,9 @@ pub fn ChannelView() -> impl IntoView {
             <p class="typing" aria-live="polite">{move || typing.get().map(|u| format!("{u} is typing…"))}</p>
             <Composer channel=channel messages=messages />
         </main>
+        <Show when=move || thread.0.get().is_some()>
+            <ThreadPanel channel=channel messages=messages replies=replies />
+        </Show>
     }
 }
 
@@ -266,6 +306,17 @@ fn MessageItem(m: Message) -> impl IntoView {
             {(!m.deleted).then(|| view! {
                 <div class="actions">
                     <button type="button" aria-label="React with thumbs up" on:click=move |_| react("👍".into(), !thumbs)>{"👍"}</button>
+                    {m.thread_root_id.is_none().then(|| {
+                        let open = use_context::<OpenThread>();
+                        let label = match m.reply_count {
+                            0 => "Reply in thread".to_owned(),
+                            1 => "1 reply".to_owned(),
+                            n => format!("{n} replies"),
+                        };
+                        view! {
+                            <button type="button" on:click=move |_| if let Some(o) = open { o.0.set(Some(id)) }>{label}</button>
+                        }
+                    })}
                     {mine.then(|| view! {
                         <button type="button" on:click=move |_| editing.set(true)>{"Edit"}</button>
                         <button type="button" on:click=remove>
@@ -395,5 +446,81 @@ fn Composer(channel: Memo<i64>, messages: RwSignal<Vec<Message>>) -> impl IntoVi
                 }></textarea>
             <button type="submit" class="primary">{"Send"}</button>
         </form>
+    }
+}
+
+/// The thread panel: the root message, its replies (live), and a reply box.
+#[component]
+fn ThreadPanel(
+    channel: Memo<i64>,
+    messages: RwSignal<Vec<Message>>,
+    replies: RwSignal<Vec<Message>>,
+) -> impl IntoView {
+    let thread = expect_context::<OpenThread>();
+    let draft = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let root = move || {
+        let id = thread.0.get();
+        messages.with(|l| l.iter().find(|m| Some(m.id) == id).cloned())
+    };
+    let send = move || {
+        let (Some(root_id), body) = (thread.0.get_untracked(), draft.get_untracked()) else {
+            return;
+        };
+        if body.trim().is_empty() {
+            return;
+        }
+        let ch = channel.get_untracked();
+        spawn_local(async move {
+            match api::post_reply(ch, root_id, &body).await {
+                Ok(m) => {
+                    draft.set(String::new());
+                    error.set(None);
+                    replies.update(|l| merge(l, m));
+                    if let Ok(r) = api::message(root_id).await {
+                        messages.update(|l| merge(l, r));
+                    }
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <aside class="thread" aria-label="Thread">
+            <div class="thread-head">
+                <h2>{"Thread"}</h2>
+                <button type="button" on:click=move |_| thread.0.set(None)>{"Close thread"}</button>
+            </div>
+            {move || root().map(|m| view! {
+                <div class="thread-root">
+                    <span class="author">{m.author.display_name.clone()}</span>
+                    <Markdown text=m.body.clone().unwrap_or_default() />
+                </div>
+            })}
+            <ol class="messages" aria-label="Replies">
+                <For each=move || replies.get() key=|m| (m.id, m.edited_at, m.deleted) let:m>
+                    <li class="message">
+                        <div class="meta"><span class="author">{m.author.display_name.clone()}</span></div>
+                        {if m.deleted {
+                            view! { <p class="deleted">{"This message was deleted."}</p> }.into_any()
+                        } else {
+                            view! { <Markdown text=m.body.clone().unwrap_or_default() /> }.into_any()
+                        }}
+                    </li>
+                </For>
+            </ol>
+            <label for="reply-input">{"Reply"}</label>
+            <textarea id="reply-input" rows="2"
+                prop:value=move || draft.get()
+                on:input=move |ev| draft.set(event_target_value(&ev))
+                on:keydown=move |ev: KeyboardEvent| {
+                    if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+                        ev.prevent_default();
+                        send();
+                    }
+                }></textarea>
+            <p class="error" role="alert">{move || error.get()}</p>
+            <button type="button" class="primary" on:click=move |_| send()>{"Send reply"}</button>
+        </aside>
     }
 }

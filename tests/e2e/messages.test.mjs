@@ -147,6 +147,17 @@ test("two people chat in real time; the relay restarts without losing a message"
   await alice.page.getByLabel("Edit message").press("Enter");
   await bobLog.getByText("(edited by hand)").waitFor({ timeout: 10000 });
   await bobLog.getByText("(edited)").waitFor();
+  // Threads: Bob replies in a thread on Alice's message; Alice sees the count live and
+  // the reply in the thread panel.
+  await aliceMsgOnBob.getByRole("button", { name: "Reply in thread" }).click();
+  await bob.page.getByLabel("Reply", { exact: true }).fill("a reply in the thread");
+  await bob.page.getByLabel("Reply", { exact: true }).press("Enter");
+  await bob.page.getByRole("complementary", { name: "Thread" }).getByText("a reply in the thread").waitFor();
+  await aliceMsg.getByRole("button", { name: "1 reply" }).click({ timeout: 10000 });
+  await alice.page.getByRole("complementary", { name: "Thread" }).getByText("a reply in the thread").waitFor();
+  assert.equal(await alice.page.getByRole("log").getByText("a reply in the thread").count(), 0, "replies stay in the thread");
+  await shot(alice.page, "thread");
+  await alice.page.getByRole("button", { name: "Close thread" }).click();
   await shot(alice.page, "channel-light");
   await shot(bob.page, "channel-bob");
 
