@@ -76,3 +76,18 @@ pub fn message(c: &Connection, message_id: i64, user_id: i64) -> ApiResult<(Chan
     let ch = channel(c, channel_id, user_id).map_err(|_| ApiError::not_found("message"))?;
     Ok((ch, author))
 }
+
+/// Moves a user's read position in a channel forward (never backward).
+pub fn mark_read(
+    c: &Connection,
+    channel_id: i64,
+    user_id: i64,
+    last_read_id: i64,
+) -> ApiResult<()> {
+    c.execute(
+        "INSERT INTO read_positions (channel_id, user_id, last_read_id) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (channel_id, user_id) DO UPDATE SET last_read_id = max(last_read_id, excluded.last_read_id)",
+        [channel_id, user_id, last_read_id],
+    )?;
+    Ok(())
+}

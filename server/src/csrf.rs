@@ -8,12 +8,12 @@
 //!    `Origin`, when sent, must be the server's public origin or its own host.
 
 use axum::extract::{Request, State};
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
-use crate::AppState;
+use crate::{AppState, Config};
 
 /// The header state-changing requests must carry.
 pub const HEADER: &str = "x-requested-with";
@@ -27,6 +27,26 @@ fn forbidden(why: &str) -> Response {
         format!("request refused: {why}"),
     )
     .into_response()
+}
+
+/// Whether the request's `Origin` (if it sends one) is the configured public origin or,
+/// without one, the server's own host. Used for state changes and WebSocket upgrades.
+pub fn origin_allowed(h: &HeaderMap, config: &Config) -> bool {
+    let Some(origin) = h.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    match &config.public_origin {
+        Some(o) => o == origin,
+        None => {
+            let host = h
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            origin
+                .split_once("://")
+                .is_some_and(|(_, rest)| rest == host)
+        }
+    }
 }
 
 /// The middleware.
@@ -43,18 +63,8 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
             return forbidden("cross-site request");
         }
     }
-    if let Some(origin) = h.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = h
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let same_host = origin
-            .split_once("://")
-            .is_some_and(|(_, rest)| rest == host);
-        let configured = state.config.public_origin.as_deref() == Some(origin);
-        if !(configured || (state.config.public_origin.is_none() && same_host)) {
-            return forbidden("foreign Origin");
-        }
+    if !origin_allowed(h, &state.config) {
+        return forbidden("foreign Origin");
     }
     next.run(req).await
 }

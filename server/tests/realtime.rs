@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{assert_error, spawn, Client, Server};
+use common::{assert_error, spawn, user, Client};
 use crypto_wasm::{Envelope, Error, Format, RoomKeyring};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -15,14 +15,6 @@ use tokio_tungstenite::tungstenite::Message;
 
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn user(server: &Server, name: &str) -> (Client, i64) {
-    let mut c = Client::new(server);
-    let r = c
-        .post("/auth/signup", json!({"username": name, "email": format!("{name}@example.com"), "password": "long enough password"}))
-        .await;
-    (c, r.body["id"].as_i64().unwrap())
-}
 
 async fn socket(c: &Client) -> Socket {
     let mut req = format!("ws://{}/ws", c.host())

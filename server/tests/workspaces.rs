@@ -4,21 +4,8 @@
 
 mod common;
 
-use common::{assert_error, spawn, Client, Server};
+use common::{assert_error, spawn, user};
 use serde_json::{json, Value};
-
-async fn user(server: &Server, name: &str) -> (Client, i64) {
-    let mut c = Client::new(server);
-    let r = c
-        .post(
-            "/auth/signup",
-            json!({"username": name, "email": format!("{name}@example.com"), "password": "long enough password"}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{:?}", r.body);
-    let id = r.body["id"].as_i64().unwrap();
-    (c, id)
-}
 
 fn id(v: &Value) -> i64 {
     v["id"].as_i64().unwrap()

@@ -5,9 +5,27 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
 
-use crate::api;
-use crate::session::use_session;
+use crate::api::{self, User};
+use crate::session::{use_session, Session};
+
+/// After signing in or up: into the session and home, or the error shown (the form
+/// keeps what was typed).
+fn settle(
+    r: api::ApiResult<User>,
+    session: Session,
+    navigate: &impl Fn(&str, NavigateOptions),
+    error: RwSignal<Option<String>>,
+) {
+    match r {
+        Ok(u) => {
+            session.user.set(Some(u));
+            navigate("/", Default::default());
+        }
+        Err(e) => error.set(Some(e.message)),
+    }
+}
 
 /// `/signin`.
 #[component]
@@ -23,13 +41,8 @@ pub fn SignIn() -> impl IntoView {
         let navigate = navigate.clone();
         busy.set(true);
         spawn_local(async move {
-            match api::signin(&login.get_untracked(), &password.get_untracked()).await {
-                Ok(u) => {
-                    session.user.set(Some(u));
-                    navigate("/", Default::default());
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
+            let r = api::signin(&login.get_untracked(), &password.get_untracked()).await;
+            settle(r, session, &navigate, error);
             busy.set(false);
         });
     };
@@ -76,13 +89,7 @@ pub fn SignUp() -> impl IntoView {
                 &display.get_untracked(),
             )
             .await;
-            match r {
-                Ok(u) => {
-                    session.user.set(Some(u));
-                    navigate("/", Default::default());
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
+            settle(r, session, &navigate, error);
             busy.set(false);
         });
     };

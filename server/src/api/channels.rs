@@ -257,11 +257,7 @@ pub async fn mark_read(
         .db
         .call(move |c| {
             access::channel(c, id, user.id)?;
-            c.execute(
-                "INSERT INTO read_positions (channel_id, user_id, last_read_id) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (channel_id, user_id) DO UPDATE SET last_read_id = max(last_read_id, excluded.last_read_id)",
-                [id, user.id, body.last_read_id],
-            )?;
+            access::mark_read(c, id, user.id, body.last_read_id)?;
             Ok(())
         })
         .await?;

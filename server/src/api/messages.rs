@@ -264,11 +264,7 @@ pub async fn create(
             )?;
             let new_id = c.last_insert_rowid();
             // Your own message is read.
-            c.execute(
-                "INSERT INTO read_positions (channel_id, user_id, last_read_id) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (channel_id, user_id) DO UPDATE SET last_read_id = max(last_read_id, excluded.last_read_id)",
-                [id, user.id, new_id],
-            )?;
+            crate::access::mark_read(c, id, user.id, new_id)?;
             let m = one(c, new_id, user.id)?;
             announce(c, &hub, "message.created", &m);
             Ok(m)

@@ -9,7 +9,7 @@
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
@@ -44,20 +44,8 @@ pub async fn handler(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let ok = match &state.config.public_origin {
-            Some(o) => o == origin,
-            None => origin
-                .split_once("://")
-                .is_some_and(|(_, rest)| rest == host),
-        };
-        if !ok {
-            return ApiError::new(StatusCode::FORBIDDEN, "CSRF", "foreign Origin").into_response();
-        }
+    if !crate::csrf::origin_allowed(&headers, &state.config) {
+        return ApiError::new(StatusCode::FORBIDDEN, "CSRF", "foreign Origin").into_response();
     }
     ws.max_message_size(MAX_FRAME)
         .on_upgrade(move |socket| run(socket, state, user.id))

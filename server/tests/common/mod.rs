@@ -147,3 +147,16 @@ pub fn assert_error(r: &Reply, status: u16, code: &str) {
         .as_str()
         .is_some_and(|m| !m.is_empty()));
 }
+
+/// Signs up `name` (password "long enough password"); returns the signed-in client and id.
+pub async fn user(server: &Server, name: &str) -> (Client, i64) {
+    let mut c = Client::new(server);
+    let r = c
+        .post(
+            "/auth/signup",
+            serde_json::json!({"username": name, "email": format!("{name}@example.com"), "password": "long enough password"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    (c, r.body["id"].as_i64().unwrap())
+}
