@@ -6,17 +6,28 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 PKG="$ROOT/crypto-wasm/pkg"
 
-log "crypto-wasm: building wasm (release)"
+# Two builds of the same code: WebAssembly SIMD (every current engine) and SIMD plus
+# relaxed SIMD (one instruction per table lookup instead of three; Chrome/Edge 114+,
+# Firefox 120+, Node 22+). The glue picks one when it loads (see patch-glue.mjs).
+log "crypto-wasm: building wasm (release; simd128, then simd128 + relaxed-simd)"
 "$ROOT/scripts/cargo-wasm" rustc -p crypto-wasm --features js --release --lib --crate-type cdylib
+HUDDLE_WASM_RELAXED=1 "$ROOT/scripts/cargo-wasm" rustc -p crypto-wasm --features js --release --lib --crate-type cdylib
 WASM="$WASM_TARGET_DIR/wasm32-unknown-unknown/release/crypto_wasm.wasm"
+RELAXED="$WASM_RELAXED_TARGET_DIR/wasm32-unknown-unknown/release/crypto_wasm.wasm"
 
 rm -rf "$PKG"
 mkdir -p "$PKG"
-wasm-bindgen --target web --out-dir "$PKG/web" "$WASM"
-wasm-bindgen --target nodejs --out-dir "$PKG/node" "$WASM"
-
-for f in "$PKG/web/crypto_wasm_bg.wasm" "$PKG/node/crypto_wasm_bg.wasm"; do
-  wasm_opt "$f"
+for target in web nodejs; do
+  out="$PKG/${target%js}"
+  wasm-bindgen --target "$target" --out-dir "$out" "$WASM"
+  wasm-bindgen --target "$target" --out-dir "$out/relaxed" "$RELAXED"
+  wasm_opt "$out/crypto_wasm_bg.wasm"
+  mv "$out/relaxed/crypto_wasm_bg.wasm" "$out/crypto_wasm_relaxed_bg.wasm"
+  wasm_opt "$out/crypto_wasm_relaxed_bg.wasm" --enable-relaxed-simd
+  # One glue file serves both builds: refuse to ship if wasm-bindgen made them differ.
+  cmp "$out/crypto_wasm.js" "$out/relaxed/crypto_wasm.js"
+  rm -rf "$out/relaxed"
+  node "$ROOT/crypto-wasm/npm/patch-glue.mjs" "$target" "$out"
 done
 
 # The classes declare [Symbol.dispose]; let consumers on older `lib` settings type-check.

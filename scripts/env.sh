@@ -14,6 +14,8 @@ export PATH="$HOME/.cargo/bin:$TOOLS/bin:$PATH"
 # Native builds use target/, wasm builds target/wasm (see .cargo/config.toml).
 export NATIVE_TARGET_DIR="$ROOT/target"
 export WASM_TARGET_DIR="$ROOT/target/wasm"
+# Builds with WebAssembly relaxed SIMD (HUDDLE_WASM_RELAXED=1) have their own directory.
+export WASM_RELAXED_TARGET_DIR="$ROOT/target/wasm-relaxed"
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 
 # The wasm toolchain mode that setup.sh chose: "rustup" (the rustup wasm32 target) or
@@ -21,17 +23,26 @@ export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 wasm_mode() { cat "$TOOLS/wasm-mode" 2>/dev/null || echo unknown; }
 
 # wasm-opt from npm `binaryen` (tests/package.json): Debian's wasm-opt 108 corrupts
-# wasm-bindgen's externref table. Features rustc enables are spelled out.
+# wasm-bindgen's externref table. Features rustc enables are spelled out; more may follow
+# the file name (`wasm_opt f.wasm --enable-relaxed-simd`).
 wasm_opt() {
+  local file="$1"
+  shift
   "$ROOT/tests/node_modules/.bin/wasm-opt" -O3 --enable-simd --enable-bulk-memory \
     --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int \
-    --enable-multivalue --enable-reference-types "$1" -o "$1.opt"
-  mv "$1.opt" "$1"
+    --enable-multivalue --enable-reference-types "$@" "$file" -o "$file.opt"
+  mv "$file.opt" "$file"
 }
 
 # Points cargo (and Trunk, which runs `cargo` from PATH) at the wasm toolchain.
+# HUDDLE_WASM_RELAXED=1 adds the relaxed-simd target feature (crypto-wasm's second build).
 use_wasm_toolchain() {
   export CARGO_TARGET_DIR="$WASM_TARGET_DIR"
+  if [ "${HUDDLE_WASM_RELAXED:-}" = 1 ]; then
+    export CARGO_TARGET_DIR="$WASM_RELAXED_TARGET_DIR"
+    # RUSTFLAGS replaces .cargo/config.toml's target rustflags, so simd128 is repeated.
+    export RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd"
+  fi
   case "$(wasm_mode)" in
     rustup) ;;
     debian)

@@ -28,6 +28,9 @@ log "crypto-wasm under wasm-bindgen-test: Node.js"
 scripts/cargo-wasm test -p crypto-wasm
 log "crypto-wasm under wasm-bindgen-test: headless Chromium"
 WASM_BINDGEN_USE_BROWSER=1 scripts/cargo-wasm test -p crypto-wasm
+log "crypto-wasm's relaxed-SIMD build: AES core against RustCrypto and NIST, headless Chromium"
+HUDDLE_WASM_RELAXED=1 WASM_BINDGEN_USE_BROWSER=1 scripts/cargo-wasm test -p crypto-wasm \
+  --test vperm_diff --test nist_cbc
 
 log "crypto-wasm npm package"
 scripts/build-pkg.sh

@@ -22,6 +22,15 @@ type Inner = crate::vperm::Aes;
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 type Inner = rustcrypto::Aes;
 
+/// The AES core compiled into this build (see [`AesKey`]).
+pub const BACKEND: &str = if cfg!(not(all(target_arch = "wasm32", target_feature = "simd128"))) {
+    "rustcrypto"
+} else if cfg!(target_feature = "relaxed-simd") {
+    "vperm-relaxed-simd"
+} else {
+    "vperm-simd128"
+};
+
 impl std::fmt::Debug for AesKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("AesKey(<redacted>)")

@@ -115,6 +115,14 @@ pub fn random_uuid() -> Result<String, JsValue> {
     random::uuid_v4().map_err(js_error)
 }
 
+/// Which AES core this build runs: `"vperm-relaxed-simd"` (WebAssembly relaxed SIMD,
+/// chosen at load time where the engine has it), `"vperm-simd128"` (WebAssembly SIMD), or
+/// `"rustcrypto"` (other targets). Both vector-permute builds give identical results.
+#[wasm_bindgen(js_name = aesBackend)]
+pub fn aes_backend() -> String {
+    crate::cbc::BACKEND.to_owned()
+}
+
 /// AES-CBC encryption with PKCS#7 padding; AES-128/192/256 by key length (16/24/32).
 #[wasm_bindgen(js_name = aesCbcEncrypt)]
 pub fn aes_cbc_encrypt(key: &[u8], iv: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, JsValue> {

@@ -14,9 +14,18 @@
 //!   permuted to match. Round keys come from the textbook FIPS-197 schedule (SubWord
 //!   through the same S-box), mapped into the tower basis, with the affine constant 0x63
 //!   folded in.
-//! * **Decryption** works in the standard basis (InvShiftRows and the rotations of
-//!   InvMixColumns are immediate shuffles, `xtime` an add and a sign mask) and runs four
-//!   blocks at once: CBC decryption is parallel.
+//! * **Decryption** also stays in the tower basis, as the equivalent inverse cipher
+//!   (FIPS-197 §5.3.5): its output tables give `9·S⁻¹(x)`, `11·S⁻¹(x)`, `13·S⁻¹(x)` and
+//!   `14·S⁻¹(x)` mapped back into the tower basis (the basis change is XOR-linear), so
+//!   InvMixColumns is three rotations and XORs, and the round keys pass through
+//!   InvMixColumns and the basis change once, at key expansion. It runs four blocks at
+//!   once: CBC decryption is parallel.
+//! * **Engines.** Every table lookup is `i8x16.swizzle`, which engines implement with a
+//!   byte shuffle plus an index clamp; with the `relaxed-simd` target feature it is
+//!   `i8x16.relaxed_swizzle`, one instruction. Both give the same results here: indices
+//!   are nibbles, or have the top bit set (0x80 marks zero), which both zero the lane.
+//!   Fixed permutations are swizzles by index vectors held in [`Tables`] rather than
+//!   `i8x16.shuffle`: engines materialize a general shuffle's 16-byte immediate each time.
 //!
 //! Differential tests against RustCrypto and the NIST vectors run in Node.js and Chromium
 //! (`tests/vperm_diff.rs`, `tests/nist_cbc.rs`).
@@ -47,7 +56,6 @@ const fn compose(a: [u8; 16], b: [u8; 16]) -> [u8; 16] {
 #[derive(Clone)]
 struct Tables {
     nibble: v128,
-    xtime_poly: v128,
     /// Standard basis -> tower basis, for the forward and the inverse S-box.
     enc_in: (v128, v128),
     dec_in: (v128, v128),
@@ -59,26 +67,28 @@ struct Tables {
     /// Tower -> tower: `S(x)` and `2·S(x)` less the affine constant (middle rounds).
     sb1: (v128, v128),
     sb2: (v128, v128),
-    /// Tower -> standard basis with the inverse S-box's linear part.
+    /// Tower -> standard basis with the inverse S-box's linear part (last decryption
+    /// round).
     dec_out: (v128, v128),
+    /// Tower -> tower: `c·S⁻¹(x)` for the InvMixColumns coefficients 14, 11, 13, 9.
+    dec_mix: [(v128, v128); 4],
+    /// MixColumns rotations for each encryption phase (see [`MC_ROT`]).
+    mc: [[v128; 3]; 4],
+    /// InvMixColumns rotations by one and three bytes, and InvShiftRows.
+    rot1: v128,
+    rot3: v128,
+    inv_shift_rows: v128,
 }
 
 const TABLES: Tables = Tables {
     nibble: u8x16(
         15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
     ),
-    xtime_poly: u8x16(
-        0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b, 0x1b,
-        0x1b,
-    ),
     enc_in: (
         words(0x5A2A7000, 0xC2B2E898, 0x52227808, 0xCABAE090),
         words(0x317C4D00, 0x4C01307D, 0xB0FDCC81, 0xCD80B1FC),
     ),
-    dec_in: (
-        words(0x0B545F00, 0x0F505B04, 0x114E451A, 0x154A411E),
-        words(0x60056500, 0x86E383E6, 0xF491F194, 0x12771772),
-    ),
+    dec_in: (vector(DEC_IN.0), vector(DEC_IN.1)),
     inv_a: words(0x0D080180, 0x0E05060F, 0x0A0B0C02, 0x04070309),
     inv_b: words(0x0F0B0780, 0x01040A06, 0x02050809, 0x030D0E0C),
     enc_out: (
@@ -93,11 +103,110 @@ const TABLES: Tables = Tables {
         words(0x0B712400, 0xE27A93C6, 0xBC982FCD, 0x5EB7E955),
         words(0x0AE12900, 0x69EB8840, 0xAB82234A, 0xC2A163C8),
     ),
-    dec_out: (
-        words(0x7EF94000, 0x1387EA53, 0xD4943E2D, 0xC7AA6DB9),
-        words(0x93441D00, 0x12D7560F, 0xD8C58E9C, 0xCA4B8159),
-    ),
+    dec_out: (vector(DEC_OUT.0), vector(DEC_OUT.1)),
+    dec_mix: [
+        dec_mix_table(14),
+        dec_mix_table(11),
+        dec_mix_table(13),
+        dec_mix_table(9),
+    ],
+    mc: {
+        let mut out = [[u64x2(0, 0); 3]; 4];
+        let mut m = 0;
+        while m < 4 {
+            let mut k = 0;
+            while k < 3 {
+                out[m][k] = vector(MC_ROT[m][k]);
+                k += 1;
+            }
+            m += 1;
+        }
+        out
+    },
+    rot1: vector(ROT1),
+    rot3: vector(ROT3),
+    inv_shift_rows: vector(INV_SHIFT_ROWS),
 };
+
+/// The inverse S-box's input (standard -> tower) and output (tower -> standard) tables,
+/// as bytes: the decryption tables are computed from them at compile time.
+const DEC_IN: ([u8; 16], [u8; 16]) = (
+    bytes([0x0B545F00, 0x0F505B04, 0x114E451A, 0x154A411E]),
+    bytes([0x60056500, 0x86E383E6, 0xF491F194, 0x12771772]),
+);
+const DEC_OUT: ([u8; 16], [u8; 16]) = (
+    bytes([0x7EF94000, 0x1387EA53, 0xD4943E2D, 0xC7AA6DB9]),
+    bytes([0x93441D00, 0x12D7560F, 0xD8C58E9C, 0xCA4B8159]),
+);
+
+/// The bytes of four little-endian words.
+const fn bytes(w: [u32; 4]) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    let mut i = 0;
+    while i < 16 {
+        out[i] = (w[i / 4] >> (8 * (i % 4))) as u8;
+        i += 1;
+    }
+    out
+}
+
+const fn vector(b: [u8; 16]) -> v128 {
+    u8x16(
+        b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+        b[14], b[15],
+    )
+}
+
+/// Multiplication in GF(2^8) modulo x^8 + x^4 + x^3 + x + 1 (for the tables).
+const fn gmul(mut a: u8, mut b: u8) -> u8 {
+    let mut p = 0u8;
+    let mut i = 0;
+    while i < 8 {
+        p ^= a & 0u8.wrapping_sub(b & 1);
+        a = (a << 1) ^ (0x1b & 0u8.wrapping_sub(a >> 7));
+        b >>= 1;
+        i += 1;
+    }
+    p
+}
+
+/// A bytewise linear map given by its nibble tables, on one byte.
+const fn apply(t: &([u8; 16], [u8; 16]), x: u8) -> u8 {
+    t.0[(x & 15) as usize] ^ t.1[(x >> 4) as usize]
+}
+
+/// Output tables for `c·S⁻¹(x)` in the tower basis: the basis change (the linear part of
+/// [`DEC_IN`]) after multiplication by `c` after [`DEC_OUT`]. All three are XOR-linear,
+/// so the composition of the nibble tables is the table of the composition.
+const fn dec_mix_table(c: u8) -> (v128, v128) {
+    let mut lo = [0u8; 16];
+    let mut hi = [0u8; 16];
+    let mut i = 0;
+    while i < 16 {
+        lo[i] = apply(&DEC_IN, gmul(c, DEC_OUT.0[i]));
+        hi[i] = apply(&DEC_IN, gmul(c, DEC_OUT.1[i]));
+        i += 1;
+    }
+    (vector(lo), vector(hi))
+}
+
+/// Multiplication by x in GF(2^8) of each byte of a word, branch-free.
+fn xtime_word(x: u32) -> u32 {
+    ((x & 0x7f7f_7f7f) << 1) ^ (((x >> 7) & 0x0101_0101) * 0x1b)
+}
+
+/// MixColumns of one column (a little-endian word, row 0 in the low byte):
+/// `b_i = 2a_i ^ 3a_{i+1} ^ a_{i+2} ^ a_{i+3}`.
+fn mix_column(a: u32) -> u32 {
+    let a1 = a.rotate_right(8);
+    let t = a ^ a1;
+    xtime_word(t) ^ a1 ^ t.rotate_right(16)
+}
+
+/// InvMixColumns of one column: MixColumns ∘ (`a_i ^= 4·(a_i ^ a_{i+2})`).
+fn inv_mix_column(a: u32) -> u32 {
+    mix_column(a ^ xtime_word(xtime_word(a ^ a.rotate_right(16))))
+}
 
 // Byte positions: state byte (row r, column c) is at index r + 4c.
 const SHIFT_ROWS: [u8; 16] = [0, 5, 10, 15, 4, 9, 14, 3, 8, 13, 2, 7, 12, 1, 6, 11];
@@ -105,7 +214,6 @@ const INV_SHIFT_ROWS: [u8; 16] = [0, 13, 10, 7, 4, 1, 14, 11, 8, 5, 2, 15, 12, 9
 const ROT1: [u8; 16] = [1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12];
 const ROT2: [u8; 16] = [2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13];
 const ROT3: [u8; 16] = [3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14];
-const INV_SHIFT_ROWS_V: v128 = u8x16(0, 13, 10, 7, 4, 1, 14, 11, 8, 5, 2, 15, 12, 9, 6, 3);
 const IDENTITY: [u8; 16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 
 /// `p` applied `n` times (as an operator `v -> v[p[i]]`).
@@ -152,7 +260,14 @@ const C63: v128 = u8x16(
 /// Table lookup with a data-dependent index (`i8x16.swizzle`).
 #[inline(always)]
 fn swz(table: v128, idx: v128) -> v128 {
-    i8x16_swizzle(table, idx)
+    #[cfg(target_feature = "relaxed-simd")]
+    {
+        i8x16_relaxed_swizzle(table, idx)
+    }
+    #[cfg(not(target_feature = "relaxed-simd"))]
+    {
+        i8x16_swizzle(table, idx)
+    }
 }
 
 /// A fixed byte permutation as `i8x16.shuffle` with immediate lanes, which engines
@@ -222,57 +337,34 @@ impl Tables {
         self.output(self.invert(self.transform(x, self.enc_in)), self.enc_out)
     }
 
-    /// InvSubBytes of `x ^ 0x63` (the 0x63 is folded into the round keys).
-    #[inline(always)]
-    fn inv_sub_bytes(&self, x: v128) -> v128 {
-        self.output(self.invert(self.transform(x, self.dec_in)), self.dec_out)
-    }
-
     /// One middle encryption round in the tower basis, in phase `m` (see [`MC_ROT`]):
     /// SubBytes (less its constant), MixColumns, AddRoundKey. The tables give `S(x)` and
     /// `2·S(x)`, so `MC = 2s ^ R1(s ^ 2s) ^ R2(s) ^ R3(s)` needs no xtime; the XORs are
     /// arranged as a shallow tree because CBC encryption is bound by latency.
     #[inline(always)]
     fn enc_round(&self, b: v128, key: v128, m: usize) -> v128 {
-        macro_rules! phase {
-            ($m:literal) => {{
-                let inv = self.invert(b);
-                let s1 = self.output(inv, self.sb1);
-                let s2 = self.output(inv, self.sb2);
-                let r1 = permute!(v128_xor(s1, s2), MC_ROT[$m][0]);
-                let r23 = v128_xor(permute!(s1, MC_ROT[$m][1]), permute!(s1, MC_ROT[$m][2]));
-                v128_xor(v128_xor(v128_xor(s2, key), r1), r23)
-            }};
-        }
-        match m {
-            0 => phase!(0),
-            1 => phase!(1),
-            2 => phase!(2),
-            _ => phase!(3),
-        }
+        let [rot1, rot2, rot3] = self.mc[m];
+        let inv = self.invert(b);
+        let s1 = self.output(inv, self.sb1);
+        let s2 = self.output(inv, self.sb2);
+        let r1 = swz(v128_xor(s1, s2), rot1);
+        let r23 = v128_xor(swz(s1, rot2), swz(s1, rot3));
+        v128_xor(v128_xor(v128_xor(s2, key), r1), r23)
     }
 
-    /// Multiplication by x in GF(2^8), bytewise, branch-free: `x + x`, and the reduction
-    /// polynomial where the top bit was set (a signed compare gives the mask).
+    /// One middle round of the equivalent inverse cipher in the tower basis:
+    /// InvShiftRows, InvSubBytes, InvMixColumns, AddRoundKey (the key already through
+    /// InvMixColumns). `InvMix(y)_i = 14y_i ^ 11y_{i+1} ^ 13y_{i+2} ^ 9y_{i+3}` in each
+    /// column; the tables give each product directly in the tower basis.
     #[inline(always)]
-    fn xtime(&self, x: v128) -> v128 {
-        let top = i8x16_lt(x, u64x2_splat(0));
-        v128_xor(i8x16_add(x, x), v128_and(top, self.xtime_poly))
-    }
-
-    /// MixColumns: `b_i = 2a_i ^ 3a_{i+1} ^ a_{i+2} ^ a_{i+3}`.
-    #[inline(always)]
-    fn mix(&self, a: v128) -> v128 {
-        let a1 = permute!(a, ROT1);
-        let t = v128_xor(a, a1);
-        v128_xor(v128_xor(self.xtime(t), a1), permute!(t, ROT2))
-    }
-
-    /// InvMixColumns = MixColumns ∘ (a_i ^= 4·(a_i ^ a_{i+2})).
-    #[inline(always)]
-    fn inv_mix(&self, a: v128) -> v128 {
-        let t = v128_xor(a, permute!(a, ROT2));
-        self.mix(v128_xor(a, self.xtime(self.xtime(t))))
+    fn dec_round(&self, v: v128, key: v128) -> v128 {
+        let inv = self.invert(swz(v, self.inv_shift_rows));
+        let [m14, m11, m13, m9] = &self.dec_mix;
+        let a = v128_xor(self.output(inv, *m14), key);
+        let b = swz(self.output(inv, *m11), self.rot1);
+        let c = permute!(self.output(inv, *m13), ROT2);
+        let d = swz(self.output(inv, *m9), self.rot3);
+        v128_xor(v128_xor(a, b), v128_xor(c, d))
     }
 }
 
@@ -348,20 +440,31 @@ impl Aes {
         let mut enc = [u64x2_splat(0); 15];
         let mut dec = [u64x2_splat(0); 15];
         for r in 0..=rounds {
-            let mut k = u32x4(w[4 * r], w[4 * r + 1], w[4 * r + 2], w[4 * r + 3]);
+            let word = |j: usize| w[4 * r + j];
+            let mut k = u32x4(word(0), word(1), word(2), word(3));
             if r > 0 {
                 k = v128_xor(k, C63);
             }
-            dec[r] = k;
             enc[r] = if r < rounds {
                 // Round r's key meets a state kept as InvShiftRows^r (see MC_ROT).
-                let mut idx = u8x16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+                let mut idx = vector(IDENTITY);
                 for _ in 0..r % 4 {
-                    idx = swz(idx, INV_SHIFT_ROWS_V);
+                    idx = swz(idx, t.inv_shift_rows);
                 }
                 t.transform(swz(k, idx), t.enc_in)
             } else {
                 k
+            };
+            // Decryption (see `decrypt4`): the first key is XORed in the standard basis
+            // with the S-box constant, the middle ones go through InvMixColumns and into
+            // the tower basis, the last is plain.
+            dec[r] = if r == 0 {
+                u32x4(word(0), word(1), word(2), word(3))
+            } else if r == rounds {
+                k
+            } else {
+                let m = |j: usize| inv_mix_column(word(j));
+                t.transform(v128_xor(u32x4(m(0), m(1), m(2), m(3)), C63), t.dec_in)
             };
         }
         Ok(Aes {
@@ -399,23 +502,24 @@ impl Aes {
         v128_xor(s, k[self.rounds])
     }
 
+    /// Decrypts four blocks: the state is kept as `T(s ^ 0x63)`, with `T` the inverse
+    /// S-box's input map into the tower basis, so each middle round is one
+    /// [`Tables::dec_round`].
     #[inline(always)]
     fn decrypt4(&self, mut s: [v128; 4]) -> [v128; 4] {
         let (t, k) = (&self.tables, &self.dec);
         let nr = self.rounds;
         for x in s.iter_mut() {
-            *x = v128_xor(*x, k[nr]);
+            *x = t.transform(v128_xor(*x, k[nr]), t.dec_in);
         }
         for r in (1..nr).rev() {
             for x in s.iter_mut() {
-                *x = t.inv_mix(v128_xor(
-                    t.inv_sub_bytes(permute!(*x, INV_SHIFT_ROWS)),
-                    k[r],
-                ));
+                *x = t.dec_round(*x, k[r]);
             }
         }
         for x in s.iter_mut() {
-            *x = v128_xor(t.inv_sub_bytes(permute!(*x, INV_SHIFT_ROWS)), k[0]);
+            let last = t.output(t.invert(swz(*x, t.inv_shift_rows)), t.dec_out);
+            *x = v128_xor(last, k[0]);
         }
         s
     }

@@ -41,6 +41,20 @@ fn reference_decrypt(key: &[u8], iv: &[u8], ct: &[u8]) -> Vec<u8> {
     }
 }
 
+/// The core under test is the one the build is meant to have (scripts/test.sh runs this
+/// file for both wasm builds).
+#[test]
+fn backend_is_the_expected_core() {
+    let expected = if !cfg!(target_arch = "wasm32") {
+        "rustcrypto"
+    } else if cfg!(target_feature = "relaxed-simd") {
+        "vperm-relaxed-simd"
+    } else {
+        "vperm-simd128"
+    };
+    assert_eq!(crypto_wasm::cbc::BACKEND, expected);
+}
+
 #[test]
 fn matches_rustcrypto_on_random_inputs() {
     let mut cases = 0;

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ROOT, serveStatic, launchChromium, readJson } from "./helpers.mjs";
+import { ROOT, serveStatic, launchChromium, readJson, opensslCorpusDigest } from "./helpers.mjs";
 
 const CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; " +
   "require-trusted-types-for 'script'; trusted-types 'none'";
@@ -28,12 +28,16 @@ async function runPage(url) {
   return JSON.parse(text);
 }
 
-function checks(result) {
+async function checks(result) {
   const twake = readJson("crypto-wasm/tests/data/twake-v0.json");
   assert.equal(result.error, undefined, result.error);
   assert.match(result.token, /^[0-9a-f]{64}$/);
   assert.match(result.uuid, /^[0-9a-f-]{36}$/);
   assert.equal(result.mix, twake.mix[0].key_ab);
+  // Chromium has WebAssembly relaxed SIMD, so the glue loads that build; it must agree
+  // with OpenSSL byte for byte.
+  assert.equal(result.backend, "vperm-relaxed-simd");
+  assert.equal(result.aesCorpus, await opensslCorpusDigest());
   assert.equal(result.twakeOpened, twake.envelopes.length);
   assert.equal(result.roundTrip, "héllo ✓");
   assert.equal(result.tamperCode, "BAD_MAC");
@@ -53,7 +57,7 @@ test("ES module in Chromium with await init()", async () => {
   fs.writeFileSync(path.join(dir, "index.html"),
     '<!doctype html><meta charset="utf-8"><title>esm</title><script type="module" src="./main.js"></script><pre id="out"></pre>');
   const srv = await serveStatic(dir, { headers: { "content-security-policy": CSP } });
-  try { checks(await runPage(srv.url + "/")); } finally { await srv.close(); }
+  try { await checks(await runPage(srv.url + "/")); } finally { await srv.close(); }
 });
 
 test("Vite production bundle in Chromium", async () => {
@@ -64,5 +68,5 @@ test("Vite production bundle in Chromium", async () => {
   assert.ok(files.some((f) => f.endsWith(".wasm")), `wasm emitted as an asset: ${files}`);
   fs.copyFileSync(path.join(ROOT, "crypto-wasm/tests/data/twake-v0.json"), path.join(outDir, "twake-v0.json"));
   const srv = await serveStatic(outDir, { headers: { "content-security-policy": CSP } });
-  try { checks(await runPage(srv.url + "/")); } finally { await srv.close(); }
+  try { await checks(await runPage(srv.url + "/")); } finally { await srv.close(); }
 });

@@ -44,3 +44,15 @@ export async function launchChromium() {
 export function readJson(rel) {
   return JSON.parse(fs.readFileSync(path.join(ROOT, rel), "utf8"));
 }
+
+/** SHA-256 (hex) of `aesCorpus` computed with OpenSSL (`node:crypto`): the reference. */
+export async function opensslCorpusDigest() {
+  const crypto = await import("node:crypto");
+  const { aesCorpus } = await import("../vite-app/checks.js");
+  const run = (mode) => (key, iv, data) => {
+    const c = (mode === "enc" ? crypto.createCipheriv : crypto.createDecipheriv)(`aes-${key.length * 8}-cbc`, key, iv);
+    return new Uint8Array(Buffer.concat([c.update(data), c.final()]));
+  };
+  const all = aesCorpus(run("enc"), run("dec"));
+  return crypto.createHash("sha256").update(all).digest("hex");
+}
