@@ -204,9 +204,14 @@ pub struct Joined {
     pub key_version: String,
 }
 
-/// The signed-in user, or `UNAUTHENTICATED`.
-pub async fn me() -> ApiResult<User> {
-    send_json(Request::get(&url("/auth/me")), None).await
+/// Who is signed in: `None` when signed out (an answer, not an error).
+pub async fn session() -> ApiResult<Option<User>> {
+    #[derive(Deserialize)]
+    struct SessionInfo {
+        user: Option<User>,
+    }
+    let s: SessionInfo = send_json(Request::get(&url("/auth/session")), None).await?;
+    Ok(s.user)
 }
 
 /// Creates an account and signs in.

@@ -12,6 +12,7 @@ mod api;
 mod app;
 mod apps;
 mod markdown;
+mod message_window;
 mod pages;
 mod realtime;
 mod session;

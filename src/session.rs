@@ -10,7 +10,7 @@ use crate::api::{self, User};
 pub struct Session {
     /// The signed-in user, once known.
     pub user: RwSignal<Option<User>>,
-    /// Whether the first `me` call has answered.
+    /// Whether the first session check has answered.
     pub checked: RwSignal<bool>,
 }
 
@@ -21,8 +21,8 @@ pub fn provide() -> Session {
         checked: RwSignal::new(false),
     };
     spawn_local(async move {
-        if let Ok(u) = api::me().await {
-            s.user.set(Some(u));
+        if let Ok(u) = api::session().await {
+            s.user.set(u);
         }
         s.checked.set(true);
     });

@@ -8,6 +8,9 @@ use crate::password;
 /// The demo accounts' password (printed by `scripts/run.sh`, documented in the README).
 pub const PASSWORD: &str = "huddle-demo-password";
 
+/// Messages in the demo's `#history` channel.
+pub const HISTORY: usize = 10_000;
+
 /// The demo people: (username, display name).
 pub const PEOPLE: [(&str, &str); 3] = [
     ("alice", "Alice Martin"),
@@ -74,6 +77,26 @@ pub fn seed(c: &mut Connection) -> rusqlite::Result<bool> {
             "INSERT INTO messages (channel_id, author_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
             rusqlite::params![ch, ids[*who], body, now - 3600 + i as i64 * 60],
         )?;
+    }
+    // A long history, to show the windowed message list (10,000 messages over 70 days).
+    let history = channel("history", "public")?;
+    {
+        let mut insert = tx.prepare(
+            "INSERT INTO messages (channel_id, author_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for i in 0..HISTORY {
+            let body = format!(
+                "History message {} of {HISTORY}{}",
+                i + 1,
+                if i % 7 == 0 {
+                    "\n\nA *second* paragraph, to vary the height."
+                } else {
+                    ""
+                }
+            );
+            let at = now - 7 * 86_400 * 10 + i as i64 * 600;
+            insert.execute(rusqlite::params![history, ids[i % 3], body, at])?;
+        }
     }
     tx.commit()?;
     Ok(true)

@@ -24,12 +24,20 @@ async fn sign_up_in_out_and_session_cookie() {
         assert!(set.contains(attr), "{attr} in {set}");
     }
     assert_eq!(c.get("/auth/me").await.body["email"], "alice@example.com");
+    let r = c.get("/auth/session").await;
+    assert_eq!(
+        (r.status, &r.body["user"]["username"]),
+        (200, &json!("alice"))
+    );
 
     let old_cookie = c.cookie.clone();
     assert_eq!(c.post("/auth/signout", json!({})).await.status, 204);
     assert!(c.last_set_cookie.as_deref().unwrap().contains("Max-Age=0"));
     c.cookie = old_cookie; // a stolen, signed-out cookie is dead
     assert_error(&c.get("/auth/me").await, 401, "UNAUTHENTICATED");
+    // The SPA's first request: signed out is an answer, not an error.
+    let r = c.get("/auth/session").await;
+    assert_eq!((r.status, &r.body), (200, &json!({"user": null})));
 
     let r = c
         .post(
@@ -250,7 +258,10 @@ async fn demo_data_seeds_once_and_signs_in() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!((users, messages), (3, 7));
+    assert_eq!(
+        (users, messages),
+        (3, 7 + huddle_server::demo::HISTORY as i64)
+    );
     let hash: String = conn
         .query_row(
             "SELECT password_hash FROM users WHERE username = 'bob'",

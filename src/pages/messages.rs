@@ -1,6 +1,7 @@
 //! `/w/:ws/c/:channel`: a channel's messages, live, with the composer.
 //!
-//! The list shows the newest page and loads older pages when scrolled to the top. New,
+//! The list ([`MessageList`]) opens at the newest page and loads older pages when scrolled
+//! to the top, keeping a bounded window of them in the DOM. New,
 //! edited and deleted messages arrive decrypted from [`Realtime`]; a failed send stays
 //! in the list with Retry; the draft of each channel is kept while moving around.
 
@@ -12,6 +13,7 @@ use serde_json::json;
 
 use crate::api::{self, Message};
 use crate::markdown::Markdown;
+use crate::pages::message_list::MessageList;
 use crate::pages::workspace::{ChannelList, Drafts, RefreshChannels};
 use crate::realtime::{Event, Realtime};
 use crate::session::use_session;
@@ -180,13 +182,6 @@ pub fn ChannelView() -> impl IntoView {
             loading.set(false);
         });
     };
-    let on_scroll = move |ev: leptos::ev::Event| {
-        let el: web_sys::Element = event_target(&ev);
-        if el.scroll_top() < 80 {
-            load_older();
-        }
-    };
-
     view! {
         <main id="main" class="channel">
             <h1 class="channel-title">{move || {
@@ -196,20 +191,10 @@ pub fn ChannelView() -> impl IntoView {
                 })).unwrap_or_default()
             }}</h1>
             <p class="error" role="alert">{move || error.get()}</p>
-            <div class="message-scroll" on:scroll=on_scroll>
-                <Show when=move || older.get().is_some()>
-                    <button type="button" class="load-older" on:click=move |_| load_older()>
-                        {move || if loading.get() { "Loading…" } else { "Load older messages" }}
-                    </button>
-                </Show>
-                <div role="log" aria-live="polite" aria-label="Messages">
-                    <ol class="messages">
-                        <For each=move || messages.get() key=|m| (m.id, m.edited_at, m.deleted, m.reply_count, m.reactions.clone()) let:m>
-                            <MessageItem m=m />
-                        </For>
-                    </ol>
-                </div>
-            </div>
+            <MessageList messages=messages
+                has_more=Signal::derive(move || older.get().is_some())
+                loading=loading.into()
+                load_older=Callback::new(move |_| load_older()) />
             <p class="typing" aria-live="polite">{move || typing.get().map(|u| format!("{u} is typing…"))}</p>
             <Composer channel=channel messages=messages />
         </main>
@@ -221,7 +206,7 @@ pub fn ChannelView() -> impl IntoView {
 
 /// One message, with edit/delete for its author and reactions for everyone.
 #[component]
-fn MessageItem(m: Message) -> impl IntoView {
+pub fn MessageItem(m: Message) -> impl IntoView {
     let session = use_session();
     let mine = session
         .user

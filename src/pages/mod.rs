@@ -2,5 +2,6 @@
 
 pub mod auth;
 pub mod home;
+pub mod message_list;
 pub mod messages;
 pub mod workspace;

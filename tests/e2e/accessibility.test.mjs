@@ -3,28 +3,18 @@
 // only; CSP compliance itself is checked, without bypass, in messages.test.mjs.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { ROOT, launchChromium } from "../js/helpers.mjs";
+import { ARTIFACTS, startServer, tempDb } from "./harness.mjs";
 
 const AXE = fs.readFileSync(path.join(ROOT, "tests/node_modules/axe-core/axe.min.js"), "utf8");
-const ARTIFACTS = path.join(ROOT, "tests/artifacts");
 let server, base, browser;
 
 before(async () => {
-  const db = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "huddle-a11y-")), "huddle.sqlite");
-  server = spawn(path.join(ROOT, "target/release/huddle-server"),
-    ["--listen", "127.0.0.1:0", "--dist", path.join(ROOT, "dist"), "--database", db, "--demo"],
-    { stdio: ["ignore", "pipe", "inherit"] });
-  base = await new Promise((resolve, reject) => {
-    server.stdout.on("data", (d) => {
-      const m = String(d).match(/open (http:\/\/\S+?)\/?\s/);
-      if (m) resolve(m[1]);
-    });
-    server.on("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  const s = startServer({ db: tempDb("huddle-a11y-"), demo: true });
+  server = s.proc;
+  base = await s.url;
   browser = await launchChromium();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 });

@@ -5,57 +5,22 @@
 // violations and zero console errors. Screenshots go to tests/artifacts/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { ROOT, launchChromium } from "../js/helpers.mjs";
+import { launchChromium } from "../js/helpers.mjs";
+import * as harness from "./harness.mjs";
 
-const ARTIFACTS = path.join(ROOT, "tests/artifacts");
-const BIN = process.env.HUDDLE_SERVER_BIN ?? path.join(ROOT, "target/release/huddle-server");
-const DB = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "huddle-e2e-")), "huddle.sqlite");
+const DB = harness.tempDb();
+const startServer = (listen) => harness.startServer({ db: DB, listen });
+const person = () => harness.person(browser);
+const shot = harness.shot;
 let server, base, browser;
-
-function startServer(listen = "127.0.0.1:0") {
-  const proc = spawn(BIN, ["--listen", listen, "--dist", path.join(ROOT, "dist"), "--database", DB],
-    { stdio: ["ignore", "pipe", "inherit"] });
-  const url = new Promise((resolve, reject) => {
-    proc.stdout.on("data", (d) => {
-      const m = String(d).match(/open (http:\/\/\S+?)\/?\s/);
-      if (m) resolve(m[1]);
-    });
-    proc.on("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { proc, url };
-}
 
 before(async () => {
   const s = startServer();
   server = s.proc;
   base = await s.url;
   browser = await launchChromium();
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
 });
 after(async () => { await browser?.close(); server?.kill(); });
-
-/** A browser context that records console errors and CSP violations. */
-async function person() {
-  const context = await browser.newContext({ colorScheme: "light" });
-  const page = await context.newPage();
-  const problems = [];
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e}`));
-  await page.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-  const csp = async () => page.evaluate(() => window.__csp);
-  return { context, page, problems, csp };
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
 
 async function signUp(p, name) {
   await p.page.goto(base + "/signup");
@@ -93,7 +58,9 @@ test("a bad sign-in shows a readable error and keeps what was typed", async () =
   await p.page.getByRole("alert").filter({ hasText: "wrong username, email or password" }).waitFor();
   assert.equal(await p.page.getByLabel("Username or email").inputValue(), "nobody");
   assert.deepEqual(await p.csp(), []);
-  assert.deepEqual(p.problems.filter((x) => !x.includes("401")), []);
+  // The rejected sign-ins themselves are 401 responses, which Chromium logs; nothing else.
+  assert.deepEqual(p.problems.filter((x) => !x.includes("status of 401")), []);
+  assert.ok(p.problems.length <= 2);
   await p.context.close();
 });
 

@@ -258,6 +258,24 @@ pub async fn signout(State(state): State<AppState>, user: CurrentUser) -> ApiRes
     ))
 }
 
+/// Who is signed in, if anyone: `{"user": User}` or `{"user": null}`, always 200, so
+/// that a signed-out page load (the SPA's first request) logs no failed request.
+pub async fn session(
+    State(state): State<AppState>,
+    user: Result<CurrentUser, ApiError>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let user = match user {
+        Ok(u) => Some(u),
+        Err(e) if e.code == ApiError::unauthenticated().code => None,
+        Err(e) => return Err(e),
+    };
+    let found = match user {
+        Some(u) => state.db.call(move |c| Ok(user_by_id(c, u.id)?)).await?,
+        None => None,
+    };
+    Ok(Json(serde_json::json!({ "user": found })))
+}
+
 /// The signed-in user.
 pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<User>> {
     let id = user.id;

@@ -27,6 +27,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/signin", post(auth::signin))
         .route("/auth/signout", post(auth::signout))
         .route("/auth/me", get(auth::me))
+        .route("/auth/session", get(auth::session))
         .route(
             "/workspaces",
             get(workspaces::list).post(workspaces::create),

@@ -1,0 +1,154 @@
+//! A channel's scrolling message list.
+//!
+//! * Windowed: at most [`message_window::SIZE`] messages are in the DOM, however far back
+//!   the person scrolls; the window moves by [`message_window::STEP`] near either edge,
+//!   and an older page is fetched when the window reaches the oldest loaded message.
+//! * Opens at the newest message and stays there as messages arrive, unless the person
+//!   has scrolled up; then whatever they are reading stays put (the first visible message
+//!   is the anchor, restored after every change of the window's content).
+//! * "Jump to newest" returns to the bottom; the older-messages button does with the
+//!   keyboard what scrolling to the top does.
+
+use leptos::html::Div;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::api::Message;
+use crate::message_window::{self, End};
+use crate::pages::messages::MessageItem;
+
+/// Within this many pixels of an edge, the window moves (or the bottom counts as reached).
+const EDGE_PX: i32 = 400;
+const BOTTOM_PX: i32 = 40;
+
+/// The list. `has_more`: the API has older pages; `load_older` fetches the next one into
+/// `messages`.
+#[component]
+pub fn MessageList(
+    messages: RwSignal<Vec<Message>>,
+    has_more: Signal<bool>,
+    loading: Signal<bool>,
+    load_older: Callback<()>,
+) -> impl IntoView {
+    let scroller = NodeRef::<Div>::new();
+    let end = RwSignal::new(End::Latest);
+    // At the bottom: new messages scroll into view.
+    let following = RwSignal::new(true);
+    // The first visible message and its distance from the top of the viewport.
+    let anchor = StoredValue::new(None::<(i64, i32)>);
+    let ids = Memo::new(move |_| messages.with(|l| l.iter().map(|m| m.id).collect::<Vec<_>>()));
+    let visible = move || {
+        let r = ids.with(|ids| message_window::range(ids, end.get()));
+        messages.with(|l| l[r].to_vec())
+    };
+
+    let capture_anchor = move |el: &web_sys::HtmlDivElement| {
+        let top = el.scroll_top();
+        let items = el.query_selector_all("li.message[data-id]").ok();
+        let found = items.and_then(|items| {
+            (0..items.length())
+                .filter_map(|i| items.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+                .find(|li| li.offset_top() + li.offset_height() > top)
+        });
+        let a = found.and_then(|li| {
+            let id = li.get_attribute("data-id")?.parse().ok()?;
+            Some((id, li.offset_top() - top))
+        });
+        anchor.set_value(a);
+    };
+
+    // Moves the window when the viewport is near one of its edges.
+    let check_edges = move |el: &web_sys::HtmlDivElement| {
+        let top = el.scroll_top();
+        let gap = el.scroll_height() - top - el.client_height();
+        let e = end.get_untracked();
+        if top < EDGE_PX {
+            if ids.with_untracked(|ids| message_window::has_older(ids, e)) {
+                end.set(ids.with_untracked(|ids| message_window::older(ids, e)));
+            } else if has_more.get_untracked() && !loading.get_untracked() {
+                load_older.run(());
+            }
+        } else if gap < EDGE_PX && e != End::Latest {
+            end.set(ids.with_untracked(|ids| message_window::newer(ids, e)));
+        }
+    };
+
+    let on_scroll = move |_| {
+        let Some(el) = scroller.get_untracked() else {
+            return;
+        };
+        let gap = el.scroll_height() - el.scroll_top() - el.client_height();
+        following.set(gap < BOTTOM_PX && end.get_untracked() == End::Latest);
+        capture_anchor(&el);
+        check_edges(&el);
+    };
+
+    // After the window's content changes: back to the bottom, or the anchor where it was.
+    Effect::new(move |_| {
+        ids.track();
+        end.track();
+        request_animation_frame(move || {
+            let Some(el) = scroller.get_untracked() else {
+                return;
+            };
+            if following.get_untracked() {
+                el.set_scroll_top(el.scroll_height());
+            } else if let Some((id, offset)) = anchor.get_value() {
+                let sel = format!("li.message[data-id=\"{id}\"]");
+                if let Some(li) = el
+                    .query_selector(&sel)
+                    .ok()
+                    .flatten()
+                    .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    el.set_scroll_top(li.offset_top() - offset);
+                }
+            }
+            capture_anchor(&el);
+            if !following.get_untracked() {
+                check_edges(&el);
+            }
+        });
+    });
+
+    let jump_to_newest = move |_| {
+        following.set(true);
+        end.set(End::Latest);
+        if let Some(el) = scroller.get_untracked() {
+            el.set_scroll_top(el.scroll_height());
+        }
+    };
+    let older_in_memory = move || ids.with(|ids| message_window::has_older(ids, end.get()));
+    let show_older = move |_| {
+        following.set(false);
+        if let Some(el) = scroller.get_untracked() {
+            capture_anchor(&el);
+        }
+        let e = end.get_untracked();
+        if older_in_memory() {
+            end.set(ids.with_untracked(|ids| message_window::older(ids, e)));
+        } else {
+            load_older.run(());
+        }
+    };
+
+    view! {
+        <div class="message-scroll" node_ref=scroller on:scroll=on_scroll>
+            <Show when=move || older_in_memory() || has_more.get()>
+                <button type="button" class="load-older" on:click=show_older>
+                    {move || if loading.get() { "Loading…" } else { "Show older messages" }}
+                </button>
+            </Show>
+            <div role="log" aria-live="polite" aria-label="Messages" aria-busy=move || loading.get().to_string()>
+                <ol class="messages">
+                    <For each=visible key=|m| (m.id, m.edited_at, m.deleted, m.reply_count, m.reactions.clone()) let:m>
+                        <MessageItem m=m />
+                    </For>
+                </ol>
+            </div>
+        </div>
+        <Show when=move || end.get() != End::Latest || !following.get()>
+            <button type="button" class="jump-newest" on:click=jump_to_newest>{"Jump to newest ↓"}</button>
+        </Show>
+    }
+}

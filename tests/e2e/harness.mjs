@@ -1,0 +1,59 @@
+// Shared by the end-to-end tests: the real server (release build) on a temporary SQLite
+// file, and browser contexts that record console errors and CSP violations.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ROOT } from "../js/helpers.mjs";
+
+export const ARTIFACTS = path.join(ROOT, "tests/artifacts");
+const BIN = process.env.HUDDLE_SERVER_BIN ?? path.join(ROOT, "target/release/huddle-server");
+
+/** A fresh database path in a temporary directory. */
+export function tempDb(prefix = "huddle-e2e-") {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), prefix)), "huddle.sqlite");
+}
+
+/** Starts the server; `url` resolves to its base URL once it listens. */
+export function startServer({ db, demo = false, listen = "127.0.0.1:0" }) {
+  const args = ["--listen", listen, "--dist", path.join(ROOT, "dist"), "--database", db];
+  if (demo) args.push("--demo");
+  const proc = spawn(BIN, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const url = new Promise((resolve, reject) => {
+    proc.stdout.on("data", (d) => {
+      const m = String(d).match(/open (http:\/\/\S+?)\/?\s/);
+      if (m) resolve(m[1]);
+    });
+    proc.on("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { proc, url };
+}
+
+/** A browser context that records console errors and CSP violations. */
+export async function person(browser, options = {}) {
+  const context = await browser.newContext({ colorScheme: "light", ...options });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e}`));
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const csp = async () => page.evaluate(() => window.__csp);
+  return { context, page, problems, csp };
+}
+
+/** Signs in as a demo person (password `huddle-demo-password`). */
+export async function signInDemo(page, base, username) {
+  await page.goto(base + "/signin");
+  await page.getByLabel("Username or email").fill(username);
+  await page.getByLabel("Password").fill("huddle-demo-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Your workspaces" }).waitFor();
+}
+
+export async function shot(page, name) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,120 @@
+// The windowed message list on the demo's #history channel (10,000 messages): it opens at
+// the newest message, scrolling up loads older pages while the DOM stays bounded and the
+// message being read stays in place, new messages do not move a reader who scrolled up,
+// and "Jump to newest" returns to the bottom.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launchChromium } from "../js/helpers.mjs";
+import { person, shot, signInDemo, startServer, tempDb } from "./harness.mjs";
+
+const WINDOW = 150; // src/message_window.rs: SIZE
+let server, base, browser;
+
+before(async () => {
+  const s = startServer({ db: tempDb(), demo: true });
+  server = s.proc;
+  base = await s.url;
+  browser = await launchChromium();
+});
+after(async () => { await browser?.close(); server?.kill(); });
+
+/** What the message list shows: DOM size, first/last message numbers, scroll state. */
+const state = (page) => page.evaluate(() => {
+  const el = document.querySelector(".message-scroll");
+  const items = [...el.querySelectorAll("li.message")];
+  const num = (li) => Number(li?.textContent.match(/History message (\d+)/)?.[1]);
+  const box = el.getBoundingClientRect();
+  const firstVisible = items.find((li) => li.getBoundingClientRect().bottom > box.top + 1);
+  return {
+    count: items.length, first: num(items[0]), last: num(items.at(-1)),
+    firstVisible: num(firstVisible), firstVisibleTop: firstVisible?.getBoundingClientRect().top - box.top,
+    atBottom: el.scrollHeight - el.scrollTop - el.clientHeight < 2,
+  };
+});
+
+async function openHistory(p, who) {
+  await signInDemo(p.page, base, who);
+  await p.page.getByRole("link", { name: "Demo workspace" }).click();
+  await p.page.getByRole("link", { name: "# history" }).click();
+  await p.page.getByRole("log").getByText("History message 10000 of 10000").waitFor();
+}
+
+test("10,000 messages: bounded DOM, older pages on scroll, reading position kept", async () => {
+  const alice = await person(browser);
+  const bob = await person(browser);
+  await openHistory(alice, "alice");
+  await alice.page.waitForFunction(() => {
+    const el = document.querySelector(".message-scroll");
+    return el.scrollHeight - el.scrollTop - el.clientHeight < 2;
+  });
+  let s = await state(alice.page);
+  assert.equal(s.last, 10000);
+  assert.ok(s.count <= WINDOW, `DOM holds ${s.count} messages`);
+
+  // Scroll to the top again and again: older messages come in (from the API, then from
+  // the window), the DOM never holds more than the window, and the message that was at
+  // the top stays visible where it was.
+  let oldest = s.first;
+  for (let i = 0; i < 12; i++) {
+    const before = await state(alice.page);
+    await alice.page.evaluate(() => { document.querySelector(".message-scroll").scrollTop = 0; });
+    await alice.page.waitForFunction((n) => {
+      const t = document.querySelector("li.message")?.textContent.match(/History message (\d+)/);
+      return t && Number(t[1]) < n;
+    }, before.first, { timeout: 10000 });
+    await alice.page.waitForTimeout(50);
+    s = await state(alice.page);
+    assert.ok(s.count <= WINDOW, `DOM holds ${s.count} messages`);
+    assert.ok(s.first < oldest);
+    oldest = s.first;
+    // The message that was at the top of the viewport (at scrollTop 0: the first one
+    // rendered) is still on screen and the view did not jump to the new top.
+    const kept = await alice.page.evaluate((n) => {
+      const box = document.querySelector(".message-scroll").getBoundingClientRect();
+      const li = [...document.querySelectorAll("li.message")].find((x) => x.textContent.includes(`History message ${n} of`));
+      if (!li) return null;
+      const r = li.getBoundingClientRect();
+      return { top: r.top - box.top, visible: r.bottom > box.top && r.top < box.bottom };
+    }, before.first);
+    assert.ok(kept?.visible, `message ${before.first} still visible after loading older (${JSON.stringify(kept)})`);
+  }
+  assert.ok(oldest <= 10000 - 11 * 50, `went back to message ${oldest}`);
+  await shot(alice.page, "history-scrolled-back");
+
+  // Bob posts while Alice reads old messages: her view does not move; a button offers the
+  // way back, which lands on Bob's message at the bottom.
+  await openHistory(bob, "bob");
+  const reading = await state(alice.page);
+  await bob.page.getByRole("textbox", { name: "Message", exact: true }).fill("A new message while Alice reads history");
+  await bob.page.keyboard.press("Enter");
+  await bob.page.getByRole("log").getByText("A new message while Alice reads history").waitFor();
+  await alice.page.waitForTimeout(500);
+  const after = await state(alice.page);
+  assert.equal(after.firstVisible, reading.firstVisible);
+  assert.ok(Math.abs(after.firstVisibleTop - reading.firstVisibleTop) < 2, "view did not move");
+  await alice.page.getByRole("button", { name: "Jump to newest" }).click();
+  await alice.page.getByRole("log").getByText("A new message while Alice reads history").waitFor();
+  await alice.page.waitForFunction(() => {
+    const el = document.querySelector(".message-scroll");
+    return el.scrollHeight - el.scrollTop - el.clientHeight < 2;
+  });
+  s = await state(alice.page);
+  assert.ok(s.count <= WINDOW);
+  assert.equal(await alice.page.getByRole("button", { name: "Jump to newest" }).count(), 0);
+
+  // At the bottom, new messages scroll into view.
+  await bob.page.getByRole("textbox", { name: "Message", exact: true }).fill("And one more");
+  await bob.page.keyboard.press("Enter");
+  await alice.page.getByRole("log").getByText("And one more").waitFor();
+  await alice.page.waitForFunction(() => {
+    const el = document.querySelector(".message-scroll");
+    return el.scrollHeight - el.scrollTop - el.clientHeight < 2;
+  });
+  await shot(alice.page, "history-newest");
+
+  for (const p of [alice, bob]) {
+    assert.deepEqual(await p.csp(), []);
+    assert.deepEqual(p.problems, []);
+    await p.context.close();
+  }
+});
