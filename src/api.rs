@@ -122,6 +122,19 @@ pub struct Workspace {
     pub role: String,
 }
 
+/// A member of a workspace.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Member {
+    /// Their user id.
+    pub user_id: i64,
+    /// Unique handle.
+    pub username: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// `owner` or `member`.
+    pub role: String,
+}
+
 /// A channel the user can see.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Channel {
@@ -260,6 +273,27 @@ pub async fn create_workspace(name: &str) -> ApiResult<Workspace> {
 pub async fn invite(workspace: i64, user: &str) -> ApiResult<()> {
     let r = Request::post(&url(&format!("/workspaces/{workspace}/members")));
     send_empty(r, Some(json!({"user": user}))).await
+}
+
+/// The members of a workspace.
+pub async fn members(workspace: i64) -> ApiResult<Vec<Member>> {
+    send_json(
+        Request::get(&url(&format!("/workspaces/{workspace}/members"))),
+        None,
+    )
+    .await
+}
+
+/// Removes a member (owners), or leaves the workspace (`user_id` = oneself).
+pub async fn remove_member(workspace: i64, user_id: i64) -> ApiResult<()> {
+    let r = Request::delete(&url(&format!("/workspaces/{workspace}/members/{user_id}")));
+    send_empty(r, None).await
+}
+
+/// The direct-message channel with another member (created on first use).
+pub async fn direct(workspace: i64, user_id: i64) -> ApiResult<Channel> {
+    let r = Request::post(&url(&format!("/workspaces/{workspace}/direct")));
+    send_json(r, Some(json!({ "user_id": user_id }))).await
 }
 
 /// The channels of a workspace.

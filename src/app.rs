@@ -8,6 +8,7 @@ use crate::apps::{AppKind, EmptyState};
 use crate::pages::auth::{SignIn, SignUp};
 use crate::pages::home::Home;
 use crate::pages::messages::ChannelView;
+use crate::pages::people::PeoplePage;
 use crate::pages::workspace::{PickChannel, WorkspacePage};
 
 /// The root component.
@@ -24,6 +25,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/w/:ws") view=WorkspacePage>
                     <Route path=path!("") view=PickChannel />
                     <Route path=path!("c/:channel") view=ChannelView />
+                    <Route path=path!("people") view=PeoplePage />
                     <Route path=path!("drive") view=|| view! { <EmptyState app=AppKind::Drive /> } />
                     <Route path=path!("tasks") view=|| view! { <EmptyState app=AppKind::Tasks /> } />
                     <Route path=path!("calendar") view=|| view! { <EmptyState app=AppKind::Calendar /> } />

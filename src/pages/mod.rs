@@ -4,4 +4,5 @@ pub mod auth;
 pub mod home;
 pub mod message_list;
 pub mod messages;
+pub mod people;
 pub mod workspace;

@@ -101,30 +101,34 @@ pub fn WorkspacePage() -> impl IntoView {
                     <li><A href=move || format!("/w/{}/tasks", ws.get()) attr:class="app-link">{"Tasks"}</A></li>
                     <li><A href=move || format!("/w/{}/calendar", ws.get()) attr:class="app-link">{"Calendar"}</A></li>
                 </ul>
-                <h2 class="nav-heading" id="channels-heading">{"Channels"}</h2>
                 <Suspense fallback=|| view! { <p>{"Loading…"}</p> }>
                     {move || channels.get().map(|r| match r {
-                        Ok(list) => view! {
-                            <ul class="channel-list" aria-labelledby="channels-heading">
-                                {list.into_iter().map(|c| {
-                                    let label = if c.kind == "direct" { c.name.clone() } else { format!("# {}", c.name) };
-                                    let unread = c.unread;
-                                    view! {
-                                        <li>
-                                            <A href=format!("/w/{}/c/{}", c.workspace_id, c.id) attr:class="channel-link">
-                                                <span>{label}</span>
-                                                {(unread > 0).then(|| view! {
-                                                    <span class="badge" aria-label=format!("{unread} unread")>{unread}</span>
-                                                })}
-                                            </A>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
+                        Ok(list) => {
+                            let (direct, rooms): (Vec<_>, Vec<_>) =
+                                list.into_iter().partition(|c| c.kind == "direct");
+                            view! {
+                                <h2 class="nav-heading" id="channels-heading">{"Channels"}</h2>
+                                <ChannelLinks list=rooms labelled_by="channels-heading" />
+                                <h2 class="nav-heading" id="direct-heading">{"Direct messages"}</h2>
+                                {if direct.is_empty() {
+                                    view! { <p class="nav-note">{"Start one from People."}</p> }.into_any()
+                                } else {
+                                    view! { <ChannelLinks list=direct labelled_by="direct-heading" /> }.into_any()
+                                }}
+                            }.into_any()
+                        }
+                        Err(e) if e.status == 404 => view! {
+                            <div class="error" role="alert">
+                                <p>{"You are not a member of this workspace (any more)."}</p>
+                                <A href="/">{"Your workspaces"}</A>
+                            </div>
                         }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
                     })}
                 </Suspense>
+                <p class="nav-people">
+                    <A href=move || format!("/w/{}/people", ws.get()) attr:class="app-link">{"People"}</A>
+                </p>
                 <NewChannel />
                 <Invite />
             </nav>
@@ -132,6 +136,29 @@ pub fn WorkspacePage() -> impl IntoView {
                 <Outlet />
             </div>
         </div>
+    }
+}
+
+/// Links to channels, with unread badges.
+#[component]
+fn ChannelLinks(list: Vec<api::Channel>, labelled_by: &'static str) -> impl IntoView {
+    view! {
+        <ul class="channel-list" aria-labelledby=labelled_by>
+            {list.into_iter().map(|c| {
+                let label = if c.kind == "direct" { c.name.clone() } else { format!("# {}", c.name) };
+                let unread = c.unread;
+                view! {
+                    <li>
+                        <A href=format!("/w/{}/c/{}", c.workspace_id, c.id) attr:class="channel-link">
+                            <span>{label}</span>
+                            {(unread > 0).then(|| view! {
+                                <span class="badge" aria-label=format!("{unread} unread")>{unread}</span>
+                            })}
+                        </A>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }
 

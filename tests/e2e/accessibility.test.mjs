@@ -53,6 +53,13 @@ test("no serious or critical axe violations on any page", async () => {
     await page.getByRole("log").getByText("Welcome to").waitFor();
     await audit(page, `channel ${scheme}`);
     await page.screenshot({ path: path.join(ARTIFACTS, `demo-channel-${scheme}.png`), fullPage: true });
+    await page.getByRole("link", { name: "# history" }).click();
+    await page.getByRole("log").getByText("History message 10000 of 10000").waitFor();
+    await audit(page, `long channel ${scheme}`);
+    await page.getByRole("link", { name: "People" }).click();
+    await page.getByRole("list", { name: "People" }).getByText("Alice Martin").waitFor();
+    await audit(page, `people ${scheme}`);
+    await page.screenshot({ path: path.join(ARTIFACTS, `people-${scheme}.png`), fullPage: true });
     for (const app of ["Drive", "Tasks", "Calendar"]) {
       await page.getByRole("link", { name: app }).click();
       await page.getByRole("heading", { name: app }).waitFor();

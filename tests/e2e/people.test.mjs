@@ -1,0 +1,81 @@
+// People, direct messages, removal and leaving, on the demo workspace (Alice owns it; Bob
+// and Carol are members): a direct message started from People arrives live with an
+// unread badge; members cannot remove anyone; the owner removes Carol, who then sees a
+// clear notice; Bob leaves; the last owner cannot.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launchChromium } from "../js/helpers.mjs";
+import { person, shot, signInDemo, startServer, tempDb } from "./harness.mjs";
+
+let server, base, browser;
+before(async () => {
+  const s = startServer({ db: tempDb(), demo: true });
+  server = s.proc;
+  base = await s.url;
+  browser = await launchChromium();
+});
+after(async () => { await browser?.close(); server?.kill(); });
+
+async function openPeople(p, who) {
+  await signInDemo(p.page, base, who);
+  await p.page.getByRole("link", { name: "Demo workspace" }).click();
+  await p.page.getByRole("link", { name: "People" }).click();
+  await p.page.getByRole("heading", { name: "People" }).waitFor();
+  await p.page.getByRole("list", { name: "People" }).getByText("Alice Martin").waitFor();
+}
+
+test("direct messages, removing a member, leaving", async () => {
+  const [alice, bob, carol] = [await person(browser), await person(browser), await person(browser)];
+  await openPeople(carol, "carol");
+  const members = carol.page.getByRole("list", { name: "People" });
+  assert.equal(await members.getByRole("listitem").count(), 3);
+  assert.equal(await members.getByRole("button", { name: /^Remove/ }).count(), 0, "members cannot remove");
+
+  // Bob waits in #general; Carol messages him directly.
+  await signInDemo(bob.page, base, "bob");
+  await bob.page.getByRole("link", { name: "Demo workspace" }).click();
+  await bob.page.getByRole("link", { name: "# general" }).click();
+  await members.getByRole("button", { name: "Message Bob Chen" }).click();
+  await carol.page.getByRole("heading", { name: "Bob Chen" }).waitFor();
+  const box = carol.page.getByRole("textbox", { name: "Message", exact: true });
+  await box.fill("Hi Bob, a direct message");
+  await box.press("Enter");
+  await carol.page.getByRole("log").getByText("Hi Bob, a direct message").waitFor();
+  // Bob's list gains the conversation with an unread badge (refreshed within 15 s).
+  const dm = bob.page.getByRole("list", { name: "Direct messages" }).getByRole("link", { name: /Carol Diaz/ });
+  await dm.waitFor({ timeout: 20000 });
+  await dm.getByLabel("1 unread").waitFor({ timeout: 20000 });
+  await dm.click();
+  await bob.page.getByRole("log").getByText("Hi Bob, a direct message").waitFor();
+  await shot(bob.page, "direct-message");
+
+  // Alice (owner) removes Carol, confirming first.
+  await openPeople(alice, "alice");
+  const remove = alice.page.getByRole("button", { name: "Remove Carol Diaz" });
+  await remove.click();
+  await alice.page.getByRole("button", { name: "Confirm removal Carol Diaz" }).click();
+  await alice.page.getByRole("status").getByText("Carol Diaz was removed from the workspace").waitFor();
+  assert.equal(await alice.page.getByRole("list", { name: "People" }).getByRole("listitem").count(), 2);
+  await shot(alice.page, "people");
+  // Carol, on her next request, is told plainly.
+  await carol.page.reload();
+  await carol.page.getByRole("alert").getByText("You are not a member of this workspace (any more).").waitFor();
+
+  // The last owner cannot leave; Bob can.
+  await alice.page.getByRole("button", { name: "Leave workspace" }).click();
+  await alice.page.getByRole("button", { name: "Confirm: leave" }).click();
+  await alice.page.getByRole("alert").getByText("the last owner cannot leave the workspace").waitFor();
+  await openPeople(bob, "bob");
+  await bob.page.getByRole("button", { name: "Leave workspace" }).click();
+  await bob.page.getByRole("button", { name: "Confirm: leave" }).click();
+  await bob.page.getByRole("heading", { name: "Your workspaces" }).waitFor();
+  assert.equal(await bob.page.getByRole("link", { name: "Demo workspace" }).count(), 0);
+
+  for (const p of [alice, bob, carol]) {
+    assert.deepEqual(await p.csp(), []);
+    // Refused requests are logged by Chromium: Alice's refused leave (409), Carol's
+    // requests after her removal (404). Nothing else.
+    assert.deepEqual(p.problems.filter((x) => !/status of (404|409)/.test(x)), []);
+    await p.context.close();
+  }
+});
