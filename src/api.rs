@@ -296,6 +296,17 @@ pub async fn direct(workspace: i64, user_id: i64) -> ApiResult<Channel> {
     send_json(r, Some(json!({ "user_id": user_id }))).await
 }
 
+/// A short-lived ticket that opens a relay connection (its first frame).
+pub async fn realtime_ticket() -> ApiResult<String> {
+    #[derive(Deserialize)]
+    struct Ticket {
+        ticket: String,
+    }
+    let r = Request::post(&url("/realtime/ticket"));
+    let t: Ticket = send_json(r, Some(json!({}))).await?;
+    Ok(t.ticket)
+}
+
 /// The channels of a workspace.
 pub async fn channels(workspace: i64) -> ApiResult<Vec<Channel>> {
     send_json(

@@ -2,7 +2,8 @@
 //! channel. Components call [`Realtime::watch`] with a callback and get decrypted
 //! [`Event`]s; they never see envelopes or keys.
 //!
-//! The socket reconnects with exponential backoff (1 s doubling to 30 s). After a
+//! The socket authenticates with a ticket from the API and reconnects with exponential
+//! backoff (1 s doubling to 30 s). After a
 //! reconnect every room is joined again over HTTPS (fresh key) and its watcher receives
 //! [`Event::Resync`], so the view refetches what it missed through REST.
 
@@ -91,9 +92,13 @@ impl Realtime {
         let mut reconnect = false;
         loop {
             self.status.set(Status::Connecting);
-            if let Ok(ws) = WebSocket::open(&ws_url()) {
+            // The relay knows people only by a short-lived ticket from the API, sent as the
+            // first frame (never in the URL, which proxies log).
+            let ticket = api::realtime_ticket().await;
+            if let (Ok(ticket), Ok(ws)) = (ticket, WebSocket::open(&ws_url())) {
                 let (mut write, mut read) = ws.split();
                 let (tx, mut rx) = unbounded::<String>();
+                let _ = tx.unbounded_send(json!({"type": "auth", "ticket": ticket}).to_string());
                 self.inner.borrow_mut().sender = Some(tx);
                 spawn_local(async move {
                     while let Some(frame) = rx.next().await {

@@ -7,7 +7,6 @@
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
 #[path = "../tests/common/mod.rs"]
@@ -15,8 +14,8 @@ mod common;
 
 const MESSAGES: usize = 2000;
 
-/// A server on loopback (the integration tests' helper) and a signed-in session cookie.
-async fn server() -> (String, String, common::Server) {
+/// A server on loopback (the integration tests' helper) and a signed-in client.
+async fn server() -> (common::Client, common::Server) {
     let server = common::spawn().await;
     let mut c = common::Client::new(&server);
     let r = c
@@ -26,17 +25,12 @@ async fn server() -> (String, String, common::Server) {
         )
         .await;
     assert_eq!(r.status, 201);
-    (c.host(), c.cookie.clone().unwrap(), server)
+    (c, server)
 }
 
-async fn connect(
-    host: &str,
-    cookie: &str,
-    room: &str,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
-    let mut req = format!("ws://{host}/ws").into_client_request().unwrap();
-    req.headers_mut().insert("cookie", cookie.parse().unwrap());
-    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+/// A relay connection (ticket from the API) subscribed to `room`.
+async fn connect(c: &mut common::Client, room: &str) -> common::Socket {
+    let mut ws = common::relay_socket(c).await;
     ws.send(Message::Text(
         serde_json::json!({"type": "subscribe", "room": room})
             .to_string()
@@ -52,13 +46,13 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-async fn run(host: &str, cookie: &str, subscribers: usize) {
+async fn run(c: &mut common::Client, subscribers: usize) {
     let room = format!("bench-room-{subscribers}");
-    let mut publisher = connect(host, cookie, &room).await;
+    let mut publisher = connect(c, &room).await;
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..subscribers {
-        let mut ws = connect(host, cookie, &room).await;
+        let mut ws = connect(c, &room).await;
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::with_capacity(MESSAGES);
             while lat.len() < MESSAGES {
@@ -100,11 +94,11 @@ async fn run(host: &str, cookie: &str, subscribers: usize) {
 
 #[tokio::main]
 async fn main() {
-    let (host, cookie, _dir) = server().await;
+    let (mut client, _server) = server().await;
     println!("### Relay fan-out ({MESSAGES} envelopes of ~250 B from one publisher, loopback)\n");
     println!("| subscribers | deliveries | deliveries/s | p50 latency (ms) | p99 latency (ms) |");
     println!("| --- | --- | --- | --- | --- |");
     for n in [1, 10, 50, 200] {
-        run(&host, &cookie, n).await;
+        run(&mut client, n).await;
     }
 }

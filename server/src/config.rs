@@ -15,7 +15,27 @@ pub const USAGE: &str = "usage: huddle-server [options]
   --insecure-dev-cookies plain-HTTP development: session cookie without `Secure`
                          (HUDDLE_INSECURE_DEV_COOKIES=1); never in production
   --demo                 seed demo people, a workspace and messages into an empty
-                         database (HUDDLE_DEMO=1)";
+                         database (HUDDLE_DEMO=1)
+  --role ROLE            all (default): API, relay and app in one process;
+                         api: API and app, pushing to a separate relay (--relay-url);
+                         relay: the WebSocket relay alone, no database, no keys
+                         (HUDDLE_ROLE)
+  --relay-secret SECRET  shared by the api and relay processes to sign and check relay
+                         tickets (HUDDLE_RELAY_SECRET; needed by the api and relay roles,
+                         random per process for `all`); prefer the environment variable
+  --relay-url URL        the relay's WebSocket endpoint as the API server reaches it, e.g.
+                         ws://127.0.0.1:8081/ws (HUDDLE_RELAY_URL; role api)";
+
+/// What a process runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// API, relay and the app in one process.
+    All,
+    /// API and the app; server pushes go to a separate relay.
+    Api,
+    /// The WebSocket relay alone.
+    Relay,
+}
 
 /// Server settings.
 #[derive(Debug, Clone)]
@@ -34,6 +54,31 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Seed demo data into an empty database.
     pub demo: bool,
+    /// What this process runs.
+    pub role: Role,
+    /// Secret shared by the API and relay processes (relay tickets).
+    pub relay_secret: Option<String>,
+    /// The relay's `/ws` as the API server reaches it (role `api`).
+    pub relay_url: Option<String>,
+}
+
+impl Config {
+    /// Settings for one process serving `dist` from `database`, with defaults for the
+    /// rest (tests and embedding).
+    pub fn local(dist: PathBuf, database: PathBuf) -> Config {
+        Config {
+            listen: "127.0.0.1:0".parse().expect("socket address"),
+            dist,
+            database,
+            public_origin: None,
+            https: false,
+            secure_cookies: true,
+            demo: false,
+            role: Role::All,
+            relay_secret: None,
+            relay_url: None,
+        }
+    }
 }
 
 fn env_flag(k: &str) -> bool {
@@ -51,6 +96,9 @@ impl Config {
         let mut https = env_flag("HUDDLE_HTTPS");
         let mut insecure = env_flag("HUDDLE_INSECURE_DEV_COOKIES");
         let mut demo = env_flag("HUDDLE_DEMO");
+        let mut role = env("HUDDLE_ROLE").unwrap_or_else(|| "all".into());
+        let mut relay_secret = env("HUDDLE_RELAY_SECRET");
+        let mut relay_url = env("HUDDLE_RELAY_URL");
         let mut args = args;
         while let Some(a) = args.next() {
             let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -62,6 +110,9 @@ impl Config {
                 "--https" => https = true,
                 "--insecure-dev-cookies" => insecure = true,
                 "--demo" => demo = true,
+                "--role" => role = value("--role")?,
+                "--relay-secret" => relay_secret = Some(value("--relay-secret")?),
+                "--relay-url" => relay_url = Some(value("--relay-url")?),
                 "-h" | "--help" => return Err("help".into()),
                 other => return Err(format!("unknown argument {other:?}")),
             }
@@ -73,6 +124,26 @@ impl Config {
                 ));
             }
         }
+        let role = match role.as_str() {
+            "all" => Role::All,
+            "api" => Role::Api,
+            "relay" => Role::Relay,
+            other => return Err(format!("--role: expected all, api or relay, got {other:?}")),
+        };
+        if role != Role::All && relay_secret.as_deref().is_none_or(|s| s.len() < 32) {
+            return Err(
+                "--relay-secret (or HUDDLE_RELAY_SECRET): the api and relay roles need \
+                 the same secret of at least 32 characters"
+                    .into(),
+            );
+        }
+        if role == Role::Api
+            && !relay_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("ws://") || u.starts_with("wss://"))
+        {
+            return Err("--relay-url: the api role needs the relay's ws:// or wss:// URL".into());
+        }
         Ok(Config {
             listen: listen
                 .parse()
@@ -83,6 +154,9 @@ impl Config {
             https,
             secure_cookies: !insecure,
             demo,
+            role,
+            relay_secret,
+            relay_url,
         })
     }
 }

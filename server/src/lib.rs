@@ -20,9 +20,13 @@ use std::sync::Arc;
 use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
 
-pub use config::Config;
+pub use config::{Config, Role};
 
-/// Shared state of the handlers.
+use realtime::relay::{Relay, RemoteRelay};
+use realtime::ticket::TicketKey;
+use realtime::ws::RelayState;
+
+/// Shared state of the API handlers.
 #[derive(Clone)]
 pub struct AppState {
     /// Settings.
@@ -31,32 +35,78 @@ pub struct AppState {
     pub db: db::Db,
     /// Sign-in failure counters.
     pub login_limiter: Arc<rate_limit::LoginLimiter>,
-    /// The relay's subscriptions.
-    pub hub: Arc<realtime::hub::Hub>,
+    /// Where server pushes go.
+    pub relay: Relay,
+    /// Signs relay tickets.
+    pub tickets: Arc<TicketKey>,
+}
+
+/// The ticket key: from the shared secret, or random for a single process.
+fn ticket_key(config: &Config) -> std::io::Result<TicketKey> {
+    match &config.relay_secret {
+        Some(s) => Ok(TicketKey::from_secret(s)),
+        None => TicketKey::random(),
+    }
 }
 
 impl AppState {
-    /// Opens the database and builds the state.
-    pub fn new(config: Config) -> rusqlite::Result<AppState> {
-        let db = db::Db::open(&config.database)?;
+    /// Opens the database and builds the state; for the `api` role, starts the link to the
+    /// relay (call inside a Tokio runtime).
+    pub fn new(config: Config) -> Result<AppState, String> {
+        let db =
+            db::Db::open(&config.database).map_err(|e| format!("cannot open the database: {e}"))?;
+        let tickets = Arc::new(ticket_key(&config).map_err(|e| e.to_string())?);
+        let relay = match (&config.role, &config.relay_url) {
+            (Role::Api, Some(url)) => {
+                Relay::Remote(RemoteRelay::start(url.clone(), tickets.clone()))
+            }
+            _ => Relay::Local(Arc::default()),
+        };
         Ok(AppState {
             config: Arc::new(config),
             db,
             login_limiter: Arc::default(),
-            hub: Arc::default(),
+            relay,
+            tickets,
         })
     }
 }
 
-/// The whole application: API, SPA, security headers.
+/// The API server: API, SPA, security headers, and the relay's `/ws` when it runs in
+/// this process.
 pub fn app(state: AppState) -> Router {
     let index = state.config.dist.join("index.html");
     let spa = ServeDir::new(&state.config.dist).fallback(ServeFile::new(index));
     let https = state.config.https;
-    let router = Router::new()
-        .route("/ws", axum::routing::get(realtime::ws::handler))
-        .with_state(state.clone())
+    let mut router = Router::new();
+    if let Relay::Local(hub) = &state.relay {
+        router = router.route(
+            "/ws",
+            axum::routing::get(realtime::ws::handler).with_state(RelayState {
+                hub: hub.clone(),
+                tickets: state.tickets.clone(),
+                config: state.config.clone(),
+            }),
+        );
+    }
+    let router = router
         .nest("/api/v1", api::router(state))
         .fallback_service(spa);
     headers::secure(router, https)
+}
+
+/// The relay alone (`--role relay`): `/ws` and nothing else; no database, no keys.
+pub fn relay_app(config: Config) -> Result<Router, String> {
+    let tickets = Arc::new(ticket_key(&config).map_err(|e| e.to_string())?);
+    let https = config.https;
+    let state = RelayState {
+        hub: Arc::default(),
+        tickets,
+        config: Arc::new(config),
+    };
+    let router = Router::new()
+        .route("/ws", axum::routing::get(realtime::ws::handler))
+        .with_state(state)
+        .fallback(|| async { error::ApiError::not_found("route") });
+    Ok(headers::secure(router, https))
 }

@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use huddle_server::{app, config, AppState, Config};
+use huddle_server::{app, config, relay_app, AppState, Config, Role};
 
 #[tokio::main]
 async fn main() {
@@ -13,31 +13,43 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    if !config.dist.join("index.html").is_file() {
-        eprintln!(
-            "huddle-server: {} not found: build the app first (scripts/run.sh does)",
-            config.dist.join("index.html").display()
-        );
-        std::process::exit(1);
-    }
     let listen = config.listen;
-    let state = match AppState::new(config) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("huddle-server: cannot open the database: {e}");
+    let role = config.role;
+    let router = if role == Role::Relay {
+        match relay_app(config) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("huddle-server: {e}");
+                std::process::exit(1);
+            }
+        }
+    } else {
+        if !config.dist.join("index.html").is_file() {
+            eprintln!(
+                "huddle-server: {} not found: build the app first (scripts/run.sh does)",
+                config.dist.join("index.html").display()
+            );
             std::process::exit(1);
         }
-    };
-    if state.config.demo {
-        match state.db.call(|c| Ok(huddle_server::demo::seed(c)?)).await {
-            Ok(true) => println!(
-                "Demo data created: sign in as alice, bob or carol with the password {:?}",
-                huddle_server::demo::PASSWORD
-            ),
-            Ok(false) => {}
-            Err(e) => eprintln!("huddle-server: demo data not created: {}", e.message),
+        let state = match AppState::new(config) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("huddle-server: {e}");
+                std::process::exit(1);
+            }
+        };
+        if state.config.demo {
+            match state.db.call(|c| Ok(huddle_server::demo::seed(c)?)).await {
+                Ok(true) => println!(
+                    "Demo data created: sign in as alice, bob or carol with the password {:?}",
+                    huddle_server::demo::PASSWORD
+                ),
+                Ok(false) => {}
+                Err(e) => eprintln!("huddle-server: demo data not created: {}", e.message),
+            }
         }
-    }
+        app(state)
+    };
     let listener = match tokio::net::TcpListener::bind(listen).await {
         Ok(l) => l,
         Err(e) => {
@@ -46,10 +58,14 @@ async fn main() {
         }
     };
     let addr: SocketAddr = listener.local_addr().expect("bound socket has an address");
-    println!("Huddle is running: open http://{addr}/");
+    if role == Role::Relay {
+        println!("Huddle relay is running: ws://{addr}/ws");
+    } else {
+        println!("Huddle is running: open http://{addr}/");
+    }
     axum::serve(
         listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        router.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async {
         let _ = tokio::signal::ctrl_c().await;

@@ -6,23 +6,15 @@ mod common;
 
 use std::time::Duration;
 
-use common::{assert_error, spawn, user, Client};
+use common::{assert_error, relay_socket, spawn, spawn_relay, user, Client, Socket};
 use crypto_wasm::{Envelope, Error, Format, RoomKeyring};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn socket(c: &Client) -> Socket {
-    let mut req = format!("ws://{}/ws", c.host())
-        .into_client_request()
-        .unwrap();
-    req.headers_mut()
-        .insert("cookie", c.cookie.clone().unwrap().parse().unwrap());
-    tokio_tungstenite::connect_async(req).await.unwrap().0
+async fn socket(c: &mut Client) -> Socket {
+    relay_socket(c).await
 }
 
 /// Every frame a socket receives, for the "what does the relay see" check.
@@ -112,7 +104,7 @@ async fn key_protocol_relay_and_rotation() {
         )
         .unwrap();
     let mut alice_ws = Wire {
-        ws: socket(&alice).await,
+        ws: socket(&mut alice).await,
         seen: vec![],
     };
     alice_ws.subscribe(&room).await;
@@ -139,7 +131,7 @@ async fn key_protocol_relay_and_rotation() {
     let mut bob_ring = RoomKeyring::new(&room);
     bob_ring.set_key(b["key"].as_str().unwrap(), "2").unwrap();
     let mut bob_ws = Wire {
-        ws: socket(&bob).await,
+        ws: socket(&mut bob).await,
         seen: vec![],
     };
     bob_ws.subscribe(&room).await;
@@ -174,7 +166,7 @@ async fn key_protocol_relay_and_rotation() {
 
     // Publishing needs a subscription; a stranger cannot join.
     let mut carol_ws = Wire {
-        ws: socket(&carol).await,
+        ws: socket(&mut carol).await,
         seen: vec![],
     };
     carol_ws
@@ -264,7 +256,7 @@ async fn key_protocol_relay_and_rotation() {
 #[tokio::test(flavor = "multi_thread")]
 async fn relay_refuses_foreign_origins_and_anonymous_sockets() {
     let server = spawn().await;
-    let (alice, _) = user(&server, "alice").await;
+    let (mut alice, _) = user(&server, "alice").await;
     let mut req = format!("ws://{}/ws", alice.host())
         .into_client_request()
         .unwrap();
@@ -276,12 +268,135 @@ async fn relay_refuses_foreign_origins_and_anonymous_sockets() {
         tokio_tungstenite::connect_async(req).await.is_err(),
         "cross-site socket refused"
     );
-    let req = format!("ws://{}/ws", alice.host())
-        .into_client_request()
-        .unwrap();
-    assert!(
-        tokio_tungstenite::connect_async(req).await.is_err(),
-        "anonymous socket refused"
-    );
+
+    // Without a valid ticket first, a socket gets an error and is closed.
+    let url = format!("ws://{}/ws", alice.host());
+    for (first, code) in [
+        (json!({"type": "subscribe", "room": "r"}), "UNAUTHENTICATED"),
+        (
+            json!({"type": "auth", "ticket": "v1.u1.99999999999.00"}),
+            "BAD_TICKET",
+        ),
+        (json!({"type": "auth", "ticket": "garbage"}), "BAD_TICKET"),
+    ] {
+        let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+        ws.send(Message::Text(first.to_string().into()))
+            .await
+            .unwrap();
+        let reply: Value =
+            serde_json::from_str(&ws.next().await.unwrap().unwrap().into_text().unwrap()).unwrap();
+        assert_eq!(reply["code"], code, "{first}");
+        assert!(matches!(
+            ws.next().await,
+            Some(Ok(Message::Close(_))) | None | Some(Err(_))
+        ));
+    }
+
+    // A person's connection cannot retire rooms (only the API server's can).
+    let mut ws = socket(&mut alice).await;
+    ws.send(Message::Text(
+        json!({"type": "close", "room": "r"}).to_string().into(),
+    ))
+    .await
+    .unwrap();
+    let reply: Value =
+        serde_json::from_str(&ws.next().await.unwrap().unwrap().into_text().unwrap()).unwrap();
+    assert_eq!(reply["code"], "BAD_FRAME");
     let _ = server;
+}
+
+/// `--role relay` and `--role api` in separate "processes": people connect to the relay
+/// with tickets from the API; server pushes travel over the API server's own relay link;
+/// a relay with another secret refuses the API's tickets.
+#[tokio::test(flavor = "multi_thread")]
+async fn separate_relay_process() {
+    let secret = "a shared secret of at least thirty-two characters";
+    let relay_url = spawn_relay(secret).await;
+    let url = relay_url.clone();
+    let server = common::spawn_with(move |c| {
+        c.role = huddle_server::Role::Api;
+        c.relay_secret = Some(secret.to_owned());
+        c.relay_url = Some(url);
+    })
+    .await;
+    let (mut alice, _) = user(&server, "alice").await;
+    let ws_id = alice
+        .post("/workspaces", json!({"name": "Acme"}))
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let general = alice
+        .get(&format!("/workspaces/{ws_id}/channels"))
+        .await
+        .body[0]["id"]
+        .as_i64()
+        .unwrap();
+    // The API server no longer serves /ws itself.
+    let local = format!("ws://{}/ws", alice.host());
+    assert!(tokio_tungstenite::connect_async(&local).await.is_err());
+
+    let a = alice
+        .post(
+            "/realtime/join",
+            json!({"collection": format!("channel:{general}")}),
+        )
+        .await
+        .body;
+    let room = a["room"].as_str().unwrap().to_owned();
+    let mut ring = RoomKeyring::new(&room);
+    ring.set_key(
+        a["key"].as_str().unwrap(),
+        a["key_version"].as_str().unwrap(),
+    )
+    .unwrap();
+    let mut wire = Wire {
+        ws: common::relay_socket_at(&mut alice, &relay_url).await,
+        seen: vec![],
+    };
+    wire.subscribe(&room).await;
+    // A message posted over REST reaches the relay subscriber, sealed (the API server's
+    // link may still be connecting: retry a few times).
+    let mut got = None;
+    for i in 0..20 {
+        let r = alice
+            .post(
+                &format!("/channels/{general}/messages"),
+                json!({"body": format!("hello {i}")}),
+            )
+            .await;
+        assert_eq!(r.status, 201);
+        if let Ok(Some(Ok(msg))) =
+            tokio::time::timeout(Duration::from_millis(500), wire.ws.next()).await
+        {
+            got = Some(msg.into_text().unwrap().to_string());
+            break;
+        }
+    }
+    let frame: Value =
+        serde_json::from_str(&got.expect("a server push through the relay")).unwrap();
+    assert_eq!(frame["type"], "event");
+    let env: Envelope = serde_json::from_value(frame["data"].clone()).unwrap();
+    let event = open(&mut ring, &env);
+    assert_eq!(event["type"], "message.created");
+    assert!(
+        !frame.to_string().contains("hello"),
+        "plaintext crossed the relay"
+    );
+
+    // Another relay, another secret: the API's tickets do not open it.
+    let other = spawn_relay("a different secret, also thirty-two characters long").await;
+    let t = alice.post("/realtime/ticket", json!({})).await.body["ticket"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (mut ws, _) = tokio_tungstenite::connect_async(&other).await.unwrap();
+    ws.send(Message::Text(
+        json!({"type": "auth", "ticket": t}).to_string().into(),
+    ))
+    .await
+    .unwrap();
+    let reply: Value =
+        serde_json::from_str(&ws.next().await.unwrap().unwrap().into_text().unwrap()).unwrap();
+    assert_eq!(reply["code"], "BAD_TICKET");
 }

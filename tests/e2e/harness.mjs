@@ -14,15 +14,18 @@ export function tempDb(prefix = "huddle-e2e-") {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), prefix)), "huddle.sqlite");
 }
 
-/** Starts the server; `url` resolves to its base URL once it listens. */
-export function startServer({ db, demo = false, listen = "127.0.0.1:0" }) {
-  const args = ["--listen", listen, "--dist", path.join(ROOT, "dist"), "--database", db];
-  if (demo) args.push("--demo");
-  const proc = spawn(BIN, args, { stdio: ["ignore", "pipe", "inherit"] });
+/**
+ * Starts the server; `url` resolves to its base URL once it listens (for `--role relay`,
+ * its `ws://…/ws` URL). `args` and `env` add flags and environment variables.
+ */
+export function startServer({ db, demo = false, listen = "127.0.0.1:0", args = [], env = {} }) {
+  const all = ["--listen", listen, "--dist", path.join(ROOT, "dist"), "--database", db, ...args];
+  if (demo) all.push("--demo");
+  const proc = spawn(BIN, all, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
   const url = new Promise((resolve, reject) => {
     proc.stdout.on("data", (d) => {
-      const m = String(d).match(/open (http:\/\/\S+?)\/?\s/);
-      if (m) resolve(m[1]);
+      const m = String(d).match(/(?:open (http:\/\/\S+?)\/?|relay is running: (ws:\/\/\S+))\s/);
+      if (m) resolve(m[1] ?? m[2]);
     });
     proc.on("exit", (code) => reject(new Error(`server exited with ${code}`)));
   });

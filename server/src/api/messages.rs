@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::access;
 use crate::error::{ApiError, ApiResult};
-use crate::realtime::hub::Hub;
 use crate::realtime::keys;
+use crate::realtime::relay::Relay;
 use crate::session::CurrentUser;
 use crate::AppState;
 
@@ -124,9 +124,9 @@ fn one(c: &Connection, id: i64, me: i64) -> ApiResult<Message> {
 
 /// Pushes a change to the channel's realtime room, sealed under its key. A failure
 /// here is logged: the change itself is committed and clients resync through REST.
-fn announce(c: &Connection, hub: &Hub, kind: &str, m: &Message) {
+fn announce(c: &Connection, relay: &Relay, kind: &str, m: &Message) {
     let event = serde_json::json!({ "type": kind, "message": m });
-    if let Err(e) = keys::publish_event(c, hub, &keys::channel_collection(m.channel_id), &event) {
+    if let Err(e) = keys::publish_event(c, relay, &keys::channel_collection(m.channel_id), &event) {
         eprintln!("huddle-server: realtime push failed: {}", e.message);
     }
 }
@@ -241,7 +241,7 @@ pub async fn create(
     ApiJson(msg): ApiJson<NewMessage>,
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     check_body(&msg.body)?;
-    let hub = state.hub.clone();
+    let relay = state.relay.clone();
     let m = state
         .db
         .call(move |c| {
@@ -266,7 +266,7 @@ pub async fn create(
             // Your own message is read.
             crate::access::mark_read(c, id, user.id, new_id)?;
             let m = one(c, new_id, user.id)?;
-            announce(c, &hub, "message.created", &m);
+            announce(c, &relay, "message.created", &m);
             Ok(m)
         })
         .await?;
@@ -327,7 +327,7 @@ pub async fn edit(
     ApiJson(msg): ApiJson<EditMessage>,
 ) -> ApiResult<Json<Message>> {
     check_body(&msg.body)?;
-    let hub = state.hub.clone();
+    let relay = state.relay.clone();
     let m = state
         .db
         .call(move |c| {
@@ -337,7 +337,7 @@ pub async fn edit(
                 rusqlite::params![id, msg.body, crate::db::now()],
             )?;
             let m = one(c, id, user.id)?;
-            announce(c, &hub, "message.updated", &m);
+            announce(c, &relay, "message.updated", &m);
             Ok(m)
         })
         .await?;
@@ -350,7 +350,7 @@ pub async fn remove(
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Message>> {
-    let hub = state.hub.clone();
+    let relay = state.relay.clone();
     let m = state
         .db
         .call(move |c| {
@@ -361,7 +361,7 @@ pub async fn remove(
             )?;
             c.execute("DELETE FROM reactions WHERE message_id = ?1", [id])?;
             let m = one(c, id, user.id)?;
-            announce(c, &hub, "message.deleted", &m);
+            announce(c, &relay, "message.deleted", &m);
             Ok(m)
         })
         .await?;
@@ -401,7 +401,7 @@ async fn set_reaction(
     on: bool,
 ) -> ApiResult<Json<Message>> {
     check_emoji(&emoji)?;
-    let hub = state.hub.clone();
+    let relay = state.relay.clone();
     let m = state
         .db
         .call(move |c| {
@@ -423,7 +423,7 @@ async fn set_reaction(
                 )?;
             }
             let m = one(c, id, user.id)?;
-            announce(c, &hub, "message.reactions", &m);
+            announce(c, &relay, "message.reactions", &m);
             Ok(m)
         })
         .await?;

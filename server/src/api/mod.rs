@@ -59,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/messages/{id}/replies", get(messages::replies))
         .route("/realtime/join", post(realtime::join))
+        .route("/realtime/ticket", post(realtime::ticket))
         .route("/openapi.json", get(openapi))
         .route(
             "/messages/{id}/reactions/{emoji}",

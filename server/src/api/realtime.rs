@@ -1,4 +1,5 @@
-//! `POST /realtime/join`: the HTTPS half of the key protocol (see `realtime::keys`).
+//! `POST /realtime/join`: the HTTPS half of the key protocol (see `realtime::keys`), and
+//! `POST /realtime/ticket`: what opens a relay connection (see `realtime::ticket`).
 
 use axum::extract::State;
 use axum::Json;
@@ -8,6 +9,7 @@ use super::ApiJson;
 use crate::access;
 use crate::error::{ApiError, ApiResult};
 use crate::realtime::keys::{self, Joined};
+use crate::realtime::ticket::Subject;
 use crate::session::CurrentUser;
 use crate::AppState;
 
@@ -31,13 +33,21 @@ pub async fn join(
         .strip_prefix("channel:")
         .and_then(|id| id.parse().ok())
         .ok_or_else(|| ApiError::invalid("collection: expected \"channel:<id>\""))?;
-    let hub = state.hub.clone();
+    let relay = state.relay.clone();
     let joined = state
         .db
         .call(move |c| {
             access::channel(c, channel_id, user.id)?;
-            keys::join(c, &hub, &keys::channel_collection(channel_id))
+            keys::join(c, &relay, &keys::channel_collection(channel_id))
         })
         .await?;
     Ok(Json(joined))
+}
+
+/// A relay ticket for the signed-in user: the first frame on `/ws`.
+pub async fn ticket(State(state): State<AppState>, user: CurrentUser) -> Json<serde_json::Value> {
+    let ticket = state
+        .tickets
+        .issue(Subject::User(user.id), crate::db::now());
+    Json(serde_json::json!({ "ticket": ticket, "expires_in": crate::realtime::ticket::TTL_SECS }))
 }

@@ -173,7 +173,7 @@ pub async fn remove_member(
     user: CurrentUser,
     ApiPath((id, target)): ApiPath<(i64, i64)>,
 ) -> ApiResult<StatusCode> {
-    let hub = state.hub.clone();
+    let relay = state.relay.clone();
     state
         .db
         .call(move |c| {
@@ -206,7 +206,7 @@ pub async fn remove_member(
                 .query_map([id], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
             for ch in channels {
-                crate::realtime::keys::rotate_fresh(c, &hub, &crate::realtime::keys::channel_collection(ch))?;
+                crate::realtime::keys::rotate_fresh(c, &relay, &crate::realtime::keys::channel_collection(ch))?;
             }
             Ok(())
         })

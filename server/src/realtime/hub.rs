@@ -7,6 +7,8 @@ use std::sync::Mutex;
 use serde_json::value::RawValue;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
+use crate::realtime::ticket::Subject;
+
 /// Most rooms one connection may subscribe to.
 pub const MAX_ROOMS_PER_CONNECTION: usize = 1000;
 
@@ -21,7 +23,7 @@ struct Inner {
 }
 
 struct Conn {
-    user_id: i64,
+    subject: Subject,
     tx: UnboundedSender<String>,
     rooms: HashSet<String>,
 }
@@ -39,6 +41,15 @@ pub enum SubscribeError {
     TooManyRooms,
 }
 
+/// The frame a client (or the API server) sends to publish an envelope in a room.
+pub fn server_publish_frame(room: &str, data: &RawValue) -> String {
+    format!(
+        "{{\"type\":\"publish\",\"room\":{},\"data\":{}}}",
+        serde_json::Value::String(room.to_owned()),
+        data.get()
+    )
+}
+
 /// The frame the relay sends for an envelope published in a room.
 pub fn event_frame(room: &str, data: &RawValue) -> String {
     format!(
@@ -49,8 +60,8 @@ pub fn event_frame(room: &str, data: &RawValue) -> String {
 }
 
 impl Hub {
-    /// Registers a connection; its outgoing frames arrive on the receiver.
-    pub fn connect(&self, user_id: i64) -> (ConnId, UnboundedReceiver<String>) {
+    /// Registers an authenticated connection; its outgoing frames arrive on the receiver.
+    pub fn connect(&self, subject: Subject) -> (ConnId, UnboundedReceiver<String>) {
         let (tx, rx) = unbounded_channel();
         let mut g = self.inner.lock().expect("hub lock");
         g.next += 1;
@@ -58,7 +69,7 @@ impl Hub {
         g.conns.insert(
             id,
             Conn {
-                user_id,
+                subject,
                 tx,
                 rooms: HashSet::new(),
             },
@@ -149,9 +160,9 @@ impl Hub {
         }
     }
 
-    /// The user of a connection.
-    pub fn user_of(&self, conn: ConnId) -> Option<i64> {
+    /// Who a connection authenticated as.
+    pub fn subject_of(&self, conn: ConnId) -> Option<Subject> {
         let g = self.inner.lock().expect("hub lock");
-        g.conns.get(&conn).map(|c| c.user_id)
+        g.conns.get(&conn).map(|c| c.subject)
     }
 }

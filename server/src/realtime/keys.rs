@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::error::{ApiError, ApiResult};
-use crate::realtime::hub::Hub;
+use crate::realtime::relay::Relay;
 
 /// Envelopes the server seals under one key before rotating.
 pub const MAX_SEALED: i64 = 1000;
@@ -65,7 +65,7 @@ fn random_token() -> ApiResult<String> {
 }
 
 /// Seals `event` for the room's members under its current key and publishes it.
-fn push(hub: &Hub, room: &Room, event: &serde_json::Value) -> ApiResult<()> {
+fn push(relay: &Relay, room: &Room, event: &serde_json::Value) -> ApiResult<()> {
     let env = crypto_wasm::seal(
         &room.key,
         &room.version.to_string(),
@@ -75,17 +75,17 @@ fn push(hub: &Hub, room: &Room, event: &serde_json::Value) -> ApiResult<()> {
     )
     .map_err(ApiError::internal)?;
     let raw = serde_json::value::to_raw_value(&env).map_err(ApiError::internal)?;
-    hub.publish(&room.endpoint, &raw, None);
+    relay.publish(&room.endpoint, &raw);
     Ok(())
 }
 
 /// Mixes a fresh key part into the room's key, telling the members; returns the room as
 /// it is afterwards.
-fn rotate_mix(c: &Connection, hub: &Hub, collection: &str, room: Room) -> ApiResult<Room> {
+fn rotate_mix(c: &Connection, relay: &Relay, collection: &str, room: Room) -> ApiResult<Room> {
     let b = random_token()?;
     let next = room.version + 1;
     push(
-        hub,
+        relay,
         &room,
         &json!({"type": "key", "new_key": b, "key_version": next.to_string()}),
     )?;
@@ -105,9 +105,9 @@ fn rotate_mix(c: &Connection, hub: &Hub, collection: &str, room: Room) -> ApiRes
 }
 
 /// Joins `collection` (access already checked): see the module docs.
-pub fn join(c: &Connection, hub: &Hub, collection: &str) -> ApiResult<Joined> {
+pub fn join(c: &Connection, relay: &Relay, collection: &str) -> ApiResult<Joined> {
     let room = match load(c, collection)? {
-        Some(room) => rotate_mix(c, hub, collection, room)?,
+        Some(room) => rotate_mix(c, relay, collection, room)?,
         None => {
             let endpoint = random_token()?;
             let key = crypto_wasm::mix_keys("", &random_token()?);
@@ -132,16 +132,16 @@ pub fn join(c: &Connection, hub: &Hub, collection: &str) -> ApiResult<Joined> {
 }
 
 /// Replaces the room's key and endpoint with fresh random ones (someone lost access).
-pub fn rotate_fresh(c: &Connection, hub: &Hub, collection: &str) -> ApiResult<()> {
+pub fn rotate_fresh(c: &Connection, relay: &Relay, collection: &str) -> ApiResult<()> {
     let Some(room) = load(c, collection)? else {
         return Ok(());
     };
-    push(hub, &room, &json!({"type": "rekey"}))?;
+    push(relay, &room, &json!({"type": "rekey"}))?;
     c.execute(
         "UPDATE realtime_rooms SET endpoint = ?2, room_key = ?3, key_version = key_version + 1, sealed_since = 0, rotated_at = ?4 WHERE collection = ?1",
         rusqlite::params![collection, random_token()?, random_token()?, crate::db::now()],
     )?;
-    hub.close_room(&room.endpoint);
+    relay.close_room(&room.endpoint);
     Ok(())
 }
 
@@ -150,7 +150,7 @@ pub fn rotate_fresh(c: &Connection, hub: &Hub, collection: &str) -> ApiResult<()
 /// room nobody has joined.
 pub fn publish_event(
     c: &Connection,
-    hub: &Hub,
+    relay: &Relay,
     collection: &str,
     event: &serde_json::Value,
 ) -> ApiResult<()> {
@@ -158,9 +158,9 @@ pub fn publish_event(
         return Ok(());
     };
     if room.sealed_since >= MAX_SEALED || crate::db::now() - room.rotated_at >= MAX_AGE_SECS {
-        room = rotate_mix(c, hub, collection, room)?;
+        room = rotate_mix(c, relay, collection, room)?;
     }
-    push(hub, &room, event)?;
+    push(relay, &room, event)?;
     c.execute(
         "UPDATE realtime_rooms SET sealed_since = sealed_since + 1 WHERE collection = ?1",
         [collection],

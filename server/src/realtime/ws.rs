@@ -1,11 +1,21 @@
-//! The relay endpoint `/ws`: a signed-in browser subscribes to room endpoints and
-//! publishes envelopes; the relay forwards them to the room's other subscribers.
+//! The relay endpoint `/ws`: authenticated clients subscribe to room endpoints and
+//! publish envelopes; the relay forwards them to the room's other subscribers. It runs
+//! in the API server's process (the default) or alone (`--role relay`: no database, no
+//! key material); either way it knows people only through tickets ([`ticket`]).
 //!
-//! Client frames (JSON text): `{"type":"subscribe","room":R}`,
+//! Client frames (JSON text): first `{"type":"auth","ticket":T}` (within
+//! [`AUTH_TIMEOUT`]), then `{"type":"subscribe","room":R}`,
 //! `{"type":"unsubscribe","room":R}`, `{"type":"publish","room":R,"data":ENVELOPE}`.
-//! Relay frames: `{"type":"subscribed","room":R}`, `{"type":"event","room":R,"data":ENVELOPE}`,
-//! `{"type":"closed","room":R}` (endpoint retired: join again), and
-//! `{"type":"error","code":C,"message":M}`.
+//! The API server's own connection may also publish without subscribing and send
+//! `{"type":"close","room":R}` to retire an endpoint.
+//! Relay frames: `{"type":"authenticated"}`, `{"type":"subscribed","room":R}`,
+//! `{"type":"event","room":R,"data":ENVELOPE}`, `{"type":"closed","room":R}` (endpoint
+//! retired: join again), and `{"type":"error","code":C,"message":M}`.
+//!
+//! [`ticket`]: crate::realtime::ticket
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
@@ -16,9 +26,23 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::error::ApiError;
-use crate::realtime::hub::ConnId;
-use crate::session::CurrentUser;
-use crate::AppState;
+use crate::realtime::hub::{ConnId, Hub};
+use crate::realtime::ticket::{Subject, TicketError, TicketKey};
+use crate::Config;
+
+/// How long a new connection has to send its ticket.
+pub const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What the relay endpoint needs: subscriptions, the ticket key, settings.
+#[derive(Clone)]
+pub struct RelayState {
+    /// Subscriptions.
+    pub hub: Arc<Hub>,
+    /// Checks tickets.
+    pub tickets: Arc<TicketKey>,
+    /// Settings (the Origin check).
+    pub config: Arc<Config>,
+}
 
 /// Largest frame a client may send.
 pub const MAX_FRAME: usize = 64 * 1024;
@@ -30,17 +54,18 @@ pub const MAX_FRAME: usize = 64 * 1024;
 struct ClientFrame<'a> {
     #[serde(rename = "type")]
     kind: String,
-    room: String,
+    room: Option<String>,
+    ticket: Option<String>,
     #[serde(borrow)]
     data: Option<&'a RawValue>,
 }
 
-/// Upgrades a signed-in, same-origin request to a relay connection. The Origin check
-/// stops other sites from opening sockets with the user's cookie (WebSockets are not
-/// covered by CORS).
+/// Upgrades a same-origin request to a relay connection; the client then authenticates
+/// with a ticket. The Origin check stops other sites from opening sockets (WebSockets are
+/// not covered by CORS); without a ticket, which only the API hands out to a signed-in
+/// person, a socket can do nothing anyway.
 pub async fn handler(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    State(state): State<RelayState>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
@@ -48,36 +73,70 @@ pub async fn handler(
         return ApiError::new(StatusCode::FORBIDDEN, "CSRF", "foreign Origin").into_response();
     }
     ws.max_message_size(MAX_FRAME)
-        .on_upgrade(move |socket| run(socket, state, user.id))
+        .on_upgrade(move |socket| run(socket, state))
 }
 
 fn error_frame(code: &str, message: &str) -> String {
     serde_json::json!({"type": "error", "code": code, "message": message}).to_string()
 }
 
-fn handle(state: &AppState, conn: ConnId, text: &str) -> Option<String> {
+/// Checks the first frame: `{"type":"auth","ticket":T}`.
+fn authenticate(tickets: &TicketKey, text: &str) -> Result<Subject, String> {
+    let frame: ClientFrame =
+        serde_json::from_str(text).map_err(|e| error_frame("BAD_FRAME", &e.to_string()))?;
+    let (true, Some(ticket), None, None) =
+        (frame.kind == "auth", frame.ticket, frame.room, frame.data)
+    else {
+        return Err(error_frame(
+            "UNAUTHENTICATED",
+            "send {\"type\":\"auth\",\"ticket\":…} first (POST /api/v1/realtime/ticket)",
+        ));
+    };
+    tickets
+        .verify(&ticket, crate::db::now())
+        .map_err(|e| match e {
+            TicketError::Expired => {
+                error_frame("TICKET_EXPIRED", "the ticket has expired: get a new one")
+            }
+            TicketError::Malformed | TicketError::BadMac => {
+                error_frame("BAD_TICKET", "not a valid ticket")
+            }
+        })
+}
+
+fn handle(hub: &Hub, conn: ConnId, subject: Subject, text: &str) -> Option<String> {
     let frame: ClientFrame = match serde_json::from_str(text) {
         Ok(f) => f,
         Err(e) => return Some(error_frame("BAD_FRAME", &e.to_string())),
     };
-    let room = frame.room;
+    let (Some(room), None) = (frame.room, frame.ticket) else {
+        return Some(error_frame(
+            "BAD_FRAME",
+            "expected a `room` (and no `ticket`)",
+        ));
+    };
+    let server = subject == Subject::Server;
     match (frame.kind.as_str(), frame.data) {
-        ("subscribe", None) => match state.hub.subscribe(conn, &room) {
+        ("subscribe", None) => match hub.subscribe(conn, &room) {
             Ok(()) => Some(serde_json::json!({"type": "subscribed", "room": room}).to_string()),
             Err(_) => Some(error_frame("TOO_MANY_ROOMS", "too many subscriptions")),
         },
         ("unsubscribe", None) => {
-            state.hub.unsubscribe(conn, &room);
+            hub.unsubscribe(conn, &room);
             None
         }
         ("publish", Some(data)) => {
-            if !state.hub.is_subscribed(conn, &room) {
+            if !server && !hub.is_subscribed(conn, &room) {
                 return Some(error_frame(
                     "NOT_SUBSCRIBED",
                     "subscribe to a room before publishing",
                 ));
             }
-            state.hub.publish(&room, data, Some(conn));
+            hub.publish(&room, data, Some(conn));
+            None
+        }
+        ("close", None) if server => {
+            hub.close_room(&room);
             None
         }
         (kind, _) => Some(error_frame(
@@ -87,15 +146,30 @@ fn handle(state: &AppState, conn: ConnId, text: &str) -> Option<String> {
     }
 }
 
-async fn run(socket: WebSocket, state: AppState, user_id: i64) {
+async fn run(socket: WebSocket, state: RelayState) {
     let (mut sink, mut stream) = socket.split();
-    let (conn, mut rx) = state.hub.connect(user_id);
+    let first = tokio::time::timeout(AUTH_TIMEOUT, stream.next()).await;
+    let subject = match first {
+        Ok(Some(Ok(Message::Text(text)))) => authenticate(&state.tickets, text.as_str()),
+        _ => Err(error_frame("UNAUTHENTICATED", "no ticket")),
+    };
+    let subject = match subject {
+        Ok(s) => s,
+        Err(frame) => {
+            let _ = sink.send(Message::Text(frame.into())).await;
+            let _ = sink.close().await;
+            return;
+        }
+    };
+    let hub = state.hub;
+    let (conn, mut rx) = hub.connect(subject);
     let (reply_tx, mut reply_rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let _ = reply_tx.send(serde_json::json!({"type": "authenticated"}).to_string());
     let writer = tokio::spawn(async move {
         loop {
             let frame = tokio::select! {
-                Some(f) = rx.recv() => f,
                 Some(f) = reply_rx.recv() => f,
+                Some(f) = rx.recv() => f,
                 else => break,
             };
             if sink.send(Message::Text(frame.into())).await.is_err() {
@@ -106,7 +180,7 @@ async fn run(socket: WebSocket, state: AppState, user_id: i64) {
     while let Some(Ok(msg)) = stream.next().await {
         match msg {
             Message::Text(text) => {
-                if let Some(reply) = handle(&state, conn, text.as_str()) {
+                if let Some(reply) = handle(&hub, conn, subject, text.as_str()) {
                     let _ = reply_tx.send(reply);
                 }
             }
@@ -117,6 +191,6 @@ async fn run(socket: WebSocket, state: AppState, user_id: i64) {
             Message::Ping(_) | Message::Pong(_) => {}
         }
     }
-    state.hub.disconnect(conn);
+    hub.disconnect(conn);
     writer.abort();
 }

@@ -7,7 +7,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use huddle_server::{app, AppState, Config};
+use huddle_server::{app, relay_app, AppState, Config, Role};
 use reqwest::header::{HeaderMap, HeaderValue, COOKIE, SET_COOKIE};
 use serde_json::Value;
 
@@ -18,20 +18,18 @@ pub struct Server {
 }
 
 pub async fn spawn() -> Server {
+    spawn_with(|_| {}).await
+}
+
+/// Like [`spawn`], with settings changed by `tweak` (e.g. the `api` role).
+pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<!doctype html><title>t</title>").unwrap();
     let db_path = dir.path().join("huddle.sqlite");
-    let config = Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        dist,
-        database: db_path.clone(),
-        public_origin: None,
-        https: false,
-        secure_cookies: true,
-        demo: false,
-    };
+    let mut config = Config::local(dist, db_path.clone());
+    tweak(&mut config);
     let state = AppState::new(config).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -159,4 +157,54 @@ pub async fn user(server: &Server, name: &str) -> (Client, i64) {
         .await;
     assert_eq!(r.status, 201, "{:?}", r.body);
     (c, r.body["id"].as_i64().unwrap())
+}
+
+/// A WebSocket to the relay.
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens `ws://host/ws` and authenticates with a fresh ticket from the API, as the SPA
+/// does.
+pub async fn relay_socket(c: &mut Client) -> Socket {
+    let host = c.host();
+    relay_socket_at(c, &format!("ws://{host}/ws")).await
+}
+
+/// Like [`relay_socket`], for a relay at `url` (a separate relay process).
+pub async fn relay_socket_at(c: &mut Client, url: &str) -> Socket {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let r = c.post("/realtime/ticket", serde_json::json!({})).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let ticket = r.body["ticket"].as_str().unwrap().to_owned();
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    ws.send(Message::Text(
+        serde_json::json!({"type": "auth", "ticket": ticket})
+            .to_string()
+            .into(),
+    ))
+    .await
+    .unwrap();
+    let reply = ws.next().await.unwrap().unwrap().into_text().unwrap();
+    assert_eq!(reply.as_str(), r#"{"type":"authenticated"}"#);
+    ws
+}
+
+/// A relay alone (`--role relay`) on loopback with `secret`; returns its `/ws` URL.
+pub async fn spawn_relay(secret: &str) -> String {
+    let mut config = Config::local(PathBuf::from("/nonexistent"), PathBuf::from("/nonexistent"));
+    config.role = Role::Relay;
+    config.relay_secret = Some(secret.to_owned());
+    let router = relay_app(config).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    format!("ws://{addr}/ws")
 }

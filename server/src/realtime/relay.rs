@@ -1,0 +1,129 @@
+//! How the API server reaches the relay to push server events and retire rooms: the
+//! relay in the same process ([`Relay::Local`], the default), or a separate
+//! `huddle-server --role relay` over one WebSocket ([`Relay::Remote`]) on which the API
+//! server authenticates with a server ticket, publishes sealed envelopes and closes rooms
+//! like any other client (see `ws`). Either way, what travels is ciphertext.
+//!
+//! Both calls are non-blocking (they run inside database transactions): the remote link
+//! queues frames for its connection task, which reconnects with backoff. Frames that do
+//! not fit the queue while the relay is unreachable are dropped; clients resynchronise
+//! through the REST API when their own connection comes back.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::value::RawValue;
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::realtime::hub::{self, Hub};
+use crate::realtime::ticket::{Subject, TicketKey};
+
+/// Frames queued for a remote relay while it is unreachable.
+const QUEUE: usize = 4096;
+
+/// Where server pushes go.
+#[derive(Clone)]
+pub enum Relay {
+    /// The relay runs in this process.
+    Local(Arc<Hub>),
+    /// A separate relay process.
+    Remote(RemoteRelay),
+}
+
+/// The API server's link to a separate relay.
+#[derive(Clone)]
+pub struct RemoteRelay {
+    tx: mpsc::Sender<String>,
+}
+
+impl Relay {
+    /// Publishes a sealed envelope to a room's subscribers.
+    pub fn publish(&self, room: &str, data: &RawValue) {
+        match self {
+            Relay::Local(h) => {
+                h.publish(room, data, None);
+            }
+            Relay::Remote(r) => r.send(hub::server_publish_frame(room, data)),
+        }
+    }
+
+    /// Ends every subscription to a retired room endpoint.
+    pub fn close_room(&self, room: &str) {
+        match self {
+            Relay::Local(h) => h.close_room(room),
+            Relay::Remote(r) => {
+                r.send(serde_json::json!({"type": "close", "room": room}).to_string())
+            }
+        }
+    }
+}
+
+impl RemoteRelay {
+    /// Starts the connection task (inside a Tokio runtime). `url` is the relay's `/ws`,
+    /// e.g. `ws://127.0.0.1:8081/ws`.
+    pub fn start(url: String, key: Arc<TicketKey>) -> RemoteRelay {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        tokio::spawn(run(url, key, rx));
+        RemoteRelay { tx }
+    }
+
+    fn send(&self, frame: String) {
+        if self.tx.try_send(frame).is_err() {
+            eprintln!("huddle-server: relay unreachable, a server push was dropped");
+        }
+    }
+}
+
+async fn run(url: String, key: Arc<TicketKey>, mut rx: mpsc::Receiver<String>) {
+    let mut backoff = Duration::from_millis(200);
+    loop {
+        match connect(&url, &key).await {
+            Ok(mut ws) => {
+                backoff = Duration::from_millis(200);
+                loop {
+                    tokio::select! {
+                        frame = rx.recv() => {
+                            let Some(frame) = frame else { return };
+                            if ws.send(Message::Text(frame.into())).await.is_err() {
+                                break;
+                            }
+                        }
+                        // Replies (errors) and the relay closing the link.
+                        msg = ws.next() => match msg {
+                            Some(Ok(Message::Text(t))) if t.contains("\"error\"") => {
+                                eprintln!("huddle-server: relay refused a server frame: {t}");
+                            }
+                            Some(Ok(_)) => {}
+                            _ => break,
+                        },
+                    }
+                }
+                eprintln!("huddle-server: lost the relay link, reconnecting");
+            }
+            Err(e) => eprintln!("huddle-server: cannot reach the relay at {url}: {e}"),
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(10));
+    }
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(url: &str, key: &TicketKey) -> Result<Socket, String> {
+    let (mut ws, _) = tokio_tungstenite::connect_async(url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let ticket = key.issue(Subject::Server, crate::db::now());
+    let auth = serde_json::json!({"type": "auth", "ticket": ticket}).to_string();
+    ws.send(Message::Text(auth.into()))
+        .await
+        .map_err(|e| e.to_string())?;
+    match tokio::time::timeout(Duration::from_secs(5), ws.next()).await {
+        Ok(Some(Ok(Message::Text(t)))) if t.contains("\"authenticated\"") => Ok(ws),
+        Ok(Some(Ok(Message::Text(t)))) => Err(format!("relay refused the server ticket: {t}")),
+        _ => Err("no answer to the server ticket".to_owned()),
+    }
+}
