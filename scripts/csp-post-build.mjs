@@ -33,7 +33,7 @@ const wasmFile = path.join(dir, path.basename(wasmName));
 
 const wasmOpt = path.join(root, "tests/node_modules/.bin/wasm-opt");
 if (release && fs.existsSync(wasmOpt)) {
-  execFileSync(wasmOpt, ["-O3", "--enable-simd", "--enable-bulk-memory", "--enable-sign-ext",
+  execFileSync(wasmOpt, ["-Oz", "--enable-simd", "--enable-bulk-memory", "--enable-sign-ext",
     "--enable-mutable-globals", "--enable-nontrapping-float-to-int", "--enable-multivalue",
     "--enable-reference-types", wasmFile, "-o", wasmFile], { stdio: "inherit" });
 } else if (release) {

@@ -299,7 +299,8 @@ pub fn MessageItem(m: Message) -> impl IntoView {
                             n => format!("{n} replies"),
                         };
                         view! {
-                            <button type="button" on:click=move |_| if let Some(o) = open { o.0.set(Some(id)) }>{label}</button>
+                            <button type="button" data-thread=id
+                                on:click=move |_| if let Some(o) = open { o.0.set(Some(id)) }>{label}</button>
                         }
                     })}
                     {mine.then(|| view! {
@@ -444,6 +445,24 @@ fn ThreadPanel(
     let thread = expect_context::<OpenThread>();
     let draft = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    // Focus: into the reply box when the thread opens (and when it switches to another
+    // message); back to the message's thread button when it closes.
+    let reply_box = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |_| {
+        thread.0.track();
+        request_animation_frame(move || {
+            if let Some(el) = reply_box.get_untracked() {
+                let _ = el.focus();
+            }
+        });
+    });
+    let close = move || {
+        let opener = thread.0.get_untracked();
+        thread.0.set(None);
+        if let Some(id) = opener {
+            focus_selector(&format!("button[data-thread=\"{id}\"]"));
+        }
+    };
     let root = move || {
         let id = thread.0.get();
         messages.with(|l| l.iter().find(|m| Some(m.id) == id).cloned())
@@ -471,10 +490,11 @@ fn ThreadPanel(
         });
     };
     view! {
-        <aside class="thread" aria-label="Thread">
+        <aside class="thread" aria-label="Thread"
+            on:keydown=move |ev: KeyboardEvent| if ev.key() == "Escape" { close() }>
             <div class="thread-head">
                 <h2>{"Thread"}</h2>
-                <button type="button" on:click=move |_| thread.0.set(None)>{"Close thread"}</button>
+                <button type="button" on:click=move |_| close()>{"Close thread"}</button>
             </div>
             {move || root().map(|m| view! {
                 <div class="thread-root">
@@ -483,19 +503,12 @@ fn ThreadPanel(
                 </div>
             })}
             <ol class="messages" aria-label="Replies">
-                <For each=move || replies.get() key=|m| (m.id, m.edited_at, m.deleted) let:m>
-                    <li class="message">
-                        <div class="meta"><span class="author">{m.author.display_name.clone()}</span></div>
-                        {if m.deleted {
-                            view! { <p class="deleted">{"This message was deleted."}</p> }.into_any()
-                        } else {
-                            view! { <Markdown text=m.body.clone().unwrap_or_default() /> }.into_any()
-                        }}
-                    </li>
+                <For each=move || replies.get() key=|m| (m.id, m.edited_at, m.deleted, m.reactions.clone()) let:m>
+                    <MessageItem m=m />
                 </For>
             </ol>
             <label for="reply-input">{"Reply"}</label>
-            <textarea id="reply-input" rows="2"
+            <textarea id="reply-input" rows="2" node_ref=reply_box
                 prop:value=move || draft.get()
                 on:input=move |ev| draft.set(event_target_value(&ev))
                 on:keydown=move |ev: KeyboardEvent| {
@@ -508,4 +521,19 @@ fn ThreadPanel(
             <button type="button" class="primary" on:click=move |_| send()>{"Send reply"}</button>
         </aside>
     }
+}
+
+/// Focuses the first element matching `selector`, after the DOM has settled.
+fn focus_selector(selector: &str) {
+    let selector = selector.to_owned();
+    request_animation_frame(move || {
+        let el = document()
+            .query_selector(&selector)
+            .ok()
+            .flatten()
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+        if let Some(el) = el {
+            let _ = el.focus();
+        }
+    });
 }
