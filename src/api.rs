@@ -390,9 +390,9 @@ pub async fn mark_read(channel: i64, id: i64) -> ApiResult<()> {
     send_empty(r, Some(json!({"last_read_id": id}))).await
 }
 
-/// Joins a channel's realtime room.
-pub async fn join(channel: i64) -> ApiResult<Joined> {
-    let body = json!({"collection": format!("channel:{channel}")});
+/// Joins a collection's realtime room (`channel:<id>` or `workspace:<id>`).
+pub async fn join(collection: &str) -> ApiResult<Joined> {
+    let body = json!({ "collection": collection });
     send_json(Request::post(&url("/realtime/join")), Some(body)).await
 }
 

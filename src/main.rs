@@ -14,6 +14,7 @@ mod apps;
 mod markdown;
 mod message_window;
 mod pages;
+mod presence;
 mod realtime;
 mod session;
 mod theme;

@@ -40,13 +40,56 @@ pub enum Event {
     Created(Message),
     /// An edit, a delete or a reaction change.
     Changed(Message),
-    /// Someone is typing.
+    /// Someone is typing (their display name).
     Typing(String),
+    /// A member announced being online (`true`) or leaving (`false`).
+    Presence {
+        /// Their user id, as the relay stamped it.
+        user: i64,
+        /// Online or gone.
+        online: bool,
+    },
     /// Events may have been missed: refetch.
     Resync,
 }
 
 type Callback = Rc<dyn Fn(Event)>;
+
+/// What a room belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Collection {
+    /// A channel's messages, typing indicators.
+    Channel(i64),
+    /// A workspace's presence.
+    Workspace(i64),
+}
+
+impl Collection {
+    fn key(self) -> String {
+        match self {
+            Collection::Channel(id) => format!("channel:{id}"),
+            Collection::Workspace(id) => format!("workspace:{id}"),
+        }
+    }
+}
+
+/// Who published an event, as the relay stamps it from the connection's ticket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sender {
+    /// The API server: key parts, rekeys, message events.
+    Server,
+    /// A member: typing, presence.
+    User(i64),
+}
+
+impl Sender {
+    fn parse(from: &str) -> Option<Sender> {
+        match from {
+            "server" => Some(Sender::Server),
+            u => u.strip_prefix('u')?.parse().ok().map(Sender::User),
+        }
+    }
+}
 
 struct Room {
     endpoint: String,
@@ -57,7 +100,9 @@ struct Room {
 #[derive(Default)]
 struct Inner {
     sender: Option<UnboundedSender<String>>,
-    rooms: HashMap<i64, Room>,
+    rooms: HashMap<Collection, Room>,
+    /// Rooms being joined again (one request at a time per room).
+    rejoining: std::collections::HashSet<Collection>,
 }
 
 /// The app's realtime service (in context).
@@ -131,7 +176,7 @@ impl Realtime {
     /// On a new socket: subscribe the watched rooms. After a reconnect, join them again
     /// first (keys may have moved on while offline) and ask the watchers to resync.
     async fn resubscribe(&self, reconnect: bool) {
-        let rooms: Vec<(i64, String)> = self
+        let rooms: Vec<(Collection, String)> = self
             .inner
             .borrow()
             .rooms
@@ -156,18 +201,18 @@ impl Realtime {
         }
     }
 
-    /// Watches a channel: joins its room (fresh key over HTTPS) and subscribes.
+    /// Watches a collection: joins its room (fresh key over HTTPS) and subscribes.
     pub async fn watch(
         &self,
-        channel: i64,
+        collection: Collection,
         on_event: impl Fn(Event) + 'static,
     ) -> api::ApiResult<()> {
-        let joined = api::join(channel).await?;
+        let joined = api::join(&collection.key()).await?;
         let mut keyring = RoomKeyring::new(&joined.room);
         let _ = keyring.set_key(&joined.key, &joined.key_version);
         let endpoint = joined.room.clone();
         self.inner.borrow_mut().rooms.insert(
-            channel,
+            collection,
             Room {
                 endpoint: endpoint.clone(),
                 keyring,
@@ -181,19 +226,20 @@ impl Realtime {
         Ok(())
     }
 
-    /// Stops watching a channel.
-    pub fn unwatch(&self, channel: i64) {
-        let room = self.inner.borrow_mut().rooms.remove(&channel);
+    /// Stops watching a collection.
+    pub fn unwatch(&self, collection: Collection) {
+        let room = self.inner.borrow_mut().rooms.remove(&collection);
         if let Some(room) = room {
             self.send(json!({"type": "unsubscribe", "room": room.endpoint}));
         }
     }
 
-    /// Publishes an ephemeral event (typing) to a watched channel, sealed with its key.
-    pub fn publish(&self, channel: i64, event: Value) {
+    /// Publishes an ephemeral event (typing, presence) to a watched collection's room,
+    /// sealed with its key.
+    pub fn publish(&self, collection: Collection, event: Value) {
         let frame = {
             let mut inner = self.inner.borrow_mut();
-            let Some(room) = inner.rooms.get_mut(&channel) else {
+            let Some(room) = inner.rooms.get_mut(&collection) else {
                 return;
             };
             let Ok(env) = room.keyring.encrypt(&event.to_string(), Format::V1) else {
@@ -204,17 +250,27 @@ impl Realtime {
         self.send(frame);
     }
 
-    async fn rejoin(&self, channel: i64) {
-        let Ok(joined) = api::join(channel).await else {
+    /// Joins a watched room again (after a reconnect, a retired endpoint, a rekey or a
+    /// missed key part) and tells the watcher to resync. Keys already held stay: events
+    /// sealed under them may still be in flight. One request at a time per room.
+    async fn rejoin(&self, collection: Collection) {
+        if !self.inner.borrow_mut().rejoining.insert(collection) {
+            return;
+        }
+        let joined = api::join(&collection.key()).await;
+        self.inner.borrow_mut().rejoining.remove(&collection);
+        let Ok(joined) = joined else {
             return;
         };
         let callback = {
             let mut inner = self.inner.borrow_mut();
-            let Some(room) = inner.rooms.get_mut(&channel) else {
+            let Some(room) = inner.rooms.get_mut(&collection) else {
                 return;
             };
-            room.endpoint = joined.room.clone();
-            room.keyring = RoomKeyring::new(&joined.room);
+            if room.endpoint != joined.room {
+                room.endpoint = joined.room.clone();
+                room.keyring = RoomKeyring::new(&joined.room);
+            }
             let _ = room.keyring.set_key(&joined.key, &joined.key_version);
             room.on_event.clone()
         };
@@ -223,6 +279,13 @@ impl Realtime {
             self.status.set(Status::Online);
         }
         callback(Event::Resync);
+    }
+
+    /// The newest key version held for a room (versions are the server's counters).
+    fn newest_version(&self, collection: Collection) -> Option<u64> {
+        let inner = self.inner.borrow();
+        let (v, _) = inner.rooms.get(&collection)?.keyring.current()?;
+        v.parse().ok()
     }
 
     fn handle(&self, text: &str) {
@@ -248,6 +311,9 @@ impl Realtime {
             }
             Some("event") => {
                 let Some(id) = room_of(&endpoint) else { return };
+                let Some(from) = frame["from"].as_str().and_then(Sender::parse) else {
+                    return;
+                };
                 let Ok(env) = serde_json::from_value::<Envelope>(frame["data"].clone()) else {
                     return;
                 };
@@ -261,11 +327,15 @@ impl Realtime {
                         .map(|t| (t, room.on_event.clone()))
                 };
                 match opened {
-                    Ok((plain, cb)) => self.dispatch(id, &plain, cb),
+                    Ok((plain, cb)) => self.dispatch(id, from, &plain, cb),
                     Err(CryptoError::UnknownKeyVersion { .. }) => {
-                        // We missed a key part: get the current key over HTTPS.
-                        let me = self.clone();
-                        spawn_local(async move { me.rejoin(id).await });
+                        // Newer than our newest key: we missed a key part, so get the
+                        // current key over HTTPS. Older: a stale event, dropped.
+                        let theirs = env.key_version().parse::<u64>().ok();
+                        if theirs > self.newest_version(id) {
+                            let me = self.clone();
+                            spawn_local(async move { me.rejoin(id).await });
+                        }
                     }
                     Err(_) => {} // forged or corrupted: dropped
                 }
@@ -274,38 +344,57 @@ impl Realtime {
         }
     }
 
-    fn dispatch(&self, channel: i64, plain: &str, cb: Callback) {
+    /// Acts on an opened event. Key parts, rekeys and message events count only from the
+    /// API server; typing and presence only from members (a member holds the room key and
+    /// could otherwise forge server events).
+    fn dispatch(&self, collection: Collection, from: Sender, plain: &str, cb: Callback) {
         let Ok(ev) = serde_json::from_str::<Value>(plain) else {
             return;
         };
         let message = || serde_json::from_value::<Message>(ev["message"].clone()).ok();
-        match ev["type"].as_str() {
-            Some("key") => {
-                if let (Some(b), Some(v)) = (ev["new_key"].as_str(), ev["key_version"].as_str()) {
-                    if let Some(room) = self.inner.borrow_mut().rooms.get_mut(&channel) {
+        match (from, ev["type"].as_str()) {
+            (Sender::Server, Some("key")) => {
+                let (Some(b), Some(v)) = (ev["new_key"].as_str(), ev["key_version"].as_str())
+                else {
+                    return;
+                };
+                let next = v.parse::<u64>().ok();
+                let newest = self.newest_version(collection);
+                if next.is_some() && next == newest.map(|n| n + 1) {
+                    // The part mixes into the key it follows.
+                    if let Some(room) = self.inner.borrow_mut().rooms.get_mut(&collection) {
                         let _ = room.keyring.add_key_part(b, v);
                     }
+                } else if next > newest {
+                    // A gap: a part was missed. Get the current key over HTTPS.
+                    let me = self.clone();
+                    spawn_local(async move { me.rejoin(collection).await });
                 }
+                // Otherwise we already hold a later key (from HTTPS): nothing to mix.
             }
-            Some("rekey") => {
+            (Sender::Server, Some("rekey")) => {
                 let me = self.clone();
-                spawn_local(async move { me.rejoin(channel).await });
+                spawn_local(async move { me.rejoin(collection).await });
             }
-            Some("message.created") => {
+            (Sender::Server, Some("message.created")) => {
                 if let Some(m) = message() {
                     cb(Event::Created(m));
                 }
             }
-            Some("message.updated" | "message.deleted" | "message.reactions") => {
+            (Sender::Server, Some("message.updated" | "message.deleted" | "message.reactions")) => {
                 if let Some(m) = message() {
                     cb(Event::Changed(m));
                 }
             }
-            Some("typing") => {
+            (Sender::User(_), Some("typing")) => {
                 if let Some(u) = ev["user"].as_str() {
                     cb(Event::Typing(u.to_owned()));
                 }
             }
+            (Sender::User(user), Some("presence")) => cb(Event::Presence {
+                user,
+                online: ev["state"].as_str() != Some("offline"),
+            }),
             _ => {}
         }
     }

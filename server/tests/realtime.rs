@@ -50,6 +50,11 @@ impl Wire {
         );
     }
 
+    /// Who published the last event received, as the relay stamps it.
+    fn last_from(&self) -> Value {
+        serde_json::from_str::<Value>(self.seen.last().unwrap()).unwrap()["from"].clone()
+    }
+
     /// The next event's envelope.
     async fn event(&mut self) -> Envelope {
         let f = self.recv().await;
@@ -65,7 +70,7 @@ fn open(ring: &mut RoomKeyring, env: &Envelope) -> Value {
 #[tokio::test(flavor = "multi_thread")]
 async fn key_protocol_relay_and_rotation() {
     let server = spawn().await;
-    let (mut alice, _) = user(&server, "alice").await;
+    let (mut alice, alice_id) = user(&server, "alice").await;
     let (mut bob, bob_id) = user(&server, "bob").await;
     let (mut carol, _) = user(&server, "carol").await;
     let ws_id = alice
@@ -147,6 +152,8 @@ async fn key_protocol_relay_and_rotation() {
         .send(json!({"type": "publish", "room": room, "data": typing}))
         .await;
     assert_eq!(open(&mut bob_ring, &bob_ws.event().await)["type"], "typing");
+    // The relay says who published (from the ticket), whatever the payload claims.
+    assert_eq!(bob_ws.last_from(), json!(format!("u{alice_id}")));
 
     // Server push: a message posted through REST reaches Alice as a v1 envelope.
     let posted = bob
@@ -159,6 +166,7 @@ async fn key_protocol_relay_and_rotation() {
     let ev = open(&mut alice_ring, &alice_ws.event().await);
     assert_eq!(ev["type"], "message.created");
     assert_eq!(ev["message"]["body"], "the secret plan");
+    assert_eq!(alice_ws.last_from(), "server");
     assert_eq!(
         open(&mut bob_ring, &bob_ws.event().await)["type"],
         "message.created"
@@ -399,4 +407,73 @@ async fn separate_relay_process() {
     let reply: Value =
         serde_json::from_str(&ws.next().await.unwrap().unwrap().into_text().unwrap()).unwrap();
     assert_eq!(reply["code"], "BAD_TICKET");
+}
+
+/// The workspace's own room (presence): members join it, others cannot; removing a member
+/// retires its endpoint like the channels'.
+#[tokio::test(flavor = "multi_thread")]
+async fn workspace_room() {
+    let server = spawn().await;
+    let (mut alice, _) = user(&server, "alice").await;
+    let (mut bob, bob_id) = user(&server, "bob").await;
+    let (mut carol, _) = user(&server, "carol").await;
+    let ws_id = alice
+        .post("/workspaces", json!({"name": "Acme"}))
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    alice
+        .post(
+            &format!("/workspaces/{ws_id}/members"),
+            json!({"user": "bob"}),
+        )
+        .await;
+    let collection = json!({"collection": format!("workspace:{ws_id}")});
+    let a = alice.post("/realtime/join", collection.clone()).await.body;
+    let room = a["room"].as_str().unwrap().to_owned();
+    assert_eq!(
+        bob.post("/realtime/join", collection.clone()).await.status,
+        200
+    );
+    assert_error(
+        &carol.post("/realtime/join", collection.clone()).await,
+        404,
+        "NOT_FOUND",
+    );
+    assert_error(
+        &alice
+            .post("/realtime/join", json!({"collection": "nothing:1"}))
+            .await,
+        400,
+        "INVALID_INPUT",
+    );
+    let mut wire = Wire {
+        ws: socket(&mut alice).await,
+        seen: vec![],
+    };
+    wire.subscribe(&room).await;
+    let r = alice
+        .send(
+            "DELETE",
+            &format!("/workspaces/{ws_id}/members/{bob_id}"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    // The rekey notice (sealed), then the endpoint is retired.
+    wire.event().await;
+    assert_eq!(wire.recv().await, json!({"type": "closed", "room": room}));
+    let b = alice.post("/realtime/join", collection).await.body;
+    assert_ne!(b["room"], json!(room));
+    assert_error(
+        &bob.post(
+            "/realtime/join",
+            json!({"collection": format!("workspace:{ws_id}")}),
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    );
 }

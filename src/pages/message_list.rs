@@ -37,10 +37,7 @@ pub fn MessageList(
     // The first visible message and its distance from the top of the viewport.
     let anchor = StoredValue::new(None::<(i64, i32)>);
     let ids = Memo::new(move |_| messages.with(|l| l.iter().map(|m| m.id).collect::<Vec<_>>()));
-    let visible = move || {
-        let r = ids.with(|ids| message_window::range(ids, end.get()));
-        messages.with(|l| l[r].to_vec())
-    };
+    let visible = move || ids.with(|ids| ids[message_window::range(ids, end.get())].to_vec());
 
     let capture_anchor = move |el: &web_sys::HtmlDivElement| {
         let top = el.scroll_top();
@@ -141,8 +138,8 @@ pub fn MessageList(
             </Show>
             <div role="log" aria-live="polite" aria-label="Messages" aria-busy=move || loading.get().to_string()>
                 <ol class="messages">
-                    <For each=visible key=|m| (m.id, m.edited_at, m.deleted, m.reply_count, m.reactions.clone()) let:m>
-                        <MessageItem m=m />
+                    <For each=visible key=|id| *id let:id>
+                        <MessageItem id=id source=messages />
                     </For>
                 </ol>
             </div>

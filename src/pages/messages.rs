@@ -15,7 +15,7 @@ use crate::api::{self, Message};
 use crate::markdown::Markdown;
 use crate::pages::message_list::MessageList;
 use crate::pages::workspace::{ChannelList, Drafts, RefreshChannels};
-use crate::realtime::{Event, Realtime};
+use crate::realtime::{Collection, Event, Realtime};
 use crate::session::use_session;
 
 /// The open thread (in context): its root message id.
@@ -95,7 +95,7 @@ pub fn ChannelView() -> impl IntoView {
     Effect::new(move |prev: Option<i64>| {
         let ch = channel.get();
         if let Some(p) = prev {
-            rt_watch.unwatch(p);
+            rt_watch.unwatch(Collection::Channel(p));
         }
         messages.set(Vec::new());
         older.set(None);
@@ -105,7 +105,7 @@ pub fn ChannelView() -> impl IntoView {
         let rt = rt_watch.clone();
         spawn_local(async move {
             let r = rt
-                .watch(ch, move |ev| match ev {
+                .watch(Collection::Channel(ch), move |ev| match ev {
                     Event::Created(m) | Event::Changed(m) => {
                         if m.channel_id != ch {
                             return;
@@ -137,6 +137,7 @@ pub fn ChannelView() -> impl IntoView {
                             .forget();
                     }
                     Event::Resync => load_latest(ch),
+                    Event::Presence { .. } => {}
                 })
                 .await;
             if let Err(e) = r {
@@ -146,7 +147,7 @@ pub fn ChannelView() -> impl IntoView {
         ch
     });
     let rt_cleanup = rt.clone();
-    on_cleanup(move || rt_cleanup.unwatch(channel.get_untracked()));
+    on_cleanup(move || rt_cleanup.unwatch(Collection::Channel(channel.get_untracked())));
 
     // Opening a thread loads its replies.
     Effect::new(move |_| {
@@ -205,8 +206,22 @@ pub fn ChannelView() -> impl IntoView {
 }
 
 /// One message, with edit/delete for its author and reactions for everyone.
+///
+/// Keyed by id only and read live from `source` (the list it belongs to, sorted by id):
+/// an edit, a reaction or a new reply updates the item in place, so a button that has the
+/// keyboard focus keeps it.
 #[component]
-pub fn MessageItem(m: Message) -> impl IntoView {
+pub fn MessageItem(id: i64, source: RwSignal<Vec<Message>>) -> impl IntoView {
+    let msg = Memo::new(move |_| {
+        source.with(|l| {
+            l.binary_search_by_key(&id, |m| m.id)
+                .ok()
+                .map(|i| l[i].clone())
+        })
+    });
+    let Some(m) = msg.get_untracked() else {
+        return ().into_any();
+    };
     let session = use_session();
     let mine = session
         .user
@@ -216,13 +231,7 @@ pub fn MessageItem(m: Message) -> impl IntoView {
     let draft = RwSignal::new(m.body.clone().unwrap_or_default());
     let error = RwSignal::new(None::<String>);
     let confirm_delete = RwSignal::new(false);
-    let id = m.id;
-    let thumbs = m
-        .reactions
-        .iter()
-        .find(|r| r.emoji == "👍")
-        .map(|r| r.me)
-        .unwrap_or(false);
+    let deleted = move || msg.with(|m| m.as_ref().is_none_or(|m| m.deleted));
     let save = move || {
         spawn_local(async move {
             match api::edit_message(id, &draft.get_untracked()).await {
@@ -249,20 +258,45 @@ pub fn MessageItem(m: Message) -> impl IntoView {
             }
         });
     };
-    let time = format_time(m.created_at);
-    let body = m.body.clone();
+    let reaction = move |emoji: &str| {
+        msg.with(|m| {
+            m.as_ref()
+                .and_then(|m| m.reactions.iter().find(|r| r.emoji == emoji).cloned())
+        })
+    };
+    let emojis = move || {
+        msg.with(|m| {
+            m.as_ref()
+                .map(|m| {
+                    m.reactions
+                        .iter()
+                        .map(|r| r.emoji.clone())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let is_root = m.thread_root_id.is_none();
+    let open = use_context::<OpenThread>();
+    let reply_label = move || match msg.with(|m| m.as_ref().map_or(0, |m| m.reply_count)) {
+        0 => "Reply in thread".to_owned(),
+        1 => "1 reply".to_owned(),
+        n => format!("{n} replies"),
+    };
+    let thumbs = move || reaction("👍").is_some_and(|r| r.me);
     view! {
-        <li class="message" data-id=m.id>
+        <li class="message" data-id=id>
             <div class="meta">
                 <span class="author">{m.author.display_name.clone()}</span>
-                <time>{time}</time>
-                {m.edited_at.map(|_| view! { <span class="edited">{"(edited)"}</span> })}
+                <time>{format_time(m.created_at)}</time>
+                {move || msg.with(|m| m.as_ref().and_then(|m| m.edited_at)).map(|_| view! { <span class="edited">{"(edited)"}</span> })}
             </div>
-            {if m.deleted {
+            {move || if deleted() {
                 view! { <p class="deleted">{"This message was deleted."}</p> }.into_any()
             } else {
+                let body = msg.with(|m| m.as_ref().and_then(|m| m.body.clone()).unwrap_or_default());
                 view! {
-                    <Show when=move || editing.get() fallback=move || view! { <Markdown text=body.clone().unwrap_or_default() /> }>
+                    <Show when=move || editing.get() fallback=move || view! { <Markdown text=body.clone() /> }>
                         <label class="visually-hidden" for=format!("edit-{id}")>{"Edit message"}</label>
                         <textarea id=format!("edit-{id}") class="edit-box"
                             prop:value=move || draft.get()
@@ -277,31 +311,35 @@ pub fn MessageItem(m: Message) -> impl IntoView {
                 }.into_any()
             }}
             <div class="reactions">
-                {m.reactions.iter().map(|r| {
-                    let emoji = r.emoji.clone();
-                    let on = !r.me;
-                    let label = format!("{} {}", r.emoji, r.count);
-                    let aria = format!("{} reaction{}, {}", r.count, if r.count == 1 { "" } else { "s" }, if r.me { "yours" } else { "add yours" });
-                    view! {
-                        <button type="button" class="chip" aria-pressed=r.me.to_string() aria-label=aria
-                            on:click=move |_| react(emoji.clone(), on)>{label}</button>
-                    }
-                }).collect_view()}
-            </div>
-            {(!m.deleted).then(|| view! {
-                <div class="actions">
-                    <button type="button" aria-label="React with thumbs up" on:click=move |_| react("👍".into(), !thumbs)>{"👍"}</button>
-                    {m.thread_root_id.is_none().then(|| {
-                        let open = use_context::<OpenThread>();
-                        let label = match m.reply_count {
-                            0 => "Reply in thread".to_owned(),
-                            1 => "1 reply".to_owned(),
-                            n => format!("{n} replies"),
+                <For each=emojis key=|e| e.clone() let:emoji>
+                    {
+                        let e = emoji.clone();
+                        let r = move || reaction(&e);
+                        let label = {
+                            let r = r.clone();
+                            move || r().map(|r| format!("{} {}", r.emoji, r.count)).unwrap_or_default()
+                        };
+                        let aria = {
+                            let r = r.clone();
+                            move || r().map(|r| format!("{} reaction{}, {}", r.count, if r.count == 1 { "" } else { "s" }, if r.me { "yours" } else { "add yours" })).unwrap_or_default()
+                        };
+                        let pressed = {
+                            let r = r.clone();
+                            move || r().is_some_and(|r| r.me).to_string()
                         };
                         view! {
-                            <button type="button" data-thread=id
-                                on:click=move |_| if let Some(o) = open { o.0.set(Some(id)) }>{label}</button>
+                            <button type="button" class="chip" aria-pressed=pressed aria-label=aria
+                                on:click=move |_| react(emoji.clone(), !r().is_some_and(|r| r.me))>{label}</button>
                         }
+                    }
+                </For>
+            </div>
+            <Show when=move || !deleted()>
+                <div class="actions">
+                    <button type="button" aria-label="React with thumbs up" on:click=move |_| react("👍".into(), !thumbs())>{"👍"}</button>
+                    {is_root.then(|| view! {
+                        <button type="button" data-thread=id
+                            on:click=move |_| if let Some(o) = open { o.0.set(Some(id)) }>{reply_label}</button>
                     })}
                     {mine.then(|| view! {
                         <button type="button" on:click=move |_| editing.set(true)>{"Edit"}</button>
@@ -310,10 +348,11 @@ pub fn MessageItem(m: Message) -> impl IntoView {
                         </button>
                     })}
                 </div>
-            })}
+            </Show>
             <p class="error" role="alert">{move || error.get()}</p>
         </li>
     }
+    .into_any()
 }
 
 fn format_time(secs: i64) -> String {
@@ -386,7 +425,7 @@ fn Composer(channel: Memo<i64>, messages: RwSignal<Vec<Message>>) -> impl IntoVi
                 use_context::<crate::session::Session>().and_then(|s| s.user.get_untracked())
             {
                 rt_typing.publish(
-                    channel.get_untracked(),
+                    Collection::Channel(channel.get_untracked()),
                     json!({"type": "typing", "user": u.display_name}),
                 );
             }
@@ -503,8 +542,8 @@ fn ThreadPanel(
                 </div>
             })}
             <ol class="messages" aria-label="Replies">
-                <For each=move || replies.get() key=|m| (m.id, m.edited_at, m.deleted, m.reactions.clone()) let:m>
-                    <MessageItem m=m />
+                <For each=move || replies.with(|l| l.iter().map(|m| m.id).collect::<Vec<_>>()) key=|id| *id let:id>
+                    <MessageItem id=id source=replies />
                 </For>
             </ol>
             <label for="reply-input">{"Reply"}</label>

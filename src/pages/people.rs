@@ -1,5 +1,5 @@
-//! `/w/:ws/people`: the workspace's members. Message someone directly, remove a member
-//! (owners; their keys rotate on the server), or leave the workspace.
+//! `/w/:ws/people`: the workspace's members and who is online. Message someone directly,
+//! remove a member (owners; their keys rotate on the server), or leave the workspace.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -7,6 +7,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, Member};
 use crate::pages::workspace::{workspace_id, RefreshChannels};
+use crate::presence::Presence;
 use crate::session::use_session;
 
 /// The members page.
@@ -24,7 +25,8 @@ pub fn PeoplePage() -> impl IntoView {
         <main id="main" class="people">
             <h1 id="people-heading" tabindex="-1">{"People"}</h1>
             <p class="note" role="status">{move || status.get()}</p>
-            <Suspense fallback=|| view! { <p>{"Loading…"}</p> }>
+            // Transition: the list stays on screen while it reloads after a change.
+            <Transition fallback=|| view! { <p>{"Loading…"}</p> }>
                 {move || members.get().map(|r| match r {
                     Ok(list) => {
                         let owner = use_session().user.get_untracked().is_some_and(|me| {
@@ -40,7 +42,7 @@ pub fn PeoplePage() -> impl IntoView {
                     }
                     Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
                 })}
-            </Suspense>
+            </Transition>
         </main>
     }
 }
@@ -66,6 +68,7 @@ fn MemberRow(
     let error = RwSignal::new(None::<String>);
     let user_id = m.user_id;
     let name = m.display_name.clone();
+    let presence = expect_context::<Presence>();
 
     let message = {
         let navigate = navigate.clone();
@@ -115,6 +118,9 @@ fn MemberRow(
     };
     view! {
         <li class="member">
+            <span class="presence" data-online=move || presence.is_online(user_id).to_string()>
+                {move || if presence.is_online(user_id) { "online" } else { "away" }}
+            </span>
             <span class="member-name">{m.display_name.clone()}</span>
             <span class="member-handle">{format!("@{}", m.username)}</span>
             {(m.role == "owner").then(|| view! { <span class="role">{"owner"}</span> })}

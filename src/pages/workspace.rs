@@ -50,6 +50,11 @@ pub fn WorkspacePage() -> impl IntoView {
     let refresh = RefreshChannels(RwSignal::new(0));
     provide_context(refresh);
     let ws = workspace_id();
+    crate::presence::provide(
+        rt.clone(),
+        ws,
+        Signal::derive(move || session.user.get().map(|u| u.id)),
+    );
     let channels = LocalResource::new(move || {
         let id = ws.get();
         refresh.0.track();

@@ -39,6 +39,11 @@ export async function person(browser, options = {}) {
   const problems = [];
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
   page.on("pageerror", (e) => problems.push(`pageerror: ${e}`));
+  // Requests cut short by navigation (ERR_ABORTED) are normal; other failures are not.
+  page.on("requestfailed", (r) => {
+    const why = r.failure()?.errorText ?? "";
+    if (!why.includes("ERR_ABORTED")) problems.push(`requestfailed: ${r.method()} ${new URL(r.url()).pathname} ${why}`);
+  });
   await page.addInitScript(() => {
     window.__csp = [];
     document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));

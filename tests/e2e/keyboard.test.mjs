@@ -1,7 +1,8 @@
 // Keyboard only: sign in, reach a channel, send a message, open a thread, reply, close it
-// with Escape, switch the theme — with Tab, Shift+Tab, Enter, Space and Escape, never the
-// mouse. Focus lands where the next keystroke is expected: in the composer after sending,
-// in the reply box when a thread opens, back on the thread button when it closes.
+// with Escape, react, switch the theme — with Tab, Shift+Tab, Enter, Space and Escape,
+// never the mouse. Focus lands where the next keystroke is expected: in the composer after
+// sending, in the reply box when a thread opens, back on the thread button when it closes,
+// and it stays on a button whose message updates live.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launchChromium } from "../js/helpers.mjs";
@@ -76,7 +77,16 @@ test("the whole chat flow works from the keyboard, with focus where it belongs",
   await page.keyboard.press("Escape");
   await page.getByRole("complementary", { name: "Thread" }).waitFor({ state: "detached" });
   await page.waitForFunction((id) => document.activeElement?.getAttribute("data-thread") === id, opener.thread);
-  assert.equal((await focused(page)).text, "1 reply");
+  // The reply count updates in place: the focused button stays focused.
+  await page.waitForFunction(() => document.activeElement?.textContent === "1 reply");
+
+  // React from the keyboard: the item updates in place and the focus stays put.
+  const thumbs = await tabTo(page, (f) => f.text === "React with thumbs up", { back: true });
+  assert.equal(thumbs.tag, "button");
+  await page.keyboard.press("Enter");
+  const item = page.locator(`li.message:has(button[data-thread="${opener.thread}"])`);
+  await item.getByRole("button", { name: "1 reaction, yours" }).waitFor();
+  assert.equal((await focused(page)).text, "React with thumbs up");
 
   // The theme toggle answers Space.
   const theme = () => page.evaluate(() => document.documentElement.className);

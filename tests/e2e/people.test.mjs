@@ -1,5 +1,6 @@
-// People, direct messages, removal and leaving, on the demo workspace (Alice owns it; Bob
-// and Carol are members): a direct message started from People arrives live with an
+// People, presence, direct messages, removal and leaving, on the demo workspace (Alice
+// owns it; Bob and Carol are members): who is online shows live; a direct message
+// started from People arrives live with an
 // unread badge; members cannot remove anyone; the owner removes Carol, who then sees a
 // clear notice; Bob leaves; the last owner cannot.
 import { test, before, after } from "node:test";
@@ -35,6 +36,12 @@ test("direct messages, removing a member, leaving", async () => {
   await signInDemo(bob.page, base, "bob");
   await bob.page.getByRole("link", { name: "Demo workspace" }).click();
   await bob.page.getByRole("link", { name: "# general" }).click();
+  // Presence: Bob shows as online for Carol as soon as he opens the workspace; Alice, not
+  // signed in, does not.
+  const row = (name) => members.getByRole("listitem").filter({ hasText: name });
+  await row("Bob Chen").getByText("online", { exact: true }).waitFor({ timeout: 15000 });
+  assert.equal(await row("Alice Martin").getByText("away", { exact: true }).count(), 1);
+  assert.equal(await row("Carol Diaz").getByText("online", { exact: true }).count(), 1, "oneself");
   await members.getByRole("button", { name: "Message Bob Chen" }).click();
   await carol.page.getByRole("heading", { name: "Bob Chen" }).waitFor();
   const box = carol.page.getByRole("textbox", { name: "Message", exact: true });
@@ -55,7 +62,10 @@ test("direct messages, removing a member, leaving", async () => {
   await remove.click();
   await alice.page.getByRole("button", { name: "Confirm removal Carol Diaz" }).click();
   await alice.page.getByRole("status").getByText("Carol Diaz was removed from the workspace").waitFor();
-  assert.equal(await alice.page.getByRole("list", { name: "People" }).getByRole("listitem").count(), 2);
+  await alice.page.waitForFunction(() => {
+    const items = [...document.querySelectorAll(".member-list > li")].map((li) => li.textContent);
+    return items.length === 2 && !items.some((t) => t.includes("Carol Diaz"));
+  });
   await shot(alice.page, "people");
   // Carol, on her next request, is told plainly.
   await carol.page.reload();

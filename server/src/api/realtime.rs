@@ -17,28 +17,38 @@ use crate::AppState;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Join {
-    /// What to join: `channel:<id>`.
+    /// What to join: `channel:<id>` or `workspace:<id>`.
     collection: String,
 }
 
-/// Checks the caller's right to the collection, then returns the room endpoint and the
+/// Checks the caller's right to the collection (a channel they may read, or a workspace
+/// they belong to), then returns the room endpoint and the
 /// current key (after mixing in a new key part pushed to the current members).
 pub async fn join(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiJson(body): ApiJson<Join>,
 ) -> ApiResult<Json<Joined>> {
-    let channel_id: i64 = body
+    let (kind, id) = body
         .collection
-        .strip_prefix("channel:")
-        .and_then(|id| id.parse().ok())
-        .ok_or_else(|| ApiError::invalid("collection: expected \"channel:<id>\""))?;
+        .split_once(':')
+        .and_then(|(k, id)| Some((k.to_owned(), id.parse::<i64>().ok()?)))
+        .filter(|(k, _)| k == "channel" || k == "workspace")
+        .ok_or_else(|| {
+            ApiError::invalid("collection: expected \"channel:<id>\" or \"workspace:<id>\"")
+        })?;
     let relay = state.relay.clone();
     let joined = state
         .db
         .call(move |c| {
-            access::channel(c, channel_id, user.id)?;
-            keys::join(c, &relay, &keys::channel_collection(channel_id))
+            let collection = if kind == "channel" {
+                access::channel(c, id, user.id)?;
+                keys::channel_collection(id)
+            } else {
+                access::workspace_role(c, id, user.id)?;
+                keys::workspace_collection(id)
+            };
+            keys::join(c, &relay, &collection)
         })
         .await?;
     Ok(Json(joined))

@@ -205,9 +205,11 @@ pub async fn remove_member(
                 .prepare("SELECT id FROM channels WHERE workspace_id = ?1")?
                 .query_map([id], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
+            use crate::realtime::keys;
             for ch in channels {
-                crate::realtime::keys::rotate_fresh(c, &relay, &crate::realtime::keys::channel_collection(ch))?;
+                keys::rotate_fresh(c, &relay, &keys::channel_collection(ch))?;
             }
+            keys::rotate_fresh(c, &relay, &keys::workspace_collection(id))?;
             Ok(())
         })
         .await?;

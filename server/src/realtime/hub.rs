@@ -50,10 +50,16 @@ pub fn server_publish_frame(room: &str, data: &RawValue) -> String {
     )
 }
 
-/// The frame the relay sends for an envelope published in a room.
-pub fn event_frame(room: &str, data: &RawValue) -> String {
+/// The frame the relay sends for an envelope published in a room, stamped with who
+/// published it (`"u<id>"` or `"server"`): the relay knows each connection's ticket, so
+/// receivers need not trust what a payload says about its sender.
+pub fn event_frame(room: &str, from: Subject, data: &RawValue) -> String {
+    let from = match from {
+        Subject::User(id) => format!("u{id}"),
+        Subject::Server => "server".to_owned(),
+    };
     format!(
-        "{{\"type\":\"event\",\"room\":{},\"data\":{}}}",
+        "{{\"type\":\"event\",\"room\":{},\"from\":\"{from}\",\"data\":{}}}",
         serde_json::Value::String(room.to_owned()),
         data.get()
     )
@@ -126,11 +132,18 @@ impl Hub {
         g.rooms.get(room).is_some_and(|s| s.contains(&conn))
     }
 
-    /// Forwards an envelope to every subscriber of `room` except `from`; returns how
-    /// many received it.
+    /// Forwards an envelope to every subscriber of `room` except `from` (`None`: the API
+    /// server in this process); returns how many received it.
     pub fn publish(&self, room: &str, data: &RawValue, from: Option<ConnId>) -> usize {
-        let frame = event_frame(room, data);
         let g = self.inner.lock().expect("hub lock");
+        let sender = match from {
+            Some(c) => match g.conns.get(&c) {
+                Some(conn) => conn.subject,
+                None => return 0,
+            },
+            None => Subject::Server,
+        };
+        let frame = event_frame(room, sender, data);
         let Some(set) = g.rooms.get(room) else {
             return 0;
         };

@@ -1,5 +1,6 @@
-//! The key service: per collection (today `channel:<id>`), a room endpoint and a room key
-//! with a version.
+//! The key service: per collection (`channel:<id>` for a channel's messages,
+//! `workspace:<id>` for the workspace's presence), a room endpoint and a room key with a
+//! version.
 //!
 //! * **Join** (`POST /api/v1/realtime/join`): after an access check, the server draws a
 //!   random key part B, pushes `{type: "key", new_key: B, key_version}` to the room
@@ -171,4 +172,9 @@ pub fn publish_event(
 /// The collection of a channel.
 pub fn channel_collection(channel_id: i64) -> String {
     format!("channel:{channel_id}")
+}
+
+/// The collection of a workspace's own room (presence): `workspace:<id>`.
+pub fn workspace_collection(workspace_id: i64) -> String {
+    format!("workspace:{workspace_id}")
 }

@@ -1,0 +1,123 @@
+//! Who is online in the workspace.
+//!
+//! Members announce themselves in the workspace's own realtime room, sealed like every
+//! realtime payload: `{"type":"presence","state":"online"}` on arrival, every
+//! [`HEARTBEAT_MS`], and after a reconnect; `"offline"` when they leave the workspace or
+//! the page. An announcement counts for [`FRESH_MS`]. Whoever hears a newcomer answers
+//! once, so the newcomer need not wait for the next heartbeat. The relay stamps each event
+//! with its sender from the connection's ticket, so nobody can announce someone else.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use send_wrapper::SendWrapper;
+use serde_json::json;
+
+use crate::realtime::{Collection, Event, Realtime};
+
+/// How often a member announces being online.
+pub const HEARTBEAT_MS: u32 = 30_000;
+/// How long an announcement counts.
+pub const FRESH_MS: f64 = 75_000.0;
+
+/// Presence in the current workspace (in context).
+#[derive(Clone, Copy)]
+pub struct Presence {
+    seen: RwSignal<HashMap<i64, f64>>,
+    now: RwSignal<f64>,
+}
+
+impl Presence {
+    /// Whether `user` announced being online recently (reactive).
+    pub fn is_online(&self, user: i64) -> bool {
+        let now = self.now.get();
+        self.seen
+            .with(|m| m.get(&user).is_some_and(|t| now - t < FRESH_MS))
+    }
+}
+
+fn announce(rt: &Realtime, ws: i64, online: bool) {
+    let state = if online { "online" } else { "offline" };
+    rt.publish(
+        Collection::Workspace(ws),
+        json!({"type": "presence", "state": state}),
+    );
+}
+
+/// Starts presence for the workspace of the route and provides [`Presence`]; `me` is the
+/// signed-in user (always online to themselves).
+pub fn provide(rt: Realtime, ws: Memo<i64>, me: Signal<Option<i64>>) -> Presence {
+    let p = Presence {
+        seen: RwSignal::new(HashMap::new()),
+        now: RwSignal::new(js_sys::Date::now()),
+    };
+    provide_context(p);
+    Effect::new(move |_| {
+        if let Some(id) = me.get() {
+            p.seen.update(|m| {
+                m.insert(id, f64::INFINITY);
+            });
+        }
+    });
+
+    let rt_watch = rt.clone();
+    Effect::new(move |prev: Option<i64>| {
+        let id = ws.get();
+        if let Some(old) = prev {
+            announce(&rt_watch, old, false);
+            rt_watch.unwatch(Collection::Workspace(old));
+            p.seen
+                .update(|m| m.retain(|u, _| Some(*u) == me.get_untracked()));
+        }
+        let rt = rt_watch.clone();
+        spawn_local(async move {
+            let reply = rt.clone();
+            let on_event = move |ev| match ev {
+                Event::Presence { user, online } => {
+                    let known = p.seen.with_untracked(|m| m.contains_key(&user));
+                    p.seen.update(|m| {
+                        if online {
+                            m.insert(user, js_sys::Date::now());
+                        } else {
+                            m.remove(&user);
+                        }
+                    });
+                    if online && !known {
+                        announce(&reply, id, true);
+                    }
+                }
+                // Reconnected: others may have dropped us.
+                Event::Resync => announce(&reply, id, true),
+                _ => {}
+            };
+            if rt.watch(Collection::Workspace(id), on_event).await.is_ok() {
+                announce(&rt, id, true);
+            }
+        });
+        id
+    });
+
+    let rt_beat = rt.clone();
+    let beat = SendWrapper::new(gloo_timers::callback::Interval::new(
+        HEARTBEAT_MS,
+        move || {
+            announce(&rt_beat, ws.get_untracked(), true);
+        },
+    ));
+    let clock = SendWrapper::new(gloo_timers::callback::Interval::new(15_000, move || {
+        p.now.set(js_sys::Date::now())
+    }));
+    let rt_hide = rt.clone();
+    let hide = window_event_listener(leptos::ev::pagehide, move |_| {
+        announce(&rt_hide, ws.get_untracked(), false);
+    });
+    on_cleanup(move || {
+        announce(&rt, ws.get_untracked(), false);
+        rt.unwatch(Collection::Workspace(ws.get_untracked()));
+        drop(beat);
+        drop(clock);
+        hide.remove();
+    });
+    p
+}
