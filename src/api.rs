@@ -345,10 +345,11 @@ pub async fn post_reply(channel: i64, root: i64, body: &str) -> ApiResult<Messag
     send_json(r, Some(json!({"body": body, "thread_root_id": root}))).await
 }
 
-/// The replies of a thread (oldest first, up to 100).
-pub async fn replies(root: i64) -> ApiResult<Page> {
+/// A page of a thread's replies (the newest 100, or those before `before`; oldest first).
+pub async fn replies(root: i64, before: Option<i64>) -> ApiResult<Page> {
+    let q = before.map(|b| format!("&before={b}")).unwrap_or_default();
     send_json(
-        Request::get(&url(&format!("/messages/{root}/replies?limit=100"))),
+        Request::get(&url(&format!("/messages/{root}/replies?limit=100{q}"))),
         None,
     )
     .await

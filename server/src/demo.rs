@@ -11,6 +11,9 @@ pub const PASSWORD: &str = "huddle-demo-password";
 /// Messages in the demo's `#history` channel.
 pub const HISTORY: usize = 10_000;
 
+/// Replies in the thread of the last `#history` message.
+pub const THREAD: usize = 120;
+
 /// The demo people: (username, display name).
 pub const PEOPLE: [(&str, &str); 3] = [
     ("alice", "Alice Martin"),
@@ -96,6 +99,21 @@ pub fn seed(c: &mut Connection) -> rusqlite::Result<bool> {
             );
             let at = now - 7 * 86_400 * 10 + i as i64 * 600;
             insert.execute(rusqlite::params![history, ids[i % 3], body, at])?;
+        }
+        // A long thread on the last message (more than one page of replies).
+        let root = tx.last_insert_rowid();
+        let mut reply = tx.prepare(
+            "INSERT INTO messages (channel_id, author_id, body, created_at, thread_root_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for i in 0..THREAD {
+            let body = format!("Reply {} of {THREAD}", i + 1);
+            reply.execute(rusqlite::params![
+                history,
+                ids[(i + 1) % 3],
+                body,
+                now - 3000 + i as i64,
+                root
+            ])?;
         }
     }
     tx.commit()?;

@@ -260,7 +260,10 @@ async fn demo_data_seeds_once_and_signs_in() {
         .unwrap();
     assert_eq!(
         (users, messages),
-        (3, 7 + huddle_server::demo::HISTORY as i64)
+        (
+            3,
+            (7 + huddle_server::demo::HISTORY + huddle_server::demo::THREAD) as i64
+        )
     );
     let hash: String = conn
         .query_row(

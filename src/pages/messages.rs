@@ -59,6 +59,8 @@ pub fn ChannelView() -> impl IntoView {
     let thread = OpenThread(RwSignal::new(None));
     provide_context(thread);
     let replies = RwSignal::new(Vec::<Message>::new());
+    // The cursor of the thread's earlier replies, if there are more than one page.
+    let earlier = RwSignal::new(None::<i64>);
 
     let load_latest = move |ch: i64| {
         spawn_local(async move {
@@ -154,8 +156,11 @@ pub fn ChannelView() -> impl IntoView {
         replies.set(Vec::new());
         if let Some(root) = thread.0.get() {
             spawn_local(async move {
-                match api::replies(root).await {
-                    Ok(page) => replies.set(page.messages),
+                match api::replies(root, None).await {
+                    Ok(page) => {
+                        earlier.set(page.next_before);
+                        replies.set(page.messages);
+                    }
                     Err(e) => error.set(Some(e.message)),
                 }
             });
@@ -200,7 +205,7 @@ pub fn ChannelView() -> impl IntoView {
             <Composer channel=channel messages=messages />
         </main>
         <Show when=move || thread.0.get().is_some()>
-            <ThreadPanel channel=channel messages=messages replies=replies />
+            <ThreadPanel channel=channel messages=messages replies=replies earlier=earlier />
         </Show>
     }
 }
@@ -480,8 +485,22 @@ fn ThreadPanel(
     channel: Memo<i64>,
     messages: RwSignal<Vec<Message>>,
     replies: RwSignal<Vec<Message>>,
+    earlier: RwSignal<Option<i64>>,
 ) -> impl IntoView {
     let thread = expect_context::<OpenThread>();
+    let load_earlier = move |_| {
+        let (Some(root), Some(before)) = (thread.0.get_untracked(), earlier.get_untracked()) else {
+            return;
+        };
+        spawn_local(async move {
+            if let Ok(page) = api::replies(root, Some(before)).await {
+                if thread.0.get_untracked() == Some(root) {
+                    earlier.set(page.next_before);
+                    replies.update(|l| page.messages.into_iter().for_each(|m| merge(l, m)));
+                }
+            }
+        });
+    };
     let draft = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     // Focus: into the reply box when the thread opens (and when it switches to another
@@ -541,6 +560,9 @@ fn ThreadPanel(
                     <Markdown text=m.body.clone().unwrap_or_default() />
                 </div>
             })}
+            <Show when=move || earlier.get().is_some()>
+                <button type="button" class="load-older" on:click=load_earlier>{"Show earlier replies"}</button>
+            </Show>
             <ol class="messages" aria-label="Replies">
                 <For each=move || replies.with(|l| l.iter().map(|m| m.id).collect::<Vec<_>>()) key=|id| *id let:id>
                     <MessageItem id=id source=replies />

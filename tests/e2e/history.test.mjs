@@ -102,6 +102,18 @@ test("10,000 messages: bounded DOM, older pages on scroll, reading position kept
   assert.ok(s.count <= WINDOW);
   assert.equal(await alice.page.getByRole("button", { name: "Jump to newest" }).count(), 0);
 
+  // The last message has a thread of 120 replies: the newest 100 first, then the rest.
+  const root = alice.page.locator("li.message").filter({ hasText: "History message 10000 of 10000" });
+  await root.getByRole("button", { name: "120 replies" }).click();
+  const replies = alice.page.getByRole("list", { name: "Replies" });
+  await replies.getByText("Reply 120 of 120").waitFor();
+  assert.equal(await replies.getByRole("listitem").count(), 100);
+  await alice.page.getByRole("button", { name: "Show earlier replies" }).click();
+  await replies.getByText("Reply 1 of 120", { exact: true }).waitFor();
+  assert.equal(await replies.getByRole("listitem").count(), 120);
+  assert.equal(await alice.page.getByRole("button", { name: "Show earlier replies" }).count(), 0);
+  await alice.page.keyboard.press("Escape");
+
   // At the bottom, new messages scroll into view.
   await bob.page.getByRole("textbox", { name: "Message", exact: true }).fill("And one more");
   await bob.page.keyboard.press("Enter");
