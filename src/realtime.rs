@@ -91,10 +91,45 @@ impl Sender {
     }
 }
 
+/// Envelopes (any sender) under one key version after which a client asks for a new key
+/// part by joining again: the server counts only what it seals itself, so this bounds
+/// typing and presence traffic too (the server's own bound is the same number).
+pub const ROTATE_AFTER: u32 = 1000;
+
 struct Room {
     endpoint: String,
     keyring: RoomKeyring,
     on_event: Callback,
+    /// Envelopes sealed or opened under `counted_version`.
+    used: u32,
+    counted_version: String,
+}
+
+impl Room {
+    fn new(endpoint: String, keyring: RoomKeyring, on_event: Callback) -> Room {
+        Room {
+            endpoint,
+            keyring,
+            on_event,
+            used: 0,
+            counted_version: String::new(),
+        }
+    }
+
+    /// Counts one envelope under the newest key; true when that key has done enough.
+    fn count_use(&mut self) -> bool {
+        let newest = self
+            .keyring
+            .current()
+            .map(|(v, _)| v.to_owned())
+            .unwrap_or_default();
+        if newest != self.counted_version {
+            self.counted_version = newest;
+            self.used = 0;
+        }
+        self.used += 1;
+        self.used == ROTATE_AFTER
+    }
 }
 
 #[derive(Default)]
@@ -213,11 +248,7 @@ impl Realtime {
         let endpoint = joined.room.clone();
         self.inner.borrow_mut().rooms.insert(
             collection,
-            Room {
-                endpoint: endpoint.clone(),
-                keyring,
-                on_event: Rc::new(on_event),
-            },
+            Room::new(endpoint.clone(), keyring, Rc::new(on_event)),
         );
         self.send(json!({"type": "subscribe", "room": endpoint}));
         if self.inner.borrow().sender.is_some() {
@@ -237,7 +268,7 @@ impl Realtime {
     /// Publishes an ephemeral event (typing, presence) to a watched collection's room,
     /// sealed with its key.
     pub fn publish(&self, collection: Collection, event: Value) {
-        let frame = {
+        let (frame, worn) = {
             let mut inner = self.inner.borrow_mut();
             let Some(room) = inner.rooms.get_mut(&collection) else {
                 return;
@@ -245,9 +276,22 @@ impl Realtime {
             let Ok(env) = room.keyring.encrypt(&event.to_string(), Format::V1) else {
                 return;
             };
-            json!({"type": "publish", "room": room.endpoint, "data": env})
+            let worn = room.count_use();
+            (
+                json!({"type": "publish", "room": room.endpoint, "data": env}),
+                worn,
+            )
         };
         self.send(frame);
+        if worn {
+            self.rotate(collection);
+        }
+    }
+
+    /// Asks for a fresh key part (a join mixes one in) once a key has done enough.
+    fn rotate(&self, collection: Collection) {
+        let me = self.clone();
+        spawn_local(async move { me.rejoin(collection).await });
     }
 
     /// Joins a watched room again (after a reconnect, a retired endpoint, a rekey or a
@@ -324,10 +368,15 @@ impl Realtime {
                     };
                     room.keyring
                         .decrypt(&env)
-                        .map(|t| (t, room.on_event.clone()))
+                        .map(|t| (t, room.on_event.clone(), room.count_use()))
                 };
                 match opened {
-                    Ok((plain, cb)) => self.dispatch(id, from, &plain, cb),
+                    Ok((plain, cb, worn)) => {
+                        self.dispatch(id, from, &plain, cb);
+                        if worn {
+                            self.rotate(id);
+                        }
+                    }
                     Err(CryptoError::UnknownKeyVersion { .. }) => {
                         // Newer than our newest key: we missed a key part, so get the
                         // current key over HTTPS. Older: a stale event, dropped.
@@ -397,5 +446,29 @@ impl Realtime {
             }),
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_worn_after_rotate_after_uses_and_a_new_version_starts_over() {
+        let mut ring = RoomKeyring::new("room");
+        ring.set_key("key one", "1").unwrap();
+        let mut room = Room::new("room".into(), ring, Rc::new(|_| {}));
+        let worn: Vec<bool> = (0..ROTATE_AFTER).map(|_| room.count_use()).collect();
+        assert_eq!(worn.iter().filter(|w| **w).count(), 1);
+        assert!(
+            worn[ROTATE_AFTER as usize - 1],
+            "the last use wears the key out"
+        );
+        // Only once: a slow rejoin does not trigger more.
+        assert!(!room.count_use());
+        // A new key part arrives: counting starts over.
+        room.keyring.add_key_part("part", "2").unwrap();
+        assert!(!room.count_use());
+        assert_eq!(room.used, 1);
     }
 }
