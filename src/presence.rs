@@ -4,7 +4,7 @@
 //! realtime payload: `{"type":"presence","state":"online"}` on arrival, every
 //! [`HEARTBEAT_MS`], and after a reconnect; `"offline"` when they leave the workspace or
 //! the page. An announcement counts for [`FRESH_MS`]. Whoever hears a newcomer answers
-//! once, so the newcomer need not wait for the next heartbeat. The relay stamps each event
+//! (at most once every few seconds), so the newcomer need not wait for the next heartbeat. The relay stamps each event
 //! with its sender from the connection's ticket, so nobody can announce someone else.
 
 use std::collections::HashMap;
@@ -20,6 +20,8 @@ use crate::realtime::{Collection, Event, Realtime};
 pub const HEARTBEAT_MS: u32 = 30_000;
 /// How long an announcement counts.
 pub const FRESH_MS: f64 = 75_000.0;
+/// Least time between two answers to newcomers.
+const ANSWER_MS: f64 = 5_000.0;
 
 /// Presence in the current workspace (in context).
 #[derive(Clone, Copy)]
@@ -61,6 +63,7 @@ pub fn provide(rt: Realtime, ws: Memo<i64>, me: Signal<Option<i64>>) -> Presence
         }
     });
 
+    let last_answer = StoredValue::new(0.0f64);
     let rt_watch = rt.clone();
     Effect::new(move |prev: Option<i64>| {
         let id = ws.get();
@@ -83,7 +86,11 @@ pub fn provide(rt: Realtime, ws: Memo<i64>, me: Signal<Option<i64>>) -> Presence
                             m.remove(&user);
                         }
                     });
-                    if online && !known {
+                    // Answer a newcomer, at most once per ANSWER_MS (a crowd arriving, or
+                    // someone toggling, must not make everyone talk at once).
+                    let now = js_sys::Date::now();
+                    if online && !known && now - last_answer.get_value() > ANSWER_MS {
+                        last_answer.set_value(now);
                         announce(&reply, id, true);
                     }
                 }
@@ -92,7 +99,12 @@ pub fn provide(rt: Realtime, ws: Memo<i64>, me: Signal<Option<i64>>) -> Presence
                 _ => {}
             };
             if rt.watch(Collection::Workspace(id), on_event).await.is_ok() {
-                announce(&rt, id, true);
+                if ws.get_untracked() == id {
+                    announce(&rt, id, true);
+                } else {
+                    // Switched workspaces while joining.
+                    rt.unwatch(Collection::Workspace(id));
+                }
             }
         });
         id

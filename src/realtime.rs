@@ -136,8 +136,10 @@ impl Room {
 struct Inner {
     sender: Option<UnboundedSender<String>>,
     rooms: HashMap<Collection, Room>,
-    /// Rooms being joined again (one request at a time per room).
-    rejoining: std::collections::HashSet<Collection>,
+    /// Rooms being joined again (one request at a time per room), and whether another
+    /// rejoin was asked for meanwhile (a `closed` or `rekey` that the running request may
+    /// have answered too early for).
+    rejoining: HashMap<Collection, bool>,
 }
 
 /// The app's realtime service (in context).
@@ -192,7 +194,9 @@ impl Realtime {
                 while let Some(msg) = read.next().await {
                     match msg {
                         Ok(WsMessage::Text(text)) => {
-                            backoff = 1000;
+                            if text.contains("\"authenticated\"") {
+                                backoff = 1000;
+                            }
                             self.handle(&text);
                         }
                         Ok(WsMessage::Bytes(_)) => {}
@@ -288,24 +292,57 @@ impl Realtime {
         }
     }
 
-    /// Asks for a fresh key part (a join mixes one in) once a key has done enough.
+    /// Asks for a fresh key part (a join mixes one in) once a key has done enough. Every
+    /// member counts the same envelopes, so each waits a random 0–5 s and skips the join
+    /// if someone else's already changed the key.
     fn rotate(&self, collection: Collection) {
         let me = self.clone();
-        spawn_local(async move { me.rejoin(collection).await });
+        let before = self.newest_version(collection);
+        let wait = crypto_wasm::random::bytes(2)
+            .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])) % 5000)
+            .unwrap_or(0);
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(wait).await;
+            if me.newest_version(collection) == before {
+                me.rejoin(collection).await;
+            }
+        });
     }
 
     /// Joins a watched room again (after a reconnect, a retired endpoint, a rekey or a
     /// missed key part) and tells the watcher to resync. Keys already held stay: events
     /// sealed under them may still be in flight. One request at a time per room.
     async fn rejoin(&self, collection: Collection) {
-        if !self.inner.borrow_mut().rejoining.insert(collection) {
-            return;
+        {
+            let mut inner = self.inner.borrow_mut();
+            if let Some(again) = inner.rejoining.get_mut(&collection) {
+                *again = true;
+                return;
+            }
+            inner.rejoining.insert(collection, false);
         }
-        let joined = api::join(&collection.key()).await;
+        loop {
+            let joined = api::join(&collection.key()).await;
+            let again = self
+                .inner
+                .borrow_mut()
+                .rejoining
+                .insert(collection, false)
+                .unwrap_or(false);
+            if let Ok(joined) = joined {
+                self.install(collection, joined);
+            }
+            if !again {
+                break;
+            }
+        }
         self.inner.borrow_mut().rejoining.remove(&collection);
-        let Ok(joined) = joined else {
-            return;
-        };
+    }
+
+    /// Installs what a (re)join returned: a new endpoint starts a new keyring; on the same
+    /// endpoint the key is added unless a newer one already arrived through the relay.
+    fn install(&self, collection: Collection, joined: api::Joined) {
+        let newest = self.newest_version(collection);
         let callback = {
             let mut inner = self.inner.borrow_mut();
             let Some(room) = inner.rooms.get_mut(&collection) else {
@@ -314,8 +351,10 @@ impl Realtime {
             if room.endpoint != joined.room {
                 room.endpoint = joined.room.clone();
                 room.keyring = RoomKeyring::new(&joined.room);
+                let _ = room.keyring.set_key(&joined.key, &joined.key_version);
+            } else if joined.key_version.parse::<u64>().ok() > newest {
+                let _ = room.keyring.set_key(&joined.key, &joined.key_version);
             }
-            let _ = room.keyring.set_key(&joined.key, &joined.key_version);
             room.on_event.clone()
         };
         self.send(json!({"type": "subscribe", "room": joined.room}));
@@ -378,10 +417,11 @@ impl Realtime {
                         }
                     }
                     Err(CryptoError::UnknownKeyVersion { .. }) => {
-                        // Newer than our newest key: we missed a key part, so get the
-                        // current key over HTTPS. Older: a stale event, dropped.
+                        // A server event under a newer key: we missed a key part, so get
+                        // the current key over HTTPS. Anything else: dropped.
+                        // Only the server's word counts: a member could name any version.
                         let theirs = env.key_version().parse::<u64>().ok();
-                        if theirs > self.newest_version(id) {
+                        if from == Sender::Server && theirs > self.newest_version(id) {
                             let me = self.clone();
                             spawn_local(async move { me.rejoin(id).await });
                         }

@@ -47,7 +47,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 async fn run(c: &mut common::Client, subscribers: usize) {
-    let room = format!("bench-room-{subscribers}");
+    let room = format!("{subscribers:064x}");
     let mut publisher = connect(c, &room).await;
     let start = Instant::now();
     let mut tasks = Vec::new();

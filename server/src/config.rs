@@ -37,8 +37,8 @@ pub enum Role {
     Relay,
 }
 
-/// Server settings.
-#[derive(Debug, Clone)]
+/// Server settings. `Debug` leaves the relay secret out.
+#[derive(Clone)]
 pub struct Config {
     /// Socket address to listen on.
     pub listen: SocketAddr,
@@ -60,6 +60,26 @@ pub struct Config {
     pub relay_secret: Option<String>,
     /// The relay's `/ws` as the API server reaches it (role `api`).
     pub relay_url: Option<String>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("dist", &self.dist)
+            .field("database", &self.database)
+            .field("public_origin", &self.public_origin)
+            .field("https", &self.https)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("demo", &self.demo)
+            .field("role", &self.role)
+            .field(
+                "relay_secret",
+                &self.relay_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("relay_url", &self.relay_url)
+            .finish()
+    }
 }
 
 impl Config {

@@ -86,6 +86,7 @@ pub fn WorkspacePage() -> impl IntoView {
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">{"Huddle"}</A>
+            <WorkspaceSwitcher />
             <span class="conn" role="status" aria-live="polite" data-status=move || format!("{:?}", status.get()).to_lowercase()>
                 {move || match status.get() {
                     Status::Online => "Connected",
@@ -134,13 +135,55 @@ pub fn WorkspacePage() -> impl IntoView {
                 <p class="nav-people">
                     <A href=move || format!("/w/{}/people", ws.get()) attr:class="app-link">{"People"}</A>
                 </p>
-                <NewChannel />
-                <Invite />
+                <details class="nav-tools">
+                    <summary>{"New channel, invite"}</summary>
+                    <NewChannel />
+                    <Invite />
+                </details>
             </nav>
             <div class="content">
                 <Outlet />
             </div>
         </div>
+    }
+}
+
+/// The workspace switcher: a disclosure (`details`) with the person's workspaces as
+/// links, so it needs no script to work with a keyboard or a screen reader.
+#[component]
+fn WorkspaceSwitcher() -> impl IntoView {
+    let ws = workspace_id();
+    let open = RwSignal::new(false);
+    let all = LocalResource::new(api::workspaces);
+    // Close after choosing (the route changes).
+    Effect::new(move |_| {
+        ws.track();
+        open.set(false);
+    });
+    let current = move || {
+        let id = ws.get();
+        all.get()
+            .and_then(|r| r.ok())
+            .and_then(|l| l.into_iter().find(|w| w.id == id))
+            .map(|w| w.name)
+            .unwrap_or_else(|| "Workspace".to_owned())
+    };
+    view! {
+        <details class="switcher" prop:open=move || open.get()
+            on:toggle=move |ev| open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
+            <summary aria-label=move || format!("Workspace: {}. Switch workspace", current())>{current}</summary>
+            <ul class="switcher-list">
+                {move || all.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|w| {
+                    let here = w.id == ws.get_untracked();
+                    view! {
+                        <li>
+                            <A href=format!("/w/{}", w.id) attr:aria-current=here.then_some("page")>{w.name}</A>
+                        </li>
+                    }
+                }).collect_view()}
+                <li><A href="/">{"All workspaces…"}</A></li>
+            </ul>
+        </details>
     }
 }
 

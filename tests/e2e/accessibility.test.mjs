@@ -68,3 +68,24 @@ test("no serious or critical axe violations on any page", async () => {
     await context.close();
   }
 });
+
+test("phone-sized screen: no sideways scrolling, no serious axe violations", async () => {
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto(base + "/signin");
+  await page.getByLabel("Username or email").fill("bob");
+  await page.getByLabel("Password").fill("huddle-demo-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("link", { name: "Demo workspace" }).click();
+  await page.getByRole("link", { name: "# general" }).click();
+  await page.getByRole("log").getByText("Welcome to").waitFor();
+  const sideways = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+  assert.ok(sideways <= 0, `page scrolls sideways by ${sideways}px`);
+  await audit(page, "channel on a phone");
+  await page.screenshot({ path: path.join(ARTIFACTS, "phone-channel.png"), fullPage: true });
+  await page.getByRole("link", { name: "People" }).click();
+  await page.getByRole("list", { name: "People" }).getByText("Alice Martin").waitFor();
+  await audit(page, "people on a phone");
+  await page.screenshot({ path: path.join(ARTIFACTS, "phone-people.png"), fullPage: true });
+  await context.close();
+});

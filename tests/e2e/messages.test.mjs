@@ -75,6 +75,7 @@ test("two people chat in real time; the relay restarts without losing a message"
   await alice.page.getByLabel("New workspace name").fill("Acme");
   await alice.page.getByRole("button", { name: "Create workspace" }).click();
   await alice.page.getByRole("link", { name: "# general" }).click();
+  await alice.page.getByText("New channel, invite").click();
   await alice.page.getByLabel("Invite (username or email)").fill("bob");
   await alice.page.getByRole("button", { name: "Invite" }).click();
   await alice.page.getByText("bob was added").waitFor();

@@ -81,6 +81,12 @@ test("direct messages, removing a member, leaving", async () => {
   await bob.page.getByRole("heading", { name: "Your workspaces" }).waitFor();
   assert.equal(await bob.page.getByRole("link", { name: "Demo workspace" }).count(), 0);
 
+  // The workspace switcher (a disclosure of links) names the current workspace.
+  await alice.page.getByText("Demo workspace", { exact: true }).first().click();
+  await alice.page.getByRole("link", { name: "Demo workspace" }).and(alice.page.locator("[aria-current=page]")).waitFor();
+  await alice.page.getByRole("link", { name: "All workspaces…" }).click();
+  await alice.page.getByRole("heading", { name: "Your workspaces" }).waitFor();
+
   for (const p of [alice, bob, carol]) {
     assert.deepEqual(await p.csp(), []);
     // Refused requests are logged by Chromium: Alice's refused leave (409), Carol's

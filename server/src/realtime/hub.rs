@@ -5,12 +5,24 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use serde_json::value::RawValue;
-use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use tokio::sync::mpsc::{channel, Receiver, Sender};
 
 use crate::realtime::ticket::Subject;
 
 /// Most rooms one connection may subscribe to.
 pub const MAX_ROOMS_PER_CONNECTION: usize = 1000;
+/// Frames waiting for a slow reader before the relay gives up on it: a client that stops
+/// reading is dropped rather than buffered without limit.
+pub const MAX_QUEUED_FRAMES: usize = 1024;
+
+/// Whether `room` looks like a room endpoint (64 lowercase hex characters); the relay
+/// refuses anything else, so subscriptions cannot hold large names.
+pub fn is_endpoint(room: &str) -> bool {
+    room.len() == 64
+        && room
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
 
 /// A connection's id.
 pub type ConnId = u64;
@@ -24,7 +36,7 @@ struct Inner {
 
 struct Conn {
     subject: Subject,
-    tx: UnboundedSender<String>,
+    tx: Sender<String>,
     rooms: HashSet<String>,
 }
 
@@ -67,8 +79,8 @@ pub fn event_frame(room: &str, from: Subject, data: &RawValue) -> String {
 
 impl Hub {
     /// Registers an authenticated connection; its outgoing frames arrive on the receiver.
-    pub fn connect(&self, subject: Subject) -> (ConnId, UnboundedReceiver<String>) {
-        let (tx, rx) = unbounded_channel();
+    pub fn connect(&self, subject: Subject) -> (ConnId, Receiver<String>) {
+        let (tx, rx) = channel(MAX_QUEUED_FRAMES);
         let mut g = self.inner.lock().expect("hub lock");
         g.next += 1;
         let id = g.next;
@@ -83,9 +95,13 @@ impl Hub {
         (id, rx)
     }
 
-    /// Forgets a connection and its subscriptions.
+    /// Forgets a connection and its subscriptions (its frame queue closes).
     pub fn disconnect(&self, conn: ConnId) {
         let mut g = self.inner.lock().expect("hub lock");
+        Self::remove(&mut g, conn);
+    }
+
+    fn remove(g: &mut Inner, conn: ConnId) {
         if let Some(c) = g.conns.remove(&conn) {
             for room in c.rooms {
                 if let Some(set) = g.rooms.get_mut(&room) {
@@ -135,7 +151,7 @@ impl Hub {
     /// Forwards an envelope to every subscriber of `room` except `from` (`None`: the API
     /// server in this process); returns how many received it.
     pub fn publish(&self, room: &str, data: &RawValue, from: Option<ConnId>) -> usize {
-        let g = self.inner.lock().expect("hub lock");
+        let mut g = self.inner.lock().expect("hub lock");
         let sender = match from {
             Some(c) => match g.conns.get(&c) {
                 Some(conn) => conn.subject,
@@ -147,11 +163,22 @@ impl Hub {
         let Some(set) = g.rooms.get(room) else {
             return 0;
         };
-        set.iter()
-            .filter(|c| Some(**c) != from)
-            .filter_map(|c| g.conns.get(c))
-            .filter(|c| c.tx.send(frame.clone()).is_ok())
-            .count()
+        let mut delivered = 0;
+        let mut slow = Vec::new();
+        for id in set.iter().filter(|c| Some(**c) != from) {
+            let Some(c) = g.conns.get(id) else { continue };
+            match c.tx.try_send(frame.clone()) {
+                Ok(()) => delivered += 1,
+                // A reader this far behind is dropped, not buffered without limit: its
+                // socket closes, and the client reconnects and resynchronises.
+                Err(tokio::sync::mpsc::error::TrySendError::Full(_)) => slow.push(*id),
+                Err(_) => {}
+            }
+        }
+        for id in slow {
+            Self::remove(&mut g, id);
+        }
+        delivered
     }
 
     /// Ends every subscription to `room` (after its endpoint was replaced), telling the
@@ -168,7 +195,7 @@ impl Hub {
         for conn in set {
             if let Some(c) = g.conns.get_mut(&conn) {
                 c.rooms.remove(room);
-                let _ = c.tx.send(frame.clone());
+                let _ = c.tx.try_send(frame.clone());
             }
         }
     }
@@ -177,5 +204,47 @@ impl Hub {
     pub fn subject_of(&self, conn: ConnId) -> Option<Subject> {
         let g = self.inner.lock().expect("hub lock");
         g.conns.get(&conn).map(|c| c.subject)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_are_64_lowercase_hex() {
+        assert!(is_endpoint(&"ab12".repeat(16)));
+        assert!(!is_endpoint(&"AB12".repeat(16)));
+        assert!(!is_endpoint("room"));
+        assert!(!is_endpoint(&"a".repeat(65)));
+    }
+
+    #[test]
+    fn a_reader_that_falls_behind_is_dropped_not_buffered() {
+        let hub = Hub::default();
+        let room = "0".repeat(64);
+        let (slow, mut slow_rx) = hub.connect(Subject::User(1));
+        let (fast, mut fast_rx) = hub.connect(Subject::User(2));
+        hub.subscribe(slow, &room).unwrap();
+        hub.subscribe(fast, &room).unwrap();
+        let data = RawValue::from_string("{}".into()).unwrap();
+        for _ in 0..MAX_QUEUED_FRAMES {
+            assert_eq!(hub.publish(&room, &data, None), 2);
+            fast_rx.try_recv().unwrap();
+        }
+        // The slow reader's queue is full: the next frame drops it, the fast one gets it.
+        assert_eq!(hub.publish(&room, &data, None), 1);
+        assert!(!hub.is_subscribed(slow, &room));
+        assert!(hub.is_subscribed(fast, &room));
+        // Its queue ends after what it already had: the socket writer then closes.
+        for _ in 0..MAX_QUEUED_FRAMES {
+            slow_rx.try_recv().unwrap();
+        }
+        assert!(matches!(
+            slow_rx.try_recv(),
+            Err(tokio::sync::mpsc::error::TryRecvError::Disconnected)
+        ));
+        let frame = fast_rx.try_recv().unwrap();
+        assert!(frame.contains("\"from\":\"server\""), "{frame}");
     }
 }

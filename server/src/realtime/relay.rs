@@ -78,26 +78,41 @@ impl RemoteRelay {
 
 async fn run(url: String, key: Arc<TicketKey>, mut rx: mpsc::Receiver<String>) {
     let mut backoff = Duration::from_millis(200);
+    // A frame whose send failed: sent first on the next connection.
+    let mut unsent: Option<String> = None;
     loop {
         match connect(&url, &key).await {
             Ok(mut ws) => {
                 backoff = Duration::from_millis(200);
-                loop {
-                    tokio::select! {
-                        frame = rx.recv() => {
-                            let Some(frame) = frame else { return };
-                            if ws.send(Message::Text(frame.into())).await.is_err() {
-                                break;
-                            }
+                let resent = match unsent.take() {
+                    Some(frame) => match ws.send(Message::Text(frame.clone().into())).await {
+                        Ok(()) => true,
+                        Err(_) => {
+                            unsent = Some(frame);
+                            false
                         }
-                        // Replies (errors) and the relay closing the link.
-                        msg = ws.next() => match msg {
-                            Some(Ok(Message::Text(t))) if t.contains("\"error\"") => {
-                                eprintln!("huddle-server: relay refused a server frame: {t}");
+                    },
+                    None => true,
+                };
+                if resent {
+                    loop {
+                        tokio::select! {
+                            frame = rx.recv() => {
+                                let Some(frame) = frame else { return };
+                                if ws.send(Message::Text(frame.clone().into())).await.is_err() {
+                                    unsent = Some(frame);
+                                    break;
+                                }
                             }
-                            Some(Ok(_)) => {}
-                            _ => break,
-                        },
+                            // Replies (errors) and the relay closing the link.
+                            msg = ws.next() => match msg {
+                                Some(Ok(Message::Text(t))) if t.contains("\"error\"") => {
+                                    eprintln!("huddle-server: relay refused a server frame: {t}");
+                                }
+                                Some(Ok(_)) => {}
+                                _ => break,
+                            },
+                        }
                     }
                 }
                 eprintln!("huddle-server: lost the relay link, reconnecting");

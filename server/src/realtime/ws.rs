@@ -9,7 +9,7 @@
 //! The API server's own connection may also publish without subscribing and send
 //! `{"type":"close","room":R}` to retire an endpoint.
 //! Relay frames: `{"type":"authenticated"}`, `{"type":"subscribed","room":R}`,
-//! `{"type":"event","room":R,"data":ENVELOPE}`, `{"type":"closed","room":R}` (endpoint
+//! `{"type":"event","room":R,"from":"u<id>"|"server","data":ENVELOPE}`, `{"type":"closed","room":R}` (endpoint
 //! retired: join again), and `{"type":"error","code":C,"message":M}`.
 //!
 //! [`ticket`]: crate::realtime::ticket
@@ -29,6 +29,9 @@ use crate::error::ApiError;
 use crate::realtime::hub::{ConnId, Hub};
 use crate::realtime::ticket::{Subject, TicketError, TicketKey};
 use crate::Config;
+
+/// Replies (subscribed, errors) waiting for a client that does not read them.
+const MAX_REPLIES: usize = 64;
 
 /// How long a new connection has to send its ticket.
 pub const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
@@ -115,6 +118,12 @@ fn handle(hub: &Hub, conn: ConnId, subject: Subject, text: &str) -> Option<Strin
             "expected a `room` (and no `ticket`)",
         ));
     };
+    if !crate::realtime::hub::is_endpoint(&room) {
+        return Some(error_frame(
+            "BAD_ROOM",
+            "a room is a 64-character hex endpoint",
+        ));
+    }
     let server = subject == Subject::Server;
     match (frame.kind.as_str(), frame.data) {
         ("subscribe", None) => match hub.subscribe(conn, &room) {
@@ -163,30 +172,37 @@ async fn run(socket: WebSocket, state: RelayState) {
     };
     let hub = state.hub;
     let (conn, mut rx) = hub.connect(subject);
-    let (reply_tx, mut reply_rx) = tokio::sync::mpsc::unbounded_channel::<String>();
-    let _ = reply_tx.send(serde_json::json!({"type": "authenticated"}).to_string());
+    let (reply_tx, mut reply_rx) = tokio::sync::mpsc::channel::<String>(MAX_REPLIES);
+    let _ = reply_tx.try_send(serde_json::json!({"type": "authenticated"}).to_string());
     let writer = tokio::spawn(async move {
         loop {
             let frame = tokio::select! {
                 Some(f) = reply_rx.recv() => f,
-                Some(f) = rx.recv() => f,
-                else => break,
+                f = rx.recv() => match f {
+                    Some(f) => f,
+                    // Dropped by the hub (too slow a reader): close the socket.
+                    None => break,
+                },
             };
             if sink.send(Message::Text(frame.into())).await.is_err() {
                 break;
             }
         }
+        let _ = sink.close().await;
     });
     while let Some(Ok(msg)) = stream.next().await {
         match msg {
             Message::Text(text) => {
                 if let Some(reply) = handle(&hub, conn, subject, text.as_str()) {
-                    let _ = reply_tx.send(reply);
+                    // A client that sends without reading its replies gets dropped.
+                    if reply_tx.try_send(reply).is_err() {
+                        break;
+                    }
                 }
             }
             Message::Close(_) => break,
             Message::Binary(_) => {
-                let _ = reply_tx.send(error_frame("BAD_FRAME", "send JSON text frames"));
+                let _ = reply_tx.try_send(error_frame("BAD_FRAME", "send JSON text frames"));
             }
             Message::Ping(_) | Message::Pong(_) => {}
         }
