@@ -7,7 +7,12 @@ use std::path::PathBuf;
 pub const USAGE: &str = "usage: huddle-server [options]
   --listen ADDR          address to listen on (HUDDLE_LISTEN, default 127.0.0.1:8080)
   --dist DIR             the built SPA (HUDDLE_DIST, default dist)
-  --database FILE        SQLite database (HUDDLE_DATABASE, default data/huddle.sqlite)
+  --data-dir DIR         where the server keeps its files (HUDDLE_DATA_DIR, default data)
+  --database URL         SQLite database, a path or sqlite:PATH (HUDDLE_DATABASE,
+                         default DATA_DIR/huddle.sqlite)
+  --secret-salt SECRET   key of the session-token hashes in the database (HUDDLE_SECRET_SALT;
+                         default: random, kept in DATA_DIR/secret-salt); prefer the
+                         environment variable
   --public-origin URL    the origin users load the app from, e.g. https://huddle.example.com
                          (HUDDLE_PUBLIC_ORIGIN); checked against Origin on state changes
   --https                the public origin is HTTPS: HSTS and `Secure; __Host-` cookies
@@ -46,6 +51,10 @@ pub struct Config {
     pub dist: PathBuf,
     /// SQLite database file.
     pub database: PathBuf,
+    /// Where the server keeps its files (the default database, the generated salt).
+    pub data_dir: PathBuf,
+    /// Key of the session-token hashes (see `session`); generated into `data_dir` if unset.
+    pub secret_salt: Option<String>,
     /// The app's public origin (scheme://host[:port]), if configured.
     pub public_origin: Option<String>,
     /// Whether the app is served over HTTPS (adds HSTS).
@@ -68,6 +77,11 @@ impl std::fmt::Debug for Config {
             .field("listen", &self.listen)
             .field("dist", &self.dist)
             .field("database", &self.database)
+            .field("data_dir", &self.data_dir)
+            .field(
+                "secret_salt",
+                &self.secret_salt.as_ref().map(|_| "<redacted>"),
+            )
             .field("public_origin", &self.public_origin)
             .field("https", &self.https)
             .field("secure_cookies", &self.secure_cookies)
@@ -86,10 +100,16 @@ impl Config {
     /// Settings for one process serving `dist` from `database`, with defaults for the
     /// rest (tests and embedding).
     pub fn local(dist: PathBuf, database: PathBuf) -> Config {
+        let data_dir = database
+            .parent()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("."));
         Config {
             listen: "127.0.0.1:0".parse().expect("socket address"),
             dist,
             database,
+            data_dir,
+            secret_salt: None,
             public_origin: None,
             https: false,
             secure_cookies: true,
@@ -99,6 +119,21 @@ impl Config {
             relay_url: None,
         }
     }
+}
+
+/// A database given as a path or a `sqlite:` URL (`sqlite:data/h.sqlite`,
+/// `sqlite:///var/lib/huddle/h.sqlite`).
+fn database_path(d: &str) -> Result<PathBuf, String> {
+    if let Some(rest) = d.strip_prefix("sqlite://") {
+        return Ok(PathBuf::from(rest));
+    }
+    if let Some(rest) = d.strip_prefix("sqlite:") {
+        return Ok(PathBuf::from(rest));
+    }
+    if d.contains("://") {
+        return Err(format!("--database: only SQLite is supported, got {d:?}"));
+    }
+    Ok(PathBuf::from(d))
 }
 
 fn env_flag(k: &str) -> bool {
@@ -111,7 +146,9 @@ impl Config {
         let env = |k: &str| std::env::var(k).ok();
         let mut listen = env("HUDDLE_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".into());
         let mut dist = env("HUDDLE_DIST").unwrap_or_else(|| "dist".into());
-        let mut database = env("HUDDLE_DATABASE").unwrap_or_else(|| "data/huddle.sqlite".into());
+        let mut database = env("HUDDLE_DATABASE");
+        let mut data_dir = env("HUDDLE_DATA_DIR").unwrap_or_else(|| "data".into());
+        let mut secret_salt = env("HUDDLE_SECRET_SALT");
         let mut public_origin = env("HUDDLE_PUBLIC_ORIGIN");
         let mut https = env_flag("HUDDLE_HTTPS");
         let mut insecure = env_flag("HUDDLE_INSECURE_DEV_COOKIES");
@@ -125,7 +162,9 @@ impl Config {
             match a.as_str() {
                 "--listen" => listen = value("--listen")?,
                 "--dist" => dist = value("--dist")?,
-                "--database" => database = value("--database")?,
+                "--database" => database = Some(value("--database")?),
+                "--data-dir" => data_dir = value("--data-dir")?,
+                "--secret-salt" => secret_salt = Some(value("--secret-salt")?),
                 "--public-origin" => public_origin = Some(value("--public-origin")?),
                 "--https" => https = true,
                 "--insecure-dev-cookies" => insecure = true,
@@ -143,6 +182,14 @@ impl Config {
                     "--public-origin: expected scheme://host[:port], got {o:?}"
                 ));
             }
+        }
+        let data_dir = PathBuf::from(data_dir);
+        let database = match database {
+            None => data_dir.join("huddle.sqlite"),
+            Some(d) => database_path(&d)?,
+        };
+        if secret_salt.as_deref().is_some_and(|s| s.len() < 16) {
+            return Err("--secret-salt: at least 16 characters".into());
         }
         let role = match role.as_str() {
             "all" => Role::All,
@@ -169,7 +216,9 @@ impl Config {
                 .parse()
                 .map_err(|_| format!("--listen: not a socket address: {listen:?}"))?,
             dist: PathBuf::from(dist),
-            database: PathBuf::from(database),
+            database,
+            data_dir,
+            secret_salt,
             public_origin,
             https,
             secure_cookies: !insecure,
@@ -178,5 +227,28 @@ impl Config {
             relay_secret,
             relay_url,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Config, String> {
+        Config::from_args(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn database_urls_and_the_data_dir() {
+        let c = parse(&["--data-dir", "/srv/h"]).unwrap();
+        assert_eq!(c.database, PathBuf::from("/srv/h/huddle.sqlite"));
+        let c = parse(&["--database", "sqlite:///var/lib/h.sqlite"]).unwrap();
+        assert_eq!(c.database, PathBuf::from("/var/lib/h.sqlite"));
+        let c = parse(&["--database", "sqlite:rel.sqlite"]).unwrap();
+        assert_eq!(c.database, PathBuf::from("rel.sqlite"));
+        assert!(parse(&["--database", "postgres://db/h"]).is_err());
+        assert!(parse(&["--secret-salt", "short"]).is_err());
+        let c = parse(&["--secret-salt", "a long enough secret salt"]).unwrap();
+        assert!(!format!("{c:?}").contains("a long enough secret salt"));
     }
 }

@@ -39,6 +39,43 @@ pub struct AppState {
     pub relay: Relay,
     /// Signs relay tickets.
     pub tickets: Arc<TicketKey>,
+    /// Key of the session-token hashes.
+    pub secret_salt: Arc<Vec<u8>>,
+}
+
+/// The configured secret salt, or the one kept in the data directory (created, readable
+/// by the owner only, on first start).
+fn secret_salt(config: &Config) -> Result<Vec<u8>, String> {
+    if let Some(s) = &config.secret_salt {
+        return Ok(s.as_bytes().to_vec());
+    }
+    let path = config.data_dir.join("secret-salt");
+    match std::fs::read_to_string(&path) {
+        Ok(s) if s.trim().len() >= 32 => return Ok(s.trim().as_bytes().to_vec()),
+        Ok(_) => {
+            return Err(format!(
+                "{}: too short (want 32 or more characters)",
+                path.display()
+            ))
+        }
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(format!("cannot read {}: {e}", path.display()))
+        }
+        Err(_) => {}
+    }
+    let salt = crypto_wasm::random::token(32).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options
+        .open(&path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    std::io::Write::write_all(&mut f, salt.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(salt.into_bytes())
 }
 
 /// The ticket key: from the shared secret, or random for a single process.
@@ -56,6 +93,7 @@ impl AppState {
         let db =
             db::Db::open(&config.database).map_err(|e| format!("cannot open the database: {e}"))?;
         let tickets = Arc::new(ticket_key(&config).map_err(|e| e.to_string())?);
+        let secret_salt = Arc::new(secret_salt(&config)?);
         let relay = match (&config.role, &config.relay_url) {
             (Role::Api, Some(url)) => {
                 Relay::Remote(RemoteRelay::start(url.clone(), tickets.clone()))
@@ -68,6 +106,7 @@ impl AppState {
             login_limiter: Arc::default(),
             relay,
             tickets,
+            secret_salt,
         })
     }
 }

@@ -1,9 +1,12 @@
-//! Sessions: an opaque random token in a cookie; the database stores only its SHA-256.
+//! Sessions: an opaque random token in a cookie; the database stores only its
+//! HMAC-SHA256 under the server's secret salt, so a copy of the database alone neither
+//! holds nor can confirm a token.
 
 use axum::extract::FromRequestParts;
 use axum::http::header::COOKIE;
 use axum::http::request::Parts;
-use sha2::{Digest, Sha256};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
@@ -33,15 +36,17 @@ pub fn set_cookie(secure: bool, token: Option<&str>) -> String {
     )
 }
 
-/// SHA-256 of a token: what the database stores.
-pub fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
+/// HMAC-SHA256 of a token under the secret salt: what the database stores.
+pub fn token_hash(salt: &[u8], token: &str) -> Vec<u8> {
+    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(salt).expect("any key length");
+    m.update(token.as_bytes());
+    m.finalize().into_bytes().to_vec()
 }
 
 /// Creates a session for `user_id`; returns the token for the cookie.
 pub async fn create(state: &AppState, user_id: i64) -> ApiResult<String> {
     let token = crypto_wasm::random::token(32).map_err(ApiError::internal)?;
-    let hash = token_hash(&token);
+    let hash = token_hash(&state.secret_salt, &token);
     state
         .db
         .call(move |c| {
@@ -85,7 +90,7 @@ impl FromRequestParts<AppState> for CurrentUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
         let token =
             token_from(parts, state.config.secure_cookies).ok_or_else(ApiError::unauthenticated)?;
-        let hash = token_hash(&token);
+        let hash = token_hash(&state.secret_salt, &token);
         let lookup = hash.clone();
         let id = state
             .db

@@ -81,8 +81,13 @@ async fn sessions_are_stored_hashed() {
     let stored: Vec<u8> = db
         .query_row("SELECT token_hash FROM sessions", [], |r| r.get(0))
         .unwrap();
-    use sha2::Digest;
-    assert_eq!(stored, sha2::Sha256::digest(token.as_bytes()).to_vec());
+    // Keyed by the secret salt the server generated into its data directory.
+    let salt = std::fs::read(server.db_path.with_file_name("secret-salt")).unwrap();
+    assert_eq!(stored, huddle_server::session::token_hash(&salt, &token));
+    assert_ne!(stored, {
+        use sha2::Digest;
+        sha2::Sha256::digest(token.as_bytes()).to_vec()
+    });
     let dump: String = db
         .query_row(
             "SELECT group_concat(hex(token_hash)) || group_concat(user_id) FROM sessions",
