@@ -52,6 +52,15 @@ test("no serious or critical axe violations on any page", async () => {
     await page.getByRole("link", { name: "# general" }).click();
     await page.getByRole("log").getByText("Welcome to").waitFor();
     await audit(page, `channel ${scheme}`);
+    // With a thread open, and with the workspace switcher open.
+    await page.getByRole("button", { name: "Reply in thread" }).first().click();
+    await page.getByRole("complementary", { name: "Thread" }).waitFor();
+    await audit(page, `thread ${scheme}`);
+    await page.getByRole("button", { name: "Close thread" }).click();
+    await page.locator(".switcher summary").click();
+    await page.getByRole("link", { name: "All workspaces…" }).waitFor();
+    await audit(page, `switcher ${scheme}`);
+    await page.locator(".switcher summary").click();
     await page.screenshot({ path: path.join(ARTIFACTS, `demo-channel-${scheme}.png`), fullPage: true });
     await page.getByRole("link", { name: "# history" }).click();
     await page.getByRole("log").getByText("History message 10000 of 10000").waitFor();
