@@ -300,6 +300,24 @@ async fn relay_refuses_foreign_origins_and_anonymous_sockets() {
         ));
     }
 
+    // A ticket opens one connection.
+    let t = alice.post("/realtime/ticket", json!({})).await.body["ticket"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for expected in ["authenticated", "TICKET_USED"] {
+        let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+        ws.send(Message::Text(
+            json!({"type": "auth", "ticket": t}).to_string().into(),
+        ))
+        .await
+        .unwrap();
+        let reply: Value =
+            serde_json::from_str(&ws.next().await.unwrap().unwrap().into_text().unwrap()).unwrap();
+        let got = reply["code"].as_str().or(reply["type"].as_str()).unwrap();
+        assert_eq!(got, expected);
+    }
+
     // A person's connection cannot retire rooms (only the API server's can).
     let mut ws = socket(&mut alice).await;
     ws.send(Message::Text(

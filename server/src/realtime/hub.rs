@@ -11,6 +11,8 @@ use crate::realtime::ticket::Subject;
 
 /// Most rooms one connection may subscribe to.
 pub const MAX_ROOMS_PER_CONNECTION: usize = 1000;
+/// Most connections one person may hold open at once (tabs, devices).
+pub const MAX_CONNECTIONS_PER_USER: usize = 16;
 /// Frames waiting for a slow reader before the relay gives up on it: a client that stops
 /// reading is dropped rather than buffered without limit.
 pub const MAX_QUEUED_FRAMES: usize = 1024;
@@ -79,9 +81,16 @@ pub fn event_frame(room: &str, from: Subject, data: &RawValue) -> String {
 
 impl Hub {
     /// Registers an authenticated connection; its outgoing frames arrive on the receiver.
-    pub fn connect(&self, subject: Subject) -> (ConnId, Receiver<String>) {
+    /// `None` when the person already holds [`MAX_CONNECTIONS_PER_USER`] connections.
+    pub fn connect(&self, subject: Subject) -> Option<(ConnId, Receiver<String>)> {
         let (tx, rx) = channel(MAX_QUEUED_FRAMES);
         let mut g = self.inner.lock().expect("hub lock");
+        if let Subject::User(_) = subject {
+            let open = g.conns.values().filter(|c| c.subject == subject).count();
+            if open >= MAX_CONNECTIONS_PER_USER {
+                return None;
+            }
+        }
         g.next += 1;
         let id = g.next;
         g.conns.insert(
@@ -92,7 +101,7 @@ impl Hub {
                 rooms: HashSet::new(),
             },
         );
-        (id, rx)
+        Some((id, rx))
     }
 
     /// Forgets a connection and its subscriptions (its frame queue closes).
@@ -220,11 +229,26 @@ mod tests {
     }
 
     #[test]
+    fn a_person_holds_a_bounded_number_of_connections() {
+        let hub = Hub::default();
+        let conns: Vec<_> = (0..MAX_CONNECTIONS_PER_USER)
+            .map(|_| hub.connect(Subject::User(1)).unwrap())
+            .collect();
+        assert!(hub.connect(Subject::User(1)).is_none());
+        assert!(
+            hub.connect(Subject::User(2)).is_some(),
+            "others are not affected"
+        );
+        hub.disconnect(conns[0].0);
+        assert!(hub.connect(Subject::User(1)).is_some());
+    }
+
+    #[test]
     fn a_reader_that_falls_behind_is_dropped_not_buffered() {
         let hub = Hub::default();
         let room = "0".repeat(64);
-        let (slow, mut slow_rx) = hub.connect(Subject::User(1));
-        let (fast, mut fast_rx) = hub.connect(Subject::User(2));
+        let (slow, mut slow_rx) = hub.connect(Subject::User(1)).unwrap();
+        let (fast, mut fast_rx) = hub.connect(Subject::User(2)).unwrap();
         hub.subscribe(slow, &room).unwrap();
         hub.subscribe(fast, &room).unwrap();
         let data = RawValue::from_string("{}".into()).unwrap();

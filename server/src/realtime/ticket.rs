@@ -6,10 +6,14 @@
 //! learns only the subject: a user id, or the API server itself (which may publish to
 //! any room and retire rooms).
 //!
-//! Format: `v1.<subject>.<expires>.<mac>` with subject `u<user id>` or `server`, expiry
-//! in Unix seconds and `mac` = hex HMAC-SHA256(key, "huddle relay ticket v1\n" subject
-//! "\n" expires), compared in constant time. Tickets live [`TTL_SECS`] seconds: they only
-//! open a connection, which then stays open.
+//! Format: `v1.<subject>.<expires>.<nonce>.<mac>` with subject `u<user id>` or `server`,
+//! expiry in Unix seconds, a random 16-byte hex nonce, and `mac` = hex
+//! HMAC-SHA256(key, "huddle relay ticket v1\n" subject "\n" expires "\n" nonce), compared
+//! in constant time. A ticket opens one connection, once ([`TicketKey::redeem`]), within
+//! [`TTL_SECS`] seconds; the connection then stays open.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -37,10 +41,16 @@ pub enum TicketError {
     Expired,
     /// Not made with this relay's secret.
     BadMac,
+    /// Already used to open a connection.
+    Used,
 }
 
-/// The key that signs and checks tickets.
-pub struct TicketKey([u8; 32]);
+/// The key that signs and checks tickets, and the nonces of tickets already redeemed
+/// (kept until they expire).
+pub struct TicketKey {
+    key: [u8; 32],
+    redeemed: Mutex<HashMap<String, i64>>,
+}
 
 impl std::fmt::Debug for TicketKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -51,21 +61,30 @@ impl std::fmt::Debug for TicketKey {
 impl TicketKey {
     /// The key derived from a configured shared secret.
     pub fn from_secret(secret: &str) -> TicketKey {
-        TicketKey(Sha256::digest(secret.as_bytes()).into())
+        TicketKey::with_key(Sha256::digest(secret.as_bytes()).into())
+    }
+
+    fn with_key(key: [u8; 32]) -> TicketKey {
+        TicketKey {
+            key,
+            redeemed: Mutex::default(),
+        }
     }
 
     /// A random key (one process runs both the API and the relay).
     pub fn random() -> std::io::Result<TicketKey> {
         let b = crypto_wasm::random::bytes(32).map_err(std::io::Error::other)?;
-        Ok(TicketKey(b.try_into().expect("32 bytes")))
+        Ok(TicketKey::with_key(b.try_into().expect("32 bytes")))
     }
 
-    fn mac(&self, subject: &str, expires: i64) -> Hmac<Sha256> {
-        let mut m = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("any key length");
+    fn mac(&self, subject: &str, expires: i64, nonce: &str) -> Hmac<Sha256> {
+        let mut m = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).expect("any key length");
         m.update(DOMAIN.as_bytes());
         m.update(subject.as_bytes());
         m.update(b"\n");
         m.update(expires.to_string().as_bytes());
+        m.update(b"\n");
+        m.update(nonce.as_bytes());
         m
     }
 
@@ -76,14 +95,36 @@ impl TicketKey {
             Subject::Server => "server".to_owned(),
         };
         let expires = now + TTL_SECS;
-        let tag = self.mac(&subject, expires).finalize().into_bytes();
-        format!("v1.{subject}.{expires}.{}", crypto_wasm::hex::encode(&tag))
+        // The CSPRNG failing is not recoverable here; an all-zero nonce would only make
+        // tickets of the same second and subject collide (and be refused as used).
+        let nonce = crypto_wasm::random::token(16).unwrap_or_else(|_| "0".repeat(32));
+        let tag = self.mac(&subject, expires, &nonce).finalize().into_bytes();
+        format!(
+            "v1.{subject}.{expires}.{nonce}.{}",
+            crypto_wasm::hex::encode(&tag)
+        )
     }
 
-    /// Checks a ticket at time `now`.
+    /// Checks a ticket at time `now` and marks it used: a second redemption is refused.
+    pub fn redeem(&self, ticket: &str, now: i64) -> Result<Subject, TicketError> {
+        let (subject, nonce, expires) = self.check(ticket, now)?;
+        let mut used = self.redeemed.lock().expect("ticket ledger");
+        used.retain(|_, exp| *exp >= now);
+        if used.insert(nonce, expires).is_some() {
+            return Err(TicketError::Used);
+        }
+        Ok(subject)
+    }
+
+    /// Checks a ticket at time `now` without using it up.
     pub fn verify(&self, ticket: &str, now: i64) -> Result<Subject, TicketError> {
+        self.check(ticket, now).map(|(s, _, _)| s)
+    }
+
+    fn check(&self, ticket: &str, now: i64) -> Result<(Subject, String, i64), TicketError> {
         let mut parts = ticket.split('.');
-        let (Some("v1"), Some(subject), Some(expires), Some(tag), None) = (
+        let (Some("v1"), Some(subject), Some(expires), Some(nonce), Some(tag), None) = (
+            parts.next(),
             parts.next(),
             parts.next(),
             parts.next(),
@@ -102,13 +143,13 @@ impl TicketKey {
         };
         let expires: i64 = expires.parse().map_err(|_| TicketError::Malformed)?;
         let tag = crypto_wasm::hex::decode(tag, "mac").map_err(|_| TicketError::Malformed)?;
-        self.mac(subject, expires)
+        self.mac(subject, expires, nonce)
             .verify_slice(&tag)
             .map_err(|_| TicketError::BadMac)?;
         if now > expires {
             return Err(TicketError::Expired);
         }
-        Ok(parsed)
+        Ok((parsed, nonce.to_owned(), expires))
     }
 }
 
@@ -137,13 +178,33 @@ mod tests {
         for bad in [
             "",
             "v1",
-            "v2.u1.5.00",
-            "v1.x1.5.00",
-            "v1.u1.5.zz",
-            "v1.u1.5.00.extra",
+            "v2.u1.5.n.00",
+            "v1.x1.5.n.00",
+            "v1.u1.5.n.zz",
+            "v1.u1.5.n.00.extra",
         ] {
             assert_eq!(k.verify(bad, 0), Err(TicketError::Malformed), "{bad}");
         }
-        assert!(!format!("{k:?}").contains(&format!("{:?}", k.0)));
+        assert!(!format!("{k:?}").contains(&format!("{:?}", k.key)));
+    }
+
+    #[test]
+    fn a_ticket_opens_one_connection() {
+        let k = TicketKey::from_secret("shared secret");
+        let (a, b) = (
+            k.issue(Subject::User(7), 1000),
+            k.issue(Subject::User(7), 1000),
+        );
+        assert_ne!(a, b, "nonces differ");
+        assert_eq!(k.redeem(&a, 1000), Ok(Subject::User(7)));
+        assert_eq!(k.redeem(&a, 1001), Err(TicketError::Used));
+        assert_eq!(k.redeem(&b, 1001), Ok(Subject::User(7)));
+        // Expired nonces leave the ledger; the ticket stays refused (expired).
+        assert_eq!(k.redeem(&a, 2000), Err(TicketError::Expired));
+        assert_eq!(
+            k.redeem(&k.issue(Subject::Server, 2000), 2000),
+            Ok(Subject::Server)
+        );
+        assert_eq!(k.redeemed.lock().unwrap().len(), 1);
     }
 }

@@ -96,11 +96,15 @@ fn authenticate(tickets: &TicketKey, text: &str) -> Result<Subject, String> {
         ));
     };
     tickets
-        .verify(&ticket, crate::db::now())
+        .redeem(&ticket, crate::db::now())
         .map_err(|e| match e {
             TicketError::Expired => {
                 error_frame("TICKET_EXPIRED", "the ticket has expired: get a new one")
             }
+            TicketError::Used => error_frame(
+                "TICKET_USED",
+                "a ticket opens one connection: get a new one",
+            ),
             TicketError::Malformed | TicketError::BadMac => {
                 error_frame("BAD_TICKET", "not a valid ticket")
             }
@@ -171,7 +175,12 @@ async fn run(socket: WebSocket, state: RelayState) {
         }
     };
     let hub = state.hub;
-    let (conn, mut rx) = hub.connect(subject);
+    let Some((conn, mut rx)) = hub.connect(subject) else {
+        let frame = error_frame("TOO_MANY_CONNECTIONS", "too many open connections");
+        let _ = sink.send(Message::Text(frame.into())).await;
+        let _ = sink.close().await;
+        return;
+    };
     let (reply_tx, mut reply_rx) = tokio::sync::mpsc::channel::<String>(MAX_REPLIES);
     let _ = reply_tx.try_send(serde_json::json!({"type": "authenticated"}).to_string());
     let writer = tokio::spawn(async move {
