@@ -40,8 +40,8 @@ pub enum Event {
     Created(Message),
     /// An edit, a delete or a reaction change.
     Changed(Message),
-    /// Someone is typing (their display name).
-    Typing(String),
+    /// Someone is typing (their user id, as the relay stamped it).
+    Typing(i64),
     /// A member announced being online (`true`) or leaving (`false`).
     Presence {
         /// Their user id, as the relay stamped it.
@@ -475,11 +475,7 @@ impl Realtime {
                     cb(Event::Changed(m));
                 }
             }
-            (Sender::User(_), Some("typing")) => {
-                if let Some(u) = ev["user"].as_str() {
-                    cb(Event::Typing(u.to_owned()));
-                }
-            }
+            (Sender::User(user), Some("typing")) => cb(Event::Typing(user)),
             (Sender::User(user), Some("presence")) => cb(Event::Presence {
                 user,
                 online: ev["state"].as_str() != Some("offline"),

@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::api::{self, Message};
 use crate::markdown::Markdown;
 use crate::pages::message_list::MessageList;
-use crate::pages::workspace::{ChannelList, Drafts, RefreshChannels};
+use crate::pages::workspace::{ChannelList, Drafts, MemberNames, RefreshChannels};
 use crate::realtime::{Collection, Event, Realtime};
 use crate::session::use_session;
 
@@ -51,6 +51,7 @@ pub fn ChannelView() -> impl IntoView {
     let rt = expect_context::<Realtime>();
     let refresh = expect_context::<RefreshChannels>();
     let list = expect_context::<ChannelList>();
+    let names = expect_context::<MemberNames>();
     let messages = RwSignal::new(Vec::<Message>::new());
     let older = RwSignal::new(None::<i64>);
     let loading = RwSignal::new(false);
@@ -133,7 +134,13 @@ pub fn ChannelView() -> impl IntoView {
                             }
                         }
                     }
-                    Event::Typing(who) => {
+                    Event::Typing(user) => {
+                        // The name comes from the member list, not from the payload: the
+                        // relay vouches for the sender's id only.
+                        let who = names
+                            .0
+                            .with_untracked(|m| m.get(&user).cloned())
+                            .unwrap_or_else(|| "Someone".to_owned());
                         typing.set(Some(who));
                         gloo_timers::callback::Timeout::new(3000, move || typing.set(None))
                             .forget();
@@ -426,14 +433,10 @@ fn Composer(channel: Memo<i64>, messages: RwSignal<Vec<Message>>) -> impl IntoVi
         let now = js_sys::Date::now();
         if now - last_typing.get_value() > 3000.0 {
             last_typing.set_value(now);
-            if let Some(u) =
-                use_context::<crate::session::Session>().and_then(|s| s.user.get_untracked())
-            {
-                rt_typing.publish(
-                    Collection::Channel(channel.get_untracked()),
-                    json!({"type": "typing", "user": u.display_name}),
-                );
-            }
+            rt_typing.publish(
+                Collection::Channel(channel.get_untracked()),
+                json!({"type": "typing"}),
+            );
         }
     };
     view! {

@@ -22,6 +22,11 @@ pub struct Drafts(pub RwSignal<HashMap<i64, String>>);
 #[derive(Clone, Copy)]
 pub struct ChannelList(pub RwSignal<Vec<api::Channel>>);
 
+/// Display names of the workspace's members by user id (for typing indicators, whose
+/// sender the relay identifies by id).
+#[derive(Clone, Copy)]
+pub struct MemberNames(pub RwSignal<HashMap<i64, String>>);
+
 /// Asks the channel list to reload (after posting, reading, creating a channel).
 #[derive(Clone, Copy)]
 pub struct RefreshChannels(pub RwSignal<u32>);
@@ -62,6 +67,21 @@ pub fn WorkspacePage() -> impl IntoView {
     });
     let list = ChannelList(RwSignal::new(Vec::new()));
     provide_context(list);
+    let names = MemberNames(RwSignal::new(HashMap::new()));
+    provide_context(names);
+    Effect::new(move |_| {
+        let id = ws.get();
+        spawn_local(async move {
+            if let Ok(members) = api::members(id).await {
+                names.0.set(
+                    members
+                        .into_iter()
+                        .map(|m| (m.user_id, m.display_name))
+                        .collect(),
+                );
+            }
+        });
+    });
     Effect::new(move |_| {
         if let Some(Ok(l)) = channels.get() {
             list.0.set(l);

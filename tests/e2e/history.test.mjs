@@ -115,8 +115,10 @@ test("10,000 messages: bounded DOM, older pages on scroll, reading position kept
   await alice.page.keyboard.press("Escape");
 
   // At the bottom, new messages scroll into view.
+  // Bob typing shows for Alice, named from the member list (the relay vouches for his id).
   await bob.page.getByRole("textbox", { name: "Message", exact: true }).fill("And one more");
-  await bob.page.keyboard.press("Enter");
+  await alice.page.getByText("Bob Chen is typing…").waitFor();
+  await bob.page.getByRole("textbox", { name: "Message", exact: true }).press("Enter");
   await alice.page.getByRole("log").getByText("And one more").waitFor();
   await alice.page.waitForFunction(() => {
     const el = document.querySelector(".message-scroll");

@@ -33,6 +33,11 @@ use crate::Config;
 /// Replies (subscribed, errors) waiting for a client that does not read them.
 const MAX_REPLIES: usize = 64;
 
+/// How often the relay pings each connection.
+pub const PING_EVERY: Duration = Duration::from_secs(30);
+/// How long a connection may stay silent (no frame, no pong) before the relay drops it.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(75);
+
 /// How long a new connection has to send its ticket.
 pub const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -184,22 +189,27 @@ async fn run(socket: WebSocket, state: RelayState) {
     let (reply_tx, mut reply_rx) = tokio::sync::mpsc::channel::<String>(MAX_REPLIES);
     let _ = reply_tx.try_send(serde_json::json!({"type": "authenticated"}).to_string());
     let writer = tokio::spawn(async move {
+        let mut ping = tokio::time::interval(PING_EVERY);
+        ping.tick().await;
         loop {
             let frame = tokio::select! {
-                Some(f) = reply_rx.recv() => f,
+                Some(f) = reply_rx.recv() => Message::Text(f.into()),
                 f = rx.recv() => match f {
-                    Some(f) => f,
+                    Some(f) => Message::Text(f.into()),
                     // Dropped by the hub (too slow a reader): close the socket.
                     None => break,
                 },
+                _ = ping.tick() => Message::Ping(Default::default()),
             };
-            if sink.send(Message::Text(frame.into())).await.is_err() {
+            if sink.send(frame).await.is_err() {
                 break;
             }
         }
         let _ = sink.close().await;
     });
-    while let Some(Ok(msg)) = stream.next().await {
+    // Browsers answer pings by themselves: a connection silent for IDLE_TIMEOUT is dead
+    // (a half-open TCP connection, a suspended laptop) and is dropped.
+    while let Ok(Some(Ok(msg))) = tokio::time::timeout(IDLE_TIMEOUT, stream.next()).await {
         match msg {
             Message::Text(text) => {
                 if let Some(reply) = handle(&hub, conn, subject, text.as_str()) {
