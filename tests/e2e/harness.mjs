@@ -4,7 +4,8 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ROOT } from "../js/helpers.mjs";
+import { before, after } from "node:test";
+import { ROOT, launchChromium } from "../js/helpers.mjs";
 
 export const ARTIFACTS = path.join(ROOT, "tests/artifacts");
 const BIN = process.env.HUDDLE_SERVER_BIN ?? path.join(ROOT, "target/release/huddle-server");
@@ -64,4 +65,21 @@ export async function signInDemo(page, base, username) {
 export async function shot(page, name) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * For a test file on the demo data: registers `before`/`after` hooks that start the
+ * server (`--demo`, fresh database) and Chromium. Returns an object whose `base` and
+ * `browser` are set once `before` has run.
+ */
+export function demoEnvironment() {
+  const env = {};
+  before(async () => {
+    const s = startServer({ db: tempDb(), demo: true });
+    env.server = s.proc;
+    env.base = await s.url;
+    env.browser = await launchChromium();
+  });
+  after(async () => { await env.browser?.close(); env.server?.kill(); });
+  return env;
 }

@@ -2,21 +2,12 @@
 // the newest message, scrolling up loads older pages while the DOM stays bounded and the
 // message being read stays in place, new messages do not move a reader who scrolled up,
 // and "Jump to newest" returns to the bottom.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { launchChromium } from "../js/helpers.mjs";
-import { person, shot, signInDemo, startServer, tempDb } from "./harness.mjs";
+import { demoEnvironment, person, shot, signInDemo } from "./harness.mjs";
 
 const WINDOW = 150; // src/message_window.rs: SIZE
-let server, base, browser;
-
-before(async () => {
-  const s = startServer({ db: tempDb(), demo: true });
-  server = s.proc;
-  base = await s.url;
-  browser = await launchChromium();
-});
-after(async () => { await browser?.close(); server?.kill(); });
+const env = demoEnvironment();
 
 /** What the message list shows: DOM size, first/last message numbers, scroll state. */
 const state = (page) => page.evaluate(() => {
@@ -33,15 +24,15 @@ const state = (page) => page.evaluate(() => {
 });
 
 async function openHistory(p, who) {
-  await signInDemo(p.page, base, who);
+  await signInDemo(p.page, env.base, who);
   await p.page.getByRole("link", { name: "Demo workspace" }).click();
   await p.page.getByRole("link", { name: "# history" }).click();
   await p.page.getByRole("log").getByText("History message 10000 of 10000").waitFor();
 }
 
 test("10,000 messages: bounded DOM, older pages on scroll, reading position kept", async () => {
-  const alice = await person(browser);
-  const bob = await person(browser);
+  const alice = await person(env.browser);
+  const bob = await person(env.browser);
   await openHistory(alice, "alice");
   await alice.page.waitForFunction(() => {
     const el = document.querySelector(".message-scroll");

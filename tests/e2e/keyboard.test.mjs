@@ -3,19 +3,11 @@
 // never the mouse. Focus lands where the next keystroke is expected: in the composer after
 // sending, in the reply box when a thread opens, back on the thread button when it closes,
 // and it stays on a button whose message updates live.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { launchChromium } from "../js/helpers.mjs";
-import { person, startServer, tempDb } from "./harness.mjs";
+import { demoEnvironment, person } from "./harness.mjs";
 
-let server, base, browser;
-before(async () => {
-  const s = startServer({ db: tempDb(), demo: true });
-  server = s.proc;
-  base = await s.url;
-  browser = await launchChromium();
-});
-after(async () => { await browser?.close(); server?.kill(); });
+const env = demoEnvironment();
 
 /** What has focus: tag, accessible-ish name and a few attributes. */
 const focused = (page) => page.evaluate(() => {
@@ -36,9 +28,9 @@ async function tabTo(page, want, { back = false, max = 60 } = {}) {
 }
 
 test("the whole chat flow works from the keyboard, with focus where it belongs", async () => {
-  const p = await person(browser);
+  const p = await person(env.browser);
   const { page } = p;
-  await page.goto(base + "/signin");
+  await page.goto(env.base + "/signin");
   await page.getByRole("heading", { name: "Sign in to Huddle" }).waitFor();
   const skip = await tabTo(page, (f) => f.text === "Skip to content", { max: 1 });
   assert.equal(skip.tag, "a");

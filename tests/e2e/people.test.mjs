@@ -3,22 +3,14 @@
 // started from People arrives live with an
 // unread badge; members cannot remove anyone; the owner removes Carol, who then sees a
 // clear notice; Bob leaves; the last owner cannot.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { launchChromium } from "../js/helpers.mjs";
-import { person, shot, signInDemo, startServer, tempDb } from "./harness.mjs";
+import { demoEnvironment, person, shot, signInDemo } from "./harness.mjs";
 
-let server, base, browser;
-before(async () => {
-  const s = startServer({ db: tempDb(), demo: true });
-  server = s.proc;
-  base = await s.url;
-  browser = await launchChromium();
-});
-after(async () => { await browser?.close(); server?.kill(); });
+const env = demoEnvironment();
 
 async function openPeople(p, who) {
-  await signInDemo(p.page, base, who);
+  await signInDemo(p.page, env.base, who);
   await p.page.getByRole("link", { name: "Demo workspace" }).click();
   await p.page.getByRole("link", { name: "People" }).click();
   await p.page.getByRole("heading", { name: "People" }).waitFor();
@@ -26,14 +18,14 @@ async function openPeople(p, who) {
 }
 
 test("direct messages, removing a member, leaving", async () => {
-  const [alice, bob, carol] = [await person(browser), await person(browser), await person(browser)];
+  const [alice, bob, carol] = [await person(env.browser), await person(env.browser), await person(env.browser)];
   await openPeople(carol, "carol");
   const members = carol.page.getByRole("list", { name: "People" });
   assert.equal(await members.getByRole("listitem").count(), 3);
   assert.equal(await members.getByRole("button", { name: /^Remove/ }).count(), 0, "members cannot remove");
 
   // Bob waits in #general; Carol messages him directly.
-  await signInDemo(bob.page, base, "bob");
+  await signInDemo(bob.page, env.base, "bob");
   await bob.page.getByRole("link", { name: "Demo workspace" }).click();
   await bob.page.getByRole("link", { name: "# general" }).click();
   // Presence: Bob shows as online for Carol as soon as he opens the workspace; Alice, not
