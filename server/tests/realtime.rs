@@ -63,6 +63,23 @@ impl Wire {
     }
 }
 
+/// A workspace "Acme" owned by `owner`, and the id of its `general` channel.
+async fn workspace(owner: &mut Client) -> (i64, i64) {
+    let ws_id = owner
+        .post("/workspaces", json!({"name": "Acme"}))
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let general = owner
+        .get(&format!("/workspaces/{ws_id}/channels"))
+        .await
+        .body[0]["id"]
+        .as_i64()
+        .unwrap();
+    (ws_id, general)
+}
+
 fn open(ring: &mut RoomKeyring, env: &Envelope) -> Value {
     serde_json::from_str(&ring.decrypt(env).unwrap()).unwrap()
 }
@@ -73,18 +90,7 @@ async fn key_protocol_relay_and_rotation() {
     let (mut alice, alice_id) = user(&server, "alice").await;
     let (mut bob, bob_id) = user(&server, "bob").await;
     let (mut carol, _) = user(&server, "carol").await;
-    let ws_id = alice
-        .post("/workspaces", json!({"name": "Acme"}))
-        .await
-        .body["id"]
-        .as_i64()
-        .unwrap();
-    let general = alice
-        .get(&format!("/workspaces/{ws_id}/channels"))
-        .await
-        .body[0]["id"]
-        .as_i64()
-        .unwrap();
+    let (ws_id, general) = workspace(&mut alice).await;
     assert_eq!(
         alice
             .post(
@@ -359,18 +365,7 @@ async fn separate_relay_process() {
     })
     .await;
     let (mut alice, _) = user(&server, "alice").await;
-    let ws_id = alice
-        .post("/workspaces", json!({"name": "Acme"}))
-        .await
-        .body["id"]
-        .as_i64()
-        .unwrap();
-    let general = alice
-        .get(&format!("/workspaces/{ws_id}/channels"))
-        .await
-        .body[0]["id"]
-        .as_i64()
-        .unwrap();
+    let (_, general) = workspace(&mut alice).await;
     // The API server no longer serves /ws itself.
     let local = format!("ws://{}/ws", alice.host());
     assert!(tokio_tungstenite::connect_async(&local).await.is_err());
@@ -448,12 +443,7 @@ async fn workspace_room() {
     let (mut alice, _) = user(&server, "alice").await;
     let (mut bob, bob_id) = user(&server, "bob").await;
     let (mut carol, _) = user(&server, "carol").await;
-    let ws_id = alice
-        .post("/workspaces", json!({"name": "Acme"}))
-        .await
-        .body["id"]
-        .as_i64()
-        .unwrap();
+    let (ws_id, _) = workspace(&mut alice).await;
     alice
         .post(
             &format!("/workspaces/{ws_id}/members"),
