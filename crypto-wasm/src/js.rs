@@ -160,9 +160,41 @@ pub fn clear_key_cache() {
     crate::clear_key_cache();
 }
 
+/// The property names read from envelopes, as JS strings made once: making one per read
+/// costs a string decode and two calls across the wasm boundary.
+struct Names {
+    v: JsValue,
+    encrypted: JsValue,
+    iv: JsValue,
+    salt: JsValue,
+    mac: JsValue,
+    key_version: JsValue,
+}
+
+thread_local! {
+    static NAMES: Names = Names {
+        v: "v".into(),
+        encrypted: "encrypted".into(),
+        iv: "iv".into(),
+        salt: "salt".into(),
+        mac: "mac".into(),
+        key_version: "key_version".into(),
+    };
+}
+
 /// Reads an optional string property.
 fn opt_string(obj: &JsValue, name: &str, what: &str) -> Result<Option<String>, JsValue> {
-    let v = Reflect::get(obj, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    opt_string_at(obj, &name.into(), name, what)
+}
+
+/// [`opt_string`] with the property name already a JS string.
+fn opt_string_at(
+    obj: &JsValue,
+    key: &JsValue,
+    name: &str,
+    what: &str,
+) -> Result<Option<String>, JsValue> {
+    let v = Reflect::get(obj, key).unwrap_or(JsValue::UNDEFINED);
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
@@ -211,7 +243,11 @@ fn envelope_from_js(value: &JsValue) -> Result<Envelope, JsValue> {
             "expected an envelope object or its JSON text".into(),
         )));
     }
-    let v = Reflect::get(&obj, &"v".into()).unwrap_or(JsValue::UNDEFINED);
+    NAMES.with(|names| read_envelope(&obj, names))
+}
+
+fn read_envelope(obj: &JsValue, names: &Names) -> Result<Envelope, JsValue> {
+    let v = Reflect::get(obj, &names.v).unwrap_or(JsValue::UNDEFINED);
     let v = if v.is_undefined() || v.is_null() {
         None
     } else {
@@ -220,39 +256,75 @@ fn envelope_from_js(value: &JsValue) -> Result<Envelope, JsValue> {
                 .ok_or_else(|| js_error(Error::Envelope("field `v` must be a number".into())))?,
         )
     };
+    let field = |key: &JsValue, name: &str| opt_string_at(obj, key, name, "field");
     let raw = RawEnvelope {
         v,
-        encrypted: opt_string(&obj, "encrypted", "field")?,
-        iv: opt_string(&obj, "iv", "field")?,
-        salt: opt_string(&obj, "salt", "field")?,
-        mac: opt_string(&obj, "mac", "field")?,
-        key_version: opt_string(&obj, "key_version", "field")?,
+        encrypted: field(&names.encrypted, "encrypted")?,
+        iv: field(&names.iv, "iv")?,
+        salt: field(&names.salt, "salt")?,
+        mac: field(&names.mac, "mac")?,
+        key_version: field(&names.key_version, "key_version")?,
     };
     Envelope::try_from(raw).map_err(js_error)
 }
 
-fn set(obj: &Object, k: &str, v: &JsValue) {
-    let _ = Reflect::set(obj, &k.into(), v);
-}
-
-fn envelope_to_js(env: &Envelope) -> JsValue {
-    let o = Object::new();
-    match env {
-        Envelope::V0(e) => {
-            set(&o, "encrypted", &e.encrypted.as_str().into());
-            set(&o, "iv", &e.iv.as_str().into());
-            set(&o, "salt", &e.salt.as_str().into());
-            set(&o, "key_version", &e.key_version.as_str().into());
-        }
-        Envelope::V1(e) => {
-            set(&o, "v", &JsValue::from(e.v));
-            set(&o, "key_version", &e.key_version.as_str().into());
-            set(&o, "iv", &e.iv.as_str().into());
-            set(&o, "encrypted", &e.encrypted.as_str().into());
-            set(&o, "mac", &e.mac.as_str().into());
+/// Appends `s` as a JSON string literal.
+fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
         }
     }
-    o.into()
+    out.push('"');
+}
+
+/// The envelope's JSON text, fields in their documented order.
+fn envelope_json(env: &Envelope) -> String {
+    let fields: &[(&str, &str)] = match env {
+        Envelope::V0(e) => &[
+            ("encrypted", &e.encrypted),
+            ("iv", &e.iv),
+            ("salt", &e.salt),
+            ("key_version", &e.key_version),
+        ],
+        Envelope::V1(e) => &[
+            ("key_version", &e.key_version),
+            ("iv", &e.iv),
+            ("encrypted", &e.encrypted),
+            ("mac", &e.mac),
+        ],
+    };
+    let len: usize = fields.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
+    let mut out = String::with_capacity(len + 16);
+    out.push('{');
+    if let Envelope::V1(e) = env {
+        out.push_str(&format!("\"v\":{},", e.v));
+    }
+    for (i, (k, v)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_json_string(&mut out, k);
+        out.push(':');
+        push_json_string(&mut out, v);
+    }
+    out.push('}');
+    out
+}
+
+/// The envelope as a plain JS object. One `JSON.parse` of text built here costs a
+/// fraction of setting each field across the wasm boundary (two strings and a call per
+/// field).
+fn envelope_to_js(env: &Envelope) -> Result<JsValue, JsValue> {
+    JSON::parse(&envelope_json(env)).map_err(|_| {
+        js_error(Error::Envelope(
+            "could not build the envelope object".into(),
+        ))
+    })
 }
 
 /// Seals `plaintext` under room key `key` as key version `keyVersion`.
@@ -271,8 +343,8 @@ pub fn encrypt_envelope(
     let format = format_option(&options)?;
     let room = options_string(&options, "room")?.unwrap_or_default();
     crate::seal(&key, &key_version, &plaintext, format, &room)
-        .map(|e| envelope_to_js(&e))
         .map_err(js_error)
+        .and_then(|e| envelope_to_js(&e))
 }
 
 /// Opens an envelope (object or JSON text) of either format with room key `key`.
@@ -377,8 +449,8 @@ impl JsRoomKeyring {
         let format = parse_format(format)?;
         self.inner
             .encrypt(&plaintext, format)
-            .map(|e| envelope_to_js(&e))
             .map_err(js_error)
+            .and_then(|e| envelope_to_js(&e))
     }
 
     /// Opens an envelope (object or JSON text) with the key its `key_version` names.
@@ -397,8 +469,8 @@ impl JsRoomKeyring {
             None => JsValue::UNDEFINED,
             Some((version, key)) => {
                 let o = Object::new();
-                set(&o, "version", &version.into());
-                set(&o, "key", &key.into());
+                let _ = Reflect::set(&o, &"version".into(), &version.into());
+                let _ = Reflect::set(&o, &"key".into(), &key.into());
                 o.into()
             }
         }

@@ -13,6 +13,62 @@ pub fn fill(buf: &mut [u8]) -> Result<()> {
     getrandom::getrandom(buf).map_err(|e| Error::Random(e.to_string()))
 }
 
+/// Fills `buf` with random bytes that will be published (IVs, salts), from a pool that
+/// is refilled from the CSPRNG 4 KiB at a time.
+///
+/// In browsers and Node.js every `crypto.getRandomValues` call costs one to two
+/// microseconds, more than sealing a short message; the pool makes it one call per
+/// 256 IVs. Each pooled byte is handed out once and wiped from the pool as it goes.
+/// Secrets (keys, tokens, UUIDs) never come from the pool: they would sit in memory
+/// before use. Outside WebAssembly this is [`fill`].
+pub fn fill_public(buf: &mut [u8]) -> Result<()> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        pool::fill(buf)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        fill(buf)
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod pool {
+    use std::cell::RefCell;
+
+    use crate::Result;
+
+    const SIZE: usize = 4096;
+
+    struct Pool {
+        buf: Box<[u8; SIZE]>,
+        /// Bytes before `next` are spent (and zero).
+        next: usize,
+    }
+
+    thread_local! {
+        static POOL: RefCell<Pool> = RefCell::new(Pool { buf: Box::new([0; SIZE]), next: SIZE });
+    }
+
+    pub fn fill(out: &mut [u8]) -> Result<()> {
+        if out.len() > SIZE / 8 {
+            return super::fill(out);
+        }
+        POOL.with(|pool| {
+            let mut pool = pool.borrow_mut();
+            if SIZE - pool.next < out.len() {
+                super::fill(&mut pool.buf[..])?;
+                pool.next = 0;
+            }
+            let range = pool.next..pool.next + out.len();
+            out.copy_from_slice(&pool.buf[range.clone()]);
+            pool.buf[range].fill(0);
+            pool.next += out.len();
+            Ok(())
+        })
+    }
+}
+
 /// `n` random bytes.
 pub fn bytes(n: usize) -> Result<Vec<u8>> {
     if n > MAX_RANDOM_BYTES {

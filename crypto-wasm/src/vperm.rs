@@ -64,9 +64,15 @@ struct Tables {
     inv_b: v128,
     /// Tower -> standard basis with the S-box's linear part (last encryption round).
     enc_out: (v128, v128),
+    /// `enc_out` followed by `enc_in`: the last round's output already in the tower
+    /// basis, where CBC feeds it into the next block (see [`Aes::encrypt_cbc`]).
+    chain: (v128, v128),
     /// Tower -> tower: `S(x)` and `2·S(x)` less the affine constant (middle rounds).
     sb1: (v128, v128),
     sb2: (v128, v128),
+    /// `3·S(x)` (the XOR of the `sb1` and `sb2` tables), so that the rotated term of
+    /// MixColumns needs no XOR before its rotation.
+    sb3: (v128, v128),
     /// Tower -> standard basis with the inverse S-box's linear part (last decryption
     /// round).
     dec_out: (v128, v128),
@@ -84,16 +90,14 @@ const TABLES: Tables = Tables {
     nibble: u8x16(
         15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
     ),
-    enc_in: (
-        words(0x5A2A7000, 0xC2B2E898, 0x52227808, 0xCABAE090),
-        words(0x317C4D00, 0x4C01307D, 0xB0FDCC81, 0xCD80B1FC),
-    ),
+    enc_in: (vector(ENC_IN.0), vector(ENC_IN.1)),
     dec_in: (vector(DEC_IN.0), vector(DEC_IN.1)),
     inv_a: words(0x0D080180, 0x0E05060F, 0x0A0B0C02, 0x04070309),
     inv_b: words(0x0F0B0780, 0x01040A06, 0x02050809, 0x030D0E0C),
-    enc_out: (
-        words(0x6FBDC700, 0xD0D26D17, 0xC502A878, 0x15AABF7A),
-        words(0x5FBB6A00, 0xCFE474A5, 0x412B35FA, 0x8E1E90D1),
+    enc_out: (vector(ENC_OUT.0), vector(ENC_OUT.1)),
+    chain: (
+        vector(compose_linear(&ENC_IN, ENC_OUT.0)),
+        vector(compose_linear(&ENC_IN, ENC_OUT.1)),
     ),
     sb1: (
         words(0xCB503E00, 0xB19BE18F, 0x142AF544, 0xA5DF7A6E),
@@ -102,6 +106,20 @@ const TABLES: Tables = Tables {
     sb2: (
         words(0x0B712400, 0xE27A93C6, 0xBC982FCD, 0x5EB7E955),
         words(0x0AE12900, 0x69EB8840, 0xAB82234A, 0xC2A163C8),
+    ),
+    sb3: (
+        words(
+            0xCB503E00 ^ 0x0B712400,
+            0xB19BE18F ^ 0xE27A93C6,
+            0x142AF544 ^ 0xBC982FCD,
+            0xA5DF7A6E ^ 0x5EB7E955,
+        ),
+        words(
+            0xFAE22300 ^ 0x0AE12900,
+            0x3618D415 ^ 0x69EB8840,
+            0x0D2ED9EF ^ 0xAB82234A,
+            0x3BF7CCC1 ^ 0xC2A163C8,
+        ),
     ),
     dec_out: (vector(DEC_OUT.0), vector(DEC_OUT.1)),
     dec_mix: [
@@ -127,6 +145,16 @@ const TABLES: Tables = Tables {
     rot3: vector(ROT3),
     inv_shift_rows: vector(INV_SHIFT_ROWS),
 };
+
+/// The S-box's input (standard -> tower) and output (tower -> standard) tables.
+const ENC_IN: ([u8; 16], [u8; 16]) = (
+    bytes([0x5A2A7000, 0xC2B2E898, 0x52227808, 0xCABAE090]),
+    bytes([0x317C4D00, 0x4C01307D, 0xB0FDCC81, 0xCD80B1FC]),
+);
+const ENC_OUT: ([u8; 16], [u8; 16]) = (
+    bytes([0x6FBDC700, 0xD0D26D17, 0xC502A878, 0x15AABF7A]),
+    bytes([0x5FBB6A00, 0xCFE474A5, 0x412B35FA, 0x8E1E90D1]),
+);
 
 /// The inverse S-box's input (standard -> tower) and output (tower -> standard) tables,
 /// as bytes: the decryption tables are computed from them at compile time.
@@ -173,6 +201,17 @@ const fn gmul(mut a: u8, mut b: u8) -> u8 {
 /// A bytewise linear map given by its nibble tables, on one byte.
 const fn apply(t: &([u8; 16], [u8; 16]), x: u8) -> u8 {
     t.0[(x & 15) as usize] ^ t.1[(x >> 4) as usize]
+}
+
+/// A table followed by the linear map `t`, entry by entry.
+const fn compose_linear(t: &([u8; 16], [u8; 16]), table: [u8; 16]) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    let mut i = 0;
+    while i < 16 {
+        out[i] = apply(t, table[i]);
+        i += 1;
+    }
+    out
 }
 
 /// Output tables for `c·S⁻¹(x)` in the tower basis: the basis change (the linear part of
@@ -347,7 +386,8 @@ impl Tables {
         let inv = self.invert(b);
         let s1 = self.output(inv, self.sb1);
         let s2 = self.output(inv, self.sb2);
-        let r1 = swz(v128_xor(s1, s2), rot1);
+        let s3 = self.output(inv, self.sb3);
+        let r1 = swz(s3, rot1);
         let r23 = v128_xor(swz(s1, rot2), swz(s1, rot3));
         v128_xor(v128_xor(v128_xor(s2, key), r1), r23)
     }
@@ -395,13 +435,16 @@ pub struct Aes {
     enc: [v128; 15],
     /// Decryption round keys, standard basis; keys 1..=rounds carry the folded 0x63.
     dec: [v128; 15],
+    /// `k0 ^ T(k_last)`: the key terms that carry one CBC block into the next.
+    link: v128,
     tables: Tables,
 }
 
 impl Drop for Aes {
     #[allow(unsafe_code)]
     fn drop(&mut self) {
-        for k in self.enc.iter_mut().chain(self.dec.iter_mut()) {
+        let link = core::iter::once(&mut self.link);
+        for k in self.enc.iter_mut().chain(self.dec.iter_mut()).chain(link) {
             // SAFETY: `k` is a valid, aligned, exclusive reference; a volatile write keeps
             // the compiler from eliding the wipe of key material.
             unsafe { core::ptr::write_volatile(k, u64x2_splat(0)) };
@@ -467,18 +510,21 @@ impl Aes {
                 t.transform(v128_xor(u32x4(m(0), m(1), m(2), m(3)), C63), t.dec_in)
             };
         }
+        let link = v128_xor(enc[0], t.transform(enc[rounds], t.enc_in));
         Ok(Aes {
             rounds,
             enc,
             dec,
+            link,
             tables: t,
         })
     }
 
+    /// Rounds 1..rounds of encryption from the whitened tower-basis state, up to the
+    /// inversion of the last round (whose output tables the caller picks).
     #[inline(always)]
-    fn encrypt_block(&self, x: v128) -> v128 {
+    fn encrypt_rounds(&self, mut b: v128) -> (v128, v128) {
         let (t, k) = (&self.tables, &self.enc);
-        let mut b = v128_xor(t.transform(x, t.enc_in), k[0]);
         // Middle rounds 1..rounds, unrolled by the period of the phases (1, 2, 3, 0).
         let mut r = 1;
         while r + 4 <= self.rounds {
@@ -492,14 +538,50 @@ impl Aes {
             b = t.enc_round(b, k[r], r % 4);
             r += 1;
         }
-        let s = t.output(t.invert(b), t.enc_out);
-        // Undo the skipped ShiftRows: the standard state is ShiftRows^rounds of ours.
-        let s = match self.rounds % 4 {
+        t.invert(b)
+    }
+
+    /// Undoes the skipped ShiftRows: the standard state is ShiftRows^rounds of ours.
+    #[inline(always)]
+    fn unshift(&self, s: v128) -> v128 {
+        match self.rounds % 4 {
             0 => s,
             2 => permute!(s, power(SHIFT_ROWS, 2)),
             _ => unreachable!("AES has 10, 12 or 14 rounds"),
+        }
+    }
+
+    /// The ciphertext block from the last round's inversion.
+    #[inline(always)]
+    fn ciphertext(&self, inv: (v128, v128)) -> v128 {
+        let s = self.tables.output(inv, self.tables.enc_out);
+        v128_xor(self.unshift(s), self.enc[self.rounds])
+    }
+
+    /// CBC-encrypts whole blocks in place.
+    ///
+    /// CBC encryption is serial, so the latency from one block's last round to the
+    /// next block's first is what counts. The ciphertext `c` goes out in the standard
+    /// basis, but the next block's whitened state `T(p ^ c) ^ k0` (with `T` the linear
+    /// map into the tower basis) is `T(p) ^ k0 ^ T(k_last) ^ T(unshift(out))`: the
+    /// first three terms do not depend on the previous block, and the last comes
+    /// straight from the [`Tables::chain`] output tables.
+    pub fn encrypt_cbc(&self, iv: &[u8; 16], data: &mut [u8]) {
+        let t = &self.tables;
+        let mut blocks = data.chunks_exact_mut(16);
+        let Some(mut pending) = blocks.next() else {
+            return;
         };
-        v128_xor(s, k[self.rounds])
+        let first = v128_xor(load(pending), load(iv));
+        let mut x = v128_xor(t.transform(first, t.enc_in), self.enc[0]);
+        for block in blocks {
+            let inv = self.encrypt_rounds(x);
+            let p = v128_xor(t.transform(load(block), t.enc_in), self.link);
+            x = v128_xor(self.unshift(t.output(inv, t.chain)), p);
+            store(self.ciphertext(inv), pending);
+            pending = block;
+        }
+        store(self.ciphertext(self.encrypt_rounds(x)), pending);
     }
 
     /// Decrypts four blocks: the state is kept as `T(s ^ 0x63)`, with `T` the inverse
@@ -522,15 +604,6 @@ impl Aes {
             *x = v128_xor(last, k[0]);
         }
         s
-    }
-
-    /// CBC-encrypts whole blocks in place.
-    pub fn encrypt_cbc(&self, iv: &[u8; 16], data: &mut [u8]) {
-        let mut prev = load(iv);
-        for block in data.chunks_exact_mut(16) {
-            prev = self.encrypt_block(v128_xor(load(block), prev));
-            store(prev, block);
-        }
     }
 
     /// CBC-decrypts whole blocks in place, four at a time.

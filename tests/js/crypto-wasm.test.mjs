@@ -152,6 +152,40 @@ test("v1 is the default, authenticated and bound to room and key version", () =>
   for (const v of v1vectors.vectors) assert.equal(cw.decryptEnvelope(v.key, v.envelope, { room: v.room }), v.plaintext);
 });
 
+test("envelopes are plain objects whose fields keep any key version text", () => {
+  const key = cw.randomToken();
+  // The envelope object is built from JSON text inside the package: quotes, backslashes,
+  // control characters and non-ASCII must survive unchanged, in both formats.
+  for (const version of ['v"1', "back\\slash", "line\nbreak\u0001\u001f", "é😀\u2028", ""]) {
+    for (const format of ["v1", "v0"]) {
+      const env = cw.encryptEnvelope(key, version, "text", { format });
+      assert.equal(Object.getPrototypeOf(env), Object.prototype);
+      assert.equal(env.key_version, version);
+      assert.deepEqual(Object.keys(env), format === "v1" ? ["v", "key_version", "iv", "encrypted", "mac"]
+        : ["encrypted", "iv", "salt", "key_version"]);
+      assert.equal(cw.decryptEnvelope(key, env), "text");
+      assert.equal(cw.decryptEnvelope(key, JSON.stringify(env)), "text");
+    }
+  }
+});
+
+test("IVs never repeat, across refills of the random pool", () => {
+  const key = cw.randomToken();
+  const ivs = new Set();
+  // 16-byte IVs come from a 4 KiB pool: 1,000 v1 seals refill it several times.
+  for (let i = 0; i < 1000; i++) ivs.add(cw.encryptEnvelope(key, "1", "x").iv);
+  for (let i = 0; i < 40; i++) {
+    const env = cw.encryptEnvelope(key, "1", "x", { format: "v0" });
+    ivs.add(Buffer.from(env.iv, "hex").toString("base64"));
+  }
+  assert.equal(ivs.size, 1040);
+  // Not all-zero or otherwise stuck: about half the bits of all IVs together are set.
+  let ones = 0;
+  for (const iv of ivs) for (const b of Buffer.from(iv, "base64")) for (let k = 0; k < 8; k++) ones += (b >> k) & 1;
+  const bits = ivs.size * 128;
+  assert.ok(Math.abs(ones / bits - 0.5) < 0.02, `${ones} of ${bits} bits set`);
+});
+
 test("malformed envelopes and options are named", () => {
   throwsCrypto(() => cw.decryptEnvelope("k", { v: 2 }), "UNKNOWN_FORMAT", /"v2"/);
   throwsCrypto(() => cw.decryptEnvelope("k", { v: 1, iv: "", encrypted: "", key_version: "1" }), "BAD_ENVELOPE", /`mac`/);

@@ -41,7 +41,7 @@ impl Sealer {
     /// Draws a salt and derives the key.
     pub fn new(room_key: &str) -> Result<Self> {
         let mut salt = [0u8; SALT_LEN];
-        random::fill(&mut salt)?;
+        random::fill_public(&mut salt)?;
         Ok(Sealer {
             salt_hex: hex::encode(&salt),
             cipher: derive(room_key, &salt),
@@ -51,7 +51,7 @@ impl Sealer {
     /// Seals `plaintext` with a fresh IV.
     pub fn seal(&self, key_version: &str, plaintext: &[u8]) -> Result<V0Envelope> {
         let mut iv = [0u8; 16];
-        random::fill(&mut iv)?;
+        random::fill_public(&mut iv)?;
         let ct = self.cipher.encrypt(&iv, plaintext)?;
         Ok(V0Envelope {
             encrypted: b64(&ct),
