@@ -271,60 +271,79 @@ fn read_envelope(obj: &JsValue, names: &Names) -> Result<Envelope, JsValue> {
 /// Appends `s` as a JSON string literal.
 fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(s);
+    } else {
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push(c),
+            }
         }
     }
     out.push('"');
 }
 
-/// The envelope's JSON text, fields in their documented order.
-fn envelope_json(env: &Envelope) -> String {
-    let fields: &[(&str, &str)] = match env {
-        Envelope::V0(e) => &[
-            ("encrypted", &e.encrypted),
-            ("iv", &e.iv),
-            ("salt", &e.salt),
-            ("key_version", &e.key_version),
-        ],
-        Envelope::V1(e) => &[
-            ("key_version", &e.key_version),
-            ("iv", &e.iv),
-            ("encrypted", &e.encrypted),
-            ("mac", &e.mac),
-        ],
+/// The envelope as a plain JS object, fields in their documented order.
+///
+/// Setting each field across the wasm boundary costs two strings and a call per field,
+/// more than sealing a short message; so the object comes from one `JSON.parse` of
+/// text built here. The ciphertext, which may be megabytes, is not in that text (it
+/// would be scanned twice more): it is set afterwards, into the place its empty
+/// placeholder holds in the field order.
+fn envelope_to_js(env: &Envelope) -> Result<JsValue, JsValue> {
+    let (fields, encrypted): (&[(&str, &str)], &str) = match env {
+        Envelope::V0(e) => (
+            &[
+                ("encrypted", ""),
+                ("iv", &e.iv),
+                ("salt", &e.salt),
+                ("key_version", &e.key_version),
+            ],
+            &e.encrypted,
+        ),
+        Envelope::V1(e) => (
+            &[
+                ("key_version", &e.key_version),
+                ("iv", &e.iv),
+                ("encrypted", ""),
+                ("mac", &e.mac),
+            ],
+            &e.encrypted,
+        ),
     };
-    let len: usize = fields.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
-    let mut out = String::with_capacity(len + 16);
-    out.push('{');
+    let mut text = String::with_capacity(
+        fields
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + 6)
+            .sum::<usize>()
+            + 16,
+    );
+    text.push('{');
     if let Envelope::V1(e) = env {
-        out.push_str(&format!("\"v\":{},", e.v));
+        text.push_str(&format!("\"v\":{},", e.v));
     }
     for (i, (k, v)) in fields.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            text.push(',');
         }
-        push_json_string(&mut out, k);
-        out.push(':');
-        push_json_string(&mut out, v);
+        push_json_string(&mut text, k);
+        text.push(':');
+        push_json_string(&mut text, v);
     }
-    out.push('}');
-    out
-}
-
-/// The envelope as a plain JS object. One `JSON.parse` of text built here costs a
-/// fraction of setting each field across the wasm boundary (two strings and a call per
-/// field).
-fn envelope_to_js(env: &Envelope) -> Result<JsValue, JsValue> {
-    JSON::parse(&envelope_json(env)).map_err(|_| {
+    text.push('}');
+    let failed = |_| {
         js_error(Error::Envelope(
             "could not build the envelope object".into(),
         ))
-    })
+    };
+    let obj = JSON::parse(&text).map_err(failed)?;
+    NAMES
+        .with(|names| Reflect::set(&obj, &names.encrypted, &encrypted.into()))
+        .map_err(failed)?;
+    Ok(obj)
 }
 
 /// Seals `plaintext` under room key `key` as key version `keyVersion`.
