@@ -64,6 +64,7 @@ pub fn provide(rt: Realtime, ws: Memo<i64>, me: Signal<Option<i64>>) -> Presence
     });
 
     let last_answer = StoredValue::new(0.0f64);
+    let refresh = use_context::<crate::pages::workspace::RefreshChannels>();
     let rt_watch = rt.clone();
     Effect::new(move |prev: Option<i64>| {
         let id = ws.get();
@@ -96,6 +97,12 @@ pub fn provide(rt: Realtime, ws: Memo<i64>, me: Signal<Option<i64>>) -> Presence
                 }
                 // Reconnected: others may have dropped us.
                 Event::Resync => announce(&reply, id, true),
+                // Removed from the workspace: the channel list finds out and says so.
+                Event::AccessLost => {
+                    if let Some(refresh) = refresh {
+                        refresh.0.update(|n| *n += 1);
+                    }
+                }
                 _ => {}
             };
             if rt.watch(Collection::Workspace(id), on_event).await.is_ok() {

@@ -51,6 +51,9 @@ pub enum Event {
     },
     /// Events may have been missed: refetch.
     Resync,
+    /// The server refused to let us join the room again (removed from the workspace, or
+    /// the channel is gone): the view should recheck what it may show.
+    AccessLost,
 }
 
 type Callback = Rc<dyn Fn(Event)>;
@@ -329,8 +332,10 @@ impl Realtime {
                 .rejoining
                 .insert(collection, false)
                 .unwrap_or(false);
-            if let Ok(joined) = joined {
-                self.install(collection, joined);
+            match joined {
+                Ok(joined) => self.install(collection, joined),
+                Err(e) if e.status == 403 || e.status == 404 => self.access_lost(collection),
+                Err(_) => {}
             }
             if !again {
                 break;
@@ -362,6 +367,19 @@ impl Realtime {
             self.status.set(Status::Online);
         }
         callback(Event::Resync);
+    }
+
+    /// Tells a room's watcher that the server no longer lets us in.
+    fn access_lost(&self, collection: Collection) {
+        let callback = self
+            .inner
+            .borrow()
+            .rooms
+            .get(&collection)
+            .map(|room| room.on_event.clone());
+        if let Some(callback) = callback {
+            callback(Event::AccessLost);
+        }
     }
 
     /// The newest key version held for a room (versions are the server's counters).

@@ -146,6 +146,10 @@ pub fn ChannelView() -> impl IntoView {
                             .forget();
                     }
                     Event::Resync => load_latest(ch),
+                    Event::AccessLost => {
+                        error.set(Some("You no longer have access to this channel.".into()));
+                        refresh.0.update(|n| *n += 1);
+                    }
                     Event::Presence { .. } => {}
                 })
                 .await;

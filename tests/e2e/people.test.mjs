@@ -2,7 +2,7 @@
 // owns it; Bob and Carol are members): who is online shows live; a direct message
 // started from People arrives live with an
 // unread badge; members cannot remove anyone; the owner removes Carol, who then sees a
-// clear notice; Bob leaves; the last owner cannot.
+// clear notice at once; Bob leaves; the last owner cannot.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { demoEnvironment, person, shot, signInDemo } from "./harness.mjs";
@@ -59,7 +59,13 @@ test("direct messages, removing a member, leaving", async () => {
     return items.length === 2 && !items.some((t) => t.includes("Carol Diaz"));
   });
   await shot(alice.page, "people");
-  // Carol, on her next request, is told plainly.
+  // Carol's open page finds out at once: the server retires the rooms she was in, and
+  // her client's attempt to join them again is refused. (Only that path writes the
+  // channel-pane message; the channel list also refreshes every 15 s on its own.)
+  await carol.page.getByRole("alert").getByText("You no longer have access to this channel.").waitFor({ timeout: 5000 });
+  await carol.page.getByRole("alert").getByText("You are not a member of this workspace (any more).").waitFor({ timeout: 5000 });
+  await shot(carol.page, "removed-member");
+  // And on her next load.
   await carol.page.reload();
   await carol.page.getByRole("alert").getByText("You are not a member of this workspace (any more).").waitFor();
 
