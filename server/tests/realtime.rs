@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{assert_error, relay_socket, spawn, spawn_relay, user, Client, Socket};
+use common::{assert_error, relay_socket, serve_relay, spawn, spawn_relay, user, Client, Socket};
 use crypto_wasm::{Envelope, Error, Format, RoomKeyring};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -497,4 +497,73 @@ async fn workspace_room() {
         404,
         "NOT_FOUND",
     );
+}
+
+/// The API server's link to a separate relay never drops a close, even after its queue
+/// of publishes overflowed while the relay was unreachable; and the relay answers a
+/// subscription to a retired endpoint with `closed`, so it does not matter which of the
+/// two reaches it first.
+#[tokio::test]
+async fn closes_survive_an_unreachable_relay() {
+    use huddle_server::realtime::relay::{Relay, RemoteRelay};
+    use huddle_server::realtime::ticket::{Subject, TicketKey};
+    use std::sync::Arc;
+
+    let secret = "a shared secret of at least thirty-two characters";
+    let key = Arc::new(TicketKey::from_secret(secret));
+    // The relay's port is bound now but served only later: until then the link's
+    // connection attempt waits, and everything it is asked to send queues up.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}/ws", listener.local_addr().unwrap());
+    let link = Relay::Remote(RemoteRelay::start(url.clone(), key.clone()));
+    let room = "ab".repeat(32);
+    let data = serde_json::value::RawValue::from_string("{}".to_owned()).unwrap();
+    for _ in 0..5000 {
+        link.publish(&room, &data);
+    }
+    link.close_room(&room);
+
+    serve_relay(listener, secret);
+    let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    let ticket = key.issue(Subject::User(1), huddle_server::db::now());
+    ws.send(Message::Text(
+        json!({"type": "auth", "ticket": ticket}).to_string().into(),
+    ))
+    .await
+    .unwrap();
+    ws.send(Message::Text(
+        json!({"type": "subscribe", "room": room})
+            .to_string()
+            .into(),
+    ))
+    .await
+    .unwrap();
+    let closed = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(Ok(msg)) = ws.next().await {
+            let frame: Value = serde_json::from_str(msg.to_text().unwrap()).unwrap();
+            if frame["type"] == "closed" {
+                return frame;
+            }
+        }
+        panic!("the relay hung up");
+    })
+    .await
+    .expect("a `closed` for the retired endpoint");
+    assert_eq!(closed["room"], room.as_str());
+    // Subscribing again is refused the same way.
+    ws.send(Message::Text(
+        json!({"type": "subscribe", "room": room})
+            .to_string()
+            .into(),
+    ))
+    .await
+    .unwrap();
+    let again: Value = loop {
+        let msg = ws.next().await.unwrap().unwrap();
+        let frame: Value = serde_json::from_str(msg.to_text().unwrap()).unwrap();
+        if frame["type"] != "event" {
+            break frame;
+        }
+    };
+    assert_eq!(again, json!({"type": "closed", "room": room}));
 }

@@ -1,7 +1,7 @@
 //! The relay's state: which connection listens to which room endpoint. It only ever
 //! sees room endpoints and opaque envelopes; it holds no key and parses no payload.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Mutex;
 
 use serde_json::value::RawValue;
@@ -16,6 +16,11 @@ pub const MAX_CONNECTIONS_PER_USER: usize = 16;
 /// Frames waiting for a slow reader before the relay gives up on it: a client that stops
 /// reading is dropped rather than buffered without limit.
 pub const MAX_QUEUED_FRAMES: usize = 1024;
+
+/// Retired endpoints the relay remembers (the most recent; 32 bytes each), so that a
+/// subscription to one is answered `closed` rather than accepted: a former member who
+/// kept an old endpoint cannot listen there to members who have not rejoined yet.
+pub const MAX_RETIRED: usize = 1 << 16;
 
 /// Whether `room` looks like a room endpoint (64 lowercase hex characters); the relay
 /// refuses anything else, so subscriptions cannot hold large names.
@@ -34,6 +39,15 @@ struct Inner {
     next: ConnId,
     rooms: HashMap<String, HashSet<ConnId>>,
     conns: HashMap<ConnId, Conn>,
+    /// Retired endpoints (as numbers, 32 bytes each), and the order to forget them in.
+    retired: HashSet<(u128, u128)>,
+    retired_order: VecDeque<(u128, u128)>,
+}
+
+/// An endpoint's 256 bits ([`is_endpoint`] checked by the caller).
+fn endpoint_id(room: &str) -> Option<(u128, u128)> {
+    let half = |s: Option<&str>| u128::from_str_radix(s?, 16).ok();
+    Some((half(room.get(..32))?, half(room.get(32..64))?))
 }
 
 struct Conn {
@@ -53,6 +67,8 @@ pub struct Hub {
 pub enum SubscribeError {
     /// The connection has [`MAX_ROOMS_PER_CONNECTION`] rooms.
     TooManyRooms,
+    /// The endpoint was retired (see [`Hub::close_room`]).
+    Retired,
 }
 
 /// The frame a client (or the API server) sends to publish an envelope in a room.
@@ -126,6 +142,9 @@ impl Hub {
     /// Subscribes a connection to a room endpoint.
     pub fn subscribe(&self, conn: ConnId, room: &str) -> Result<(), SubscribeError> {
         let mut g = self.inner.lock().expect("hub lock");
+        if endpoint_id(room).is_some_and(|id| g.retired.contains(&id)) {
+            return Err(SubscribeError::Retired);
+        }
         let Some(c) = g.conns.get_mut(&conn) else {
             return Ok(());
         };
@@ -191,9 +210,19 @@ impl Hub {
     }
 
     /// Ends every subscription to `room` (after its endpoint was replaced), telling the
-    /// subscribers with a `closed` frame.
+    /// subscribers with a `closed` frame, and refuses new ones.
     pub fn close_room(&self, room: &str) {
         let mut g = self.inner.lock().expect("hub lock");
+        if let Some(id) = endpoint_id(room) {
+            if g.retired.insert(id) {
+                g.retired_order.push_back(id);
+                if g.retired_order.len() > MAX_RETIRED {
+                    if let Some(old) = g.retired_order.pop_front() {
+                        g.retired.remove(&old);
+                    }
+                }
+            }
+        }
         let Some(set) = g.rooms.remove(room) else {
             return;
         };
@@ -226,6 +255,27 @@ mod tests {
         assert!(!is_endpoint(&"AB12".repeat(16)));
         assert!(!is_endpoint("room"));
         assert!(!is_endpoint(&"a".repeat(65)));
+    }
+
+    #[test]
+    fn retired_endpoints_stay_closed_and_are_forgotten_oldest_first() {
+        let hub = Hub::default();
+        let (conn, mut rx) = hub.connect(Subject::User(1)).unwrap();
+        let room = |i: usize| format!("{i:064x}");
+        hub.subscribe(conn, &room(0)).unwrap();
+        hub.close_room(&room(0));
+        assert!(rx.try_recv().unwrap().contains("\"closed\""));
+        assert_eq!(hub.subscribe(conn, &room(0)), Err(SubscribeError::Retired));
+        // Closing a room nobody listens to retires it too.
+        hub.close_room(&room(1));
+        assert_eq!(hub.subscribe(conn, &room(1)), Err(SubscribeError::Retired));
+        // Memory is bounded: the oldest retired endpoints are forgotten first.
+        for i in 2..=MAX_RETIRED {
+            hub.close_room(&room(i));
+        }
+        assert_eq!(hub.subscribe(conn, &room(1)), Err(SubscribeError::Retired));
+        assert_eq!(hub.subscribe(conn, &room(0)), Ok(()));
+        assert!(hub.subscribe(conn, &room(2)).is_err());
     }
 
     #[test]

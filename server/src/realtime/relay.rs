@@ -5,10 +5,13 @@
 //! like any other client (see `ws`). Either way, what travels is ciphertext.
 //!
 //! Both calls are non-blocking (they run inside database transactions): the remote link
-//! queues frames for its connection task, which reconnects with backoff. Frames that do
-//! not fit the queue while the relay is unreachable are dropped; clients resynchronise
-//! through the REST API when their own connection comes back.
+//! queues frames for its connection task, which reconnects with backoff. Published
+//! frames that do not fit the queue while the relay is unreachable are dropped; clients
+//! resynchronise through the REST API when their own connection comes back. Closes are
+//! never dropped and go first: until the relay has one, members who missed the rekey
+//! keep sealing typing and presence under a key a former member knows.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,6 +39,10 @@ pub enum Relay {
 #[derive(Clone)]
 pub struct RemoteRelay {
     tx: mpsc::Sender<String>,
+    /// Closes: few (one per room on a removal), so unbounded.
+    closes: mpsc::UnboundedSender<String>,
+    /// Publishes dropped since the link was last up (logged once per outage).
+    dropped: Arc<AtomicU64>,
 }
 
 impl Relay {
@@ -54,7 +61,9 @@ impl Relay {
         match self {
             Relay::Local(h) => h.close_room(room),
             Relay::Remote(r) => {
-                r.send(serde_json::json!({"type": "close", "room": room}).to_string())
+                let frame = serde_json::json!({"type": "close", "room": room}).to_string();
+                // Fails only once the connection task has ended (runtime shutdown).
+                let _ = r.closes.send(frame);
             }
         }
     }
@@ -65,18 +74,32 @@ impl RemoteRelay {
     /// e.g. `ws://127.0.0.1:8081/ws`.
     pub fn start(url: String, key: Arc<TicketKey>) -> RemoteRelay {
         let (tx, rx) = mpsc::channel(QUEUE);
-        tokio::spawn(run(url, key, rx));
-        RemoteRelay { tx }
+        let (closes, closes_rx) = mpsc::unbounded_channel();
+        let dropped = Arc::new(AtomicU64::new(0));
+        tokio::spawn(run(url, key, closes_rx, rx, dropped.clone()));
+        RemoteRelay {
+            tx,
+            closes,
+            dropped,
+        }
     }
 
     fn send(&self, frame: String) {
-        if self.tx.try_send(frame).is_err() {
-            eprintln!("huddle-server: relay unreachable, a server push was dropped");
+        if self.tx.try_send(frame).is_err() && self.dropped.fetch_add(1, Ordering::Relaxed) == 0 {
+            eprintln!(
+                "huddle-server: relay unreachable and its queue full: dropping server pushes"
+            );
         }
     }
 }
 
-async fn run(url: String, key: Arc<TicketKey>, mut rx: mpsc::Receiver<String>) {
+async fn run(
+    url: String,
+    key: Arc<TicketKey>,
+    mut closes: mpsc::UnboundedReceiver<String>,
+    mut rx: mpsc::Receiver<String>,
+    dropped: Arc<AtomicU64>,
+) {
     let mut backoff = Duration::from_millis(200);
     // A frame whose send failed: sent first on the next connection.
     let mut unsent: Option<String> = None;
@@ -84,6 +107,12 @@ async fn run(url: String, key: Arc<TicketKey>, mut rx: mpsc::Receiver<String>) {
         match connect(&url, &key).await {
             Ok(mut ws) => {
                 backoff = Duration::from_millis(200);
+                let n = dropped.swap(0, Ordering::Relaxed);
+                if n > 0 {
+                    eprintln!(
+                        "huddle-server: relay link back; {n} server pushes were dropped meanwhile"
+                    );
+                }
                 let resent = match unsent.take() {
                     Some(frame) => match ws.send(Message::Text(frame.clone().into())).await {
                         Ok(()) => true,
@@ -97,6 +126,15 @@ async fn run(url: String, key: Arc<TicketKey>, mut rx: mpsc::Receiver<String>) {
                 if resent {
                     loop {
                         tokio::select! {
+                            // Closes before publishes (see the module docs).
+                            biased;
+                            frame = closes.recv() => {
+                                let Some(frame) = frame else { return };
+                                if ws.send(Message::Text(frame.clone().into())).await.is_err() {
+                                    unsent = Some(frame);
+                                    break;
+                                }
+                            }
                             frame = rx.recv() => {
                                 let Some(frame) = frame else { return };
                                 if ws.send(Message::Text(frame.clone().into())).await.is_err() {

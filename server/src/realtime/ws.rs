@@ -10,7 +10,7 @@
 //! `{"type":"close","room":R}` to retire an endpoint.
 //! Relay frames: `{"type":"authenticated"}`, `{"type":"subscribed","room":R}`,
 //! `{"type":"event","room":R,"from":"u<id>"|"server","data":ENVELOPE}`, `{"type":"closed","room":R}` (endpoint
-//! retired: join again), and `{"type":"error","code":C,"message":M}`.
+//! retired, also the answer to a subscription to a retired endpoint: join again), and `{"type":"error","code":C,"message":M}`.
 //!
 //! [`ticket`]: crate::realtime::ticket
 
@@ -26,7 +26,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::error::ApiError;
-use crate::realtime::hub::{ConnId, Hub};
+use crate::realtime::hub::{ConnId, Hub, SubscribeError};
 use crate::realtime::ticket::{Subject, TicketError, TicketKey};
 use crate::Config;
 
@@ -137,7 +137,13 @@ fn handle(hub: &Hub, conn: ConnId, subject: Subject, text: &str) -> Option<Strin
     match (frame.kind.as_str(), frame.data) {
         ("subscribe", None) => match hub.subscribe(conn, &room) {
             Ok(()) => Some(serde_json::json!({"type": "subscribed", "room": room}).to_string()),
-            Err(_) => Some(error_frame("TOO_MANY_ROOMS", "too many subscriptions")),
+            // The client joins again over HTTPS, as after any `closed`.
+            Err(SubscribeError::Retired) => {
+                Some(serde_json::json!({"type": "closed", "room": room}).to_string())
+            }
+            Err(SubscribeError::TooManyRooms) => {
+                Some(error_frame("TOO_MANY_ROOMS", "too many subscriptions"))
+            }
         },
         ("unsubscribe", None) => {
             hub.unsubscribe(conn, &room);

@@ -192,12 +192,18 @@ pub async fn relay_socket_at(c: &mut Client, url: &str) -> Socket {
 
 /// A relay alone (`--role relay`) on loopback with `secret`; returns its `/ws` URL.
 pub async fn spawn_relay(secret: &str) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    serve_relay(listener, secret);
+    format!("ws://{addr}/ws")
+}
+
+/// Serves a relay alone (`--role relay`) with `secret` on a listener bound earlier.
+pub fn serve_relay(listener: tokio::net::TcpListener, secret: &str) {
     let mut config = Config::local(PathBuf::from("/nonexistent"), PathBuf::from("/nonexistent"));
     config.role = Role::Relay;
     config.relay_secret = Some(secret.to_owned());
     let router = relay_app(config).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
         axum::serve(
             listener,
@@ -206,5 +212,4 @@ pub async fn spawn_relay(secret: &str) -> String {
         .await
         .unwrap();
     });
-    format!("ws://{addr}/ws")
 }
