@@ -51,8 +51,8 @@ pub enum Event {
     },
     /// Events may have been missed: refetch.
     Resync,
-    /// The server refused to let us join the room again (removed from the workspace, or
-    /// the channel is gone): the view should recheck what it may show.
+    /// The server refused to let us join the room again (`NOT_FOUND`: removed from the
+    /// workspace, or the channel is gone): the view should recheck what it may show.
     AccessLost,
 }
 
@@ -324,6 +324,8 @@ impl Realtime {
             }
             inner.rejoining.insert(collection, false);
         }
+        // Retry delay after a failure that is not a refusal (network, server error).
+        let mut retry_ms = 1_000;
         loop {
             let joined = api::join(&collection.key()).await;
             let again = self
@@ -334,7 +336,18 @@ impl Realtime {
                 .unwrap_or(false);
             match joined {
                 Ok(joined) => self.install(collection, joined),
-                Err(e) if e.status == 403 || e.status == 404 => self.access_lost(collection),
+                // The access check refused: removed, or the room is gone.
+                Err(e) if e.status == 404 && e.code == "NOT_FOUND" => self.access_lost(collection),
+                // Otherwise the room would stay on a retired endpoint and hear nothing
+                // until the socket reconnects: try again a few times.
+                Err(_) if !again && retry_ms <= 16_000 => {
+                    gloo_timers::future::TimeoutFuture::new(retry_ms).await;
+                    retry_ms *= 2;
+                    if !self.inner.borrow().rooms.contains_key(&collection) {
+                        break;
+                    }
+                    continue;
+                }
                 Err(_) => {}
             }
             if !again {

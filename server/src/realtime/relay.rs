@@ -7,11 +7,13 @@
 //! Both calls are non-blocking (they run inside database transactions): the remote link
 //! queues frames for its connection task, which reconnects with backoff. Published
 //! frames that do not fit the queue while the relay is unreachable are dropped; clients
-//! resynchronise through the REST API when their own connection comes back. Closes are
-//! never dropped and go first: until the relay has one, members who missed the rekey
-//! keep sealing typing and presence under a key a former member knows.
+//! resynchronise through the REST API when their own connection comes back. Closes keep
+//! their place in the queue and are never dropped from it: until the relay has one,
+//! members who missed the rekey keep sealing typing and presence under a key a former
+//! member knows. (A close written just as the link breaks can still be lost; clients
+//! join every room again when their own connection comes back.)
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,11 +40,25 @@ pub enum Relay {
 /// The API server's link to a separate relay.
 #[derive(Clone)]
 pub struct RemoteRelay {
-    tx: mpsc::Sender<String>,
-    /// Closes: few (one per room on a removal), so unbounded.
-    closes: mpsc::UnboundedSender<String>,
-    /// Publishes dropped since the link was last up (logged once per outage).
-    dropped: Arc<AtomicU64>,
+    /// Frames in order. Publishes in it are counted and bounded ([`QUEUE`]); closes
+    /// are few (one per room on a removal) and always queued.
+    tx: mpsc::UnboundedSender<Frame>,
+    counts: Arc<Counts>,
+}
+
+/// Shared by the link's handles and its connection task (which must not hold a sender:
+/// the task ends when the last handle is dropped).
+#[derive(Default)]
+struct Counts {
+    /// Publishes in the queue.
+    queued: AtomicUsize,
+    /// Publishes dropped since the last report (logged once per run of drops).
+    dropped: AtomicU64,
+}
+
+struct Frame {
+    text: String,
+    publish: bool,
 }
 
 impl Relay {
@@ -52,7 +68,7 @@ impl Relay {
             Relay::Local(h) => {
                 h.publish(room, data, None);
             }
-            Relay::Remote(r) => r.send(hub::server_publish_frame(room, data)),
+            Relay::Remote(r) => r.send(hub::server_publish_frame(room, data), true),
         }
     }
 
@@ -60,11 +76,10 @@ impl Relay {
     pub fn close_room(&self, room: &str) {
         match self {
             Relay::Local(h) => h.close_room(room),
-            Relay::Remote(r) => {
-                let frame = serde_json::json!({"type": "close", "room": room}).to_string();
-                // Fails only once the connection task has ended (runtime shutdown).
-                let _ = r.closes.send(frame);
-            }
+            Relay::Remote(r) => r.send(
+                serde_json::json!({"type": "close", "room": room}).to_string(),
+                false,
+            ),
         }
     }
 }
@@ -73,22 +88,39 @@ impl RemoteRelay {
     /// Starts the connection task (inside a Tokio runtime). `url` is the relay's `/ws`,
     /// e.g. `ws://127.0.0.1:8081/ws`.
     pub fn start(url: String, key: Arc<TicketKey>) -> RemoteRelay {
-        let (tx, rx) = mpsc::channel(QUEUE);
-        let (closes, closes_rx) = mpsc::unbounded_channel();
-        let dropped = Arc::new(AtomicU64::new(0));
-        tokio::spawn(run(url, key, closes_rx, rx, dropped.clone()));
-        RemoteRelay {
-            tx,
-            closes,
-            dropped,
+        let (tx, rx) = mpsc::unbounded_channel();
+        let counts = Arc::new(Counts::default());
+        tokio::spawn(run(url, key, rx, counts.clone()));
+        RemoteRelay { tx, counts }
+    }
+
+    fn send(&self, text: String, publish: bool) {
+        let c = &self.counts;
+        if publish && c.queued.fetch_add(1, Ordering::SeqCst) >= QUEUE {
+            c.queued.fetch_sub(1, Ordering::SeqCst);
+            if c.dropped.fetch_add(1, Ordering::Relaxed) == 0 {
+                eprintln!("huddle-server: the relay is unreachable or slow and {QUEUE} server pushes wait: dropping more");
+            }
+            return;
+        }
+        // Fails only once the connection task has ended (runtime shutdown).
+        let _ = self.tx.send(Frame { text, publish });
+    }
+}
+
+impl Counts {
+    /// Takes a frame off the queue.
+    fn dequeued(&self, frame: &Frame) {
+        if frame.publish {
+            self.queued.fetch_sub(1, Ordering::SeqCst);
         }
     }
 
-    fn send(&self, frame: String) {
-        if self.tx.try_send(frame).is_err() && self.dropped.fetch_add(1, Ordering::Relaxed) == 0 {
-            eprintln!(
-                "huddle-server: relay unreachable and its queue full: dropping server pushes"
-            );
+    /// Logs how many publishes were dropped since the last report, if any.
+    fn report_drops(&self) {
+        let n = self.dropped.swap(0, Ordering::Relaxed);
+        if n > 0 {
+            eprintln!("huddle-server: {n} server pushes to the relay were dropped");
         }
     }
 }
@@ -96,9 +128,8 @@ impl RemoteRelay {
 async fn run(
     url: String,
     key: Arc<TicketKey>,
-    mut closes: mpsc::UnboundedReceiver<String>,
-    mut rx: mpsc::Receiver<String>,
-    dropped: Arc<AtomicU64>,
+    mut rx: mpsc::UnboundedReceiver<Frame>,
+    link: Arc<Counts>,
 ) {
     let mut backoff = Duration::from_millis(200);
     // A frame whose send failed: sent first on the next connection.
@@ -107,12 +138,7 @@ async fn run(
         match connect(&url, &key).await {
             Ok(mut ws) => {
                 backoff = Duration::from_millis(200);
-                let n = dropped.swap(0, Ordering::Relaxed);
-                if n > 0 {
-                    eprintln!(
-                        "huddle-server: relay link back; {n} server pushes were dropped meanwhile"
-                    );
-                }
+                link.report_drops();
                 let resent = match unsent.take() {
                     Some(frame) => match ws.send(Message::Text(frame.clone().into())).await {
                         Ok(()) => true,
@@ -126,19 +152,14 @@ async fn run(
                 if resent {
                     loop {
                         tokio::select! {
-                            // Closes before publishes (see the module docs).
-                            biased;
-                            frame = closes.recv() => {
-                                let Some(frame) = frame else { return };
-                                if ws.send(Message::Text(frame.clone().into())).await.is_err() {
-                                    unsent = Some(frame);
-                                    break;
-                                }
-                            }
                             frame = rx.recv() => {
                                 let Some(frame) = frame else { return };
-                                if ws.send(Message::Text(frame.clone().into())).await.is_err() {
-                                    unsent = Some(frame);
+                                link.dequeued(&frame);
+                                if rx.is_empty() {
+                                    link.report_drops();
+                                }
+                                if ws.send(Message::Text(frame.text.clone().into())).await.is_err() {
+                                    unsent = Some(frame.text);
                                     break;
                                 }
                             }
