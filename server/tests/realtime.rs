@@ -325,28 +325,17 @@ async fn relay_refuses_foreign_origins_and_anonymous_sockets() {
     }
 
     // A person's connection cannot retire rooms (only the API server's can).
-    let mut ws = socket(&mut alice).await;
-    ws.send(Message::Text(
-        json!({"type": "close", "room": "0".repeat(64)})
-            .to_string()
-            .into(),
-    ))
-    .await
-    .unwrap();
-    let reply: Value =
-        serde_json::from_str(&ws.next().await.unwrap().unwrap().into_text().unwrap()).unwrap();
-    assert_eq!(reply["code"], "BAD_FRAME");
+    let mut wire = Wire {
+        ws: socket(&mut alice).await,
+        seen: vec![],
+    };
+    wire.send(json!({"type": "close", "room": "0".repeat(64)}))
+        .await;
+    assert_eq!(wire.recv().await["code"], "BAD_FRAME");
     // Room names are endpoints: anything else is refused (no large names held).
-    ws.send(Message::Text(
-        json!({"type": "subscribe", "room": "x".repeat(60_000)})
-            .to_string()
-            .into(),
-    ))
-    .await
-    .unwrap();
-    let reply: Value =
-        serde_json::from_str(&ws.next().await.unwrap().unwrap().into_text().unwrap()).unwrap();
-    assert_eq!(reply["code"], "BAD_ROOM");
+    wire.send(json!({"type": "subscribe", "room": "x".repeat(60_000)}))
+        .await;
+    assert_eq!(wire.recv().await["code"], "BAD_ROOM");
     let _ = server;
 }
 
