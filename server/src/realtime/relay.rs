@@ -25,7 +25,8 @@ use tokio_tungstenite::tungstenite::Message;
 use crate::realtime::hub::{self, Hub};
 use crate::realtime::ticket::{Subject, TicketKey};
 
-/// Frames queued for a remote relay while it is unreachable.
+/// Publishes queued for a remote relay while it is unreachable or slow (closes are not
+/// counted: they are never dropped).
 const QUEUE: usize = 4096;
 
 /// Where server pushes go.
@@ -129,7 +130,7 @@ async fn run(
     url: String,
     key: Arc<TicketKey>,
     mut rx: mpsc::UnboundedReceiver<Frame>,
-    link: Arc<Counts>,
+    counts: Arc<Counts>,
 ) {
     let mut backoff = Duration::from_millis(200);
     // A frame whose send failed: sent first on the next connection.
@@ -138,7 +139,7 @@ async fn run(
         match connect(&url, &key).await {
             Ok(mut ws) => {
                 backoff = Duration::from_millis(200);
-                link.report_drops();
+                counts.report_drops();
                 let resent = match unsent.take() {
                     Some(frame) => match ws.send(Message::Text(frame.clone().into())).await {
                         Ok(()) => true,
@@ -154,9 +155,9 @@ async fn run(
                         tokio::select! {
                             frame = rx.recv() => {
                                 let Some(frame) = frame else { return };
-                                link.dequeued(&frame);
+                                counts.dequeued(&frame);
                                 if rx.is_empty() {
-                                    link.report_drops();
+                                    counts.report_drops();
                                 }
                                 if ws.send(Message::Text(frame.text.clone().into())).await.is_err() {
                                     unsent = Some(frame.text);
