@@ -63,6 +63,16 @@ impl Wire {
     }
 }
 
+/// Opens a socket to the relay at `url`, sends `first` as its first frame, and returns
+/// the socket with the relay's answer.
+async fn first_frame(url: &str, first: Value) -> (Wire, Value) {
+    let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let mut wire = Wire { ws, seen: vec![] };
+    wire.send(first).await;
+    let reply = wire.recv().await;
+    (wire, reply)
+}
+
 /// A workspace "Acme" owned by `owner`, and the id of its `general` channel.
 async fn workspace(owner: &mut Client) -> (i64, i64) {
     let ws_id = owner
@@ -293,15 +303,10 @@ async fn relay_refuses_foreign_origins_and_anonymous_sockets() {
         ),
         (json!({"type": "auth", "ticket": "garbage"}), "BAD_TICKET"),
     ] {
-        let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
-        ws.send(Message::Text(first.to_string().into()))
-            .await
-            .unwrap();
-        let reply: Value =
-            serde_json::from_str(&ws.next().await.unwrap().unwrap().into_text().unwrap()).unwrap();
+        let (mut wire, reply) = first_frame(&url, first.clone()).await;
         assert_eq!(reply["code"], code, "{first}");
         assert!(matches!(
-            ws.next().await,
+            wire.ws.next().await,
             Some(Ok(Message::Close(_))) | None | Some(Err(_))
         ));
     }
@@ -312,14 +317,7 @@ async fn relay_refuses_foreign_origins_and_anonymous_sockets() {
         .unwrap()
         .to_owned();
     for expected in ["authenticated", "TICKET_USED"] {
-        let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
-        ws.send(Message::Text(
-            json!({"type": "auth", "ticket": t}).to_string().into(),
-        ))
-        .await
-        .unwrap();
-        let reply: Value =
-            serde_json::from_str(&ws.next().await.unwrap().unwrap().into_text().unwrap()).unwrap();
+        let (_, reply) = first_frame(&url, json!({"type": "auth", "ticket": t})).await;
         let got = reply["code"].as_str().or(reply["type"].as_str()).unwrap();
         assert_eq!(got, expected);
     }
@@ -413,14 +411,7 @@ async fn separate_relay_process() {
         .as_str()
         .unwrap()
         .to_owned();
-    let (mut ws, _) = tokio_tungstenite::connect_async(&other).await.unwrap();
-    ws.send(Message::Text(
-        json!({"type": "auth", "ticket": t}).to_string().into(),
-    ))
-    .await
-    .unwrap();
-    let reply: Value =
-        serde_json::from_str(&ws.next().await.unwrap().unwrap().into_text().unwrap()).unwrap();
+    let (_, reply) = first_frame(&other, json!({"type": "auth", "ticket": t})).await;
     assert_eq!(reply["code"], "BAD_TICKET");
 }
 
@@ -513,11 +504,9 @@ async fn closes_survive_an_unreachable_relay() {
     link.close_room(&room);
 
     serve_relay(listener, secret);
-    let (ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
-    let mut wire = Wire { ws, seen: vec![] };
     let ticket = key.issue(Subject::User(1), huddle_server::db::now());
-    wire.send(json!({"type": "auth", "ticket": ticket})).await;
-    assert_eq!(wire.recv().await, json!({"type": "authenticated"}));
+    let (mut wire, reply) = first_frame(&url, json!({"type": "auth", "ticket": ticket})).await;
+    assert_eq!(reply, json!({"type": "authenticated"}));
     // Whether this subscription or the close reaches the relay first, the answer is a
     // `closed` (after any events queued before the close); and so is a second try.
     for _ in 0..2 {
