@@ -31,6 +31,7 @@
 //! (`tests/vperm_diff.rs`, `tests/nist_cbc.rs`).
 
 use core::arch::wasm32::*;
+use std::cell::OnceCell;
 
 use crate::{Error, Result};
 
@@ -427,28 +428,50 @@ fn store(v: v128, out: &mut [u8]) {
 }
 
 /// An expanded AES key (any size) for the vector-permute core.
+///
+/// The FIPS-197 schedule is expanded at once; the encryption and decryption round keys
+/// derived from it are made on first use, so that a one-shot encryption does not pay for
+/// the decryption keys (InvMixColumns of every round key) or the other way round.
 #[derive(Clone)]
 pub struct Aes {
     rounds: usize,
-    /// Encryption round keys: 0..rounds in the tower basis, the last in the standard
-    /// basis; keys 1..=rounds carry the folded S-box constant.
-    enc: [v128; 15],
+    /// The FIPS-197 key schedule, `4 * (rounds + 1)` words (the rest is zero).
+    words: [u32; 60],
+    enc: OnceCell<EncKeys>,
     /// Decryption round keys, standard basis; keys 1..=rounds carry the folded 0x63.
-    dec: [v128; 15],
-    /// `k0 ^ T(k_last)`: the key terms that carry one CBC block into the next.
-    link: v128,
+    dec: OnceCell<[v128; 15]>,
     tables: Tables,
 }
 
+/// Encryption round keys: 0..rounds in the tower basis, the last in the standard basis;
+/// keys 1..=rounds carry the folded S-box constant.
+#[derive(Clone)]
+struct EncKeys {
+    keys: [v128; 15],
+    /// `k0 ^ T(k_last)`: the key terms that carry one CBC block into the next.
+    link: v128,
+}
+
+/// Overwrites key material in a way the compiler may not elide.
+#[allow(unsafe_code)]
+fn wipe<T: Copy>(items: &mut [T], zero: T) {
+    for x in items {
+        // SAFETY: `x` is a valid, aligned, exclusive reference.
+        unsafe { core::ptr::write_volatile(x, zero) };
+    }
+}
+
 impl Drop for Aes {
-    #[allow(unsafe_code)]
     fn drop(&mut self) {
-        let link = core::iter::once(&mut self.link);
-        for k in self.enc.iter_mut().chain(self.dec.iter_mut()).chain(link) {
-            // SAFETY: `k` is a valid, aligned, exclusive reference; a volatile write keeps
-            // the compiler from eliding the wipe of key material.
-            unsafe { core::ptr::write_volatile(k, u64x2_splat(0)) };
+        let zero = u64x2_splat(0);
+        if let Some(e) = self.enc.get_mut() {
+            wipe(&mut e.keys, zero);
+            wipe(core::slice::from_mut(&mut e.link), zero);
         }
+        if let Some(d) = self.dec.get_mut() {
+            wipe(d, zero);
+        }
+        wipe(&mut self.words, 0);
         core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
     }
 }
@@ -464,13 +487,19 @@ impl Aes {
         let t = TABLES;
         let sub_word = |w: u32| u32x4_extract_lane::<0>(t.sub_bytes(u32x4_splat(w))) ^ 0x6363_6363;
         let rounds = nk + 6;
-        let total = 4 * (rounds + 1);
-        let mut w = zeroize::Zeroizing::new([0u32; 60]);
+        let mut aes = Aes {
+            rounds,
+            words: [0; 60],
+            enc: OnceCell::new(),
+            dec: OnceCell::new(),
+            tables: TABLES,
+        };
+        let w = &mut aes.words;
         for (i, c) in key.chunks_exact(4).enumerate() {
             w[i] = u32::from_le_bytes(c.try_into().expect("4 bytes"));
         }
         let mut rcon = 1u32;
-        for i in nk..total {
+        for i in nk..4 * (rounds + 1) {
             let mut x = w[i - 1];
             if i % nk == 0 {
                 x = sub_word(x.rotate_right(8)) ^ rcon;
@@ -480,51 +509,67 @@ impl Aes {
             }
             w[i] = w[i - nk] ^ x;
         }
-        let mut enc = [u64x2_splat(0); 15];
-        let mut dec = [u64x2_splat(0); 15];
-        for r in 0..=rounds {
-            let word = |j: usize| w[4 * r + j];
-            let mut k = u32x4(word(0), word(1), word(2), word(3));
-            if r > 0 {
-                k = v128_xor(k, C63);
-            }
-            enc[r] = if r < rounds {
-                // Round r's key meets a state kept as InvShiftRows^r (see MC_ROT).
-                let mut idx = vector(IDENTITY);
-                for _ in 0..r % 4 {
-                    idx = swz(idx, t.inv_shift_rows);
+        Ok(aes)
+    }
+
+    /// Round key `r` of the FIPS-197 schedule.
+    fn round_key(&self, r: usize) -> v128 {
+        let w = &self.words[4 * r..4 * r + 4];
+        u32x4(w[0], w[1], w[2], w[3])
+    }
+
+    /// The encryption round keys, made on first use.
+    fn enc(&self) -> &EncKeys {
+        self.enc.get_or_init(|| {
+            let (t, rounds) = (&self.tables, self.rounds);
+            let mut keys = [u64x2_splat(0); 15];
+            for (r, key) in keys.iter_mut().enumerate().take(rounds + 1) {
+                let mut k = self.round_key(r);
+                if r > 0 {
+                    k = v128_xor(k, C63);
                 }
-                t.transform(swz(k, idx), t.enc_in)
-            } else {
-                k
-            };
-            // Decryption (see `decrypt4`): the first key is XORed in the standard basis
-            // with the S-box constant, the middle ones go through InvMixColumns and into
-            // the tower basis, the last is plain.
-            dec[r] = if r == 0 {
-                u32x4(word(0), word(1), word(2), word(3))
-            } else if r == rounds {
-                k
-            } else {
-                let m = |j: usize| inv_mix_column(word(j));
-                t.transform(v128_xor(u32x4(m(0), m(1), m(2), m(3)), C63), t.dec_in)
-            };
-        }
-        let link = v128_xor(enc[0], t.transform(enc[rounds], t.enc_in));
-        Ok(Aes {
-            rounds,
-            enc,
-            dec,
-            link,
-            tables: t,
+                *key = if r < rounds {
+                    // Round r's key meets a state kept as InvShiftRows^r (see MC_ROT).
+                    let mut idx = vector(IDENTITY);
+                    for _ in 0..r % 4 {
+                        idx = swz(idx, t.inv_shift_rows);
+                    }
+                    t.transform(swz(k, idx), t.enc_in)
+                } else {
+                    k
+                };
+            }
+            let link = v128_xor(keys[0], t.transform(keys[rounds], t.enc_in));
+            EncKeys { keys, link }
+        })
+    }
+
+    /// The decryption round keys, made on first use (see [`Aes::decrypt4`]): the first
+    /// is XORed in the standard basis with the S-box constant, the middle ones go
+    /// through InvMixColumns and into the tower basis, the last is plain.
+    fn dec(&self) -> &[v128; 15] {
+        self.dec.get_or_init(|| {
+            let (t, rounds) = (&self.tables, self.rounds);
+            let mut keys = [u64x2_splat(0); 15];
+            for (r, key) in keys.iter_mut().enumerate().take(rounds + 1) {
+                *key = if r == 0 {
+                    self.round_key(0)
+                } else if r == rounds {
+                    v128_xor(self.round_key(r), C63)
+                } else {
+                    let m = |j: usize| inv_mix_column(self.words[4 * r + j]);
+                    t.transform(v128_xor(u32x4(m(0), m(1), m(2), m(3)), C63), t.dec_in)
+                };
+            }
+            keys
         })
     }
 
     /// Rounds 1..rounds of encryption from the whitened tower-basis state, up to the
     /// inversion of the last round (whose output tables the caller picks).
     #[inline(always)]
-    fn encrypt_rounds(&self, mut b: v128) -> (v128, v128) {
-        let (t, k) = (&self.tables, &self.enc);
+    fn encrypt_rounds(&self, k: &[v128; 15], mut b: v128) -> (v128, v128) {
+        let t = &self.tables;
         // Middle rounds 1..rounds, unrolled by the period of the phases (1, 2, 3, 0).
         let mut r = 1;
         while r + 4 <= self.rounds {
@@ -553,9 +598,9 @@ impl Aes {
 
     /// The ciphertext block from the last round's inversion.
     #[inline(always)]
-    fn ciphertext(&self, inv: (v128, v128)) -> v128 {
+    fn ciphertext(&self, k: &[v128; 15], inv: (v128, v128)) -> v128 {
         let s = self.tables.output(inv, self.tables.enc_out);
-        v128_xor(self.unshift(s), self.enc[self.rounds])
+        v128_xor(self.unshift(s), k[self.rounds])
     }
 
     /// CBC-encrypts whole blocks in place.
@@ -567,29 +612,29 @@ impl Aes {
     /// first three terms do not depend on the previous block, and the last comes
     /// straight from the [`Tables::chain`] output tables.
     pub fn encrypt_cbc(&self, iv: &[u8; 16], data: &mut [u8]) {
-        let t = &self.tables;
+        let (t, EncKeys { keys: k, link }) = (&self.tables, self.enc());
         let mut blocks = data.chunks_exact_mut(16);
         let Some(mut pending) = blocks.next() else {
             return;
         };
         let first = v128_xor(load(pending), load(iv));
-        let mut x = v128_xor(t.transform(first, t.enc_in), self.enc[0]);
+        let mut x = v128_xor(t.transform(first, t.enc_in), k[0]);
         for block in blocks {
-            let inv = self.encrypt_rounds(x);
-            let p = v128_xor(t.transform(load(block), t.enc_in), self.link);
+            let inv = self.encrypt_rounds(k, x);
+            let p = v128_xor(t.transform(load(block), t.enc_in), *link);
             x = v128_xor(self.unshift(t.output(inv, t.chain)), p);
-            store(self.ciphertext(inv), pending);
+            store(self.ciphertext(k, inv), pending);
             pending = block;
         }
-        store(self.ciphertext(self.encrypt_rounds(x)), pending);
+        store(self.ciphertext(k, self.encrypt_rounds(k, x)), pending);
     }
 
     /// Decrypts four blocks: the state is kept as `T(s ^ 0x63)`, with `T` the inverse
     /// S-box's input map into the tower basis, so each middle round is one
     /// [`Tables::dec_round`].
     #[inline(always)]
-    fn decrypt4(&self, mut s: [v128; 4]) -> [v128; 4] {
-        let (t, k) = (&self.tables, &self.dec);
+    fn decrypt4(&self, k: &[v128; 15], mut s: [v128; 4]) -> [v128; 4] {
+        let t = &self.tables;
         let nr = self.rounds;
         for x in s.iter_mut() {
             *x = t.transform(v128_xor(*x, k[nr]), t.dec_in);
@@ -608,6 +653,7 @@ impl Aes {
 
     /// CBC-decrypts whole blocks in place, four at a time.
     pub fn decrypt_cbc(&self, iv: &[u8; 16], data: &mut [u8]) {
+        let k = self.dec();
         let mut prev = load(iv);
         let mut quads = data.chunks_exact_mut(64);
         for quad in &mut quads {
@@ -617,7 +663,7 @@ impl Aes {
                 load(&quad[32..48]),
                 load(&quad[48..64]),
             ];
-            let p = self.decrypt4(c);
+            let p = self.decrypt4(k, c);
             store(v128_xor(p[0], prev), &mut quad[0..16]);
             store(v128_xor(p[1], c[0]), &mut quad[16..32]);
             store(v128_xor(p[2], c[1]), &mut quad[32..48]);
@@ -631,7 +677,7 @@ impl Aes {
             for (i, x) in c.iter_mut().enumerate().take(n) {
                 *x = load(&rest[16 * i..16 * i + 16]);
             }
-            let p = self.decrypt4(c);
+            let p = self.decrypt4(k, c);
             for i in 0..n {
                 let chain = if i == 0 { prev } else { c[i - 1] };
                 store(v128_xor(p[i], chain), &mut rest[16 * i..16 * i + 16]);

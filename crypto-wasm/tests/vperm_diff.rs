@@ -85,6 +85,38 @@ fn matches_rustcrypto_on_random_inputs() {
 }
 
 #[test]
+fn round_keys_made_on_first_use_work_in_any_order() {
+    // Encryption and decryption round keys are made lazily: a key whose first use is
+    // decryption, and clones taken before and after, must all agree with RustCrypto.
+    for key_len in [16, 24, 32] {
+        let key = random::bytes(key_len).unwrap();
+        let iv = random::bytes(16).unwrap();
+        let pt = random::bytes(100).unwrap();
+        let ct = reference_encrypt(&key, &iv, &pt);
+        let k = AesKey::new(&key).unwrap();
+        let fresh = k.clone();
+        assert_eq!(
+            k.decrypt(&iv, &ct).unwrap(),
+            pt,
+            "decrypt first, key {key_len}"
+        );
+        let after_dec = k.clone();
+        assert_eq!(
+            k.encrypt(&iv, &pt).unwrap(),
+            ct,
+            "then encrypt, key {key_len}"
+        );
+        assert_eq!(fresh.encrypt(&iv, &pt).unwrap(), ct, "clone before use");
+        assert_eq!(
+            after_dec.encrypt(&iv, &pt).unwrap(),
+            ct,
+            "clone after decrypt"
+        );
+        assert_eq!(k.clone().decrypt(&iv, &ct).unwrap(), pt, "clone after both");
+    }
+}
+
+#[test]
 fn single_blocks_for_many_keys() {
     // Many keys exercise the key schedule (SubWord, Rcon) broadly.
     for _ in 0..200 {
