@@ -230,24 +230,6 @@ const fn dec_mix_table(c: u8) -> (v128, v128) {
     (vector(lo), vector(hi))
 }
 
-/// Multiplication by x in GF(2^8) of each byte of a word, branch-free.
-fn xtime_word(x: u32) -> u32 {
-    ((x & 0x7f7f_7f7f) << 1) ^ (((x >> 7) & 0x0101_0101) * 0x1b)
-}
-
-/// MixColumns of one column (a little-endian word, row 0 in the low byte):
-/// `b_i = 2a_i ^ 3a_{i+1} ^ a_{i+2} ^ a_{i+3}`.
-fn mix_column(a: u32) -> u32 {
-    let a1 = a.rotate_right(8);
-    let t = a ^ a1;
-    xtime_word(t) ^ a1 ^ t.rotate_right(16)
-}
-
-/// InvMixColumns of one column: MixColumns ∘ (`a_i ^= 4·(a_i ^ a_{i+2})`).
-fn inv_mix_column(a: u32) -> u32 {
-    mix_column(a ^ xtime_word(xtime_word(a ^ a.rotate_right(16))))
-}
-
 // Byte positions: state byte (row r, column c) is at index r + 4c.
 const SHIFT_ROWS: [u8; 16] = [0, 5, 10, 15, 4, 9, 14, 3, 8, 13, 2, 7, 12, 1, 6, 11];
 const INV_SHIFT_ROWS: [u8; 16] = [0, 13, 10, 7, 4, 1, 14, 11, 8, 5, 2, 15, 12, 9, 6, 3];
@@ -334,6 +316,27 @@ macro_rules! permute {
             { P[15] as usize },
         >($v, $v)
     }};
+}
+
+/// Multiplication by x in GF(2^8) of every byte, branch-free.
+#[inline(always)]
+fn xtime(x: v128) -> v128 {
+    let carry = v128_and(i8x16_lt(x, i8x16_splat(0)), i8x16_splat(0x1b));
+    v128_xor(i8x16_add(x, x), carry)
+}
+
+/// MixColumns of the four columns of a state: `b_i = 2a_i ^ 3a_{i+1} ^ a_{i+2} ^ a_{i+3}`.
+#[inline(always)]
+fn mix_columns(a: v128) -> v128 {
+    let a1 = permute!(a, ROT1);
+    let t = v128_xor(a, a1);
+    v128_xor(v128_xor(xtime(t), a1), permute!(t, ROT2))
+}
+
+/// InvMixColumns of the four columns of a state: MixColumns ∘ (`a_i ^= 4·(a_i ^ a_{i+2})`).
+#[inline(always)]
+fn inv_mix_columns(a: v128) -> v128 {
+    mix_columns(v128_xor(a, xtime(xtime(v128_xor(a, permute!(a, ROT2))))))
 }
 
 impl Tables {
@@ -557,8 +560,8 @@ impl Aes {
                 } else if r == rounds {
                     v128_xor(self.round_key(r), C63)
                 } else {
-                    let m = |j: usize| inv_mix_column(self.words[4 * r + j]);
-                    t.transform(v128_xor(u32x4(m(0), m(1), m(2), m(3)), C63), t.dec_in)
+                    let k = inv_mix_columns(self.round_key(r));
+                    t.transform(v128_xor(k, C63), t.dec_in)
                 };
             }
             keys
