@@ -9,6 +9,10 @@ source "$(dirname "$0")/env.sh"
 ln -sfn ../../crypto-wasm/pkg "$ROOT/tests/node_modules/crypto-wasm"
 cd "$ROOT"
 node tests/bench/run-node.mjs
+# Node.js 22 and later load the relaxed-SIMD build (an optional npm dependency of tests/).
+if [ -x tests/node_modules/node22/bin/node ]; then
+  tests/node_modules/node22/bin/node tests/bench/run-node.mjs
+fi
 node tests/bench/run-browser.mjs
 "$ROOT/scripts/trunk" build --release
 cargo build --release -p huddle-server

