@@ -3,9 +3,13 @@
 //! [`Event`]s; they never see envelopes or keys.
 //!
 //! The socket authenticates with a ticket from the API and reconnects with exponential
-//! backoff (1 s doubling to 30 s). After a
-//! reconnect every room is joined again over HTTPS (fresh key) and its watcher receives
-//! [`Event::Resync`], so the view refetches what it missed through REST.
+//! backoff (1 s doubling to 30 s). After a reconnect every room is joined again over
+//! HTTPS (fresh key).
+//!
+//! Whenever the relay confirms a room's subscription (the first watch, a rejoin, a
+//! reconnect), the room's watcher receives [`Event::Resync`] and refetches through REST:
+//! an event sent before the relay forwarded the room to us is in the REST history, one
+//! sent after reaches us live, so nothing falls in between.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -361,7 +365,7 @@ impl Realtime {
     /// endpoint the key is added unless a newer one already arrived through the relay.
     fn install(&self, collection: Collection, joined: api::Joined) {
         let newest = self.newest_version(collection);
-        let callback = {
+        {
             let mut inner = self.inner.borrow_mut();
             let Some(room) = inner.rooms.get_mut(&collection) else {
                 return;
@@ -373,13 +377,12 @@ impl Realtime {
             } else if joined.key_version.parse::<u64>().ok() > newest {
                 let _ = room.keyring.set_key(&joined.key, &joined.key_version);
             }
-            room.on_event.clone()
-        };
+        }
+        // The relay's confirmation brings the watcher's Resync (see `handle`).
         self.send(json!({"type": "subscribe", "room": joined.room}));
         if self.inner.borrow().sender.is_some() {
             self.status.set(Status::Online);
         }
-        callback(Event::Resync);
     }
 
     /// Tells a room's watcher that the server no longer lets us in.
@@ -416,7 +419,18 @@ impl Realtime {
         };
         let endpoint = frame["room"].as_str().unwrap_or_default().to_owned();
         match frame["type"].as_str() {
-            Some("subscribed") => self.status.set(Status::Online),
+            Some("subscribed") => {
+                self.status.set(Status::Online);
+                // From now on the relay forwards this room's events; what came before is
+                // in the REST history, so the watcher refetches it.
+                let callback = room_of(&endpoint).and_then(|id| {
+                    let inner = self.inner.borrow();
+                    inner.rooms.get(&id).map(|room| room.on_event.clone())
+                });
+                if let Some(callback) = callback {
+                    callback(Event::Resync);
+                }
+            }
             Some("closed") => {
                 if let Some(id) = room_of(&endpoint) {
                     let me = self.clone();
