@@ -95,7 +95,8 @@ pub fn provide(rt: Realtime, ws: Memo<i64>, me: Signal<Option<i64>>) -> Presence
                         announce(&reply, id, true);
                     }
                 }
-                // Reconnected: others may have dropped us.
+                // The relay took our subscription (the first, or again after a rejoin or
+                // a reconnect, when others may have dropped us): say we are here.
                 Event::Resync => announce(&reply, id, true),
                 // Removed from the workspace: the channel list finds out and says so.
                 Event::AccessLost => {
@@ -105,13 +106,12 @@ pub fn provide(rt: Realtime, ws: Memo<i64>, me: Signal<Option<i64>>) -> Presence
                 }
                 _ => {}
             };
-            if rt.watch(Collection::Workspace(id), on_event).await.is_ok() {
-                if ws.get_untracked() == id {
-                    announce(&rt, id, true);
-                } else {
-                    // Switched workspaces while joining.
-                    rt.unwatch(Collection::Workspace(id));
-                }
+            // The first announcement follows the relay's confirmation (Event::Resync).
+            if rt.watch(Collection::Workspace(id), on_event).await.is_ok()
+                && ws.get_untracked() != id
+            {
+                // Switched workspaces while joining.
+                rt.unwatch(Collection::Workspace(id));
             }
         });
         id
