@@ -220,7 +220,8 @@ impl Realtime {
     }
 
     /// On a new socket: subscribe the watched rooms. After a reconnect, join them again
-    /// first (keys may have moved on while offline) and ask the watchers to resync.
+    /// first (keys may have moved on while offline). The relay's confirmations bring the
+    /// watchers' resync (see `handle`).
     async fn resubscribe(&self, reconnect: bool) {
         let rooms: Vec<(Collection, String)> = self
             .inner
@@ -317,8 +318,9 @@ impl Realtime {
     }
 
     /// Joins a watched room again (after a reconnect, a retired endpoint, a rekey or a
-    /// missed key part) and tells the watcher to resync. Keys already held stay: events
-    /// sealed under them may still be in flight. One request at a time per room.
+    /// missed key part) and subscribes; the relay's confirmation makes the watcher
+    /// resync. Keys already held stay: events sealed under them may still be in flight.
+    /// One request at a time per room.
     async fn rejoin(&self, collection: Collection) {
         {
             let mut inner = self.inner.borrow_mut();

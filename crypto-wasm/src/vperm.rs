@@ -434,7 +434,8 @@ fn store(v: v128, out: &mut [u8]) {
 ///
 /// The FIPS-197 schedule is expanded at once; the encryption and decryption round keys
 /// derived from it are made on first use, so that a one-shot encryption does not pay for
-/// the decryption keys (InvMixColumns of every round key) or the other way round.
+/// the decryption keys (InvMixColumns of every round key) or the other way round. The
+/// cells make it `Send` but not `Sync` (wasm32 builds of this crate are single-threaded).
 #[derive(Clone)]
 pub struct Aes {
     rounds: usize,

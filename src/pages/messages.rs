@@ -69,8 +69,10 @@ pub fn ChannelView() -> impl IntoView {
             match api::messages(ch, None).await {
                 Ok(page) => {
                     if channel.get_untracked() != ch {
+                        loading.set(false);
                         return;
                     }
+                    let newest = messages.with_untracked(|l| l.last().map(|m| m.id));
                     messages.update(|list| {
                         for m in page.messages.iter().cloned() {
                             merge(list, m);
@@ -81,7 +83,9 @@ pub fn ChannelView() -> impl IntoView {
                     {
                         older.set(page.next_before);
                     }
-                    if let Some(last) = page.messages.last() {
+                    // A refetch that brought nothing new (the resync that follows the
+                    // subscription, usually) has nothing to mark read.
+                    if let Some(last) = page.messages.last().filter(|m| Some(m.id) > newest) {
                         let _ = api::mark_read(ch, last.id).await;
                         refresh.0.update(|n| *n += 1);
                     }
@@ -153,8 +157,14 @@ pub fn ChannelView() -> impl IntoView {
                     Event::Presence { .. } => {}
                 })
                 .await;
-            if let Err(e) = r {
-                error.set(Some(e.message));
+            match r {
+                // Switched channels while joining: this watch is no longer wanted.
+                Ok(()) if channel.get_untracked() != ch => {
+                    rt.unwatch(Collection::Channel(ch));
+                }
+                Ok(()) => {}
+                Err(e) if channel.get_untracked() == ch => error.set(Some(e.message)),
+                Err(_) => {}
             }
         });
         ch

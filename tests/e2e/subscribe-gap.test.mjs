@@ -44,10 +44,12 @@ test("a message sent while a channel's subscription is pending still arrives", a
   await openChannel(bob, "bob", "general");
 
   // Bob opens #random: its history loads, its subscription waits.
+  const link = bob.page.getByRole("link", { name: "# random" });
+  const id = (await link.getAttribute("href")).match(/\/c\/(\d+)/)[1];
   hold = true;
   const history = bob.page.waitForResponse((r) =>
-    /\/api\/v1\/channels\/\d+\/messages$/.test(new URL(r.url()).pathname) && r.request().method() === "GET");
-  await bob.page.getByRole("link", { name: "# random" }).click();
+    new URL(r.url()).pathname === `/api/v1/channels/${id}/messages` && r.request().method() === "GET");
+  await link.click();
   await history;
   await until(() => held.length > 0, 10000, "Bob's subscribe frame");
 
