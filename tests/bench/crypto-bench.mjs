@@ -121,16 +121,19 @@ async function measure(fn, input, bytes, budgetMs) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs every operation at every size for every contender; returns rows of MB/s. Each
- * figure is the median of `reps` timed runs, interleaved across contenders so that
- * machine noise hits all of them alike.
+ * The shared driver: for every size and operation, gives each contender the same input
+ * (every contender opens its own envelope; every raw decrypt gets the same bytes),
+ * checks its result, warms it up, then takes `reps` samples with `sample(fn, arg, size)`,
+ * interleaved across contenders so that machine noise hits all of them alike. Rows hold
+ * each contender's median.
  */
-export async function run(libs, { budgetMs = 60, reps = 7, log = () => {} } = {}) {
+async function eachCase(libs, sizes, reps, sample, logRow) {
   const rows = [];
   const names = Object.keys(libs);
-  for (const size of SIZES) {
+  for (const size of sizes) {
     const pt = new Uint8Array(size).fill(0x61);
     const text = "a".repeat(size);
     const ct = libs["crypto-wasm"].encrypt(pt);
@@ -138,7 +141,6 @@ export async function run(libs, { budgetMs = 60, reps = 7, log = () => {} } = {}
       const args = {};
       for (const name of names) {
         const lib = libs[name];
-        // Every contender opens its own envelope; every raw decrypt gets the same bytes.
         const arg = op === "encrypt" ? pt : op === "decrypt" ? ct : op === "seal" ? text : await lib.seal(text);
         if (op === "decrypt") assert(eqCt(await lib.decrypt(arg), pt), `${name} decrypt`);
         if (op === "open") assert((await lib.open(arg)) === text, `${name} open`);
@@ -146,21 +148,31 @@ export async function run(libs, { budgetMs = 60, reps = 7, log = () => {} } = {}
         args[name] = arg;
       }
       const samples = Object.fromEntries(names.map((n) => [n, []]));
-      const budget = size >= 65536 ? budgetMs * 3 : budgetMs;
       for (let rep = 0; rep < reps; rep++) {
-        for (const name of names) samples[name].push(await measure(libs[name][op], args[name], size, budget));
+        for (const name of names) samples[name].push(await sample(libs[name][op], args[name], size));
       }
       const row = { op, size };
       for (const name of names) row[name] = median(samples[name]);
       rows.push(row);
-      log(format([row], names, false));
+      logRow(row);
     }
   }
   return rows;
 }
 
+/**
+ * Throughput of calls back to back: every operation at every size for every contender,
+ * in MB/s, each the median of `reps` timed runs of `budgetMs` (three times that from
+ * 64 KiB on).
+ */
+export function run(libs, { budgetMs = 60, reps = 7, log = () => {} } = {}) {
+  const names = Object.keys(libs);
+  return eachCase(libs, SIZES, reps,
+    (fn, arg, size) => measure(fn, arg, size, size >= 65536 ? budgetMs * 3 : budgetMs),
+    (row) => log(format([row], names, false)));
+}
+
 export const LATENCY_SIZES = [64, 1024];
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Single-call latency: how long one call takes when it is the only work in a while, as
@@ -168,69 +180,41 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * of idle time (so caches and the engine's worker threads have gone cold, as they do
  * between messages) and is timed from the call to its result; WebCrypto's time includes
  * the hop to its worker thread and back. Rows hold the median, in microseconds, of
- * `samples` calls, interleaved across contenders.
+ * `samples` calls.
  */
-export async function latency(libs, { samples = 21, idleMs = 20, log = () => {} } = {}) {
-  const rows = [];
+export function latency(libs, { samples = 21, idleMs = 20, log = () => {} } = {}) {
   const names = Object.keys(libs);
-  for (const size of LATENCY_SIZES) {
-    const pt = new Uint8Array(size).fill(0x61);
-    const text = "a".repeat(size);
-    const ct = libs["crypto-wasm"].encrypt(pt);
-    for (const op of ["encrypt", "decrypt", "seal", "open"]) {
-      const args = {};
-      for (const name of names) {
-        const lib = libs[name];
-        args[name] = op === "encrypt" ? pt : op === "decrypt" ? ct : op === "seal" ? text : await lib.seal(text);
-        for (let i = 0; i < 3; i++) await lib[op](args[name]); // warm-up (JIT, key caches)
-      }
-      const times = Object.fromEntries(names.map((n) => [n, []]));
-      for (let i = 0; i < samples; i++) {
-        for (const name of names) {
-          await sleep(idleMs);
-          const t0 = performance.now();
-          const out = libs[name][op](args[name]);
-          if (out instanceof Promise) await out;
-          times[name].push((performance.now() - t0) * 1000);
-        }
-      }
-      const row = { op, size };
-      for (const name of names) row[name] = median(times[name]);
-      rows.push(row);
-      log(formatLatency([row], names, false));
-    }
-  }
-  return rows;
-}
-
-/** Markdown table of single-call latencies; `×` is the peer's time over crypto-wasm's. */
-export function formatLatency(rows, names, header = true) {
-  const peers = names.filter((n) => n !== "crypto-wasm");
-  const lines = [];
-  if (header) {
-    lines.push(`| op | size | ${names.map((n) => `${n} µs`).join(" | ")} | ${peers.map((p) => `× ${p}`).join(" | ")} |`);
-    lines.push(`|${" --- |".repeat(2 + names.length + peers.length)}`);
-  }
-  for (const r of rows) {
-    lines.push(`| ${r.op} | ${human(r.size)} | ${names.map((n) => r[n].toFixed(0)).join(" | ")} | ${peers.map((p) => (r[p] / r["crypto-wasm"]).toFixed(2)).join(" | ")} |`);
-  }
-  return lines.join("\n");
+  return eachCase(libs, LATENCY_SIZES, samples, async (fn, arg) => {
+    await sleep(idleMs);
+    const t0 = performance.now();
+    const out = fn(arg);
+    if (out instanceof Promise) await out;
+    return (performance.now() - t0) * 1000;
+  }, (row) => log(formatLatency([row], names, false)));
 }
 
 function assert(ok, what) { if (!ok) throw new Error(`benchmark self-check failed: ${what}`); }
 
 const human = (n) => (n >= 1048576 ? `${n / 1048576} MiB` : n >= 1024 ? `${n / 1024} KiB` : `${n} B`);
 
-/** Markdown table: MB/s per contender, and crypto-wasm's ratio to each peer. */
-export function format(rows, names, header = true) {
+/** A Markdown table: one column per contender, then crypto-wasm's advantage over each peer. */
+function table(rows, names, header, { unit, digits, advantage }) {
   const peers = names.filter((n) => n !== "crypto-wasm");
   const lines = [];
   if (header) {
-    lines.push(`| op | size | ${names.map((n) => `${n} MB/s`).join(" | ")} | ${peers.map((p) => `× ${p}`).join(" | ")} |`);
+    lines.push(`| op | size | ${names.map((n) => `${n} ${unit}`).join(" | ")} | ${peers.map((p) => `× ${p}`).join(" | ")} |`);
     lines.push(`|${" --- |".repeat(2 + names.length + peers.length)}`);
   }
   for (const r of rows) {
-    lines.push(`| ${r.op} | ${human(r.size)} | ${names.map((n) => r[n].toFixed(1)).join(" | ")} | ${peers.map((p) => (r["crypto-wasm"] / r[p]).toFixed(2)).join(" | ")} |`);
+    lines.push(`| ${r.op} | ${human(r.size)} | ${names.map((n) => r[n].toFixed(digits)).join(" | ")} | ${peers.map((p) => advantage(r["crypto-wasm"], r[p]).toFixed(2)).join(" | ")} |`);
   }
   return lines.join("\n");
 }
+
+/** Throughput table: MB/s per contender; `×` is crypto-wasm's speed over the peer's. */
+export const format = (rows, names, header = true) =>
+  table(rows, names, header, { unit: "MB/s", digits: 1, advantage: (cw, peer) => cw / peer });
+
+/** Latency table: µs per contender; `×` is the peer's time over crypto-wasm's. */
+export const formatLatency = (rows, names, header = true) =>
+  table(rows, names, header, { unit: "µs", digits: 0, advantage: (cw, peer) => peer / cw });
