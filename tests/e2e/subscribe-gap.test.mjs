@@ -4,7 +4,7 @@
 // posts; once the frame goes through and the relay confirms it, Bob's page refetches.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { demoEnvironment, person, signInDemo } from "./harness.mjs";
+import { demoEnvironment, person, shot, signInDemo } from "./harness.mjs";
 
 const env = demoEnvironment();
 
@@ -66,6 +66,7 @@ test("a message sent while a channel's subscription is pending still arrives", a
   for (const frame of held.splice(0)) relay.send(frame);
   // The relay confirms the subscription; Bob's page refetches and shows the message.
   await bob.page.getByRole("log").getByText(text).waitFor({ timeout: 5000 });
+  await shot(bob.page, "subscribe-gap");
 
   for (const p of [alice, bob]) {
     assert.deepEqual(await p.csp(), []);
