@@ -177,10 +177,17 @@ pub fn ChannelView() -> impl IntoView {
         replies.set(Vec::new());
         if let Some(root) = thread.0.get() {
             spawn_local(async move {
-                match api::replies(root, None).await {
+                let page = api::replies(root, None).await;
+                // Another thread opened meanwhile: this answer is not for the view.
+                if thread.0.get_untracked() != Some(root) {
+                    return;
+                }
+                match page {
                     Ok(page) => {
                         earlier.set(page.next_before);
-                        replies.set(page.messages);
+                        // Merged, not set: a reply that arrived live while the page was
+                        // on its way stays.
+                        replies.update(|l| page.messages.into_iter().for_each(|m| merge(l, m)));
                     }
                     Err(e) => error.set(Some(e.message)),
                 }

@@ -1,7 +1,10 @@
-// The gap between loading a channel's history and the relay forwarding its room: a
-// message sent in between must still reach the reader without a reload. Playwright
-// routes Bob's WebSocket and holds back his `subscribe` frame for #random while Alice
-// posts; once the frame goes through and the relay confirms it, Bob's page refetches.
+// Live events and REST pages must not lose each other.
+// - The gap between loading a channel's history and the relay forwarding its room: a
+//   message sent in between must still reach the reader without a reload. Playwright
+//   routes Bob's WebSocket and holds back his `subscribe` frame for #random while Alice
+//   posts; once the frame goes through and the relay confirms it, Bob's page refetches.
+// - A thread's first page answered after a live reply: the reply must stay. Playwright
+//   holds the page (fetched before the reply existed) until the reply has arrived live.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { demoEnvironment, person, shot, signInDemo } from "./harness.mjs";
@@ -67,6 +70,52 @@ test("a message sent while a channel's subscription is pending still arrives", a
   // The relay confirms the subscription; Bob's page refetches and shows the message.
   await bob.page.getByRole("log").getByText(text).waitFor({ timeout: 5000 });
   await shot(bob.page, "subscribe-gap");
+
+  for (const p of [alice, bob]) {
+    assert.deepEqual(await p.csp(), []);
+    assert.deepEqual(p.problems, []);
+    await p.context.close();
+  }
+});
+
+test("a live reply that overtakes the thread's first page stays", async () => {
+  const alice = await person(env.browser);
+  const bob = await person(env.browser);
+  await openChannel(alice, "alice", "design");
+  await openChannel(bob, "bob", "design");
+  const root = "A thread whose first page comes late";
+  const box = alice.page.getByRole("textbox", { name: "Message", exact: true });
+  await box.fill(root);
+  await box.press("Enter");
+  const rootOnBob = bob.page.getByRole("log").locator("li.message", { hasText: root });
+  await rootOnBob.waitFor({ timeout: 10000 });
+
+  // Bob's request for the replies reaches the server now; its answer waits for `release`.
+  let release;
+  const gate = new Promise((resolve) => { release = resolve; });
+  let asked = false;
+  await bob.page.route(/\/api\/v1\/messages\/\d+\/replies/, async (route) => {
+    const response = await route.fetch();
+    asked = true;
+    await gate;
+    await route.fulfill({ response });
+  });
+  await rootOnBob.getByRole("button", { name: "Reply in thread" }).click();
+  await until(() => asked, 10000, "Bob's request for the replies");
+
+  const reply = "A reply that overtook the page";
+  await alice.page.getByRole("log").locator("li.message", { hasText: root })
+    .getByRole("button", { name: "Reply in thread" }).click();
+  await alice.page.getByLabel("Reply", { exact: true }).fill(reply);
+  await alice.page.getByLabel("Reply", { exact: true }).press("Enter");
+  const pane = bob.page.getByRole("complementary", { name: "Thread" });
+  await pane.getByText(reply).waitFor({ timeout: 10000 }); // live
+
+  const answered = bob.page.waitForResponse((r) => /\/replies/.test(r.url()));
+  release();
+  await answered;
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(await pane.getByText(reply).count(), 1, "the page (older than the reply) did not erase it");
 
   for (const p of [alice, bob]) {
     assert.deepEqual(await p.csp(), []);
