@@ -195,6 +195,10 @@ pub struct Message {
     pub reply_count: i64,
     /// Reaction summaries.
     pub reactions: Vec<Reaction>,
+    /// Increases with every change to the message (edit, deletion, a reaction, a reply
+    /// added to or deleted from its thread): of two copies, the higher one is newer.
+    #[serde(default)]
+    pub revision: i64,
 }
 
 /// A page of messages, oldest first.

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_accounts.sql"),
     include_str!("../migrations/0002_workspaces.sql"),
     include_str!("../migrations/0003_realtime.sql"),
+    include_str!("../migrations/0004_message_revisions.sql"),
 ];
 
 /// A handle to the database, cheap to clone.

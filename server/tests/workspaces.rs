@@ -150,7 +150,13 @@ async fn workspace_channels_messages_end_to_end() {
         "INVALID_INPUT",
     );
 
-    // Threads.
+    // Threads. Every change to a message raises its revision (clients keep the newer copy).
+    let rev = |m: &Value| m["revision"].as_i64().expect("revision");
+    let mut last = rev(&bob.get(&format!("/messages/{hello}")).await.body);
+    let mut newer = |m: &Value, what: &str| {
+        assert!(rev(m) > last, "{what} raises the revision");
+        last = rev(m);
+    };
     let r = alice
         .post(
             &format!("/channels/{general}/messages"),
@@ -159,10 +165,27 @@ async fn workspace_channels_messages_end_to_end() {
         .await;
     assert_eq!(r.status, 201);
     let reply = id(&r.body);
-    assert_eq!(
-        bob.get(&format!("/messages/{hello}")).await.body["reply_count"],
-        1
+    let root = bob.get(&format!("/messages/{hello}")).await.body;
+    assert_eq!(root["reply_count"], 1);
+    newer(&root, "a reply");
+    let r = alice
+        .post(
+            &format!("/channels/{general}/messages"),
+            json!({"body": "short-lived reply", "thread_root_id": hello}),
+        )
+        .await;
+    let short = id(&r.body);
+    newer(
+        &bob.get(&format!("/messages/{hello}")).await.body,
+        "a second reply",
     );
+    let r = alice
+        .send("DELETE", &format!("/messages/{short}"), None, &[])
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let root = bob.get(&format!("/messages/{hello}")).await.body;
+    assert_eq!(root["reply_count"], 1);
+    newer(&root, "a reply deleted");
     let replies = bob.get(&format!("/messages/{hello}/replies")).await.body;
     assert_eq!(replies["messages"][0]["body"], "reply");
     let r = alice
@@ -205,6 +228,7 @@ async fn workspace_channels_messages_end_to_end() {
         .await;
     assert_eq!(r.body["body"], "hello, edited");
     assert!(r.body["edited_at"].as_i64().is_some());
+    newer(&r.body, "an edit");
 
     // Reactions.
     let r = bob
@@ -215,6 +239,7 @@ async fn workspace_channels_messages_end_to_end() {
         r.body["reactions"],
         json!([{"emoji": "👍", "count": 1, "me": true}])
     );
+    newer(&r.body, "a reaction");
     let r = alice
         .send("PUT", &format!("/messages/{hello}/reactions/👍"), None, &[])
         .await;
@@ -234,12 +259,14 @@ async fn workspace_channels_messages_end_to_end() {
         r.body["reactions"],
         json!([{"emoji": "👍", "count": 1, "me": false}])
     );
+    newer(&r.body, "a reaction taken back");
 
     let r = bob
         .send("DELETE", &format!("/messages/{hello}"), None, &[])
         .await;
     assert_eq!(r.body["deleted"], true);
     assert_eq!(r.body["body"], Value::Null);
+    newer(&r.body, "a deletion");
     assert_eq!(r.body["reactions"], json!([]));
     let r = bob
         .send(

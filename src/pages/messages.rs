@@ -32,7 +32,9 @@ struct Pending {
 
 fn merge(list: &mut Vec<Message>, m: Message) {
     match list.binary_search_by_key(&m.id, |x| x.id) {
-        Ok(i) => list[i] = m,
+        // A REST page and a live event can cross: an older copy never replaces a newer.
+        Ok(i) if m.revision >= list[i].revision => list[i] = m,
+        Ok(_) => {}
         Err(i) => list.insert(i, m),
     }
 }
@@ -621,4 +623,34 @@ fn focus_selector(selector: &str) {
             let _ = el.focus();
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(id: i64, body: &str, revision: i64) -> Message {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "channel_id": 1, "thread_root_id": null, "body": body,
+            "deleted": false, "created_at": 0, "edited_at": null, "reply_count": 0,
+            "reactions": [], "revision": revision,
+            "author": {"id": 1, "username": "a", "display_name": "A"},
+        }))
+        .expect("a message")
+    }
+
+    #[test]
+    fn merge_keeps_order_and_the_newer_copy() {
+        let mut list = vec![message(10, "a", 0), message(30, "c", 0)];
+        merge(&mut list, message(20, "b", 0));
+        assert_eq!(list.iter().map(|m| m.id).collect::<Vec<_>>(), [10, 20, 30]);
+        // A live edit, then the REST page fetched before it: the edit stays.
+        merge(&mut list, message(20, "b, edited", 1));
+        merge(&mut list, message(20, "b", 0));
+        assert_eq!(list[1].body.as_deref(), Some("b, edited"));
+        // Same revision (one's own request answered): replaced.
+        merge(&mut list, message(20, "b, edited again", 1));
+        assert_eq!(list[1].body.as_deref(), Some("b, edited again"));
+        assert_eq!(list.len(), 3);
+    }
 }

@@ -5,6 +5,8 @@
 //   posts; once the frame goes through and the relay confirms it, Bob's page refetches.
 // - A thread's first page answered after a live reply: the reply must stay. Playwright
 //   holds the page (fetched before the reply existed) until the reply has arrived live.
+// - A channel page answered after a live edit: the edit must stay (every message carries
+//   a revision; an older copy never replaces a newer one).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { demoEnvironment, person, shot, signInDemo } from "./harness.mjs";
@@ -116,6 +118,54 @@ test("a live reply that overtakes the thread's first page stays", async () => {
   await answered;
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(await pane.getByText(reply).count(), 1, "the page (older than the reply) did not erase it");
+
+  for (const p of [alice, bob]) {
+    assert.deepEqual(await p.csp(), []);
+    assert.deepEqual(p.problems, []);
+    await p.context.close();
+  }
+});
+
+test("a channel page fetched before a live edit does not undo it", async () => {
+  const alice = await person(env.browser);
+  const bob = await person(env.browser);
+  await openChannel(alice, "alice", "design");
+  const before = "Edit race: the first words";
+  const box = alice.page.getByRole("textbox", { name: "Message", exact: true });
+  await box.fill(before);
+  await box.press("Enter");
+  const mine = alice.page.getByRole("log").locator("li.message", { hasText: before });
+  await mine.waitFor();
+
+  // Bob's first request for #design's page reaches the server now; its answer waits.
+  await openChannel(bob, "bob", "general");
+  const link = bob.page.getByRole("link", { name: "# design" });
+  const id = (await link.getAttribute("href")).match(/\/c\/(\d+)/)[1];
+  let release, held = false;
+  const gate = new Promise((resolve) => { release = resolve; });
+  await bob.page.route(`**/api/v1/channels/${id}/messages?**`, async (route) => {
+    if (held || route.request().method() !== "GET") return route.continue();
+    held = true;
+    const response = await route.fetch();
+    await gate;
+    await route.fulfill({ response });
+  });
+  await link.click();
+  await until(() => held, 10000, "Bob's first request for the page");
+
+  const after = "Edit race: the second words";
+  await mine.getByRole("button", { name: "Edit" }).click();
+  await alice.page.getByLabel("Edit message").fill(after);
+  await alice.page.getByLabel("Edit message").press("Enter");
+  const log = bob.page.getByRole("log");
+  await log.getByText(after).waitFor({ timeout: 10000 }); // live, or the resync's page
+
+  const answered = bob.page.waitForResponse((r) => r.url().includes(`/channels/${id}/messages`));
+  release();
+  await answered;
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(await log.getByText(after).count(), 1, "the edit stays");
+  assert.equal(await log.getByText(before).count(), 0, "the stale page did not bring the old text back");
 
   for (const p of [alice, bob]) {
     assert.deepEqual(await p.csp(), []);

@@ -52,6 +52,9 @@ pub struct Message {
     edited_at: Option<i64>,
     reply_count: i64,
     reactions: Vec<Reaction>,
+    /// Increases with every change (edit, deletion, a reaction, a reply added to or
+    /// deleted from its thread): of two copies, the one with the higher revision is newer.
+    revision: i64,
 }
 
 /// A page of messages, oldest first; `next_before` fetches the older page.
@@ -64,7 +67,8 @@ pub struct Page {
 const SELECT: &str =
     "SELECT m.id, m.channel_id, u.id, u.username, u.display_name, m.thread_root_id, \
     m.body, m.deleted_at, m.created_at, m.edited_at, \
-    (SELECT count(*) FROM messages r WHERE r.thread_root_id = m.id AND r.deleted_at IS NULL) \
+    (SELECT count(*) FROM messages r WHERE r.thread_root_id = m.id AND r.deleted_at IS NULL), \
+    m.revision \
     FROM messages m JOIN users u ON u.id = m.author_id";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Message> {
@@ -88,6 +92,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Message> {
         edited_at: r.get(9)?,
         reply_count: r.get(10)?,
         reactions: Vec::new(),
+        revision: r.get(11)?,
     })
 }
 
@@ -263,6 +268,9 @@ pub async fn create(
                 rusqlite::params![id, user.id, msg.thread_root_id, msg.body, crate::db::now()],
             )?;
             let new_id = c.last_insert_rowid();
+            if let Some(root) = msg.thread_root_id {
+                bump(c, root)?; // its reply count changed
+            }
             // Your own message is read.
             crate::access::mark_read(c, id, user.id, new_id)?;
             let m = one(c, new_id, user.id)?;
@@ -287,6 +295,15 @@ pub async fn get_one(
         })
         .await?;
     Ok(Json(m))
+}
+
+/// Marks a message as changed (see [`Message::revision`]).
+fn bump(c: &Connection, id: i64) -> rusqlite::Result<()> {
+    c.execute(
+        "UPDATE messages SET revision = revision + 1 WHERE id = ?1",
+        [id],
+    )?;
+    Ok(())
 }
 
 fn own_live_message(c: &Connection, id: i64, me: i64) -> ApiResult<()> {
@@ -333,7 +350,7 @@ pub async fn edit(
         .call(move |c| {
             own_live_message(c, id, user.id)?;
             c.execute(
-                "UPDATE messages SET body = ?2, edited_at = ?3 WHERE id = ?1",
+                "UPDATE messages SET body = ?2, edited_at = ?3, revision = revision + 1 WHERE id = ?1",
                 rusqlite::params![id, msg.body, crate::db::now()],
             )?;
             let m = one(c, id, user.id)?;
@@ -356,9 +373,18 @@ pub async fn remove(
         .call(move |c| {
             own_live_message(c, id, user.id)?;
             c.execute(
-                "UPDATE messages SET body = '', deleted_at = ?2 WHERE id = ?1",
+                "UPDATE messages SET body = '', deleted_at = ?2, revision = revision + 1 WHERE id = ?1",
                 rusqlite::params![id, crate::db::now()],
             )?;
+            // A deleted reply leaves its root's reply count.
+            let root: Option<i64> = c.query_row(
+                "SELECT thread_root_id FROM messages WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            if let Some(root) = root {
+                bump(c, root)?;
+            }
             c.execute("DELETE FROM reactions WHERE message_id = ?1", [id])?;
             let m = one(c, id, user.id)?;
             announce(c, &relay, "message.deleted", &m);
@@ -422,6 +448,7 @@ async fn set_reaction(
                     rusqlite::params![id, user.id, emoji],
                 )?;
             }
+            bump(c, id)?;
             let m = one(c, id, user.id)?;
             announce(c, &relay, "message.reactions", &m);
             Ok(m)
