@@ -29,6 +29,43 @@ async function until(ok, ms, what) {
   }
 }
 
+/** Alice (or anyone) posts `text` in the open channel and sees it. */
+async function post(p, text) {
+  const box = p.page.getByRole("textbox", { name: "Message", exact: true });
+  await box.fill(text);
+  await box.press("Enter");
+  const item = p.page.getByRole("log").locator("li.message", { hasText: text });
+  await item.waitFor();
+  return item;
+}
+
+/**
+ * Holds back the answer to the first GET of `page` matching `pattern`: the request
+ * reaches the server at once (so the answer is a snapshot of that moment) and the page
+ * gets it only after `release()`. `asked()` says whether the request was made.
+ */
+async function holdFirstAnswer(page, pattern) {
+  let release, asked = false;
+  const gate = new Promise((resolve) => { release = resolve; });
+  await page.route(pattern, async (route) => {
+    if (asked || route.request().method() !== "GET") return route.continue();
+    asked = true;
+    const response = await route.fetch();
+    await gate;
+    await route.fulfill({ response });
+  });
+  return { asked: () => asked, release: () => release() };
+}
+
+/** No CSP violation, no console error, then closes the contexts. */
+async function finish(...people) {
+  for (const p of people) {
+    assert.deepEqual(await p.csp(), []);
+    assert.deepEqual(p.problems, []);
+    await p.context.close();
+  }
+}
+
 test("a message sent while a channel's subscription is pending still arrives", async () => {
   const alice = await person(env.browser);
   const bob = await person(env.browser);
@@ -59,10 +96,7 @@ test("a message sent while a channel's subscription is pending still arrives", a
   await until(() => held.length > 0, 10000, "Bob's subscribe frame");
 
   const text = "Sent while Bob's subscription was on its way";
-  const box = alice.page.getByRole("textbox", { name: "Message", exact: true });
-  await box.fill(text);
-  await box.press("Enter");
-  await alice.page.getByRole("log").getByText(text).waitFor();
+  await post(alice, text);
   // The server has pushed it by now; the relay had no subscription of Bob's to send it to.
   await new Promise((r) => setTimeout(r, 1000));
   assert.equal(await bob.page.getByRole("log").getByText(text).count(), 0, "the frame was held");
@@ -73,11 +107,7 @@ test("a message sent while a channel's subscription is pending still arrives", a
   await bob.page.getByRole("log").getByText(text).waitFor({ timeout: 5000 });
   await shot(bob.page, "subscribe-gap");
 
-  for (const p of [alice, bob]) {
-    assert.deepEqual(await p.csp(), []);
-    assert.deepEqual(p.problems, []);
-    await p.context.close();
-  }
+  await finish(alice, bob);
 });
 
 test("a live reply that overtakes the thread's first page stays", async () => {
@@ -86,44 +116,29 @@ test("a live reply that overtakes the thread's first page stays", async () => {
   await openChannel(alice, "alice", "design");
   await openChannel(bob, "bob", "design");
   const root = "A thread whose first page comes late";
-  const box = alice.page.getByRole("textbox", { name: "Message", exact: true });
-  await box.fill(root);
-  await box.press("Enter");
+  const rootOnAlice = await post(alice, root);
   const rootOnBob = bob.page.getByRole("log").locator("li.message", { hasText: root });
   await rootOnBob.waitFor({ timeout: 10000 });
 
-  // Bob's request for the replies reaches the server now; its answer waits for `release`.
-  let release;
-  const gate = new Promise((resolve) => { release = resolve; });
-  let asked = false;
-  await bob.page.route(/\/api\/v1\/messages\/\d+\/replies/, async (route) => {
-    const response = await route.fetch();
-    asked = true;
-    await gate;
-    await route.fulfill({ response });
-  });
+  // Bob's request for the replies reaches the server now; its answer waits.
+  const held = await holdFirstAnswer(bob.page, /\/api\/v1\/messages\/\d+\/replies/);
   await rootOnBob.getByRole("button", { name: "Reply in thread" }).click();
-  await until(() => asked, 10000, "Bob's request for the replies");
+  await until(held.asked, 10000, "Bob's request for the replies");
 
   const reply = "A reply that overtook the page";
-  await alice.page.getByRole("log").locator("li.message", { hasText: root })
-    .getByRole("button", { name: "Reply in thread" }).click();
+  await rootOnAlice.getByRole("button", { name: "Reply in thread" }).click();
   await alice.page.getByLabel("Reply", { exact: true }).fill(reply);
   await alice.page.getByLabel("Reply", { exact: true }).press("Enter");
   const pane = bob.page.getByRole("complementary", { name: "Thread" });
   await pane.getByText(reply).waitFor({ timeout: 10000 }); // live
 
   const answered = bob.page.waitForResponse((r) => /\/replies/.test(r.url()));
-  release();
+  held.release();
   await answered;
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(await pane.getByText(reply).count(), 1, "the page (older than the reply) did not erase it");
 
-  for (const p of [alice, bob]) {
-    assert.deepEqual(await p.csp(), []);
-    assert.deepEqual(p.problems, []);
-    await p.context.close();
-  }
+  await finish(alice, bob);
 });
 
 test("a channel page fetched before a live edit does not undo it", async () => {
@@ -131,27 +146,15 @@ test("a channel page fetched before a live edit does not undo it", async () => {
   const bob = await person(env.browser);
   await openChannel(alice, "alice", "design");
   const before = "Edit race: the first words";
-  const box = alice.page.getByRole("textbox", { name: "Message", exact: true });
-  await box.fill(before);
-  await box.press("Enter");
-  const mine = alice.page.getByRole("log").locator("li.message", { hasText: before });
-  await mine.waitFor();
+  const mine = await post(alice, before);
 
   // Bob's first request for #design's page reaches the server now; its answer waits.
   await openChannel(bob, "bob", "general");
   const link = bob.page.getByRole("link", { name: "# design" });
   const id = (await link.getAttribute("href")).match(/\/c\/(\d+)/)[1];
-  let release, held = false;
-  const gate = new Promise((resolve) => { release = resolve; });
-  await bob.page.route(`**/api/v1/channels/${id}/messages?**`, async (route) => {
-    if (held || route.request().method() !== "GET") return route.continue();
-    held = true;
-    const response = await route.fetch();
-    await gate;
-    await route.fulfill({ response });
-  });
+  const held = await holdFirstAnswer(bob.page, `**/api/v1/channels/${id}/messages?**`);
   await link.click();
-  await until(() => held, 10000, "Bob's first request for the page");
+  await until(held.asked, 10000, "Bob's first request for the page");
 
   const after = "Edit race: the second words";
   await mine.getByRole("button", { name: "Edit" }).click();
@@ -161,15 +164,11 @@ test("a channel page fetched before a live edit does not undo it", async () => {
   await log.getByText(after).waitFor({ timeout: 10000 }); // live, or the resync's page
 
   const answered = bob.page.waitForResponse((r) => r.url().includes(`/channels/${id}/messages`));
-  release();
+  held.release();
   await answered;
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(await log.getByText(after).count(), 1, "the edit stays");
   assert.equal(await log.getByText(before).count(), 0, "the stale page did not bring the old text back");
 
-  for (const p of [alice, bob]) {
-    assert.deepEqual(await p.csp(), []);
-    assert.deepEqual(p.problems, []);
-    await p.context.close();
-  }
+  await finish(alice, bob);
 });
