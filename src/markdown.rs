@@ -43,17 +43,105 @@ pub enum Block {
     Numbered(Vec<Vec<Inline>>),
 }
 
-fn safe_href(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:"))
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+/// Whether `href` may be a link target: `http:`, `https:` or `mailto:` (any case); the
+/// caller has checked that it holds no whitespace or control character.
+fn safe_scheme(href: &str) -> bool {
+    let b = href.as_bytes();
+    ["https://", "http://", "mailto:"]
+        .iter()
+        .any(|p| b.len() >= p.len() && b[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
 }
 
-/// Parses inline markup.
+#[cfg(test)]
+thread_local! {
+    /// The bytes that [`search`] has read (tests check that parsing stays linear).
+    static SCANNED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Where `pattern` first occurs in `hay`. Every search of the inline parser goes through
+/// here, so that tests can count what parsing reads.
+fn search(hay: &str, pattern: impl Fn(char) -> bool) -> Option<usize> {
+    let found = hay.find(pattern);
+    #[cfg(test)]
+    SCANNED.with(|n| n.set(n.get() + found.unwrap_or(hay.len())));
+    found
+}
+
+/// Like [`search`], for a two-character pattern.
+fn search_pair(hay: &str, pair: &str) -> Option<usize> {
+    let found = hay.find(pair);
+    #[cfg(test)]
+    SCANNED.with(|n| n.set(n.get() + found.unwrap_or(hay.len())));
+    found
+}
+
+/// The next occurrence of something at or after an offset of one text, remembered: asked
+/// again from an offset that is not past the answer, it answers without searching. As
+/// the parser moves forward, all its searches together read the text about once.
+#[derive(Default)]
+struct NextMatch {
+    /// The offset of the last search and its answer.
+    last: Option<(usize, Option<usize>)>,
+}
+
+impl NextMatch {
+    fn at_or_after(
+        &mut self,
+        text: &str,
+        from: usize,
+        find: impl Fn(&str) -> Option<usize>,
+    ) -> Option<usize> {
+        if let Some((searched, hit)) = self.last {
+            if from >= searched && hit.is_none_or(|h| h >= from) {
+                return hit;
+            }
+        }
+        let hit = find(&text[from..]).map(|i| from + i);
+        self.last = Some((from, hit));
+        hit
+    }
+}
+
+/// Finds links `[label](href)` in one text: the `](` after a `[`, the `)` after that, and
+/// the first whitespace or control character of the target are each searched for once
+/// and reused by every `[` before them, so that a run of `[` stays linear.
+#[derive(Default)]
+struct Links {
+    mid: NextMatch,
+    close: NextMatch,
+    bad: NextMatch,
+}
+
+impl Links {
+    /// The link whose `[` is at byte `open` of `text`: its label, its target and the
+    /// offset after its `)`; `None` if there is none or its target is not safe.
+    fn at<'t>(&mut self, text: &'t str, open: usize) -> Option<(&'t str, &'t str, usize)> {
+        let mid = self
+            .mid
+            .at_or_after(text, open + 1, |t| search_pair(t, "]("))?;
+        if mid == open + 1 {
+            return None; // empty label
+        }
+        let close = self
+            .close
+            .at_or_after(text, mid + 2, |t| search(t, |c| c == ')'))?;
+        let bad = self.bad.at_or_after(text, mid + 2, |t| {
+            search(t, |c| c.is_whitespace() || c.is_control())
+        });
+        let href = &text[mid + 2..close];
+        if bad.is_some_and(|b| b < close) || !safe_scheme(href) {
+            return None;
+        }
+        Some((&text[open + 1..mid], href, close + 1))
+    }
+}
+
+/// Parses inline markup, in time linear in the length of `s`.
 pub fn inline(s: &str) -> Vec<Inline> {
     let mut out = Vec::new();
     let mut text = String::new();
     let mut rest = s;
+    let mut links = Links::default();
     let flush = |text: &mut String, out: &mut Vec<Inline>| {
         if !text.is_empty() {
             out.push(Inline::Text(std::mem::take(text)));
@@ -62,42 +150,35 @@ pub fn inline(s: &str) -> Vec<Inline> {
     while let Some(c) = rest.chars().next() {
         let after = &rest[c.len_utf8()..];
         if c == '`' {
-            if let Some(end) = after.find('`') {
+            if let Some(end) = search(after, |x| x == '`') {
                 flush(&mut text, &mut out);
                 out.push(Inline::Code(after[..end].to_owned()));
                 rest = &after[end + 1..];
                 continue;
             }
         } else if rest.starts_with("**") {
-            if let Some(end) = rest[2..].find("**").filter(|e| *e > 0) {
+            if let Some(end) = search_pair(&rest[2..], "**").filter(|e| *e > 0) {
                 flush(&mut text, &mut out);
                 out.push(Inline::Strong(inline(&rest[2..2 + end])));
                 rest = &rest[4 + end..];
                 continue;
             }
         } else if c == '*' || c == '_' {
-            if let Some(end) = after.find(c).filter(|e| *e > 0) {
+            if let Some(end) = search(after, |x| x == c).filter(|e| *e > 0) {
                 flush(&mut text, &mut out);
                 out.push(Inline::Em(inline(&after[..end])));
                 rest = &after[end + 1..];
                 continue;
             }
         } else if c == '[' {
-            if let Some(close) = after.find("](") {
-                let label = &after[..close];
-                let tail = &after[close + 2..];
-                if let Some(end) = tail.find(')') {
-                    let href = &tail[..end];
-                    if safe_href(href) && !label.is_empty() {
-                        flush(&mut text, &mut out);
-                        out.push(Inline::Link {
-                            text: label.to_owned(),
-                            href: href.trim().to_owned(),
-                        });
-                        rest = &tail[end + 1..];
-                        continue;
-                    }
-                }
+            if let Some((label, href, end)) = links.at(s, s.len() - rest.len()) {
+                flush(&mut text, &mut out);
+                out.push(Inline::Link {
+                    text: label.to_owned(),
+                    href: href.to_owned(),
+                });
+                rest = &s[end..];
+                continue;
             }
         }
         text.push(c);
@@ -301,5 +382,129 @@ mod tests {
             parse("```\nnever closed"),
             vec![Block::Code("never closed".into())]
         );
+    }
+
+    /// What parsing `src` reads through [`search`], in bytes.
+    fn scanned(src: &str) -> usize {
+        SCANNED.with(|n| n.set(0));
+        parse(src);
+        SCANNED.with(|n| n.get())
+    }
+
+    /// Adversarial 64 KiB bodies (runs of `[`, link openings whose target never closes
+    /// or turns unsafe at the very end, unmatched markup) are read a bounded number of
+    /// times, not once per `[`.
+    #[test]
+    fn parsing_reads_a_64_kib_body_a_bounded_number_of_times() {
+        const N: usize = 64 * 1024;
+        let fill = |unit: &str, tail: &str| {
+            let mut s = unit.repeat((N - tail.len()) / unit.len());
+            s.push_str(tail);
+            s
+        };
+        for (what, src) in [
+            ("run of [", "[".repeat(N)),
+            ("[ before one late ](", fill("[", "](https://x.test)")),
+            ("labels with no )", fill("[a](", "")),
+            (
+                "safe targets, unsafe at the end",
+                fill("[a](https://x", " )"),
+            ),
+            ("empty labels", fill("[](https://x", ")")),
+            ("unmatched **", fill("**a", "")),
+            ("unmatched emphasis", fill("_a*", "")),
+            ("backticks", fill("a`", "")),
+            ("one long line of everything", fill("[*_`**](", ")")),
+        ] {
+            let read = scanned(&src);
+            assert!(
+                read <= 8 * src.len(),
+                "{what}: read {read} bytes for a {} byte body",
+                src.len()
+            );
+        }
+    }
+
+    fn links_of(items: &[Inline], out: &mut Vec<String>) {
+        for i in items {
+            match i {
+                Inline::Link { href, .. } => out.push(href.clone()),
+                Inline::Strong(c) | Inline::Em(c) => links_of(c, out),
+                _ => {}
+            }
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Message-like text: markup characters, scheme fragments, spaces, newlines and
+        /// any other characters, mixed.
+        fn body() -> impl Strategy<Value = String> {
+            let piece = prop_oneof![
+                Just("[".to_owned()),
+                Just("](".to_owned()),
+                Just(")".to_owned()),
+                Just("*".to_owned()),
+                Just("**".to_owned()),
+                Just("_".to_owned()),
+                Just("`".to_owned()),
+                Just("```".to_owned()),
+                Just("\n".to_owned()),
+                Just("> ".to_owned()),
+                Just("- ".to_owned()),
+                Just("1. ".to_owned()),
+                Just(" ".to_owned()),
+                Just("https://".to_owned()),
+                Just("HtTp://".to_owned()),
+                Just("mailto:".to_owned()),
+                Just("javascript:".to_owned()),
+                Just("data:".to_owned()),
+                Just("//".to_owned()),
+                any::<char>().prop_map(String::from),
+                "[a-z0-9]{1,6}",
+            ];
+            prop::collection::vec(piece, 0..64).prop_map(|v| v.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            /// Never panics, and every link it makes has a safe scheme and a target
+            /// without whitespace or control characters.
+            #[test]
+            fn never_panics_and_links_only_safe_schemes(src in body()) {
+                let mut hrefs = Vec::new();
+                for b in parse(&src) {
+                    match b {
+                        Block::Para(i) | Block::Quote(i) => links_of(&i, &mut hrefs),
+                        Block::Bullets(items) | Block::Numbered(items) => {
+                            for i in items {
+                                links_of(&i, &mut hrefs);
+                            }
+                        }
+                        Block::Code(_) => {}
+                    }
+                }
+                for h in hrefs {
+                    let lower = h.to_ascii_lowercase();
+                    prop_assert!(
+                        lower.starts_with("https://")
+                            || lower.starts_with("http://")
+                            || lower.starts_with("mailto:"),
+                        "{h:?} from {src:?}"
+                    );
+                    prop_assert!(!h.chars().any(|c| c.is_whitespace() || c.is_control()));
+                }
+            }
+
+            /// Text without markup characters comes back as exactly that text.
+            #[test]
+            fn plain_text_is_kept(src in "[^*_`\\[\\]()>\\-0-9\\s]{1,64}") {
+                prop_assert_eq!(inline(&src), vec![Inline::Text(src.clone())]);
+            }
+        }
     }
 }
