@@ -81,8 +81,9 @@ impl Client {
         }
     }
 
-    /// Sends a request with the CSRF header and the session cookie; `extra` headers
-    /// override.
+    /// Sends a request with the CSRF header and the session cookie; `extra` headers are
+    /// added, except that an `x-requested-with` in `extra` replaces the CSRF header (and
+    /// an empty one leaves it out).
     pub async fn send(
         &mut self,
         method: &str,
@@ -92,12 +93,17 @@ impl Client {
     ) -> Reply {
         let mut req = self
             .http
-            .request(method.parse().unwrap(), format!("{}{path}", self.base))
-            .header("x-requested-with", "huddle");
+            .request(method.parse().unwrap(), format!("{}{path}", self.base));
+        if !extra
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("x-requested-with"))
+        {
+            req = req.header("x-requested-with", "huddle");
+        }
         if let Some(c) = &self.cookie {
             req = req.header(COOKIE, c.clone());
         }
-        for (k, v) in extra {
+        for (k, v) in extra.iter().filter(|(_, v)| !v.is_empty()) {
             req = req.header(*k, HeaderValue::from_str(v).unwrap());
         }
         if let Some(b) = body {
@@ -200,7 +206,21 @@ pub async fn spawn_relay(secret: &str) -> String {
 
 /// Serves a relay alone (`--role relay`) with `secret` on a listener bound earlier.
 pub fn serve_relay(listener: tokio::net::TcpListener, secret: &str) {
-    let mut config = Config::local(PathBuf::from("/nonexistent"), PathBuf::from("/nonexistent"));
+    serve_relay_with_data_dir(listener, secret, PathBuf::from("/nonexistent"));
+}
+
+/// Like [`serve_relay`], with `data_dir` as its data directory (and the default database
+/// path inside it), which the relay must never create.
+pub fn serve_relay_with_data_dir(
+    listener: tokio::net::TcpListener,
+    secret: &str,
+    data_dir: PathBuf,
+) {
+    let mut config = Config::local(
+        PathBuf::from("/nonexistent"),
+        data_dir.join("huddle.sqlite"),
+    );
+    config.data_dir = data_dir;
     config.role = Role::Relay;
     config.relay_secret = Some(secret.to_owned());
     let router = relay_app(config).unwrap();

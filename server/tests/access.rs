@@ -1,0 +1,366 @@
+//! The authorization matrix: for every route that names a workspace, a channel or a
+//! message, each kind of outsider gets `404 NOT_FOUND` (never 403, which would confirm
+//! that the thing exists), and nothing they sent changed anything:
+//!
+//! * a stranger (not in the workspace),
+//! * a workspace member outside a private channel,
+//! * a workspace member outside a direct message between two others,
+//! * a former member (removed from the workspace).
+//!
+//! And every state-changing route refuses a signed-in request without CSRF proof.
+
+mod common;
+
+use common::{assert_error, spawn, user, Client};
+use serde_json::{json, Value};
+
+fn id(v: &Value) -> i64 {
+    v["id"].as_i64().unwrap_or_else(|| panic!("an id in {v}"))
+}
+
+/// A request of the matrix: method, path, body.
+type Call = (&'static str, String, Option<Value>);
+
+/// Every route that reaches into one channel: its messages, members, read position, a
+/// message and a reply of it, their reactions, its realtime room.
+fn channel_routes(channel: i64, message: i64, reply: i64, someone: i64) -> Vec<Call> {
+    vec![
+        ("GET", format!("/channels/{channel}/messages"), None),
+        (
+            "POST",
+            format!("/channels/{channel}/messages"),
+            Some(json!({"body": "intruder"})),
+        ),
+        (
+            "POST",
+            format!("/channels/{channel}/messages"),
+            Some(json!({"body": "intruder", "thread_root_id": message})),
+        ),
+        (
+            "POST",
+            format!("/channels/{channel}/members"),
+            Some(json!({"user_id": someone})),
+        ),
+        (
+            "PUT",
+            format!("/channels/{channel}/read"),
+            Some(json!({"last_read_id": message})),
+        ),
+        ("GET", format!("/messages/{message}"), None),
+        ("GET", format!("/messages/{reply}"), None),
+        (
+            "PATCH",
+            format!("/messages/{message}"),
+            Some(json!({"body": "intruder"})),
+        ),
+        ("DELETE", format!("/messages/{reply}"), None),
+        ("GET", format!("/messages/{message}/replies"), None),
+        ("PUT", format!("/messages/{message}/reactions/x"), None),
+        ("DELETE", format!("/messages/{message}/reactions/y"), None),
+        (
+            "POST",
+            "/realtime/join".to_owned(),
+            Some(json!({"collection": format!("channel:{channel}")})),
+        ),
+    ]
+}
+
+/// Every route that reaches into a workspace as a whole.
+fn workspace_routes(ws: i64, someone: i64) -> Vec<Call> {
+    vec![
+        ("GET", format!("/workspaces/{ws}/channels"), None),
+        (
+            "POST",
+            format!("/workspaces/{ws}/channels"),
+            Some(json!({"name": "intruders"})),
+        ),
+        ("GET", format!("/workspaces/{ws}/members"), None),
+        (
+            "POST",
+            format!("/workspaces/{ws}/members"),
+            Some(json!({"user": "mallory"})),
+        ),
+        (
+            "DELETE",
+            format!("/workspaces/{ws}/members/{someone}"),
+            None,
+        ),
+        (
+            "POST",
+            format!("/workspaces/{ws}/direct"),
+            Some(json!({"user_id": someone})),
+        ),
+        (
+            "POST",
+            "/realtime/join".to_owned(),
+            Some(json!({"collection": format!("workspace:{ws}")})),
+        ),
+    ]
+}
+
+async fn all_not_found(who: &str, c: &mut Client, calls: Vec<Call>) {
+    for (method, path, body) in calls {
+        let r = c.send(method, &path, body, &[]).await;
+        assert_eq!(r.status, 404, "{who}: {method} {path}: {:?}", r.body);
+        assert_eq!(
+            r.body["error"]["code"], "NOT_FOUND",
+            "{who}: {method} {path}"
+        );
+    }
+}
+
+/// What an insider sees of a channel: every message and reply with its revision, the
+/// channel's members' view of it. Compared before and after the outsiders' attempts.
+async fn snapshot(insider: &mut Client, channel: i64, root: i64) -> Value {
+    let page = insider
+        .get(&format!("/channels/{channel}/messages"))
+        .await
+        .body;
+    let replies = insider.get(&format!("/messages/{root}/replies")).await.body;
+    json!([page, replies])
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn outsiders_get_not_found_on_every_route_and_change_nothing() {
+    let server = spawn().await;
+    let (mut alice, _) = user(&server, "alice").await;
+    let (mut bob, bob_id) = user(&server, "bob").await;
+    let (mut carol, carol_id) = user(&server, "carol").await;
+    let (mut dave, dave_id) = user(&server, "dave").await;
+    let (mut stranger, _) = user(&server, "mallory").await;
+
+    let ws = id(&alice
+        .post("/workspaces", json!({"name": "Acme"}))
+        .await
+        .body);
+    for name in ["bob", "carol", "dave"] {
+        let r = alice
+            .post(&format!("/workspaces/{ws}/members"), json!({"user": name}))
+            .await;
+        assert_eq!(r.status, 201, "{:?}", r.body);
+    }
+    // A private channel of Alice and Carol, with a message, a reply and a reaction.
+    let secret = id(&alice
+        .post(
+            &format!("/workspaces/{ws}/channels"),
+            json!({"name": "secret", "kind": "private"}),
+        )
+        .await
+        .body);
+    let r = alice
+        .post(
+            &format!("/channels/{secret}/members"),
+            json!({"user_id": carol_id}),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    // A direct message between Alice and Carol.
+    let dm = id(&alice
+        .post(
+            &format!("/workspaces/{ws}/direct"),
+            json!({"user_id": carol_id}),
+        )
+        .await
+        .body);
+    let mut posted = vec![];
+    for channel in [secret, dm] {
+        let root = id(&alice
+            .post(
+                &format!("/channels/{channel}/messages"),
+                json!({"body": "for our eyes"}),
+            )
+            .await
+            .body);
+        let reply = id(&carol
+            .post(
+                &format!("/channels/{channel}/messages"),
+                json!({"body": "only", "thread_root_id": root}),
+            )
+            .await
+            .body);
+        for (m, emoji) in [(root, "y"), (reply, "x")] {
+            let r = carol
+                .send(
+                    "PUT",
+                    &format!("/messages/{m}/reactions/{emoji}"),
+                    None,
+                    &[],
+                )
+                .await;
+            assert_eq!(r.status, 200, "{:?}", r.body);
+        }
+        posted.push((channel, root, reply));
+    }
+    // Dave is removed from the workspace.
+    let r = alice
+        .send(
+            "DELETE",
+            &format!("/workspaces/{ws}/members/{dave_id}"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 204);
+
+    let mut before = vec![];
+    for &(channel, root, _) in &posted {
+        before.push(snapshot(&mut alice, channel, root).await);
+    }
+
+    // Bob is a member of the workspace but of neither channel: they are not listed, and
+    // every route into them is "not found".
+    let listed: Vec<i64> = bob
+        .get(&format!("/workspaces/{ws}/channels"))
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(id)
+        .collect();
+    assert!(
+        !listed.contains(&secret) && !listed.contains(&dm),
+        "{listed:?}"
+    );
+    for &(channel, root, reply) in &posted {
+        all_not_found(
+            "member outside the channel",
+            &mut bob,
+            channel_routes(channel, root, reply, bob_id),
+        )
+        .await;
+    }
+    // The stranger and the former member: every workspace and channel route.
+    for (who, c) in [("stranger", &mut stranger), ("former member", &mut dave)] {
+        all_not_found(who, c, workspace_routes(ws, carol_id)).await;
+        for &(channel, root, reply) in &posted {
+            all_not_found(who, c, channel_routes(channel, root, reply, carol_id)).await;
+        }
+        assert_eq!(c.get("/workspaces").await.body, json!([]), "{who}");
+    }
+
+    // Nothing the outsiders sent changed anything.
+    for (i, &(channel, root, _)) in posted.iter().enumerate() {
+        assert_eq!(snapshot(&mut alice, channel, root).await, before[i]);
+    }
+    let members = alice.get(&format!("/workspaces/{ws}/members")).await.body;
+    assert_eq!(members.as_array().unwrap().len(), 3, "{members}");
+}
+
+/// Every state-changing route refuses a signed-in request without CSRF proof (no
+/// `X-Requested-With: huddle`, or a cross-site fetch), before it does anything.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_state_change_needs_csrf_proof() {
+    let server = spawn().await;
+    let (mut alice, _) = user(&server, "alice").await;
+    let (_, bob_id) = user(&server, "bob").await;
+    let ws = id(&alice
+        .post("/workspaces", json!({"name": "Acme"}))
+        .await
+        .body);
+    alice
+        .post(&format!("/workspaces/{ws}/members"), json!({"user": "bob"}))
+        .await;
+    let general = id(&alice.get(&format!("/workspaces/{ws}/channels")).await.body[0]);
+    let m = id(&alice
+        .post(
+            &format!("/channels/{general}/messages"),
+            json!({"body": "untouched"}),
+        )
+        .await
+        .body);
+    let before = alice.get(&format!("/messages/{m}")).await.body;
+
+    let calls: Vec<Call> = vec![
+        ("POST", "/auth/signout".into(), Some(json!({}))),
+        ("POST", "/workspaces".into(), Some(json!({"name": "x"}))),
+        (
+            "POST",
+            format!("/workspaces/{ws}/members"),
+            Some(json!({"user": "bob"})),
+        ),
+        ("DELETE", format!("/workspaces/{ws}/members/{bob_id}"), None),
+        (
+            "POST",
+            format!("/workspaces/{ws}/channels"),
+            Some(json!({"name": "x"})),
+        ),
+        (
+            "POST",
+            format!("/workspaces/{ws}/direct"),
+            Some(json!({"user_id": bob_id})),
+        ),
+        (
+            "POST",
+            format!("/channels/{general}/members"),
+            Some(json!({"user_id": bob_id})),
+        ),
+        (
+            "PUT",
+            format!("/channels/{general}/read"),
+            Some(json!({"last_read_id": m})),
+        ),
+        (
+            "POST",
+            format!("/channels/{general}/messages"),
+            Some(json!({"body": "forged"})),
+        ),
+        (
+            "PATCH",
+            format!("/messages/{m}"),
+            Some(json!({"body": "forged"})),
+        ),
+        ("DELETE", format!("/messages/{m}"), None),
+        ("PUT", format!("/messages/{m}/reactions/x"), None),
+        ("DELETE", format!("/messages/{m}/reactions/x"), None),
+        (
+            "POST",
+            "/realtime/join".into(),
+            Some(json!({"collection": format!("channel:{general}")})),
+        ),
+        ("POST", "/realtime/ticket".into(), Some(json!({}))),
+    ];
+    for (method, path, body) in calls {
+        // No X-Requested-With (the client sends it unless told to send an empty one).
+        let r = alice
+            .send(method, &path, body.clone(), &[("x-requested-with", "")])
+            .await;
+        assert_error(&r, 403, "CSRF");
+        // The header, but from another site.
+        let r = alice
+            .send(
+                method,
+                &path,
+                body.clone(),
+                &[("sec-fetch-site", "cross-site")],
+            )
+            .await;
+        assert_error(&r, 403, "CSRF");
+        let r = alice
+            .send(method, &path, body, &[("origin", "http://evil.example")])
+            .await;
+        assert_error(&r, 403, "CSRF");
+    }
+    // Still signed in, nothing changed.
+    assert_eq!(alice.get(&format!("/messages/{m}")).await.body, before);
+    assert_eq!(
+        alice
+            .get("/workspaces")
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        alice
+            .get(&format!("/workspaces/{ws}/members"))
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
