@@ -343,7 +343,13 @@ async fn relay_refuses_foreign_origins_and_anonymous_sockets() {
 #[tokio::test(flavor = "multi_thread")]
 async fn separate_relay_process() {
     let secret = "a shared secret of at least thirty-two characters";
-    let relay_url = spawn_relay(secret).await;
+    // The relay is given a data directory that does not exist: it must stay so (the
+    // relay holds no database, no salt, no keys).
+    let scratch = tempfile::tempdir().unwrap();
+    let relay_data = scratch.path().join("relay-data");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let relay_url = format!("ws://{}/ws", listener.local_addr().unwrap());
+    common::serve_relay_with_data_dir(listener, secret, relay_data.clone());
     let url = relay_url.clone();
     let server = common::spawn_with(move |c| {
         c.role = huddle_server::Role::Api;
@@ -413,6 +419,14 @@ async fn separate_relay_process() {
         .to_owned();
     let (_, reply) = first_frame(&other, json!({"type": "auth", "ticket": t})).await;
     assert_eq!(reply["code"], "BAD_TICKET");
+
+    // After all that traffic, the relay has created nothing on disk.
+    assert!(
+        !relay_data.exists(),
+        "the relay created {}",
+        relay_data.display()
+    );
+    assert_eq!(std::fs::read_dir(scratch.path()).unwrap().count(), 0);
 }
 
 /// The workspace's own room (presence): members join it, others cannot; removing a member
@@ -519,4 +533,108 @@ async fn closes_survive_an_unreachable_relay() {
         };
         assert_eq!(answer, json!({"type": "closed", "room": room}));
     }
+}
+
+/// The server's key for a room is used for at most `MAX_SEALED` server envelopes and
+/// `MAX_AGE_SECS`: the next push after either limit first mixes in a fresh key part
+/// (a `key` event under the old key), then goes out under the new key.
+#[tokio::test(flavor = "multi_thread")]
+async fn server_rotates_the_key_after_1000_envelopes_and_after_24_hours() {
+    use huddle_server::realtime::keys::{MAX_AGE_SECS, MAX_SEALED};
+    assert_eq!((MAX_SEALED, MAX_AGE_SECS), (1000, 24 * 3600));
+    let server = spawn().await;
+    let (mut alice, _) = user(&server, "alice").await;
+    let (_, general) = workspace(&mut alice).await;
+    let a = alice
+        .post(
+            "/realtime/join",
+            json!({"collection": format!("channel:{general}")}),
+        )
+        .await
+        .body;
+    let room = a["room"].as_str().unwrap().to_owned();
+    let version = a["key_version"].as_str().unwrap().to_owned();
+    let mut ring = RoomKeyring::new(&room);
+    ring.set_key(a["key"].as_str().unwrap(), &version).unwrap();
+    let mut wire = Wire {
+        ws: socket(&mut alice).await,
+        seen: vec![],
+    };
+    wire.subscribe(&room).await;
+
+    // Every one of the first MAX_SEALED pushes goes out under the first key, as the
+    // message itself (no key part before it).
+    for i in 0..MAX_SEALED {
+        let r = alice
+            .post(
+                &format!("/channels/{general}/messages"),
+                json!({"body": format!("m{i}")}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{:?}", r.body);
+        let env = wire.event().await;
+        assert_eq!(
+            env.key_version(),
+            version,
+            "message {i} under the first key"
+        );
+        let ev = open(&mut ring, &env);
+        assert_eq!(ev["type"], "message.created", "message {i}: {ev}");
+    }
+    // The 1001st envelope: a key part under the old key, then the message under the new.
+    let r = alice
+        .post(
+            &format!("/channels/{general}/messages"),
+            json!({"body": "one too many"}),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    let part = wire.event().await;
+    assert_eq!(part.key_version(), version);
+    let part = open(&mut ring, &part);
+    assert_eq!(part["type"], "key", "{part}");
+    let next = part["key_version"].as_str().unwrap().to_owned();
+    assert_ne!(next, version);
+    ring.add_key_part(part["new_key"].as_str().unwrap(), &next)
+        .unwrap();
+    let msg = wire.event().await;
+    assert_eq!(msg.key_version(), next);
+    assert_eq!(open(&mut ring, &msg)["message"]["body"], "one too many");
+
+    // 24 hours later (the rotation time moved back a day), the next push rotates again.
+    let db = rusqlite::Connection::open(&server.db_path).unwrap();
+    let changed = db
+        .execute(
+            "UPDATE realtime_rooms SET rotated_at = rotated_at - ?1",
+            [MAX_AGE_SECS],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    let r = alice
+        .post(
+            &format!("/channels/{general}/messages"),
+            json!({"body": "a day later"}),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    let part = wire.event().await;
+    assert_eq!(part.key_version(), next);
+    let part = open(&mut ring, &part);
+    assert_eq!(part["type"], "key", "{part}");
+    let third = part["key_version"].as_str().unwrap().to_owned();
+    assert_ne!(third, next);
+    ring.add_key_part(part["new_key"].as_str().unwrap(), &third)
+        .unwrap();
+    let msg = wire.event().await;
+    assert_eq!(msg.key_version(), third);
+    assert_eq!(open(&mut ring, &msg)["message"]["body"], "a day later");
+    // And the age limit really is 24 h: a fresh key is not rotated by the next post.
+    let r = alice
+        .post(
+            &format!("/channels/{general}/messages"),
+            json!({"body": "same key"}),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    assert_eq!(wire.event().await.key_version(), third);
 }
