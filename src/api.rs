@@ -161,15 +161,22 @@ pub struct Author {
     pub display_name: String,
 }
 
-/// Reactions of one kind on a message.
+/// Reactions of one kind on a message: the same for every viewer.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Reaction {
     /// The emoji.
     pub emoji: String,
     /// How many reacted so.
     pub count: i64,
-    /// Whether the signed-in user did.
-    pub me: bool,
+    /// Who did, in order.
+    pub user_ids: Vec<i64>,
+}
+
+impl Reaction {
+    /// Whether `user` reacted so.
+    pub fn by(&self, user: Option<i64>) -> bool {
+        user.is_some_and(|u| self.user_ids.contains(&u))
+    }
 }
 
 /// A message.

@@ -237,7 +237,7 @@ async fn workspace_channels_messages_end_to_end() {
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(
         r.body["reactions"],
-        json!([{"emoji": "👍", "count": 1, "me": true}])
+        json!([{"emoji": "👍", "count": 1, "user_ids": [bob_id]}])
     );
     newer(&r.body, "a reaction");
     let r = alice
@@ -245,7 +245,7 @@ async fn workspace_channels_messages_end_to_end() {
         .await;
     assert_eq!(
         r.body["reactions"],
-        json!([{"emoji": "👍", "count": 2, "me": true}])
+        json!([{"emoji": "👍", "count": 2, "user_ids": [bob_id, alice_id]}])
     );
     let r = bob
         .send(
@@ -257,7 +257,7 @@ async fn workspace_channels_messages_end_to_end() {
         .await;
     assert_eq!(
         r.body["reactions"],
-        json!([{"emoji": "👍", "count": 1, "me": false}])
+        json!([{"emoji": "👍", "count": 1, "user_ids": [alice_id]}])
     );
     newer(&r.body, "a reaction taken back");
 

@@ -258,10 +258,8 @@ pub fn MessageItem(id: i64, source: RwSignal<Vec<Message>>) -> impl IntoView {
         return ().into_any();
     };
     let session = use_session();
-    let mine = session
-        .user
-        .get_untracked()
-        .is_some_and(|u| u.id == m.author.id);
+    let me = session.user.get_untracked().map(|u| u.id);
+    let mine = me == Some(m.author.id);
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(m.body.clone().unwrap_or_default());
     let error = RwSignal::new(None::<String>);
@@ -318,7 +316,7 @@ pub fn MessageItem(id: i64, source: RwSignal<Vec<Message>>) -> impl IntoView {
         1 => "1 reply".to_owned(),
         n => format!("{n} replies"),
     };
-    let thumbs = move || reaction("👍").is_some_and(|r| r.me);
+    let thumbs = move || reaction("👍").is_some_and(|r| r.by(me));
     view! {
         <li class="message" data-id=id>
             <div class="meta">
@@ -356,15 +354,15 @@ pub fn MessageItem(id: i64, source: RwSignal<Vec<Message>>) -> impl IntoView {
                         };
                         let aria = {
                             let r = r.clone();
-                            move || r().map(|r| format!("{} reaction{}, {}", r.count, if r.count == 1 { "" } else { "s" }, if r.me { "yours" } else { "add yours" })).unwrap_or_default()
+                            move || r().map(|r| format!("{} reaction{}, {}", r.count, if r.count == 1 { "" } else { "s" }, if r.by(me) { "yours" } else { "add yours" })).unwrap_or_default()
                         };
                         let pressed = {
                             let r = r.clone();
-                            move || r().is_some_and(|r| r.me).to_string()
+                            move || r().is_some_and(|r| r.by(me)).to_string()
                         };
                         view! {
                             <button type="button" class="chip" aria-pressed=pressed aria-label=aria
-                                on:click=move |_| react(emoji.clone(), !r().is_some_and(|r| r.me))>{label}</button>
+                                on:click=move |_| react(emoji.clone(), !r().is_some_and(|r| r.by(me)))>{label}</button>
                         }
                     }
                 </For>

@@ -29,13 +29,14 @@ pub struct Author {
     display_name: String,
 }
 
-/// A reaction summary.
+/// A reaction summary. The same for every viewer (it is also pushed to the whole room):
+/// a client finds its own reaction by looking for its id in `user_ids`.
 #[derive(Serialize)]
 pub struct Reaction {
     emoji: String,
     count: i64,
-    /// Whether the caller reacted so.
-    me: bool,
+    /// Who reacted so, in the order they did.
+    user_ids: Vec<i64>,
 }
 
 /// A message as the API shows it.
@@ -96,35 +97,37 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Message> {
     })
 }
 
-fn with_reactions(
-    c: &Connection,
-    me: i64,
-    mut msgs: Vec<Message>,
-) -> rusqlite::Result<Vec<Message>> {
-    let mut st = c.prepare(
-        "SELECT emoji, count(*), max(user_id = ?2) FROM reactions WHERE message_id = ?1 \
-         GROUP BY emoji ORDER BY min(rowid)",
-    )?;
+fn with_reactions(c: &Connection, mut msgs: Vec<Message>) -> rusqlite::Result<Vec<Message>> {
+    let mut st =
+        c.prepare("SELECT emoji, user_id FROM reactions WHERE message_id = ?1 ORDER BY rowid")?;
     for m in &mut msgs {
-        m.reactions = st
-            .query_map([m.id, me], |r| {
-                Ok(Reaction {
-                    emoji: r.get(0)?,
-                    count: r.get(1)?,
-                    me: r.get::<_, i64>(2)? == 1,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
+        let rows = st.query_map([m.id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        for row in rows {
+            let (emoji, user) = row?;
+            match m.reactions.iter_mut().find(|x| x.emoji == emoji) {
+                Some(x) => {
+                    x.count += 1;
+                    x.user_ids.push(user);
+                }
+                None => m.reactions.push(Reaction {
+                    emoji,
+                    count: 1,
+                    user_ids: vec![user],
+                }),
+            }
+        }
     }
     Ok(msgs)
 }
 
-fn one(c: &Connection, id: i64, me: i64) -> ApiResult<Message> {
+fn one(c: &Connection, id: i64) -> ApiResult<Message> {
     let m = c
         .query_row(&format!("{SELECT} WHERE m.id = ?1"), [id], row)
         .optional()?
         .ok_or_else(|| ApiError::not_found("message"))?;
-    Ok(with_reactions(c, me, vec![m])?.remove(0))
+    Ok(with_reactions(c, vec![m])?.remove(0))
 }
 
 /// Pushes a change to the channel's realtime room, sealed under its key. A failure
@@ -144,7 +147,7 @@ pub struct PageQuery {
     limit: Option<i64>,
 }
 
-fn page(c: &Connection, me: i64, filter: &str, key: i64, q: &PageQuery) -> ApiResult<Page> {
+fn page(c: &Connection, filter: &str, key: i64, q: &PageQuery) -> ApiResult<Page> {
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::invalid(format!("limit: 1 to {MAX_LIMIT}")));
@@ -164,7 +167,7 @@ fn page(c: &Connection, me: i64, filter: &str, key: i64, q: &PageQuery) -> ApiRe
         None
     };
     Ok(Page {
-        messages: with_reactions(c, me, msgs)?,
+        messages: with_reactions(c, msgs)?,
         next_before,
     })
 }
@@ -180,13 +183,7 @@ pub async fn list(
         .db
         .call(move |c| {
             access::channel(c, id, user.id)?;
-            page(
-                c,
-                user.id,
-                "m.channel_id = ?1 AND m.thread_root_id IS NULL",
-                id,
-                &q,
-            )
+            page(c, "m.channel_id = ?1 AND m.thread_root_id IS NULL", id, &q)
         })
         .await?;
     Ok(Json(p))
@@ -203,7 +200,7 @@ pub async fn replies(
         .db
         .call(move |c| {
             access::message(c, id, user.id)?;
-            page(c, user.id, "m.thread_root_id = ?1", id, &q)
+            page(c, "m.thread_root_id = ?1", id, &q)
         })
         .await?;
     Ok(Json(p))
@@ -273,7 +270,7 @@ pub async fn create(
             }
             // Your own message is read.
             crate::access::mark_read(c, id, user.id, new_id)?;
-            let m = one(c, new_id, user.id)?;
+            let m = one(c, new_id)?;
             announce(c, &relay, "message.created", &m);
             Ok(m)
         })
@@ -291,7 +288,7 @@ pub async fn get_one(
         .db
         .call(move |c| {
             access::message(c, id, user.id)?;
-            one(c, id, user.id)
+            one(c, id)
         })
         .await?;
     Ok(Json(m))
@@ -353,7 +350,7 @@ pub async fn edit(
                 "UPDATE messages SET body = ?2, edited_at = ?3, revision = revision + 1 WHERE id = ?1",
                 rusqlite::params![id, msg.body, crate::db::now()],
             )?;
-            let m = one(c, id, user.id)?;
+            let m = one(c, id)?;
             announce(c, &relay, "message.updated", &m);
             Ok(m)
         })
@@ -386,7 +383,7 @@ pub async fn remove(
                 bump(c, root)?;
             }
             c.execute("DELETE FROM reactions WHERE message_id = ?1", [id])?;
-            let m = one(c, id, user.id)?;
+            let m = one(c, id)?;
             announce(c, &relay, "message.deleted", &m);
             Ok(m)
         })
@@ -449,7 +446,7 @@ async fn set_reaction(
                 )?;
             }
             bump(c, id)?;
-            let m = one(c, id, user.id)?;
+            let m = one(c, id)?;
             announce(c, &relay, "message.reactions", &m);
             Ok(m)
         })
