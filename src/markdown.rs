@@ -425,20 +425,20 @@ mod tests {
         }
     }
 
-    fn links_of(items: &[Inline], out: &mut Vec<String>) {
-        for i in items {
-            match i {
-                Inline::Link { href, .. } => out.push(href.clone()),
-                Inline::Strong(c) | Inline::Em(c) => links_of(c, out),
-                _ => {}
-            }
-        }
-    }
-
     #[cfg(not(target_arch = "wasm32"))]
     mod props {
         use super::*;
         use proptest::prelude::*;
+
+        fn links_of(items: &[Inline], out: &mut Vec<String>) {
+            for i in items {
+                match i {
+                    Inline::Link { href, .. } => out.push(href.clone()),
+                    Inline::Strong(c) | Inline::Em(c) => links_of(c, out),
+                    _ => {}
+                }
+            }
+        }
 
         /// Message-like text: markup characters, scheme fragments, spaces, newlines and
         /// any other characters, mixed.
