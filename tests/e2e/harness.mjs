@@ -53,6 +53,41 @@ export async function person(browser, options = {}) {
   return { context, page, problems, csp };
 }
 
+/** Kills a server process and resolves once it has exited (its port is free again). */
+export function stopServer(proc) {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  const exited = new Promise((resolve) => proc.once("exit", resolve));
+  proc.kill();
+  return exited;
+}
+
+/** Polls `ok()` every 50 ms until it holds; fails after `ms` with "timed out waiting for `what`". */
+export async function until(ok, ms, what) {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Collects the `last_read_id` of every read marker (PUT /api/v1/channels/<id>/read) that
+ * `page` sends for `channel`. The app sends one for each message that arrives live (after
+ * adding it to the list), so a marker with a message's id proves the page has it.
+ */
+export function readMarkers(page, channel) {
+  const ids = [];
+  page.on("request", (r) => {
+    if (r.method() === "PUT" && new URL(r.url()).pathname === `/api/v1/channels/${channel}/read`) ids.push(r.postDataJSON().last_read_id);
+  });
+  return ids;
+}
+
+/** Resolves after the page has rendered two more frames (pending rAF work is done). */
+export function nextFrames(page) {
+  return page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
 /** Signs in as a demo person (password `huddle-demo-password`). */
 export async function signInDemo(page, base, username) {
   await page.goto(base + "/signin");
