@@ -33,17 +33,36 @@ export function startServer({ db, demo = false, listen = "127.0.0.1:0", args = [
   return { proc, url };
 }
 
-/** A browser context that records console errors and CSP violations. */
+/** The path of a URL (no query). */
+const pathOf = (url) => new URL(url).pathname;
+
+/**
+ * A browser context that records problems: console errors, page errors, failed requests,
+ * API responses with an error status, and CSP violations. Lines in `problems`:
+ * - `console: <text>`; Chromium's "Failed to load resource: …" gets ` @ <path>` (the URL's path)
+ * - `pageerror: <error>`
+ * - `requestfailed: <METHOD> <path> <net::ERR_…>` (navigation's ERR_ABORTED excluded)
+ * - `response: <METHOD> <path> <status>` for /api/ responses of status 400 and above
+ */
 export async function person(browser, options = {}) {
   const context = await browser.newContext({ colorScheme: "light", ...options });
   const page = await context.newPage();
   const problems = [];
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("console", (m) => {
+    if (m.type() !== "error") return;
+    const at = m.location()?.url;
+    const where = m.text().startsWith("Failed to load resource") && at ? ` @ ${pathOf(at)}` : "";
+    problems.push(`console: ${m.text()}${where}`);
+  });
   page.on("pageerror", (e) => problems.push(`pageerror: ${e}`));
   // Requests cut short by navigation (ERR_ABORTED) are normal; other failures are not.
   page.on("requestfailed", (r) => {
     const why = r.failure()?.errorText ?? "";
-    if (!why.includes("ERR_ABORTED")) problems.push(`requestfailed: ${r.method()} ${new URL(r.url()).pathname} ${why}`);
+    if (!why.includes("ERR_ABORTED")) problems.push(`requestfailed: ${r.method()} ${pathOf(r.url())} ${why}`);
+  });
+  page.on("response", (r) => {
+    const path = pathOf(r.url());
+    if (r.status() >= 400 && path.startsWith("/api/")) problems.push(`response: ${r.request().method()} ${path} ${r.status()}`);
   });
   await page.addInitScript(() => {
     window.__csp = [];
@@ -51,6 +70,39 @@ export async function person(browser, options = {}) {
   });
   const csp = async () => page.evaluate(() => window.__csp);
   return { context, page, problems, csp };
+}
+
+/**
+ * The lines a request that went wrong on purpose leaves in `problems` (see `person`):
+ * `{ method, path, status }` for an error answer (its `response:` line and Chromium's
+ * console line for that status), `{ method, path, error }` for a request that failed
+ * (`error`: e.g. "net::ERR_FAILED"; its `requestfailed:` line and the console line).
+ * `path` is the exact path, or a RegExp the whole path must match.
+ */
+export function isExpected(line, { method, path, status, error }) {
+  const m = line.match(/^(response|requestfailed|console): (.*)$/);
+  if (!m) return false;
+  const [, kind, rest] = m;
+  const pathIs = (p) => (path instanceof RegExp ? new RegExp(`^(?:${path.source})$`).test(p) : p === path);
+  if (status !== undefined) {
+    if (kind === "response") {
+      const r = rest.match(/^(\S+) (\S+) (\d+)$/);
+      return !!r && r[1] === method && pathIs(r[2]) && Number(r[3]) === status;
+    }
+    const c = rest.match(/^Failed to load resource: the server responded with a status of (\d+) \([^)]*\) @ (\S+)$/);
+    return kind === "console" && !!c && Number(c[1]) === status && pathIs(c[2]);
+  }
+  if (kind === "requestfailed") {
+    const r = rest.match(/^(\S+) (\S+) (\S+)$/);
+    return !!r && r[1] === method && pathIs(r[2]) && r[3] === error;
+  }
+  const c = rest.match(/^Failed to load resource: (\S+) @ (\S+)$/);
+  return kind === "console" && !!c && c[1] === error && pathIs(c[2]);
+}
+
+/** The problems that none of `expected` (see `isExpected`) accounts for. */
+export function unexpected(problems, expected) {
+  return problems.filter((line) => !expected.some((e) => isExpected(line, e)));
 }
 
 /** Kills a server process and resolves once it has exited (its port is free again). */
@@ -78,7 +130,7 @@ export async function until(ok, ms, what) {
 export function readMarkers(page, channel) {
   const ids = [];
   page.on("request", (r) => {
-    if (r.method() === "PUT" && new URL(r.url()).pathname === `/api/v1/channels/${channel}/read`) ids.push(r.postDataJSON().last_read_id);
+    if (r.method() === "PUT" && pathOf(r.url()) === `/api/v1/channels/${channel}/read`) ids.push(r.postDataJSON().last_read_id);
   });
   return ids;
 }
