@@ -9,7 +9,7 @@
 //   a revision; an older copy never replaces a newer one).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { demoEnvironment, person, shot, signInDemo } from "./harness.mjs";
+import { demoEnvironment, person, readMarkers, shot, signInDemo, until } from "./harness.mjs";
 
 const env = demoEnvironment();
 
@@ -20,14 +20,30 @@ async function openChannel(p, who, channel) {
   await p.page.getByRole("status").getByText("Connected").waitFor({ timeout: 15000 });
 }
 
-/** Polls `ok()` every 50 ms for up to `ms`. */
-async function until(ok, ms, what) {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/**
+ * Makes `page` note every response body its code reads (`text()`/`json()`), by path, one
+ * task after the read: by then the code that awaited the body has run (the app's
+ * continuations are microtasks). `consumed(page, path)` counts them.
+ */
+async function noteConsumed(page) {
+  await page.addInitScript(() => {
+    window.__consumed = [];
+    for (const name of ["text", "json"]) {
+      const read = Response.prototype[name];
+      Response.prototype[name] = function () {
+        const path = new URL(this.url).pathname;
+        return read.call(this).then((body) => {
+          setTimeout(() => window.__consumed.push(path), 0);
+          return body;
+        });
+      };
+    }
+  });
 }
+const consumed = (page, path) => page.evaluate((p) => window.__consumed.filter((x) => x === p).length, path);
+/** Waits until `page` has read at least `n` response bodies from `path`. */
+const waitConsumed = (page, path, n) => page.waitForFunction(
+  ([p, k]) => window.__consumed.filter((x) => x === p).length >= k, [path, n], { timeout: 15000 });
 
 /** Alice (or anyone) posts `text` in the open channel and sees it. */
 async function post(p, text) {
@@ -42,19 +58,22 @@ async function post(p, text) {
 /**
  * Holds back the answer to the first GET of `page` matching `pattern`: the request
  * reaches the server at once (so the answer is a snapshot of that moment) and the page
- * gets it only after `release()`. `asked()` says whether the request was made.
+ * gets it only after `release()`. `asked()` says whether the request was made;
+ * `fulfilled` resolves once the answer has been handed to the page.
  */
 async function holdFirstAnswer(page, pattern) {
-  let release, asked = false;
+  let release, done, asked = false;
   const gate = new Promise((resolve) => { release = resolve; });
+  const fulfilled = new Promise((resolve) => { done = resolve; });
   await page.route(pattern, async (route) => {
     if (asked || route.request().method() !== "GET") return route.continue();
     asked = true;
     const response = await route.fetch();
     await gate;
     await route.fulfill({ response });
+    done();
   });
-  return { asked: () => asked, release: () => release() };
+  return { asked: () => asked, release: () => release(), fulfilled };
 }
 
 /** No CSP violation, no console error, then closes the contexts. */
@@ -96,9 +115,12 @@ test("a message sent while a channel's subscription is pending still arrives", a
   await until(() => held.length > 0, 10000, "Bob's subscribe frame");
 
   const text = "Sent while Bob's subscription was on its way";
-  await post(alice, text);
-  // The server has pushed it by now; the relay had no subscription of Bob's to send it to.
-  await new Promise((r) => setTimeout(r, 1000));
+  // Alice's page marks a message read when it arrives live: her read marker with its id
+  // shows that the relay has forwarded the server's event. It had no subscription of
+  // Bob's to send it to.
+  const aliceReads = readMarkers(alice.page, id);
+  const sent = Number(await (await post(alice, text)).getAttribute("data-id"));
+  await until(() => aliceReads.includes(sent), 15000, "the message to reach Alice live");
   assert.equal(await bob.page.getByRole("log").getByText(text).count(), 0, "the frame was held");
 
   hold = false;
@@ -113,6 +135,7 @@ test("a message sent while a channel's subscription is pending still arrives", a
 test("a live reply that overtakes the thread's first page stays", async () => {
   const alice = await person(env.browser);
   const bob = await person(env.browser);
+  await noteConsumed(bob.page);
   await openChannel(alice, "alice", "design");
   await openChannel(bob, "bob", "design");
   const root = "A thread whose first page comes late";
@@ -132,10 +155,12 @@ test("a live reply that overtakes the thread's first page stays", async () => {
   const pane = bob.page.getByRole("complementary", { name: "Thread" });
   await pane.getByText(reply).waitFor({ timeout: 10000 }); // live
 
-  const answered = bob.page.waitForResponse((r) => /\/replies/.test(r.url()));
+  // The page (older than the reply) is handed over and read by the app: the reply stays.
+  const repliesPath = `/api/v1/messages/${await rootOnBob.getAttribute("data-id")}/replies`;
+  assert.equal(await consumed(bob.page, repliesPath), 0, "the page was held");
   held.release();
-  await answered;
-  await new Promise((r) => setTimeout(r, 500));
+  await held.fulfilled;
+  await waitConsumed(bob.page, repliesPath, 1);
   assert.equal(await pane.getByText(reply).count(), 1, "the page (older than the reply) did not erase it");
 
   await finish(alice, bob);
@@ -149,24 +174,31 @@ test("a channel page fetched before a live edit does not undo it", async () => {
   const mine = await post(alice, before);
 
   // Bob's first request for #design's page reaches the server now; its answer waits.
+  await noteConsumed(bob.page);
   await openChannel(bob, "bob", "general");
   const link = bob.page.getByRole("link", { name: "# design" });
   const id = (await link.getAttribute("href")).match(/\/c\/(\d+)/)[1];
-  const held = await holdFirstAnswer(bob.page, `**/api/v1/channels/${id}/messages?**`);
+  const pagePath = `/api/v1/channels/${id}/messages`;
+  const held = await holdFirstAnswer(bob.page, `**${pagePath}?**`);
   await link.click();
   await until(held.asked, 10000, "Bob's first request for the page");
+  // The relay confirms Bob's subscription; the refetch that follows (not held) shows the
+  // message as it was: from now on the edit can only reach Bob live.
+  const log = bob.page.getByRole("log");
+  await waitConsumed(bob.page, pagePath, 1);
+  await log.getByText(before).waitFor();
 
   const after = "Edit race: the second words";
   await mine.getByRole("button", { name: "Edit" }).click();
   await alice.page.getByLabel("Edit message").fill(after);
   await alice.page.getByLabel("Edit message").press("Enter");
-  const log = bob.page.getByRole("log");
-  await log.getByText(after).waitFor({ timeout: 10000 }); // live, or the resync's page
+  await log.getByText(after).waitFor({ timeout: 10000 }); // live
 
-  const answered = bob.page.waitForResponse((r) => r.url().includes(`/channels/${id}/messages`));
+  // The first page (older than the edit) is handed over and read by the app.
+  assert.equal(await consumed(bob.page, pagePath), 1, "the first page was held");
   held.release();
-  await answered;
-  await new Promise((r) => setTimeout(r, 500));
+  await held.fulfilled;
+  await waitConsumed(bob.page, pagePath, 2);
   assert.equal(await log.getByText(after).count(), 1, "the edit stays");
   assert.equal(await log.getByText(before).count(), 0, "the stale page did not bring the old text back");
 
