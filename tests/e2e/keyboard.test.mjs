@@ -77,7 +77,7 @@ test("the whole chat flow works from the keyboard, with focus where it belongs",
   assert.equal(thumbs.tag, "button");
   await page.keyboard.press("Enter");
   const item = page.locator(`li.message:has(button[data-thread="${opener.thread}"])`);
-  await item.getByRole("button", { name: "1 reaction, yours" }).waitFor();
+  await item.getByRole("button", { name: "1 reaction, yours", exact: true }).waitFor();
   assert.equal((await focused(page)).text, "React with thumbs up");
 
   // The theme toggle answers Space.
