@@ -1,7 +1,7 @@
 //! Who is online in the workspace.
 //!
 //! Members announce themselves in the workspace's own realtime room, sealed like every
-//! realtime payload: `{"type":"presence","state":"online"}` on arrival, every
+//! realtime payload (`WorkspaceEvent::Presence`): `online` on arrival, every
 //! [`HEARTBEAT_MS`], and after a reconnect; `"offline"` when they leave the workspace or
 //! the page. An announcement counts for [`FRESH_MS`]. Whoever hears a newcomer answers
 //! (at most once every few seconds), so the newcomer need not wait for the next heartbeat. The relay stamps each event
@@ -9,12 +9,13 @@
 
 use std::collections::HashMap;
 
+use huddle_protocol::realtime::{Collection, Sender};
+use huddle_protocol::workspaces::{PresenceState, WorkspaceEvent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use send_wrapper::SendWrapper;
-use serde_json::json;
 
-use crate::realtime::{Collection, Event, Realtime};
+use crate::realtime::{Event, Realtime};
 
 /// How often a member announces being online.
 pub const HEARTBEAT_MS: u32 = 30_000;
@@ -40,10 +41,14 @@ impl Presence {
 }
 
 fn announce(rt: &Realtime, ws: i64, online: bool) {
-    let state = if online { "online" } else { "offline" };
+    let state = if online {
+        PresenceState::Online
+    } else {
+        PresenceState::Offline
+    };
     rt.publish(
         Collection::Workspace(ws),
-        json!({"type": "presence", "state": state}),
+        &WorkspaceEvent::Presence { state },
     );
 }
 
@@ -78,7 +83,11 @@ pub fn provide(rt: Realtime, ws: Memo<i64>, me: Signal<Option<i64>>) -> Presence
         spawn_local(async move {
             let reply = rt.clone();
             let on_event = move |ev| match ev {
-                Event::Presence { user, online } => {
+                Event::App {
+                    from: Sender::User(user),
+                    event: WorkspaceEvent::Presence { state },
+                } => {
+                    let online = state == PresenceState::Online;
                     let known = p.seen.with_untracked(|m| m.contains_key(&user));
                     p.seen.update(|m| {
                         if online {
@@ -104,7 +113,8 @@ pub fn provide(rt: Realtime, ws: Memo<i64>, me: Signal<Option<i64>>) -> Presence
                         refresh.0.update(|n| *n += 1);
                     }
                 }
-                _ => {}
+                // The origin check lets only members' presence through.
+                Event::App { .. } => {}
             };
             // The first announcement follows the relay's confirmation (Event::Resync).
             if rt.watch(Collection::Workspace(id), on_event).await.is_ok()

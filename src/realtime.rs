@@ -19,12 +19,14 @@ use crypto_wasm::{Envelope, Error as CryptoError, Format, RoomKeyring};
 use futures::channel::mpsc::{unbounded, UnboundedSender};
 use futures::{SinkExt, StreamExt};
 use gloo_net::websocket::{futures::WebSocket, Message as WsMessage};
+use huddle_protocol::realtime::{ClientFrame, Collection, KeyEvent, RelayFrame, RoomEvent, Sender};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use send_wrapper::SendWrapper;
-use serde_json::{json, Value};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
-use crate::api::{self, Message};
+use crate::api;
 
 /// State of the relay connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,21 +39,16 @@ pub enum Status {
     Offline,
 }
 
-/// What a watcher hears about its channel.
+/// What a watcher hears about its room: its app's events (`E`, e.g. `MessagesEvent`),
+/// decoded and checked against who sent them, and the transport's own news.
 #[derive(Clone, Debug)]
-pub enum Event {
-    /// A new message.
-    Created(Message),
-    /// An edit, a delete or a reaction change.
-    Changed(Message),
-    /// Someone is typing (their user id, as the relay stamped it).
-    Typing(i64),
-    /// A member announced being online (`true`) or leaving (`false`).
-    Presence {
-        /// Their user id, as the relay stamped it.
-        user: i64,
-        /// Online or gone.
-        online: bool,
+pub enum Event<E> {
+    /// An event of the watching app, from a sender its [`RoomEvent::origin`] allows.
+    App {
+        /// Who published it, as the relay stamped it.
+        from: Sender,
+        /// The event.
+        event: E,
     },
     /// Events may have been missed: refetch.
     Resync,
@@ -60,43 +57,18 @@ pub enum Event {
     AccessLost,
 }
 
-type Callback = Rc<dyn Fn(Event)>;
-
-/// What a room belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Collection {
-    /// A channel's messages, typing indicators.
-    Channel(i64),
-    /// A workspace's presence.
-    Workspace(i64),
+/// What the transport hands a room's watcher, before the app's decoding.
+enum Delivery<'a> {
+    /// An opened envelope that is not a key event.
+    Opened {
+        from: Sender,
+        plaintext: &'a str,
+    },
+    Resync,
+    AccessLost,
 }
 
-impl Collection {
-    fn key(self) -> String {
-        match self {
-            Collection::Channel(id) => format!("channel:{id}"),
-            Collection::Workspace(id) => format!("workspace:{id}"),
-        }
-    }
-}
-
-/// Who published an event, as the relay stamps it from the connection's ticket.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Sender {
-    /// The API server: key parts, rekeys, message events.
-    Server,
-    /// A member: typing, presence.
-    User(i64),
-}
-
-impl Sender {
-    fn parse(from: &str) -> Option<Sender> {
-        match from {
-            "server" => Some(Sender::Server),
-            u => u.strip_prefix('u')?.parse().ok().map(Sender::User),
-        }
-    }
-}
+type Callback = Rc<dyn Fn(Delivery<'_>)>;
 
 /// Envelopes (any sender) under one key version after which a client asks for a new key
 /// part by joining again: the server counts only what it seals itself, so this bounds
@@ -187,7 +159,9 @@ impl Realtime {
             if let (Ok(ticket), Ok(ws)) = (ticket, WebSocket::open(&ws_url())) {
                 let (mut write, mut read) = ws.split();
                 let (tx, mut rx) = unbounded::<String>();
-                let _ = tx.unbounded_send(json!({"type": "auth", "ticket": ticket}).to_string());
+                if let Ok(auth) = serde_json::to_string(&ClientFrame::<Envelope>::auth(ticket)) {
+                    let _ = tx.unbounded_send(auth);
+                }
                 self.inner.borrow_mut().sender = Some(tx);
                 spawn_local(async move {
                     while let Some(frame) = rx.next().await {
@@ -201,10 +175,11 @@ impl Realtime {
                 while let Some(msg) = read.next().await {
                     match msg {
                         Ok(WsMessage::Text(text)) => {
-                            if text.contains("\"authenticated\"") {
-                                backoff = 1000;
+                            match serde_json::from_str::<RelayFrame<Envelope>>(&text) {
+                                Ok(RelayFrame::Authenticated) => backoff = 1000,
+                                Ok(frame) => self.handle(frame),
+                                Err(_) => {} // not a frame of ours: dropped
                             }
-                            self.handle(&text);
                         }
                         Ok(WsMessage::Bytes(_)) => {}
                         Err(_) => break,
@@ -237,32 +212,47 @@ impl Realtime {
             if reconnect {
                 self.rejoin(id).await;
             } else {
-                self.send(json!({"type": "subscribe", "room": endpoint}));
+                self.send(&ClientFrame::subscribe(endpoint));
             }
         }
     }
 
-    fn send(&self, frame: Value) {
+    fn send(&self, frame: &ClientFrame<Envelope>) {
         if let Some(tx) = &self.inner.borrow().sender {
-            let _ = tx.unbounded_send(frame.to_string());
+            if let Ok(text) = serde_json::to_string(frame) {
+                let _ = tx.unbounded_send(text);
+            }
         }
     }
 
-    /// Watches a collection: joins its room (fresh key over HTTPS) and subscribes.
-    pub async fn watch(
+    /// Watches a collection: joins its room (fresh key over HTTPS) and subscribes. The
+    /// room's events are decoded as the app's event type `E`; one whose sender its
+    /// [`RoomEvent::origin`] does not allow, or that is not an `E`, is dropped.
+    pub async fn watch<E: RoomEvent + DeserializeOwned + 'static>(
         &self,
         collection: Collection,
-        on_event: impl Fn(Event) + 'static,
+        on_event: impl Fn(Event<E>) + 'static,
     ) -> api::ApiResult<()> {
-        let joined = api::join(&collection.key()).await?;
+        let on_event: Callback = Rc::new(move |d: Delivery<'_>| match d {
+            Delivery::Opened { from, plaintext } => {
+                if let Ok(event) = serde_json::from_str::<E>(plaintext) {
+                    if event.origin().allows(from) {
+                        on_event(Event::App { from, event });
+                    }
+                }
+            }
+            Delivery::Resync => on_event(Event::Resync),
+            Delivery::AccessLost => on_event(Event::AccessLost),
+        });
+        let joined = api::join(collection).await?;
         let mut keyring = RoomKeyring::new(&joined.room);
         let _ = keyring.set_key(&joined.key, &joined.key_version);
         let endpoint = joined.room.clone();
-        self.inner.borrow_mut().rooms.insert(
-            collection,
-            Room::new(endpoint.clone(), keyring, Rc::new(on_event)),
-        );
-        self.send(json!({"type": "subscribe", "room": endpoint}));
+        self.inner
+            .borrow_mut()
+            .rooms
+            .insert(collection, Room::new(endpoint.clone(), keyring, on_event));
+        self.send(&ClientFrame::subscribe(endpoint));
         if self.inner.borrow().sender.is_some() {
             self.status.set(Status::Online);
         }
@@ -273,28 +263,28 @@ impl Realtime {
     pub fn unwatch(&self, collection: Collection) {
         let room = self.inner.borrow_mut().rooms.remove(&collection);
         if let Some(room) = room {
-            self.send(json!({"type": "unsubscribe", "room": room.endpoint}));
+            self.send(&ClientFrame::unsubscribe(room.endpoint));
         }
     }
 
     /// Publishes an ephemeral event (typing, presence) to a watched collection's room,
     /// sealed with its key.
-    pub fn publish(&self, collection: Collection, event: Value) {
+    pub fn publish(&self, collection: Collection, event: &(impl RoomEvent + Serialize)) {
+        let Ok(plaintext) = serde_json::to_string(event) else {
+            return;
+        };
         let (frame, worn) = {
             let mut inner = self.inner.borrow_mut();
             let Some(room) = inner.rooms.get_mut(&collection) else {
                 return;
             };
-            let Ok(env) = room.keyring.encrypt(&event.to_string(), Format::V1) else {
+            let Ok(env) = room.keyring.encrypt(&plaintext, Format::V1) else {
                 return;
             };
             let worn = room.count_use();
-            (
-                json!({"type": "publish", "room": room.endpoint, "data": env}),
-                worn,
-            )
+            (ClientFrame::publish(room.endpoint.clone(), env), worn)
         };
-        self.send(frame);
+        self.send(&frame);
         if worn {
             self.rotate(collection);
         }
@@ -333,7 +323,7 @@ impl Realtime {
         // Retry delay after a failure that is not a refusal (network, server error).
         let mut retry_ms = 1_000;
         loop {
-            let joined = api::join(&collection.key()).await;
+            let joined = api::join(collection).await;
             let again = self
                 .inner
                 .borrow_mut()
@@ -381,7 +371,7 @@ impl Realtime {
             }
         }
         // The relay's confirmation brings the watcher's Resync (see `handle`).
-        self.send(json!({"type": "subscribe", "room": joined.room}));
+        self.send(&ClientFrame::subscribe(joined.room));
         if self.inner.borrow().sender.is_some() {
             self.status.set(Status::Online);
         }
@@ -396,7 +386,7 @@ impl Realtime {
             .get(&collection)
             .map(|room| room.on_event.clone());
         if let Some(callback) = callback {
-            callback(Event::AccessLost);
+            callback(Delivery::AccessLost);
         }
     }
 
@@ -407,10 +397,7 @@ impl Realtime {
         v.parse().ok()
     }
 
-    fn handle(&self, text: &str) {
-        let Ok(frame) = serde_json::from_str::<Value>(text) else {
-            return;
-        };
+    fn handle(&self, frame: RelayFrame<Envelope>) {
         let room_of = |endpoint: &str| {
             self.inner
                 .borrow()
@@ -419,41 +406,34 @@ impl Realtime {
                 .find(|(_, r)| r.endpoint == endpoint)
                 .map(|(id, _)| *id)
         };
-        let endpoint = frame["room"].as_str().unwrap_or_default().to_owned();
-        match frame["type"].as_str() {
-            Some("subscribed") => {
+        match frame {
+            RelayFrame::Subscribed { room } => {
                 self.status.set(Status::Online);
                 // From now on the relay forwards this room's events; what came before is
                 // in the REST history, so the watcher refetches it.
-                let callback = room_of(&endpoint).and_then(|id| {
+                let callback = room_of(&room).and_then(|id| {
                     let inner = self.inner.borrow();
                     inner.rooms.get(&id).map(|room| room.on_event.clone())
                 });
                 if let Some(callback) = callback {
-                    callback(Event::Resync);
+                    callback(Delivery::Resync);
                 }
             }
-            Some("closed") => {
-                if let Some(id) = room_of(&endpoint) {
+            RelayFrame::Closed { room } => {
+                if let Some(id) = room_of(&room) {
                     let me = self.clone();
                     spawn_local(async move { me.rejoin(id).await });
                 }
             }
-            Some("event") => {
-                let Some(id) = room_of(&endpoint) else { return };
-                let Some(from) = frame["from"].as_str().and_then(Sender::parse) else {
-                    return;
-                };
-                let Ok(env) = serde_json::from_value::<Envelope>(frame["data"].clone()) else {
-                    return;
-                };
+            RelayFrame::Event { room, from, data } => {
+                let Some(id) = room_of(&room) else { return };
                 let opened = {
                     let mut inner = self.inner.borrow_mut();
                     let Some(room) = inner.rooms.get_mut(&id) else {
                         return;
                     };
                     room.keyring
-                        .decrypt(&env)
+                        .decrypt(&data)
                         .map(|t| (t, room.on_event.clone(), room.count_use()))
                 };
                 match opened {
@@ -467,7 +447,7 @@ impl Realtime {
                         // A server event under a newer key: we missed a key part, so get
                         // the current key over HTTPS. Anything else: dropped.
                         // Only the server's word counts: a member could name any version.
-                        let theirs = env.key_version().parse::<u64>().ok();
+                        let theirs = data.key_version().parse::<u64>().ok();
                         if from == Sender::Server && theirs > self.newest_version(id) {
                             let me = self.clone();
                             spawn_local(async move { me.rejoin(id).await });
@@ -476,30 +456,26 @@ impl Realtime {
                     Err(_) => {} // forged or corrupted: dropped
                 }
             }
-            _ => {}
+            RelayFrame::Authenticated | RelayFrame::Error { .. } => {}
         }
     }
 
-    /// Acts on an opened event. Key parts, rekeys and message events count only from the
-    /// API server; typing and presence only from members (a member holds the room key and
-    /// could otherwise forge server events).
+    /// Acts on an opened event. Key parts and rekeys count only from the API server (a
+    /// member holds the room key and could otherwise forge them); anything else goes to
+    /// the watcher, which checks its app's rules.
     fn dispatch(&self, collection: Collection, from: Sender, plain: &str, cb: Callback) {
-        let Ok(ev) = serde_json::from_str::<Value>(plain) else {
-            return;
-        };
-        let message = || serde_json::from_value::<Message>(ev["message"].clone()).ok();
-        match (from, ev["type"].as_str()) {
-            (Sender::Server, Some("key")) => {
-                let (Some(b), Some(v)) = (ev["new_key"].as_str(), ev["key_version"].as_str())
-                else {
-                    return;
-                };
-                let next = v.parse::<u64>().ok();
+        match serde_json::from_str::<KeyEvent>(plain) {
+            Ok(_) if from != Sender::Server => {} // forged key event: dropped
+            Ok(KeyEvent::Key {
+                new_key,
+                key_version,
+            }) => {
+                let next = key_version.parse::<u64>().ok();
                 let newest = self.newest_version(collection);
                 if next.is_some() && next == newest.map(|n| n + 1) {
                     // The part mixes into the key it follows.
                     if let Some(room) = self.inner.borrow_mut().rooms.get_mut(&collection) {
-                        let _ = room.keyring.add_key_part(b, v);
+                        let _ = room.keyring.add_key_part(&new_key, &key_version);
                     }
                 } else if next > newest {
                     // A gap: a part was missed. Get the current key over HTTPS.
@@ -508,26 +484,14 @@ impl Realtime {
                 }
                 // Otherwise we already hold a later key (from HTTPS): nothing to mix.
             }
-            (Sender::Server, Some("rekey")) => {
+            Ok(KeyEvent::Rekey) => {
                 let me = self.clone();
                 spawn_local(async move { me.rejoin(collection).await });
             }
-            (Sender::Server, Some("message.created")) => {
-                if let Some(m) = message() {
-                    cb(Event::Created(m));
-                }
-            }
-            (Sender::Server, Some("message.updated" | "message.deleted" | "message.reactions")) => {
-                if let Some(m) = message() {
-                    cb(Event::Changed(m));
-                }
-            }
-            (Sender::User(user), Some("typing")) => cb(Event::Typing(user)),
-            (Sender::User(user), Some("presence")) => cb(Event::Presence {
-                user,
-                online: ev["state"].as_str() != Some("offline"),
+            Err(_) => cb(Delivery::Opened {
+                from,
+                plaintext: plain,
             }),
-            _ => {}
         }
     }
 }

@@ -5,14 +5,8 @@ use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::{ApiError, ApiResult};
 
-/// A role in a workspace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// Created the workspace (or was made owner): may remove members.
-    Owner,
-    /// Any other member.
-    Member,
-}
+pub use huddle_protocol::channels::ChannelKind;
+pub use huddle_protocol::workspaces::Role;
 
 /// The user's role in the workspace, or 404.
 pub fn workspace_role(c: &Connection, workspace_id: i64, user_id: i64) -> ApiResult<Role> {
@@ -23,11 +17,9 @@ pub fn workspace_role(c: &Connection, workspace_id: i64, user_id: i64) -> ApiRes
             |r| r.get(0),
         )
         .optional()?;
-    match role.as_deref() {
-        Some("owner") => Ok(Role::Owner),
-        Some(_) => Ok(Role::Member),
-        None => Err(ApiError::not_found("workspace")),
-    }
+    role.as_deref()
+        .and_then(Role::parse)
+        .ok_or_else(|| ApiError::not_found("workspace"))
 }
 
 /// A channel the user can read.
@@ -37,8 +29,8 @@ pub struct ChannelAccess {
     pub id: i64,
     /// Its workspace.
     pub workspace_id: i64,
-    /// `public`, `private` or `direct`.
-    pub kind: String,
+    /// Who can read it.
+    pub kind: ChannelKind,
 }
 
 /// The channel, if the user may read it (public: workspace member; private and direct:
@@ -55,7 +47,7 @@ pub fn channel(c: &Connection, channel_id: i64, user_id: i64) -> ApiResult<Chann
                 Ok(ChannelAccess {
                     id: r.get(0)?,
                     workspace_id: r.get(1)?,
-                    kind: r.get(2)?,
+                    kind: crate::db::enum_column(r, 2, ChannelKind::parse)?,
                 })
             },
         )

@@ -9,14 +9,15 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use serde_json::json;
 
-use crate::api::{self, Message};
+use crate::api::{self, ChannelKind, Message};
 use crate::markdown::Markdown;
 use crate::pages::message_list::MessageList;
 use crate::pages::workspace::{ChannelList, Drafts, MemberNames, RefreshChannels};
-use crate::realtime::{Collection, Event, Realtime};
+use crate::realtime::{Event, Realtime};
 use crate::session::use_session;
+use huddle_protocol::messages::MessagesEvent;
+use huddle_protocol::realtime::{Collection, Sender};
 
 /// The open thread (in context): its root message id.
 #[derive(Clone, Copy)]
@@ -115,7 +116,24 @@ pub fn ChannelView() -> impl IntoView {
         spawn_local(async move {
             let r = rt
                 .watch(Collection::Channel(ch), move |ev| match ev {
-                    Event::Created(m) | Event::Changed(m) => {
+                    Event::App {
+                        event: MessagesEvent::Typing,
+                        from: Sender::User(user),
+                    } => {
+                        // The name comes from the member list, not from the payload: the
+                        // relay vouches for the sender's id only.
+                        let who = names
+                            .0
+                            .with_untracked(|m| m.get(&user).cloned())
+                            .unwrap_or_else(|| "Someone".to_owned());
+                        typing.set(Some(who));
+                        gloo_timers::callback::Timeout::new(3000, move || typing.set(None))
+                            .forget();
+                    }
+                    Event::App { event, .. } => {
+                        let Some(m) = event.message().cloned() else {
+                            return;
+                        };
                         if m.channel_id != ch {
                             return;
                         }
@@ -140,23 +158,11 @@ pub fn ChannelView() -> impl IntoView {
                             }
                         }
                     }
-                    Event::Typing(user) => {
-                        // The name comes from the member list, not from the payload: the
-                        // relay vouches for the sender's id only.
-                        let who = names
-                            .0
-                            .with_untracked(|m| m.get(&user).cloned())
-                            .unwrap_or_else(|| "Someone".to_owned());
-                        typing.set(Some(who));
-                        gloo_timers::callback::Timeout::new(3000, move || typing.set(None))
-                            .forget();
-                    }
                     Event::Resync => load_latest(ch),
                     Event::AccessLost => {
                         error.set(Some("You no longer have access to this channel.".into()));
                         refresh.0.update(|n| *n += 1);
                     }
-                    Event::Presence { .. } => {}
                 })
                 .await;
             match r {
@@ -223,7 +229,7 @@ pub fn ChannelView() -> impl IntoView {
             <h1 class="channel-title">{move || {
                 let ch = channel.get();
                 list.0.with(|l| l.iter().find(|c| c.id == ch).map(|c| {
-                    if c.kind == "direct" { c.name.clone() } else { format!("# {}", c.name) }
+                    if c.kind == ChannelKind::Direct { c.name.clone() } else { format!("# {}", c.name) }
                 })).unwrap_or_default()
             }}</h1>
             <p class="error" role="alert">{move || error.get()}</p>
@@ -267,10 +273,13 @@ pub fn MessageItem(id: i64, source: RwSignal<Vec<Message>>) -> impl IntoView {
     let deleted = move || msg.with(|m| m.as_ref().is_none_or(|m| m.deleted));
     let save = move || {
         spawn_local(async move {
-            match api::edit_message(id, &draft.get_untracked()).await {
-                Ok(_) => editing.set(false),
-                Err(e) => error.set(Some(e.message)),
+            // Each action's outcome replaces the last one's message: a retry that works
+            // clears the error it follows.
+            let r = api::edit_message(id, &draft.get_untracked()).await;
+            if r.is_ok() {
+                editing.set(false);
             }
+            error.set(r.err().map(|e| e.message));
         });
     };
     let remove = move |_| {
@@ -279,16 +288,12 @@ pub fn MessageItem(id: i64, source: RwSignal<Vec<Message>>) -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            if let Err(e) = api::delete_message(id).await {
-                error.set(Some(e.message));
-            }
+            error.set(api::delete_message(id).await.err().map(|e| e.message));
         });
     };
     let react = move |emoji: String, on: bool| {
         spawn_local(async move {
-            if let Err(e) = api::react(id, &emoji, on).await {
-                error.set(Some(e.message));
-            }
+            error.set(api::react(id, &emoji, on).await.err().map(|e| e.message));
         });
     };
     let reaction = move |emoji: &str| {
@@ -456,7 +461,7 @@ fn Composer(channel: Memo<i64>, messages: RwSignal<Vec<Message>>) -> impl IntoVi
             last_typing.set_value(now);
             rt_typing.publish(
                 Collection::Channel(channel.get_untracked()),
-                json!({"type": "typing"}),
+                &MessagesEvent::Typing,
             );
         }
     };

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::{self, Member};
+use crate::api::{self, Member, Role};
 use crate::pages::workspace::{workspace_id, RefreshChannels};
 use crate::presence::Presence;
 use crate::session::use_session;
@@ -30,7 +30,7 @@ pub fn PeoplePage() -> impl IntoView {
                 {move || members.get().map(|r| match r {
                     Ok(list) => {
                         let owner = use_session().user.get_untracked().is_some_and(|me| {
-                            list.iter().any(|m| m.user_id == me.id && m.role == "owner")
+                            list.iter().any(|m| m.user_id == me.id && m.role == Role::Owner)
                         });
                         view! {
                             <ul class="member-list" aria-labelledby="people-heading">
@@ -123,7 +123,7 @@ fn MemberRow(
             </span>
             <span class="member-name">{m.display_name.clone()}</span>
             <span class="member-handle">{format!("@{}", m.username)}</span>
-            {(m.role == "owner").then(|| view! { <span class="role">{"owner"}</span> })}
+            {(m.role == Role::Owner).then(|| view! { <span class="role">{"owner"}</span> })}
             {me.then(|| view! { <span class="role">{"you"}</span> })}
             <span class="spacer">{""}</span>
             {(!me).then(|| view! {

@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::api;
+use crate::api::{self, ChannelKind};
 use crate::realtime::{Realtime, Status};
 use crate::session::{require_user, use_session};
 use crate::theme::ThemeToggle;
@@ -131,7 +131,7 @@ pub fn WorkspacePage() -> impl IntoView {
                     {move || channels.get().map(|r| match r {
                         Ok(list) => {
                             let (direct, rooms): (Vec<_>, Vec<_>) =
-                                list.into_iter().partition(|c| c.kind == "direct");
+                                list.into_iter().partition(|c| c.kind == ChannelKind::Direct);
                             view! {
                                 <h2 class="nav-heading" id="channels-heading">{"Channels"}</h2>
                                 <ChannelLinks list=rooms labelled_by="channels-heading" />
@@ -213,7 +213,7 @@ fn ChannelLinks(list: Vec<api::Channel>, labelled_by: &'static str) -> impl Into
     view! {
         <ul class="channel-list" aria-labelledby=labelled_by>
             {list.into_iter().map(|c| {
-                let label = if c.kind == "direct" { c.name.clone() } else { format!("# {}", c.name) };
+                let label = if c.kind == ChannelKind::Direct { c.name.clone() } else { format!("# {}", c.name) };
                 let unread = c.unread;
                 view! {
                     <li>

@@ -5,22 +5,13 @@ use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use huddle_protocol::auth::{SessionInfo, Signin, Signup, User};
 use rusqlite::OptionalExtension;
-use serde::{Deserialize, Serialize};
 
 use super::ApiJson;
 use crate::error::{ApiError, ApiResult};
 use crate::session::{self, CurrentUser};
 use crate::{password, AppState};
-
-/// A user as the API shows it.
-#[derive(Debug, Serialize)]
-pub struct User {
-    id: i64,
-    username: String,
-    email: String,
-    display_name: String,
-}
 
 fn user_by_id(c: &rusqlite::Connection, id: i64) -> rusqlite::Result<Option<User>> {
     c.query_row(
@@ -36,16 +27,6 @@ fn user_by_id(c: &rusqlite::Connection, id: i64) -> rusqlite::Result<Option<User
         },
     )
     .optional()
-}
-
-/// `POST /auth/signup` body.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Signup {
-    username: String,
-    email: String,
-    password: String,
-    display_name: Option<String>,
 }
 
 fn validate_signup(s: &Signup) -> ApiResult<()> {
@@ -160,14 +141,6 @@ pub async fn signup(
 }
 
 /// `POST /auth/signin` body.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Signin {
-    /// Username or email.
-    login: String,
-    password: String,
-}
-
 /// Signs in with a username or email and a password.
 pub async fn signin(
     State(state): State<AppState>,
@@ -263,7 +236,7 @@ pub async fn signout(State(state): State<AppState>, user: CurrentUser) -> ApiRes
 pub async fn session(
     State(state): State<AppState>,
     user: Result<CurrentUser, ApiError>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<SessionInfo>> {
     let user = match user {
         Ok(u) => Some(u),
         Err(e) if e.code == ApiError::unauthenticated().code => None,
@@ -273,7 +246,7 @@ pub async fn session(
         Some(u) => state.db.call(move |c| Ok(user_by_id(c, u.id)?)).await?,
         None => None,
     };
-    Ok(Json(serde_json::json!({ "user": found })))
+    Ok(Json(SessionInfo { user: found }))
 }
 
 /// The signed-in user.

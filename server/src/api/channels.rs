@@ -4,26 +4,16 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use huddle_protocol::channels::{
+    AddMember, Channel, ChannelKind, NewChannel, NewDirect, ReadPosition,
+};
 use rusqlite::OptionalExtension;
-use serde::{Deserialize, Serialize};
 
 use super::{clean_name, ApiJson, ApiPath};
 use crate::access;
 use crate::error::{ApiError, ApiResult};
 use crate::session::CurrentUser;
 use crate::AppState;
-
-/// A channel as a member sees it.
-#[derive(Serialize)]
-pub struct Channel {
-    id: i64,
-    workspace_id: i64,
-    kind: String,
-    /// The channel's name; for a direct message, the other person's display name.
-    name: String,
-    /// Root messages by others after the caller's read position.
-    unread: i64,
-}
 
 fn visible_channels(
     c: &rusqlite::Connection,
@@ -48,7 +38,7 @@ fn visible_channels(
         Ok(Channel {
             id: r.get(0)?,
             workspace_id: r.get(1)?,
-            kind: r.get(2)?,
+            kind: crate::db::enum_column(r, 2, ChannelKind::parse)?,
             name: r.get(3)?,
             unread: r.get(4)?,
         })
@@ -70,18 +60,6 @@ pub async fn list(
         })
         .await?;
     Ok(Json(list))
-}
-
-/// `POST /workspaces/{id}/channels` body.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewChannel {
-    name: String,
-    /// `"public"` (default) or `"private"`.
-    kind: Option<String>,
-    /// Other workspace members to add to a private channel.
-    #[serde(default)]
-    members: Vec<i64>,
 }
 
 fn require_workspace_member(
@@ -108,14 +86,12 @@ pub async fn create(
     ApiJson(body): ApiJson<NewChannel>,
 ) -> ApiResult<(StatusCode, Json<Channel>)> {
     let name = clean_name(&body.name, "name", 80)?;
-    let kind = match body.kind.as_deref().unwrap_or("public") {
-        k @ ("public" | "private") => k.to_owned(),
-        other => {
-            return Err(ApiError::invalid(format!(
-                "kind: \"public\" or \"private\", got {other:?}"
-            )))
-        }
-    };
+    let kind = body.kind.unwrap_or(ChannelKind::Public);
+    if kind == ChannelKind::Direct {
+        return Err(ApiError::invalid(
+            "kind: \"public\" or \"private\" (a direct message is made by POST /workspaces/{id}/direct)",
+        ));
+    }
     if body.members.len() > 1000 {
         return Err(ApiError::invalid("members: at most 1000"));
     }
@@ -139,10 +115,10 @@ pub async fn create(
             let tx = c.transaction()?;
             tx.execute(
                 "INSERT INTO channels (workspace_id, kind, name, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                rusqlite::params![id, kind, name, user.id, crate::db::now()],
+                rusqlite::params![id, kind.as_str(), name, user.id, crate::db::now()],
             )?;
             let ch = tx.last_insert_rowid();
-            if kind == "private" {
+            if kind == ChannelKind::Private {
                 for m in body.members.iter().chain(std::iter::once(&user.id)) {
                     tx.execute("INSERT OR IGNORE INTO channel_members (channel_id, user_id) VALUES (?1, ?2)", [ch, *m])?;
                 }
@@ -152,13 +128,6 @@ pub async fn create(
         })
         .await?;
     Ok((StatusCode::CREATED, Json(ch)))
-}
-
-/// `POST /workspaces/{id}/direct` body.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewDirect {
-    user_id: i64,
 }
 
 /// The direct-message channel with another member, created on first use.
@@ -203,13 +172,6 @@ pub async fn direct(
     Ok(Json(ch))
 }
 
-/// `POST /channels/{id}/members` body.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AddMember {
-    user_id: i64,
-}
-
 /// Adds a workspace member to a private channel (channel members only).
 pub async fn add_member(
     State(state): State<AppState>,
@@ -221,7 +183,7 @@ pub async fn add_member(
         .db
         .call(move |c| {
             let ch = access::channel(c, id, user.id)?;
-            if ch.kind != "private" {
+            if ch.kind != ChannelKind::Private {
                 return Err(ApiError::new(
                     StatusCode::CONFLICT,
                     "NOT_PRIVATE",
@@ -237,13 +199,6 @@ pub async fn add_member(
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// `PUT /channels/{id}/read` body.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReadPosition {
-    last_read_id: i64,
 }
 
 /// Moves the caller's read position forward (never backward).

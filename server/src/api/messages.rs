@@ -3,8 +3,11 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use huddle_protocol::messages::{
+    Author, EditMessage, Message, MessagesEvent, NewMessage, Page, PageQuery, Reaction,
+};
+use huddle_protocol::realtime::Collection;
 use rusqlite::{Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::access;
@@ -20,50 +23,6 @@ pub const MAX_BODY_BYTES: usize = 16_000;
 pub const DEFAULT_LIMIT: i64 = 50;
 /// The largest page.
 pub const MAX_LIMIT: i64 = 100;
-
-/// A message's author.
-#[derive(Serialize)]
-pub struct Author {
-    id: i64,
-    username: String,
-    display_name: String,
-}
-
-/// A reaction summary. The same for every viewer (it is also pushed to the whole room):
-/// a client finds its own reaction by looking for its id in `user_ids`.
-#[derive(Serialize)]
-pub struct Reaction {
-    emoji: String,
-    count: i64,
-    /// Who reacted so, in the order they did.
-    user_ids: Vec<i64>,
-}
-
-/// A message as the API shows it.
-#[derive(Serialize)]
-pub struct Message {
-    id: i64,
-    channel_id: i64,
-    author: Author,
-    thread_root_id: Option<i64>,
-    /// `null` once deleted.
-    body: Option<String>,
-    deleted: bool,
-    created_at: i64,
-    edited_at: Option<i64>,
-    reply_count: i64,
-    reactions: Vec<Reaction>,
-    /// Increases with every change (edit, deletion, a reaction, a reply added to or
-    /// deleted from its thread): of two copies, the one with the higher revision is newer.
-    revision: i64,
-}
-
-/// A page of messages, oldest first; `next_before` fetches the older page.
-#[derive(Serialize)]
-pub struct Page {
-    messages: Vec<Message>,
-    next_before: Option<i64>,
-}
 
 const SELECT: &str =
     "SELECT m.id, m.channel_id, u.id, u.username, u.display_name, m.thread_root_id, \
@@ -132,19 +91,11 @@ fn one(c: &Connection, id: i64) -> ApiResult<Message> {
 
 /// Pushes a change to the channel's realtime room, sealed under its key. A failure
 /// here is logged: the change itself is committed and clients resync through REST.
-fn announce(c: &Connection, relay: &Relay, kind: &str, m: &Message) {
-    let event = serde_json::json!({ "type": kind, "message": m });
-    if let Err(e) = keys::publish_event(c, relay, &keys::channel_collection(m.channel_id), &event) {
+fn announce(c: &Connection, relay: &Relay, event: &MessagesEvent) {
+    let Some(m) = event.message() else { return };
+    if let Err(e) = keys::publish_event(c, relay, Collection::Channel(m.channel_id), event) {
         eprintln!("huddle-server: realtime push failed: {}", e.message);
     }
-}
-
-/// `?before=&limit=` of a page request.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PageQuery {
-    before: Option<i64>,
-    limit: Option<i64>,
 }
 
 fn page(c: &Connection, filter: &str, key: i64, q: &PageQuery) -> ApiResult<Page> {
@@ -226,15 +177,6 @@ fn check_body(body: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// `POST /channels/{id}/messages` body.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewMessage {
-    body: String,
-    /// Reply in this message's thread.
-    thread_root_id: Option<i64>,
-}
-
 /// Posts a message (or a thread reply).
 pub async fn create(
     State(state): State<AppState>,
@@ -270,9 +212,9 @@ pub async fn create(
             }
             // Your own message is read.
             crate::access::mark_read(c, id, user.id, new_id)?;
-            let m = one(c, new_id)?;
-            announce(c, &relay, "message.created", &m);
-            Ok(m)
+            let message = one(c, new_id)?;
+            announce(c, &relay, &MessagesEvent::Created { message: message.clone() });
+            Ok(message)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(m)))
@@ -326,13 +268,6 @@ fn own_live_message(c: &Connection, id: i64, me: i64) -> ApiResult<()> {
     Ok(())
 }
 
-/// `PATCH /messages/{id}` body.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EditMessage {
-    body: String,
-}
-
 /// Edits one's own message.
 pub async fn edit(
     State(state): State<AppState>,
@@ -350,9 +285,9 @@ pub async fn edit(
                 "UPDATE messages SET body = ?2, edited_at = ?3, revision = revision + 1 WHERE id = ?1",
                 rusqlite::params![id, msg.body, crate::db::now()],
             )?;
-            let m = one(c, id)?;
-            announce(c, &relay, "message.updated", &m);
-            Ok(m)
+            let message = one(c, id)?;
+            announce(c, &relay, &MessagesEvent::Updated { message: message.clone() });
+            Ok(message)
         })
         .await?;
     Ok(Json(m))
@@ -383,9 +318,9 @@ pub async fn remove(
                 bump(c, root)?;
             }
             c.execute("DELETE FROM reactions WHERE message_id = ?1", [id])?;
-            let m = one(c, id)?;
-            announce(c, &relay, "message.deleted", &m);
-            Ok(m)
+            let message = one(c, id)?;
+            announce(c, &relay, &MessagesEvent::Deleted { message: message.clone() });
+            Ok(message)
         })
         .await?;
     Ok(Json(m))
@@ -446,9 +381,9 @@ async fn set_reaction(
                 )?;
             }
             bump(c, id)?;
-            let m = one(c, id)?;
-            announce(c, &relay, "message.reactions", &m);
-            Ok(m)
+            let message = one(c, id)?;
+            announce(c, &relay, &MessagesEvent::Reactions { message: message.clone() });
+            Ok(message)
         })
         .await?;
     Ok(Json(m))

@@ -3,38 +3,15 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use huddle_protocol::workspaces::{Invite, Member, NewWorkspace, Workspace};
 use rusqlite::OptionalExtension;
-use serde::{Deserialize, Serialize};
 
 use super::{clean_name, ApiJson, ApiPath};
 use crate::access::{self, Role};
+use crate::db::enum_column;
 use crate::error::{ApiError, ApiResult};
 use crate::session::CurrentUser;
 use crate::AppState;
-
-/// A workspace as its members see it.
-#[derive(Serialize)]
-pub struct Workspace {
-    id: i64,
-    name: String,
-    role: &'static str,
-}
-
-/// A member of a workspace.
-#[derive(Serialize)]
-pub struct Member {
-    user_id: i64,
-    username: String,
-    display_name: String,
-    role: String,
-}
-
-/// `POST /workspaces` body.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewWorkspace {
-    name: String,
-}
 
 /// Creates a workspace owned by the caller, with a public `general` channel.
 pub async fn create(
@@ -62,7 +39,11 @@ pub async fn create(
                 rusqlite::params![id, user.id, now],
             )?;
             tx.commit()?;
-            Ok(Workspace { id, name, role: "owner" })
+            Ok(Workspace {
+                id,
+                name,
+                role: Role::Owner,
+            })
         })
         .await?;
     Ok((StatusCode::CREATED, Json(ws)))
@@ -81,11 +62,10 @@ pub async fn list(
                  ON m.workspace_id = w.id WHERE m.user_id = ?1 ORDER BY w.name, w.id",
             )?;
             let rows = st.query_map([user.id], |r| {
-                let role: String = r.get(2)?;
                 Ok(Workspace {
                     id: r.get(0)?,
                     name: r.get(1)?,
-                    role: if role == "owner" { "owner" } else { "member" },
+                    role: enum_column(r, 2, Role::parse)?,
                 })
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -104,7 +84,7 @@ fn members_of(c: &rusqlite::Connection, workspace_id: i64) -> rusqlite::Result<V
             user_id: r.get(0)?,
             username: r.get(1)?,
             display_name: r.get(2)?,
-            role: r.get(3)?,
+            role: enum_column(r, 3, Role::parse)?,
         })
     })?;
     rows.collect()
@@ -124,14 +104,6 @@ pub async fn members(
         })
         .await?;
     Ok(Json(list))
-}
-
-/// `POST /workspaces/{id}/members` body.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Invite {
-    /// Username or email of an existing account.
-    user: String,
 }
 
 /// Adds an existing account to the workspace (any member may invite).
@@ -206,10 +178,11 @@ pub async fn remove_member(
                 .query_map([id], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
             use crate::realtime::keys;
+            use huddle_protocol::realtime::Collection;
             for ch in channels {
-                keys::rotate_fresh(c, &relay, &keys::channel_collection(ch))?;
+                keys::rotate_fresh(c, &relay, Collection::Channel(ch))?;
             }
-            keys::rotate_fresh(c, &relay, &keys::workspace_collection(id))?;
+            keys::rotate_fresh(c, &relay, Collection::Workspace(id))?;
             Ok(())
         })
         .await?;

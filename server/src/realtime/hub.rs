@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Mutex;
 
+use huddle_protocol::realtime::{self as protocol, ClientFrame, RelayFrame};
 use serde_json::value::RawValue;
 use tokio::sync::mpsc::{channel, Receiver, Sender};
 
@@ -73,26 +74,23 @@ pub enum SubscribeError {
 
 /// The frame a client (or the API server) sends to publish an envelope in a room.
 pub fn server_publish_frame(room: &str, data: &RawValue) -> String {
-    format!(
-        "{{\"type\":\"publish\",\"room\":{},\"data\":{}}}",
-        serde_json::Value::String(room.to_owned()),
-        data.get()
-    )
+    serde_json::to_string(&ClientFrame::publish(room, data)).expect("frames serialize")
 }
 
 /// The frame the relay sends for an envelope published in a room, stamped with who
-/// published it (`"u<id>"` or `"server"`): the relay knows each connection's ticket, so
-/// receivers need not trust what a payload says about its sender.
+/// published it: the relay knows each connection's ticket, so receivers need not trust
+/// what a payload says about its sender.
 pub fn event_frame(room: &str, from: Subject, data: &RawValue) -> String {
     let from = match from {
-        Subject::User(id) => format!("u{id}"),
-        Subject::Server => "server".to_owned(),
+        Subject::User(id) => protocol::Sender::User(id),
+        Subject::Server => protocol::Sender::Server,
     };
-    format!(
-        "{{\"type\":\"event\",\"room\":{},\"from\":\"{from}\",\"data\":{}}}",
-        serde_json::Value::String(room.to_owned()),
-        data.get()
-    )
+    serde_json::to_string(&RelayFrame::Event {
+        room: room.to_owned(),
+        from,
+        data,
+    })
+    .expect("frames serialize")
 }
 
 impl Hub {

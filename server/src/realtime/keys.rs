@@ -13,9 +13,9 @@
 //! * **Bounded use**: after [`MAX_SEALED`] server envelopes or [`MAX_AGE_SECS`] seconds
 //!   the server mixes in a new key part, as on a join.
 
+use huddle_protocol::realtime::{Collection, Joined, KeyEvent};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
-use serde_json::json;
 
 use crate::error::{ApiError, ApiResult};
 use crate::realtime::relay::Relay;
@@ -25,17 +25,6 @@ pub const MAX_SEALED: i64 = 1000;
 /// Longest a key lives before rotation.
 pub const MAX_AGE_SECS: i64 = 24 * 3600;
 
-/// What a joiner receives.
-#[derive(Debug, Serialize)]
-pub struct Joined {
-    /// The room endpoint to subscribe to on the relay (also the v1 envelope room).
-    pub room: String,
-    /// The current room key.
-    pub key: String,
-    /// Its version.
-    pub key_version: String,
-}
-
 struct Room {
     endpoint: String,
     key: String,
@@ -44,10 +33,10 @@ struct Room {
     rotated_at: i64,
 }
 
-fn load(c: &Connection, collection: &str) -> rusqlite::Result<Option<Room>> {
+fn load(c: &Connection, collection: Collection) -> rusqlite::Result<Option<Room>> {
     c.query_row(
         "SELECT endpoint, room_key, key_version, sealed_since, rotated_at FROM realtime_rooms WHERE collection = ?1",
-        [collection],
+        [collection.to_string()],
         |r| {
             Ok(Room {
                 endpoint: r.get(0)?,
@@ -66,11 +55,12 @@ fn random_token() -> ApiResult<String> {
 }
 
 /// Seals `event` for the room's members under its current key and publishes it.
-fn push(relay: &Relay, room: &Room, event: &serde_json::Value) -> ApiResult<()> {
+fn push(relay: &Relay, room: &Room, event: &impl Serialize) -> ApiResult<()> {
+    let plaintext = serde_json::to_string(event).map_err(ApiError::internal)?;
     let env = crypto_wasm::seal(
         &room.key,
         &room.version.to_string(),
-        &event.to_string(),
+        &plaintext,
         crypto_wasm::Format::V1,
         &room.endpoint,
     )
@@ -82,19 +72,27 @@ fn push(relay: &Relay, room: &Room, event: &serde_json::Value) -> ApiResult<()> 
 
 /// Mixes a fresh key part into the room's key, telling the members; returns the room as
 /// it is afterwards.
-fn rotate_mix(c: &Connection, relay: &Relay, collection: &str, room: Room) -> ApiResult<Room> {
+fn rotate_mix(
+    c: &Connection,
+    relay: &Relay,
+    collection: Collection,
+    room: Room,
+) -> ApiResult<Room> {
     let b = random_token()?;
     let next = room.version + 1;
     push(
         relay,
         &room,
-        &json!({"type": "key", "new_key": b, "key_version": next.to_string()}),
+        &KeyEvent::Key {
+            new_key: b.clone(),
+            key_version: next.to_string(),
+        },
     )?;
     let key = crypto_wasm::mix_keys(&room.key, &b);
     let now = crate::db::now();
     c.execute(
         "UPDATE realtime_rooms SET room_key = ?2, key_version = ?3, sealed_since = 0, rotated_at = ?4 WHERE collection = ?1",
-        rusqlite::params![collection, key, next, now],
+        rusqlite::params![collection.to_string(), key, next, now],
     )?;
     Ok(Room {
         endpoint: room.endpoint,
@@ -106,7 +104,7 @@ fn rotate_mix(c: &Connection, relay: &Relay, collection: &str, room: Room) -> Ap
 }
 
 /// Joins `collection` (access already checked): see the module docs.
-pub fn join(c: &Connection, relay: &Relay, collection: &str) -> ApiResult<Joined> {
+pub fn join(c: &Connection, relay: &Relay, collection: Collection) -> ApiResult<Joined> {
     let room = match load(c, collection)? {
         Some(room) => rotate_mix(c, relay, collection, room)?,
         None => {
@@ -114,7 +112,7 @@ pub fn join(c: &Connection, relay: &Relay, collection: &str) -> ApiResult<Joined
             let key = crypto_wasm::mix_keys("", &random_token()?);
             c.execute(
                 "INSERT INTO realtime_rooms (collection, endpoint, room_key, key_version, rotated_at) VALUES (?1, ?2, ?3, 1, ?4)",
-                rusqlite::params![collection, endpoint, key, crate::db::now()],
+                rusqlite::params![collection.to_string(), endpoint, key, crate::db::now()],
             )?;
             Room {
                 endpoint,
@@ -133,14 +131,19 @@ pub fn join(c: &Connection, relay: &Relay, collection: &str) -> ApiResult<Joined
 }
 
 /// Replaces the room's key and endpoint with fresh random ones (someone lost access).
-pub fn rotate_fresh(c: &Connection, relay: &Relay, collection: &str) -> ApiResult<()> {
+pub fn rotate_fresh(c: &Connection, relay: &Relay, collection: Collection) -> ApiResult<()> {
     let Some(room) = load(c, collection)? else {
         return Ok(());
     };
-    push(relay, &room, &json!({"type": "rekey"}))?;
+    push(relay, &room, &KeyEvent::Rekey)?;
     c.execute(
         "UPDATE realtime_rooms SET endpoint = ?2, room_key = ?3, key_version = key_version + 1, sealed_since = 0, rotated_at = ?4 WHERE collection = ?1",
-        rusqlite::params![collection, random_token()?, random_token()?, crate::db::now()],
+        rusqlite::params![
+            collection.to_string(),
+            random_token()?,
+            random_token()?,
+            crate::db::now()
+        ],
     )?;
     relay.close_room(&room.endpoint);
     Ok(())
@@ -152,8 +155,8 @@ pub fn rotate_fresh(c: &Connection, relay: &Relay, collection: &str) -> ApiResul
 pub fn publish_event(
     c: &Connection,
     relay: &Relay,
-    collection: &str,
-    event: &serde_json::Value,
+    collection: Collection,
+    event: &impl Serialize,
 ) -> ApiResult<()> {
     let Some(mut room) = load(c, collection)? else {
         return Ok(());
@@ -164,17 +167,7 @@ pub fn publish_event(
     push(relay, &room, event)?;
     c.execute(
         "UPDATE realtime_rooms SET sealed_since = sealed_since + 1 WHERE collection = ?1",
-        [collection],
+        [collection.to_string()],
     )?;
     Ok(())
-}
-
-/// The collection of a channel.
-pub fn channel_collection(channel_id: i64) -> String {
-    format!("channel:{channel_id}")
-}
-
-/// The collection of a workspace's own room (presence): `workspace:<id>`.
-pub fn workspace_collection(workspace_id: i64) -> String {
-    format!("workspace:{workspace_id}")
 }

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
+use huddle_protocol::realtime::{ClientFrame, RelayFrame};
 use serde_json::value::RawValue;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
@@ -77,10 +78,7 @@ impl Relay {
     pub fn close_room(&self, room: &str) {
         match self {
             Relay::Local(h) => h.close_room(room),
-            Relay::Remote(r) => r.send(
-                serde_json::json!({"type": "close", "room": room}).to_string(),
-                false,
-            ),
+            Relay::Remote(r) => r.send(frame(&ClientFrame::close(room)), false),
         }
     }
 }
@@ -192,13 +190,25 @@ async fn connect(url: &str, key: &TicketKey) -> Result<Socket, String> {
         .await
         .map_err(|e| e.to_string())?;
     let ticket = key.issue(Subject::Server, crate::db::now());
-    let auth = serde_json::json!({"type": "auth", "ticket": ticket}).to_string();
+    let auth = frame(&ClientFrame::auth(ticket));
     ws.send(Message::Text(auth.into()))
         .await
         .map_err(|e| e.to_string())?;
     match tokio::time::timeout(Duration::from_secs(5), ws.next()).await {
-        Ok(Some(Ok(Message::Text(t)))) if t.contains("\"authenticated\"") => Ok(ws),
+        Ok(Some(Ok(Message::Text(t))))
+            if matches!(
+                serde_json::from_str(t.as_str()),
+                Ok(RelayFrame::<serde_json::Value>::Authenticated)
+            ) =>
+        {
+            Ok(ws)
+        }
         Ok(Some(Ok(Message::Text(t)))) => Err(format!("relay refused the server ticket: {t}")),
         _ => Err("no answer to the server ticket".to_owned()),
     }
+}
+
+/// A client frame without an envelope, as JSON text.
+fn frame(f: &ClientFrame<&RawValue>) -> String {
+    serde_json::to_string(f).expect("frames serialize")
 }

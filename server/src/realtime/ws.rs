@@ -22,7 +22,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::{SinkExt, StreamExt};
-use serde::Deserialize;
+use huddle_protocol::realtime::{ClientFrameKind, RelayFrame};
 use serde_json::value::RawValue;
 
 use crate::error::ApiError;
@@ -55,18 +55,8 @@ pub struct RelayState {
 /// Largest frame a client may send.
 pub const MAX_FRAME: usize = 64 * 1024;
 
-/// A client frame. A flat struct rather than a tagged enum: serde buffers tagged enums,
-/// and the envelope is kept as raw, unparsed JSON.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ClientFrame<'a> {
-    #[serde(rename = "type")]
-    kind: String,
-    room: Option<String>,
-    ticket: Option<String>,
-    #[serde(borrow)]
-    data: Option<&'a RawValue>,
-}
+/// A client frame; the envelope is kept as raw, unparsed JSON.
+type ClientFrame<'a> = huddle_protocol::realtime::ClientFrame<&'a RawValue>;
 
 /// Upgrades a same-origin request to a relay connection; the client then authenticates
 /// with a ticket. The Origin check stops other sites from opening sockets (WebSockets are
@@ -84,17 +74,28 @@ pub async fn handler(
         .on_upgrade(move |socket| run(socket, state))
 }
 
+/// A relay frame as JSON text.
+fn frame(f: &RelayFrame<&RawValue>) -> String {
+    serde_json::to_string(f).expect("relay frames serialize")
+}
+
 fn error_frame(code: &str, message: &str) -> String {
-    serde_json::json!({"type": "error", "code": code, "message": message}).to_string()
+    frame(&RelayFrame::Error {
+        code: code.to_owned(),
+        message: message.to_owned(),
+    })
 }
 
 /// Checks the first frame: `{"type":"auth","ticket":T}`.
 fn authenticate(tickets: &TicketKey, text: &str) -> Result<Subject, String> {
     let frame: ClientFrame =
         serde_json::from_str(text).map_err(|e| error_frame("BAD_FRAME", &e.to_string()))?;
-    let (true, Some(ticket), None, None) =
-        (frame.kind == "auth", frame.ticket, frame.room, frame.data)
-    else {
+    let (true, Some(ticket), None, None) = (
+        frame.kind == ClientFrameKind::Auth,
+        frame.ticket,
+        frame.room,
+        frame.data,
+    ) else {
         return Err(error_frame(
             "UNAUTHENTICATED",
             "send {\"type\":\"auth\",\"ticket\":…} first (POST /api/v1/realtime/ticket)",
@@ -134,22 +135,20 @@ fn handle(hub: &Hub, conn: ConnId, subject: Subject, text: &str) -> Option<Strin
         ));
     }
     let server = subject == Subject::Server;
-    match (frame.kind.as_str(), frame.data) {
-        ("subscribe", None) => match hub.subscribe(conn, &room) {
-            Ok(()) => Some(serde_json::json!({"type": "subscribed", "room": room}).to_string()),
+    match (frame.kind, frame.data) {
+        (ClientFrameKind::Subscribe, None) => match hub.subscribe(conn, &room) {
+            Ok(()) => Some(self::frame(&RelayFrame::Subscribed { room })),
             // The client joins again over HTTPS, as after any `closed`.
-            Err(SubscribeError::Retired) => {
-                Some(serde_json::json!({"type": "closed", "room": room}).to_string())
-            }
+            Err(SubscribeError::Retired) => Some(self::frame(&RelayFrame::Closed { room })),
             Err(SubscribeError::TooManyRooms) => {
                 Some(error_frame("TOO_MANY_ROOMS", "too many subscriptions"))
             }
         },
-        ("unsubscribe", None) => {
+        (ClientFrameKind::Unsubscribe, None) => {
             hub.unsubscribe(conn, &room);
             None
         }
-        ("publish", Some(data)) => {
+        (ClientFrameKind::Publish, Some(data)) => {
             if !server && !hub.is_subscribed(conn, &room) {
                 return Some(error_frame(
                     "NOT_SUBSCRIBED",
@@ -159,13 +158,13 @@ fn handle(hub: &Hub, conn: ConnId, subject: Subject, text: &str) -> Option<Strin
             hub.publish(&room, data, Some(conn));
             None
         }
-        ("close", None) if server => {
+        (ClientFrameKind::Close, None) if server => {
             hub.close_room(&room);
             None
         }
         (kind, _) => Some(error_frame(
             "BAD_FRAME",
-            &format!("unknown frame {kind:?} (or `data` where it does not belong)"),
+            &format!("unexpected frame {kind:?} (or `data` where it does not belong)"),
         )),
     }
 }
@@ -193,7 +192,7 @@ async fn run(socket: WebSocket, state: RelayState) {
         return;
     };
     let (reply_tx, mut reply_rx) = tokio::sync::mpsc::channel::<String>(MAX_REPLIES);
-    let _ = reply_tx.try_send(serde_json::json!({"type": "authenticated"}).to_string());
+    let _ = reply_tx.try_send(frame(&RelayFrame::Authenticated));
     let writer = tokio::spawn(async move {
         let mut ping = tokio::time::interval(PING_EVERY);
         ping.tick().await;

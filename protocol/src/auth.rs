@@ -1,0 +1,49 @@
+//! Accounts and sessions: `/auth/*`.
+
+use serde::{Deserialize, Serialize};
+
+/// A person as the API shows them to themselves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    /// Id.
+    pub id: i64,
+    /// Unique handle.
+    pub username: String,
+    /// E-mail address.
+    pub email: String,
+    /// Name shown to others.
+    pub display_name: String,
+}
+
+/// `POST /auth/signup`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signup {
+    /// 3 to 32 of `a-z A-Z 0-9 . _ -`.
+    pub username: String,
+    /// E-mail address.
+    pub email: String,
+    /// At least 10 characters.
+    pub password: String,
+    /// Name shown to others (the username when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+}
+
+/// `POST /auth/signin`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signin {
+    /// Username or e-mail address.
+    pub login: String,
+    /// Password.
+    pub password: String,
+}
+
+/// `GET /auth/session`: who is signed in (`null` when nobody is: an answer, not an
+/// error).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// The signed-in person.
+    pub user: Option<User>,
+}

@@ -1,0 +1,17 @@
+//! Huddle's wire protocol: everything the server and the SPA must agree on, in one place
+//! that both build from (serde only; builds natively and for wasm32).
+//!
+//! * REST bodies per resource: [`auth`], [`workspaces`], [`channels`], [`messages`], and
+//!   the error body of every failed call, [`error`].
+//! * Realtime: [`realtime::Collection`] (what a room belongs to, typed), the key
+//!   service's answers, the relay's frames, and the key events every room carries.
+//! * One `#[serde(tag = "type")]` event enum per app: [`messages::MessagesEvent`] in a
+//!   channel's room, [`workspaces::WorkspaceEvent`] in a workspace's room. Every event
+//!   says who may send it ([`realtime::Origin`]); payloads are the same for every viewer.
+
+pub mod auth;
+pub mod channels;
+pub mod error;
+pub mod messages;
+pub mod realtime;
+pub mod workspaces;
