@@ -95,6 +95,52 @@ async fn send_empty(r: RequestBuilder, body: Option<&impl Serialize>) -> ApiResu
     check(res).await.map(|_| ())
 }
 
+/// Adds an `Idempotency-Key` (see [`RetryKey`]).
+fn with_key(r: RequestBuilder, key: &str) -> RequestBuilder {
+    if key.is_empty() {
+        r
+    } else {
+        r.header("Idempotency-Key", key)
+    }
+}
+
+/// The `Idempotency-Key` of a create request: random from the browser's CSPRNG
+/// (crypto-wasm `randomToken`), the same for every retry of the same request, a new one
+/// once it went through or for another request. The server does a request once per key
+/// and answers a repeat with the first answer, so a Retry after a lost answer never
+/// creates a second message, channel or workspace.
+#[derive(Clone, Debug, Default)]
+pub struct RetryKey {
+    /// The request being retried and its key.
+    current: Option<(String, String)>,
+}
+
+impl RetryKey {
+    /// The key for the request described by `request` (its target and body): the one
+    /// used last time if it is the same request, else a new one.
+    pub fn for_request(&mut self, request: &str) -> String {
+        match &self.current {
+            Some((r, key)) if r == request => key.clone(),
+            _ => {
+                let key = new_key();
+                self.current = Some((request.to_owned(), key.clone()));
+                key
+            }
+        }
+    }
+
+    /// The request went through: the next one gets a new key.
+    pub fn done(&mut self) {
+        self.current = None;
+    }
+}
+
+/// A fresh random key (empty, so no header, in the impossible case that the browser has
+/// no CSPRNG: crypto-wasm never falls back to a weaker source).
+pub fn new_key() -> String {
+    crypto_wasm::random::token(16).unwrap_or_default()
+}
+
 fn url(path: &str) -> String {
     format!("{BASE}{path}")
 }
@@ -150,9 +196,9 @@ pub async fn workspaces() -> ApiResult<Vec<Workspace>> {
 }
 
 /// Creates a workspace.
-pub async fn create_workspace(name: &str) -> ApiResult<Workspace> {
+pub async fn create_workspace(name: &str, key: &str) -> ApiResult<Workspace> {
     send_json(
-        Request::post(&url("/workspaces")),
+        with_key(Request::post(&url("/workspaces")), key),
         Some(&NewWorkspace {
             name: name.to_owned(),
         }),
@@ -161,8 +207,9 @@ pub async fn create_workspace(name: &str) -> ApiResult<Workspace> {
 }
 
 /// Invites an existing account by username or email.
-pub async fn invite(workspace: i64, user: &str) -> ApiResult<()> {
+pub async fn invite(workspace: i64, user: &str, key: &str) -> ApiResult<()> {
     let r = Request::post(&url(&format!("/workspaces/{workspace}/members")));
+    let r = with_key(r, key);
     send_empty(
         r,
         Some(&Invite {
@@ -189,6 +236,7 @@ pub async fn remove_member(workspace: i64, user_id: i64) -> ApiResult<()> {
 
 /// The direct-message channel with another member (created on first use).
 pub async fn direct(workspace: i64, user_id: i64) -> ApiResult<Channel> {
+    // Made on first use, found afterwards: repeating it creates nothing, no key needed.
     let r = Request::post(&url(&format!("/workspaces/{workspace}/direct")));
     send_json(r, Some(&NewDirect { user_id })).await
 }
@@ -210,8 +258,14 @@ pub async fn channels(workspace: i64) -> ApiResult<Vec<Channel>> {
 }
 
 /// Creates a channel.
-pub async fn create_channel(workspace: i64, name: &str, private: bool) -> ApiResult<Channel> {
+pub async fn create_channel(
+    workspace: i64,
+    name: &str,
+    private: bool,
+    key: &str,
+) -> ApiResult<Channel> {
     let r = Request::post(&url(&format!("/workspaces/{workspace}/channels")));
+    let r = with_key(r, key);
     let kind = if private {
         ChannelKind::Private
     } else {
@@ -236,8 +290,9 @@ pub async fn messages(channel: i64, before: Option<i64>) -> ApiResult<Page> {
 }
 
 /// Posts a message.
-pub async fn post_message(channel: i64, body: &str) -> ApiResult<Message> {
+pub async fn post_message(channel: i64, body: &str, key: &str) -> ApiResult<Message> {
     let r = Request::post(&url(&format!("/channels/{channel}/messages")));
+    let r = with_key(r, key);
     let body = NewMessage {
         body: body.to_owned(),
         thread_root_id: None,
@@ -246,8 +301,9 @@ pub async fn post_message(channel: i64, body: &str) -> ApiResult<Message> {
 }
 
 /// Posts a reply in a message's thread.
-pub async fn post_reply(channel: i64, root: i64, body: &str) -> ApiResult<Message> {
+pub async fn post_reply(channel: i64, root: i64, body: &str, key: &str) -> ApiResult<Message> {
     let r = Request::post(&url(&format!("/channels/{channel}/messages")));
+    let r = with_key(r, key);
     let body = NewMessage {
         body: body.to_owned(),
         thread_root_id: Some(root),

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_workspaces.sql"),
     include_str!("../migrations/0003_realtime.sql"),
     include_str!("../migrations/0004_message_revisions.sql"),
+    include_str!("../migrations/0005_idempotency.sql"),
 ];
 
 /// A handle to the database, cheap to clone.

@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod headers;
+pub mod idempotency;
 pub mod password;
 pub mod rate_limit;
 pub mod realtime;

@@ -7,22 +7,41 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
-use crate::session::require_user;
+use crate::session::{require_user, use_session};
 
 /// `/`.
 #[component]
 pub fn Home() -> impl IntoView {
     require_user();
     let navigate = use_navigate();
-    let list = LocalResource::new(api::workspaces);
+    // Asked only once the session says who is signed in: a signed-out visit is sent to
+    // the sign-in page without a refused request.
+    let session = use_session();
+    let list = LocalResource::new(move || {
+        let signed_in = session.user.with(Option::is_some);
+        async move {
+            if !signed_in {
+                std::future::pending::<()>().await;
+            }
+            api::workspaces().await
+        }
+    });
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let retry_key = StoredValue::new(api::RetryKey::default());
     let create = move |ev: SubmitEvent| {
         ev.prevent_default();
         let navigate = navigate.clone();
+        let name = name.get_untracked();
+        let key = retry_key
+            .try_update_value(|k| k.for_request(&name))
+            .unwrap_or_default();
         spawn_local(async move {
-            match api::create_workspace(&name.get_untracked()).await {
-                Ok(ws) => navigate(&format!("/w/{}", ws.id), Default::default()),
+            match api::create_workspace(&name, &key).await {
+                Ok(ws) => {
+                    retry_key.update_value(|k| k.done());
+                    navigate(&format!("/w/{}", ws.id), Default::default())
+                }
                 Err(e) => error.set(Some(e.message)),
             }
         });

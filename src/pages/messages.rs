@@ -28,6 +28,8 @@ struct OpenThread(RwSignal<Option<i64>>);
 struct Pending {
     local_id: u32,
     body: String,
+    /// Its `Idempotency-Key`, the same for every retry.
+    key: String,
     error: Option<String>,
 }
 
@@ -418,10 +420,10 @@ fn Composer(channel: Memo<i64>, messages: RwSignal<Vec<Message>>) -> impl IntoVi
         })
     };
 
-    let send_body = move |local_id: u32, body: String| {
+    let send_body = move |local_id: u32, body: String, key: String| {
         let ch = channel.get_untracked();
         spawn_local(async move {
-            match api::post_message(ch, &body).await {
+            match api::post_message(ch, &body, &key).await {
                 Ok(m) => {
                     pending.update(|p| p.retain(|x| x.local_id != local_id));
                     if channel.get_untracked() == ch {
@@ -443,15 +445,17 @@ fn Composer(channel: Memo<i64>, messages: RwSignal<Vec<Message>>) -> impl IntoVi
         }
         let local_id = next_local.get_value() + 1;
         next_local.set_value(local_id);
+        let key = api::new_key();
         pending.update(|p| {
             p.push(Pending {
                 local_id,
                 body: body.clone(),
+                key: key.clone(),
                 error: None,
             })
         });
         set_draft(String::new());
-        send_body(local_id, body);
+        send_body(local_id, body, key);
     };
     let rt_typing = rt.clone();
     let on_input = move |ev: leptos::ev::Event| {
@@ -470,6 +474,7 @@ fn Composer(channel: Memo<i64>, messages: RwSignal<Vec<Message>>) -> impl IntoVi
             <For each=move || pending.get() key=|p| (p.local_id, p.error.clone()) let:p>
                 {
                     let body = p.body.clone();
+                    let key = p.key.clone();
                     let local_id = p.local_id;
                     let failed = p.error.clone();
                     let is_failed = failed.is_some();
@@ -482,7 +487,7 @@ fn Composer(channel: Memo<i64>, messages: RwSignal<Vec<Message>>) -> impl IntoVi
                                     <p class="error" role="alert">{format!("Not sent: {err}")}</p>
                                     <button type="button" on:click=move |_| {
                                         pending.update(|ps| if let Some(x) = ps.iter_mut().find(|x| x.local_id == local_id) { x.error = None; });
-                                        send_body(local_id, body.clone());
+                                        send_body(local_id, body.clone(), key.clone());
                                     }>{"Retry"}</button>
                                     <button type="button" on:click=move |_| pending.update(|ps| ps.retain(|x| x.local_id != local_id))>{"Discard"}</button>
                                 }.into_any(),
@@ -532,6 +537,7 @@ fn ThreadPanel(
     };
     let draft = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let retry_key = StoredValue::new(api::RetryKey::default());
     // Focus: into the reply box when the thread opens (and when it switches to another
     // message); back to the message's thread button when it closes.
     let reply_box = NodeRef::<leptos::html::Textarea>::new();
@@ -562,9 +568,13 @@ fn ThreadPanel(
             return;
         }
         let ch = channel.get_untracked();
+        let key = retry_key
+            .try_update_value(|k| k.for_request(&format!("{root_id}\n{body}")))
+            .unwrap_or_default();
         spawn_local(async move {
-            match api::post_reply(ch, root_id, &body).await {
+            match api::post_reply(ch, root_id, &body, &key).await {
                 Ok(m) => {
+                    retry_key.update_value(|k| k.done());
                     draft.set(String::new());
                     error.set(None);
                     replies.update(|l| merge(l, m));

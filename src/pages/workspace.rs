@@ -239,18 +239,22 @@ fn NewChannel() -> impl IntoView {
     let private = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let navigate = use_navigate();
+    let retry_key = StoredValue::new(api::RetryKey::default());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let navigate = navigate.clone();
+        let (ws, channel, private) = (
+            ws.get_untracked(),
+            name.get_untracked(),
+            private.get_untracked(),
+        );
+        let key = retry_key
+            .try_update_value(|k| k.for_request(&format!("{ws}\n{private}\n{channel}")))
+            .unwrap_or_default();
         spawn_local(async move {
-            match api::create_channel(
-                ws.get_untracked(),
-                &name.get_untracked(),
-                private.get_untracked(),
-            )
-            .await
-            {
+            match api::create_channel(ws, &channel, private, &key).await {
                 Ok(c) => {
+                    retry_key.update_value(|k| k.done());
                     name.set(String::new());
                     error.set(None);
                     refresh.0.update(|n| *n += 1);
@@ -286,12 +290,17 @@ fn Invite() -> impl IntoView {
     let ws = workspace_id();
     let who = RwSignal::new(String::new());
     let note = RwSignal::new(None::<String>);
+    let retry_key = StoredValue::new(api::RetryKey::default());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        let (ws, user) = (ws.get_untracked(), who.get_untracked());
+        let key = retry_key
+            .try_update_value(|k| k.for_request(&format!("{ws}\n{user}")))
+            .unwrap_or_default();
         spawn_local(async move {
-            let user = who.get_untracked();
-            match api::invite(ws.get_untracked(), &user).await {
+            match api::invite(ws, &user, &key).await {
                 Ok(()) => {
+                    retry_key.update_value(|k| k.done());
                     note.set(Some(format!("{user} was added")));
                     who.set(String::new());
                 }

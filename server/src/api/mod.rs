@@ -67,6 +67,11 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(|| async { ApiError::not_found("API route") })
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        // Layers run bottom-up: the CSRF check first, then idempotency keys.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::idempotency::guard,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::csrf::guard,

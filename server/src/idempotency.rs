@@ -1,0 +1,211 @@
+//! `Idempotency-Key` on state-changing requests: the first request with a key is done and
+//! its answer kept for [`KEEP_SECS`] per person and key; a repeat (a Retry after a lost
+//! answer) gets that same answer, marked `Idempotent-Replayed: true`, and changes nothing.
+//!
+//! * The same key with another method, path or body: `422 IDEMPOTENCY_KEY_REUSED`.
+//! * A repeat while the first request still runs: `409 IDEMPOTENCY_KEY_IN_USE` (retry
+//!   later).
+//! * An answer that is not a success is not kept: the key is free again, so that a
+//!   request refused for a reason that goes away (a server error, say) can be retried.
+//! * Requests without the header, or not signed in, pass through untouched.
+//!
+//! The key is reserved (a row without an answer) before the request runs, so two
+//! concurrent repeats cannot both go through. If the process dies between the request's
+//! commit and the recording of its answer, the reservation stays without an answer and
+//! repeats get `IDEMPOTENCY_KEY_IN_USE` until it expires.
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use rusqlite::OptionalExtension;
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::session::CurrentUser;
+use crate::AppState;
+
+/// The request header.
+pub const HEADER: &str = "idempotency-key";
+/// The header on a replayed answer.
+pub const REPLAYED: &str = "idempotent-replayed";
+/// How long a key and its answer are kept.
+pub const KEEP_SECS: i64 = 24 * 3600;
+/// Largest answer kept (API answers are far smaller).
+const MAX_ANSWER: usize = 1024 * 1024;
+
+/// A key: 16 to 128 characters of `A-Z a-z 0-9 - _`.
+fn valid(key: &str) -> bool {
+    (16..=128).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// A kept row: the request's fingerprint, and the answer's status and body once it has
+/// one.
+type Row = (Vec<u8>, Option<i64>, Option<Vec<u8>>);
+
+/// What was kept for a key.
+enum Kept {
+    /// Nothing (or expired): reserved now.
+    Reserved,
+    /// The first request still runs.
+    Running,
+    /// Another request used the key.
+    Different,
+    /// The first answer.
+    Answer(u16, Vec<u8>),
+}
+
+/// The middleware (on every API route; it acts on state changes that carry the header).
+pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let Some(key) = req.headers().get(HEADER) else {
+        return next.run(req).await;
+    };
+    let Some(key) = key.to_str().ok().filter(|k| valid(k)).map(str::to_owned) else {
+        return ApiError::invalid("Idempotency-Key: 16 to 128 characters of A-Z a-z 0-9 - _")
+            .into_response();
+    };
+    let (mut parts, body) = req.into_parts();
+    let user = match CurrentUser::from_request_parts(&mut parts, &state).await {
+        Ok(u) => u,
+        // Not signed in: the route answers as it would without a key.
+        Err(_) => return next.run(Request::from_parts(parts, body)).await,
+    };
+    let Ok(bytes) = to_bytes(body, crate::api::MAX_BODY).await else {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "TOO_LARGE",
+            format!("request body over {} bytes", crate::api::MAX_BODY),
+        )
+        .into_response();
+    };
+    let mut h = Sha256::new();
+    h.update(parts.method.as_str());
+    h.update([0]);
+    h.update(parts.uri.path());
+    h.update([0]);
+    h.update(&bytes);
+    let fingerprint = h.finalize().to_vec();
+
+    let (uid, k, fp) = (user.id, key.clone(), fingerprint.clone());
+    let kept = state
+        .db
+        .call(move |c| {
+            let now = crate::db::now();
+            let tx = c.transaction()?;
+            tx.execute(
+                "DELETE FROM idempotency_keys WHERE user_id = ?1 AND created_at <= ?2",
+                rusqlite::params![uid, now - KEEP_SECS],
+            )?;
+            let row: Option<Row> = tx
+                .query_row(
+                    "SELECT fingerprint, status, body FROM idempotency_keys WHERE user_id = ?1 AND key = ?2",
+                    rusqlite::params![uid, k],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let kept = match row {
+                Some((f, _, _)) if f != fp => Kept::Different,
+                Some((_, Some(status), Some(body))) => Kept::Answer(status as u16, body),
+                Some(_) => Kept::Running,
+                None => {
+                    tx.execute(
+                        "INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at) VALUES (?1, ?2, ?3, ?4)",
+                        rusqlite::params![uid, k, fp, now],
+                    )?;
+                    Kept::Reserved
+                }
+            };
+            tx.commit()?;
+            Ok(kept)
+        })
+        .await;
+    match kept {
+        Err(e) => e.into_response(),
+        Ok(Kept::Different) => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "IDEMPOTENCY_KEY_REUSED",
+            "this Idempotency-Key was used for a different request: make a new key for a new request",
+        )
+        .into_response(),
+        Ok(Kept::Running) => ApiError::new(
+            StatusCode::CONFLICT,
+            "IDEMPOTENCY_KEY_IN_USE",
+            "the first request with this Idempotency-Key is still running: retry in a moment",
+        )
+        .into_response(),
+        Ok(Kept::Answer(status, body)) => replay(status, body),
+        Ok(Kept::Reserved) => {
+            let res = next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await;
+            record(&state, user.id, key, res).await
+        }
+    }
+}
+
+/// The kept answer again.
+fn replay(status: u16, body: Vec<u8>) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let mut res = (status, body).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        axum::http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    h.insert(REPLAYED, HeaderValue::from_static("true"));
+    res
+}
+
+/// Keeps a successful answer for the key, or frees the key after a failure; returns the
+/// answer.
+async fn record(state: &AppState, user_id: i64, key: String, res: Response) -> Response {
+    let (parts, body) = res.into_parts();
+    let success = parts.status.is_success();
+    let Ok(bytes) = to_bytes(body, MAX_ANSWER).await else {
+        return ApiError::internal("an answer too large to keep").into_response();
+    };
+    let (status, kept) = (parts.status.as_u16(), bytes.to_vec());
+    let stored = state
+        .db
+        .call(move |c| {
+            if success {
+                c.execute(
+                    "UPDATE idempotency_keys SET status = ?3, body = ?4 WHERE user_id = ?1 AND key = ?2",
+                    rusqlite::params![user_id, key, status, kept],
+                )?;
+            } else {
+                c.execute(
+                    "DELETE FROM idempotency_keys WHERE user_id = ?1 AND key = ?2",
+                    rusqlite::params![user_id, key],
+                )?;
+            }
+            Ok(())
+        })
+        .await;
+    if let Err(e) = stored {
+        // The change itself is done; a repeat now gets IDEMPOTENCY_KEY_IN_USE until the
+        // reservation expires, never a second change.
+        eprintln!("huddle-server: idempotency answer not kept: {}", e.message);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keys() {
+        assert!(super::valid("0123456789abcdef"));
+        assert!(super::valid(&"a".repeat(128)));
+        assert!(!super::valid("short"));
+        assert!(!super::valid(&"a".repeat(129)));
+        assert!(!super::valid("0123456789abcdef!"));
+        assert!(!super::valid("0123456789 abcdef"));
+    }
+}
