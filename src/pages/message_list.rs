@@ -108,6 +108,21 @@ pub fn MessageList(
         });
     });
 
+    // A scroll to the top while a page was loading is acted on once the page is in.
+    Effect::new(move |was_loading: Option<bool>| {
+        let now = loading.get();
+        if was_loading == Some(true) && !now {
+            request_animation_frame(move || {
+                if let Some(el) = scroller.get_untracked() {
+                    if !following.get_untracked() {
+                        check_edges(&el);
+                    }
+                }
+            });
+        }
+        now
+    });
+
     let jump_to_newest = move |_| {
         following.set(true);
         end.set(End::Latest);
