@@ -1,6 +1,9 @@
-//! The realtime connection: one WebSocket to the relay, one [`RoomKeyring`] per watched
-//! channel. Components call [`Realtime::watch`] with a callback and get decrypted
-//! [`Event`]s; they never see envelopes or keys.
+//! The realtime connection: one WebSocket to the relay, and per watched room a
+//! [`RoomSession`] (crypto-wasm), the natively tested state machine that holds the room's
+//! keys and decides when to join again. This module only carries out its actions
+//! (subscribe, join over HTTPS, wait, tell the watcher) and moves frames. Components call
+//! [`Realtime::watch`] with a callback and get their app's decoded [`Event`]s; they never
+//! see envelopes or keys.
 //!
 //! The socket authenticates with a ticket from the API and reconnects with exponential
 //! backoff (1 s doubling to 30 s). After a reconnect every room is joined again over
@@ -15,7 +18,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crypto_wasm::{Envelope, Error as CryptoError, Format, RoomKeyring};
+use crypto_wasm::room_session::{Action, RoomSession};
+use crypto_wasm::Envelope;
 use futures::channel::mpsc::{unbounded, UnboundedSender};
 use futures::{SinkExt, StreamExt};
 use gloo_net::websocket::{futures::WebSocket, Message as WsMessage};
@@ -70,55 +74,15 @@ enum Delivery<'a> {
 
 type Callback = Rc<dyn Fn(Delivery<'_>)>;
 
-/// Envelopes (any sender) under one key version after which a client asks for a new key
-/// part by joining again: the server counts only what it seals itself, so this bounds
-/// typing and presence traffic too (the server's own bound is the same number).
-pub const ROTATE_AFTER: u32 = 1000;
-
 struct Room {
-    endpoint: String,
-    keyring: RoomKeyring,
+    session: RoomSession,
     on_event: Callback,
-    /// Envelopes sealed or opened under `counted_version`.
-    used: u32,
-    counted_version: String,
-}
-
-impl Room {
-    fn new(endpoint: String, keyring: RoomKeyring, on_event: Callback) -> Room {
-        Room {
-            endpoint,
-            keyring,
-            on_event,
-            used: 0,
-            counted_version: String::new(),
-        }
-    }
-
-    /// Counts one envelope under the newest key; true when that key has done enough.
-    fn count_use(&mut self) -> bool {
-        let newest = self
-            .keyring
-            .current()
-            .map(|(v, _)| v.to_owned())
-            .unwrap_or_default();
-        if newest != self.counted_version {
-            self.counted_version = newest;
-            self.used = 0;
-        }
-        self.used += 1;
-        self.used == ROTATE_AFTER
-    }
 }
 
 #[derive(Default)]
 struct Inner {
     sender: Option<UnboundedSender<String>>,
     rooms: HashMap<Collection, Room>,
-    /// Rooms being joined again (one request at a time per room), and whether another
-    /// rejoin was asked for meanwhile (a `closed` or `rekey` that the running request may
-    /// have answered too early for).
-    rejoining: HashMap<Collection, bool>,
 }
 
 /// The app's realtime service (in context).
@@ -170,8 +134,7 @@ impl Realtime {
                         }
                     }
                 });
-                let me = self.clone();
-                spawn_local(async move { me.resubscribe(reconnect).await });
+                self.resubscribe(reconnect);
                 while let Some(msg) = read.next().await {
                     match msg {
                         Ok(WsMessage::Text(text)) => {
@@ -194,25 +157,27 @@ impl Realtime {
         }
     }
 
-    /// On a new socket: subscribe the watched rooms. After a reconnect, join them again
+    /// On a new socket: subscribe the watched rooms, or after a reconnect join them again
     /// first (keys may have moved on while offline). The relay's confirmations bring the
     /// watchers' resync (see `handle`).
-    async fn resubscribe(&self, reconnect: bool) {
-        let rooms: Vec<(Collection, String)> = self
-            .inner
-            .borrow()
-            .rooms
-            .iter()
-            .map(|(id, r)| (*id, r.endpoint.clone()))
-            .collect();
+    fn resubscribe(&self, reconnect: bool) {
+        let rooms: Vec<Collection> = self.inner.borrow().rooms.keys().copied().collect();
         if rooms.is_empty() {
             self.status.set(Status::Online);
         }
-        for (id, endpoint) in rooms {
+        for id in rooms {
             if reconnect {
-                self.rejoin(id).await;
+                self.step(id, |s| s.reconnected());
             } else {
-                self.send(&ClientFrame::subscribe(endpoint));
+                let endpoint = self
+                    .inner
+                    .borrow()
+                    .rooms
+                    .get(&id)
+                    .map(|r| r.session.endpoint().to_owned());
+                if let Some(endpoint) = endpoint {
+                    self.act(id, vec![Action::Subscribe(endpoint)]);
+                }
             }
         }
     }
@@ -245,17 +210,17 @@ impl Realtime {
             Delivery::AccessLost => on_event(Event::AccessLost),
         });
         let joined = api::join(collection).await?;
-        let mut keyring = RoomKeyring::new(&joined.room);
-        let _ = keyring.set_key(&joined.key, &joined.key_version);
-        let endpoint = joined.room.clone();
+        let (session, actions) = RoomSession::new(&joined.room, &joined.key, &joined.key_version)
+            .map_err(|e| api::ApiError {
+            status: 0,
+            code: "BAD_KEY".into(),
+            message: format!("the server's room key was refused: {e}"),
+        })?;
         self.inner
             .borrow_mut()
             .rooms
-            .insert(collection, Room::new(endpoint.clone(), keyring, on_event));
-        self.send(&ClientFrame::subscribe(endpoint));
-        if self.inner.borrow().sender.is_some() {
-            self.status.set(Status::Online);
-        }
+            .insert(collection, Room { session, on_event });
+        self.act(collection, actions);
         Ok(())
     }
 
@@ -263,7 +228,7 @@ impl Realtime {
     pub fn unwatch(&self, collection: Collection) {
         let room = self.inner.borrow_mut().rooms.remove(&collection);
         if let Some(room) = room {
-            self.send(&ClientFrame::unsubscribe(room.endpoint));
+            self.send(&ClientFrame::unsubscribe(room.session.endpoint()));
         }
     }
 
@@ -273,128 +238,98 @@ impl Realtime {
         let Ok(plaintext) = serde_json::to_string(event) else {
             return;
         };
-        let (frame, worn) = {
+        let sealed = {
             let mut inner = self.inner.borrow_mut();
             let Some(room) = inner.rooms.get_mut(&collection) else {
                 return;
             };
-            let Ok(env) = room.keyring.encrypt(&plaintext, Format::V1) else {
-                return;
-            };
-            let worn = room.count_use();
-            (ClientFrame::publish(room.endpoint.clone(), env), worn)
+            room.session
+                .seal(&plaintext)
+                .map(|(env, actions)| (ClientFrame::publish(room.session.endpoint(), env), actions))
         };
-        self.send(&frame);
-        if worn {
-            self.rotate(collection);
+        if let Ok((frame, actions)) = sealed {
+            self.send(&frame);
+            self.act(collection, actions);
         }
     }
 
-    /// Asks for a fresh key part (a join mixes one in) once a key has done enough. Every
-    /// member counts the same envelopes, so each waits a random 0–5 s and skips the join
-    /// if someone else's already changed the key.
-    fn rotate(&self, collection: Collection) {
+    /// Feeds one input to a watched room's session and carries out its actions.
+    fn step(&self, collection: Collection, input: impl FnOnce(&mut RoomSession) -> Vec<Action>) {
+        let actions = {
+            let mut inner = self.inner.borrow_mut();
+            let Some(room) = inner.rooms.get_mut(&collection) else {
+                return;
+            };
+            input(&mut room.session)
+        };
+        self.act(collection, actions);
+    }
+
+    /// Carries out a room session's actions.
+    fn act(&self, collection: Collection, actions: Vec<Action>) {
+        for action in actions {
+            match action {
+                Action::Subscribe(endpoint) => {
+                    // The relay's confirmation brings the watcher's Resync (see `handle`).
+                    self.send(&ClientFrame::subscribe(endpoint));
+                    if self.inner.borrow().sender.is_some() {
+                        self.status.set(Status::Online);
+                    }
+                }
+                Action::Join => self.join(collection, 0),
+                Action::JoinAfter(ms) => self.join(collection, ms),
+                Action::ScheduleRotation { version } => {
+                    // Every member counts the same envelopes: each waits a random 0–5 s,
+                    // and the session joins only if nobody else's join changed the key.
+                    let wait = crypto_wasm::random::bytes(2)
+                        .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])) % 5000)
+                        .unwrap_or(0);
+                    let me = self.clone();
+                    spawn_local(async move {
+                        gloo_timers::future::TimeoutFuture::new(wait).await;
+                        me.step(collection, |s| s.rotation_due(&version));
+                    });
+                }
+                Action::AccessLost => {
+                    if let Some(cb) = self.callback(collection) {
+                        cb(Delivery::AccessLost);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Joins a watched room again over HTTPS after `wait_ms`, and reports the answer to
+    /// its session (which allows one join at a time).
+    fn join(&self, collection: Collection, wait_ms: u32) {
         let me = self.clone();
-        let before = self.newest_version(collection);
-        let wait = crypto_wasm::random::bytes(2)
-            .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])) % 5000)
-            .unwrap_or(0);
         spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(wait).await;
-            if me.newest_version(collection) == before {
-                me.rejoin(collection).await;
+            if wait_ms > 0 {
+                gloo_timers::future::TimeoutFuture::new(wait_ms).await;
+            }
+            if !me.inner.borrow().rooms.contains_key(&collection) {
+                return; // no longer watched
+            }
+            match api::join(collection).await {
+                Ok(j) => me.step(collection, |s| {
+                    s.joined(&j.room, &j.key, &j.key_version)
+                        .unwrap_or_else(|_| s.join_failed(false))
+                }),
+                // The access check refused: removed, or the room is gone.
+                Err(e) if e.status == 404 && e.code == "NOT_FOUND" => {
+                    me.step(collection, |s| s.join_failed(true))
+                }
+                Err(_) => me.step(collection, |s| s.join_failed(false)),
             }
         });
     }
 
-    /// Joins a watched room again (after a reconnect, a retired endpoint, a rekey or a
-    /// missed key part) and subscribes; the relay's confirmation makes the watcher
-    /// resync. Keys already held stay: events sealed under them may still be in flight.
-    /// One request at a time per room.
-    async fn rejoin(&self, collection: Collection) {
-        {
-            let mut inner = self.inner.borrow_mut();
-            if let Some(again) = inner.rejoining.get_mut(&collection) {
-                *again = true;
-                return;
-            }
-            inner.rejoining.insert(collection, false);
-        }
-        // Retry delay after a failure that is not a refusal (network, server error).
-        let mut retry_ms = 1_000;
-        loop {
-            let joined = api::join(collection).await;
-            let again = self
-                .inner
-                .borrow_mut()
-                .rejoining
-                .insert(collection, false)
-                .unwrap_or(false);
-            match joined {
-                Ok(joined) => self.install(collection, joined),
-                // The access check refused: removed, or the room is gone.
-                Err(e) if e.status == 404 && e.code == "NOT_FOUND" => self.access_lost(collection),
-                // Otherwise the room would stay on a retired endpoint and hear nothing
-                // until the socket reconnects: try again a few times.
-                Err(_) if !again && retry_ms <= 16_000 => {
-                    gloo_timers::future::TimeoutFuture::new(retry_ms).await;
-                    retry_ms *= 2;
-                    if !self.inner.borrow().rooms.contains_key(&collection) {
-                        break;
-                    }
-                    continue;
-                }
-                Err(_) => {}
-            }
-            if !again {
-                break;
-            }
-        }
-        self.inner.borrow_mut().rejoining.remove(&collection);
-    }
-
-    /// Installs what a (re)join returned: a new endpoint starts a new keyring; on the same
-    /// endpoint the key is added unless a newer one already arrived through the relay.
-    fn install(&self, collection: Collection, joined: api::Joined) {
-        let newest = self.newest_version(collection);
-        {
-            let mut inner = self.inner.borrow_mut();
-            let Some(room) = inner.rooms.get_mut(&collection) else {
-                return;
-            };
-            if room.endpoint != joined.room {
-                room.endpoint = joined.room.clone();
-                room.keyring = RoomKeyring::new(&joined.room);
-                let _ = room.keyring.set_key(&joined.key, &joined.key_version);
-            } else if joined.key_version.parse::<u64>().ok() > newest {
-                let _ = room.keyring.set_key(&joined.key, &joined.key_version);
-            }
-        }
-        // The relay's confirmation brings the watcher's Resync (see `handle`).
-        self.send(&ClientFrame::subscribe(joined.room));
-        if self.inner.borrow().sender.is_some() {
-            self.status.set(Status::Online);
-        }
-    }
-
-    /// Tells a room's watcher that the server no longer lets us in.
-    fn access_lost(&self, collection: Collection) {
-        let callback = self
-            .inner
+    fn callback(&self, collection: Collection) -> Option<Callback> {
+        self.inner
             .borrow()
             .rooms
             .get(&collection)
-            .map(|room| room.on_event.clone());
-        if let Some(callback) = callback {
-            callback(Delivery::AccessLost);
-        }
-    }
-
-    /// The newest key version held for a room (versions are the server's counters).
-    fn newest_version(&self, collection: Collection) -> Option<u64> {
-        let inner = self.inner.borrow();
-        let (v, _) = inner.rooms.get(&collection)?.keyring.current()?;
-        v.parse().ok()
+            .map(|room| room.on_event.clone())
     }
 
     fn handle(&self, frame: RelayFrame<Envelope>) {
@@ -403,7 +338,7 @@ impl Realtime {
                 .borrow()
                 .rooms
                 .iter()
-                .find(|(_, r)| r.endpoint == endpoint)
+                .find(|(_, r)| r.session.endpoint() == endpoint)
                 .map(|(id, _)| *id)
         };
         match frame {
@@ -411,18 +346,13 @@ impl Realtime {
                 self.status.set(Status::Online);
                 // From now on the relay forwards this room's events; what came before is
                 // in the REST history, so the watcher refetches it.
-                let callback = room_of(&room).and_then(|id| {
-                    let inner = self.inner.borrow();
-                    inner.rooms.get(&id).map(|room| room.on_event.clone())
-                });
-                if let Some(callback) = callback {
-                    callback(Delivery::Resync);
+                if let Some(cb) = room_of(&room).and_then(|id| self.callback(id)) {
+                    cb(Delivery::Resync);
                 }
             }
             RelayFrame::Closed { room } => {
                 if let Some(id) = room_of(&room) {
-                    let me = self.clone();
-                    spawn_local(async move { me.rejoin(id).await });
+                    self.step(id, |s| s.closed());
                 }
             }
             RelayFrame::Event { room, from, data } => {
@@ -432,90 +362,39 @@ impl Realtime {
                     let Some(room) = inner.rooms.get_mut(&id) else {
                         return;
                     };
-                    room.keyring
-                        .decrypt(&data)
-                        .map(|t| (t, room.on_event.clone(), room.count_use()))
+                    room.session.open(&data, from == Sender::Server)
                 };
-                match opened {
-                    Ok((plain, cb, worn)) => {
-                        self.dispatch(id, from, &plain, cb);
-                        if worn {
-                            self.rotate(id);
-                        }
-                    }
-                    Err(CryptoError::UnknownKeyVersion { .. }) => {
-                        // A server event under a newer key: we missed a key part, so get
-                        // the current key over HTTPS. Anything else: dropped.
-                        // Only the server's word counts: a member could name any version.
-                        let theirs = data.key_version().parse::<u64>().ok();
-                        if from == Sender::Server && theirs > self.newest_version(id) {
-                            let me = self.clone();
-                            spawn_local(async move { me.rejoin(id).await });
-                        }
-                    }
-                    Err(_) => {} // forged or corrupted: dropped
+                let (plain, actions) = opened;
+                // Forged, corrupted or under a key we do not hold: dropped (the session
+                // has decided whether to join again).
+                if let Ok(plain) = plain {
+                    self.dispatch(id, from, &plain);
                 }
+                self.act(id, actions);
             }
             RelayFrame::Authenticated | RelayFrame::Error { .. } => {}
         }
     }
 
-    /// Acts on an opened event. Key parts and rekeys count only from the API server (a
-    /// member holds the room key and could otherwise forge them); anything else goes to
-    /// the watcher, which checks its app's rules.
-    fn dispatch(&self, collection: Collection, from: Sender, plain: &str, cb: Callback) {
+    /// Acts on an opened event: key parts and rekeys go to the room's session (which
+    /// takes them from the API server only); anything else goes to the watcher, which
+    /// checks its app's rules.
+    fn dispatch(&self, collection: Collection, from: Sender, plain: &str) {
+        let server = from == Sender::Server;
         match serde_json::from_str::<KeyEvent>(plain) {
-            Ok(_) if from != Sender::Server => {} // forged key event: dropped
             Ok(KeyEvent::Key {
                 new_key,
                 key_version,
-            }) => {
-                let next = key_version.parse::<u64>().ok();
-                let newest = self.newest_version(collection);
-                if next.is_some() && next == newest.map(|n| n + 1) {
-                    // The part mixes into the key it follows.
-                    if let Some(room) = self.inner.borrow_mut().rooms.get_mut(&collection) {
-                        let _ = room.keyring.add_key_part(&new_key, &key_version);
-                    }
-                } else if next > newest {
-                    // A gap: a part was missed. Get the current key over HTTPS.
-                    let me = self.clone();
-                    spawn_local(async move { me.rejoin(collection).await });
+            }) => self.step(collection, |s| s.key_part(server, &new_key, &key_version)),
+            Ok(KeyEvent::Rekey) => self.step(collection, |s| s.rekey(server)),
+            Err(_) => {
+                if let Some(cb) = self.callback(collection) {
+                    cb(Delivery::Opened {
+                        from,
+                        plaintext: plain,
+                    });
                 }
-                // Otherwise we already hold a later key (from HTTPS): nothing to mix.
             }
-            Ok(KeyEvent::Rekey) => {
-                let me = self.clone();
-                spawn_local(async move { me.rejoin(collection).await });
-            }
-            Err(_) => cb(Delivery::Opened {
-                from,
-                plaintext: plain,
-            }),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_key_is_worn_after_rotate_after_uses_and_a_new_version_starts_over() {
-        let mut ring = RoomKeyring::new("room");
-        ring.set_key("key one", "1").unwrap();
-        let mut room = Room::new("room".into(), ring, Rc::new(|_| {}));
-        let worn: Vec<bool> = (0..ROTATE_AFTER).map(|_| room.count_use()).collect();
-        assert_eq!(worn.iter().filter(|w| **w).count(), 1);
-        assert!(
-            worn[ROTATE_AFTER as usize - 1],
-            "the last use wears the key out"
-        );
-        // Only once: a slow rejoin does not trigger more.
-        assert!(!room.count_use());
-        // A new key part arrives: counting starts over.
-        room.keyring.add_key_part("part", "2").unwrap();
-        assert!(!room.count_use());
-        assert_eq!(room.used, 1);
     }
 }

@@ -5,7 +5,8 @@
 //! * [`mix_keys`]: Twake's room-key mixing.
 //! * [`envelope`]: Twake-compatible v0 and authenticated v1 envelopes; [`seal`] and
 //!   [`open`] are the stateless entry points, with derived keys cached per room key.
-//! * [`RoomKeyring`]: the client side of key rotation.
+//! * [`RoomKeyring`]: the client side of key rotation; [`room_session::RoomSession`]:
+//!   the rules that keep a room's keys current, as a pure state machine.
 //!
 //! With the `js` feature the same API is exported to JavaScript with `wasm-bindgen`
 //! (camelCase names; see `crypto-wasm/npm/README.md`, the npm package README).
@@ -19,6 +20,7 @@ pub mod keyring;
 mod mix;
 pub mod random;
 pub mod room_key;
+pub mod room_session;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod vperm;
 
