@@ -4,12 +4,12 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
+use crate::apps::messages::{ChannelView, MessagesApp, PickChannel};
 use crate::apps::{AppKind, EmptyState};
 use crate::pages::auth::{SignIn, SignUp};
 use crate::pages::home::Home;
-use crate::pages::messages::ChannelView;
 use crate::pages::people::PeoplePage;
-use crate::pages::workspace::{PickChannel, WorkspacePage};
+use crate::shell::WorkspacePage;
 
 /// The root component.
 #[component]
@@ -24,7 +24,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=Home />
                 <ParentRoute path=path!("/w/:ws") view=WorkspacePage>
                     <Route path=path!("") view=PickChannel />
-                    <Route path=path!("c/:channel") view=ChannelView />
+                    <ParentRoute path=path!("c") view=MessagesApp>
+                        <Route path=path!(":channel") view=ChannelView />
+                    </ParentRoute>
                     <Route path=path!("people") view=PeoplePage />
                     <Route path=path!("drive") view=|| view! { <EmptyState app=AppKind::Drive /> } />
                     <Route path=path!("tasks") view=|| view! { <EmptyState app=AppKind::Tasks /> } />

@@ -1,7 +1,9 @@
 //! Huddle single-page app: entry point.
 //!
-//! `app.rs` holds the routes, `pages/` one module per route, `api.rs` the only HTTP
-//! client, `realtime.rs` the relay connection and room keys.
+//! `app.rs` holds the routes; `shell/` the workspace shell and what every app shares;
+//! `apps/<app>/` each app, its state provided by its root route; `pages/` the pages
+//! outside a workspace (sign-in, home) and People; `api.rs` the only HTTP client,
+//! `realtime.rs` the relay connection (transport and keys only).
 //!
 //! Strict CSP rule for views: Leptos renders an element whose attributes and children are
 //! all literals ("inert") through `innerHTML`, which Trusted Types blocks. Write text as
@@ -12,11 +14,10 @@ mod api;
 mod app;
 mod apps;
 mod markdown;
-mod message_window;
 mod pages;
-mod presence;
 mod realtime;
 mod session;
+mod shell;
 mod theme;
 
 fn main() {

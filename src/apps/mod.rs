@@ -1,7 +1,9 @@
-//! Drive, Tasks and Calendar: each gets its own module when its issue lands; until then
-//! each shows an empty state. (Messages lives in `pages/`.)
+//! The workspace's apps, one module each: [`messages`]; Drive, Tasks and Calendar show
+//! an empty state until their issues land.
 
 use leptos::prelude::*;
+
+pub mod messages;
 
 /// One app of the workspace.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -1,8 +1,5 @@
-//! One module per route.
+//! The pages outside the apps: signing in and up, the list of workspaces, People.
 
 pub mod auth;
 pub mod home;
-pub mod message_list;
-pub mod messages;
 pub mod people;
-pub mod workspace;

@@ -6,9 +6,9 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, Member, Role};
-use crate::pages::workspace::{workspace_id, RefreshChannels};
-use crate::presence::Presence;
 use crate::session::use_session;
+use crate::shell::presence::Presence;
+use crate::shell::state::{workspace_id, RefreshChannels};
 
 /// The members page.
 #[component]

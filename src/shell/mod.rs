@@ -7,41 +7,17 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, A};
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ChannelKind};
 use crate::realtime::{Realtime, Status};
 use crate::session::{require_user, use_session};
 use crate::theme::ThemeToggle;
 
-/// Unsent composer text per channel, kept while the user moves around.
-#[derive(Clone, Copy)]
-pub struct Drafts(pub RwSignal<HashMap<i64, String>>);
+pub mod presence;
+pub mod state;
 
-/// The channels of the workspace as last loaded (for titles elsewhere).
-#[derive(Clone, Copy)]
-pub struct ChannelList(pub RwSignal<Vec<api::Channel>>);
-
-/// Display names of the workspace's members by user id (for typing indicators, whose
-/// sender the relay identifies by id).
-#[derive(Clone, Copy)]
-pub struct MemberNames(pub RwSignal<HashMap<i64, String>>);
-
-/// Asks the channel list to reload (after posting, reading, creating a channel).
-#[derive(Clone, Copy)]
-pub struct RefreshChannels(pub RwSignal<u32>);
-
-/// The workspace id of the route.
-pub fn workspace_id() -> Memo<i64> {
-    let params = use_params_map();
-    Memo::new(move |_| {
-        params
-            .read()
-            .get("ws")
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0)
-    })
-}
+use state::{workspace_id, ChannelList, MemberNames, RefreshChannels};
 
 /// The shell.
 #[component]
@@ -51,11 +27,10 @@ pub fn WorkspacePage() -> impl IntoView {
     let navigate = use_navigate();
     let rt = Realtime::start();
     provide_context(rt.clone());
-    provide_context(Drafts(RwSignal::new(HashMap::new())));
     let refresh = RefreshChannels(RwSignal::new(0));
     provide_context(refresh);
     let ws = workspace_id();
-    crate::presence::provide(
+    presence::provide(
         rt.clone(),
         ws,
         Signal::derive(move || session.user.get().map(|u| u.id)),
@@ -317,16 +292,5 @@ fn Invite() -> impl IntoView {
             <p class="note" role="status">{move || note.get()}</p>
             <button type="submit">{"Invite"}</button>
         </form>
-    }
-}
-
-/// `/w/:ws` with no channel selected.
-#[component]
-pub fn PickChannel() -> impl IntoView {
-    view! {
-        <main id="main" class="empty-state">
-            <h1>{"Messages"}</h1>
-            <p>{"Pick a channel on the left, or create one."}</p>
-        </main>
     }
 }

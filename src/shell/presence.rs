@@ -69,7 +69,7 @@ pub fn provide(rt: Realtime, ws: Memo<i64>, me: Signal<Option<i64>>) -> Presence
     });
 
     let last_answer = StoredValue::new(0.0f64);
-    let refresh = use_context::<crate::pages::workspace::RefreshChannels>();
+    let refresh = use_context::<super::state::RefreshChannels>();
     let rt_watch = rt.clone();
     Effect::new(move |prev: Option<i64>| {
         let id = ws.get();

@@ -13,9 +13,9 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::message_item::MessageItem;
+use super::window::{self as message_window, End};
 use crate::api::Message;
-use crate::message_window::{self, End};
-use crate::pages::messages::MessageItem;
 
 /// Within this many pixels of an edge, the window moves (or the bottom counts as reached).
 const EDGE_PX: i32 = 400;

@@ -1,0 +1,42 @@
+//! Messages: channels, direct messages, threads, reactions, live through the relay.
+//!
+//! [`MessagesApp`] is the app's root route (`/w/:ws/c`): it provides the app's own state
+//! ([`state`]) to the channel view below it. Files, one concern each:
+//! [`channel_view`] (a channel: loading, live events, layout), [`message_list`] (the
+//! windowed scrolling list, with [`window`] its pure logic), [`message_item`] (one
+//! message and its actions), [`composer`], [`thread`].
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use leptos_router::components::Outlet;
+
+pub mod channel_view;
+pub mod composer;
+pub mod message_item;
+pub mod message_list;
+pub mod state;
+pub mod thread;
+pub mod window;
+
+pub use channel_view::ChannelView;
+
+/// `/w/:ws/c`: provides the app's state (drafts per channel, the open thread) for the
+/// channel below it.
+#[component]
+pub fn MessagesApp() -> impl IntoView {
+    provide_context(state::Drafts(RwSignal::new(HashMap::new())));
+    provide_context(state::OpenThread(RwSignal::new(None)));
+    view! { <Outlet /> }
+}
+
+/// `/w/:ws` with no channel selected.
+#[component]
+pub fn PickChannel() -> impl IntoView {
+    view! {
+        <main id="main" class="empty-state">
+            <h1>{"Messages"}</h1>
+            <p>{"Pick a channel on the left, or create one."}</p>
+        </main>
+    }
+}

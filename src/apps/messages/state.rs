@@ -1,0 +1,59 @@
+//! The Messages app's own state, provided by its root route ([`super::MessagesApp`]):
+//! the draft of each channel and the open thread; and the one merge through which every
+//! copy of a message (a REST page, a live event, a request's answer) enters a list.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+
+use crate::api::Message;
+
+/// The unsent draft of each channel (in context), kept while moving between channels.
+#[derive(Clone, Copy)]
+pub struct Drafts(pub RwSignal<HashMap<i64, String>>);
+
+/// The open thread (in context): its root message id.
+#[derive(Clone, Copy)]
+pub struct OpenThread(pub RwSignal<Option<i64>>);
+
+/// Puts `m` into `list` (sorted by id): a new message is inserted in order; a copy of one
+/// already there replaces it only if it is not older (a REST page and a live event can
+/// cross, and an older copy must never undo a newer one).
+pub fn merge(list: &mut Vec<Message>, m: Message) {
+    match list.binary_search_by_key(&m.id, |x| x.id) {
+        // A REST page and a live event can cross: an older copy never replaces a newer.
+        Ok(i) if m.revision >= list[i].revision => list[i] = m,
+        Ok(_) => {}
+        Err(i) => list.insert(i, m),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(id: i64, body: &str, revision: i64) -> Message {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "channel_id": 1, "thread_root_id": null, "body": body,
+            "deleted": false, "created_at": 0, "edited_at": null, "reply_count": 0,
+            "reactions": [], "revision": revision,
+            "author": {"id": 1, "username": "a", "display_name": "A"},
+        }))
+        .expect("a message")
+    }
+
+    #[test]
+    fn merge_keeps_order_and_the_newer_copy() {
+        let mut list = vec![message(10, "a", 0), message(30, "c", 0)];
+        merge(&mut list, message(20, "b", 0));
+        assert_eq!(list.iter().map(|m| m.id).collect::<Vec<_>>(), [10, 20, 30]);
+        // A live edit, then the REST page fetched before it: the edit stays.
+        merge(&mut list, message(20, "b, edited", 1));
+        merge(&mut list, message(20, "b", 0));
+        assert_eq!(list[1].body.as_deref(), Some("b, edited"));
+        // Same revision (one's own request answered): replaced.
+        merge(&mut list, message(20, "b, edited again", 1));
+        assert_eq!(list[1].body.as_deref(), Some("b, edited again"));
+        assert_eq!(list.len(), 3);
+    }
+}

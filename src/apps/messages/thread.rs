@@ -1,0 +1,135 @@
+//! The thread panel: the root message, its replies (live), and a reply box.
+
+use leptos::ev::KeyboardEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::message_item::MessageItem;
+use super::state::{merge, OpenThread};
+use crate::api::{self, Message};
+use crate::markdown::Markdown;
+
+/// The thread panel: the root message, its replies (live), and a reply box.
+#[component]
+pub fn ThreadPanel(
+    channel: Memo<i64>,
+    messages: RwSignal<Vec<Message>>,
+    replies: RwSignal<Vec<Message>>,
+    earlier: RwSignal<Option<i64>>,
+) -> impl IntoView {
+    let thread = expect_context::<OpenThread>();
+    let load_earlier = move |_| {
+        let (Some(root), Some(before)) = (thread.0.get_untracked(), earlier.get_untracked()) else {
+            return;
+        };
+        spawn_local(async move {
+            if let Ok(page) = api::replies(root, Some(before)).await {
+                if thread.0.get_untracked() == Some(root) {
+                    earlier.set(page.next_before);
+                    replies.update(|l| page.messages.into_iter().for_each(|m| merge(l, m)));
+                }
+            }
+        });
+    };
+    let draft = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let retry_key = StoredValue::new(api::RetryKey::default());
+    // Focus: into the reply box when the thread opens (and when it switches to another
+    // message); back to the message's thread button when it closes.
+    let reply_box = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |_| {
+        thread.0.track();
+        request_animation_frame(move || {
+            if let Some(el) = reply_box.get_untracked() {
+                let _ = el.focus();
+            }
+        });
+    });
+    let close = move || {
+        let opener = thread.0.get_untracked();
+        thread.0.set(None);
+        if let Some(id) = opener {
+            focus_selector(&format!("button[data-thread=\"{id}\"]"));
+        }
+    };
+    let root = move || {
+        let id = thread.0.get();
+        messages.with(|l| l.iter().find(|m| Some(m.id) == id).cloned())
+    };
+    let send = move || {
+        let (Some(root_id), body) = (thread.0.get_untracked(), draft.get_untracked()) else {
+            return;
+        };
+        if body.trim().is_empty() {
+            return;
+        }
+        let ch = channel.get_untracked();
+        let key = retry_key
+            .try_update_value(|k| k.for_request(&format!("{root_id}\n{body}")))
+            .unwrap_or_default();
+        spawn_local(async move {
+            match api::post_reply(ch, root_id, &body, &key).await {
+                Ok(m) => {
+                    retry_key.update_value(|k| k.done());
+                    draft.set(String::new());
+                    error.set(None);
+                    replies.update(|l| merge(l, m));
+                    if let Ok(r) = api::message(root_id).await {
+                        messages.update(|l| merge(l, r));
+                    }
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <aside class="thread" aria-label="Thread"
+            on:keydown=move |ev: KeyboardEvent| if ev.key() == "Escape" { close() }>
+            <div class="thread-head">
+                <h2>{"Thread"}</h2>
+                <button type="button" on:click=move |_| close()>{"Close thread"}</button>
+            </div>
+            {move || root().map(|m| view! {
+                <div class="thread-root">
+                    <span class="author">{m.author.display_name.clone()}</span>
+                    <Markdown text=m.body.clone().unwrap_or_default() />
+                </div>
+            })}
+            <Show when=move || earlier.get().is_some()>
+                <button type="button" class="load-older" on:click=load_earlier>{"Show earlier replies"}</button>
+            </Show>
+            <ol class="messages" aria-label="Replies">
+                <For each=move || replies.with(|l| l.iter().map(|m| m.id).collect::<Vec<_>>()) key=|id| *id let:id>
+                    <MessageItem id=id source=replies />
+                </For>
+            </ol>
+            <label for="reply-input">{"Reply"}</label>
+            <textarea id="reply-input" rows="2" node_ref=reply_box
+                prop:value=move || draft.get()
+                on:input=move |ev| draft.set(event_target_value(&ev))
+                on:keydown=move |ev: KeyboardEvent| {
+                    if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+                        ev.prevent_default();
+                        send();
+                    }
+                }></textarea>
+            <p class="error" role="alert">{move || error.get()}</p>
+            <button type="button" class="primary" on:click=move |_| send()>{"Send reply"}</button>
+        </aside>
+    }
+}
+
+/// Focuses the first element matching `selector`, after the DOM has settled.
+fn focus_selector(selector: &str) {
+    let selector = selector.to_owned();
+    request_animation_frame(move || {
+        let el = document()
+            .query_selector(&selector)
+            .ok()
+            .flatten()
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+        if let Some(el) = el {
+            let _ = el.focus();
+        }
+    });
+}
