@@ -26,7 +26,8 @@ const state = (page) => page.evaluate(() => {
 /**
  * Opens #history and waits until its list is idle: the channel's first page and the page
  * that follows the relay's confirmation of the subscription (the resync) are both in.
- * (A scroll to the top while a page is loading does not load older messages.)
+ * (A scroll to the top while a page is loading is acted on only once the page is in: see
+ * the last test.)
  */
 async function openHistory(p, who) {
   await signInDemo(p.page, env.base, who);
@@ -146,4 +147,102 @@ test("10,000 messages: bounded DOM, older pages on scroll, reading position kept
     assert.deepEqual(p.problems, []);
     await p.context.close();
   }
+});
+
+test("a scroll to the top while a page loads loads older messages once it is in", async () => {
+  const p = await person(env.browser);
+  // The socket goes through a route that can hold the channel's subscribe frame: the
+  // relay's confirmation of it brings the resync (a refetch of the newest page), which
+  // must start only after the first page is in, so that nothing else ends the loading.
+  let hold = false, relay;
+  const held = [];
+  await p.page.routeWebSocket(/\/ws$/, (ws) => {
+    relay = ws.connectToServer();
+    ws.onMessage((frame) => {
+      if (hold && typeof frame === "string" && JSON.parse(frame).type === "subscribe") held.push(frame);
+      else relay.send(frame);
+    });
+    relay.onMessage((frame) => ws.send(frame));
+  });
+  await signInDemo(p.page, env.base, "carol");
+  await p.page.getByRole("link", { name: "Demo workspace" }).click();
+  await p.page.getByRole("status").getByText("Connected").waitFor({ timeout: 15000 });
+  const link = p.page.getByRole("link", { name: "# history" });
+  const id = (await link.getAttribute("href")).match(/\/c\/(\d+)/)[1];
+  const pagePath = `/api/v1/channels/${id}/messages`;
+
+  // The newest page (GET …/messages?limit=50) goes through the first time; the second
+  // time (the resync) its answer waits for `release`. Older pages (…&before=…) are
+  // noted, and their answers wait for `releaseOlder`.
+  let newest = 0, resyncAsked = false, release, releaseOlder;
+  const gate = new Promise((r) => { release = r; });
+  const olderGate = new Promise((r) => { releaseOlder = r; });
+  const older = [];
+  await p.page.route((url) => url.pathname === pagePath, async (route) => {
+    if (route.request().method() !== "GET") return route.fallback();
+    const url = new URL(route.request().url());
+    if (url.searchParams.has("before")) {
+      older.push(url.searchParams.get("before"));
+      await olderGate;
+      return route.fallback();
+    }
+    if (++newest === 2) {
+      resyncAsked = true;
+      await gate;
+    }
+    return route.fallback();
+  });
+
+  hold = true;
+  await link.click();
+  const log = p.page.getByRole("log", { name: "Messages" });
+  await log.getByText("History message 10000 of 10000").waitFor();
+  await until(() => held.length > 0, 10000, "the subscribe frame for #history");
+  await p.page.locator('[role="log"][aria-busy="false"]').waitFor();
+  await p.page.waitForFunction(() => {
+    const el = document.querySelector(".message-scroll");
+    return el.scrollHeight - el.scrollTop - el.clientHeight < 2;
+  });
+  const first = (await state(p.page)).first;
+  assert.ok(first > 9900, `the newest page is shown (first: ${first})`);
+
+  // The subscription goes through; the relay confirms it; the resync's page is asked for
+  // and held: the list is loading.
+  hold = false;
+  for (const frame of held.splice(0)) relay.send(frame);
+  await until(() => resyncAsked, 10000, "the resync's request for the newest page");
+  await p.page.locator('[role="log"][aria-busy="true"]').waitFor();
+
+  // Scrolled to the top while it loads: no older page is asked for (one load at a time).
+  await p.page.evaluate(() => new Promise((resolve) => {
+    const el = document.querySelector(".message-scroll");
+    el.addEventListener("scroll", () => resolve(), { once: true });
+    el.scrollTop = 0;
+  }));
+  await nextFrames(p.page);
+  assert.deepEqual(older, [], "no older page while loading");
+  assert.equal((await state(p.page)).first, first);
+  // From here on, any scroll event is counted: the older page must come without one.
+  await p.page.evaluate(() => {
+    window.__scrolls = 0;
+    document.querySelector(".message-scroll").addEventListener("scroll", () => window.__scrolls++);
+  });
+
+  // The resync's page comes in (nothing new in it): the list, still at the top, asks for
+  // the older page by itself.
+  release();
+  await until(() => older.length > 0, 10000, "a request for older messages after the load ended");
+  assert.equal(await p.page.evaluate(() => window.__scrolls), 0, "asked for without a scroll");
+  assert.equal((await state(p.page)).first, first, "nothing new before the older page");
+  releaseOlder();
+  await p.page.waitForFunction((n) => {
+    const t = document.querySelector(".message-scroll li.message")?.textContent.match(/History message (\d+)/);
+    return t && Number(t[1]) < n;
+  }, first, { timeout: 10000 });
+  assert.equal(older.length, 1, "one older page");
+  assert.equal(newest, 2, "the first page and the resync's");
+
+  assert.deepEqual(await p.csp(), []);
+  assert.deepEqual(p.problems, []);
+  await p.context.close();
 });
