@@ -14,18 +14,7 @@ use crate::session::{require_user, use_session};
 pub fn Home() -> impl IntoView {
     require_user();
     let navigate = use_navigate();
-    // Asked only once the session says who is signed in: a signed-out visit is sent to
-    // the sign-in page without a refused request.
     let session = use_session();
-    let list = LocalResource::new(move || {
-        let signed_in = session.user.with(Option::is_some);
-        async move {
-            if !signed_in {
-                std::future::pending::<()>().await;
-            }
-            api::workspaces().await
-        }
-    });
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let retry_key = StoredValue::new(api::RetryKey::default());
@@ -49,19 +38,12 @@ pub fn Home() -> impl IntoView {
     view! {
         <main id="main" class="home-page">
             <h1>{"Your workspaces"}</h1>
-            <Suspense fallback=|| view! { <p>{"Loading…"}</p> }>
-                {move || list.get().map(|r| match r {
-                    Ok(list) if list.is_empty() => view! { <p>{"No workspace yet: create one."}</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="workspace-list">
-                            {list.into_iter().map(|w| view! {
-                                <li><A href=format!("/w/{}", w.id)>{w.name}</A></li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
-                })}
-            </Suspense>
+            // Asked only once the session says who is signed in: a signed-out visit goes
+            // to the sign-in page without a refused request.
+            <Show when=move || session.user.with(Option::is_some)
+                fallback=|| view! { <p>{"Loading…"}</p> }>
+                <WorkspaceList />
+            </Show>
             <form on:submit=create class="stack narrow">
                 <label for="ws-name">{"New workspace name"}</label>
                 <input id="ws-name" required maxlength="80"
@@ -71,5 +53,26 @@ pub fn Home() -> impl IntoView {
                 <button type="submit" class="primary">{"Create workspace"}</button>
             </form>
         </main>
+    }
+}
+
+/// The signed-in person's workspaces.
+#[component]
+fn WorkspaceList() -> impl IntoView {
+    let list = LocalResource::new(api::workspaces);
+    view! {
+        <Suspense fallback=|| view! { <p>{"Loading…"}</p> }>
+            {move || list.get().map(|r| match r {
+                Ok(list) if list.is_empty() => view! { <p>{"No workspace yet: create one."}</p> }.into_any(),
+                Ok(list) => view! {
+                    <ul class="workspace-list">
+                        {list.into_iter().map(|w| view! {
+                            <li><A href=format!("/w/{}", w.id)>{w.name}</A></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+            })}
+        </Suspense>
     }
 }
