@@ -52,7 +52,7 @@ impl ApiError {
 
     /// 500 with code `INTERNAL`; the cause is logged, not sent.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        eprintln!("huddle-server: internal error: {cause}");
+        tracing::error!(%cause, "internal error");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "INTERNAL",

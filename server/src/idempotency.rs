@@ -192,7 +192,7 @@ async fn record(state: &AppState, user_id: i64, key: String, res: Response) -> R
     if let Err(e) = stored {
         // The change itself is done; a repeat now gets IDEMPOTENCY_KEY_IN_USE until the
         // reservation expires, never a second change.
-        eprintln!("huddle-server: idempotency answer not kept: {}", e.message);
+        tracing::warn!(error = %e.message, "idempotency answer not kept");
     }
     Response::from_parts(parts, Body::from(bytes))
 }

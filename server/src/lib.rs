@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod headers;
 pub mod idempotency;
+pub mod logging;
 pub mod password;
 pub mod rate_limit;
 pub mod realtime;
@@ -132,7 +133,7 @@ pub fn app(state: AppState) -> Router {
     let router = router
         .nest("/api/v1", api::router(state))
         .fallback_service(spa);
-    headers::secure(router, https)
+    headers::secure(logging::layer(router), https)
 }
 
 /// The relay alone (`--role relay`): `/ws` and nothing else; no database, no keys.
@@ -148,5 +149,5 @@ pub fn relay_app(config: Config) -> Result<Router, String> {
         .route("/ws", axum::routing::get(realtime::ws::handler))
         .with_state(state)
         .fallback(|| async { error::ApiError::not_found("route") });
-    Ok(headers::secure(router, https))
+    Ok(headers::secure(logging::layer(router), https))
 }

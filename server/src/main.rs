@@ -6,6 +6,7 @@ use huddle_server::{app, config, relay_app, AppState, Config, Role};
 
 #[tokio::main]
 async fn main() {
+    huddle_server::logging::init();
     let config = match Config::from_args(std::env::args().skip(1)) {
         Ok(c) => c,
         Err(msg) => {

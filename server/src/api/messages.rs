@@ -94,7 +94,7 @@ fn one(c: &Connection, id: i64) -> ApiResult<Message> {
 fn announce(c: &Connection, relay: &Relay, event: &MessagesEvent) {
     let Some(m) = event.message() else { return };
     if let Err(e) = keys::publish_event(c, relay, Collection::Channel(m.channel_id), event) {
-        eprintln!("huddle-server: realtime push failed: {}", e.message);
+        tracing::warn!(error = %e.message, "realtime push failed");
     }
 }
 

@@ -98,7 +98,7 @@ impl RemoteRelay {
         if publish && c.queued.fetch_add(1, Ordering::SeqCst) >= QUEUE {
             c.queued.fetch_sub(1, Ordering::SeqCst);
             if c.dropped.fetch_add(1, Ordering::Relaxed) == 0 {
-                eprintln!("huddle-server: the relay is unreachable or slow and {QUEUE} server pushes wait: dropping more");
+                tracing::warn!("the relay is unreachable or slow and {QUEUE} server pushes wait: dropping more");
             }
             return;
         }
@@ -119,7 +119,7 @@ impl Counts {
     fn report_drops(&self) {
         let n = self.dropped.swap(0, Ordering::Relaxed);
         if n > 0 {
-            eprintln!("huddle-server: {n} server pushes to the relay were dropped");
+            tracing::warn!(dropped = n, "server pushes to the relay were dropped");
         }
     }
 }
@@ -165,7 +165,7 @@ async fn run(
                             // Replies (errors) and the relay closing the link.
                             msg = ws.next() => match msg {
                                 Some(Ok(Message::Text(t))) if t.contains("\"error\"") => {
-                                    eprintln!("huddle-server: relay refused a server frame: {t}");
+                                    tracing::warn!(answer = %t, "the relay refused a server frame");
                                 }
                                 Some(Ok(_)) => {}
                                 _ => break,
@@ -173,9 +173,9 @@ async fn run(
                         }
                     }
                 }
-                eprintln!("huddle-server: lost the relay link, reconnecting");
+                tracing::warn!("lost the relay link, reconnecting");
             }
-            Err(e) => eprintln!("huddle-server: cannot reach the relay at {url}: {e}"),
+            Err(e) => tracing::warn!(%url, error = %e, "cannot reach the relay"),
         }
         tokio::time::sleep(backoff).await;
         backoff = (backoff * 2).min(Duration::from_secs(10));
