@@ -10,7 +10,8 @@
 //! * Requests without the header, or not signed in, pass through untouched.
 //!
 //! The key is reserved (a row without an answer) before the request runs, so two
-//! concurrent repeats cannot both go through. If the process dies between the request's
+//! concurrent repeats cannot both go through. The request and the recording of its answer
+//! run to the end even if the client hangs up. If the process dies between the request's
 //! commit and the recording of its answer, the reservation stays without an answer and
 //! repeats get `IDEMPOTENCY_KEY_IN_USE` until it expires.
 
@@ -93,61 +94,69 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     h.update(&bytes);
     let fingerprint = h.finalize().to_vec();
 
-    let (uid, k, fp) = (user.id, key.clone(), fingerprint.clone());
-    let kept = state
-        .db
-        .call(move |c| {
-            let now = crate::db::now();
-            let tx = c.transaction()?;
-            tx.execute(
-                "DELETE FROM idempotency_keys WHERE user_id = ?1 AND created_at <= ?2",
-                rusqlite::params![uid, now - KEEP_SECS],
-            )?;
-            let row: Option<Row> = tx
-                .query_row(
-                    "SELECT fingerprint, status, body FROM idempotency_keys WHERE user_id = ?1 AND key = ?2",
-                    rusqlite::params![uid, k],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?;
-            let kept = match row {
-                Some((f, _, _)) if f != fp => Kept::Different,
-                Some((_, Some(status), Some(body))) => Kept::Answer(status as u16, body),
-                Some(_) => Kept::Running,
-                None => {
-                    tx.execute(
-                        "INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at) VALUES (?1, ?2, ?3, ?4)",
-                        rusqlite::params![uid, k, fp, now],
-                    )?;
-                    Kept::Reserved
-                }
-            };
-            tx.commit()?;
-            Ok(kept)
-        })
-        .await;
-    match kept {
-        Err(e) => e.into_response(),
-        Ok(Kept::Different) => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "IDEMPOTENCY_KEY_REUSED",
-            "this Idempotency-Key was used for a different request: make a new key for a new request",
-        )
-        .into_response(),
-        Ok(Kept::Running) => ApiError::new(
-            StatusCode::CONFLICT,
-            "IDEMPOTENCY_KEY_IN_USE",
-            "the first request with this Idempotency-Key is still running: retry in a moment",
-        )
-        .into_response(),
-        Ok(Kept::Answer(status, body)) => replay(status, body),
-        Ok(Kept::Reserved) => {
-            let res = next
-                .run(Request::from_parts(parts, Body::from(bytes)))
-                .await;
-            record(&state, user.id, key, res).await
+    // Reserving the key, the request and the recording of its answer run in a task of
+    // their own: a client that hangs up mid-request (a lost answer, the very case this is
+    // for) cancels the connection's future, and a reservation must never be left without
+    // its answer.
+    let task = tokio::spawn(async move {
+        let (uid, k, fp) = (user.id, key.clone(), fingerprint.clone());
+        let kept = state
+            .db
+            .call(move |c| {
+                let now = crate::db::now();
+                let tx = c.transaction()?;
+                tx.execute(
+                    "DELETE FROM idempotency_keys WHERE user_id = ?1 AND created_at <= ?2",
+                    rusqlite::params![uid, now - KEEP_SECS],
+                )?;
+                let row: Option<Row> = tx
+                    .query_row(
+                        "SELECT fingerprint, status, body FROM idempotency_keys WHERE user_id = ?1 AND key = ?2",
+                        rusqlite::params![uid, k],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    )
+                    .optional()?;
+                let kept = match row {
+                    Some((f, _, _)) if f != fp => Kept::Different,
+                    Some((_, Some(status), Some(body))) => Kept::Answer(status as u16, body),
+                    Some(_) => Kept::Running,
+                    None => {
+                        tx.execute(
+                            "INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at) VALUES (?1, ?2, ?3, ?4)",
+                            rusqlite::params![uid, k, fp, now],
+                        )?;
+                        Kept::Reserved
+                    }
+                };
+                tx.commit()?;
+                Ok(kept)
+            })
+            .await;
+        match kept {
+            Err(e) => e.into_response(),
+            Ok(Kept::Different) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "IDEMPOTENCY_KEY_REUSED",
+                "this Idempotency-Key was used for a different request: make a new key for a new request",
+            )
+            .into_response(),
+            Ok(Kept::Running) => ApiError::new(
+                StatusCode::CONFLICT,
+                "IDEMPOTENCY_KEY_IN_USE",
+                "the first request with this Idempotency-Key is still running: retry in a moment",
+            )
+            .into_response(),
+            Ok(Kept::Answer(status, body)) => replay(status, body),
+            Ok(Kept::Reserved) => {
+                let res = next
+                    .run(Request::from_parts(parts, Body::from(bytes)))
+                    .await;
+                record(&state, user.id, key, res).await
+            }
         }
-    }
+    });
+    task.await
+        .unwrap_or_else(|e| ApiError::internal(e).into_response())
 }
 
 /// The kept answer again.

@@ -260,3 +260,49 @@ test("Create again after a lost answer makes one channel and opens it", async ()
   const pathOf = new URL(sent[0].url()).pathname;
   await finish(p, pathOf);
 });
+
+// A client that hangs up right after sending (its answer lost) must not leave the key
+// reserved without an answer: before the fix, the server dropped the request's work with
+// the connection, and about a third of such keys answered 409 IDEMPOTENCY_KEY_IN_USE for
+// 24 hours (a message's Retry never went through). Raw sockets, half closed, half reset.
+test("a request whose client hangs up still keeps its answer for the repeat", async () => {
+  const net = await import("node:net");
+  const H = { "x-requested-with": "huddle", "content-type": "application/json" };
+  const signin = await fetch(env.base + "/api/v1/auth/signin", {
+    method: "POST", headers: H, body: JSON.stringify({ login: "carol", password: "huddle-demo-password" }),
+  });
+  const cookie = signin.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const ws = await (await fetch(env.base + "/api/v1/workspaces", { headers: { cookie } })).json();
+  const chs = await (await fetch(env.base + `/api/v1/workspaces/${ws[0].id}/channels`, { headers: { cookie } })).json();
+  const ch = chs.find((c) => c.name === "random").id;
+  const { hostname, port } = new URL(env.base);
+  const texts = [];
+  for (let i = 0; i < 40; i++) {
+    const key = `hang-up-${String(i).padStart(4, "0")}-${Date.now()}`;
+    const text = `hung up ${i} ${key}`;
+    texts.push(text);
+    const body = JSON.stringify({ body: text });
+    await new Promise((resolve) => {
+      const sock = net.connect(Number(port), hostname, () => {
+        sock.write(`POST /api/v1/channels/${ch}/messages HTTP/1.1\r\nHost: ${hostname}:${port}\r\nCookie: ${cookie}\r\n`
+          + `X-Requested-With: huddle\r\nContent-Type: application/json\r\nIdempotency-Key: ${key}\r\n`
+          + `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+        if (i % 2) sock.destroy(); else sock.end();
+        resolve();
+      });
+    });
+    // The repeat may find the first still running for a moment (409), then gets an answer.
+    let res;
+    await until(async () => {
+      res = await fetch(env.base + `/api/v1/channels/${ch}/messages`, {
+        method: "POST", headers: { ...H, cookie, "idempotency-key": key }, body,
+      });
+      return res.status !== 409;
+    }, 5000, `an answer for attempt ${i} (still IDEMPOTENCY_KEY_IN_USE)`);
+    assert.equal(res.status, 201, `attempt ${i}: ${await res.text()}`);
+  }
+  const page = await (await fetch(env.base + `/api/v1/channels/${ch}/messages?limit=100`, { headers: { cookie } })).json();
+  for (const t of texts) {
+    assert.equal(page.messages.filter((m) => m.body === t).length, 1, t);
+  }
+});
