@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A person as the API shows them to themselves.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     /// Id.
     pub id: i64,
@@ -18,6 +19,7 @@ pub struct User {
 /// `POST /auth/signup`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Signup {
     /// 3 to 32 of `a-z A-Z 0-9 . _ -`.
     pub username: String,
@@ -33,6 +35,7 @@ pub struct Signup {
 /// `POST /auth/signin`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Signin {
     /// Username or e-mail address.
     pub login: String,
@@ -43,6 +46,7 @@ pub struct Signin {
 /// `GET /auth/session`: who is signed in (`null` when nobody is: an answer, not an
 /// error).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     /// The signed-in person.
     pub user: Option<User>,

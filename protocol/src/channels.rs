@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// Who can read a channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ChannelKind {
     /// Every workspace member.
     Public,
@@ -38,6 +39,7 @@ impl ChannelKind {
 
 /// A channel as a member sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Channel {
     /// Id.
     pub id: i64,
@@ -54,6 +56,7 @@ pub struct Channel {
 /// `POST /workspaces/{id}/channels`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewChannel {
     /// 1 to 80 characters, unique in the workspace (case-insensitively).
     pub name: String,
@@ -68,6 +71,7 @@ pub struct NewChannel {
 /// `POST /workspaces/{id}/direct`: the direct message with another member.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewDirect {
     /// The other member.
     pub user_id: i64,
@@ -76,6 +80,7 @@ pub struct NewDirect {
 /// `POST /channels/{id}/members`: adds a workspace member to a private channel.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AddMember {
     /// The member to add.
     pub user_id: i64,
@@ -84,6 +89,7 @@ pub struct AddMember {
 /// `PUT /channels/{id}/read`: moves the caller's read position forward.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReadPosition {
     /// The newest message read.
     pub last_read_id: i64,

@@ -7,6 +7,7 @@ use crate::realtime::{Origin, RoomEvent};
 
 /// A message's author.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Author {
     /// Id.
     pub id: i64,
@@ -19,6 +20,7 @@ pub struct Author {
 /// The reactions of one kind on a message. The same for every viewer (it is also pushed
 /// to the whole room): a client finds its own reaction by looking for its id.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reaction {
     /// The emoji.
     pub emoji: String,
@@ -37,6 +39,7 @@ impl Reaction {
 
 /// A message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Message {
     /// Id (increasing).
     pub id: i64,
@@ -65,6 +68,7 @@ pub struct Message {
 
 /// A page of messages, oldest first; `next_before` fetches the older page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page {
     /// The messages.
     pub messages: Vec<Message>,
@@ -75,18 +79,22 @@ pub struct Page {
 /// `?before=&limit=` of a page request.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct PageQuery {
     /// Only messages with a smaller id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<i64>,
     /// Page size, 1 to 100 (default 50).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100, default = 50))]
     pub limit: Option<i64>,
 }
 
 /// `POST /channels/{id}/messages`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewMessage {
     /// Text (safe Markdown), at most 16,000 bytes.
     pub body: String,
@@ -98,6 +106,7 @@ pub struct NewMessage {
 /// `PATCH /messages/{id}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EditMessage {
     /// The new text.
     pub body: String,

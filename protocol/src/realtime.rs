@@ -75,13 +75,19 @@ impl From<Collection> for String {
 /// `POST /realtime/join`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Join {
-    /// What to join.
+    /// What to join: `channel:<id>` or `workspace:<id>`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, pattern = "^(channel|workspace):[0-9]+$", example = "channel:42")
+    )]
     pub collection: Collection,
 }
 
 /// The answer to a join: where the room is and its current key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Joined {
     /// The room endpoint to subscribe to on the relay (also the v1 envelope room).
     pub room: String,
@@ -93,6 +99,7 @@ pub struct Joined {
 
 /// `POST /realtime/ticket`: what opens a relay connection (its first frame).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ticket {
     /// Short-lived, single-use.
     pub ticket: String,

@@ -8,6 +8,7 @@ use crate::realtime::{Origin, RoomEvent};
 /// A role in a workspace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     /// Created the workspace (or was made owner): may remove members.
     Owner,
@@ -36,6 +37,7 @@ impl Role {
 
 /// A workspace of the signed-in person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Workspace {
     /// Id.
     pub id: i64,
@@ -47,6 +49,7 @@ pub struct Workspace {
 
 /// A member of a workspace.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Member {
     /// Their user id.
     pub user_id: i64,
@@ -61,6 +64,7 @@ pub struct Member {
 /// `POST /workspaces`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewWorkspace {
     /// 1 to 80 characters.
     pub name: String,
@@ -69,6 +73,7 @@ pub struct NewWorkspace {
 /// `POST /workspaces/{id}/members`: adds an existing account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Invite {
     /// Username or e-mail address of an existing account.
     pub user: String,

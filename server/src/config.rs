@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 /// Usage text.
 pub const USAGE: &str = "usage: huddle-server [options]
+       huddle-server openapi   (prints the OpenAPI document)
   --listen ADDR          address to listen on (HUDDLE_LISTEN, default 127.0.0.1:8080)
   --dist DIR             the built SPA (HUDDLE_DIST, default dist)
   --data-dir DIR         where the server keeps its files (HUDDLE_DATA_DIR, default data)

@@ -7,6 +7,18 @@ use huddle_server::{app, config, relay_app, AppState, Config, Role};
 #[tokio::main]
 async fn main() {
     huddle_server::logging::init();
+    // `huddle-server openapi`: prints the generated OpenAPI document (server/openapi.json
+    // is this output, checked by the tests).
+    if std::env::args().nth(1).as_deref() == Some("openapi") {
+        match huddle_server::api::openapi_document().to_pretty_json() {
+            Ok(doc) => println!("{doc}"),
+            Err(e) => {
+                eprintln!("huddle-server: {e}");
+                std::process::exit(1);
+            }
+        }
+        return;
+    }
     let config = match Config::from_args(std::env::args().skip(1)) {
         Ok(c) => c,
         Err(msg) => {

@@ -12,6 +12,18 @@ use super::ApiJson;
 use crate::error::{ApiError, ApiResult};
 use crate::session::{self, CurrentUser};
 use crate::{password, AppState};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes of accounts and sessions, with their OpenAPI operations.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(signup))
+        .routes(routes!(signin))
+        .routes(routes!(signout))
+        .routes(routes!(me))
+        .routes(routes!(session))
+}
 
 fn user_by_id(c: &rusqlite::Connection, id: i64) -> rusqlite::Result<Option<User>> {
     c.query_row(
@@ -77,6 +89,7 @@ fn with_cookie(
 }
 
 /// Creates an account and signs it in.
+#[utoipa::path(post, path = "/auth/signup", tag = "auth", security(()), request_body = Signup, responses((status = 201, description = "Created and signed in (sets the session cookie)", body = User)))]
 pub async fn signup(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Signup>,
@@ -140,8 +153,8 @@ pub async fn signup(
     ))
 }
 
-/// `POST /auth/signin` body.
 /// Signs in with a username or email and a password.
+#[utoipa::path(post, path = "/auth/signin", tag = "auth", security(()), request_body = Signin, responses((status = 200, description = "Signed in (sets the session cookie)", body = User)))]
 pub async fn signin(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
@@ -214,6 +227,7 @@ pub async fn signin(
 }
 
 /// Ends the current session.
+#[utoipa::path(post, path = "/auth/signout", tag = "auth", responses((status = 204, description = "Signed out (clears the session cookie)")))]
 pub async fn signout(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
     let hash = user.token_hash.clone();
     state
@@ -233,6 +247,7 @@ pub async fn signout(State(state): State<AppState>, user: CurrentUser) -> ApiRes
 
 /// Who is signed in, if anyone: `{"user": User}` or `{"user": null}`, always 200, so
 /// that a signed-out page load (the SPA's first request) logs no failed request.
+#[utoipa::path(get, path = "/auth/session", tag = "auth", security(()), responses((status = 200, description = "`user` is null when signed out", body = SessionInfo)))]
 pub async fn session(
     State(state): State<AppState>,
     user: Result<CurrentUser, ApiError>,
@@ -250,6 +265,7 @@ pub async fn session(
 }
 
 /// The signed-in user.
+#[utoipa::path(get, path = "/auth/me", tag = "auth", responses((status = 200, body = User)))]
 pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<User>> {
     let id = user.id;
     let u = state

@@ -14,6 +14,17 @@ use crate::access;
 use crate::error::{ApiError, ApiResult};
 use crate::session::CurrentUser;
 use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes of channels, with their OpenAPI operations.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(direct))
+        .routes(routes!(add_member))
+        .routes(routes!(mark_read))
+}
 
 fn visible_channels(
     c: &rusqlite::Connection,
@@ -47,6 +58,7 @@ fn visible_channels(
 }
 
 /// The channels of a workspace the caller can see, with unread counts.
+#[utoipa::path(get, path = "/workspaces/{id}/channels", tag = "channels", params(("id" = i64, Path, description = "Workspace id")), responses((status = 200, body = [Channel])))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -79,6 +91,7 @@ fn require_workspace_member(
 }
 
 /// Creates a public or private channel.
+#[utoipa::path(post, path = "/workspaces/{id}/channels", tag = "channels", params(("id" = i64, Path, description = "Workspace id")), request_body = NewChannel, responses((status = 201, body = Channel)))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -131,6 +144,7 @@ pub async fn create(
 }
 
 /// The direct-message channel with another member, created on first use.
+#[utoipa::path(post, path = "/workspaces/{id}/direct", tag = "channels", params(("id" = i64, Path, description = "Workspace id")), request_body = NewDirect, responses((status = 200, body = Channel)))]
 pub async fn direct(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -173,6 +187,7 @@ pub async fn direct(
 }
 
 /// Adds a workspace member to a private channel (channel members only).
+#[utoipa::path(post, path = "/channels/{id}/members", tag = "channels", params(("id" = i64, Path, description = "Channel id")), request_body = AddMember, responses((status = 204, description = "Added")))]
 pub async fn add_member(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -202,6 +217,7 @@ pub async fn add_member(
 }
 
 /// Moves the caller's read position forward (never backward).
+#[utoipa::path(put, path = "/channels/{id}/read", tag = "channels", params(("id" = i64, Path, description = "Channel id")), request_body = ReadPosition, responses((status = 204, description = "Moved (never backward)")))]
 pub async fn mark_read(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -16,6 +16,17 @@ use crate::realtime::keys;
 use crate::realtime::relay::Relay;
 use crate::session::CurrentUser;
 use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes of messages, with their OpenAPI operations.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one, edit, remove))
+        .routes(routes!(replies))
+        .routes(routes!(react, unreact))
+}
 
 /// Longest message body, in bytes.
 pub const MAX_BODY_BYTES: usize = 16_000;
@@ -124,6 +135,7 @@ fn page(c: &Connection, filter: &str, key: i64, q: &PageQuery) -> ApiResult<Page
 }
 
 /// A channel's messages (thread roots), newest page first, each page oldest first.
+#[utoipa::path(get, path = "/channels/{id}/messages", tag = "messages", params(("id" = i64, Path, description = "Channel id"), PageQuery), responses((status = 200, body = Page)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -141,6 +153,7 @@ pub async fn list(
 }
 
 /// Replies to a thread root, paginated like [`list`].
+#[utoipa::path(get, path = "/messages/{id}/replies", tag = "messages", params(("id" = i64, Path, description = "Thread root message id"), PageQuery), responses((status = 200, body = Page)))]
 pub async fn replies(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -178,6 +191,7 @@ fn check_body(body: &str) -> ApiResult<()> {
 }
 
 /// Posts a message (or a thread reply).
+#[utoipa::path(post, path = "/channels/{id}/messages", tag = "messages", params(("id" = i64, Path, description = "Channel id")), request_body = NewMessage, responses((status = 201, body = Message)))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -221,6 +235,7 @@ pub async fn create(
 }
 
 /// One message.
+#[utoipa::path(get, path = "/messages/{id}", tag = "messages", params(("id" = i64, Path, description = "Message id")), responses((status = 200, body = Message)))]
 pub async fn get_one(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -269,6 +284,7 @@ fn own_live_message(c: &Connection, id: i64, me: i64) -> ApiResult<()> {
 }
 
 /// Edits one's own message.
+#[utoipa::path(patch, path = "/messages/{id}", tag = "messages", params(("id" = i64, Path, description = "Message id")), request_body = EditMessage, responses((status = 200, body = Message)))]
 pub async fn edit(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -294,6 +310,7 @@ pub async fn edit(
 }
 
 /// Deletes one's own message (soft: it stays, shown as deleted, body erased).
+#[utoipa::path(delete, path = "/messages/{id}", tag = "messages", params(("id" = i64, Path, description = "Message id")), responses((status = 200, description = "Deleted: the body is gone", body = Message)))]
 pub async fn remove(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -334,6 +351,7 @@ fn check_emoji(e: &str) -> ApiResult<()> {
 }
 
 /// Adds the caller's reaction.
+#[utoipa::path(put, path = "/messages/{id}/reactions/{emoji}", tag = "messages", params(("id" = i64, Path, description = "Message id"), ("emoji" = String, Path, description = "1 to 32 bytes, no spaces (percent-encoded)")), responses((status = 200, body = Message)))]
 pub async fn react(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -343,6 +361,7 @@ pub async fn react(
 }
 
 /// Removes the caller's reaction.
+#[utoipa::path(delete, path = "/messages/{id}/reactions/{emoji}", tag = "messages", params(("id" = i64, Path, description = "Message id"), ("emoji" = String, Path, description = "1 to 32 bytes, no spaces (percent-encoded)")), responses((status = 200, body = Message)))]
 pub async fn unreact(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -10,9 +10,12 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
-use axum::routing::{delete, get, post, put};
 use axum::Router;
+use huddle_protocol::error::ErrorBody;
 use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::AppState;
@@ -20,51 +23,35 @@ use crate::AppState;
 /// Largest request body the API accepts.
 pub const MAX_BODY: usize = 64 * 1024;
 
+/// What the generated document says before the routes are added.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Huddle API",
+        version = "1.0.0",
+        description = "REST API of the Huddle reference server. State-changing requests need the header `X-Requested-With: huddle` (CSRF defence). Sessions are the `__Host-huddle_session` cookie. Every error is `{\"error\": {\"code\", \"message\"}}`. Generated from the server's routes and the `huddle-protocol` types (`huddle-server openapi`)."
+    ),
+    servers((url = "/api/v1")),
+    security(("session" = [])),
+    components(schemas(ErrorBody))
+)]
+struct ApiDoc;
+
+/// Every route with its OpenAPI operation: one router per module, merged.
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::router())
+        .merge(workspaces::router())
+        .merge(channels::router())
+        .merge(messages::router())
+        .merge(realtime::router())
+        .routes(routes!(openapi))
+}
+
 /// The API routes.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/auth/signup", post(auth::signup))
-        .route("/auth/signin", post(auth::signin))
-        .route("/auth/signout", post(auth::signout))
-        .route("/auth/me", get(auth::me))
-        .route("/auth/session", get(auth::session))
-        .route(
-            "/workspaces",
-            get(workspaces::list).post(workspaces::create),
-        )
-        .route(
-            "/workspaces/{id}/members",
-            get(workspaces::members).post(workspaces::invite),
-        )
-        .route(
-            "/workspaces/{id}/members/{user_id}",
-            delete(workspaces::remove_member),
-        )
-        .route(
-            "/workspaces/{id}/channels",
-            get(channels::list).post(channels::create),
-        )
-        .route("/workspaces/{id}/direct", post(channels::direct))
-        .route("/channels/{id}/members", post(channels::add_member))
-        .route("/channels/{id}/read", put(channels::mark_read))
-        .route(
-            "/channels/{id}/messages",
-            get(messages::list).post(messages::create),
-        )
-        .route(
-            "/messages/{id}",
-            get(messages::get_one)
-                .patch(messages::edit)
-                .delete(messages::remove),
-        )
-        .route("/messages/{id}/replies", get(messages::replies))
-        .route("/realtime/join", post(realtime::join))
-        .route("/realtime/ticket", post(realtime::ticket))
-        .route("/openapi.json", get(openapi))
-        .route(
-            "/messages/{id}/reactions/{emoji}",
-            put(messages::react).delete(messages::unreact),
-        )
+    let (router, _) = routes().split_for_parts();
+    router
         .fallback(|| async { ApiError::not_found("API route") })
         .layer(DefaultBodyLimit::max(MAX_BODY))
         // Layers run bottom-up: the CSRF check first, then idempotency keys.
@@ -79,13 +66,104 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The OpenAPI 3 document of this API (`server/openapi.json`).
-pub const OPENAPI: &str = include_str!("../../openapi.json");
+/// The OpenAPI 3.1 document of this API, generated from the routes and the
+/// `huddle-protocol` types; `server/openapi.json` is a copy that CI checks.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = routes().split_for_parts();
+    conventions(&mut doc);
+    doc
+}
 
+/// What every operation shares, added once here rather than on each: the error answer,
+/// the session cookie, and the `Idempotency-Key` header of the creating POSTs.
+fn conventions(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+    use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+    use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, ResponseBuilder, Type};
+
+    let error = ResponseBuilder::new()
+        .description("Error (stable `code`, readable `message`)")
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .build();
+    let key: Parameter = ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(utoipa::openapi::Required::False)
+        .description(Some(
+            "16 to 128 characters of A-Z a-z 0-9 - _, random per request (the SPA makes them with crypto-wasm's randomToken). The first request with a key is done and its successful answer kept for 24 hours per person; a repeat gets that answer with `Idempotent-Replayed: true` and changes nothing. The same key with another method, path or body: 422 IDEMPOTENCY_KEY_REUSED; a repeat while the first still runs: 409 IDEMPOTENCY_KEY_IN_USE. A failed answer is not kept.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(16))
+                .max_length(Some(128))
+                .pattern(Some("^[A-Za-z0-9_-]+$")),
+        ))
+        .build();
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let creates = !path.starts_with("/auth/") && !path.starts_with("/realtime/");
+        let ops = [
+            (false, &mut item.get),
+            (false, &mut item.put),
+            (true, &mut item.post),
+            (false, &mut item.patch),
+            (false, &mut item.delete),
+        ];
+        for (post, op) in ops {
+            let Some(op) = op else { continue };
+            // Handlers of different modules share names (`create`): prefix the tag.
+            if let (Some(id), Some(tag)) =
+                (&op.operation_id, op.tags.as_ref().and_then(|t| t.first()))
+            {
+                op.operation_id = Some(format!("{tag}_{id}"));
+            }
+            for (status, response) in op.responses.responses.iter_mut() {
+                if let utoipa::openapi::RefOr::T(r) = response {
+                    if r.description.is_empty() {
+                        r.description = match status.as_str() {
+                            "201" => "Created",
+                            "204" => "Done",
+                            _ => "OK",
+                        }
+                        .to_owned();
+                    }
+                }
+            }
+            op.responses
+                .responses
+                .insert("default".to_owned(), error.clone().into());
+            if creates && post {
+                op.parameters
+                    .get_or_insert_with(Vec::new)
+                    .push(key.clone().into());
+            }
+        }
+    }
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "session",
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("__Host-huddle_session"))),
+    );
+}
+
+/// The document as served, made once.
+static OPENAPI_JSON: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    openapi_document()
+        .to_pretty_json()
+        .expect("the OpenAPI document serializes")
+});
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "meta", security(()), responses((status = 200, description = "The OpenAPI document of this API")))]
 async fn openapi() -> impl axum::response::IntoResponse {
     (
         [(axum::http::header::CONTENT_TYPE, "application/json")],
-        OPENAPI,
+        OPENAPI_JSON.as_str(),
     )
 }
 

@@ -12,10 +12,20 @@ use crate::realtime::keys;
 use crate::realtime::ticket::Subject;
 use crate::session::CurrentUser;
 use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes of the key service, with their OpenAPI operations.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(join))
+        .routes(routes!(ticket))
+}
 
 /// Checks the caller's right to the collection (a channel they may read, or a workspace
 /// they belong to), then returns the room endpoint and the current key (after mixing in
 /// a new key part pushed to the current members).
+#[utoipa::path(post, path = "/realtime/join", tag = "realtime", request_body = Join, responses((status = 200, description = "The room endpoint and its current key, after mixing in a new key part pushed to the members (docs/protocol.md)", body = Joined)))]
 pub async fn join(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -36,6 +46,7 @@ pub async fn join(
 }
 
 /// A relay ticket for the signed-in user: the first frame on `/ws`.
+#[utoipa::path(post, path = "/realtime/ticket", tag = "realtime", responses((status = 200, description = "Send it as the first frame on /ws; it opens connections for `expires_in` seconds, once", body = Ticket)))]
 pub async fn ticket(State(state): State<AppState>, user: CurrentUser) -> Json<Ticket> {
     let ticket = state
         .tickets

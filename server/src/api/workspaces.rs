@@ -12,8 +12,19 @@ use crate::db::enum_column;
 use crate::error::{ApiError, ApiResult};
 use crate::session::CurrentUser;
 use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes of workspaces and their members, with their OpenAPI operations.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(members, invite))
+        .routes(routes!(remove_member))
+}
 
 /// Creates a workspace owned by the caller, with a public `general` channel.
+#[utoipa::path(post, path = "/workspaces", tag = "workspaces", request_body = NewWorkspace, responses((status = 201, description = "Created, with #general", body = Workspace)))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -50,6 +61,7 @@ pub async fn create(
 }
 
 /// The caller's workspaces.
+#[utoipa::path(get, path = "/workspaces", tag = "workspaces", responses((status = 200, body = [Workspace])))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -91,6 +103,7 @@ fn members_of(c: &rusqlite::Connection, workspace_id: i64) -> rusqlite::Result<V
 }
 
 /// The members of a workspace (members only).
+#[utoipa::path(get, path = "/workspaces/{id}/members", tag = "workspaces", params(("id" = i64, Path, description = "Workspace id")), responses((status = 200, body = [Member])))]
 pub async fn members(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -107,6 +120,7 @@ pub async fn members(
 }
 
 /// Adds an existing account to the workspace (any member may invite).
+#[utoipa::path(post, path = "/workspaces/{id}/members", tag = "workspaces", params(("id" = i64, Path, description = "Workspace id")), request_body = Invite, responses((status = 201, description = "The members after the invitation", body = [Member])))]
 pub async fn invite(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -140,6 +154,7 @@ pub async fn invite(
 
 /// Removes a member (owners), or leaves (anyone, for themselves). The last owner cannot
 /// leave. Removal also drops the member from the workspace's private channels.
+#[utoipa::path(delete, path = "/workspaces/{id}/members/{user_id}", tag = "workspaces", params(("id" = i64, Path, description = "Workspace id"), ("user_id" = i64, Path, description = "The member to remove (oneself: leave)")), responses((status = 204, description = "Removed")))]
 pub async fn remove_member(
     State(state): State<AppState>,
     user: CurrentUser,
