@@ -5,20 +5,12 @@
 // failures provoked on purpose are the only problems the pages may log.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { demoEnvironment, person, signInDemo, unexpected } from "./harness.mjs";
+import { demoEnvironment, person, unexpected, openDemoChannel } from "./harness.mjs";
 
 const env = demoEnvironment();
 const MESSAGES = "**/api/v1/channels/*/messages";
 
-/** Signs in and opens `channel` of the demo workspace; returns the channel's id. */
-async function openChannel(p, who, channel) {
-  await signInDemo(p.page, env.base, who);
-  await p.page.getByRole("link", { name: "Demo workspace" }).click();
-  await p.page.getByRole("link", { name: `# ${channel}` }).click();
-  await p.page.getByRole("heading", { name: `# ${channel}` }).waitFor();
-  await p.page.getByRole("status").getByText("Connected").waitFor({ timeout: 15000 });
-  return new URL(p.page.url()).pathname.match(/\/c\/(\d+)/)[1];
-}
+const openChannel = (p, who, channel) => openDemoChannel(p, env.base, who, channel);
 
 /** A 500 answer in the API's error format. */
 const serverError = (message) => ({

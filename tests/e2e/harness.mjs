@@ -149,6 +149,19 @@ export async function signInDemo(page, base, username) {
   await page.getByRole("heading", { name: "Your workspaces" }).waitFor();
 }
 
+/**
+ * Signs in as a demo person and opens `channel` of the demo workspace, once the relay
+ * says Connected; returns the channel's id (from the URL).
+ */
+export async function openDemoChannel(p, base, who, channel) {
+  await signInDemo(p.page, base, who);
+  await p.page.getByRole("link", { name: "Demo workspace" }).click();
+  await p.page.getByRole("link", { name: `# ${channel}` }).click();
+  await p.page.getByRole("heading", { name: `# ${channel}` }).waitFor();
+  await p.page.getByRole("status").getByText("Connected").waitFor({ timeout: 15000 });
+  return new URL(p.page.url()).pathname.match(/\/c\/(\d+)/)[1];
+}
+
 export async function shot(page, name) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });

@@ -7,20 +7,12 @@
 // message, one reply, one channel. A new request gets a new key.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { demoEnvironment, person, readMarkers, signInDemo, unexpected, until } from "./harness.mjs";
+import { demoEnvironment, person, readMarkers, unexpected, until, openDemoChannel } from "./harness.mjs";
 
 const env = demoEnvironment();
 const KEY = /^[0-9a-f]{32}$/; // crypto-wasm randomToken(16): 16 CSPRNG bytes, hex
 
-/** Signs in and opens `channel` of the demo workspace; returns the channel's id. */
-async function openChannel(p, who, channel) {
-  await signInDemo(p.page, env.base, who);
-  await p.page.getByRole("link", { name: "Demo workspace" }).click();
-  await p.page.getByRole("link", { name: `# ${channel}` }).click();
-  await p.page.getByRole("heading", { name: `# ${channel}` }).waitFor();
-  await p.page.getByRole("status").getByText("Connected").waitFor({ timeout: 15000 });
-  return new URL(p.page.url()).pathname.match(/\/c\/(\d+)/)[1];
-}
+const openChannel = (p, who, channel) => openDemoChannel(p, env.base, who, channel);
 
 /**
  * Records the POSTs `page` makes to `path`, in order: `{ key, body }` (`key`: the

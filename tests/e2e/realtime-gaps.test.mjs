@@ -9,16 +9,11 @@
 //   a revision; an older copy never replaces a newer one).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { demoEnvironment, person, readMarkers, shot, signInDemo, until } from "./harness.mjs";
+import { demoEnvironment, person, readMarkers, shot, until, openDemoChannel } from "./harness.mjs";
 
 const env = demoEnvironment();
 
-async function openChannel(p, who, channel) {
-  await signInDemo(p.page, env.base, who);
-  await p.page.getByRole("link", { name: "Demo workspace" }).click();
-  await p.page.getByRole("link", { name: `# ${channel}` }).click();
-  await p.page.getByRole("status").getByText("Connected").waitFor({ timeout: 15000 });
-}
+const openChannel = (p, who, channel) => openDemoChannel(p, env.base, who, channel);
 
 /**
  * Makes `page` note every response body its code reads (`text()`/`json()`), by path, one
