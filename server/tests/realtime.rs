@@ -582,24 +582,15 @@ async fn server_rotates_the_key_after_1000_envelopes_and_after_24_hours() {
         assert_eq!(ev["type"], "message.created", "message {i}: {ev}");
     }
     // The 1001st envelope: a key part under the old key, then the message under the new.
-    let r = alice
-        .post(
-            &format!("/channels/{general}/messages"),
-            json!({"body": "one too many"}),
-        )
-        .await;
-    assert_eq!(r.status, 201);
-    let part = wire.event().await;
-    assert_eq!(part.key_version(), version);
-    let part = open(&mut ring, &part);
-    assert_eq!(part["type"], "key", "{part}");
-    let next = part["key_version"].as_str().unwrap().to_owned();
-    assert_ne!(next, version);
-    ring.add_key_part(part["new_key"].as_str().unwrap(), &next)
-        .unwrap();
-    let msg = wire.event().await;
-    assert_eq!(msg.key_version(), next);
-    assert_eq!(open(&mut ring, &msg)["message"]["body"], "one too many");
+    let next = expect_rotation(
+        &mut alice,
+        &mut wire,
+        &mut ring,
+        general,
+        &version,
+        "one too many",
+    )
+    .await;
 
     // 24 hours later (the rotation time moved back a day), the next push rotates again.
     let db = rusqlite::Connection::open(&server.db_path).unwrap();
@@ -610,24 +601,15 @@ async fn server_rotates_the_key_after_1000_envelopes_and_after_24_hours() {
         )
         .unwrap();
     assert_eq!(changed, 1);
-    let r = alice
-        .post(
-            &format!("/channels/{general}/messages"),
-            json!({"body": "a day later"}),
-        )
-        .await;
-    assert_eq!(r.status, 201);
-    let part = wire.event().await;
-    assert_eq!(part.key_version(), next);
-    let part = open(&mut ring, &part);
-    assert_eq!(part["type"], "key", "{part}");
-    let third = part["key_version"].as_str().unwrap().to_owned();
-    assert_ne!(third, next);
-    ring.add_key_part(part["new_key"].as_str().unwrap(), &third)
-        .unwrap();
-    let msg = wire.event().await;
-    assert_eq!(msg.key_version(), third);
-    assert_eq!(open(&mut ring, &msg)["message"]["body"], "a day later");
+    let third = expect_rotation(
+        &mut alice,
+        &mut wire,
+        &mut ring,
+        general,
+        &next,
+        "a day later",
+    )
+    .await;
     // And the age limit really is 24 h: a fresh key is not rotated by the next post.
     let r = alice
         .post(
@@ -637,4 +619,35 @@ async fn server_rotates_the_key_after_1000_envelopes_and_after_24_hours() {
         .await;
     assert_eq!(r.status, 201);
     assert_eq!(wire.event().await.key_version(), third);
+}
+
+/// Posts `body` and expects the server to rotate first: a key part sealed under
+/// `version`, which `ring` mixes in, then the message under the new version (returned).
+async fn expect_rotation(
+    alice: &mut Client,
+    wire: &mut Wire,
+    ring: &mut RoomKeyring,
+    channel: i64,
+    version: &str,
+    body: &str,
+) -> String {
+    let r = alice
+        .post(
+            &format!("/channels/{channel}/messages"),
+            json!({ "body": body }),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    let part = wire.event().await;
+    assert_eq!(part.key_version(), version);
+    let part = open(ring, &part);
+    assert_eq!(part["type"], "key", "{part}");
+    let next = part["key_version"].as_str().unwrap().to_owned();
+    assert_ne!(next, version);
+    ring.add_key_part(part["new_key"].as_str().unwrap(), &next)
+        .unwrap();
+    let msg = wire.event().await;
+    assert_eq!(msg.key_version(), next);
+    assert_eq!(open(ring, &msg)["message"]["body"], body);
+    next
 }
