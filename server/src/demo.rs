@@ -67,7 +67,7 @@ pub fn seed(c: &mut Connection) -> rusqlite::Result<bool> {
         )?;
     }
     let messages: [(i64, usize, &str); 7] = [
-        (general, 0, "Welcome to **Huddle**! Everything you type here is encrypted in your browser before it goes over the realtime relay."),
+        (general, 0, "Welcome to **Huddle**! Messages go to the server over HTTPS; their live copies, typing and presence cross the realtime relay encrypted under a room key that rotates, so the relay only ever sees ciphertext."),
         (general, 1, "Hi all. The protocol is in `docs/protocol.md` if you are curious."),
         (general, 2, "Three things I like:\n- drafts are kept per channel\n- *Shift+Enter* makes a new line\n- links like [the Leptos book](https://book.leptos.dev) open safely"),
         (general, 0, "> Quote of the day: ship small, ship often."),
