@@ -246,3 +246,40 @@ test("a scroll to the top while a page loads loads older messages once it is in"
   assert.deepEqual(p.problems, []);
   await p.context.close();
 });
+
+// The first page and the resync's page can be out at once: the list is loading until both
+// are in. Before the fix one flag was cleared by whichever answer came first, so the list
+// said it was idle (and could start an older page) while the other was still out.
+test("the list stays busy until every page it asked for is in", async () => {
+  const p = await person(env.browser);
+  await signInDemo(p.page, env.base, "bob");
+  await p.page.getByRole("link", { name: "Demo workspace" }).click();
+  await p.page.getByRole("status").getByText("Connected").waitFor({ timeout: 15000 });
+  const link = p.page.getByRole("link", { name: "# history" });
+  const id = (await link.getAttribute("href")).match(/\/c\/(\d+)/)[1];
+  const pagePath = `/api/v1/channels/${id}/messages`;
+  // Both newest-page requests (the first load, then the resync) wait for their release.
+  const gates = [], asked = [];
+  await p.page.route((url) => url.pathname === pagePath && !url.searchParams.has("before"), async (route) => {
+    if (route.request().method() !== "GET") return route.fallback();
+    let release;
+    gates.push(new Promise((r) => { release = r; }));
+    asked.push(release);
+    await gates.at(-1);
+    return route.fallback();
+  });
+  await link.click();
+  await until(() => asked.length === 2, 15000, "the first page and the resync's page to be asked for");
+  const log = p.page.locator('[role="log"][aria-label="Messages"]');
+  assert.equal(await log.getAttribute("aria-busy"), "true");
+  // The first answer comes in and is shown; the other is still out: still busy.
+  asked[0]();
+  await log.getByText("History message 10000 of 10000").waitFor();
+  await nextFrames(p.page);
+  assert.equal(await log.getAttribute("aria-busy"), "true", "busy while the resync's page is out");
+  asked[1]();
+  await p.page.locator('[role="log"][aria-label="Messages"][aria-busy="false"]').waitFor();
+  assert.deepEqual(await p.csp(), []);
+  assert.deepEqual(p.problems, []);
+  await p.context.close();
+});

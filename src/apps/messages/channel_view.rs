@@ -36,7 +36,12 @@ pub fn ChannelView() -> impl IntoView {
     let names = expect_context::<MemberNames>();
     let messages = RwSignal::new(Vec::<Message>::new());
     let older = RwSignal::new(None::<i64>);
-    let loading = RwSignal::new(false);
+    // Pages being fetched (the first page and the resync's can overlap): loading while
+    // any is out, so that the first to finish does not clear the flag for the other.
+    let in_flight = RwSignal::new(0u32);
+    let loading = Signal::derive(move || in_flight.get() > 0);
+    let start = move || in_flight.update(|n| *n += 1);
+    let done = move || in_flight.update(|n| *n = n.saturating_sub(1));
     let error = RwSignal::new(None::<String>);
     let typing = RwSignal::new(None::<String>);
     let thread = expect_context::<OpenThread>();
@@ -45,12 +50,12 @@ pub fn ChannelView() -> impl IntoView {
     let earlier = RwSignal::new(None::<i64>);
 
     let load_latest = move |ch: i64| {
+        start();
         spawn_local(async move {
-            loading.set(true);
             match api::messages(ch, None).await {
                 Ok(page) => {
                     if channel.get_untracked() != ch {
-                        loading.set(false);
+                        done();
                         return;
                     }
                     let newest = messages.with_untracked(|l| l.last().map(|m| m.id));
@@ -74,7 +79,7 @@ pub fn ChannelView() -> impl IntoView {
                 }
                 Err(e) => error.set(Some(e.message)),
             }
-            loading.set(false);
+            done();
         });
     };
 
@@ -189,9 +194,14 @@ pub fn ChannelView() -> impl IntoView {
             return;
         }
         let ch = channel.get_untracked();
-        loading.set(true);
+        start();
         spawn_local(async move {
-            if let Ok(page) = api::messages(ch, Some(before)).await {
+            // An answer for a channel left meanwhile is not for this list.
+            let page = api::messages(ch, Some(before))
+                .await
+                .ok()
+                .filter(|_| channel.get_untracked() == ch);
+            if let Some(page) = page {
                 messages.update(|l| {
                     for m in page.messages {
                         merge(l, m);
@@ -199,7 +209,7 @@ pub fn ChannelView() -> impl IntoView {
                 });
                 older.set(page.next_before);
             }
-            loading.set(false);
+            done();
         });
     };
     view! {
@@ -213,7 +223,7 @@ pub fn ChannelView() -> impl IntoView {
             <p class="error" role="alert">{move || error.get()}</p>
             <MessageList messages=messages
                 has_more=Signal::derive(move || older.get().is_some())
-                loading=loading.into()
+                loading=loading
                 load_older=Callback::new(move |_| load_older()) />
             <p class="typing" aria-live="polite">{move || typing.get().map(|u| format!("{u} is typing…"))}</p>
             <Composer channel=channel messages=messages />
