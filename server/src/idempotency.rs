@@ -1,6 +1,8 @@
-//! `Idempotency-Key` on state-changing requests: the first request with a key is done and
-//! its answer kept for [`KEEP_SECS`] per person and key; a repeat (a Retry after a lost
-//! answer) gets that same answer, marked `Idempotent-Replayed: true`, and changes nothing.
+//! `Idempotency-Key` on the requests that create something ([`ROUTES`]): the first
+//! request with a key is done and its answer kept for [`KEEP_SECS`] per person and key; a
+//! repeat (a Retry after a lost answer) gets that same answer, marked
+//! `Idempotent-Replayed: true`, and changes nothing. Elsewhere the header is ignored (sign
+//! in, sign out, realtime joins and the like are never replayed).
 //!
 //! * The same key with another method, path or body: `422 IDEMPOTENCY_KEY_REUSED`.
 //! * A repeat while the first request still runs: `409 IDEMPOTENCY_KEY_IN_USE` (retry
@@ -8,6 +10,8 @@
 //! * An answer that is not a success is not kept: the key is free again, so that a
 //!   request refused for a reason that goes away (a server error, say) can be retried.
 //! * Requests without the header, or not signed in, pass through untouched.
+//! * What is kept: an HMAC of the request under the server's secret salt (never the
+//!   request itself) and the answer. Expired keys are purged every hour.
 //!
 //! The key is reserved (a row without an answer) before the request runs, so two
 //! concurrent repeats cannot both go through. The request and the recording of its answer
@@ -16,12 +20,14 @@
 //! repeats get `IDEMPOTENCY_KEY_IN_USE` until it expires.
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use hmac::{Hmac, Mac};
 use rusqlite::OptionalExtension;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
+use tracing::Instrument;
 
 use crate::error::ApiError;
 use crate::session::CurrentUser;
@@ -29,6 +35,14 @@ use crate::AppState;
 
 /// The request header.
 pub const HEADER: &str = "idempotency-key";
+/// The routes (templates under `/api/v1`) whose POSTs take a key: the creates.
+pub const ROUTES: &[&str] = &[
+    "/workspaces",
+    "/workspaces/{id}/members",
+    "/workspaces/{id}/channels",
+    "/channels/{id}/members",
+    "/channels/{id}/messages",
+];
 /// The header on a replayed answer.
 pub const REPLAYED: &str = "idempotent-replayed";
 /// How long a key and its answer are kept.
@@ -60,9 +74,19 @@ enum Kept {
     Answer(u16, Vec<u8>),
 }
 
-/// The middleware (on every API route; it acts on state changes that carry the header).
+/// Whether a request is one of the creates that take a key.
+fn takes_key(req: &Request) -> bool {
+    req.method() == Method::POST
+        && req
+            .extensions()
+            .get::<MatchedPath>()
+            .and_then(|p| p.as_str().strip_prefix("/api/v1"))
+            .is_some_and(|route| ROUTES.contains(&route))
+}
+
+/// The middleware (on every API route; it acts on the creates that carry the header).
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    if !takes_key(&req) {
         return next.run(req).await;
     }
     let Some(key) = req.headers().get(HEADER) else {
@@ -86,19 +110,21 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         )
         .into_response();
     };
-    let mut h = Sha256::new();
-    h.update(parts.method.as_str());
-    h.update([0]);
-    h.update(parts.uri.path());
-    h.update([0]);
+    let mut h = <Hmac<Sha256> as Mac>::new_from_slice(&state.secret_salt)
+        .expect("HMAC takes any key length");
+    h.update(parts.method.as_str().as_bytes());
+    h.update(&[0]);
+    h.update(parts.uri.path().as_bytes());
+    h.update(&[0]);
     h.update(&bytes);
-    let fingerprint = h.finalize().to_vec();
+    let fingerprint = h.finalize().into_bytes().to_vec();
 
     // Reserving the key, the request and the recording of its answer run in a task of
     // their own: a client that hangs up mid-request (a lost answer, the very case this is
     // for) cancels the connection's future, and a reservation must never be left without
     // its answer.
-    let task = tokio::spawn(async move {
+    let task = tokio::spawn(
+        async move {
         let (uid, k, fp) = (user.id, key.clone(), fingerprint.clone());
         let kept = state
             .db
@@ -154,9 +180,40 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
                 record(&state, user.id, key, res).await
             }
         }
-    });
+    }
+        .instrument(tracing::Span::current()),
+    );
     task.await
         .unwrap_or_else(|e| ApiError::internal(e).into_response())
+}
+
+/// Deletes every expired key and answer, whoever made them (each person's own expired
+/// keys also go on their next keyed request).
+pub async fn purge_expired(state: &AppState) {
+    let cutoff = crate::db::now() - KEEP_SECS;
+    let purged = state
+        .db
+        .call(move |c| {
+            Ok(c.execute(
+                "DELETE FROM idempotency_keys WHERE created_at <= ?1",
+                [cutoff],
+            )?)
+        })
+        .await;
+    if let Err(e) = purged {
+        tracing::warn!(error = %e.message, "expired idempotency keys not purged");
+    }
+}
+
+/// Purges expired keys now and every hour, as long as the runtime runs.
+pub fn start_purging(state: AppState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            purge_expired(&state).await;
+        }
+    });
 }
 
 /// The kept answer again.
@@ -178,6 +235,18 @@ async fn record(state: &AppState, user_id: i64, key: String, res: Response) -> R
     let (parts, body) = res.into_parts();
     let success = parts.status.is_success();
     let Ok(bytes) = to_bytes(body, MAX_ANSWER).await else {
+        // Not kept, and the key freed (a repeat does the request again rather than wait
+        // for an answer that will never be recorded).
+        let _ = state
+            .db
+            .call(move |c| {
+                c.execute(
+                    "DELETE FROM idempotency_keys WHERE user_id = ?1 AND key = ?2",
+                    rusqlite::params![user_id, key],
+                )?;
+                Ok(())
+            })
+            .await;
         return ApiError::internal("an answer too large to keep").into_response();
     };
     let (status, kept) = (parts.status.as_u16(), bytes.to_vec());

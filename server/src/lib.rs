@@ -89,8 +89,9 @@ fn ticket_key(config: &Config) -> std::io::Result<TicketKey> {
 }
 
 impl AppState {
-    /// Opens the database and builds the state; for the `api` role, starts the link to the
-    /// relay (call inside a Tokio runtime).
+    /// Opens the database and builds the state; starts the hourly purge of expired
+    /// idempotency keys and, for the `api` role, the link to the relay (call inside a
+    /// Tokio runtime).
     pub fn new(config: Config) -> Result<AppState, String> {
         let db =
             db::Db::open(&config.database).map_err(|e| format!("cannot open the database: {e}"))?;
@@ -102,14 +103,16 @@ impl AppState {
             }
             _ => Relay::Local(Arc::default()),
         };
-        Ok(AppState {
+        let state = AppState {
             config: Arc::new(config),
             db,
             login_limiter: Arc::default(),
             relay,
             tickets,
             secret_salt,
-        })
+        };
+        idempotency::start_purging(state.clone());
+        Ok(state)
     }
 }
 

@@ -132,3 +132,93 @@ async fn concurrent_repeats_create_one_message() {
     assert!(created.iter().all(|id| *id == created[0]), "{created:?}");
     assert_eq!(bodies(&mut alice, ch).await, ["just one"]);
 }
+
+/// Only the creates take a key: elsewhere (sign-in, sign-out, realtime joins, edits) the
+/// header is ignored, nothing is kept and nothing is replayed; a request without a
+/// session reserves nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn only_creates_take_a_key_and_only_when_signed_in() {
+    let server = spawn().await;
+    let (mut alice, _) = user(&server, "alice").await;
+    let (_, ch) = general(&mut alice).await;
+    let db = rusqlite::Connection::open(&server.db_path).unwrap();
+    let kept = |db: &rusqlite::Connection| -> i64 {
+        db.query_row("SELECT count(*) FROM idempotency_keys", [], |r| r.get(0))
+            .unwrap()
+    };
+    let key = [("idempotency-key", KEY)];
+    // Two joins with one key: two key parts (two versions), never a replayed key.
+    let join = json!({"collection": format!("channel:{ch}")});
+    let a = alice
+        .send("POST", "/realtime/join", Some(join.clone()), &key)
+        .await;
+    let b = alice.send("POST", "/realtime/join", Some(join), &key).await;
+    assert!(b.headers.get("idempotent-replayed").is_none());
+    assert_ne!(a.body["key_version"], b.body["key_version"]);
+    // An edit with a key is not kept either.
+    let m = post(&mut alice, ch, "to edit", "a-create-key-0123456789").await;
+    assert_eq!(kept(&db), 1, "the create is kept");
+    let id = m.body["id"].as_i64().unwrap();
+    let r = alice
+        .send(
+            "PATCH",
+            &format!("/messages/{id}"),
+            Some(json!({"body": "edited"})),
+            &key,
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(kept(&db), 1, "nothing kept for an edit");
+    // Sign out with a key, sign in again, sign out again with the same key: really out.
+    let r = alice
+        .send("POST", "/auth/signout", Some(json!({})), &key)
+        .await;
+    assert_eq!(r.status, 204);
+    let r = alice
+        .send(
+            "POST",
+            "/auth/signin",
+            Some(json!({"login": "alice", "password": "long enough password"})),
+            &key,
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    let r = alice
+        .send("POST", "/auth/signout", Some(json!({})), &key)
+        .await;
+    assert_eq!(r.status, 204);
+    assert!(r.headers.get("idempotent-replayed").is_none());
+    assert_eq!(alice.get("/auth/me").await.status, 401, "signed out");
+    assert_eq!(kept(&db), 1, "nothing kept for sign-in or sign-out");
+    // Without a session: refused, and the key is not reserved for anyone.
+    let r = post(&mut alice, ch, "not signed in", KEY).await;
+    assert_eq!(r.status, 401);
+    assert_eq!(kept(&db), 1);
+}
+
+/// Expired keys are purged for everyone, not only when their owner sends another key: a
+/// server started on a database with an expired key removes it.
+#[tokio::test(flavor = "multi_thread")]
+async fn expired_keys_are_purged_for_everyone() {
+    let server = spawn().await;
+    let (mut alice, _) = user(&server, "alice").await;
+    let (_, ch) = general(&mut alice).await;
+    assert_eq!(post(&mut alice, ch, "kept a day", KEY).await.status, 201);
+    let db = rusqlite::Connection::open(&server.db_path).unwrap();
+    db.execute(
+        "UPDATE idempotency_keys SET created_at = created_at - ?1",
+        [huddle_server::idempotency::KEEP_SECS],
+    )
+    .unwrap();
+    let path = server.db_path.clone();
+    let _second = common::spawn_with(move |c| c.database = path).await;
+    let count = || -> i64 {
+        db.query_row("SELECT count(*) FROM idempotency_keys", [], |r| r.get(0))
+            .unwrap()
+    };
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while count() > 0 && std::time::Instant::now() < end {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(count(), 0, "the expired key was purged");
+}

@@ -106,7 +106,7 @@ fn conventions(doc: &mut utoipa::openapi::OpenApi) {
         ))
         .build();
     for (path, item) in doc.paths.paths.iter_mut() {
-        let creates = !path.starts_with("/auth/") && !path.starts_with("/realtime/");
+        let creates = crate::idempotency::ROUTES.contains(&path.as_str());
         let ops = [
             (false, &mut item.get),
             (false, &mut item.put),
