@@ -17,7 +17,7 @@ pub struct User {
 }
 
 /// `POST /auth/signup`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Signup {
@@ -33,7 +33,7 @@ pub struct Signup {
 }
 
 /// `POST /auth/signin`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Signin {
@@ -50,4 +50,25 @@ pub struct Signin {
 pub struct SessionInfo {
     /// The signed-in person.
     pub user: Option<User>,
+}
+
+// Debug without the password: these bodies must never reach a log by accident.
+impl std::fmt::Debug for Signup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signup")
+            .field("username", &self.username)
+            .field("email", &self.email)
+            .field("password", &"<redacted>")
+            .field("display_name", &self.display_name)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Signin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signin")
+            .field("login", &self.login)
+            .field("password", &"<redacted>")
+            .finish()
+    }
 }

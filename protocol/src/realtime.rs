@@ -98,13 +98,23 @@ pub struct Joined {
 }
 
 /// `POST /realtime/ticket`: what opens a relay connection (its first frame).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ticket {
     /// Short-lived, single-use.
     pub ticket: String,
     /// Seconds it stays valid.
     pub expires_in: i64,
+}
+
+// Debug without the ticket, which opens a relay connection.
+impl fmt::Debug for Ticket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ticket")
+            .field("ticket", &"<redacted>")
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
 }
 
 /// Who published an event, as the relay stamps it from the connection's ticket; written
@@ -333,6 +343,27 @@ mod tests {
         ] {
             assert!(bad.parse::<Collection>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_output() {
+        let t = Ticket {
+            ticket: "SECRET-TICKET".into(),
+            expires_in: 60,
+        };
+        assert!(!format!("{t:?}").contains("SECRET"));
+        let s = crate::auth::Signin {
+            login: "alice".into(),
+            password: "SECRET-PASSWORD".into(),
+        };
+        assert!(!format!("{s:?}").contains("SECRET"));
+        let s = crate::auth::Signup {
+            username: "alice".into(),
+            email: "a@example.com".into(),
+            password: "SECRET-PASSWORD".into(),
+            display_name: None,
+        };
+        assert!(!format!("{s:?}").contains("SECRET") && format!("{s:?}").contains("alice"));
     }
 
     #[test]
