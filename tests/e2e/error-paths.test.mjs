@@ -5,7 +5,7 @@
 // failures provoked on purpose are the only problems the pages may log.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { demoEnvironment, person, unexpected, openDemoChannel } from "./harness.mjs";
+import { demoEnvironment, person, unexpected, openDemoChannel, until } from "./harness.mjs";
 
 const env = demoEnvironment();
 const MESSAGES = "**/api/v1/channels/*/messages";
@@ -190,4 +190,38 @@ test("the composer's draft survives a channel switch", async () => {
   await p.page.getByRole("heading", { name: "# random" }).waitFor();
   assert.equal(await composer(p).inputValue(), "A draft for #random");
   await finish(p);
+});
+
+// An unsent message belongs to the channel it was written in: it is shown there only, and
+// its Retry posts there, whichever channel is open. (Before, the unsent list followed the
+// person across channels and Retry posted to the channel open at the time.)
+test("an unsent message stays with its channel, and Retry posts it there", async () => {
+  const alice = await person(env.browser);
+  const general = await openChannel(alice, "alice", "general");
+  let fail = true;
+  await alice.page.route(MESSAGES, async (route) => {
+    if (route.request().method() !== "POST") return route.fallback();
+    if (fail) return route.abort();
+    return route.fallback();
+  });
+  const text = "Written in general, unsent";
+  await composer(alice).fill(text);
+  await composer(alice).press("Enter");
+  const unsent = alice.page.getByRole("list", { name: "Unsent messages" }).getByRole("listitem");
+  await unsent.filter({ hasText: text }).getByRole("button", { name: "Retry" }).waitFor();
+
+  // In #random: not shown.
+  await alice.page.getByRole("link", { name: "# random" }).click();
+  await alice.page.getByRole("heading", { name: "# random" }).waitFor();
+  assert.equal(await unsent.count(), 0, "not in #random");
+  // Back in #general: there, and Retry posts to #general.
+  await alice.page.getByRole("link", { name: "# general" }).click();
+  await alice.page.getByRole("heading", { name: "# general" }).waitFor();
+  fail = false;
+  const posted = alice.page.waitForRequest((r) => r.method() === "POST" && r.url().includes("/messages"));
+  await unsent.filter({ hasText: text }).getByRole("button", { name: "Retry" }).click();
+  assert.equal(new URL((await posted).url()).pathname, `/api/v1/channels/${general}/messages`);
+  await log(alice).getByText(text).waitFor();
+  await until(async () => (await unsent.count()) === 0, 10000, "the unsent list to empty");
+  await finish(alice, [{ method: "POST", path: `/api/v1/channels/${general}/messages`, error: "net::ERR_FAILED" }]);
 });

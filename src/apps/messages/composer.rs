@@ -15,6 +15,8 @@ use huddle_protocol::realtime::Collection;
 #[derive(Clone, Debug, PartialEq)]
 struct Pending {
     local_id: u32,
+    /// The channel it was written in (shown there only, and retried there).
+    channel: i64,
     body: String,
     /// Its `Idempotency-Key`, the same for every retry.
     key: String,
@@ -41,8 +43,7 @@ pub fn Composer(channel: Memo<i64>, messages: RwSignal<Vec<Message>>) -> impl In
         })
     };
 
-    let send_body = move |local_id: u32, body: String, key: String| {
-        let ch = channel.get_untracked();
+    let send_body = move |local_id: u32, ch: i64, body: String, key: String| {
         spawn_local(async move {
             match api::post_message(ch, &body, &key).await {
                 Ok(m) => {
@@ -67,16 +68,18 @@ pub fn Composer(channel: Memo<i64>, messages: RwSignal<Vec<Message>>) -> impl In
         let local_id = next_local.get_value() + 1;
         next_local.set_value(local_id);
         let key = api::new_key();
+        let ch = channel.get_untracked();
         pending.update(|p| {
             p.push(Pending {
                 local_id,
+                channel: ch,
                 body: body.clone(),
                 key: key.clone(),
                 error: None,
             })
         });
         set_draft(String::new());
-        send_body(local_id, body, key);
+        send_body(local_id, ch, body, key);
     };
     let rt_typing = rt.clone();
     let on_input = move |ev: leptos::ev::Event| {
@@ -92,9 +95,13 @@ pub fn Composer(channel: Memo<i64>, messages: RwSignal<Vec<Message>>) -> impl In
     };
     view! {
         <ul class="pending" aria-label="Unsent messages">
-            <For each=move || pending.get() key=|p| (p.local_id, p.error.clone()) let:p>
+            <For each=move || {
+                    let ch = channel.get();
+                    pending.with(|p| p.iter().filter(|x| x.channel == ch).cloned().collect::<Vec<_>>())
+                } key=|p| (p.local_id, p.error.clone()) let:p>
                 {
                     let body = p.body.clone();
+                    let written_in = p.channel;
                     let key = p.key.clone();
                     let local_id = p.local_id;
                     let failed = p.error.clone();
@@ -108,7 +115,7 @@ pub fn Composer(channel: Memo<i64>, messages: RwSignal<Vec<Message>>) -> impl In
                                     <p class="error" role="alert">{format!("Not sent: {err}")}</p>
                                     <button type="button" on:click=move |_| {
                                         pending.update(|ps| if let Some(x) = ps.iter_mut().find(|x| x.local_id == local_id) { x.error = None; });
-                                        send_body(local_id, body.clone(), key.clone());
+                                        send_body(local_id, written_in, body.clone(), key.clone());
                                     }>{"Retry"}</button>
                                     <button type="button" on:click=move |_| pending.update(|ps| ps.retain(|x| x.local_id != local_id))>{"Discard"}</button>
                                 }.into_any(),
