@@ -2,7 +2,7 @@
 //! message, each kind of outsider gets `404 NOT_FOUND` (never 403, which would confirm
 //! that the thing exists), and nothing they sent changed anything:
 //!
-//! * a stranger (not in the workspace),
+//! * a stranger (not in the workspace), on every channel, public ones included,
 //! * a workspace member outside a private channel,
 //! * a workspace member outside a direct message between two others,
 //! * a former member (removed from the workspace).
@@ -162,8 +162,16 @@ async fn outsiders_get_not_found_on_every_route_and_change_nothing() {
         )
         .await
         .body);
+    // And the public #general, which every member reads (but no outsider).
+    let channels = alice.get(&format!("/workspaces/{ws}/channels")).await.body;
+    let general = id(channels
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "general")
+        .unwrap());
     let mut posted = vec![];
-    for channel in [secret, dm] {
+    for channel in [secret, dm, general] {
         let root = id(&alice
             .post(
                 &format!("/channels/{channel}/messages"),
@@ -222,7 +230,7 @@ async fn outsiders_get_not_found_on_every_route_and_change_nothing() {
         !listed.contains(&secret) && !listed.contains(&dm),
         "{listed:?}"
     );
-    for &(channel, root, reply) in &posted {
+    for &(channel, root, reply) in &posted[..2] {
         all_not_found(
             "member outside the channel",
             &mut bob,
@@ -230,7 +238,8 @@ async fn outsiders_get_not_found_on_every_route_and_change_nothing() {
         )
         .await;
     }
-    // The stranger and the former member: every workspace and channel route.
+    // The stranger and the former member: every workspace and channel route, the public
+    // channel's too.
     for (who, c) in [("stranger", &mut stranger), ("former member", &mut dave)] {
         all_not_found(who, c, workspace_routes(ws, carol_id)).await;
         for &(channel, root, reply) in &posted {

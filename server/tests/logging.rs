@@ -61,10 +61,13 @@ async fn requests_are_logged_with_ids_and_routes_and_nothing_secret() {
         )
         .await
         .body;
+    // With an Idempotency-Key: the request runs in a task of its own, in the same span.
     let m = alice
-        .post(
+        .send(
+            "POST",
             &format!("/channels/{ch}/messages"),
-            json!({"body": "MARKER-message-text"}),
+            Some(json!({"body": "MARKER-message-text"})),
+            &[("idempotency-key", "logging-test-key-0123456789")],
         )
         .await
         .body["id"]
@@ -107,6 +110,7 @@ async fn requests_are_logged_with_ids_and_routes_and_nothing_secret() {
         joined["room"].as_str().unwrap(),
         "🦄",
         "%F0%9F%A6%84",
+        "logging-test-key-0123456789",
     ] {
         assert!(!text.contains(secret), "{secret:?} is in the log:\n{text}");
     }
