@@ -27,6 +27,7 @@ pub fn WorkspacePage() -> impl IntoView {
     let navigate = use_navigate();
     let rt = Realtime::start();
     provide_context(rt.clone());
+    provide_context(state::AppMemory::new());
     let refresh = RefreshChannels(RwSignal::new(0));
     provide_context(refresh);
     let ws = workspace_id();

@@ -1,12 +1,49 @@
 //! What every app of the workspace shares, provided by the shell: the workspace of the
-//! route, its members' names, its channel list (the sidebar) and a way to reload it.
+//! route, its members' names, its channel list (the sidebar) and a way to reload it, and
+//! [`AppMemory`], where an app keeps what must outlive a visit to another app.
 
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
+
+/// Where an app keeps state that must outlive its root route while the person visits
+/// another app (Messages: the drafts). The app asks for it with [`AppMemory::keep`]; the
+/// value is made once, owned by the shell, so it lives as long as the workspace page.
+#[derive(Clone)]
+pub struct AppMemory {
+    owner: Owner,
+    kept: StoredValue<HashMap<TypeId, Box<dyn Any + Send + Sync>>>,
+}
+
+impl AppMemory {
+    /// A memory owned by the current (the shell's) reactive owner.
+    pub fn new() -> AppMemory {
+        AppMemory {
+            owner: Owner::current().expect("AppMemory is made inside a component"),
+            kept: StoredValue::new(HashMap::new()),
+        }
+    }
+
+    /// The kept value of type `T`, made by `make` (under the shell's owner) the first time.
+    pub fn keep<T: Clone + Send + Sync + 'static>(&self, make: impl FnOnce() -> T) -> T {
+        let id = TypeId::of::<T>();
+        let found = self
+            .kept
+            .with_value(|m| m.get(&id).and_then(|v| v.downcast_ref::<T>()).cloned());
+        if let Some(v) = found {
+            return v;
+        }
+        let v = self.owner.with(make);
+        self.kept.update_value(|m| {
+            m.insert(id, Box::new(v.clone()));
+        });
+        v
+    }
+}
 
 /// The channels of the workspace as last loaded (for titles elsewhere).
 #[derive(Clone, Copy)]

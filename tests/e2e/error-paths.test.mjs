@@ -175,7 +175,7 @@ test("a failed edit keeps the edit box and its text", async () => {
   await finish(p, [{ method: "PATCH", path, status: 500 }], [`response: PATCH ${path} 500`]);
 });
 
-test("the composer's draft survives a channel switch", async () => {
+test("the composer's draft survives a channel switch and a visit to another app", async () => {
   const p = await person(env.browser);
   await openChannel(p, "alice", "general");
   await composer(p).fill("A draft for #general");
@@ -186,6 +186,17 @@ test("the composer's draft survives a channel switch", async () => {
   await p.page.getByRole("link", { name: "# general" }).click();
   await p.page.getByRole("heading", { name: "# general" }).waitFor();
   assert.equal(await composer(p).inputValue(), "A draft for #general");
+  await p.page.getByRole("link", { name: "# random" }).click();
+  await p.page.getByRole("heading", { name: "# random" }).waitFor();
+  assert.equal(await composer(p).inputValue(), "A draft for #random");
+  // Another part of the workspace (People, Drive) and back: the drafts are still there.
+  await p.page.getByRole("link", { name: "People" }).click();
+  await p.page.getByRole("heading", { name: "People" }).waitFor();
+  await p.page.getByRole("link", { name: "Drive" }).click();
+  await p.page.getByRole("heading", { name: "Drive" }).waitFor();
+  await p.page.getByRole("link", { name: "# general" }).click();
+  await p.page.getByRole("heading", { name: "# general" }).waitFor();
+  assert.equal(await composer(p).inputValue(), "A draft for #general", "kept across apps");
   await p.page.getByRole("link", { name: "# random" }).click();
   await p.page.getByRole("heading", { name: "# random" }).waitFor();
   assert.equal(await composer(p).inputValue(), "A draft for #random");

@@ -21,11 +21,16 @@ pub mod window;
 
 pub use channel_view::ChannelView;
 
-/// `/w/:ws/c`: provides the app's state (drafts per channel, the open thread) for the
+use crate::shell::state::AppMemory;
+
+/// `/w/:ws/c`: provides the app's state (drafts per channel, kept in the shell's
+/// [`AppMemory`] so that they outlive a visit to People or Drive; the open thread) for the
 /// channel below it.
 #[component]
 pub fn MessagesApp() -> impl IntoView {
-    provide_context(state::Drafts(RwSignal::new(HashMap::new())));
+    let drafts =
+        expect_context::<AppMemory>().keep(|| state::Drafts(RwSignal::new(HashMap::new())));
+    provide_context(drafts);
     provide_context(state::OpenThread(RwSignal::new(None)));
     view! { <Outlet /> }
 }
