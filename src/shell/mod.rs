@@ -1,8 +1,6 @@
 //! `/w/:ws/...`: the workspace shell — top bar, the four apps, the channel list with
 //! unread badges, and the selected app or channel.
 
-use std::collections::HashMap;
-
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -43,13 +41,14 @@ pub fn WorkspacePage() -> impl IntoView {
     });
     let list = ChannelList(RwSignal::new(Vec::new()));
     provide_context(list);
-    let names = MemberNames(RwSignal::new(HashMap::new()));
+    let names = MemberNames::new();
     provide_context(names);
     Effect::new(move |_| {
         let id = ws.get();
+        names.reload.track();
         spawn_local(async move {
             if let Ok(members) = api::members(id).await {
-                names.0.set(
+                names.names.set(
                     members
                         .into_iter()
                         .map(|m| (m.user_id, m.display_name))

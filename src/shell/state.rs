@@ -52,7 +52,35 @@ pub struct ChannelList(pub RwSignal<Vec<api::Channel>>);
 /// Display names of the workspace's members by user id (for typing indicators, whose
 /// sender the relay identifies by id).
 #[derive(Clone, Copy)]
-pub struct MemberNames(pub RwSignal<HashMap<i64, String>>);
+pub struct MemberNames {
+    /// Names by user id, as last loaded.
+    pub names: RwSignal<HashMap<i64, String>>,
+    /// Raised to load the list again.
+    pub reload: RwSignal<u32>,
+    /// Ids already looked up in vain (each makes one reload, not one per render).
+    missed: StoredValue<std::collections::HashSet<i64>>,
+}
+
+impl MemberNames {
+    /// An empty list.
+    pub fn new() -> MemberNames {
+        MemberNames {
+            names: RwSignal::new(HashMap::new()),
+            reload: RwSignal::new(0),
+            missed: StoredValue::new(Default::default()),
+        }
+    }
+
+    /// `user`'s name (reactive). Someone not in the list (invited since it was loaded)
+    /// makes it load again, once per id; the name shows when the list is in.
+    pub fn name(&self, user: i64) -> Option<String> {
+        let found = self.names.with(|m| m.get(&user).cloned());
+        if found.is_none() && self.missed.try_update_value(|m| m.insert(user)) == Some(true) {
+            self.reload.update(|n| *n += 1);
+        }
+        found
+    }
+}
 
 /// Asks the channel list to reload (after posting, reading, creating a channel).
 #[derive(Clone, Copy)]

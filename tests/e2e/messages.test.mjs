@@ -105,6 +105,9 @@ test("two people chat in real time; the relay restarts without losing a message"
   // Shift+Enter is a newline; Bob answers; Alice sees it.
   const bobBox = bob.page.getByLabel("Message", { exact: true });
   await bobBox.fill("Hi Alice!");
+  // Alice's page loaded the member list before Bob joined: his typing makes it load
+  // again, so it names him rather than "Someone".
+  await alice.page.getByText("Bob is typing…").waitFor({ timeout: 10000 });
   await bobBox.press("Shift+Enter");
   await bobBox.type("Second line");
   assert.equal(await bobBox.inputValue(), "Hi Alice!\nSecond line");

@@ -43,7 +43,8 @@ pub fn ChannelView() -> impl IntoView {
     let start = move || in_flight.update(|n| *n += 1);
     let done = move || in_flight.update(|n| *n = n.saturating_sub(1));
     let error = RwSignal::new(None::<String>);
-    let typing = RwSignal::new(None::<String>);
+    // Who is typing (their user id).
+    let typing = RwSignal::new(None::<i64>);
     let thread = expect_context::<OpenThread>();
     let replies = RwSignal::new(Vec::<Message>::new());
     // The cursor of the thread's earlier replies, if there are more than one page.
@@ -103,13 +104,9 @@ pub fn ChannelView() -> impl IntoView {
                         event: MessagesEvent::Typing,
                         from: Sender::User(user),
                     } => {
-                        // The name comes from the member list, not from the payload: the
-                        // relay vouches for the sender's id only.
-                        let who = names
-                            .0
-                            .with_untracked(|m| m.get(&user).cloned())
-                            .unwrap_or_else(|| "Someone".to_owned());
-                        typing.set(Some(who));
+                        // The name comes from the member list (see the view), not from
+                        // the payload: the relay vouches for the sender's id only.
+                        typing.set(Some(user));
                         gloo_timers::callback::Timeout::new(3000, move || typing.set(None))
                             .forget();
                     }
@@ -225,7 +222,10 @@ pub fn ChannelView() -> impl IntoView {
                 has_more=Signal::derive(move || older.get().is_some())
                 loading=loading
                 load_older=Callback::new(move |_| load_older()) />
-            <p class="typing" aria-live="polite">{move || typing.get().map(|u| format!("{u} is typing…"))}</p>
+            <p class="typing" aria-live="polite">{move || typing.get().map(|u| {
+                let who = names.name(u).unwrap_or_else(|| "Someone".to_owned());
+                format!("{who} is typing…")
+            })}</p>
             <Composer channel=channel messages=messages />
         </main>
         <Show when=move || thread.0.get().is_some()>
