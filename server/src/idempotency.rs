@@ -229,6 +229,15 @@ fn replay(status: u16, body: Vec<u8>) -> Response {
     res
 }
 
+/// Frees a key: its reservation goes, so a repeat does the request again.
+fn free(c: &rusqlite::Connection, user_id: i64, key: &str) -> crate::error::ApiResult<()> {
+    c.execute(
+        "DELETE FROM idempotency_keys WHERE user_id = ?1 AND key = ?2",
+        rusqlite::params![user_id, key],
+    )?;
+    Ok(())
+}
+
 /// Keeps a successful answer for the key, or frees the key after a failure; returns the
 /// answer.
 async fn record(state: &AppState, user_id: i64, key: String, res: Response) -> Response {
@@ -237,16 +246,7 @@ async fn record(state: &AppState, user_id: i64, key: String, res: Response) -> R
     let Ok(bytes) = to_bytes(body, MAX_ANSWER).await else {
         // Not kept, and the key freed (a repeat does the request again rather than wait
         // for an answer that will never be recorded).
-        let _ = state
-            .db
-            .call(move |c| {
-                c.execute(
-                    "DELETE FROM idempotency_keys WHERE user_id = ?1 AND key = ?2",
-                    rusqlite::params![user_id, key],
-                )?;
-                Ok(())
-            })
-            .await;
+        let _ = state.db.call(move |c| free(c, user_id, &key)).await;
         return ApiError::internal("an answer too large to keep").into_response();
     };
     let (status, kept) = (parts.status.as_u16(), bytes.to_vec());
@@ -258,13 +258,10 @@ async fn record(state: &AppState, user_id: i64, key: String, res: Response) -> R
                     "UPDATE idempotency_keys SET status = ?3, body = ?4 WHERE user_id = ?1 AND key = ?2",
                     rusqlite::params![user_id, key, status, kept],
                 )?;
+                Ok(())
             } else {
-                c.execute(
-                    "DELETE FROM idempotency_keys WHERE user_id = ?1 AND key = ?2",
-                    rusqlite::params![user_id, key],
-                )?;
+                free(c, user_id, &key)
             }
-            Ok(())
         })
         .await;
     if let Err(e) = stored {
