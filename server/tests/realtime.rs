@@ -90,6 +90,22 @@ async fn workspace(owner: &mut Client) -> (i64, i64) {
     (ws_id, general)
 }
 
+/// Joins a channel's room: its endpoint, the key version, and a keyring holding the key.
+async fn join_channel(c: &mut Client, channel: i64) -> (String, String, RoomKeyring) {
+    let a = c
+        .post(
+            "/realtime/join",
+            json!({"collection": format!("channel:{channel}")}),
+        )
+        .await
+        .body;
+    let room = a["room"].as_str().unwrap().to_owned();
+    let version = a["key_version"].as_str().unwrap().to_owned();
+    let mut ring = RoomKeyring::new(&room);
+    ring.set_key(a["key"].as_str().unwrap(), &version).unwrap();
+    (room, version, ring)
+}
+
 fn open(ring: &mut RoomKeyring, env: &Envelope) -> Value {
     serde_json::from_str(&ring.decrypt(env).unwrap()).unwrap()
 }
@@ -363,20 +379,7 @@ async fn separate_relay_process() {
     let local = format!("ws://{}/ws", alice.host());
     assert!(tokio_tungstenite::connect_async(&local).await.is_err());
 
-    let a = alice
-        .post(
-            "/realtime/join",
-            json!({"collection": format!("channel:{general}")}),
-        )
-        .await
-        .body;
-    let room = a["room"].as_str().unwrap().to_owned();
-    let mut ring = RoomKeyring::new(&room);
-    ring.set_key(
-        a["key"].as_str().unwrap(),
-        a["key_version"].as_str().unwrap(),
-    )
-    .unwrap();
+    let (room, _, mut ring) = join_channel(&mut alice, general).await;
     let mut wire = Wire {
         ws: common::relay_socket_at(&mut alice, &relay_url).await,
         seen: vec![],
@@ -545,17 +548,7 @@ async fn server_rotates_the_key_after_1000_envelopes_and_after_24_hours() {
     let server = spawn().await;
     let (mut alice, _) = user(&server, "alice").await;
     let (_, general) = workspace(&mut alice).await;
-    let a = alice
-        .post(
-            "/realtime/join",
-            json!({"collection": format!("channel:{general}")}),
-        )
-        .await
-        .body;
-    let room = a["room"].as_str().unwrap().to_owned();
-    let version = a["key_version"].as_str().unwrap().to_owned();
-    let mut ring = RoomKeyring::new(&room);
-    ring.set_key(a["key"].as_str().unwrap(), &version).unwrap();
+    let (room, version, mut ring) = join_channel(&mut alice, general).await;
     let mut wire = Wire {
         ws: socket(&mut alice).await,
         seen: vec![],
