@@ -40,9 +40,10 @@ for comp in rustfmt clippy; do
   fi
 done
 
-# --- system packages: browser for tests ---------------------------------------------
+# --- system packages: browser and PostgreSQL for tests ----------------------------------
+# (the tests start throwaway PostgreSQL clusters of their own: scripts/with-postgres.sh)
 if is_debian; then
-  apt_install chromium chromium-driver fonts-noto-color-emoji ca-certificates curl
+  apt_install chromium chromium-driver fonts-noto-color-emoji ca-certificates curl postgresql python3
 fi
 
 # --- wasm32 toolchain ------------------------------------------------------------------

@@ -18,8 +18,11 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 log "cargo clippy -D warnings (wasm32: the SIMD AES core and the SPA)"
 scripts/cargo-wasm clippy -p crypto-wasm -p huddle --all-targets --all-features -- -D warnings
 
-log "native tests"
+log "native tests (the server's integration suite on SQLite)"
 cargo test --workspace --all-features
+
+log "the server's integration suite on PostgreSQL (a throwaway cluster)"
+scripts/with-postgres.sh cargo test -p huddle-server --all-features
 
 log "v1 vectors against an independent implementation (Python + OpenSSL)"
 python3 crypto-wasm/tests/v1_independent.py

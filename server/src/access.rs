@@ -1,25 +1,26 @@
 //! Who may see what. Every lookup answers "not found" for things the user may not see,
-//! so ids of other people's workspaces, channels and messages reveal nothing.
+//! so ids of other people's workspaces, channels and messages reveal nothing. The checks
+//! run inside the transaction of the change they guard.
 
-use rusqlite::{Connection, OptionalExtension};
-
+use crate::args;
+use crate::db::{enum_value, Tx};
 use crate::error::{ApiError, ApiResult};
 
 pub use huddle_protocol::channels::ChannelKind;
 pub use huddle_protocol::workspaces::Role;
 
 /// The user's role in the workspace, or 404.
-pub fn workspace_role(c: &Connection, workspace_id: i64, user_id: i64) -> ApiResult<Role> {
-    let role: Option<String> = c
-        .query_row(
-            "SELECT role FROM workspace_members WHERE workspace_id = ?1 AND user_id = ?2",
-            [workspace_id, user_id],
-            |r| r.get(0),
+pub async fn workspace_role(tx: &mut Tx, workspace_id: i64, user_id: i64) -> ApiResult<Role> {
+    let role: Option<(String,)> = tx
+        .optional(
+            "SELECT role FROM workspace_members WHERE workspace_id = $1 AND user_id = $2",
+            args![workspace_id, user_id],
         )
-        .optional()?;
-    role.as_deref()
-        .and_then(Role::parse)
-        .ok_or_else(|| ApiError::not_found("workspace"))
+        .await?;
+    match role {
+        Some((r,)) => enum_value(&r, Role::parse),
+        None => Err(ApiError::not_found("workspace")),
+    }
 }
 
 /// A channel the user can read.
@@ -35,51 +36,43 @@ pub struct ChannelAccess {
 
 /// The channel, if the user may read it (public: workspace member; private and direct:
 /// channel member), else 404.
-pub fn channel(c: &Connection, channel_id: i64, user_id: i64) -> ApiResult<ChannelAccess> {
-    let ch = c
-        .query_row(
+pub async fn channel(tx: &mut Tx, channel_id: i64, user_id: i64) -> ApiResult<ChannelAccess> {
+    let found: Option<(i64, i64, String)> = tx
+        .optional(
             "SELECT ch.id, ch.workspace_id, ch.kind FROM channels ch \
-             JOIN workspace_members wm ON wm.workspace_id = ch.workspace_id AND wm.user_id = ?2 \
-             WHERE ch.id = ?1 AND (ch.kind = 'public' OR EXISTS \
-               (SELECT 1 FROM channel_members cm WHERE cm.channel_id = ch.id AND cm.user_id = ?2))",
-            [channel_id, user_id],
-            |r| {
-                Ok(ChannelAccess {
-                    id: r.get(0)?,
-                    workspace_id: r.get(1)?,
-                    kind: crate::db::enum_column(r, 2, ChannelKind::parse)?,
-                })
-            },
+             JOIN workspace_members wm ON wm.workspace_id = ch.workspace_id AND wm.user_id = $2 \
+             WHERE ch.id = $1 AND (ch.kind = 'public' OR EXISTS \
+               (SELECT 1 FROM channel_members cm WHERE cm.channel_id = ch.id AND cm.user_id = $2))",
+            args![channel_id, user_id],
         )
-        .optional()?;
-    ch.ok_or_else(|| ApiError::not_found("channel"))
+        .await?;
+    let (id, workspace_id, kind) = found.ok_or_else(|| ApiError::not_found("channel"))?;
+    Ok(ChannelAccess {
+        id,
+        workspace_id,
+        kind: enum_value(&kind, ChannelKind::parse)?,
+    })
 }
 
-/// The message's channel, if the user may read it, else 404.
-pub fn message(c: &Connection, message_id: i64, user_id: i64) -> ApiResult<(ChannelAccess, i64)> {
-    let found: Option<(i64, i64)> = c
-        .query_row(
-            "SELECT channel_id, author_id FROM messages WHERE id = ?1",
-            [message_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let (channel_id, author) = found.ok_or_else(|| ApiError::not_found("message"))?;
-    let ch = channel(c, channel_id, user_id).map_err(|_| ApiError::not_found("message"))?;
-    Ok((ch, author))
-}
-
-/// Moves a user's read position in a channel forward (never backward).
-pub fn mark_read(
-    c: &Connection,
-    channel_id: i64,
+/// The message's channel and author, if the user may read it, else 404.
+pub async fn message(
+    tx: &mut Tx,
+    message_id: i64,
     user_id: i64,
-    last_read_id: i64,
-) -> ApiResult<()> {
-    c.execute(
-        "INSERT INTO read_positions (channel_id, user_id, last_read_id) VALUES (?1, ?2, ?3) \
-         ON CONFLICT (channel_id, user_id) DO UPDATE SET last_read_id = max(last_read_id, excluded.last_read_id)",
-        [channel_id, user_id, last_read_id],
-    )?;
-    Ok(())
+) -> ApiResult<(ChannelAccess, i64)> {
+    let found: Option<(i64, i64)> = tx
+        .optional(
+            "SELECT channel_id, author_id FROM messages WHERE id = $1",
+            args![message_id],
+        )
+        .await?;
+    let (channel_id, author) = found.ok_or_else(|| ApiError::not_found("message"))?;
+    let ch = channel(tx, channel_id, user_id).await.map_err(|e| {
+        if e.status == axum::http::StatusCode::NOT_FOUND {
+            ApiError::not_found("message")
+        } else {
+            e
+        }
+    })?;
+    Ok((ch, author))
 }

@@ -6,11 +6,20 @@ use std::path::PathBuf;
 /// Usage text.
 pub const USAGE: &str = "usage: huddle-server [options]
        huddle-server openapi   (prints the OpenAPI document)
+       huddle-server backup --to FILE [--database URL | --data-dir DIR]
+                               (a consistent copy of a SQLite database, also while the
+                               server runs; for PostgreSQL use pg_dump)
+       huddle-server copy-database --from URL --to URL
+                               (moves a whole installation, e.g. from the SQLite file to an
+                               empty PostgreSQL database; stop the server first)
   --listen ADDR          address to listen on (HUDDLE_LISTEN, default 127.0.0.1:8080)
   --dist DIR             the built SPA (HUDDLE_DIST, default dist)
   --data-dir DIR         where the server keeps its files (HUDDLE_DATA_DIR, default data)
-  --database URL         SQLite database, a path or sqlite:PATH (HUDDLE_DATABASE,
-                         default DATA_DIR/huddle.sqlite)
+  --database URL         a SQLite file (a path or sqlite:PATH) or a PostgreSQL server
+                         (postgres://USER[:PASSWORD]@HOST[:PORT]/DB, options as libpq URLs,
+                         e.g. ?host=/run/postgresql for a socket) (HUDDLE_DATABASE,
+                         default DATA_DIR/huddle.sqlite); prefer the environment variable
+                         when the URL holds a password
   --secret-salt SECRET   key of the session-token hashes in the database (HUDDLE_SECRET_SALT;
                          default: random, kept in DATA_DIR/secret-salt); prefer the
                          environment variable
@@ -43,6 +52,79 @@ pub enum Role {
     Relay,
 }
 
+/// Where the data is kept.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    /// A SQLite file (the embedded default).
+    Sqlite(PathBuf),
+    /// A PostgreSQL server, by `postgres://` URL.
+    Postgres(String),
+}
+
+impl Database {
+    /// Parses a path, a `sqlite:` URL (`sqlite:data/h.sqlite`, `sqlite:///var/lib/h.sqlite`)
+    /// or a `postgres://` / `postgresql://` URL.
+    pub fn parse(d: &str) -> Result<Database, String> {
+        if d.starts_with("postgres://") || d.starts_with("postgresql://") {
+            return Ok(Database::Postgres(d.to_owned()));
+        }
+        if let Some(rest) = d.strip_prefix("sqlite://") {
+            return Ok(Database::Sqlite(PathBuf::from(rest)));
+        }
+        if let Some(rest) = d.strip_prefix("sqlite:") {
+            return Ok(Database::Sqlite(PathBuf::from(rest)));
+        }
+        if d.contains("://") {
+            return Err(format!(
+                "--database: a SQLite path or sqlite: URL, or a postgres:// URL; got {d:?}"
+            ));
+        }
+        Ok(Database::Sqlite(PathBuf::from(d)))
+    }
+}
+
+/// Shown without the password of a PostgreSQL URL.
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(p) => write!(f, "sqlite:{}", p.display()),
+            Database::Postgres(url) => f.write_str(&redact_password(url)),
+        }
+    }
+}
+
+/// A URL with the password of its user info replaced.
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let authority = match authority.rsplit_once('@') {
+        Some((user, host)) => match user.split_once(':') {
+            Some((name, _)) => format!("{name}:<redacted>@{host}"),
+            None => authority.to_owned(),
+        },
+        None => authority.to_owned(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|kv| match kv.split_once('=') {
+                    Some((k, _)) if k.eq_ignore_ascii_case("password") => {
+                        format!("{k}=<redacted>")
+                    }
+                    _ => kv.to_owned(),
+                })
+                .collect();
+            format!("{path}?{}", query.join("&"))
+        }
+        None => tail.to_owned(),
+    };
+    format!("{scheme}://{authority}{tail}")
+}
+
 /// Server settings. `Debug` leaves the relay secret out.
 #[derive(Clone)]
 pub struct Config {
@@ -50,8 +132,8 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Directory of the built SPA.
     pub dist: PathBuf,
-    /// SQLite database file.
-    pub database: PathBuf,
+    /// The database.
+    pub database: Database,
     /// Where the server keeps its files (the default database, the generated salt).
     pub data_dir: PathBuf,
     /// Key of the session-token hashes (see `session`); generated into `data_dir` if unset.
@@ -108,7 +190,7 @@ impl Config {
         Config {
             listen: "127.0.0.1:0".parse().expect("socket address"),
             dist,
-            database,
+            database: Database::Sqlite(database),
             data_dir,
             secret_salt: None,
             public_origin: None,
@@ -120,21 +202,6 @@ impl Config {
             relay_url: None,
         }
     }
-}
-
-/// A database given as a path or a `sqlite:` URL (`sqlite:data/h.sqlite`,
-/// `sqlite:///var/lib/huddle/h.sqlite`).
-fn database_path(d: &str) -> Result<PathBuf, String> {
-    if let Some(rest) = d.strip_prefix("sqlite://") {
-        return Ok(PathBuf::from(rest));
-    }
-    if let Some(rest) = d.strip_prefix("sqlite:") {
-        return Ok(PathBuf::from(rest));
-    }
-    if d.contains("://") {
-        return Err(format!("--database: only SQLite is supported, got {d:?}"));
-    }
-    Ok(PathBuf::from(d))
 }
 
 fn env_flag(k: &str) -> bool {
@@ -186,8 +253,8 @@ impl Config {
         }
         let data_dir = PathBuf::from(data_dir);
         let database = match database {
-            None => data_dir.join("huddle.sqlite"),
-            Some(d) => database_path(&d)?,
+            None => Database::Sqlite(data_dir.join("huddle.sqlite")),
+            Some(d) => Database::parse(&d)?,
         };
         if secret_salt.as_deref().is_some_and(|s| s.len() < 16) {
             return Err("--secret-salt: at least 16 characters".into());
@@ -241,13 +308,23 @@ mod tests {
 
     #[test]
     fn database_urls_and_the_data_dir() {
+        let sqlite = |p: &str| Database::Sqlite(PathBuf::from(p));
         let c = parse(&["--data-dir", "/srv/h"]).unwrap();
-        assert_eq!(c.database, PathBuf::from("/srv/h/huddle.sqlite"));
+        assert_eq!(c.database, sqlite("/srv/h/huddle.sqlite"));
         let c = parse(&["--database", "sqlite:///var/lib/h.sqlite"]).unwrap();
-        assert_eq!(c.database, PathBuf::from("/var/lib/h.sqlite"));
+        assert_eq!(c.database, sqlite("/var/lib/h.sqlite"));
         let c = parse(&["--database", "sqlite:rel.sqlite"]).unwrap();
-        assert_eq!(c.database, PathBuf::from("rel.sqlite"));
-        assert!(parse(&["--database", "postgres://db/h"]).is_err());
+        assert_eq!(c.database, sqlite("rel.sqlite"));
+        let url = "postgres://huddle:hunter2-secret@db.internal:5433/huddle?password=other-secret&sslmode=disable";
+        let c = parse(&["--database", url]).unwrap();
+        assert_eq!(c.database, Database::Postgres(url.into()));
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("other-secret"),
+            "{shown}"
+        );
+        assert!(shown.contains("postgres://huddle:<redacted>@db.internal:5433/huddle?password=<redacted>&sslmode=disable"), "{shown}");
+        assert!(parse(&["--database", "mysql://db/h"]).is_err());
         assert!(parse(&["--secret-salt", "short"]).is_err());
         let c = parse(&["--secret-salt", "a long enough secret salt"]).unwrap();
         assert!(!format!("{c:?}").contains("a long enough secret salt"));

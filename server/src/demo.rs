@@ -1,8 +1,8 @@
 //! Demo data for `huddle-server --demo` (what `scripts/run.sh` starts): three people in
 //! one workspace with a few channels and messages, created only into an empty database.
 
-use rusqlite::Connection;
-
+use crate::args;
+use crate::db::{Db, Tx};
 use crate::password;
 
 /// The demo accounts' password (printed by `scripts/run.sh`, documented in the README).
@@ -22,49 +22,69 @@ pub const PEOPLE: [(&str, &str); 3] = [
 ];
 
 /// Seeds the demo if the database has no users; returns whether it did.
-pub fn seed(c: &mut Connection) -> rusqlite::Result<bool> {
-    let users: i64 = c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
+pub async fn seed(db: &Db) -> Result<bool, String> {
+    let hash = tokio::task::spawn_blocking(|| password::hash(PASSWORD))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+    let mut tx = db.write().await.map_err(|e| e.to_string())?;
+    let seeded = fill(&mut tx, &hash).await.map_err(|e| e.to_string())?;
+    if seeded {
+        tx.commit().await.map_err(|e| e.to_string())?;
+    }
+    Ok(seeded)
+}
+
+async fn fill(tx: &mut Tx, hash: &str) -> Result<bool, sqlx::Error> {
+    let (users,): (i64,) = tx.one("SELECT count(*) FROM users", args![]).await?;
     if users > 0 {
         return Ok(false);
     }
-    let hash = password::hash(PASSWORD)
-        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     let now = crate::db::now();
-    let tx = c.transaction()?;
     let mut ids = Vec::new();
     for (u, name) in PEOPLE {
-        tx.execute(
-            "INSERT INTO users (username, email, display_name, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            rusqlite::params![u, format!("{u}@example.com"), name, hash, now],
-        )?;
-        ids.push(tx.last_insert_rowid());
+        let (id,): (i64,) = tx
+            .one(
+                "INSERT INTO users (username, email, display_name, password_hash, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                args![u, format!("{u}@example.com"), name, hash, now],
+            )
+            .await?;
+        ids.push(id);
     }
-    tx.execute(
-        "INSERT INTO workspaces (name, created_by, created_at) VALUES ('Demo workspace', ?1, ?2)",
-        rusqlite::params![ids[0], now],
-    )?;
-    let ws = tx.last_insert_rowid();
+    let (ws,): (i64,) = tx
+        .one(
+            "INSERT INTO workspaces (name, created_by, created_at) VALUES ('Demo workspace', $1, $2) RETURNING id",
+            args![ids[0], now],
+        )
+        .await?;
     for (i, id) in ids.iter().enumerate() {
         tx.execute(
-            "INSERT INTO workspace_members (workspace_id, user_id, role, joined_at) VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![ws, id, if i == 0 { "owner" } else { "member" }, now],
-        )?;
+            "INSERT INTO workspace_members (workspace_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)",
+            args![ws, *id, if i == 0 { "owner" } else { "member" }, now],
+        )
+        .await?;
     }
-    let channel = |name: &str, kind: &str| -> rusqlite::Result<i64> {
-        tx.execute(
-            "INSERT INTO channels (workspace_id, kind, name, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            rusqlite::params![ws, kind, name, ids[0], now],
-        )?;
-        Ok(tx.last_insert_rowid())
+    let mut channel = async |name: &str, kind: &str| -> Result<i64, sqlx::Error> {
+        let (id,): (i64,) = tx
+            .one(
+                "INSERT INTO channels (workspace_id, kind, name, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                args![ws, kind, name, ids[0], now],
+            )
+            .await?;
+        Ok(id)
     };
-    let general = channel("general", "public")?;
-    let random = channel("random", "public")?;
-    let design = channel("design", "private")?;
+    let general = channel("general", "public").await?;
+    let random = channel("random", "public").await?;
+    let design = channel("design", "private").await?;
+    let history = channel("history", "public").await?;
     for id in &ids[..2] {
         tx.execute(
-            "INSERT INTO channel_members (channel_id, user_id) VALUES (?1, ?2)",
-            [design, *id],
-        )?;
+            "INSERT INTO channel_members (channel_id, user_id) VALUES ($1, $2)",
+            args![design, *id],
+        )
+        .await?;
     }
     let messages: [(i64, usize, &str); 7] = [
         (general, 0, "Welcome to **Huddle**! Messages go to the server over HTTPS; their live copies, typing and presence cross the realtime relay encrypted under a room key that rotates, so the relay only ever sees ciphertext."),
@@ -75,19 +95,16 @@ pub fn seed(c: &mut Connection) -> rusqlite::Result<bool> {
         (random, 2, "```\nfn main() { println!(\"code blocks work too\"); }\n```"),
         (design, 0, "This channel is private: only Alice and Bob see it."),
     ];
-    for (i, (ch, who, body)) in messages.iter().enumerate() {
-        tx.execute(
-            "INSERT INTO messages (channel_id, author_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![ch, ids[*who], body, now - 3600 + i as i64 * 60],
-        )?;
-    }
+    let rows = messages
+        .iter()
+        .enumerate()
+        .map(|(i, (ch, who, body))| args![*ch, ids[*who], *body, now - 3600 + i as i64 * 60])
+        .collect();
+    let columns = ["channel_id", "author_id", "body", "created_at"];
+    tx.insert_many("messages", &columns, rows).await?;
     // A long history, to show the windowed message list (10,000 messages over 70 days).
-    let history = channel("history", "public")?;
-    {
-        let mut insert = tx.prepare(
-            "INSERT INTO messages (channel_id, author_id, body, created_at) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for i in 0..HISTORY {
+    let rows = (0..HISTORY)
+        .map(|i| {
             let body = format!(
                 "History message {} of {HISTORY}{}",
                 i + 1,
@@ -98,24 +115,30 @@ pub fn seed(c: &mut Connection) -> rusqlite::Result<bool> {
                 }
             );
             let at = now - 7 * 86_400 * 10 + i as i64 * 600;
-            insert.execute(rusqlite::params![history, ids[i % 3], body, at])?;
-        }
-        // A long thread on the last message (more than one page of replies).
-        let root = tx.last_insert_rowid();
-        let mut reply = tx.prepare(
-            "INSERT INTO messages (channel_id, author_id, body, created_at, thread_root_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for i in 0..THREAD {
+            args![history, ids[i % 3], body, at]
+        })
+        .collect();
+    tx.insert_many("messages", &columns, rows).await?;
+    // A long thread on the last message (more than one page of replies).
+    let (root,): (i64,) = tx
+        .one(
+            "SELECT max(id) FROM messages WHERE channel_id = $1",
+            args![history],
+        )
+        .await?;
+    let rows = (0..THREAD)
+        .map(|i| {
             let body = format!("Reply {} of {THREAD}", i + 1);
-            reply.execute(rusqlite::params![
-                history,
-                ids[(i + 1) % 3],
-                body,
-                now - 3000 + i as i64,
-                root
-            ])?;
-        }
-    }
-    tx.commit()?;
+            args![history, ids[(i + 1) % 3], body, now - 3000 + i as i64, root]
+        })
+        .collect();
+    let columns = [
+        "channel_id",
+        "author_id",
+        "body",
+        "created_at",
+        "thread_root_id",
+    ];
+    tx.insert_many("messages", &columns, rows).await?;
     Ok(true)
 }

@@ -25,11 +25,12 @@ use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use hmac::{Hmac, Mac};
-use rusqlite::OptionalExtension;
 use sha2::Sha256;
 use tracing::Instrument;
 
-use crate::error::ApiError;
+use crate::args;
+use crate::db::Tx;
+use crate::error::{ApiError, ApiResult};
 use crate::session::CurrentUser;
 use crate::AppState;
 
@@ -125,39 +126,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     // its answer.
     let task = tokio::spawn(
         async move {
-        let (uid, k, fp) = (user.id, key.clone(), fingerprint.clone());
-        let kept = state
-            .db
-            .call(move |c| {
-                let now = crate::db::now();
-                let tx = c.transaction()?;
-                tx.execute(
-                    "DELETE FROM idempotency_keys WHERE user_id = ?1 AND created_at <= ?2",
-                    rusqlite::params![uid, now - KEEP_SECS],
-                )?;
-                let row: Option<Row> = tx
-                    .query_row(
-                        "SELECT fingerprint, status, body FROM idempotency_keys WHERE user_id = ?1 AND key = ?2",
-                        rusqlite::params![uid, k],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                    )
-                    .optional()?;
-                let kept = match row {
-                    Some((f, _, _)) if f != fp => Kept::Different,
-                    Some((_, Some(status), Some(body))) => Kept::Answer(status as u16, body),
-                    Some(_) => Kept::Running,
-                    None => {
-                        tx.execute(
-                            "INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at) VALUES (?1, ?2, ?3, ?4)",
-                            rusqlite::params![uid, k, fp, now],
-                        )?;
-                        Kept::Reserved
-                    }
-                };
-                tx.commit()?;
-                Ok(kept)
-            })
-            .await;
+        let kept = reserve(&state, user.id, &key, fingerprint).await;
         match kept {
             Err(e) => e.into_response(),
             Ok(Kept::Different) => ApiError::new(
@@ -187,19 +156,63 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         .unwrap_or_else(|e| ApiError::internal(e).into_response())
 }
 
+/// Reserves `key` for a request with `fingerprint`, or says what was kept for it.
+async fn reserve(
+    state: &AppState,
+    user_id: i64,
+    key: &str,
+    fingerprint: Vec<u8>,
+) -> ApiResult<Kept> {
+    let now = crate::db::now();
+    let mut tx = state.db.write().await?;
+    tx.execute(
+        "DELETE FROM idempotency_keys WHERE user_id = $1 AND created_at <= $2",
+        args![user_id, now - KEEP_SECS],
+    )
+    .await?;
+    // Two repeats at once (several writers on PostgreSQL): one inserts, the other reads
+    // its reservation.
+    let reserved = tx
+        .execute(
+            "INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            args![user_id, key, fingerprint.clone(), now],
+        )
+        .await?;
+    let kept = if reserved == 1 {
+        Kept::Reserved
+    } else {
+        let row: Row = tx
+            .one(
+                "SELECT fingerprint, status, body FROM idempotency_keys WHERE user_id = $1 AND key = $2",
+                args![user_id, key],
+            )
+            .await?;
+        match row {
+            (f, _, _) if f != fingerprint => Kept::Different,
+            (_, Some(status), Some(body)) => Kept::Answer(status as u16, body),
+            _ => Kept::Running,
+        }
+    };
+    tx.commit().await?;
+    Ok(kept)
+}
+
 /// Deletes every expired key and answer, whoever made them (each person's own expired
 /// keys also go on their next keyed request).
 pub async fn purge_expired(state: &AppState) {
     let cutoff = crate::db::now() - KEEP_SECS;
-    let purged = state
-        .db
-        .call(move |c| {
-            Ok(c.execute(
-                "DELETE FROM idempotency_keys WHERE created_at <= ?1",
-                [cutoff],
-            )?)
-        })
-        .await;
+    let purged = async {
+        let mut tx = state.db.write().await?;
+        tx.execute(
+            "DELETE FROM idempotency_keys WHERE created_at <= $1",
+            args![cutoff],
+        )
+        .await?;
+        tx.commit().await?;
+        ApiResult::Ok(())
+    }
+    .await;
     if let Err(e) = purged {
         tracing::warn!(error = %e.message, "expired idempotency keys not purged");
     }
@@ -230,11 +243,34 @@ fn replay(status: u16, body: Vec<u8>) -> Response {
 }
 
 /// Frees a key: its reservation goes, so a repeat does the request again.
-fn free(c: &rusqlite::Connection, user_id: i64, key: &str) -> crate::error::ApiResult<()> {
-    c.execute(
-        "DELETE FROM idempotency_keys WHERE user_id = ?1 AND key = ?2",
-        rusqlite::params![user_id, key],
-    )?;
+async fn free(tx: &mut Tx, user_id: i64, key: &str) -> ApiResult<()> {
+    tx.execute(
+        "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2",
+        args![user_id, key],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Keeps the answer (a success) or frees the key.
+async fn keep(
+    state: &AppState,
+    user_id: i64,
+    key: &str,
+    answer: Option<(u16, Vec<u8>)>,
+) -> ApiResult<()> {
+    let mut tx = state.db.write().await?;
+    match answer {
+        Some((status, body)) => {
+            tx.execute(
+                "UPDATE idempotency_keys SET status = $3, body = $4 WHERE user_id = $1 AND key = $2",
+                args![user_id, key, i64::from(status), body],
+            )
+            .await?;
+        }
+        None => free(&mut tx, user_id, key).await?,
+    }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -246,24 +282,11 @@ async fn record(state: &AppState, user_id: i64, key: String, res: Response) -> R
     let Ok(bytes) = to_bytes(body, MAX_ANSWER).await else {
         // Not kept, and the key freed (a repeat does the request again rather than wait
         // for an answer that will never be recorded).
-        let _ = state.db.call(move |c| free(c, user_id, &key)).await;
+        let _ = keep(state, user_id, &key, None).await;
         return ApiError::internal("an answer too large to keep").into_response();
     };
     let (status, kept) = (parts.status.as_u16(), bytes.to_vec());
-    let stored = state
-        .db
-        .call(move |c| {
-            if success {
-                c.execute(
-                    "UPDATE idempotency_keys SET status = ?3, body = ?4 WHERE user_id = ?1 AND key = ?2",
-                    rusqlite::params![user_id, key, status, kept],
-                )?;
-                Ok(())
-            } else {
-                free(c, user_id, &key)
-            }
-        })
-        .await;
+    let stored = keep(state, user_id, &key, success.then_some((status, kept))).await;
     if let Err(e) = stored {
         // The change itself is done; a repeat now gets IDEMPOTENCY_KEY_IN_USE until the
         // reservation expires, never a second change.

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod api;
 pub mod config;
+pub mod copy;
 pub mod csrf;
 pub mod db;
 pub mod demo;
@@ -43,6 +44,9 @@ pub struct AppState {
     pub tickets: Arc<TicketKey>,
     /// Key of the session-token hashes.
     pub secret_salt: Arc<Vec<u8>>,
+    /// Held by the key service from a room's transaction until its frames are handed to
+    /// the relay, so that members get key parts in order (see `realtime::keys`).
+    pub room_order: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// The configured secret salt, or the one kept in the data directory (created, readable
@@ -92,9 +96,10 @@ impl AppState {
     /// Opens the database and builds the state; starts the hourly purge of expired
     /// idempotency keys and, for the `api` role, the link to the relay (call inside a
     /// Tokio runtime).
-    pub fn new(config: Config) -> Result<AppState, String> {
-        let db =
-            db::Db::open(&config.database).map_err(|e| format!("cannot open the database: {e}"))?;
+    pub async fn new(config: Config) -> Result<AppState, String> {
+        let db = db::Db::open(&config.database)
+            .await
+            .map_err(|e| format!("cannot open the database: {e}"))?;
         let tickets = Arc::new(ticket_key(&config).map_err(|e| e.to_string())?);
         let secret_salt = Arc::new(secret_salt(&config)?);
         let relay = match (&config.role, &config.relay_url) {
@@ -110,6 +115,7 @@ impl AppState {
             relay,
             tickets,
             secret_salt,
+            room_order: Arc::default(),
         };
         idempotency::start_purging(state.clone());
         Ok(state)

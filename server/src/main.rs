@@ -19,6 +19,11 @@ async fn main() {
         }
         return;
     }
+    match std::env::args().nth(1).as_deref() {
+        Some("copy-database") => return copy_database(std::env::args().skip(2).collect()).await,
+        Some("backup") => return backup(std::env::args().skip(2).collect()).await,
+        _ => {}
+    }
     let config = match Config::from_args(std::env::args().skip(1)) {
         Ok(c) => c,
         Err(msg) => {
@@ -44,7 +49,7 @@ async fn main() {
             );
             std::process::exit(1);
         }
-        let state = match AppState::new(config) {
+        let state = match AppState::new(config).await {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("huddle-server: {e}");
@@ -52,13 +57,13 @@ async fn main() {
             }
         };
         if state.config.demo {
-            match state.db.call(|c| Ok(huddle_server::demo::seed(c)?)).await {
+            match huddle_server::demo::seed(&state.db).await {
                 Ok(true) => println!(
                     "Demo data created: sign in as alice, bob or carol with the password {:?}",
                     huddle_server::demo::PASSWORD
                 ),
                 Ok(false) => {}
-                Err(e) => eprintln!("huddle-server: demo data not created: {}", e.message),
+                Err(e) => eprintln!("huddle-server: demo data not created: {e}"),
             }
         }
         app(state)
@@ -85,4 +90,65 @@ async fn main() {
     })
     .await
     .expect("server error");
+}
+
+/// Exits with a usage error.
+fn usage(msg: &str) -> ! {
+    eprintln!("huddle-server: {msg}\n\n{}", config::USAGE);
+    std::process::exit(2);
+}
+
+/// Takes `--name VALUE` out of `args`.
+fn take(args: &mut Vec<String>, name: &str) -> Option<String> {
+    let i = args.iter().position(|a| a == name)?;
+    if i + 1 >= args.len() {
+        usage(&format!("{name} needs a value"));
+    }
+    let value = args.remove(i + 1);
+    args.remove(i);
+    Some(value)
+}
+
+/// `huddle-server copy-database --from URL --to URL`.
+async fn copy_database(mut args: Vec<String>) {
+    let from = take(&mut args, "--from").unwrap_or_else(|| usage("copy-database needs --from"));
+    let to = take(&mut args, "--to").unwrap_or_else(|| usage("copy-database needs --to"));
+    if let Some(extra) = args.first() {
+        usage(&format!("copy-database: unknown argument {extra:?}"));
+    }
+    let parse = |d: &str| config::Database::parse(d).unwrap_or_else(|e| usage(&e));
+    match huddle_server::copy::copy_database(&parse(&from), &parse(&to)).await {
+        Ok(report) => {
+            for (table, rows) in report {
+                println!("{table}: {rows} rows");
+            }
+            println!("copied: start the server with --database set to the destination and the same data directory");
+        }
+        Err(e) => {
+            eprintln!("huddle-server: copy-database: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// `huddle-server backup --to FILE [server options]`.
+async fn backup(mut args: Vec<String>) {
+    let to = take(&mut args, "--to").unwrap_or_else(|| usage("backup needs --to FILE"));
+    let config = Config::from_args(args.into_iter()).unwrap_or_else(|e| usage(&e));
+    let db = match huddle_server::db::Db::open(&config.database).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("huddle-server: backup: {e}");
+            std::process::exit(1);
+        }
+    };
+    let done = db.backup_to(std::path::Path::new(&to)).await;
+    db.close().await;
+    match done {
+        Ok(()) => println!("backup written to {to}"),
+        Err(e) => {
+            eprintln!("huddle-server: {e}");
+            std::process::exit(1);
+        }
+    }
 }

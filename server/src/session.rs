@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use crate::args;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 
@@ -47,18 +48,27 @@ pub fn token_hash(salt: &[u8], token: &str) -> Vec<u8> {
 pub async fn create(state: &AppState, user_id: i64) -> ApiResult<String> {
     let token = crypto_wasm::random::token(32).map_err(ApiError::internal)?;
     let hash = token_hash(&state.secret_salt, &token);
-    state
-        .db
-        .call(move |c| {
-            let now = crate::db::now();
-            c.execute(
-                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-                rusqlite::params![hash, user_id, now, now + LIFETIME_SECS],
-            )?;
-            Ok(())
-        })
-        .await?;
+    let now = crate::db::now();
+    let mut tx = state.db.write().await?;
+    tx.execute(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        args![hash, user_id, now, now + LIFETIME_SECS],
+    )
+    .await?;
+    tx.commit().await?;
     Ok(token)
+}
+
+/// Ends the session whose token hashes to `token_hash`.
+pub async fn end(state: &AppState, token_hash: &[u8]) -> ApiResult<()> {
+    let mut tx = state.db.write().await?;
+    tx.execute(
+        "DELETE FROM sessions WHERE token_hash = $1",
+        args![token_hash],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The session token sent with a request, if any.
@@ -91,21 +101,16 @@ impl FromRequestParts<AppState> for CurrentUser {
         let token =
             token_from(parts, state.config.secure_cookies).ok_or_else(ApiError::unauthenticated)?;
         let hash = token_hash(&state.secret_salt, &token);
-        let lookup = hash.clone();
-        let id = state
+        let found: Option<(i64,)> = state
             .db
-            .call(move |c| {
-                let id = c
-                    .query_row(
-                        "SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
-                        rusqlite::params![lookup, crate::db::now()],
-                        |r| r.get::<_, i64>(0),
-                    )
-                    .ok();
-                Ok(id)
-            })
+            .read()
             .await?
-            .ok_or_else(ApiError::unauthenticated)?;
+            .optional(
+                "SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+                args![hash.clone(), crate::db::now()],
+            )
+            .await?;
+        let (id,) = found.ok_or_else(ApiError::unauthenticated)?;
         Ok(CurrentUser {
             id,
             token_hash: hash,

@@ -77,30 +77,28 @@ async fn sessions_are_stored_hashed() {
         .1
         .to_owned();
     assert_eq!(token.len(), 64);
-    let db = rusqlite::Connection::open(&server.db_path).unwrap();
-    let stored: Vec<u8> = db
-        .query_row("SELECT token_hash FROM sessions", [], |r| r.get(0))
+    let mut tx = server.db.read().await.unwrap();
+    let stored: Vec<(Vec<u8>, i64)> = tx
+        .all("SELECT token_hash, user_id FROM sessions", vec![])
+        .await
         .unwrap();
+    assert_eq!(stored.len(), 1);
+    let stored = stored[0].0.clone();
     // Keyed by the secret salt the server generated into its data directory.
-    let salt = std::fs::read(server.db_path.with_file_name("secret-salt")).unwrap();
+    let salt = std::fs::read(server.data_dir.join("secret-salt")).unwrap();
     assert_eq!(stored, huddle_server::session::token_hash(&salt, &token));
     assert_ne!(stored, {
         use sha2::Digest;
         sha2::Sha256::digest(token.as_bytes()).to_vec()
     });
-    let dump: String = db
-        .query_row(
-            "SELECT group_concat(hex(token_hash)) || group_concat(user_id) FROM sessions",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let hex: String = stored.iter().map(|b| format!("{b:02x}")).collect();
     assert!(
-        !dump.to_lowercase().contains(&token),
+        !hex.contains(&token.to_lowercase()),
         "the token itself is never stored"
     );
-    let hash: String = db
-        .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
+    let (hash,): (String,) = tx
+        .one("SELECT password_hash FROM users", vec![])
+        .await
         .unwrap();
     assert!(hash.starts_with("pbkdf2-sha256$600000$") && !hash.contains("correct horse"));
 }
@@ -242,26 +240,21 @@ async fn sign_in_is_rate_limited() {
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_data_seeds_once_and_signs_in() {
     let dir = tempfile::tempdir().unwrap();
-    let mut conn = rusqlite::Connection::open(dir.path().join("d.sqlite")).unwrap();
-    drop(conn);
-    let db = huddle_server::db::Db::open(&dir.path().join("d.sqlite")).unwrap();
-    assert!(db
-        .call(|c| Ok(huddle_server::demo::seed(c)?))
+    let db = huddle_server::db::Db::open(&common::fresh_database(dir.path()).await)
         .await
-        .unwrap());
+        .unwrap();
+    assert!(huddle_server::demo::seed(&db).await.unwrap());
     assert!(
-        !db.call(|c| Ok(huddle_server::demo::seed(c)?))
-            .await
-            .unwrap(),
+        !huddle_server::demo::seed(&db).await.unwrap(),
         "only into an empty database"
     );
-    conn = rusqlite::Connection::open(dir.path().join("d.sqlite")).unwrap();
-    let (users, messages): (i64, i64) = conn
-        .query_row(
+    let mut tx = db.read().await.unwrap();
+    let (users, messages): (i64, i64) = tx
+        .one(
             "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM messages)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            vec![],
         )
+        .await
         .unwrap();
     assert_eq!(
         (users, messages),
@@ -270,12 +263,12 @@ async fn demo_data_seeds_once_and_signs_in() {
             (7 + huddle_server::demo::HISTORY + huddle_server::demo::THREAD) as i64
         )
     );
-    let hash: String = conn
-        .query_row(
+    let (hash,): (String,) = tx
+        .one(
             "SELECT password_hash FROM users WHERE username = 'bob'",
-            [],
-            |r| r.get(0),
+            vec![],
         )
+        .await
         .unwrap();
     assert!(huddle_server::password::verify(
         huddle_server::demo::PASSWORD,

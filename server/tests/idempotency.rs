@@ -5,6 +5,7 @@
 mod common;
 
 use common::{assert_error, spawn, user, Client};
+use huddle_server::args;
 use serde_json::{json, Value};
 
 const KEY: &str = "k3y-0f-at-least-16-chars";
@@ -92,12 +93,12 @@ async fn a_repeated_create_gets_the_first_answer_and_creates_nothing() {
     );
 
     // After 24 hours the key is forgotten: the same request creates again.
-    let db = rusqlite::Connection::open(&server.db_path).unwrap();
-    db.execute(
-        "UPDATE idempotency_keys SET created_at = created_at - ?1",
-        [huddle_server::idempotency::KEEP_SECS],
-    )
-    .unwrap();
+    server
+        .exec(
+            "UPDATE idempotency_keys SET created_at = created_at - $1",
+            args![huddle_server::idempotency::KEEP_SECS],
+        )
+        .await;
     let later = post(&mut alice, ch, "hello once", KEY).await;
     assert_eq!(later.status, 201);
     assert!(later.headers.get("idempotent-replayed").is_none());
@@ -141,11 +142,7 @@ async fn only_creates_take_a_key_and_only_when_signed_in() {
     let server = spawn().await;
     let (mut alice, _) = user(&server, "alice").await;
     let (_, ch) = general(&mut alice).await;
-    let db = rusqlite::Connection::open(&server.db_path).unwrap();
-    let kept = |db: &rusqlite::Connection| -> i64 {
-        db.query_row("SELECT count(*) FROM idempotency_keys", [], |r| r.get(0))
-            .unwrap()
-    };
+    let kept = async || server.count("SELECT count(*) FROM idempotency_keys").await;
     let key = [("idempotency-key", KEY)];
     // Two joins with one key: two key parts (two versions), never a replayed key.
     let join = json!({"collection": format!("channel:{ch}")});
@@ -157,7 +154,7 @@ async fn only_creates_take_a_key_and_only_when_signed_in() {
     assert_ne!(a.body["key_version"], b.body["key_version"]);
     // An edit with a key is not kept either.
     let m = post(&mut alice, ch, "to edit", "a-create-key-0123456789").await;
-    assert_eq!(kept(&db), 1, "the create is kept");
+    assert_eq!(kept().await, 1, "the create is kept");
     let id = m.body["id"].as_i64().unwrap();
     let r = alice
         .send(
@@ -168,7 +165,7 @@ async fn only_creates_take_a_key_and_only_when_signed_in() {
         )
         .await;
     assert_eq!(r.status, 200);
-    assert_eq!(kept(&db), 1, "nothing kept for an edit");
+    assert_eq!(kept().await, 1, "nothing kept for an edit");
     // Sign out with a key, sign in again, sign out again with the same key: really out.
     let r = alice
         .send("POST", "/auth/signout", Some(json!({})), &key)
@@ -189,11 +186,11 @@ async fn only_creates_take_a_key_and_only_when_signed_in() {
     assert_eq!(r.status, 204);
     assert!(r.headers.get("idempotent-replayed").is_none());
     assert_eq!(alice.get("/auth/me").await.status, 401, "signed out");
-    assert_eq!(kept(&db), 1, "nothing kept for sign-in or sign-out");
+    assert_eq!(kept().await, 1, "nothing kept for sign-in or sign-out");
     // Without a session: refused, and the key is not reserved for anyone.
     let r = post(&mut alice, ch, "not signed in", KEY).await;
     assert_eq!(r.status, 401);
-    assert_eq!(kept(&db), 1);
+    assert_eq!(kept().await, 1);
 }
 
 /// Expired keys are purged for everyone, not only when their owner sends another key: a
@@ -204,21 +201,18 @@ async fn expired_keys_are_purged_for_everyone() {
     let (mut alice, _) = user(&server, "alice").await;
     let (_, ch) = general(&mut alice).await;
     assert_eq!(post(&mut alice, ch, "kept a day", KEY).await.status, 201);
-    let db = rusqlite::Connection::open(&server.db_path).unwrap();
-    db.execute(
-        "UPDATE idempotency_keys SET created_at = created_at - ?1",
-        [huddle_server::idempotency::KEEP_SECS],
-    )
-    .unwrap();
-    let path = server.db_path.clone();
-    let _second = common::spawn_with(move |c| c.database = path).await;
-    let count = || -> i64 {
-        db.query_row("SELECT count(*) FROM idempotency_keys", [], |r| r.get(0))
-            .unwrap()
-    };
+    server
+        .exec(
+            "UPDATE idempotency_keys SET created_at = created_at - $1",
+            args![huddle_server::idempotency::KEEP_SECS],
+        )
+        .await;
+    let database = server.database.clone();
+    let _second = common::spawn_with(move |c| c.database = database).await;
+    let count = async || server.count("SELECT count(*) FROM idempotency_keys").await;
     let end = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while count() > 0 && std::time::Instant::now() < end {
+    while count().await > 0 && std::time::Instant::now() < end {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    assert_eq!(count(), 0, "the expired key was purged");
+    assert_eq!(count().await, 0, "the expired key was purged");
 }

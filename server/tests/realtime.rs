@@ -586,13 +586,12 @@ async fn server_rotates_the_key_after_1000_envelopes_and_after_24_hours() {
     .await;
 
     // 24 hours later (the rotation time moved back a day), the next push rotates again.
-    let db = rusqlite::Connection::open(&server.db_path).unwrap();
-    let changed = db
-        .execute(
-            "UPDATE realtime_rooms SET rotated_at = rotated_at - ?1",
-            [MAX_AGE_SECS],
+    let changed = server
+        .exec(
+            "UPDATE realtime_rooms SET rotated_at = rotated_at - $1",
+            huddle_server::args![MAX_AGE_SECS],
         )
-        .unwrap();
+        .await;
     assert_eq!(changed, 1);
     let third = expect_rotation(
         &mut alice,

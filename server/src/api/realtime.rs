@@ -3,10 +3,9 @@
 
 use axum::extract::State;
 use axum::Json;
-use huddle_protocol::realtime::{Collection, Join, Joined, Ticket};
+use huddle_protocol::realtime::{Join, Joined, Ticket};
 
 use super::ApiJson;
-use crate::access;
 use crate::error::ApiResult;
 use crate::realtime::keys;
 use crate::realtime::ticket::Subject;
@@ -31,17 +30,7 @@ pub async fn join(
     user: CurrentUser,
     ApiJson(body): ApiJson<Join>,
 ) -> ApiResult<Json<Joined>> {
-    let relay = state.relay.clone();
-    let joined = state
-        .db
-        .call(move |c| {
-            match body.collection {
-                Collection::Channel(id) => access::channel(c, id, user.id).map(drop)?,
-                Collection::Workspace(id) => access::workspace_role(c, id, user.id).map(drop)?,
-            }
-            keys::join(c, &relay, body.collection)
-        })
-        .await?;
+    let joined = keys::join(&state, user.id, body.collection).await?;
     Ok(Json(joined))
 }
 

@@ -12,162 +12,242 @@
 //!   the former member out.
 //! * **Bounded use**: after [`MAX_SEALED`] server envelopes or [`MAX_AGE_SECS`] seconds
 //!   the server mixes in a new key part, as on a join.
+//!
+//! Order: a key part must reach the members before anything sealed under the key it
+//! makes. Joins and announcements therefore take one lock (per process) from the start of
+//! their transaction until their frames are handed to the relay, after the commit; on
+//! PostgreSQL the room's row is also locked (`FOR UPDATE`) while it changes. Fresh
+//! rotations need no such order: they move the room to a new endpoint.
 
 use huddle_protocol::realtime::{Collection, Joined, KeyEvent};
-use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
+use serde_json::value::RawValue;
 
+use crate::access;
+use crate::args;
+use crate::db::Tx;
 use crate::error::{ApiError, ApiResult};
 use crate::realtime::relay::Relay;
+use crate::AppState;
 
 /// Envelopes the server seals under one key before rotating.
 pub const MAX_SEALED: i64 = 1000;
 /// Longest a key lives before rotation.
 pub const MAX_AGE_SECS: i64 = 24 * 3600;
 
+#[derive(sqlx::FromRow)]
 struct Room {
     endpoint: String,
-    key: String,
-    version: i64,
+    room_key: String,
+    key_version: i64,
     sealed_since: i64,
     rotated_at: i64,
 }
 
-fn load(c: &Connection, collection: Collection) -> rusqlite::Result<Option<Room>> {
-    c.query_row(
-        "SELECT endpoint, room_key, key_version, sealed_since, rotated_at FROM realtime_rooms WHERE collection = ?1",
-        [collection.to_string()],
-        |r| {
-            Ok(Room {
-                endpoint: r.get(0)?,
-                key: r.get(1)?,
-                version: r.get(2)?,
-                sealed_since: r.get(3)?,
-                rotated_at: r.get(4)?,
-            })
-        },
-    )
-    .optional()
+/// What to hand to the relay once the transaction that made it is committed.
+#[derive(Debug)]
+pub enum Push {
+    /// A sealed frame for a room's members.
+    Frame {
+        /// The room.
+        endpoint: String,
+        /// The envelope.
+        frame: Box<RawValue>,
+    },
+    /// Close a room (its members join its successor over HTTPS).
+    Close {
+        /// The room.
+        endpoint: String,
+    },
+}
+
+/// Hands frames to the relay, in order.
+pub fn deliver(relay: &Relay, pushes: Vec<Push>) {
+    for p in pushes {
+        match p {
+            Push::Frame { endpoint, frame } => relay.publish(&endpoint, &frame),
+            Push::Close { endpoint } => relay.close_room(&endpoint),
+        }
+    }
+}
+
+async fn load(tx: &mut Tx, collection: Collection) -> ApiResult<Option<Room>> {
+    let sql = format!(
+        "SELECT endpoint, room_key, key_version, sealed_since, rotated_at FROM realtime_rooms \
+         WHERE collection = $1{}",
+        tx.for_update()
+    );
+    Ok(tx
+        .optional(sqlx::AssertSqlSafe(sql), args![collection.to_string()])
+        .await?)
 }
 
 fn random_token() -> ApiResult<String> {
     crypto_wasm::random::token(32).map_err(ApiError::internal)
 }
 
-/// Seals `event` for the room's members under its current key and publishes it.
-fn push(relay: &Relay, room: &Room, event: &impl Serialize) -> ApiResult<()> {
+/// Seals `event` for the room's members under its current key.
+fn seal(room: &Room, event: &impl Serialize) -> ApiResult<Push> {
     let plaintext = serde_json::to_string(event).map_err(ApiError::internal)?;
     let env = crypto_wasm::seal(
-        &room.key,
-        &room.version.to_string(),
+        &room.room_key,
+        &room.key_version.to_string(),
         &plaintext,
         crypto_wasm::Format::V1,
         &room.endpoint,
     )
     .map_err(ApiError::internal)?;
-    let raw = serde_json::value::to_raw_value(&env).map_err(ApiError::internal)?;
-    relay.publish(&room.endpoint, &raw);
-    Ok(())
+    Ok(Push::Frame {
+        endpoint: room.endpoint.clone(),
+        frame: serde_json::value::to_raw_value(&env).map_err(ApiError::internal)?,
+    })
 }
 
-/// Mixes a fresh key part into the room's key, telling the members; returns the room as
-/// it is afterwards.
-fn rotate_mix(
-    c: &Connection,
-    relay: &Relay,
-    collection: Collection,
-    room: Room,
-) -> ApiResult<Room> {
+/// Mixes a fresh key part into the room's key; returns the room as it is afterwards and
+/// the frame that tells the members.
+async fn rotate_mix(tx: &mut Tx, collection: Collection, room: Room) -> ApiResult<(Room, Push)> {
     let b = random_token()?;
-    let next = room.version + 1;
-    push(
-        relay,
+    let next = room.key_version + 1;
+    let push = seal(
         &room,
         &KeyEvent::Key {
             new_key: b.clone(),
             key_version: next.to_string(),
         },
     )?;
-    let key = crypto_wasm::mix_keys(&room.key, &b);
+    let key = crypto_wasm::mix_keys(&room.room_key, &b);
     let now = crate::db::now();
-    c.execute(
-        "UPDATE realtime_rooms SET room_key = ?2, key_version = ?3, sealed_since = 0, rotated_at = ?4 WHERE collection = ?1",
-        rusqlite::params![collection.to_string(), key, next, now],
-    )?;
-    Ok(Room {
+    tx.execute(
+        "UPDATE realtime_rooms SET room_key = $2, key_version = $3, sealed_since = 0, rotated_at = $4 \
+         WHERE collection = $1",
+        args![collection.to_string(), key.clone(), next, now],
+    )
+    .await?;
+    let room = Room {
         endpoint: room.endpoint,
-        key,
-        version: next,
+        room_key: key,
+        key_version: next,
         sealed_since: 0,
         rotated_at: now,
-    })
+    };
+    Ok((room, push))
 }
 
-/// Joins `collection` (access already checked): see the module docs.
-pub fn join(c: &Connection, relay: &Relay, collection: Collection) -> ApiResult<Joined> {
-    let room = match load(c, collection)? {
-        Some(room) => rotate_mix(c, relay, collection, room)?,
+/// Joins `collection` for `user_id` after checking their right to it (a channel they may
+/// read, a workspace they belong to): see the module docs.
+pub async fn join(state: &AppState, user_id: i64, collection: Collection) -> ApiResult<Joined> {
+    let _order = state.room_order.lock().await;
+    let mut tx = state.db.write().await?;
+    match collection {
+        Collection::Channel(id) => access::channel(&mut tx, id, user_id).await.map(drop)?,
+        Collection::Workspace(id) => access::workspace_role(&mut tx, id, user_id)
+            .await
+            .map(drop)?,
+    }
+    let (room, pushes) = match load(&mut tx, collection).await? {
+        Some(room) => {
+            let (room, push) = rotate_mix(&mut tx, collection, room).await?;
+            (room, vec![push])
+        }
         None => {
             let endpoint = random_token()?;
             let key = crypto_wasm::mix_keys("", &random_token()?);
-            c.execute(
-                "INSERT INTO realtime_rooms (collection, endpoint, room_key, key_version, rotated_at) VALUES (?1, ?2, ?3, 1, ?4)",
-                rusqlite::params![collection.to_string(), endpoint, key, crate::db::now()],
-            )?;
-            Room {
-                endpoint,
-                key,
-                version: 1,
-                sealed_since: 0,
-                rotated_at: crate::db::now(),
+            let now = crate::db::now();
+            // Two first joins at once: one creates the room, the other mixes into it.
+            let created = tx
+                .execute(
+                    "INSERT INTO realtime_rooms (collection, endpoint, room_key, key_version, rotated_at) \
+                     VALUES ($1, $2, $3, 1, $4) ON CONFLICT (collection) DO NOTHING",
+                    args![collection.to_string(), endpoint.clone(), key.clone(), now],
+                )
+                .await?;
+            if created == 1 {
+                let room = Room {
+                    endpoint,
+                    room_key: key,
+                    key_version: 1,
+                    sealed_since: 0,
+                    rotated_at: now,
+                };
+                (room, Vec::new())
+            } else {
+                let room = load(&mut tx, collection)
+                    .await?
+                    .ok_or_else(|| ApiError::internal("realtime room vanished"))?;
+                let (room, push) = rotate_mix(&mut tx, collection, room).await?;
+                (room, vec![push])
             }
         }
     };
+    tx.commit().await?;
+    deliver(&state.relay, pushes);
     Ok(Joined {
         room: room.endpoint,
-        key: room.key,
-        key_version: room.version.to_string(),
+        key: room.room_key,
+        key_version: room.key_version.to_string(),
     })
 }
 
-/// Replaces the room's key and endpoint with fresh random ones (someone lost access).
-pub fn rotate_fresh(c: &Connection, relay: &Relay, collection: Collection) -> ApiResult<()> {
-    let Some(room) = load(c, collection)? else {
-        return Ok(());
+/// Replaces the room's key and endpoint with fresh random ones (someone lost access), in
+/// the caller's transaction; returns what to deliver after its commit (`rekey` to the old
+/// room, then its closing).
+pub async fn rotate_fresh(tx: &mut Tx, collection: Collection) -> ApiResult<Vec<Push>> {
+    let Some(room) = load(tx, collection).await? else {
+        return Ok(Vec::new());
     };
-    push(relay, &room, &KeyEvent::Rekey)?;
-    c.execute(
-        "UPDATE realtime_rooms SET endpoint = ?2, room_key = ?3, key_version = key_version + 1, sealed_since = 0, rotated_at = ?4 WHERE collection = ?1",
-        rusqlite::params![
+    let rekey = seal(&room, &KeyEvent::Rekey)?;
+    tx.execute(
+        "UPDATE realtime_rooms SET endpoint = $2, room_key = $3, key_version = key_version + 1, \
+         sealed_since = 0, rotated_at = $4 WHERE collection = $1",
+        args![
             collection.to_string(),
             random_token()?,
             random_token()?,
             crate::db::now()
         ],
-    )?;
-    relay.close_room(&room.endpoint);
-    Ok(())
+    )
+    .await?;
+    Ok(vec![
+        rekey,
+        Push::Close {
+            endpoint: room.endpoint,
+        },
+    ])
 }
 
 /// Seals a server event (a message created through REST, an edit, …) for the room's
-/// members, rotating the key first when it has been used enough. Nothing happens for a
-/// room nobody has joined.
-pub fn publish_event(
-    c: &Connection,
-    relay: &Relay,
+/// members, rotating the key first when it has been used enough, and hands it to the
+/// relay. Nothing happens for a room nobody has joined. Called after the change itself
+/// is committed; a failure here is logged (clients resync through REST).
+pub async fn announce(state: &AppState, collection: Collection, event: &impl Serialize) {
+    if let Err(e) = try_announce(state, collection, event).await {
+        tracing::warn!(error = %e.message, %collection, "realtime push failed");
+    }
+}
+
+async fn try_announce(
+    state: &AppState,
     collection: Collection,
     event: &impl Serialize,
 ) -> ApiResult<()> {
-    let Some(mut room) = load(c, collection)? else {
+    let _order = state.room_order.lock().await;
+    let mut tx = state.db.write().await?;
+    let Some(mut room) = load(&mut tx, collection).await? else {
         return Ok(());
     };
+    let mut pushes = Vec::new();
     if room.sealed_since >= MAX_SEALED || crate::db::now() - room.rotated_at >= MAX_AGE_SECS {
-        room = rotate_mix(c, relay, collection, room)?;
+        let (rotated, push) = rotate_mix(&mut tx, collection, room).await?;
+        room = rotated;
+        pushes.push(push);
     }
-    push(relay, &room, event)?;
-    c.execute(
-        "UPDATE realtime_rooms SET sealed_since = sealed_since + 1 WHERE collection = ?1",
-        [collection.to_string()],
-    )?;
+    pushes.push(seal(&room, event)?);
+    tx.execute(
+        "UPDATE realtime_rooms SET sealed_since = sealed_since + 1 WHERE collection = $1",
+        args![collection.to_string()],
+    )
+    .await?;
+    tx.commit().await?;
+    deliver(&state.relay, pushes);
     Ok(())
 }

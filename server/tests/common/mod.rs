@@ -1,20 +1,92 @@
-//! A real server on loopback with a temporary SQLite file, and a small client that keeps
-//! the session cookie (by hand: `__Host-` cookies are `Secure`, which cookie jars withhold
-//! over plain HTTP).
+//! A real server on loopback with a temporary SQLite file (or, when
+//! `HUDDLE_TEST_POSTGRES` names a PostgreSQL server, a new database on it: see
+//! `scripts/with-postgres.sh`), and a small client that keeps the session cookie (by hand:
+//! `__Host-` cookies are `Secure`, which cookie jars withhold over plain HTTP).
 
 #![allow(dead_code, missing_docs)]
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use huddle_server::config::Database;
+use huddle_server::db::{Arg, Db};
 use huddle_server::{app, relay_app, AppState, Config, Role};
 use reqwest::header::{HeaderMap, HeaderValue, COOKIE, SET_COOKIE};
 use serde_json::Value;
 
 pub struct Server {
     pub base: String,
-    pub db_path: PathBuf,
+    /// The server's database (to start a second server on it).
+    pub database: Database,
+    /// The server's own handle on it (for tests that change rows behind its back).
+    pub db: Db,
+    /// The data directory (secret salt).
+    pub data_dir: PathBuf,
     _dir: tempfile::TempDir,
+}
+
+impl Server {
+    /// Runs one statement in its own transaction; returns the rows changed.
+    pub async fn exec(&self, sql: &'static str, args: Vec<Arg>) -> u64 {
+        let mut tx = self.db.write().await.unwrap();
+        let n = tx.execute(sql, args).await.unwrap();
+        tx.commit().await.unwrap();
+        n
+    }
+
+    /// The one integer a query returns.
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        let (n,): (i64,) = self
+            .db
+            .read()
+            .await
+            .unwrap()
+            .one(sql, vec![])
+            .await
+            .unwrap();
+        n
+    }
+}
+
+/// The PostgreSQL server the tests run against, if any (`postgres://…` of a database
+/// the tests may create databases from).
+pub fn test_postgres() -> Option<String> {
+    std::env::var("HUDDLE_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// A new, empty PostgreSQL database on the test server; returns its URL.
+pub async fn new_postgres_database(admin_url: &str) -> String {
+    use sqlx::Connection;
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let name = format!(
+        "huddle_test_{}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        crypto_wasm::random::token(4).unwrap()
+    );
+    let mut admin = sqlx::PgConnection::connect(admin_url).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let _ = admin.close().await;
+    let (base, query) = match admin_url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (admin_url, String::new()),
+    };
+    let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
+    format!("{base}/{name}{query}")
+}
+
+/// The database a new test server gets: a SQLite file in `dir`, or a new PostgreSQL
+/// database when the tests run against PostgreSQL.
+pub async fn fresh_database(dir: &std::path::Path) -> Database {
+    match test_postgres() {
+        Some(admin) => Database::Postgres(new_postgres_database(&admin).await),
+        None => Database::Sqlite(dir.join("huddle.sqlite")),
+    }
 }
 
 pub async fn spawn() -> Server {
@@ -27,10 +99,13 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Server {
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(dist.join("index.html"), "<!doctype html><title>t</title>").unwrap();
-    let db_path = dir.path().join("huddle.sqlite");
-    let mut config = Config::local(dist, db_path.clone());
+    let mut config = Config::local(dist, dir.path().join("huddle.sqlite"));
+    config.database = fresh_database(dir.path()).await;
     tweak(&mut config);
-    let state = AppState::new(config).unwrap();
+    let database = config.database.clone();
+    let data_dir = config.data_dir.clone();
+    let state = AppState::new(config).await.unwrap();
+    let db = state.db.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -43,7 +118,9 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Server {
     });
     Server {
         base: format!("http://{addr}/api/v1"),
-        db_path,
+        database,
+        db,
+        data_dir,
         _dir: dir,
     }
 }

@@ -1,12 +1,13 @@
 //! Accounts: sign up, sign in, sign out, current user.
 
+mod store;
+
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use huddle_protocol::auth::{SessionInfo, Signin, Signup, User};
-use rusqlite::OptionalExtension;
 
 use super::ApiJson;
 use crate::error::{ApiError, ApiResult};
@@ -25,20 +26,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(session))
 }
 
-fn user_by_id(c: &rusqlite::Connection, id: i64) -> rusqlite::Result<Option<User>> {
-    c.query_row(
-        "SELECT id, username, email, display_name FROM users WHERE id = ?1",
-        [id],
-        |r| {
-            Ok(User {
-                id: r.get(0)?,
-                username: r.get(1)?,
-                email: r.get(2)?,
-                display_name: r.get(3)?,
-            })
-        },
-    )
-    .optional()
+async fn user_by_id(state: &AppState, id: i64) -> ApiResult<Option<User>> {
+    store::user(&mut state.db.read().await?, id).await
 }
 
 fn validate_signup(s: &Signup) -> ApiResult<()> {
@@ -106,44 +95,18 @@ pub async fn signup(
         .map(str::trim)
         .unwrap_or(&body.username)
         .to_owned();
-    let (username, email) = (body.username.clone(), body.email.clone());
-    let user = state
-        .db
-        .call(move |c| {
-            let taken: Option<(bool, bool)> = c
-                .query_row(
-                    "SELECT username = ?1 COLLATE NOCASE, email = ?2 COLLATE NOCASE FROM users \
-                     WHERE username = ?1 COLLATE NOCASE OR email = ?2 COLLATE NOCASE LIMIT 1",
-                    rusqlite::params![username, email],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            match taken {
-                Some((true, _)) => {
-                    return Err(ApiError::new(
-                        StatusCode::CONFLICT,
-                        "USERNAME_TAKEN",
-                        "that username is taken",
-                    ))
-                }
-                Some(_) => {
-                    return Err(ApiError::new(
-                        StatusCode::CONFLICT,
-                        "EMAIL_TAKEN",
-                        "an account already uses that email",
-                    ))
-                }
-                None => {}
-            }
-            c.execute(
-                "INSERT INTO users (username, email, display_name, password_hash, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                rusqlite::params![username, email, display, hash, crate::db::now()],
-            )?;
-            let id = c.last_insert_rowid();
-            user_by_id(c, id)?.ok_or_else(|| ApiError::internal("user vanished"))
-        })
-        .await?;
+    let mut tx = state.db.write().await?;
+    let user = store::create(
+        &mut tx,
+        store::NewUser {
+            username: body.username.clone(),
+            email: body.email.clone(),
+            display_name: display,
+            password_hash: hash,
+        },
+    )
+    .await?;
+    tx.commit().await?;
     let token = session::create(&state, user.id).await?;
     Ok(with_cookie(
         &state,
@@ -181,18 +144,7 @@ pub async fn signin(
         }
         return Ok(res);
     }
-    let login = body.login.clone();
-    let found: Option<(i64, String)> = state
-        .db
-        .call(move |c| {
-            Ok(c.query_row(
-                "SELECT id, password_hash FROM users WHERE username = ?1 COLLATE NOCASE OR email = ?1 COLLATE NOCASE",
-                [login],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?)
-        })
-        .await?;
+    let found = store::credentials(&mut state.db.read().await?, &body.login).await?;
     let pw = body.password.clone();
     let (id, ok) = tokio::task::spawn_blocking(move || match found {
         Some((id, hash)) => (Some(id), password::verify(&pw, &hash)),
@@ -214,10 +166,9 @@ pub async fn signin(
     };
     state.login_limiter.succeed(&[account_key]);
     let token = session::create(&state, id).await?;
-    let user = state
-        .db
-        .call(move |c| user_by_id(c, id)?.ok_or_else(|| ApiError::not_found("user")))
-        .await?;
+    let user = user_by_id(&state, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("user"))?;
     Ok(with_cookie(
         &state,
         Some(&token),
@@ -229,14 +180,7 @@ pub async fn signin(
 /// Ends the current session.
 #[utoipa::path(post, path = "/auth/signout", tag = "auth", responses((status = 204, description = "Signed out (clears the session cookie)")))]
 pub async fn signout(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
-    let hash = user.token_hash.clone();
-    state
-        .db
-        .call(move |c| {
-            c.execute("DELETE FROM sessions WHERE token_hash = ?1", [hash])?;
-            Ok(())
-        })
-        .await?;
+    session::end(&state, &user.token_hash).await?;
     Ok(with_cookie(
         &state,
         None,
@@ -258,7 +202,7 @@ pub async fn session(
         Err(e) => return Err(e),
     };
     let found = match user {
-        Some(u) => state.db.call(move |c| Ok(user_by_id(c, u.id)?)).await?,
+        Some(u) => user_by_id(&state, u.id).await?,
         None => None,
     };
     Ok(Json(SessionInfo { user: found }))
@@ -267,10 +211,8 @@ pub async fn session(
 /// The signed-in user.
 #[utoipa::path(get, path = "/auth/me", tag = "auth", responses((status = 200, body = User)))]
 pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<User>> {
-    let id = user.id;
-    let u = state
-        .db
-        .call(move |c| user_by_id(c, id)?.ok_or_else(ApiError::unauthenticated))
-        .await?;
+    let u = user_by_id(&state, user.id)
+        .await?
+        .ok_or_else(ApiError::unauthenticated)?;
     Ok(Json(u))
 }

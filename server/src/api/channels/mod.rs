@@ -1,0 +1,104 @@
+//! Channels: public (every workspace member), private (a member list) and direct
+//! messages between two members; unread counts and read positions.
+
+pub(super) mod store;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use huddle_protocol::channels::{
+    AddMember, Channel, ChannelKind, NewChannel, NewDirect, ReadPosition,
+};
+
+use super::{clean_name, ApiJson, ApiPath};
+use crate::error::{ApiError, ApiResult};
+use crate::session::CurrentUser;
+use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The routes of channels, with their OpenAPI operations.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(direct))
+        .routes(routes!(add_member))
+        .routes(routes!(mark_read))
+}
+
+/// The channels of a workspace the caller can see, with unread counts.
+#[utoipa::path(get, path = "/workspaces/{id}/channels", tag = "channels", params(("id" = i64, Path, description = "Workspace id")), responses((status = 200, body = [Channel])))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<Channel>>> {
+    let list = store::list(&mut state.db.read().await?, id, user.id).await?;
+    Ok(Json(list))
+}
+
+/// Creates a public or private channel.
+#[utoipa::path(post, path = "/workspaces/{id}/channels", tag = "channels", params(("id" = i64, Path, description = "Workspace id")), request_body = NewChannel, responses((status = 201, body = Channel)))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<NewChannel>,
+) -> ApiResult<(StatusCode, Json<Channel>)> {
+    let name = clean_name(&body.name, "name", 80)?;
+    let kind = body.kind.unwrap_or(ChannelKind::Public);
+    if kind == ChannelKind::Direct {
+        return Err(ApiError::invalid(
+            "kind: \"public\" or \"private\" (a direct message is made by POST /workspaces/{id}/direct)",
+        ));
+    }
+    if body.members.len() > 1000 {
+        return Err(ApiError::invalid("members: at most 1000"));
+    }
+    let mut tx = state.db.write().await?;
+    let ch = store::create(&mut tx, id, user.id, name, kind, &body.members).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(ch)))
+}
+
+/// The direct-message channel with another member, created on first use.
+#[utoipa::path(post, path = "/workspaces/{id}/direct", tag = "channels", params(("id" = i64, Path, description = "Workspace id")), request_body = NewDirect, responses((status = 200, body = Channel)))]
+pub async fn direct(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<NewDirect>,
+) -> ApiResult<Json<Channel>> {
+    let mut tx = state.db.write().await?;
+    let ch = store::direct(&mut tx, id, user.id, body.user_id).await?;
+    tx.commit().await?;
+    Ok(Json(ch))
+}
+
+/// Adds a workspace member to a private channel (channel members only).
+#[utoipa::path(post, path = "/channels/{id}/members", tag = "channels", params(("id" = i64, Path, description = "Channel id")), request_body = AddMember, responses((status = 204, description = "Added")))]
+pub async fn add_member(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<AddMember>,
+) -> ApiResult<StatusCode> {
+    let mut tx = state.db.write().await?;
+    store::add_member(&mut tx, id, user.id, body.user_id).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Moves the caller's read position forward (never backward).
+#[utoipa::path(put, path = "/channels/{id}/read", tag = "channels", params(("id" = i64, Path, description = "Channel id")), request_body = ReadPosition, responses((status = 204, description = "Moved (never backward)")))]
+pub async fn mark_read(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ReadPosition>,
+) -> ApiResult<StatusCode> {
+    let mut tx = state.db.write().await?;
+    store::read_up_to(&mut tx, id, user.id, body.last_read_id).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,195 @@
+//! Channels, their members and read positions in the database.
+
+use axum::http::StatusCode;
+use huddle_protocol::channels::{Channel, ChannelKind};
+
+use crate::access;
+use crate::args;
+use crate::db::{enum_value, Tx};
+use crate::error::{ApiError, ApiResult};
+
+/// The channels of a workspace `me` can see (all, or only `only`), with unread counts:
+/// named channels by name, then direct messages by the other person's name.
+async fn visible(
+    tx: &mut Tx,
+    workspace: i64,
+    me: i64,
+    only: Option<i64>,
+) -> ApiResult<Vec<Channel>> {
+    let rows: Vec<(i64, i64, String, String, i64)> = tx
+        .all(
+            "SELECT ch.id, ch.workspace_id, ch.kind, \
+               CASE WHEN ch.kind = 'direct' THEN COALESCE((SELECT u.display_name FROM channel_members cm \
+                 JOIN users u ON u.id = cm.user_id WHERE cm.channel_id = ch.id AND cm.user_id != $2 LIMIT 1), ch.name) \
+               ELSE ch.name END, \
+               (SELECT count(*) FROM messages m WHERE m.channel_id = ch.id AND m.thread_root_id IS NULL \
+                 AND m.deleted_at IS NULL AND m.author_id != $2 AND m.id > COALESCE((SELECT last_read_id \
+                 FROM read_positions rp WHERE rp.channel_id = ch.id AND rp.user_id = $2), 0)) \
+             FROM channels ch WHERE ch.workspace_id = $1 AND ($3 IS NULL OR ch.id = $3) \
+               AND (ch.kind = 'public' OR EXISTS (SELECT 1 FROM channel_members cm \
+                 WHERE cm.channel_id = ch.id AND cm.user_id = $2))",
+            args![workspace, me, only],
+        )
+        .await?;
+    let mut list = rows
+        .into_iter()
+        .map(|(id, workspace_id, kind, name, unread)| {
+            Ok(Channel {
+                id,
+                workspace_id,
+                kind: enum_value(&kind, ChannelKind::parse)?,
+                name,
+                unread,
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    list.sort_by_cached_key(|c| (c.kind == ChannelKind::Direct, c.name.to_lowercase(), c.id));
+    Ok(list)
+}
+
+/// The channels of a workspace `me` belongs to (else 404).
+pub async fn list(tx: &mut Tx, workspace: i64, me: i64) -> ApiResult<Vec<Channel>> {
+    access::workspace_role(tx, workspace, me).await?;
+    visible(tx, workspace, me, None).await
+}
+
+async fn require_workspace_member(tx: &mut Tx, workspace: i64, user: i64) -> ApiResult<()> {
+    match access::workspace_role(tx, workspace, user).await {
+        Ok(_) => Ok(()),
+        Err(e) if e.status == StatusCode::NOT_FOUND => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "NOT_A_MEMBER",
+            format!("user {user} is not a member of this workspace"),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+/// Creates a public or private channel (private: with `members` and its creator).
+pub async fn create(
+    tx: &mut Tx,
+    workspace: i64,
+    me: i64,
+    name: String,
+    kind: ChannelKind,
+    members: &[i64],
+) -> ApiResult<Channel> {
+    access::workspace_role(tx, workspace, me).await?;
+    let exists: Option<(i64,)> = tx
+        .optional(
+            "SELECT id FROM channels WHERE workspace_id = $1 AND kind != 'direct' AND lower(name) = lower($2)",
+            args![workspace, &name],
+        )
+        .await?;
+    if exists.is_some() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "CHANNEL_EXISTS",
+            "a channel with that name exists",
+        ));
+    }
+    for m in members {
+        require_workspace_member(tx, workspace, *m).await?;
+    }
+    let (ch,): (i64,) = tx
+        .one(
+            "INSERT INTO channels (workspace_id, kind, name, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            args![workspace, kind.as_str(), name, me, crate::db::now()],
+        )
+        .await?;
+    if kind == ChannelKind::Private {
+        for m in members.iter().chain(std::iter::once(&me)) {
+            tx.execute(
+                "INSERT INTO channel_members (channel_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                args![ch, *m],
+            )
+            .await?;
+        }
+    }
+    visible(tx, workspace, me, Some(ch))
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::internal("channel vanished"))
+}
+
+/// The direct-message channel of `me` and `other`, created on first use.
+pub async fn direct(tx: &mut Tx, workspace: i64, me: i64, other: i64) -> ApiResult<Channel> {
+    access::workspace_role(tx, workspace, me).await?;
+    require_workspace_member(tx, workspace, other).await?;
+    if other == me {
+        return Err(ApiError::invalid(
+            "user_id: a direct message needs another member",
+        ));
+    }
+    let (lo, hi) = (me.min(other), me.max(other));
+    let key = format!("{workspace}:{lo}:{hi}");
+    let created: Option<(i64,)> = tx
+        .optional(
+            "INSERT INTO channels (workspace_id, kind, name, created_by, created_at, direct_key) \
+             VALUES ($1, 'direct', 'direct message', $2, $3, $4) \
+             ON CONFLICT (direct_key) DO NOTHING RETURNING id",
+            args![workspace, me, crate::db::now(), &key],
+        )
+        .await?;
+    let ch = match created {
+        Some((ch,)) => {
+            for m in [lo, hi] {
+                tx.execute(
+                    "INSERT INTO channel_members (channel_id, user_id) VALUES ($1, $2)",
+                    args![ch, m],
+                )
+                .await?;
+            }
+            ch
+        }
+        None => {
+            let (ch,): (i64,) = tx
+                .one("SELECT id FROM channels WHERE direct_key = $1", args![key])
+                .await?;
+            ch
+        }
+    };
+    visible(tx, workspace, me, Some(ch))
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::not_found("channel"))
+}
+
+/// Adds a workspace member to a private channel `me` belongs to.
+pub async fn add_member(tx: &mut Tx, channel: i64, me: i64, user: i64) -> ApiResult<()> {
+    let ch = access::channel(tx, channel, me).await?;
+    if ch.kind != ChannelKind::Private {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "NOT_PRIVATE",
+            "only private channels have a member list",
+        ));
+    }
+    require_workspace_member(tx, ch.workspace_id, user).await?;
+    tx.execute(
+        "INSERT INTO channel_members (channel_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        args![channel, user],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Moves `user`'s read position in a channel they can read forward (never backward).
+pub async fn read_up_to(tx: &mut Tx, channel: i64, user: i64, last_read_id: i64) -> ApiResult<()> {
+    access::channel(tx, channel, user).await?;
+    mark_read(tx, channel, user, last_read_id).await
+}
+
+/// Moves a read position forward (never backward); access already checked.
+pub async fn mark_read(tx: &mut Tx, channel: i64, user: i64, last_read_id: i64) -> ApiResult<()> {
+    tx.execute(
+        "INSERT INTO read_positions (channel_id, user_id, last_read_id) VALUES ($1, $2, $3) \
+         ON CONFLICT (channel_id, user_id) DO UPDATE SET last_read_id = \
+         CASE WHEN excluded.last_read_id > read_positions.last_read_id \
+         THEN excluded.last_read_id ELSE read_positions.last_read_id END",
+        args![channel, user, last_read_id],
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,186 @@
+//! Workspaces and their members in the database.
+
+use axum::http::StatusCode;
+use huddle_protocol::realtime::Collection;
+use huddle_protocol::workspaces::{Member, Workspace};
+
+use crate::access::{self, Role};
+use crate::args;
+use crate::db::{enum_value, Tx};
+use crate::error::{ApiError, ApiResult};
+use crate::realtime::keys::{self, Push};
+
+/// Creates a workspace owned by `owner`, with a public `general` channel.
+pub async fn create(tx: &mut Tx, owner: i64, name: String) -> ApiResult<Workspace> {
+    let now = crate::db::now();
+    let (id,): (i64,) = tx
+        .one(
+            "INSERT INTO workspaces (name, created_by, created_at) VALUES ($1, $2, $3) RETURNING id",
+            args![&name, owner, now],
+        )
+        .await?;
+    tx.execute(
+        "INSERT INTO workspace_members (workspace_id, user_id, role, joined_at) VALUES ($1, $2, 'owner', $3)",
+        args![id, owner, now],
+    )
+    .await?;
+    tx.execute(
+        "INSERT INTO channels (workspace_id, kind, name, created_by, created_at) VALUES ($1, 'public', 'general', $2, $3)",
+        args![id, owner, now],
+    )
+    .await?;
+    Ok(Workspace {
+        id,
+        name,
+        role: Role::Owner,
+    })
+}
+
+/// The workspaces `user` belongs to, by name.
+pub async fn list(tx: &mut Tx, user: i64) -> ApiResult<Vec<Workspace>> {
+    let rows: Vec<(i64, String, String)> = tx
+        .all(
+            "SELECT w.id, w.name, m.role FROM workspaces w JOIN workspace_members m \
+             ON m.workspace_id = w.id WHERE m.user_id = $1",
+            args![user],
+        )
+        .await?;
+    let mut list = rows
+        .into_iter()
+        .map(|(id, name, role)| {
+            Ok(Workspace {
+                id,
+                name,
+                role: enum_value(&role, Role::parse)?,
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    list.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    Ok(list)
+}
+
+/// The members of a workspace `user` belongs to (else 404), by username.
+pub async fn members(tx: &mut Tx, workspace: i64, user: i64) -> ApiResult<Vec<Member>> {
+    access::workspace_role(tx, workspace, user).await?;
+    members_of(tx, workspace).await
+}
+
+async fn members_of(tx: &mut Tx, workspace: i64) -> ApiResult<Vec<Member>> {
+    let rows: Vec<(i64, String, String, String)> = tx
+        .all(
+            "SELECT u.id, u.username, u.display_name, m.role FROM workspace_members m \
+             JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1",
+            args![workspace],
+        )
+        .await?;
+    let mut list = rows
+        .into_iter()
+        .map(|(user_id, username, display_name, role)| {
+            Ok(Member {
+                user_id,
+                username,
+                display_name,
+                role: enum_value(&role, Role::parse)?,
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    list.sort_by(|a, b| a.username.cmp(&b.username));
+    Ok(list)
+}
+
+/// Adds the account named `login` (username or e-mail) to the workspace; returns the
+/// members afterwards.
+pub async fn invite(tx: &mut Tx, workspace: i64, by: i64, login: &str) -> ApiResult<Vec<Member>> {
+    access::workspace_role(tx, workspace, by).await?;
+    let invitee: Option<(i64,)> = tx
+        .optional(
+            "SELECT id FROM users WHERE lower(username) = lower($1) OR lower(email) = lower($1)",
+            args![login],
+        )
+        .await?;
+    let (invitee,) = invitee.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "NO_SUCH_USER",
+            "no account with that username or email",
+        )
+    })?;
+    let added = tx
+        .execute(
+            "INSERT INTO workspace_members (workspace_id, user_id, role, joined_at) \
+             VALUES ($1, $2, 'member', $3) ON CONFLICT DO NOTHING",
+            args![workspace, invitee, crate::db::now()],
+        )
+        .await?;
+    if added == 0 {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "ALREADY_MEMBER",
+            "already a member of this workspace",
+        ));
+    }
+    members_of(tx, workspace).await
+}
+
+/// Removes `target` from the workspace (owners remove anyone; anyone removes
+/// themselves; the last owner stays), with their private-channel memberships, and gives
+/// every room of the workspace a fresh key and endpoint; returns what to deliver to the
+/// relay after the commit.
+pub async fn remove_member(
+    tx: &mut Tx,
+    workspace: i64,
+    by: i64,
+    target: i64,
+) -> ApiResult<Vec<Push>> {
+    let role = access::workspace_role(tx, workspace, by).await?;
+    if target != by && role != Role::Owner {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "only owners can remove members",
+        ));
+    }
+    let target_role = access::workspace_role(tx, workspace, target)
+        .await
+        .map_err(|_| ApiError::not_found("member"))?;
+    if target_role == Role::Owner {
+        let (owners,): (i64,) = tx
+            .one(
+                "SELECT count(*) FROM workspace_members WHERE workspace_id = $1 AND role = 'owner'",
+                args![workspace],
+            )
+            .await?;
+        if owners == 1 {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "LAST_OWNER",
+                "the last owner cannot leave the workspace",
+            ));
+        }
+    }
+    tx.execute(
+        "DELETE FROM channel_members WHERE user_id = $2 AND channel_id IN \
+         (SELECT id FROM channels WHERE workspace_id = $1)",
+        args![workspace, target],
+    )
+    .await?;
+    tx.execute(
+        "DELETE FROM workspace_members WHERE workspace_id = $1 AND user_id = $2",
+        args![workspace, target],
+    )
+    .await?;
+    // A former member must not read new messages: fresh keys and endpoints for every
+    // room of the workspace, in the same transaction as the removal.
+    let channels: Vec<(i64,)> = tx
+        .all(
+            "SELECT id FROM channels WHERE workspace_id = $1 ORDER BY id",
+            args![workspace],
+        )
+        .await?;
+    let mut pushes = Vec::new();
+    for (ch,) in channels {
+        pushes.extend(keys::rotate_fresh(tx, Collection::Channel(ch)).await?);
+    }
+    pushes.extend(keys::rotate_fresh(tx, Collection::Workspace(workspace)).await?);
+    Ok(pushes)
+}
