@@ -67,5 +67,7 @@ scripts/trunk build --release
 cargo build --release -p huddle-server
 log "end-to-end tests in headless Chromium (screenshots in tests/artifacts/)"
 node --test tests/e2e/
+log "the two-person chat end-to-end test on PostgreSQL"
+scripts/with-postgres.sh node --test tests/e2e/messages.test.mjs
 
 log "all tests passed in ${SECONDS}s"

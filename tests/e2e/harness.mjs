@@ -1,6 +1,9 @@
 // Shared by the end-to-end tests: the real server (release build) on a temporary SQLite
-// file, and browser contexts that record console errors and CSP violations.
-import { spawn } from "node:child_process";
+// file (or, when HUDDLE_TEST_POSTGRES names a PostgreSQL server, a new database on it:
+// scripts/with-postgres.sh), and browser contexts that record console errors and CSP
+// violations.
+import { execFileSync, spawn } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,8 +13,19 @@ import { ROOT, launchChromium } from "../js/helpers.mjs";
 export const ARTIFACTS = path.join(ROOT, "tests/artifacts");
 const BIN = process.env.HUDDLE_SERVER_BIN ?? path.join(ROOT, "target/release/huddle-server");
 
-/** A fresh database path in a temporary directory. */
+/**
+ * A fresh database: a SQLite path in a temporary directory, or the URL of a new database
+ * on the PostgreSQL server of HUDDLE_TEST_POSTGRES.
+ */
 export function tempDb(prefix = "huddle-e2e-") {
+  const postgres = process.env.HUDDLE_TEST_POSTGRES;
+  if (postgres) {
+    const name = `huddle_e2e_${crypto.randomBytes(6).toString("hex")}`;
+    execFileSync("psql", [postgres, "-qc", `CREATE DATABASE ${name}`], { stdio: ["ignore", "ignore", "inherit"] });
+    const url = new URL(postgres);
+    url.pathname = `/${name}`;
+    return url.toString();
+  }
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), prefix)), "huddle.sqlite");
 }
 
