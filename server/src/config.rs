@@ -9,6 +9,9 @@ pub const USAGE: &str = "usage: huddle-server [options]
        huddle-server backup --to FILE [--database URL | --data-dir DIR]
                                (a consistent copy of a SQLite database, also while the
                                server runs; for PostgreSQL use pg_dump)
+       huddle-server rotate-master-key [--data-dir DIR | --master-key-file F] [--database URL]
+                               (seals the data keys under a new master key; the server
+                               may keep running)
        huddle-server copy-database --from URL --to URL
                                (moves a whole installation, e.g. from the SQLite file to an
                                empty PostgreSQL database; stop the server first)
@@ -23,6 +26,8 @@ pub const USAGE: &str = "usage: huddle-server [options]
   --secret-salt SECRET   key of the session-token hashes in the database (HUDDLE_SECRET_SALT;
                          default: random, kept in DATA_DIR/secret-salt); prefer the
                          environment variable
+  --master-key-file F    the master key of the encryption at rest (HUDDLE_MASTER_KEY_FILE,
+                         default DATA_DIR/master-key, created with a new installation)
   --public-origin URL    the origin users load the app from, e.g. https://huddle.example.com
                          (HUDDLE_PUBLIC_ORIGIN); checked against Origin on state changes
   --https                the public origin is HTTPS: HSTS and `Secure; __Host-` cookies
@@ -138,6 +143,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Key of the session-token hashes (see `session`); generated into `data_dir` if unset.
     pub secret_salt: Option<String>,
+    /// The master key file (default `data_dir/master-key`).
+    pub master_key_file: Option<PathBuf>,
     /// The app's public origin (scheme://host[:port]), if configured.
     pub public_origin: Option<String>,
     /// Whether the app is served over HTTPS (adds HSTS).
@@ -165,6 +172,7 @@ impl std::fmt::Debug for Config {
                 "secret_salt",
                 &self.secret_salt.as_ref().map(|_| "<redacted>"),
             )
+            .field("master_key_file", &self.master_key_file)
             .field("public_origin", &self.public_origin)
             .field("https", &self.https)
             .field("secure_cookies", &self.secure_cookies)
@@ -193,6 +201,7 @@ impl Config {
             database: Database::Sqlite(database),
             data_dir,
             secret_salt: None,
+            master_key_file: None,
             public_origin: None,
             https: false,
             secure_cookies: true,
@@ -218,6 +227,7 @@ impl Config {
         let mut data_dir = env("HUDDLE_DATA_DIR").unwrap_or_else(|| "data".into());
         let mut secret_salt = env("HUDDLE_SECRET_SALT");
         let mut public_origin = env("HUDDLE_PUBLIC_ORIGIN");
+        let mut master_key_file = env("HUDDLE_MASTER_KEY_FILE");
         let mut https = env_flag("HUDDLE_HTTPS");
         let mut insecure = env_flag("HUDDLE_INSECURE_DEV_COOKIES");
         let mut demo = env_flag("HUDDLE_DEMO");
@@ -234,6 +244,7 @@ impl Config {
                 "--data-dir" => data_dir = value("--data-dir")?,
                 "--secret-salt" => secret_salt = Some(value("--secret-salt")?),
                 "--public-origin" => public_origin = Some(value("--public-origin")?),
+                "--master-key-file" => master_key_file = Some(value("--master-key-file")?),
                 "--https" => https = true,
                 "--insecure-dev-cookies" => insecure = true,
                 "--demo" => demo = true,
@@ -287,6 +298,7 @@ impl Config {
             database,
             data_dir,
             secret_salt,
+            master_key_file: master_key_file.map(PathBuf::from),
             public_origin,
             https,
             secure_cookies: !insecure,

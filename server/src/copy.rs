@@ -1,7 +1,9 @@
 //! `huddle-server copy-database --from URL --to URL`: moves a whole installation (users,
 //! sessions, workspaces, channels, messages, reactions, read positions, room keys,
 //! idempotency keys) between databases, typically from the embedded SQLite file to
-//! PostgreSQL. Both are first migrated to this server's schema; the destination must be
+//! PostgreSQL. Values stay sealed as they are (see `vault`): the server that runs on the
+//! destination needs the same master key file. Both are first migrated to this server's
+//! schema; the destination must be
 //! empty; the rows are copied with their ids in one transaction (all or nothing), and
 //! PostgreSQL's id sequences are moved past the copied ids. The secret salt and the other
 //! files of the data directory are not in the database: the server that runs on the
@@ -25,6 +27,25 @@ struct Table {
 
 /// Every table, parents before children (foreign keys hold at every step).
 const TABLES: &[Table] = &[
+    // Sealed under the master key: the destination's server needs the same key file.
+    Table {
+        name: "data_keys",
+        columns: &[
+            ("id", Int),
+            ("scope", Text),
+            ("wrapped", Text),
+            ("master_key_id", Text),
+            ("created_at", Int),
+        ],
+        order: "id",
+        identity: true,
+    },
+    Table {
+        name: "settings",
+        columns: &[("name", Text), ("value", Text)],
+        order: "name",
+        identity: false,
+    },
     Table {
         name: "users",
         columns: &[
@@ -34,6 +55,8 @@ const TABLES: &[Table] = &[
             ("display_name", Text),
             ("password_hash", Text),
             ("created_at", Int),
+            ("username_key", OptText),
+            ("email_key", OptText),
         ],
         order: "id",
         identity: true,
@@ -81,6 +104,7 @@ const TABLES: &[Table] = &[
             ("created_by", Int),
             ("created_at", Int),
             ("direct_key", OptText),
+            ("name_key", OptText),
         ],
         order: "id",
         identity: true,
@@ -115,6 +139,7 @@ const TABLES: &[Table] = &[
             ("message_id", Int),
             ("user_id", Int),
             ("emoji", Text),
+            ("emoji_key", OptText),
         ],
         order: "id",
         identity: true,

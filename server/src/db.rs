@@ -29,6 +29,8 @@ use sqlx::sqlite::{
 use sqlx::{FromRow, Postgres, SqlSafeStr, Sqlite};
 
 use crate::config::Database;
+use crate::error::{ApiError, ApiResult};
+use crate::vault::{self, Place, Scope, Vault};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -36,9 +38,13 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 /// The last schema version of the servers before sqlx (`PRAGMA user_version`).
 const LEGACY_VERSION: i64 = 5;
 
-/// A handle to the database, cheap to clone.
+/// A handle to the database, cheap to clone; with a [`Vault`], its transactions seal and
+/// open values (see `vault`).
 #[derive(Clone)]
-pub struct Db(Arc<Pools>);
+pub struct Db {
+    pools: Arc<Pools>,
+    vault: Option<Arc<Vault>>,
+}
 
 enum Pools {
     Sqlite {
@@ -59,10 +65,14 @@ pub enum Dialect {
 }
 
 /// An open transaction; dropped without [`Tx::commit`], it rolls back.
-pub enum Tx {
-    /// On SQLite.
+pub struct Tx {
+    conn: Conn,
+    vault: Option<Arc<Vault>>,
+    writable: bool,
+}
+
+enum Conn {
     Sqlite(sqlx::Transaction<'static, Sqlite>),
-    /// On PostgreSQL.
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
 
@@ -191,13 +201,13 @@ macro_rules! bind_all {
 macro_rules! fetch {
     ($tx:expr, $sql:expr, $args:expr, $method:ident) => {{
         let sql = $sql.into_sql_str();
-        match $tx {
-            Tx::Sqlite(t) => {
+        match &mut $tx.conn {
+            Conn::Sqlite(t) => {
                 bind_all!(sqlx::query_as::<Sqlite, T>(sql), $args)
                     .$method(&mut **t)
                     .await
             }
-            Tx::Postgres(t) => {
+            Conn::Postgres(t) => {
                 bind_all!(sqlx::query_as::<Postgres, T>(sql), $args)
                     .$method(&mut **t)
                     .await
@@ -209,18 +219,48 @@ macro_rules! fetch {
 impl Tx {
     /// Which database this transaction is on.
     pub fn dialect(&self) -> Dialect {
-        match self {
-            Tx::Sqlite(_) => Dialect::Sqlite,
-            Tx::Postgres(_) => Dialect::Postgres,
+        match self.conn {
+            Conn::Sqlite(_) => Dialect::Sqlite,
+            Conn::Postgres(_) => Dialect::Postgres,
         }
+    }
+
+    /// Whether this is a write transaction.
+    pub fn writable(&self) -> bool {
+        self.writable
+    }
+
+    fn vault(&self) -> ApiResult<Arc<Vault>> {
+        self.vault
+            .clone()
+            .ok_or_else(|| ApiError::internal("the database was opened without its keys"))
+    }
+
+    /// Seals `plain`, to be stored at `place`, under the data key of `scope`.
+    pub async fn seal(&mut self, scope: Scope, place: &Place, plain: &str) -> ApiResult<String> {
+        let vault = self.vault()?;
+        vault::ops::seal(self, &vault, scope, place, plain).await
+    }
+
+    /// Opens a value stored at `place` (an `UNREADABLE` error, logged, if it was damaged
+    /// or moved).
+    pub async fn open(&mut self, place: &Place, stored: &str) -> ApiResult<String> {
+        let vault = self.vault()?;
+        vault::ops::open(self, &vault, place, stored).await
+    }
+
+    /// The keyed hash of `value` for `purpose` under `scope` (see `vault`).
+    pub async fn blind(&mut self, scope: Scope, purpose: &str, value: &str) -> ApiResult<String> {
+        let vault = self.vault()?;
+        vault::ops::blind(self, &vault, scope, purpose, value).await
     }
 
     /// ` FOR UPDATE` on PostgreSQL (locks the rows a read-modify-write reads), nothing on
     /// SQLite (whose write transactions already exclude each other).
     pub fn for_update(&self) -> &'static str {
-        match self {
-            Tx::Sqlite(_) => "",
-            Tx::Postgres(_) => " FOR UPDATE",
+        match self.conn {
+            Conn::Sqlite(_) => "",
+            Conn::Postgres(_) => " FOR UPDATE",
         }
     }
 
@@ -231,12 +271,12 @@ impl Tx {
         args: Vec<Arg>,
     ) -> Result<u64, sqlx::Error> {
         let sql = sql.into_sql_str();
-        Ok(match self {
-            Tx::Sqlite(t) => bind_all!(sqlx::query::<Sqlite>(sql), args)
+        Ok(match &mut self.conn {
+            Conn::Sqlite(t) => bind_all!(sqlx::query::<Sqlite>(sql), args)
                 .execute(&mut **t)
                 .await?
                 .rows_affected(),
-            Tx::Postgres(t) => bind_all!(sqlx::query::<Postgres>(sql), args)
+            Conn::Postgres(t) => bind_all!(sqlx::query::<Postgres>(sql), args)
                 .execute(&mut **t)
                 .await?
                 .rows_affected(),
@@ -280,8 +320,8 @@ impl Tx {
     ) -> Result<Vec<Vec<Arg>>, sqlx::Error> {
         let sql = sql.into_sql_str();
         let mut out = Vec::new();
-        match self {
-            Tx::Sqlite(t) => {
+        match &mut self.conn {
+            Conn::Sqlite(t) => {
                 for row in bind_all!(sqlx::query::<Sqlite>(sql), args)
                     .fetch_all(&mut **t)
                     .await?
@@ -293,7 +333,7 @@ impl Tx {
                     out.push(values);
                 }
             }
-            Tx::Postgres(t) => {
+            Conn::Postgres(t) => {
                 for row in bind_all!(sqlx::query::<Postgres>(sql), args)
                     .fetch_all(&mut **t)
                     .await?
@@ -347,9 +387,9 @@ impl Tx {
 
     /// Commits.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await,
-            Tx::Postgres(t) => t.commit().await,
+        match self.conn {
+            Conn::Sqlite(t) => t.commit().await,
+            Conn::Postgres(t) => t.commit().await,
         }
     }
 }
@@ -401,6 +441,8 @@ impl Db {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
+            // Deleted and overwritten content is zeroed, not left in free pages.
+            .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(5));
         let cannot = |e: sqlx::Error| OpenError(format!("cannot open {}: {e}", path.display()));
         // One writer: SQLite allows one write transaction at a time; queueing them here
@@ -421,11 +463,14 @@ impl Db {
             .connect_with(options.read_only(true))
             .await
             .map_err(cannot)?;
-        Ok(Db(Arc::new(Pools::Sqlite {
-            write,
-            read,
-            path: path.to_owned(),
-        })))
+        Ok(Db {
+            pools: Arc::new(Pools::Sqlite {
+                write,
+                read,
+                path: path.to_owned(),
+            }),
+            vault: None,
+        })
     }
 
     async fn open_postgres(url: &str) -> Result<Db, OpenError> {
@@ -441,12 +486,26 @@ impl Db {
             .run(&pool)
             .await
             .map_err(|e| migrate_error(e, &POSTGRES_MIGRATIONS))?;
-        Ok(Db(Arc::new(Pools::Postgres(pool))))
+        Ok(Db {
+            pools: Arc::new(Pools::Postgres(pool)),
+            vault: None,
+        })
+    }
+
+    /// This database with `vault`'s keys (see `vault::load`).
+    pub fn with_vault(mut self, vault: Arc<Vault>) -> Db {
+        self.vault = Some(vault);
+        self
+    }
+
+    /// The keys, if loaded.
+    pub fn vault(&self) -> Option<&Vault> {
+        self.vault.as_deref()
     }
 
     /// Which database this is.
     pub fn dialect(&self) -> Dialect {
-        match &*self.0 {
+        match &*self.pools {
             Pools::Sqlite { .. } => Dialect::Sqlite,
             Pools::Postgres(_) => Dialect::Postgres,
         }
@@ -454,7 +513,7 @@ impl Db {
 
     /// The SQLite file, if this is SQLite.
     pub fn sqlite_path(&self) -> Option<&Path> {
-        match &*self.0 {
+        match &*self.pools {
             Pools::Sqlite { path, .. } => Some(path),
             Pools::Postgres(_) => None,
         }
@@ -462,27 +521,37 @@ impl Db {
 
     /// A write transaction.
     pub async fn write(&self) -> Result<Tx, sqlx::Error> {
-        Ok(match &*self.0 {
-            Pools::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
-            Pools::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        let conn = match &*self.pools {
+            Pools::Sqlite { write, .. } => Conn::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+            Pools::Postgres(pool) => Conn::Postgres(pool.begin().await?),
+        };
+        Ok(Tx {
+            conn,
+            vault: self.vault.clone(),
+            writable: true,
         })
     }
 
     /// A read-only transaction that sees one consistent state.
     pub async fn read(&self) -> Result<Tx, sqlx::Error> {
-        Ok(match &*self.0 {
-            Pools::Sqlite { read, .. } => Tx::Sqlite(read.begin().await?),
-            Pools::Postgres(pool) => Tx::Postgres(
+        let conn = match &*self.pools {
+            Pools::Sqlite { read, .. } => Conn::Sqlite(read.begin().await?),
+            Pools::Postgres(pool) => Conn::Postgres(
                 pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                     .await?,
             ),
+        };
+        Ok(Tx {
+            conn,
+            vault: self.vault.clone(),
+            writable: false,
         })
     }
 
     /// Writes a consistent copy of a SQLite database to `to` (`VACUUM INTO` a temporary
     /// file beside it, then renamed), while writers go on.
     pub async fn backup_to(&self, to: &Path) -> Result<(), String> {
-        let Pools::Sqlite { read, .. } = &*self.0 else {
+        let Pools::Sqlite { read, .. } = &*self.pools else {
             return Err("backup: for PostgreSQL, use pg_dump (docs/deploy.md)".into());
         };
         if to.exists() {
@@ -505,9 +574,21 @@ impl Db {
         std::fs::rename(&partial, to).map_err(|e| format!("cannot rename the backup: {e}"))
     }
 
+    /// SQLite: rewrites the file without its free pages and empties the write-ahead log
+    /// (after values were replaced, nothing of the old ones is left on disk).
+    pub async fn vacuum(&self) -> Result<(), sqlx::Error> {
+        if let Pools::Sqlite { write, .. } = &*self.pools {
+            sqlx::query("VACUUM").execute(write).await?;
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(write)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Closes the pools (waits for their connections to be returned).
     pub async fn close(&self) {
-        match &*self.0 {
+        match &*self.pools {
             Pools::Sqlite { write, read, .. } => {
                 read.close().await;
                 write.close().await;
@@ -567,8 +648,7 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
 
 /// A text column holding one of an enum's values, read with `parse` (e.g. `Role::parse`);
 /// another text is a server error, not a panic.
-pub fn enum_value<T>(text: &str, parse: fn(&str) -> Option<T>) -> crate::error::ApiResult<T> {
-    parse(text).ok_or_else(|| {
-        crate::error::ApiError::internal(format!("unexpected value {text:?} in the database"))
-    })
+pub fn enum_value<T>(text: &str, parse: fn(&str) -> Option<T>) -> ApiResult<T> {
+    parse(text)
+        .ok_or_else(|| ApiError::internal(format!("unexpected value {text:?} in the database")))
 }

@@ -2,8 +2,15 @@
 //! one workspace with a few channels and messages, created only into an empty database.
 
 use crate::args;
-use crate::db::{Db, Tx};
+use huddle_protocol::channels::ChannelKind;
+
+use crate::api::auth::store as users;
+use crate::api::channels::store as channels;
+use crate::api::workspaces::store as workspaces;
+use crate::db::{Db, Dialect, Tx};
+use crate::error::ApiResult;
 use crate::password;
+use crate::vault::{Place, Scope};
 
 /// The demo accounts' password (printed by `scripts/run.sh`, documented in the README).
 pub const PASSWORD: &str = "huddle-demo-password";
@@ -28,14 +35,14 @@ pub async fn seed(db: &Db) -> Result<bool, String> {
         .map_err(|e| e.to_string())?
         .map_err(|e| e.to_string())?;
     let mut tx = db.write().await.map_err(|e| e.to_string())?;
-    let seeded = fill(&mut tx, &hash).await.map_err(|e| e.to_string())?;
+    let seeded = fill(&mut tx, &hash).await.map_err(|e| e.message)?;
     if seeded {
         tx.commit().await.map_err(|e| e.to_string())?;
     }
     Ok(seeded)
 }
 
-async fn fill(tx: &mut Tx, hash: &str) -> Result<bool, sqlx::Error> {
+async fn fill(tx: &mut Tx, hash: &str) -> ApiResult<bool> {
     let (users,): (i64,) = tx.one("SELECT count(*) FROM users", args![]).await?;
     if users > 0 {
         return Ok(false);
@@ -43,42 +50,38 @@ async fn fill(tx: &mut Tx, hash: &str) -> Result<bool, sqlx::Error> {
     let now = crate::db::now();
     let mut ids = Vec::new();
     for (u, name) in PEOPLE {
-        let (id,): (i64,) = tx
-            .one(
-                "INSERT INTO users (username, email, display_name, password_hash, created_at) \
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                args![u, format!("{u}@example.com"), name, hash, now],
-            )
-            .await?;
-        ids.push(id);
-    }
-    let (ws,): (i64,) = tx
-        .one(
-            "INSERT INTO workspaces (name, created_by, created_at) VALUES ('Demo workspace', $1, $2) RETURNING id",
-            args![ids[0], now],
+        let user = users::create(
+            tx,
+            users::NewUser {
+                username: u.to_owned(),
+                email: format!("{u}@example.com"),
+                display_name: name.to_owned(),
+                password_hash: hash.to_owned(),
+            },
         )
         .await?;
-    for (i, id) in ids.iter().enumerate() {
+        ids.push(user.id);
+    }
+    // With #general.
+    let ws = workspaces::create(tx, ids[0], "Demo workspace".to_owned())
+        .await?
+        .id;
+    for id in &ids[1..] {
         tx.execute(
-            "INSERT INTO workspace_members (workspace_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)",
-            args![ws, *id, if i == 0 { "owner" } else { "member" }, now],
+            "INSERT INTO workspace_members (workspace_id, user_id, role, joined_at) VALUES ($1, $2, 'member', $3)",
+            args![ws, *id, now],
         )
         .await?;
     }
-    let mut channel = async |name: &str, kind: &str| -> Result<i64, sqlx::Error> {
-        let (id,): (i64,) = tx
-            .one(
-                "INSERT INTO channels (workspace_id, kind, name, created_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                args![ws, kind, name, ids[0], now],
-            )
-            .await?;
-        Ok(id)
-    };
-    let general = channel("general", "public").await?;
-    let random = channel("random", "public").await?;
-    let design = channel("design", "private").await?;
-    let history = channel("history", "public").await?;
+    let (general,): (i64,) = tx
+        .one(
+            "SELECT min(id) FROM channels WHERE workspace_id = $1",
+            args![ws],
+        )
+        .await?;
+    let random = channels::insert(tx, ws, ChannelKind::Public, "random", ids[0]).await?;
+    let design = channels::insert(tx, ws, ChannelKind::Private, "design", ids[0]).await?;
+    let history = channels::insert(tx, ws, ChannelKind::Public, "history", ids[0]).await?;
     for id in &ids[..2] {
         tx.execute(
             "INSERT INTO channel_members (channel_id, user_id) VALUES ($1, $2)",
@@ -86,8 +89,8 @@ async fn fill(tx: &mut Tx, hash: &str) -> Result<bool, sqlx::Error> {
         )
         .await?;
     }
-    let messages: [(i64, usize, &str); 7] = [
-        (general, 0, "Welcome to **Huddle**! Messages go to the server over HTTPS; their live copies, typing and presence cross the realtime relay encrypted under a room key that rotates, so the relay only ever sees ciphertext."),
+    let welcome: [(i64, usize, &str); 7] = [
+        (general, 0, "Welcome to **Huddle**! Messages go to the server over HTTPS, which keeps them encrypted at rest; their live copies, typing and presence cross the realtime relay encrypted under a room key that rotates, so the relay only ever sees ciphertext."),
         (general, 1, "Hi all. The protocol is in `docs/protocol.md` if you are curious."),
         (general, 2, "Three things I like:\n- drafts are kept per channel\n- *Shift+Enter* makes a new line\n- links like [the Leptos book](https://book.leptos.dev) open safely"),
         (general, 0, "> Quote of the day: ship small, ship often."),
@@ -95,44 +98,78 @@ async fn fill(tx: &mut Tx, hash: &str) -> Result<bool, sqlx::Error> {
         (random, 2, "```\nfn main() { println!(\"code blocks work too\"); }\n```"),
         (design, 0, "This channel is private: only Alice and Bob see it."),
     ];
-    let rows = messages
+    let mut messages: Vec<Message> = welcome
         .iter()
         .enumerate()
-        .map(|(i, (ch, who, body))| args![*ch, ids[*who], *body, now - 3600 + i as i64 * 60])
+        .map(|(i, (ch, who, body))| Message {
+            channel: *ch,
+            author: ids[*who],
+            body: (*body).to_owned(),
+            at: now - 3600 + i as i64 * 60,
+            root: None,
+        })
         .collect();
-    let columns = ["channel_id", "author_id", "body", "created_at"];
-    tx.insert_many("messages", &columns, rows).await?;
     // A long history, to show the windowed message list (10,000 messages over 70 days).
-    let rows = (0..HISTORY)
-        .map(|i| {
-            let body = format!(
-                "History message {} of {HISTORY}{}",
-                i + 1,
-                if i % 7 == 0 {
-                    "\n\nA *second* paragraph, to vary the height."
-                } else {
-                    ""
-                }
-            );
-            let at = now - 7 * 86_400 * 10 + i as i64 * 600;
-            args![history, ids[i % 3], body, at]
-        })
-        .collect();
-    tx.insert_many("messages", &columns, rows).await?;
+    messages.extend((0..HISTORY).map(|i| Message {
+        channel: history,
+        author: ids[i % 3],
+        body: format!(
+            "History message {} of {HISTORY}{}",
+            i + 1,
+            if i % 7 == 0 {
+                "\n\nA *second* paragraph, to vary the height."
+            } else {
+                ""
+            }
+        ),
+        at: now - 7 * 86_400 * 10 + i as i64 * 600,
+        root: None,
+    }));
+    let first = insert_messages(tx, ws, messages).await?;
     // A long thread on the last message (more than one page of replies).
-    let (root,): (i64,) = tx
-        .one(
-            "SELECT max(id) FROM messages WHERE channel_id = $1",
-            args![history],
-        )
-        .await?;
-    let rows = (0..THREAD)
-        .map(|i| {
-            let body = format!("Reply {} of {THREAD}", i + 1);
-            args![history, ids[(i + 1) % 3], body, now - 3000 + i as i64, root]
+    let root = first + (welcome.len() + HISTORY) as i64 - 1;
+    let replies = (0..THREAD)
+        .map(|i| Message {
+            channel: history,
+            author: ids[(i + 1) % 3],
+            body: format!("Reply {} of {THREAD}", i + 1),
+            at: now - 3000 + i as i64,
+            root: Some(root),
         })
         .collect();
+    insert_messages(tx, ws, replies).await?;
+    Ok(true)
+}
+
+/// A demo message.
+struct Message {
+    channel: i64,
+    author: i64,
+    body: String,
+    at: i64,
+    root: Option<i64>,
+}
+
+/// Inserts many messages at once (ids chosen here, bodies sealed to them: the demo fills
+/// an empty database in one transaction); returns the first id.
+async fn insert_messages(tx: &mut Tx, workspace: i64, messages: Vec<Message>) -> ApiResult<i64> {
+    let (last,): (i64,) = tx
+        .one("SELECT COALESCE(max(id), 0) FROM messages", args![])
+        .await?;
+    let mut rows = Vec::with_capacity(messages.len());
+    for (i, m) in messages.into_iter().enumerate() {
+        let id = last + 1 + i as i64;
+        let body = tx
+            .seal(
+                Scope::Workspace(workspace),
+                &Place::new("messages", "body", id),
+                &m.body,
+            )
+            .await?;
+        rows.push(args![id, m.channel, m.author, body, m.at, m.root]);
+    }
     let columns = [
+        "id",
         "channel_id",
         "author_id",
         "body",
@@ -140,5 +177,13 @@ async fn fill(tx: &mut Tx, hash: &str) -> Result<bool, sqlx::Error> {
         "thread_root_id",
     ];
     tx.insert_many("messages", &columns, rows).await?;
-    Ok(true)
+    if tx.dialect() == Dialect::Postgres {
+        let _: (i64,) = tx
+            .one(
+                "SELECT setval(pg_get_serial_sequence('messages', 'id'), (SELECT max(id) FROM messages))",
+                args![],
+            )
+            .await?;
+    }
+    Ok(last + 1)
 }

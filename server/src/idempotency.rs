@@ -32,6 +32,7 @@ use crate::args;
 use crate::db::Tx;
 use crate::error::{ApiError, ApiResult};
 use crate::session::CurrentUser;
+use crate::vault::{Place, Scope};
 use crate::AppState;
 
 /// The request header.
@@ -190,7 +191,11 @@ async fn reserve(
             .await?;
         match row {
             (f, _, _) if f != fingerprint => Kept::Different,
-            (_, Some(status), Some(body)) => Kept::Answer(status as u16, body),
+            (_, Some(status), Some(body)) => {
+                let body = String::from_utf8(body).map_err(ApiError::internal)?;
+                let body = tx.open(&place(user_id, key), &body).await?;
+                Kept::Answer(status as u16, body.into_bytes())
+            }
             _ => Kept::Running,
         }
     };
@@ -242,6 +247,11 @@ fn replay(status: u16, body: Vec<u8>) -> Response {
     res
 }
 
+/// Where a kept answer is stored (what its ciphertext is bound to).
+fn place(user_id: i64, key: &str) -> Place {
+    Place::new("idempotency_keys", "body", format!("{user_id}:{key}"))
+}
+
 /// Frees a key: its reservation goes, so a repeat does the request again.
 async fn free(tx: &mut Tx, user_id: i64, key: &str) -> ApiResult<()> {
     tx.execute(
@@ -262,6 +272,12 @@ async fn keep(
     let mut tx = state.db.write().await?;
     match answer {
         Some((status, body)) => {
+            // Kept sealed: an answer holds what was created (a message, a name).
+            let text = String::from_utf8(body).map_err(ApiError::internal)?;
+            let body = tx
+                .seal(Scope::Account, &place(user_id, key), &text)
+                .await?
+                .into_bytes();
             tx.execute(
                 "UPDATE idempotency_keys SET status = $3, body = $4 WHERE user_id = $1 AND key = $2",
                 args![user_id, key, i64::from(status), body],

@@ -17,6 +17,8 @@ pub mod password;
 pub mod rate_limit;
 pub mod realtime;
 pub mod session;
+pub mod upgrade;
+pub mod vault;
 
 use std::sync::Arc;
 
@@ -100,6 +102,11 @@ impl AppState {
         let db = db::Db::open(&config.database)
             .await
             .map_err(|e| format!("cannot open the database: {e}"))?;
+        let vault = vault::load(&config, &db).await?;
+        let db = db.with_vault(vault);
+        upgrade::seal_plain_values(&db)
+            .await
+            .map_err(|e| format!("cannot seal the plain values of an earlier server: {e}"))?;
         let tickets = Arc::new(ticket_key(&config).map_err(|e| e.to_string())?);
         let secret_salt = Arc::new(secret_salt(&config)?);
         let relay = match (&config.role, &config.relay_url) {

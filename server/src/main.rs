@@ -22,6 +22,9 @@ async fn main() {
     match std::env::args().nth(1).as_deref() {
         Some("copy-database") => return copy_database(std::env::args().skip(2).collect()).await,
         Some("backup") => return backup(std::env::args().skip(2).collect()).await,
+        Some("rotate-master-key") => {
+            return rotate_master_key(std::env::args().skip(2).collect()).await
+        }
         _ => {}
     }
     let config = match Config::from_args(std::env::args().skip(1)) {
@@ -150,5 +153,31 @@ async fn backup(mut args: Vec<String>) {
             eprintln!("huddle-server: {e}");
             std::process::exit(1);
         }
+    }
+}
+
+/// `huddle-server rotate-master-key [server options]`.
+async fn rotate_master_key(args: Vec<String>) {
+    let config = Config::from_args(args.into_iter()).unwrap_or_else(|e| usage(&e));
+    let fail = |e: String| -> ! {
+        eprintln!("huddle-server: rotate-master-key: {e}");
+        std::process::exit(1);
+    };
+    let db = huddle_server::db::Db::open(&config.database)
+        .await
+        .unwrap_or_else(|e| fail(e.to_string()));
+    let vault = huddle_server::vault::load(&config, &db)
+        .await
+        .unwrap_or_else(|e| fail(e));
+    let db = db.with_vault(vault);
+    let path = huddle_server::vault::master_key_path(&config);
+    let done = huddle_server::vault::rotate_master_key(&db, &path).await;
+    db.close().await;
+    match done {
+        Ok((id, n)) => println!(
+            "master key rotated: {n} data keys sealed under the new key {id} in {}; back the file up (backups made before need the old key)",
+            path.display()
+        ),
+        Err(e) => fail(e),
     }
 }

@@ -397,15 +397,19 @@ async fn backup_copies_a_running_installation() {
     );
     writing.await.unwrap();
 
-    let copy = Db::open(&Database::Sqlite(file.clone())).await.unwrap();
+    let copy = common::open_db(&Database::Sqlite(file.clone()), &server.data_dir).await;
     let mut tx = copy.read().await.unwrap();
     let (check,): (String,) = tx.one("PRAGMA integrity_check", args![]).await.unwrap();
     assert_eq!(check, "ok");
-    let bodies: Vec<(String,)> = tx
-        .all("SELECT body FROM messages ORDER BY id", args![])
+    let rows: Vec<(i64, String)> = tx
+        .all("SELECT id, body FROM messages ORDER BY id", args![])
         .await
         .unwrap();
-    let bodies: Vec<String> = bodies.into_iter().map(|(b,)| b).collect();
+    let mut bodies = Vec::new();
+    for (id, body) in rows {
+        let place = huddle_server::vault::Place::new("messages", "body", id);
+        bodies.push(tx.open(&place, &body).await.unwrap());
+    }
     assert!(
         bodies.len() >= 20 && bodies.len() <= 120,
         "{}",

@@ -207,8 +207,12 @@ async fn expired_keys_are_purged_for_everyone() {
             args![huddle_server::idempotency::KEEP_SECS],
         )
         .await;
-    let database = server.database.clone();
-    let _second = common::spawn_with(move |c| c.database = database).await;
+    let (database, data_dir) = (server.database.clone(), server.data_dir.clone());
+    let _second = common::spawn_with(move |c| {
+        c.database = database;
+        c.data_dir = data_dir;
+    })
+    .await;
     let count = async || server.count("SELECT count(*) FROM idempotency_keys").await;
     let end = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while count().await > 0 && std::time::Instant::now() < end {

@@ -1,10 +1,10 @@
 //! The REST API under `/api/v1`.
 
-mod auth;
-mod channels;
-mod messages;
+pub(crate) mod auth;
+pub(crate) mod channels;
+pub(crate) mod messages;
 mod realtime;
-mod workspaces;
+pub(crate) mod workspaces;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request};

@@ -28,6 +28,7 @@ use crate::args;
 use crate::db::Tx;
 use crate::error::{ApiError, ApiResult};
 use crate::realtime::relay::Relay;
+use crate::vault::{Place, Scope};
 use crate::AppState;
 
 /// Envelopes the server seals under one key before rotating.
@@ -71,15 +72,44 @@ pub fn deliver(relay: &Relay, pushes: Vec<Push>) {
     }
 }
 
+fn place(collection: Collection) -> Place {
+    Place::new("realtime_rooms", "room_key", collection)
+}
+
+/// The workspace a collection belongs to (whose data key seals its room key).
+async fn scope(tx: &mut Tx, collection: Collection) -> ApiResult<Scope> {
+    Ok(Scope::Workspace(match collection {
+        Collection::Workspace(id) => id,
+        Collection::Channel(id) => {
+            let (ws,): (i64,) = tx
+                .one("SELECT workspace_id FROM channels WHERE id = $1", args![id])
+                .await?;
+            ws
+        }
+    }))
+}
+
+/// The room of `collection`, its key opened.
 async fn load(tx: &mut Tx, collection: Collection) -> ApiResult<Option<Room>> {
     let sql = format!(
         "SELECT endpoint, room_key, key_version, sealed_since, rotated_at FROM realtime_rooms \
          WHERE collection = $1{}",
         tx.for_update()
     );
-    Ok(tx
+    let room: Option<Room> = tx
         .optional(sqlx::AssertSqlSafe(sql), args![collection.to_string()])
-        .await?)
+        .await?;
+    let Some(mut room) = room else {
+        return Ok(None);
+    };
+    room.room_key = tx.open(&place(collection), &room.room_key).await?;
+    Ok(Some(room))
+}
+
+/// A room key sealed for storage.
+async fn sealed(tx: &mut Tx, collection: Collection, key: &str) -> ApiResult<String> {
+    let scope = scope(tx, collection).await?;
+    tx.seal(scope, &place(collection), key).await
 }
 
 fn random_token() -> ApiResult<String> {
@@ -117,10 +147,11 @@ async fn rotate_mix(tx: &mut Tx, collection: Collection, room: Room) -> ApiResul
     )?;
     let key = crypto_wasm::mix_keys(&room.room_key, &b);
     let now = crate::db::now();
+    let stored = sealed(tx, collection, &key).await?;
     tx.execute(
         "UPDATE realtime_rooms SET room_key = $2, key_version = $3, sealed_since = 0, rotated_at = $4 \
          WHERE collection = $1",
-        args![collection.to_string(), key.clone(), next, now],
+        args![collection.to_string(), stored, next, now],
     )
     .await?;
     let room = Room {
@@ -154,11 +185,12 @@ pub async fn join(state: &AppState, user_id: i64, collection: Collection) -> Api
             let key = crypto_wasm::mix_keys("", &random_token()?);
             let now = crate::db::now();
             // Two first joins at once: one creates the room, the other mixes into it.
+            let stored = sealed(&mut tx, collection, &key).await?;
             let created = tx
                 .execute(
                     "INSERT INTO realtime_rooms (collection, endpoint, room_key, key_version, rotated_at) \
                      VALUES ($1, $2, $3, 1, $4) ON CONFLICT (collection) DO NOTHING",
-                    args![collection.to_string(), endpoint.clone(), key.clone(), now],
+                    args![collection.to_string(), endpoint.clone(), stored, now],
                 )
                 .await?;
             if created == 1 {
@@ -196,13 +228,14 @@ pub async fn rotate_fresh(tx: &mut Tx, collection: Collection) -> ApiResult<Vec<
         return Ok(Vec::new());
     };
     let rekey = seal(&room, &KeyEvent::Rekey)?;
+    let stored = sealed(tx, collection, &random_token()?).await?;
     tx.execute(
         "UPDATE realtime_rooms SET endpoint = $2, room_key = $3, key_version = key_version + 1, \
          sealed_since = 0, rotated_at = $4 WHERE collection = $1",
         args![
             collection.to_string(),
             random_token()?,
-            random_token()?,
+            stored,
             crate::db::now()
         ],
     )

@@ -80,6 +80,21 @@ pub async fn new_postgres_database(admin_url: &str) -> String {
     format!("{base}/{name}{query}")
 }
 
+/// Opens `database` as the server does: migrated, with the master key of `data_dir`
+/// (created there for a new database), plain values of an earlier server sealed.
+pub async fn open_db(database: &Database, data_dir: &std::path::Path) -> Db {
+    let mut config = Config::local(data_dir.join("dist"), data_dir.join("unused.sqlite"));
+    config.database = database.clone();
+    config.data_dir = data_dir.to_owned();
+    let db = Db::open(database).await.unwrap();
+    let vault = huddle_server::vault::load(&config, &db).await.unwrap();
+    let db = db.with_vault(vault);
+    huddle_server::upgrade::seal_plain_values(&db)
+        .await
+        .unwrap();
+    db
+}
+
 /// The database a new test server gets: a SQLite file in `dir`, or a new PostgreSQL
 /// database when the tests run against PostgreSQL.
 pub async fn fresh_database(dir: &std::path::Path) -> Database {

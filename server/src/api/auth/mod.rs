@@ -1,6 +1,6 @@
 //! Accounts: sign up, sign in, sign out, current user.
 
-mod store;
+pub(crate) mod store;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::header::{RETRY_AFTER, SET_COOKIE};

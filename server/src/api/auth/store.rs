@@ -6,6 +6,7 @@ use huddle_protocol::auth::User;
 use crate::args;
 use crate::db::Tx;
 use crate::error::{ApiError, ApiResult};
+use crate::vault::{Place, Scope};
 
 /// A new account's fields, validated.
 pub struct NewUser {
@@ -27,25 +28,56 @@ pub async fn user(tx: &mut Tx, id: i64) -> ApiResult<Option<User>> {
             args![id],
         )
         .await?;
-    Ok(row.map(|(id, username, email, display_name)| User {
+    let Some((id, username, email, display_name)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(User {
         id,
-        username,
-        email,
-        display_name,
+        username: tx
+            .open(&Place::new("users", "username", id), &username)
+            .await?,
+        email: tx.open(&Place::new("users", "email", id), &email).await?,
+        display_name: tx
+            .open(&Place::new("users", "display_name", id), &display_name)
+            .await?,
     }))
 }
 
+/// The username and display name of account `id` (e.g. a message's author).
+pub async fn names(
+    tx: &mut Tx,
+    id: i64,
+    username: &str,
+    display_name: &str,
+) -> ApiResult<(String, String)> {
+    Ok((
+        tx.open(&Place::new("users", "username", id), username)
+            .await?,
+        tx.open(&Place::new("users", "display_name", id), display_name)
+            .await?,
+    ))
+}
+
+/// The keyed hashes of a username and an e-mail address (case-insensitive).
+pub async fn login_keys(tx: &mut Tx, username: &str, email: &str) -> ApiResult<(String, String)> {
+    Ok((
+        tx.blind(Scope::Account, "username", &username.to_lowercase())
+            .await?,
+        tx.blind(Scope::Account, "email", &email.to_lowercase())
+            .await?,
+    ))
+}
+
 /// Which of the username and e-mail another account has, as the API error to answer.
-async fn taken(tx: &mut Tx, username: &str, email: &str) -> ApiResult<Option<ApiError>> {
-    let row: Option<(String, String)> = tx
+async fn taken(tx: &mut Tx, username_key: &str, email_key: &str) -> ApiResult<Option<ApiError>> {
+    let row: Option<(Option<String>,)> = tx
         .optional(
-            "SELECT username, email FROM users WHERE lower(username) = lower($1) \
-             OR lower(email) = lower($2) LIMIT 1",
-            args![username, email],
+            "SELECT username_key FROM users WHERE username_key = $1 OR email_key = $2 LIMIT 1",
+            args![username_key, email_key],
         )
         .await?;
-    Ok(row.map(|(u, _)| {
-        if u.eq_ignore_ascii_case(username) {
+    Ok(row.map(|(u,)| {
+        if u.as_deref() == Some(username_key) {
             ApiError::new(
                 StatusCode::CONFLICT,
                 "USERNAME_TAKEN",
@@ -61,48 +93,103 @@ async fn taken(tx: &mut Tx, username: &str, email: &str) -> ApiResult<Option<Api
     }))
 }
 
+/// Seals an account's names into its row.
+pub async fn seal_names(
+    tx: &mut Tx,
+    id: i64,
+    username: &str,
+    email: &str,
+    display_name: &str,
+) -> ApiResult<()> {
+    let (username_key, email_key) = login_keys(tx, username, email).await?;
+    let username = tx
+        .seal(
+            Scope::Account,
+            &Place::new("users", "username", id),
+            username,
+        )
+        .await?;
+    let email = tx
+        .seal(Scope::Account, &Place::new("users", "email", id), email)
+        .await?;
+    let display_name = tx
+        .seal(
+            Scope::Account,
+            &Place::new("users", "display_name", id),
+            display_name,
+        )
+        .await?;
+    tx.execute(
+        "UPDATE users SET username = $2, email = $3, display_name = $4, username_key = $5, \
+         email_key = $6 WHERE id = $1",
+        args![id, username, email, display_name, username_key, email_key],
+    )
+    .await?;
+    Ok(())
+}
+
 /// Creates an account; 409 `USERNAME_TAKEN` or `EMAIL_TAKEN` when another has either.
 pub async fn create(tx: &mut Tx, new: NewUser) -> ApiResult<User> {
-    if let Some(e) = taken(tx, &new.username, &new.email).await? {
+    let (username_key, email_key) = login_keys(tx, &new.username, &new.email).await?;
+    if let Some(e) = taken(tx, &username_key, &email_key).await? {
         return Err(e);
     }
+    // The row first (its id is bound into its sealed values), then its values.
     let inserted: Result<(i64,), _> = tx
         .one(
-            "INSERT INTO users (username, email, display_name, password_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO users (username, email, display_name, password_hash, created_at, \
+             username_key, email_key) VALUES ($1, $1, '', $2, $3, $4, $5) RETURNING id",
             args![
-                &new.username,
-                &new.email,
-                &new.display_name,
+                &username_key,
                 new.password_hash,
-                crate::db::now()
+                crate::db::now(),
+                &username_key,
+                &email_key
             ],
         )
         .await;
-    match inserted {
-        Ok((id,)) => Ok(User {
-            id,
-            username: new.username,
-            email: new.email,
-            display_name: new.display_name,
-        }),
+    let id = match inserted {
+        Ok((id,)) => id,
         // Another sign-up with the same name won the race (PostgreSQL, several writers).
-        Err(e) if crate::db::is_unique_violation(&e) => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "USERNAME_TAKEN",
-            "that username or email was taken a moment ago",
-        )),
-        Err(e) => Err(e.into()),
-    }
+        Err(e) if crate::db::is_unique_violation(&e) => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "USERNAME_TAKEN",
+                "that username or email was taken a moment ago",
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    seal_names(tx, id, &new.username, &new.email, &new.display_name).await?;
+    Ok(User {
+        id,
+        username: new.username,
+        email: new.email,
+        display_name: new.display_name,
+    })
+}
+
+/// The id of the account whose username or e-mail is `login`.
+pub async fn find(tx: &mut Tx, login: &str) -> ApiResult<Option<i64>> {
+    let (username_key, email_key) = login_keys(tx, login, login).await?;
+    let row: Option<(i64,)> = tx
+        .optional(
+            "SELECT id FROM users WHERE username_key = $1 OR email_key = $2",
+            args![username_key, email_key],
+        )
+        .await?;
+    Ok(row.map(|(id,)| id))
 }
 
 /// The id and password hash of the account whose username or e-mail is `login`.
 pub async fn credentials(tx: &mut Tx, login: &str) -> ApiResult<Option<(i64, String)>> {
+    let Some(id) = find(tx, login).await? else {
+        return Ok(None);
+    };
     Ok(tx
         .optional(
-            "SELECT id, password_hash FROM users WHERE lower(username) = lower($1) \
-             OR lower(email) = lower($1)",
-            args![login],
+            "SELECT id, password_hash FROM users WHERE id = $1",
+            args![id],
         )
         .await?)
 }

@@ -1,7 +1,7 @@
 //! Channels: public (every workspace member), private (a member list) and direct
 //! messages between two members; unread counts and read positions.
 
-pub(super) mod store;
+pub(crate) mod store;
 
 use axum::extract::State;
 use axum::http::StatusCode;

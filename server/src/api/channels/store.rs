@@ -7,6 +7,7 @@ use crate::access;
 use crate::args;
 use crate::db::{enum_value, Tx};
 use crate::error::{ApiError, ApiResult};
+use crate::vault::{Place, Scope};
 
 /// The channels of a workspace `me` can see (all, or only `only`), with unread counts:
 /// named channels by name, then direct messages by the other person's name.
@@ -16,12 +17,11 @@ async fn visible(
     me: i64,
     only: Option<i64>,
 ) -> ApiResult<Vec<Channel>> {
-    let rows: Vec<(i64, i64, String, String, i64)> = tx
+    let rows: Vec<(i64, i64, String, String, Option<i64>, i64)> = tx
         .all(
-            "SELECT ch.id, ch.workspace_id, ch.kind, \
-               CASE WHEN ch.kind = 'direct' THEN COALESCE((SELECT u.display_name FROM channel_members cm \
-                 JOIN users u ON u.id = cm.user_id WHERE cm.channel_id = ch.id AND cm.user_id != $2 LIMIT 1), ch.name) \
-               ELSE ch.name END, \
+            "SELECT ch.id, ch.workspace_id, ch.kind, ch.name, \
+               CASE WHEN ch.kind = 'direct' THEN (SELECT cm.user_id FROM channel_members cm \
+                 WHERE cm.channel_id = ch.id AND cm.user_id != $2 LIMIT 1) END, \
                (SELECT count(*) FROM messages m WHERE m.channel_id = ch.id AND m.thread_root_id IS NULL \
                  AND m.deleted_at IS NULL AND m.author_id != $2 AND m.id > COALESCE((SELECT last_read_id \
                  FROM read_positions rp WHERE rp.channel_id = ch.id AND rp.user_id = $2), 0)) \
@@ -31,20 +31,86 @@ async fn visible(
             args![workspace, me, only],
         )
         .await?;
-    let mut list = rows
-        .into_iter()
-        .map(|(id, workspace_id, kind, name, unread)| {
-            Ok(Channel {
-                id,
-                workspace_id,
-                kind: enum_value(&kind, ChannelKind::parse)?,
-                name,
-                unread,
-            })
-        })
-        .collect::<ApiResult<Vec<_>>>()?;
+    let mut list = Vec::with_capacity(rows.len());
+    for (id, workspace_id, kind, name, other, unread) in rows {
+        let mut name = tx.open(&Place::new("channels", "name", id), &name).await?;
+        // A direct message is named after the other person.
+        if let Some(other) = other {
+            let shown: Option<(String,)> = tx
+                .optional("SELECT display_name FROM users WHERE id = $1", args![other])
+                .await?;
+            if let Some((shown,)) = shown {
+                name = tx
+                    .open(&Place::new("users", "display_name", other), &shown)
+                    .await?;
+            }
+        }
+        list.push(Channel {
+            id,
+            workspace_id,
+            kind: enum_value(&kind, ChannelKind::parse)?,
+            name,
+            unread,
+        });
+    }
     list.sort_by_cached_key(|c| (c.kind == ChannelKind::Direct, c.name.to_lowercase(), c.id));
     Ok(list)
+}
+
+/// The keyed hash of a channel name (unique per workspace, case-insensitive).
+async fn name_key(tx: &mut Tx, workspace: i64, name: &str) -> ApiResult<String> {
+    tx.blind(
+        Scope::Workspace(workspace),
+        "channel-name",
+        &name.to_lowercase(),
+    )
+    .await
+}
+
+/// Seals a channel's name into its row (and its keyed hash, for a named channel).
+pub async fn seal_name(
+    tx: &mut Tx,
+    id: i64,
+    workspace: i64,
+    kind: ChannelKind,
+    name: &str,
+) -> ApiResult<()> {
+    let key = match kind {
+        ChannelKind::Direct => None,
+        _ => Some(name_key(tx, workspace, name).await?),
+    };
+    let sealed = tx
+        .seal(
+            Scope::Workspace(workspace),
+            &Place::new("channels", "name", id),
+            name,
+        )
+        .await?;
+    tx.execute(
+        "UPDATE channels SET name = $2, name_key = $3 WHERE id = $1",
+        args![id, sealed, key],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Inserts a channel (its name sealed); returns its id.
+pub async fn insert(
+    tx: &mut Tx,
+    workspace: i64,
+    kind: ChannelKind,
+    name: &str,
+    by: i64,
+) -> ApiResult<i64> {
+    let (id,): (i64,) = tx
+        .one(
+            "INSERT INTO channels (workspace_id, kind, name, created_by, created_at) \
+             VALUES ($1, $2, '', $3, $4) RETURNING id",
+            args![workspace, kind.as_str(), by, crate::db::now()],
+        )
+        .await?;
+    seal_name(tx, id, workspace, kind, name).await?;
+    Ok(id)
 }
 
 /// The channels of a workspace `me` belongs to (else 404).
@@ -75,10 +141,11 @@ pub async fn create(
     members: &[i64],
 ) -> ApiResult<Channel> {
     access::workspace_role(tx, workspace, me).await?;
+    let key = name_key(tx, workspace, &name).await?;
     let exists: Option<(i64,)> = tx
         .optional(
-            "SELECT id FROM channels WHERE workspace_id = $1 AND kind != 'direct' AND lower(name) = lower($2)",
-            args![workspace, &name],
+            "SELECT id FROM channels WHERE workspace_id = $1 AND kind != 'direct' AND name_key = $2",
+            args![workspace, key],
         )
         .await?;
     if exists.is_some() {
@@ -91,13 +158,7 @@ pub async fn create(
     for m in members {
         require_workspace_member(tx, workspace, *m).await?;
     }
-    let (ch,): (i64,) = tx
-        .one(
-            "INSERT INTO channels (workspace_id, kind, name, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
-            args![workspace, kind.as_str(), name, me, crate::db::now()],
-        )
-        .await?;
+    let ch = insert(tx, workspace, kind, &name, me).await?;
     if kind == ChannelKind::Private {
         for m in members.iter().chain(std::iter::once(&me)) {
             tx.execute(
@@ -127,13 +188,14 @@ pub async fn direct(tx: &mut Tx, workspace: i64, me: i64, other: i64) -> ApiResu
     let created: Option<(i64,)> = tx
         .optional(
             "INSERT INTO channels (workspace_id, kind, name, created_by, created_at, direct_key) \
-             VALUES ($1, 'direct', 'direct message', $2, $3, $4) \
+             VALUES ($1, 'direct', '', $2, $3, $4) \
              ON CONFLICT (direct_key) DO NOTHING RETURNING id",
             args![workspace, me, crate::db::now(), &key],
         )
         .await?;
     let ch = match created {
         Some((ch,)) => {
+            seal_name(tx, ch, workspace, ChannelKind::Direct, "direct message").await?;
             for m in [lo, hi] {
                 tx.execute(
                     "INSERT INTO channel_members (channel_id, user_id) VALUES ($1, $2)",

@@ -1,6 +1,6 @@
 //! Messages: cursor pagination, threads, edit, soft delete, reactions.
 
-mod store;
+pub(crate) mod store;
 
 use axum::extract::State;
 use axum::http::StatusCode;

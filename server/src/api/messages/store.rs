@@ -9,6 +9,7 @@ use crate::access;
 use crate::args;
 use crate::db::{Arg, Tx};
 use crate::error::{ApiError, ApiResult};
+use crate::vault::{Place, Scope};
 
 const SELECT: &str = "SELECT m.id, m.channel_id, u.id AS author_id, u.username, u.display_name, \
     m.thread_root_id, m.body, m.deleted_at, m.created_at, m.edited_at, \
@@ -32,30 +33,55 @@ struct Row {
     revision: i64,
 }
 
-impl From<Row> for Message {
-    fn from(r: Row) -> Message {
-        Message {
-            id: r.id,
-            channel_id: r.channel_id,
-            author: Author {
-                id: r.author_id,
-                username: r.username,
-                display_name: r.display_name,
-            },
-            thread_root_id: r.thread_root_id,
-            body: if r.deleted_at.is_some() {
-                None
-            } else {
-                Some(r.body)
-            },
-            deleted: r.deleted_at.is_some(),
-            created_at: r.created_at,
-            edited_at: r.edited_at,
-            reply_count: r.reply_count,
-            reactions: Vec::new(),
-            revision: r.revision,
+/// Opens a row into a message; authors' names are opened once per page (`names`).
+async fn message(
+    tx: &mut Tx,
+    r: Row,
+    names: &mut std::collections::HashMap<i64, (String, String)>,
+) -> ApiResult<Message> {
+    let author = match names.get(&r.author_id) {
+        Some(n) => n.clone(),
+        None => {
+            let n = crate::api::auth::store::names(tx, r.author_id, &r.username, &r.display_name)
+                .await?;
+            names.insert(r.author_id, n.clone());
+            n
         }
+    };
+    // A deleted message's body is gone (an empty text, never sealed).
+    let body = match r.deleted_at {
+        Some(_) => None,
+        None => Some(
+            tx.open(&Place::new("messages", "body", r.id), &r.body)
+                .await?,
+        ),
+    };
+    Ok(Message {
+        id: r.id,
+        channel_id: r.channel_id,
+        author: Author {
+            id: r.author_id,
+            username: author.0,
+            display_name: author.1,
+        },
+        thread_root_id: r.thread_root_id,
+        body,
+        deleted: r.deleted_at.is_some(),
+        created_at: r.created_at,
+        edited_at: r.edited_at,
+        reply_count: r.reply_count,
+        reactions: Vec::new(),
+        revision: r.revision,
+    })
+}
+
+async fn messages(tx: &mut Tx, rows: Vec<Row>) -> ApiResult<Vec<Message>> {
+    let mut names = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(message(tx, r, &mut names).await?);
     }
+    Ok(out)
 }
 
 /// Fills in the reactions of `msgs`, each emoji in the order it was first given.
@@ -66,12 +92,15 @@ async fn with_reactions(tx: &mut Tx, mut msgs: Vec<Message>) -> ApiResult<Vec<Me
     let placeholders: Vec<String> = (1..=msgs.len()).map(|i| format!("${i}")).collect();
     // Only numbered placeholders are formatted into the statement.
     let sql = format!(
-        "SELECT message_id, emoji, user_id FROM reactions WHERE message_id IN ({}) ORDER BY id",
+        "SELECT id, message_id, emoji, user_id FROM reactions WHERE message_id IN ({}) ORDER BY id",
         placeholders.join(", ")
     );
     let ids: Vec<Arg> = msgs.iter().map(|m| Arg::from(m.id)).collect();
-    let rows: Vec<(i64, String, i64)> = tx.all(sqlx::AssertSqlSafe(sql), ids).await?;
-    for (message, emoji, user) in rows {
+    let rows: Vec<(i64, i64, String, i64)> = tx.all(sqlx::AssertSqlSafe(sql), ids).await?;
+    for (id, message, emoji, user) in rows {
+        let emoji = tx
+            .open(&Place::new("reactions", "emoji", id), &emoji)
+            .await?;
         let Some(m) = msgs.iter_mut().find(|m| m.id == message) else {
             continue;
         };
@@ -99,7 +128,8 @@ async fn one(tx: &mut Tx, id: i64) -> ApiResult<Message> {
         )
         .await?;
     let m = row.ok_or_else(|| ApiError::not_found("message"))?;
-    Ok(with_reactions(tx, vec![m.into()]).await?.remove(0))
+    let m = messages(tx, vec![m]).await?;
+    Ok(with_reactions(tx, m).await?.remove(0))
 }
 
 /// What a page lists.
@@ -124,7 +154,7 @@ async fn page(tx: &mut Tx, of: Of, q: &PageQuery) -> ApiResult<Page> {
     let rows: Vec<Row> = tx
         .all(sqlx::AssertSqlSafe(sql), args![key, before, limit + 1])
         .await?;
-    let mut msgs: Vec<Message> = rows.into_iter().map(Message::from).collect();
+    let mut msgs = messages(tx, rows).await?;
     let more = msgs.len() as i64 > limit;
     msgs.truncate(limit as usize);
     msgs.reverse();
@@ -176,7 +206,7 @@ pub async fn create(
     thread_root: Option<i64>,
     body: &str,
 ) -> ApiResult<(Message, MessagesEvent)> {
-    access::channel(tx, channel, me).await?;
+    let ch = access::channel(tx, channel, me).await?;
     if let Some(root) = thread_root {
         let ok: Option<(i64,)> = tx
             .optional(
@@ -194,10 +224,11 @@ pub async fn create(
     let (id,): (i64,) = tx
         .one(
             "INSERT INTO messages (channel_id, author_id, thread_root_id, body, created_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
-            args![channel, me, thread_root, body, crate::db::now()],
+             VALUES ($1, $2, $3, '', $4) RETURNING id",
+            args![channel, me, thread_root, crate::db::now()],
         )
         .await?;
+    set_body(tx, ch.workspace_id, id, body).await?;
     if let Some(root) = thread_root {
         bump(tx, root).await?; // its reply count changed
     }
@@ -206,9 +237,26 @@ pub async fn create(
     Ok((message.clone(), MessagesEvent::Created { message }))
 }
 
-/// Checks that `id` is `me`'s own message and not deleted.
-async fn own_live_message(tx: &mut Tx, id: i64, me: i64) -> ApiResult<()> {
-    let (_, author) = access::message(tx, id, me).await?;
+/// Seals a message's body into its row.
+pub async fn set_body(tx: &mut Tx, workspace: i64, id: i64, body: &str) -> ApiResult<()> {
+    let sealed = tx
+        .seal(
+            Scope::Workspace(workspace),
+            &Place::new("messages", "body", id),
+            body,
+        )
+        .await?;
+    tx.execute(
+        "UPDATE messages SET body = $2 WHERE id = $1",
+        args![id, sealed],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Checks that `id` is `me`'s own message and not deleted; returns its workspace.
+async fn own_live_message(tx: &mut Tx, id: i64, me: i64) -> ApiResult<i64> {
+    let (ch, author) = access::message(tx, id, me).await?;
     if author != me {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -216,7 +264,8 @@ async fn own_live_message(tx: &mut Tx, id: i64, me: i64) -> ApiResult<()> {
             "only the author can change a message",
         ));
     }
-    live(tx, id).await
+    live(tx, id).await?;
+    Ok(ch.workspace_id)
 }
 
 /// Checks that a message is not deleted.
@@ -241,12 +290,13 @@ pub async fn edit(
     me: i64,
     body: &str,
 ) -> ApiResult<(Message, MessagesEvent)> {
-    own_live_message(tx, id, me).await?;
+    let workspace = own_live_message(tx, id, me).await?;
     tx.execute(
-        "UPDATE messages SET body = $2, edited_at = $3, revision = revision + 1 WHERE id = $1",
-        args![id, body, crate::db::now()],
+        "UPDATE messages SET edited_at = $2, revision = revision + 1 WHERE id = $1",
+        args![id, crate::db::now()],
     )
     .await?;
+    set_body(tx, workspace, id, body).await?;
     let message = one(tx, id).await?;
     Ok((message.clone(), MessagesEvent::Updated { message }))
 }
@@ -280,18 +330,32 @@ pub async fn set_reaction(
     emoji: &str,
     on: bool,
 ) -> ApiResult<(Message, MessagesEvent)> {
-    access::message(tx, id, me).await?;
+    let (ch, _) = access::message(tx, id, me).await?;
+    let scope = Scope::Workspace(ch.workspace_id);
+    let key = tx.blind(scope, "emoji", emoji).await?;
     if on {
         live(tx, id).await?;
-        tx.execute(
-            "INSERT INTO reactions (message_id, user_id, emoji) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            args![id, me, emoji],
-        )
-        .await?;
+        let added: Option<(i64,)> = tx
+            .optional(
+                "INSERT INTO reactions (message_id, user_id, emoji, emoji_key) VALUES ($1, $2, $3, $3) \
+                 ON CONFLICT (message_id, user_id, emoji_key) DO NOTHING RETURNING id",
+                args![id, me, key],
+            )
+            .await?;
+        if let Some((reaction,)) = added {
+            let sealed = tx
+                .seal(scope, &Place::new("reactions", "emoji", reaction), emoji)
+                .await?;
+            tx.execute(
+                "UPDATE reactions SET emoji = $2 WHERE id = $1",
+                args![reaction, sealed],
+            )
+            .await?;
+        }
     } else {
         tx.execute(
-            "DELETE FROM reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3",
-            args![id, me, emoji],
+            "DELETE FROM reactions WHERE message_id = $1 AND user_id = $2 AND emoji_key = $3",
+            args![id, me, key],
         )
         .await?;
     }

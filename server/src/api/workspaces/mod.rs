@@ -1,6 +1,6 @@
 //! Workspaces and their members.
 
-mod store;
+pub(crate) mod store;
 
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -9,26 +9,36 @@ use crate::args;
 use crate::db::{enum_value, Tx};
 use crate::error::{ApiError, ApiResult};
 use crate::realtime::keys::{self, Push};
+use crate::vault::{Place, Scope};
+use huddle_protocol::channels::ChannelKind;
 
 /// Creates a workspace owned by `owner`, with a public `general` channel.
 pub async fn create(tx: &mut Tx, owner: i64, name: String) -> ApiResult<Workspace> {
     let now = crate::db::now();
     let (id,): (i64,) = tx
         .one(
-            "INSERT INTO workspaces (name, created_by, created_at) VALUES ($1, $2, $3) RETURNING id",
-            args![&name, owner, now],
+            "INSERT INTO workspaces (name, created_by, created_at) VALUES ('', $1, $2) RETURNING id",
+            args![owner, now],
         )
         .await?;
+    let sealed = tx
+        .seal(
+            Scope::Workspace(id),
+            &Place::new("workspaces", "name", id),
+            &name,
+        )
+        .await?;
+    tx.execute(
+        "UPDATE workspaces SET name = $2 WHERE id = $1",
+        args![id, sealed],
+    )
+    .await?;
     tx.execute(
         "INSERT INTO workspace_members (workspace_id, user_id, role, joined_at) VALUES ($1, $2, 'owner', $3)",
         args![id, owner, now],
     )
     .await?;
-    tx.execute(
-        "INSERT INTO channels (workspace_id, kind, name, created_by, created_at) VALUES ($1, 'public', 'general', $2, $3)",
-        args![id, owner, now],
-    )
-    .await?;
+    crate::api::channels::store::insert(tx, id, ChannelKind::Public, "general", owner).await?;
     Ok(Workspace {
         id,
         name,
@@ -45,16 +55,16 @@ pub async fn list(tx: &mut Tx, user: i64) -> ApiResult<Vec<Workspace>> {
             args![user],
         )
         .await?;
-    let mut list = rows
-        .into_iter()
-        .map(|(id, name, role)| {
-            Ok(Workspace {
-                id,
-                name,
-                role: enum_value(&role, Role::parse)?,
-            })
-        })
-        .collect::<ApiResult<Vec<_>>>()?;
+    let mut list = Vec::with_capacity(rows.len());
+    for (id, name, role) in rows {
+        list.push(Workspace {
+            id,
+            name: tx
+                .open(&Place::new("workspaces", "name", id), &name)
+                .await?,
+            role: enum_value(&role, Role::parse)?,
+        });
+    }
     list.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     Ok(list)
 }
@@ -73,17 +83,17 @@ async fn members_of(tx: &mut Tx, workspace: i64) -> ApiResult<Vec<Member>> {
             args![workspace],
         )
         .await?;
-    let mut list = rows
-        .into_iter()
-        .map(|(user_id, username, display_name, role)| {
-            Ok(Member {
-                user_id,
-                username,
-                display_name,
-                role: enum_value(&role, Role::parse)?,
-            })
-        })
-        .collect::<ApiResult<Vec<_>>>()?;
+    let mut list = Vec::with_capacity(rows.len());
+    for (user_id, username, display_name, role) in rows {
+        let (username, display_name) =
+            crate::api::auth::store::names(tx, user_id, &username, &display_name).await?;
+        list.push(Member {
+            user_id,
+            username,
+            display_name,
+            role: enum_value(&role, Role::parse)?,
+        });
+    }
     list.sort_by(|a, b| a.username.cmp(&b.username));
     Ok(list)
 }
@@ -92,13 +102,8 @@ async fn members_of(tx: &mut Tx, workspace: i64) -> ApiResult<Vec<Member>> {
 /// members afterwards.
 pub async fn invite(tx: &mut Tx, workspace: i64, by: i64, login: &str) -> ApiResult<Vec<Member>> {
     access::workspace_role(tx, workspace, by).await?;
-    let invitee: Option<(i64,)> = tx
-        .optional(
-            "SELECT id FROM users WHERE lower(username) = lower($1) OR lower(email) = lower($1)",
-            args![login],
-        )
-        .await?;
-    let (invitee,) = invitee.ok_or_else(|| {
+    let invitee = crate::api::auth::store::find(tx, login).await?;
+    let invitee = invitee.ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
             "NO_SUCH_USER",
