@@ -78,9 +78,14 @@ fn secret_salt(config: &Config) -> Result<Vec<u8>, String> {
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut f = options
-        .open(&path)
-        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    let mut f = match options.open(&path) {
+        Ok(f) => f,
+        // Another server sharing the data directory made it a moment ago.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return secret_salt(config);
+        }
+        Err(e) => return Err(format!("cannot create {}: {e}", path.display())),
+    };
     std::io::Write::write_all(&mut f, salt.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(salt.into_bytes())

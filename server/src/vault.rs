@@ -127,22 +127,31 @@ impl MasterKey {
         MasterKey::from_hex(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
-    /// Writes the key into a new file readable by the owner only.
+    /// Writes the key into a new file readable by the owner only; the file appears whole
+    /// or not at all (written beside it, then linked into place), and an existing file is
+    /// never replaced.
     pub fn write_new(&self, path: &Path) -> Result<(), String> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
+        let suffix = crypto_wasm::random::token(8).map_err(|e| e.to_string())?;
+        let mut name = path.file_name().unwrap_or_default().to_os_string();
+        name.push(format!(".partial-{suffix}"));
+        let partial = path.with_file_name(name);
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut f = options
-            .open(path)
-            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-        std::io::Write::write_all(&mut f, format!("{}\n", self.hex.as_str()).as_bytes())
-            .and_then(|()| f.sync_all())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        let written = options
+            .open(&partial)
+            .and_then(|mut f| {
+                std::io::Write::write_all(&mut f, format!("{}\n", self.hex.as_str()).as_bytes())?;
+                f.sync_all()
+            })
+            .and_then(|()| std::fs::hard_link(&partial, path));
+        let _ = std::fs::remove_file(&partial);
+        written.map_err(|e| format!("cannot create {}: {e}", path.display()))
     }
 
     /// Seals a data key for `scope`.
@@ -615,9 +624,15 @@ pub async fn load(config: &crate::Config, db: &crate::db::Db) -> Result<Arc<Vaul
         ));
     } else {
         let key = MasterKey::generate()?;
-        key.write_new(&path)?;
-        tracing::info!(path = %path.display(), "created a master key");
-        key
+        match key.write_new(&path) {
+            Ok(()) => {
+                tracing::info!(path = %path.display(), "created a master key");
+                key
+            }
+            // Another server sharing the data directory made it a moment ago.
+            Err(_) if path.exists() => MasterKey::read(&path)?,
+            Err(e) => return Err(e),
+        }
     };
     let vault = Arc::new(Vault::new(
         master.clone(),
