@@ -1,7 +1,8 @@
 //! Huddle's wire protocol: everything the server and the SPA must agree on, in one place
 //! that both build from (serde only; builds natively and for wasm32).
 //!
-//! * REST bodies per resource: [`auth`], [`workspaces`], [`channels`], [`messages`], and
+//! * REST bodies per resource: [`auth`], [`workspaces`], [`channels`], [`messages`],
+//!   [`search`], and
 //!   the error body of every failed call, [`error`].
 //! * Realtime: [`realtime::Collection`] (what a room belongs to, typed), the key
 //!   service's answers, the relay's frames, and the key events every room carries.
@@ -14,4 +15,5 @@ pub mod channels;
 pub mod error;
 pub mod messages;
 pub mod realtime;
+pub mod search;
 pub mod workspaces;

@@ -145,6 +145,12 @@ const TABLES: &[Table] = &[
         identity: true,
     },
     Table {
+        name: "search_index",
+        columns: &[("token", Text), ("message_id", Int)],
+        order: "message_id, token",
+        identity: false,
+    },
+    Table {
         name: "read_positions",
         columns: &[("channel_id", Int), ("user_id", Int), ("last_read_id", Int)],
         order: "channel_id, user_id",

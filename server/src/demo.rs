@@ -157,6 +157,7 @@ async fn insert_messages(tx: &mut Tx, workspace: i64, messages: Vec<Message>) ->
         .one("SELECT COALESCE(max(id), 0) FROM messages", args![])
         .await?;
     let mut rows = Vec::with_capacity(messages.len());
+    let mut bodies = Vec::with_capacity(messages.len());
     for (i, m) in messages.into_iter().enumerate() {
         let id = last + 1 + i as i64;
         let body = tx
@@ -167,6 +168,7 @@ async fn insert_messages(tx: &mut Tx, workspace: i64, messages: Vec<Message>) ->
             )
             .await?;
         rows.push(args![id, m.channel, m.author, body, m.at, m.root]);
+        bodies.push((id, m.body));
     }
     let columns = [
         "id",
@@ -177,6 +179,8 @@ async fn insert_messages(tx: &mut Tx, workspace: i64, messages: Vec<Message>) ->
         "thread_root_id",
     ];
     tx.insert_many("messages", &columns, rows).await?;
+    let bodies: Vec<(i64, &str)> = bodies.iter().map(|(id, b)| (*id, b.as_str())).collect();
+    crate::api::search::store::index_new(tx, workspace, &bodies).await?;
     if tx.dialect() == Dialect::Postgres {
         let _: (i64,) = tx
             .one(

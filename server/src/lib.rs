@@ -16,6 +16,7 @@ pub mod logging;
 pub mod password;
 pub mod rate_limit;
 pub mod realtime;
+pub mod search;
 pub mod session;
 pub mod upgrade;
 pub mod vault;

@@ -67,6 +67,7 @@ pub async fn seal_some_plain_values(db: &Db, mut batches: Option<usize>) -> Resu
     .map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
     vault.forbid_plain();
+    index_unindexed(db).await?;
     if sealed + plain_answers > 0 {
         tracing::info!(sealed, "sealed the plain values of an earlier server");
         if db.dialect() == Dialect::Sqlite {
@@ -218,4 +219,56 @@ fn rooms(tx: &mut Tx) -> Batch<'_> {
         }
         Ok(rows.len() as u64)
     })
+}
+
+/// Adds the messages stored before the search index existed to it, a batch per
+/// transaction, from where the last start stopped (recorded in `settings`); then records
+/// that the index is complete (new messages are indexed as they are written).
+async fn index_unindexed(db: &Db) -> Result<(), String> {
+    let fail = |e: sqlx::Error| e.to_string();
+    loop {
+        let mut tx = db.write().await.map_err(fail)?;
+        let state: Option<(String,)> = tx
+            .optional(
+                "SELECT value FROM settings WHERE name = 'search_indexed_after'",
+                args![],
+            )
+            .await
+            .map_err(fail)?;
+        let after = match state {
+            Some((v,)) if v == "complete" => return Ok(()),
+            Some((v,)) => v.parse::<i64>().unwrap_or(0),
+            None => 0,
+        };
+        let rows: Vec<(i64, i64, String, Option<i64>)> = tx
+            .all(
+                "SELECT m.id, c.workspace_id, m.body, m.deleted_at FROM messages m \
+                 JOIN channels c ON c.id = m.channel_id WHERE m.id > $1 ORDER BY m.id LIMIT $2",
+                args![after, BATCH],
+            )
+            .await
+            .map_err(fail)?;
+        let next = match rows.last() {
+            Some((id, _, _, _)) => id.to_string(),
+            None => "complete".to_owned(),
+        };
+        // A deleted message has no words; the others are read as stored (sealed).
+        for (id, ws, body, _) in rows.into_iter().filter(|r| r.3.is_none()) {
+            let body = tx
+                .open(&Place::new("messages", "body", id), &body)
+                .await
+                .map_err(|e| e.message)?;
+            crate::api::search::store::index(&mut tx, ws, id, &body)
+                .await
+                .map_err(|e| e.message)?;
+        }
+        tx.execute(
+            "INSERT INTO settings (name, value) VALUES ('search_indexed_after', $1) \
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            args![next],
+        )
+        .await
+        .map_err(fail)?;
+        tx.commit().await.map_err(fail)?;
+    }
 }

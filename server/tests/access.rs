@@ -95,6 +95,7 @@ fn workspace_routes(ws: i64, someone: i64) -> Vec<Call> {
             "/realtime/join".to_owned(),
             Some(json!({"collection": format!("workspace:{ws}")})),
         ),
+        ("GET", format!("/workspaces/{ws}/search?q=eyes"), None),
     ]
 }
 
@@ -238,6 +239,18 @@ async fn outsiders_get_not_found_on_every_route_and_change_nothing() {
         )
         .await;
     }
+    // Their search finds only #general's messages.
+    let found = bob
+        .get(&format!("/workspaces/{ws}/search?q=eyes"))
+        .await
+        .body;
+    let channels: Vec<i64> = found["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["channel_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(channels, [general], "{found}");
     // The stranger and the former member: every workspace and channel route, the public
     // channel's too.
     for (who, c) in [("stranger", &mut stranger), ("former member", &mut dave)] {

@@ -4,6 +4,7 @@ pub(crate) mod auth;
 pub(crate) mod channels;
 pub(crate) mod messages;
 mod realtime;
+pub(crate) mod search;
 pub(crate) mod workspaces;
 
 use axum::extract::rejection::JsonRejection;
@@ -45,6 +46,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(channels::router())
         .merge(messages::router())
         .merge(realtime::router())
+        .merge(search::router())
         .routes(routes!(openapi))
 }
 

@@ -132,6 +132,25 @@ async fn one(tx: &mut Tx, id: i64) -> ApiResult<Message> {
     Ok(with_reactions(tx, m).await?.remove(0))
 }
 
+/// Messages by id, in the order given, with their reactions (access already checked).
+pub async fn by_ids(tx: &mut Tx, ids: &[i64]) -> ApiResult<Vec<Message>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    // Only numbered placeholders are formatted into the statement.
+    let sql = format!("{SELECT} WHERE m.id IN ({})", placeholders.join(", "));
+    let mut rows: Vec<Row> = tx
+        .all(
+            sqlx::AssertSqlSafe(sql),
+            ids.iter().map(|&i| Arg::from(i)).collect(),
+        )
+        .await?;
+    rows.sort_by_key(|r| ids.iter().position(|&i| i == r.id));
+    let msgs = messages(tx, rows).await?;
+    with_reactions(tx, msgs).await
+}
+
 /// What a page lists.
 enum Of {
     /// A channel's thread roots.
@@ -237,8 +256,9 @@ pub async fn create(
     Ok((message.clone(), MessagesEvent::Created { message }))
 }
 
-/// Seals a message's body into its row.
+/// Seals a message's body into its row and indexes its words for search.
 pub async fn set_body(tx: &mut Tx, workspace: i64, id: i64, body: &str) -> ApiResult<()> {
+    crate::api::search::store::index(tx, workspace, id, body).await?;
     let sealed = tx
         .seal(
             Scope::Workspace(workspace),
@@ -318,6 +338,7 @@ pub async fn remove(tx: &mut Tx, id: i64, me: i64) -> ApiResult<(Message, Messag
     }
     tx.execute("DELETE FROM reactions WHERE message_id = $1", args![id])
         .await?;
+    crate::api::search::store::unindex(tx, id).await?;
     let message = one(tx, id).await?;
     Ok((message.clone(), MessagesEvent::Deleted { message }))
 }
