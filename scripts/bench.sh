@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests), printed as Markdown tables: crypto-wasm against WebCrypto,
 # @noble/ciphers and crypto-js in Node.js and headless Chromium; time to the first
-# rendered channel and wasm sizes; relay fan-out (deliveries/s, p50/p99 latency).
+# rendered channel and wasm sizes; relay fan-out (deliveries/s, p50/p99 latency); REST
+# API load (50 clients posting and reading, requests/s, p50/p99) and search latency, on
+# SQLite and on PostgreSQL (tests/bench/api-load.mjs).
+#
+# HUDDLE_BASELINE_REV=<commit> also builds that commit's server (a git worktree in
+# target/baseline-src, built into target/baseline) and puts it under the same API load,
+# with the ratios after/before; e.g. 4a9706f, the commit before encryption at rest.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 "$ROOT/scripts/setup.sh"
@@ -18,3 +24,17 @@ node tests/bench/run-browser.mjs
 cargo build --release -p huddle-server
 node tests/bench/first-render.mjs
 cargo bench -p huddle-server --bench relay_fanout
+# An older server to compare the API load with (HUDDLE_BASELINE_REV, see above).
+if [ -n "${HUDDLE_BASELINE_REV:-}" ]; then
+  git -C "$ROOT" worktree remove --force "$ROOT/target/baseline-src" 2>/dev/null || true
+  rm -rf "$ROOT/target/baseline-src"
+  git -C "$ROOT" worktree prune
+  git -C "$ROOT" worktree add --force --detach "$ROOT/target/baseline-src" "$HUDDLE_BASELINE_REV"
+  CARGO_TARGET_DIR="$ROOT/target/baseline" cargo build --release -p huddle-server \
+    --manifest-path "$ROOT/target/baseline-src/Cargo.toml"
+  export HUDDLE_BASELINE_BIN="$ROOT/target/baseline/release/huddle-server"
+fi
+# REST API load and search on SQLite, then on PostgreSQL (the script runs only
+# PostgreSQL when with-postgres.sh sets HUDDLE_TEST_POSTGRES).
+node tests/bench/api-load.mjs
+scripts/with-postgres.sh node tests/bench/api-load.mjs

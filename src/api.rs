@@ -353,6 +353,19 @@ pub async fn react(id: i64, emoji: &str, on: bool) -> ApiResult<Message> {
     send_json(r, NO_BODY).await
 }
 
+/// Messages of a workspace that contain every word of `query`, newest first.
+pub async fn search(workspace: i64, query: &str, before: Option<i64>) -> ApiResult<Page> {
+    let b = before.map(|b| format!("&before={b}")).unwrap_or_default();
+    send_json(
+        Request::get(&url(&format!(
+            "/workspaces/{workspace}/search?limit=20&q={}{b}",
+            encode(query)
+        ))),
+        NO_BODY,
+    )
+    .await
+}
+
 /// Marks a channel read up to `id`.
 pub async fn mark_read(channel: i64, id: i64) -> ApiResult<()> {
     let r = Request::put(&url(&format!("/channels/{channel}/read")));

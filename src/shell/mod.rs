@@ -13,9 +13,10 @@ use crate::session::{require_user, use_session};
 use crate::theme::ThemeToggle;
 
 pub mod presence;
+pub mod search;
 pub mod state;
 
-use state::{workspace_id, ChannelList, MemberNames, RefreshChannels};
+use state::{workspace_id, ChannelList, FocusMessage, MemberNames, RefreshChannels};
 
 /// The shell.
 #[component]
@@ -41,6 +42,7 @@ pub fn WorkspacePage() -> impl IntoView {
     });
     let list = ChannelList(RwSignal::new(Vec::new()));
     provide_context(list);
+    provide_context(FocusMessage(RwSignal::new(None)));
     let names = MemberNames::new();
     provide_context(names);
     Effect::new(move |_| {
@@ -89,6 +91,7 @@ pub fn WorkspacePage() -> impl IntoView {
                     Status::Offline => "Offline: reconnecting…",
                 }}
             </span>
+            <search::SearchBox />
             <span class="spacer">{""}</span>
             <span class="who">{move || session.user.get().map(|u| u.display_name)}</span>
             <ThemeToggle />

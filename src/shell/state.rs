@@ -97,3 +97,8 @@ pub fn workspace_id() -> Memo<i64> {
             .unwrap_or(0)
     })
 }
+
+/// The message to open a channel at (a search result chosen): the channel view loads
+/// pages back to it, shows it and highlights it, then clears this.
+#[derive(Clone, Copy)]
+pub struct FocusMessage(pub RwSignal<Option<i64>>);

@@ -15,7 +15,7 @@ use super::state::{merge, OpenThread};
 use super::thread::ThreadPanel;
 use crate::api::{self, ChannelKind, Message};
 use crate::realtime::{Event, Realtime};
-use crate::shell::state::{ChannelList, MemberNames, RefreshChannels};
+use crate::shell::state::{ChannelList, FocusMessage, MemberNames, RefreshChannels};
 use huddle_protocol::messages::MessagesEvent;
 use huddle_protocol::realtime::{Collection, Sender};
 
@@ -183,6 +183,48 @@ pub fn ChannelView() -> impl IntoView {
         }
     });
 
+    // A search result chosen: load pages back to its message, then show it.
+    let focus = expect_context::<FocusMessage>();
+    let found = RwSignal::new(None::<i64>);
+    Effect::new(move |_| {
+        let ch = channel.get();
+        let Some(target) = focus.0.get() else {
+            return;
+        };
+        start();
+        spawn_local(async move {
+            let mut before = None;
+            // At most 400 pages (20,000 messages) back.
+            for _ in 0..400 {
+                if channel.get_untracked() != ch
+                    || messages.with_untracked(|l| l.iter().any(|m| m.id == target))
+                {
+                    break;
+                }
+                match api::messages(ch, before).await {
+                    Ok(page) if channel.get_untracked() == ch => {
+                        messages.update(|l| page.messages.into_iter().for_each(|m| merge(l, m)));
+                        older.set(page.next_before);
+                        match page.next_before {
+                            Some(b) => before = Some(b),
+                            None => break,
+                        }
+                    }
+                    Ok(_) => break,
+                    Err(e) => {
+                        error.set(Some(e.message));
+                        break;
+                    }
+                }
+            }
+            if channel.get_untracked() == ch {
+                focus.0.set(None);
+                found.set(Some(target));
+            }
+            done();
+        });
+    });
+
     let load_older = move || {
         let Some(before) = older.get_untracked() else {
             return;
@@ -221,6 +263,7 @@ pub fn ChannelView() -> impl IntoView {
             <MessageList messages=messages
                 has_more=Signal::derive(move || older.get().is_some())
                 loading=loading
+                focus=found
                 load_older=Callback::new(move |_| load_older()) />
             <p class="typing" aria-live="polite">{move || typing.get().map(|u| {
                 let who = names.name(u).unwrap_or_else(|| "Someone".to_owned());

@@ -17,18 +17,44 @@ use super::message_item::MessageItem;
 use super::window::{self as message_window, End};
 use crate::api::Message;
 
+/// Highlights and focuses the message `target` once it is in the DOM (trying for `frames`
+/// more frames).
+fn mark_found(scroller: NodeRef<Div>, target: i64, frames: u32) {
+    request_animation_frame(move || {
+        let li = scroller.get_untracked().and_then(|el| {
+            el.query_selector(&format!("li.message[data-id=\"{target}\"]"))
+                .ok()
+                .flatten()
+                .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        });
+        match li {
+            Some(li) => {
+                let _ = li.class_list().add_1("found");
+                let _ = li.set_attribute("tabindex", "-1");
+                let options = web_sys::FocusOptions::new();
+                options.set_prevent_scroll(true);
+                let _ = li.focus_with_options(&options);
+            }
+            None if frames > 0 => mark_found(scroller, target, frames - 1),
+            None => {}
+        }
+    });
+}
+
 /// Within this many pixels of an edge, the window moves (or the bottom counts as reached).
 const EDGE_PX: i32 = 400;
 const BOTTOM_PX: i32 = 40;
 
 /// The list. `has_more`: the API has older pages; `load_older` fetches the next one into
-/// `messages`.
+/// `messages`; `focus`: a loaded message to show (scrolled to the middle, highlighted and
+/// focused), cleared once shown.
 #[component]
 pub fn MessageList(
     messages: RwSignal<Vec<Message>>,
     has_more: Signal<bool>,
     loading: Signal<bool>,
     load_older: Callback<()>,
+    focus: RwSignal<Option<i64>>,
 ) -> impl IntoView {
     let scroller = NodeRef::<Div>::new();
     let end = RwSignal::new(End::Latest);
@@ -121,6 +147,35 @@ pub fn MessageList(
             });
         }
         now
+    });
+
+    // A message to show: the window moves to it, then it is scrolled into view.
+    Effect::new(move |_| {
+        let Some(target) = focus.get() else {
+            return;
+        };
+        let Some(e) = ids.with_untracked(|ids| {
+            let i = ids.iter().position(|&id| id == target)?;
+            let last = (i + message_window::STEP / 2).min(ids.len() - 1);
+            Some(if last + 1 == ids.len() {
+                End::Latest
+            } else {
+                End::At(ids[last])
+            })
+        }) else {
+            focus.set(None);
+            return;
+        };
+        // Placed a third of the way down by the anchor that every change of the window
+        // restores (see above), then marked once it is in the DOM.
+        let third = scroller
+            .get_untracked()
+            .map_or(0, |el| el.client_height() / 3);
+        anchor.set_value(Some((target, third)));
+        following.set(false);
+        end.set(e);
+        mark_found(scroller, target, 10);
+        focus.set(None);
     });
 
     let jump_to_newest = move |_| {
