@@ -38,6 +38,15 @@ pub async fn seed(db: &Db) -> Result<bool, String> {
     let seeded = fill(&mut tx, &hash).await.map_err(|e| e.message)?;
     if seeded {
         tx.commit().await.map_err(|e| e.to_string())?;
+        // PostgreSQL plans with table statistics: gather them for the bulk just loaded
+        // rather than wait for autovacuum.
+        if db.dialect() == Dialect::Postgres {
+            let mut tx = db.write().await.map_err(|e| e.to_string())?;
+            tx.execute("ANALYZE", args![])
+                .await
+                .map_err(|e| e.to_string())?;
+            tx.commit().await.map_err(|e| e.to_string())?;
+        }
     }
     Ok(seeded)
 }
