@@ -22,13 +22,19 @@ pub struct User {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Signup {
     /// 3 to 32 of `a-z A-Z 0-9 . _ -`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 3, max_length = 32, pattern = "^[A-Za-z0-9._-]+$")
+    )]
     pub username: String,
-    /// E-mail address.
+    /// E-mail address, at most 254 bytes.
     pub email: String,
-    /// At least 10 characters.
+    /// 10 to 1024 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 1024))]
     pub password: String,
-    /// Name shown to others (the username when absent).
+    /// Name shown to others (the username when absent), 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub display_name: Option<String>,
 }
 

@@ -53,15 +53,30 @@ pub struct Channel {
     pub unread: i64,
 }
 
+/// The kinds of channel `POST /workspaces/{id}/channels` makes (what its `kind` accepts;
+/// for the OpenAPI document).
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum NewChannelKind {
+    /// Every workspace member reads it.
+    Public,
+    /// Its members read it.
+    Private,
+}
+
 /// `POST /workspaces/{id}/channels`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewChannel {
     /// 1 to 80 characters, unique in the workspace (case-insensitively).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 80))]
     pub name: String,
-    /// `public` (the default) or `private`.
+    /// `public` (the default) or `private` (a direct message is made by
+    /// `POST /workspaces/{id}/direct`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<NewChannelKind>))]
     pub kind: Option<ChannelKind>,
     /// Other workspace members to add to a private channel.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -96,7 +96,8 @@ pub struct PageQuery {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewMessage {
-    /// Text (safe Markdown), at most 16,000 bytes.
+    /// Text (safe Markdown), 1 to 16,000 bytes, not only spaces.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub body: String,
     /// Reply in this message's thread.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -108,7 +109,8 @@ pub struct NewMessage {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EditMessage {
-    /// The new text.
+    /// The new text (as in a new message).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub body: String,
 }
 
