@@ -181,12 +181,7 @@ async fn nothing_typed_and_no_room_key_is_stored_in_the_clear() {
 async fn a_moved_damaged_or_plain_value_is_refused() {
     let server = spawn().await;
     let (mut alice, _) = user(&server, "alice").await;
-    let ws = alice.post("/workspaces", json!({"name": "W"})).await.body["id"]
-        .as_i64()
-        .unwrap();
-    let ch = alice.get(&format!("/workspaces/{ws}/channels")).await.body[0]["id"]
-        .as_i64()
-        .unwrap();
+    let (_, ch) = common::workspace(&mut alice, "W").await;
     let mut ids = Vec::new();
     for body in ["first", "second"] {
         let r = alice
@@ -301,12 +296,7 @@ async fn the_master_key_rotates_while_the_server_runs() {
     let server = spawn().await;
     let (mut alice, _) = user(&server, "alice").await;
     let post_in_new_workspace = async |c: &mut Client, name: &str| -> (i64, i64) {
-        let ws = c.post("/workspaces", json!({"name": name})).await.body["id"]
-            .as_i64()
-            .unwrap();
-        let ch = c.get(&format!("/workspaces/{ws}/channels")).await.body[0]["id"]
-            .as_i64()
-            .unwrap();
+        let (ws, ch) = common::workspace(c, name).await;
         let r = c
             .post(
                 &format!("/channels/{ch}/messages"),

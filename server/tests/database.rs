@@ -338,15 +338,7 @@ async fn copy_database_knows_every_table_and_column() {
 async fn backup_copies_a_running_installation() {
     let server = spawn().await;
     let (mut alice, _) = user(&server, "alice").await;
-    let ws = alice
-        .post("/workspaces", json!({"name": "Backed up"}))
-        .await
-        .body["id"]
-        .as_i64()
-        .unwrap();
-    let ch = alice.get(&format!("/workspaces/{ws}/channels")).await.body[0]["id"]
-        .as_i64()
-        .unwrap();
+    let (_, ch) = common::workspace(&mut alice, "Backed up").await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("backup.sqlite");
     let Database::Sqlite(path) = server.database.clone() else {

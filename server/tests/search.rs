@@ -46,12 +46,7 @@ async fn post(c: &mut Client, ch: i64, body: &str) -> i64 {
 async fn words_prefixes_and_every_word() {
     let server = spawn().await;
     let (mut alice, _) = user(&server, "alice").await;
-    let ws = alice.post("/workspaces", json!({"name": "W"})).await.body["id"]
-        .as_i64()
-        .unwrap();
-    let ch = alice.get(&format!("/workspaces/{ws}/channels")).await.body[0]["id"]
-        .as_i64()
-        .unwrap();
+    let (ws, ch) = common::workspace(&mut alice, "W").await;
     post(&mut alice, ch, "The **Quarterly** report is ready").await;
     post(&mut alice, ch, "Lunch at the Café?").await;
     let edited = post(&mut alice, ch, "draft of the quarterly plan").await;
@@ -163,15 +158,10 @@ async fn only_channels_the_caller_can_read() {
     let server = spawn().await;
     let (mut alice, _) = user(&server, "alice").await;
     let (mut bob, bob_id) = user(&server, "bob").await;
-    let ws = alice.post("/workspaces", json!({"name": "W"})).await.body["id"]
-        .as_i64()
-        .unwrap();
+    let (ws, general) = common::workspace(&mut alice, "W").await;
     alice
         .post(&format!("/workspaces/{ws}/members"), json!({"user": "bob"}))
         .await;
-    let general = alice.get(&format!("/workspaces/{ws}/channels")).await.body[0]["id"]
-        .as_i64()
-        .unwrap();
     let private = alice
         .post(
             &format!("/workspaces/{ws}/channels"),

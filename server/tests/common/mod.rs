@@ -325,3 +325,14 @@ pub fn serve_relay_with_data_dir(
         .unwrap();
     });
 }
+
+/// Creates a workspace named `name` as `c`; returns its id and its `#general`'s id.
+pub async fn workspace(c: &mut Client, name: &str) -> (i64, i64) {
+    let r = c
+        .post("/workspaces", serde_json::json!({ "name": name }))
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let ws = r.body["id"].as_i64().unwrap();
+    let channels = c.get(&format!("/workspaces/{ws}/channels")).await.body;
+    (ws, channels[0]["id"].as_i64().unwrap())
+}
