@@ -160,12 +160,7 @@ async fn copy_database_moves_an_installation_and_people_sign_in_afterwards() {
         spawn_with(|c| c.database = Database::Sqlite(c.data_dir.join("source.sqlite"))).await;
     let (mut alice, _) = user(&source, "alice").await;
     let (mut bob, bob_id) = user(&source, "bob").await;
-    let ws = alice
-        .post("/workspaces", json!({"name": "Copied"}))
-        .await
-        .body["id"]
-        .as_i64()
-        .unwrap();
+    let (ws, _) = common::workspace(&mut alice, "Copied").await;
     alice
         .post(&format!("/workspaces/{ws}/members"), json!({"user": "bob"}))
         .await;

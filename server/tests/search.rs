@@ -188,18 +188,7 @@ async fn only_channels_the_caller_can_read() {
 
     // Another workspace: its own index key; the same word does not match across.
     let (mut carol, _) = user(&server, "carol").await;
-    let other = carol
-        .post("/workspaces", json!({"name": "Other"}))
-        .await
-        .body["id"]
-        .as_i64()
-        .unwrap();
-    let other_ch = carol
-        .get(&format!("/workspaces/{other}/channels"))
-        .await
-        .body[0]["id"]
-        .as_i64()
-        .unwrap();
+    let (other, other_ch) = common::workspace(&mut carol, "Other").await;
     post(&mut carol, other_ch, "merger elsewhere").await;
     assert_eq!(
         search(&mut carol, other, "merger").await,
