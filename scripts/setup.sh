@@ -40,10 +40,10 @@ for comp in rustfmt clippy; do
   fi
 done
 
-# --- system packages: browser and PostgreSQL for tests ----------------------------------
+# --- system packages: browser, PostgreSQL and the sqlite3 shell for tests -------------
 # (the tests start throwaway PostgreSQL clusters of their own: scripts/with-postgres.sh)
 if is_debian; then
-  apt_install chromium chromium-driver fonts-noto-color-emoji ca-certificates curl postgresql python3
+  apt_install chromium chromium-driver fonts-noto-color-emoji ca-certificates curl postgresql python3 sqlite3
 fi
 
 # --- wasm32 toolchain ------------------------------------------------------------------

@@ -147,7 +147,7 @@ fn url(path: &str) -> String {
 
 pub use huddle_protocol::auth::User;
 pub use huddle_protocol::channels::{Channel, ChannelKind};
-pub use huddle_protocol::messages::{Message, Page};
+pub use huddle_protocol::messages::{Message, Page, PageQuery};
 pub use huddle_protocol::realtime::{Collection, Joined};
 pub use huddle_protocol::workspaces::{Member, Role, Workspace};
 
@@ -279,11 +279,21 @@ pub async fn create_channel(
     send_json(r, Some(&body)).await
 }
 
-/// A page of a channel's messages (`before`: older than this id).
-pub async fn messages(channel: i64, before: Option<i64>) -> ApiResult<Page> {
-    let q = before.map(|b| format!("&before={b}")).unwrap_or_default();
+/// A page of a channel's messages: the newest, or at a cursor (see [`PageQuery`]); 50 unless
+/// `limit` says otherwise.
+pub async fn messages(channel: i64, at: &PageQuery) -> ApiResult<Page> {
+    let mut q = format!("limit={}", at.limit.unwrap_or(50));
+    for (name, value) in [
+        ("before", at.before),
+        ("after", at.after),
+        ("around", at.around),
+    ] {
+        if let Some(v) = value {
+            q.push_str(&format!("&{name}={v}"));
+        }
+    }
     send_json(
-        Request::get(&url(&format!("/channels/{channel}/messages?limit=50{q}"))),
+        Request::get(&url(&format!("/channels/{channel}/messages?{q}"))),
         NO_BODY,
     )
     .await

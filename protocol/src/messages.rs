@@ -53,6 +53,10 @@ pub struct Message {
     pub body: Option<String>,
     /// Deleted (shown as such).
     pub deleted: bool,
+    /// Part of the message is damaged in the server's database and left out: its text
+    /// (`body` is then `None`) or a reaction. The server logged it; the rest is intact.
+    #[serde(default)]
+    pub unreadable: bool,
     /// Unix seconds.
     pub created_at: i64,
     /// Unix seconds of the last edit.
@@ -66,25 +70,38 @@ pub struct Message {
     pub revision: i64,
 }
 
-/// A page of messages, oldest first; `next_before` fetches the older page.
+/// A page of messages, oldest first; `next_before` fetches the older page and
+/// `next_after` the newer one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page {
     /// The messages.
     pub messages: Vec<Message>,
-    /// Cursor for the older page, if any.
+    /// Cursor for the older page (`?before=`), if older messages exist.
     pub next_before: Option<i64>,
+    /// Cursor for the newer page (`?after=`), if newer messages exist. Always `None` for
+    /// the newest page (no cursor given); search results leave it out.
+    #[serde(default)]
+    pub next_after: Option<i64>,
 }
 
-/// `?before=&limit=` of a page request.
+/// `?before=&limit=`, `?after=&limit=` or `?around=&limit=` of a page request: at most
+/// one of the three cursors. None: the newest page.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct PageQuery {
-    /// Only messages with a smaller id.
+    /// Only messages with a smaller id: the page just older than this id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<i64>,
+    /// Only messages with a greater id: the page just newer than this id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<i64>,
+    /// The page around this id: the message itself (or where it would be), up to half a
+    /// page of older messages, the rest newer. Opens a list at a given message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub around: Option<i64>,
     /// Page size, 1 to 100 (default 50).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100, default = 50))]

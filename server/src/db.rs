@@ -249,6 +249,23 @@ impl Tx {
         vault::ops::open(self, &vault, place, stored).await
     }
 
+    /// Opens a value stored at `place`; `None` (logged) if it was damaged or moved, so
+    /// that one damaged item in a list does not fail the whole list.
+    pub async fn try_open(&mut self, place: &Place, stored: &str) -> ApiResult<Option<String>> {
+        let vault = self.vault()?;
+        vault::ops::try_open(self, &vault, place, stored).await
+    }
+
+    /// Opens a name (of a person, a channel, a workspace) stored at `place`; a damaged
+    /// one (logged) reads [`vault::UNREADABLE_NAME`], so that a list showing it still
+    /// answers.
+    pub async fn open_name(&mut self, place: &Place, stored: &str) -> ApiResult<String> {
+        Ok(self
+            .try_open(place, stored)
+            .await?
+            .unwrap_or_else(|| vault::UNREADABLE_NAME.to_owned()))
+    }
+
     /// The keyed hash of `value` for `purpose` under `scope` (see `vault`).
     pub async fn blind(&mut self, scope: Scope, purpose: &str, value: &str) -> ApiResult<String> {
         let vault = self.vault()?;

@@ -246,8 +246,11 @@ impl std::fmt::Debug for Vault {
     }
 }
 
-/// The unreadable-item error, logged with where the item is (never its content).
-fn unreadable(place: &Place, why: &str) -> ApiError {
+/// Shown instead of a name that is damaged in the database (see `Tx::open_name`).
+pub const UNREADABLE_NAME: &str = "(unreadable name)";
+
+/// Logs that the value at `place` cannot be opened: where it is, never its content.
+fn log_unreadable(place: &Place, why: &str) {
     tracing::error!(
         table = place.table,
         column = place.column,
@@ -255,6 +258,10 @@ fn unreadable(place: &Place, why: &str) -> ApiError {
         why,
         "a stored value cannot be opened (damaged or moved in the database)"
     );
+}
+
+/// The unreadable-item error (for a value already logged by [`log_unreadable`]).
+fn unreadable(place: &Place) -> ApiError {
     ApiError::new(
         axum::http::StatusCode::INTERNAL_SERVER_ERROR,
         "UNREADABLE",
@@ -463,21 +470,39 @@ pub(crate) mod ops {
         place: &Place,
         stored: &str,
     ) -> ApiResult<String> {
+        try_open(tx, vault, place, stored)
+            .await?
+            .ok_or_else(|| unreadable(place))
+    }
+
+    /// Like [`open`], but a damaged or moved value is `None` (logged) rather than an
+    /// error; errors are the database's only.
+    pub async fn try_open(
+        tx: &mut Tx,
+        vault: &Vault,
+        place: &Place,
+        stored: &str,
+    ) -> ApiResult<Option<String>> {
+        let damaged = |why: &str| {
+            log_unreadable(place, why);
+            Ok(None)
+        };
         let Some(env) = decode(stored) else {
             if !is_sealed(stored) && vault.plain_allowed() {
-                return Ok(stored.to_owned());
+                return Ok(Some(stored.to_owned()));
             }
-            return Err(unreadable(place, "not a sealed value"));
+            return damaged("not a sealed value");
         };
         let Ok(id) = env.key_version.parse::<i64>() else {
-            return Err(unreadable(place, "bad key id"));
+            return damaged("bad key id");
         };
         let Some(key) = key_by_id(tx, vault, id).await? else {
-            return Err(unreadable(place, "unknown data key"));
+            return damaged("unknown data key");
         };
-        key.keys
-            .open(&place.binding(), &env)
-            .map_err(|_| unreadable(place, "MAC or padding check failed"))
+        match key.keys.open(&place.binding(), &env) {
+            Ok(text) => Ok(Some(text)),
+            Err(_) => damaged("MAC or padding check failed"),
+        }
     }
 
     /// The keyed hash of `value` for `purpose` under `scope`'s index key (hex).

@@ -175,26 +175,33 @@ async fn nothing_typed_and_no_room_key_is_stored_in_the_clear() {
     );
 }
 
-/// A sealed value copied into another row, altered, or replaced by plain text is refused:
-/// an `UNREADABLE` error for that item, never a panic and never the wrong text.
+/// A sealed value copied into another row, altered, or replaced by plain text is refused,
+/// never shown: the message is marked `unreadable` without its text (the rest of its page
+/// still reads), a damaged reaction is left out, a damaged name reads "(unreadable name)".
 #[tokio::test(flavor = "multi_thread")]
 async fn a_moved_damaged_or_plain_value_is_refused() {
     let server = spawn().await;
     let (mut alice, _) = user(&server, "alice").await;
-    let (_, ch) = common::workspace(&mut alice, "W").await;
+    let (ws, ch) = common::workspace(&mut alice, "W").await;
     let mut ids = Vec::new();
-    for body in ["first", "second"] {
+    for body in ["first", "second", "third"] {
         let r = alice
             .post(&format!("/channels/{ch}/messages"), json!({"body": body}))
             .await;
         ids.push(r.body["id"].as_i64().unwrap());
     }
-    let (a, b) = (ids[0], ids[1]);
-    let get = async |c: &mut Client, id: i64| -> (u16, Value) {
-        let r = c.get(&format!("/messages/{id}")).await;
-        (r.status, r.body)
+    let (a, b, c) = (ids[0], ids[1], ids[2]);
+    let get = async |cl: &mut Client, id: i64| -> Value {
+        let r = cl.get(&format!("/messages/{id}")).await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        r.body
     };
-    assert_eq!(get(&mut alice, a).await.1["body"], "first");
+    let unreadable = |m: &Value| {
+        assert_eq!(m["unreadable"], true, "{m}");
+        assert!(m["body"].is_null(), "{m}");
+    };
+    assert_eq!(get(&mut alice, a).await["body"], "first");
+    assert_eq!(get(&mut alice, a).await["unreadable"], false);
 
     // Moved: b's ciphertext in a's row.
     server
@@ -203,10 +210,9 @@ async fn a_moved_damaged_or_plain_value_is_refused() {
             args![a, b],
         )
         .await;
-    let (status, body) = get(&mut alice, a).await;
-    assert_eq!(status, 500);
-    assert_eq!(body["error"]["code"], "UNREADABLE", "{body}");
-    assert!(!body.to_string().contains("second"));
+    let m = get(&mut alice, a).await;
+    unreadable(&m);
+    assert!(!m.to_string().contains("second"));
     // Damaged: one character of b's ciphertext changed.
     let (sealed,): (String,) = server
         .db
@@ -225,11 +231,16 @@ async fn a_moved_damaged_or_plain_value_is_refused() {
             args![b, String::from_utf8(damaged).unwrap()],
         )
         .await;
-    let (status, body) = get(&mut alice, b).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (500, Some("UNREADABLE"))
-    );
+    unreadable(&get(&mut alice, b).await);
+    // The channel's page still answers: the two damaged messages marked, the third whole.
+    let r = alice.get(&format!("/channels/{ch}/messages")).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let page = r.body["messages"].as_array().unwrap().clone();
+    let by_id = |id: i64| page.iter().find(|m| m["id"] == id).unwrap().clone();
+    unreadable(&by_id(a));
+    unreadable(&by_id(b));
+    assert_eq!(by_id(c)["body"], "third");
+    assert_eq!(by_id(c)["unreadable"], false);
     // Plain text written behind the server's back is not shown as if it were sealed.
     server
         .exec(
@@ -237,11 +248,60 @@ async fn a_moved_damaged_or_plain_value_is_refused() {
             args![b],
         )
         .await;
-    let (status, body) = get(&mut alice, b).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (500, Some("UNREADABLE"))
-    );
+    let m = get(&mut alice, b).await;
+    unreadable(&m);
+    assert!(!m.to_string().contains("injected"));
+    // An edit replaces a damaged text.
+    let r = alice
+        .send(
+            "PATCH",
+            &format!("/messages/{b}"),
+            Some(json!({"body": "second, again"})),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["unreadable"], false);
+    assert_eq!(get(&mut alice, b).await["body"], "second, again");
+
+    // A damaged reaction is left out; the others stay.
+    for emoji in ["%F0%9F%91%8D", "%F0%9F%8E%89"] {
+        let r = alice
+            .send(
+                "PUT",
+                &format!("/messages/{c}/reactions/{emoji}"),
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+    }
+    server
+        .exec(
+            "UPDATE reactions SET emoji = 'x' WHERE id = (SELECT min(id) FROM reactions WHERE message_id = $1)",
+            args![c],
+        )
+        .await;
+    let m = get(&mut alice, c).await;
+    assert_eq!(m["unreadable"], true, "{m}");
+    assert_eq!(m["body"], "third");
+    assert_eq!(m["reactions"].as_array().unwrap().len(), 1, "{m}");
+    assert_eq!(m["reactions"][0]["emoji"], "🎉");
+
+    // A damaged channel name: the channel list still answers, naming it so.
+    server
+        .exec("UPDATE channels SET name = 'x' WHERE id = $1", args![ch])
+        .await;
+    let r = alice.get(&format!("/workspaces/{ws}/channels")).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let names: Vec<&str> = r
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"(unreadable name)"), "{names:?}");
     // The rest of the server still works.
     assert_eq!(alice.get("/workspaces").await.status, 200);
 }

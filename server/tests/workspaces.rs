@@ -137,6 +137,83 @@ async fn workspace_channels_messages_end_to_end() {
     assert_eq!(seen.len(), 121);
     assert!(seen.windows(2).all(|w| w[0] < w[1]));
     assert_eq!(seen[0], hello);
+
+    // Opening the list at a message: the window around it, then paging either way.
+    let ids_of = |page: &Value| -> Vec<i64> {
+        page["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(id)
+            .collect()
+    };
+    let target = seen[60];
+    let page = bob
+        .get(&format!(
+            "/channels/{general}/messages?limit=20&around={target}"
+        ))
+        .await
+        .body;
+    assert_eq!(
+        ids_of(&page),
+        seen[50..70],
+        "half a page older, the rest from it on"
+    );
+    assert_eq!(page["next_before"], seen[50]);
+    assert_eq!(page["next_after"], seen[69]);
+    // Newer pages from there reach the newest message, then stop.
+    let mut after = page["next_after"].as_i64();
+    let mut forward = ids_of(&page);
+    while let Some(a) = after {
+        let page = bob
+            .get(&format!("/channels/{general}/messages?limit=25&after={a}"))
+            .await
+            .body;
+        assert_eq!(page["next_before"], ids_of(&page)[0], "older ones exist");
+        forward.extend(ids_of(&page));
+        after = page["next_after"].as_i64();
+    }
+    assert_eq!(forward, seen[50..], "nothing skipped or repeated");
+    // At either end the other side fills the page, and says there is nothing further.
+    let page = bob
+        .get(&format!(
+            "/channels/{general}/messages?limit=20&around={hello}"
+        ))
+        .await
+        .body;
+    assert_eq!(ids_of(&page), seen[..20]);
+    assert!(page["next_before"].is_null());
+    let newest = *seen.last().unwrap();
+    let page = bob
+        .get(&format!(
+            "/channels/{general}/messages?limit=20&around={newest}"
+        ))
+        .await
+        .body;
+    assert_eq!(ids_of(&page), seen[101..]);
+    assert!(page["next_after"].is_null());
+    // The newest page has nothing newer; an older page knows that newer ones exist.
+    let page = bob
+        .get(&format!("/channels/{general}/messages?limit=20"))
+        .await
+        .body;
+    assert!(page["next_after"].is_null());
+    let page = bob
+        .get(&format!(
+            "/channels/{general}/messages?limit=20&before={target}"
+        ))
+        .await
+        .body;
+    assert_eq!(ids_of(&page), seen[40..60]);
+    assert_eq!(page["next_after"], seen[59]);
+    assert_error(
+        &bob.get(&format!(
+            "/channels/{general}/messages?before={target}&after=1"
+        ))
+        .await,
+        400,
+        "INVALID_INPUT",
+    );
     assert_error(
         &bob.get(&format!("/channels/{general}/messages?limit=0"))
             .await,

@@ -88,12 +88,12 @@ pub fn SearchBox() -> impl IntoView {
             let _ = el.focus();
         }
     };
-    // A reply is shown at its thread's root message.
     let open = Callback::new(move |m: Message| {
-        focus.0.set(Some(m.thread_root_id.unwrap_or(m.id)));
+        let channel = m.channel_id;
+        focus.0.set(Some(m));
         results.set(None);
         navigate(
-            &format!("/w/{}/c/{}", ws.get_untracked(), m.channel_id),
+            &format!("/w/{}/c/{}", ws.get_untracked(), channel),
             Default::default(),
         );
     });
@@ -133,7 +133,10 @@ pub fn SearchBox() -> impl IntoView {
                         let words = searched.get_untracked();
                         let where_ = channel_name(m.channel_id);
                         let when = format_date(m.created_at);
-                        let text = m.body.clone().unwrap_or_default();
+                        let text = match &m.body {
+                            Some(b) => b.clone(),
+                            None => "(this message cannot be read)".to_owned(),
+                        };
                         let chosen = m.clone();
                         view! {
                             <li>

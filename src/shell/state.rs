@@ -99,6 +99,7 @@ pub fn workspace_id() -> Memo<i64> {
 }
 
 /// The message to open a channel at (a search result chosen): the channel view loads
-/// pages back to it, shows it and highlights it, then clears this.
+/// the messages around it (around its thread's root, with the thread open, for a reply),
+/// shows it and highlights it, then clears this.
 #[derive(Clone, Copy)]
-pub struct FocusMessage(pub RwSignal<Option<i64>>);
+pub struct FocusMessage(pub RwSignal<Option<api::Message>>);

@@ -1,7 +1,8 @@
 //! `/w/:ws/c/:channel`: a channel's messages, live, with the composer and the thread.
 //!
-//! The list ([`MessageList`]) opens at the newest page and loads older pages when scrolled
-//! to the top, keeping a bounded window of them in the DOM. New, edited and deleted
+//! The list ([`MessageList`]) opens at the newest page, or around a chosen search result,
+//! and loads older (and, when opened further back, newer) pages as the person scrolls,
+//! keeping a bounded window of them in the DOM ([`Pages`] holds what is loaded). New, edited and deleted
 //! messages arrive decrypted from [`Realtime`]; a failed send stays in the list with
 //! Retry; the draft of each channel is kept while moving around.
 
@@ -11,6 +12,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::composer::Composer;
 use super::message_list::MessageList;
+use super::pages::Pages;
 use super::state::{merge, OpenThread};
 use super::thread::ThreadPanel;
 use crate::api::{self, ChannelKind, Message};
@@ -34,69 +36,24 @@ pub fn ChannelView() -> impl IntoView {
     let refresh = expect_context::<RefreshChannels>();
     let list = expect_context::<ChannelList>();
     let names = expect_context::<MemberNames>();
-    let messages = RwSignal::new(Vec::<Message>::new());
-    let older = RwSignal::new(None::<i64>);
-    // Pages being fetched (the first page and the resync's can overlap): loading while
-    // any is out, so that the first to finish does not clear the flag for the other.
-    let in_flight = RwSignal::new(0u32);
-    let loading = Signal::derive(move || in_flight.get() > 0);
-    let start = move || in_flight.update(|n| *n += 1);
-    let done = move || in_flight.update(|n| *n = n.saturating_sub(1));
-    let error = RwSignal::new(None::<String>);
+    let pages = Pages::new(channel, refresh);
+    let messages = pages.messages;
+    let error = pages.error;
+    let loading = pages.loading();
     // Who is typing (their user id).
     let typing = RwSignal::new(None::<i64>);
     let thread = expect_context::<OpenThread>();
     let replies = RwSignal::new(Vec::<Message>::new());
     // The cursor of the thread's earlier replies, if there are more than one page.
     let earlier = RwSignal::new(None::<i64>);
+    // A search result chosen (in the shell): the list opens at it.
+    let focus = expect_context::<FocusMessage>();
+    // The message the list is to show and highlight, once loaded.
+    let found = RwSignal::new(None::<i64>);
+    let found_reply = RwSignal::new(None::<i64>);
 
-    let load_latest = move |ch: i64| {
-        start();
-        spawn_local(async move {
-            match api::messages(ch, None).await {
-                Ok(page) => {
-                    if channel.get_untracked() != ch {
-                        done();
-                        return;
-                    }
-                    let newest = messages.with_untracked(|l| l.last().map(|m| m.id));
-                    messages.update(|list| {
-                        for m in page.messages.iter().cloned() {
-                            merge(list, m);
-                        }
-                    });
-                    if older.get_untracked().is_none()
-                        || messages.with_untracked(|l| l.len()) <= page.messages.len()
-                    {
-                        older.set(page.next_before);
-                    }
-                    // A refetch that brought nothing new (the resync that follows the
-                    // subscription, usually) has nothing to mark read.
-                    if let Some(last) = page.messages.last().filter(|m| Some(m.id) > newest) {
-                        let _ = api::mark_read(ch, last.id).await;
-                        refresh.0.update(|n| *n += 1);
-                    }
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-            done();
-        });
-    };
-
-    // Switching channels: reset, load, watch the room.
-    let rt_watch = rt.clone();
-    Effect::new(move |prev: Option<i64>| {
-        let ch = channel.get();
-        if let Some(p) = prev {
-            rt_watch.unwatch(Collection::Channel(p));
-        }
-        messages.set(Vec::new());
-        older.set(None);
-        typing.set(None);
-        thread.0.set(None);
-        load_latest(ch);
-        let rt = rt_watch.clone();
+    // Follows the channel's room: live messages, typing, resyncs, losing access.
+    let watch = move |rt: Realtime, ch: i64| {
         spawn_local(async move {
             let r = rt
                 .watch(Collection::Channel(ch), move |ev| match ev {
@@ -118,13 +75,7 @@ pub fn ChannelView() -> impl IntoView {
                             return;
                         }
                         match m.thread_root_id {
-                            None => {
-                                let id = m.id;
-                                messages.update(|l| merge(l, m));
-                                spawn_local(async move {
-                                    let _ = api::mark_read(ch, id).await;
-                                });
-                            }
+                            None => pages.live(m),
                             Some(root) => {
                                 if thread.0.get_untracked() == Some(root) {
                                     replies.update(|l| merge(l, m));
@@ -132,13 +83,13 @@ pub fn ChannelView() -> impl IntoView {
                                 // The root's reply count changed.
                                 spawn_local(async move {
                                     if let Ok(r) = api::message(root).await {
-                                        messages.update(|l| merge(l, r));
+                                        pages.update(r);
                                     }
                                 });
                             }
                         }
                     }
-                    Event::Resync => load_latest(ch),
+                    Event::Resync => pages.resync(),
                     Event::AccessLost => {
                         error.set(Some("You no longer have access to this channel.".into()));
                         refresh.0.update(|n| *n += 1);
@@ -155,6 +106,35 @@ pub fn ChannelView() -> impl IntoView {
                 Err(_) => {}
             }
         });
+    };
+    // Switching channels: reset, load, watch the room. A chosen search result opens the
+    // list at its message (its thread's root, with the thread open, for a reply).
+    let rt_watch = rt.clone();
+    Effect::new(move |prev: Option<i64>| {
+        let ch = channel.get();
+        let target = focus.0.get().filter(|m| m.channel_id == ch);
+        let switched = prev != Some(ch);
+        if switched {
+            if let Some(p) = prev {
+                rt_watch.unwatch(Collection::Channel(p));
+            }
+            pages.reset();
+            typing.set(None);
+            thread.0.set(None);
+            watch(rt_watch.clone(), ch);
+        }
+        match target {
+            Some(m) => {
+                focus.0.set(None);
+                pages.open_at(m.thread_root_id.unwrap_or(m.id), found);
+                if let Some(root) = m.thread_root_id {
+                    thread.0.set(Some(root));
+                    found_reply.set(Some(m.id));
+                }
+            }
+            None if switched => pages.latest(),
+            None => {}
+        }
         ch
     });
     let rt_cleanup = rt.clone();
@@ -183,74 +163,6 @@ pub fn ChannelView() -> impl IntoView {
         }
     });
 
-    // A search result chosen: load pages back to its message, then show it.
-    let focus = expect_context::<FocusMessage>();
-    let found = RwSignal::new(None::<i64>);
-    Effect::new(move |_| {
-        let ch = channel.get();
-        let Some(target) = focus.0.get() else {
-            return;
-        };
-        start();
-        spawn_local(async move {
-            let mut before = None;
-            // At most 400 pages (20,000 messages) back.
-            for _ in 0..400 {
-                if channel.get_untracked() != ch
-                    || messages.with_untracked(|l| l.iter().any(|m| m.id == target))
-                {
-                    break;
-                }
-                match api::messages(ch, before).await {
-                    Ok(page) if channel.get_untracked() == ch => {
-                        messages.update(|l| page.messages.into_iter().for_each(|m| merge(l, m)));
-                        older.set(page.next_before);
-                        match page.next_before {
-                            Some(b) => before = Some(b),
-                            None => break,
-                        }
-                    }
-                    Ok(_) => break,
-                    Err(e) => {
-                        error.set(Some(e.message));
-                        break;
-                    }
-                }
-            }
-            if channel.get_untracked() == ch {
-                focus.0.set(None);
-                found.set(Some(target));
-            }
-            done();
-        });
-    });
-
-    let load_older = move || {
-        let Some(before) = older.get_untracked() else {
-            return;
-        };
-        if loading.get_untracked() {
-            return;
-        }
-        let ch = channel.get_untracked();
-        start();
-        spawn_local(async move {
-            // An answer for a channel left meanwhile is not for this list.
-            let page = api::messages(ch, Some(before))
-                .await
-                .ok()
-                .filter(|_| channel.get_untracked() == ch);
-            if let Some(page) = page {
-                messages.update(|l| {
-                    for m in page.messages {
-                        merge(l, m);
-                    }
-                });
-                older.set(page.next_before);
-            }
-            done();
-        });
-    };
     view! {
         <main id="main" class="channel">
             <h1 class="channel-title">{move || {
@@ -261,18 +173,22 @@ pub fn ChannelView() -> impl IntoView {
             }}</h1>
             <p class="error" role="alert">{move || error.get()}</p>
             <MessageList messages=messages
-                has_more=Signal::derive(move || older.get().is_some())
+                has_more=Signal::derive(move || pages.older.get().is_some())
+                has_newer=Signal::derive(move || pages.newer.get().is_some())
                 loading=loading
                 focus=found
-                load_older=Callback::new(move |_| load_older()) />
+                load_older=Callback::new(move |_| pages.load_older())
+                load_newer=Callback::new(move |_| pages.load_newer())
+                to_latest=Callback::new(move |_| pages.to_latest()) />
             <p class="typing" aria-live="polite">{move || typing.get().map(|u| {
                 let who = names.name(u).unwrap_or_else(|| "Someone".to_owned());
                 format!("{who} is typing…")
             })}</p>
-            <Composer channel=channel messages=messages />
+            <Composer channel=channel sent=Callback::new(move |m| pages.sent(m)) />
         </main>
         <Show when=move || thread.0.get().is_some()>
-            <ThreadPanel channel=channel messages=messages replies=replies earlier=earlier />
+            <ThreadPanel channel=channel messages=messages replies=replies earlier=earlier
+                found=found_reply root_changed=Callback::new(move |m| pages.update(m)) />
         </Show>
     }
 }

@@ -5,7 +5,7 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::state::{merge, Drafts};
+use super::state::Drafts;
 use crate::api::{self, Message};
 use crate::realtime::Realtime;
 use huddle_protocol::messages::MessagesEvent;
@@ -26,7 +26,7 @@ struct Pending {
 /// The composer: Enter sends, Shift+Enter is a newline; the draft survives channel
 /// switches; a failed send stays visible with Retry.
 #[component]
-pub fn Composer(channel: Memo<i64>, messages: RwSignal<Vec<Message>>) -> impl IntoView {
+pub fn Composer(channel: Memo<i64>, sent: Callback<Message>) -> impl IntoView {
     let drafts = expect_context::<Drafts>();
     let rt = expect_context::<Realtime>();
     let pending = RwSignal::new(Vec::<Pending>::new());
@@ -49,7 +49,7 @@ pub fn Composer(channel: Memo<i64>, messages: RwSignal<Vec<Message>>) -> impl In
                 Ok(m) => {
                     pending.update(|p| p.retain(|x| x.local_id != local_id));
                     if channel.get_untracked() == ch {
-                        messages.update(|l| merge(l, m));
+                        sent.run(m);
                     }
                 }
                 Err(e) => pending.update(|p| {

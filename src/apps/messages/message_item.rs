@@ -35,6 +35,11 @@ pub fn MessageItem(id: i64, source: RwSignal<Vec<Message>>) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let confirm_delete = RwSignal::new(false);
     let deleted = move || msg.with(|m| m.as_ref().is_none_or(|m| m.deleted));
+    // Damaged on the server: the text (left out), or a reaction (the text is shown).
+    let unreadable_text =
+        move || msg.with(|m| m.as_ref().is_some_and(|m| m.unreadable && m.body.is_none()));
+    let unreadable_reaction =
+        move || msg.with(|m| m.as_ref().is_some_and(|m| m.unreadable && m.body.is_some()));
     let save = move || {
         spawn_local(async move {
             // Each action's outcome replaces the last one's message: a retry that works
@@ -95,6 +100,13 @@ pub fn MessageItem(id: i64, source: RwSignal<Vec<Message>>) -> impl IntoView {
             </div>
             {move || if deleted() {
                 view! { <p class="deleted">{"This message was deleted."}</p> }.into_any()
+            } else if unreadable_text() && !editing.get() {
+                view! {
+                    <p class="deleted unreadable">{"This message cannot be read: its text is damaged on the server."}</p>
+                    {mine.then(|| view! {
+                        <button type="button" on:click=move |_| { draft.set(String::new()); editing.set(true); }>{"Write it again"}</button>
+                    })}
+                }.into_any()
             } else {
                 let body = msg.with(|m| m.as_ref().and_then(|m| m.body.clone()).unwrap_or_default());
                 view! {
@@ -112,6 +124,9 @@ pub fn MessageItem(id: i64, source: RwSignal<Vec<Message>>) -> impl IntoView {
                     </Show>
                 }.into_any()
             }}
+            <Show when=unreadable_reaction>
+                <p class="muted">{"A reaction to this message is damaged on the server and is not shown."}</p>
+            </Show>
             <div class="reactions">
                 <For each=emojis key=|e| e.clone() let:emoji>
                     {

@@ -46,14 +46,19 @@ const EDGE_PX: i32 = 400;
 const BOTTOM_PX: i32 = 40;
 
 /// The list. `has_more`: the API has older pages; `load_older` fetches the next one into
-/// `messages`; `focus`: a loaded message to show (scrolled to the middle, highlighted and
-/// focused), cleared once shown.
+/// `messages`. `has_newer`: the list ends before the newest message (it was opened further
+/// back); `load_newer` fetches the next newer page, `to_latest` replaces the list with the
+/// newest messages. `focus`: a loaded message to show (scrolled to a third of the way
+/// down, highlighted and focused), cleared once shown.
 #[component]
 pub fn MessageList(
     messages: RwSignal<Vec<Message>>,
     has_more: Signal<bool>,
+    has_newer: Signal<bool>,
     loading: Signal<bool>,
     load_older: Callback<()>,
+    load_newer: Callback<()>,
+    to_latest: Callback<()>,
     focus: RwSignal<Option<i64>>,
 ) -> impl IntoView {
     let scroller = NodeRef::<Div>::new();
@@ -91,8 +96,12 @@ pub fn MessageList(
             } else if has_more.get_untracked() && !loading.get_untracked() {
                 load_older.run(());
             }
-        } else if gap < EDGE_PX && e != End::Latest {
-            end.set(ids.with_untracked(|ids| message_window::newer(ids, e)));
+        } else if gap < EDGE_PX {
+            if e != End::Latest {
+                end.set(ids.with_untracked(|ids| message_window::newer(ids, e)));
+            } else if has_newer.get_untracked() && !loading.get_untracked() {
+                load_newer.run(());
+            }
         }
     };
 
@@ -101,7 +110,9 @@ pub fn MessageList(
             return;
         };
         let gap = el.scroll_height() - el.scroll_top() - el.client_height();
-        following.set(gap < BOTTOM_PX && end.get_untracked() == End::Latest);
+        following.set(
+            gap < BOTTOM_PX && end.get_untracked() == End::Latest && !has_newer.get_untracked(),
+        );
         capture_anchor(&el);
         check_edges(&el);
     };
@@ -179,6 +190,9 @@ pub fn MessageList(
     });
 
     let jump_to_newest = move |_| {
+        if has_newer.get_untracked() {
+            to_latest.run(());
+        }
         following.set(true);
         end.set(End::Latest);
         if let Some(el) = scroller.get_untracked() {

@@ -15,6 +15,7 @@ pub mod channel_view;
 pub mod composer;
 pub mod message_item;
 pub mod message_list;
+pub mod pages;
 pub mod state;
 pub mod thread;
 pub mod window;

@@ -9,16 +9,20 @@ use super::state::{merge, OpenThread};
 use crate::api::{self, Message};
 use crate::markdown::Markdown;
 
-/// The thread panel: the root message, its replies (live), and a reply box.
+/// The thread panel: the root message (from `messages`), its `replies` (live), and a reply
+/// box. `found`: a reply to highlight and scroll to once loaded (a search result), cleared
+/// once shown; `root_changed` takes the root's new copy after one's own reply.
 #[component]
 pub fn ThreadPanel(
     channel: Memo<i64>,
     messages: RwSignal<Vec<Message>>,
     replies: RwSignal<Vec<Message>>,
     earlier: RwSignal<Option<i64>>,
+    found: RwSignal<Option<i64>>,
+    root_changed: Callback<Message>,
 ) -> impl IntoView {
     let thread = expect_context::<OpenThread>();
-    let load_earlier = move |_| {
+    let load_earlier = move || {
         let (Some(root), Some(before)) = (thread.0.get_untracked(), earlier.get_untracked()) else {
             return;
         };
@@ -31,6 +35,36 @@ pub fn ThreadPanel(
             }
         });
     };
+    // Closed before the reply was shown: no other thread goes looking for it.
+    on_cleanup(move || found.set(None));
+    // A reply chosen in the search: earlier pages are loaded until it is in, then it is
+    // marked and scrolled to.
+    Effect::new(move |_| {
+        let Some(id) = found.get() else {
+            return;
+        };
+        if !replies.with(|l| l.iter().any(|m| m.id == id)) {
+            // The first page is still on its way (no reply yet), or the reply is older.
+            if replies.with(|l| !l.is_empty()) {
+                if earlier.get().is_some() {
+                    load_earlier();
+                } else {
+                    found.set(None);
+                }
+            }
+            return;
+        }
+        found.set(None);
+        request_animation_frame(move || {
+            let sel = format!("aside.thread li.message[data-id=\"{id}\"]");
+            if let Some(li) = document().query_selector(&sel).ok().flatten() {
+                let _ = li.class_list().add_1("found");
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_block(web_sys::ScrollLogicalPosition::Center);
+                li.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        });
+    });
     let draft = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let retry_key = StoredValue::new(api::RetryKey::default());
@@ -75,7 +109,7 @@ pub fn ThreadPanel(
                     error.set(None);
                     replies.update(|l| merge(l, m));
                     if let Ok(r) = api::message(root_id).await {
-                        messages.update(|l| merge(l, r));
+                        root_changed.run(r);
                     }
                 }
                 Err(e) => error.set(Some(e.message)),
@@ -96,7 +130,7 @@ pub fn ThreadPanel(
                 </div>
             })}
             <Show when=move || earlier.get().is_some()>
-                <button type="button" class="load-older" on:click=load_earlier>{"Show earlier replies"}</button>
+                <button type="button" class="load-older" on:click=move |_| load_earlier()>{"Show earlier replies"}</button>
             </Show>
             <ol class="messages" aria-label="Replies">
                 <For each=move || replies.with(|l| l.iter().map(|m| m.id).collect::<Vec<_>>()) key=|id| *id let:id>

@@ -43,7 +43,8 @@ pub async fn user(tx: &mut Tx, id: i64) -> ApiResult<Option<User>> {
     }))
 }
 
-/// The username and display name of account `id` (e.g. a message's author).
+/// The username and display name of account `id` (e.g. a message's author); a damaged
+/// one (logged) reads `(unreadable name)`.
 pub async fn names(
     tx: &mut Tx,
     id: i64,
@@ -51,9 +52,9 @@ pub async fn names(
     display_name: &str,
 ) -> ApiResult<(String, String)> {
     Ok((
-        tx.open(&Place::new("users", "username", id), username)
+        tx.open_name(&Place::new("users", "username", id), username)
             .await?,
-        tx.open(&Place::new("users", "display_name", id), display_name)
+        tx.open_name(&Place::new("users", "display_name", id), display_name)
             .await?,
     ))
 }

@@ -33,7 +33,9 @@ async fn visible(
         .await?;
     let mut list = Vec::with_capacity(rows.len());
     for (id, workspace_id, kind, name, other, unread) in rows {
-        let mut name = tx.open(&Place::new("channels", "name", id), &name).await?;
+        let mut name = tx
+            .open_name(&Place::new("channels", "name", id), &name)
+            .await?;
         // A direct message is named after the other person.
         if let Some(other) = other {
             let shown: Option<(String,)> = tx
@@ -41,7 +43,7 @@ async fn visible(
                 .await?;
             if let Some((shown,)) = shown {
                 name = tx
-                    .open(&Place::new("users", "display_name", other), &shown)
+                    .open_name(&Place::new("users", "display_name", other), &shown)
                     .await?;
             }
         }

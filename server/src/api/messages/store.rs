@@ -48,14 +48,16 @@ async fn message(
             n
         }
     };
-    // A deleted message's body is gone (an empty text, never sealed).
+    // A deleted message's body is gone (an empty text, never sealed). A damaged one is
+    // left out and the message marked, so that the rest of its page can still be read.
     let body = match r.deleted_at {
         Some(_) => None,
-        None => Some(
-            tx.open(&Place::new("messages", "body", r.id), &r.body)
-                .await?,
-        ),
+        None => {
+            tx.try_open(&Place::new("messages", "body", r.id), &r.body)
+                .await?
+        }
     };
+    let unreadable = r.deleted_at.is_none() && body.is_none();
     Ok(Message {
         id: r.id,
         channel_id: r.channel_id,
@@ -67,6 +69,7 @@ async fn message(
         thread_root_id: r.thread_root_id,
         body,
         deleted: r.deleted_at.is_some(),
+        unreadable,
         created_at: r.created_at,
         edited_at: r.edited_at,
         reply_count: r.reply_count,
@@ -99,9 +102,14 @@ async fn with_reactions(tx: &mut Tx, mut msgs: Vec<Message>) -> ApiResult<Vec<Me
     let rows: Vec<(i64, i64, String, i64)> = tx.all(sqlx::AssertSqlSafe(sql), ids).await?;
     for (id, message, emoji, user) in rows {
         let emoji = tx
-            .open(&Place::new("reactions", "emoji", id), &emoji)
+            .try_open(&Place::new("reactions", "emoji", id), &emoji)
             .await?;
         let Some(m) = msgs.iter_mut().find(|m| m.id == message) else {
+            continue;
+        };
+        // A damaged reaction is left out, and the message marked.
+        let Some(emoji) = emoji else {
+            m.unreadable = true;
             continue;
         };
         match m.reactions.iter_mut().find(|x| x.emoji == emoji) {
@@ -159,32 +167,113 @@ enum Of {
     Thread(i64),
 }
 
+impl Of {
+    /// The rows it lists (`$1` is its id).
+    fn filter(&self) -> (&'static str, i64) {
+        match *self {
+            Of::Channel(id) => ("m.channel_id = $1 AND m.thread_root_id IS NULL", id),
+            Of::Thread(id) => ("m.thread_root_id = $1", id),
+        }
+    }
+}
+
+/// Up to `n` rows of `of`, oldest first: the newest ones older than `cursor` (`older`), or
+/// the oldest ones from `cursor` on.
+async fn rows(tx: &mut Tx, of: &Of, older: bool, cursor: i64, n: i64) -> ApiResult<Vec<Row>> {
+    let (filter, key) = of.filter();
+    let (cmp, order) = if older { ("<", "DESC") } else { (">=", "ASC") };
+    // Only fixed fragments are formatted into the statement.
+    let sql = format!("{SELECT} WHERE {filter} AND m.id {cmp} $2 ORDER BY m.id {order} LIMIT $3");
+    let mut rows: Vec<Row> = tx
+        .all(sqlx::AssertSqlSafe(sql), args![key, cursor, n])
+        .await?;
+    if older {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+/// Whether `of` has a row newer than `id`.
+async fn newer_exists(tx: &mut Tx, of: &Of, id: i64) -> ApiResult<bool> {
+    let (filter, key) = of.filter();
+    let sql = format!("SELECT m.id FROM messages m WHERE {filter} AND m.id > $2 LIMIT 1");
+    let row: Option<(i64,)> = tx
+        .optional(sqlx::AssertSqlSafe(sql), args![key, id])
+        .await?;
+    Ok(row.is_some())
+}
+
+/// Whether `of` has a row older than `id`.
+async fn older_exists(tx: &mut Tx, of: &Of, id: i64) -> ApiResult<bool> {
+    Ok(!rows(tx, of, true, id, 1).await?.is_empty())
+}
+
 async fn page(tx: &mut Tx, of: Of, q: &PageQuery) -> ApiResult<Page> {
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::invalid(format!("limit: 1 to {MAX_LIMIT}")));
     }
-    let before = q.before.unwrap_or(i64::MAX);
-    let (filter, key) = match of {
-        Of::Channel(id) => ("m.channel_id = $1 AND m.thread_root_id IS NULL", id),
-        Of::Thread(id) => ("m.thread_root_id = $1", id),
+    let (rows, older, newer) = match (q.before, q.after, q.around) {
+        (_, None, None) => {
+            // Newest page, or the page older than `before`.
+            let mut rows = rows(tx, &of, true, q.before.unwrap_or(i64::MAX), limit + 1).await?;
+            let more_older = rows.len() as i64 > limit;
+            if more_older {
+                rows.remove(0);
+            }
+            let newer = match (q.before, rows.last()) {
+                (Some(_), Some(last)) => newer_exists(tx, &of, last.id).await?,
+                _ => false,
+            };
+            (rows, more_older, newer)
+        }
+        (None, Some(after), None) => {
+            let mut rows = rows(tx, &of, false, after.saturating_add(1), limit + 1).await?;
+            let newer = rows.len() as i64 > limit;
+            rows.truncate(limit as usize);
+            let older = match rows.first() {
+                Some(first) => older_exists(tx, &of, first.id).await?,
+                None => false,
+            };
+            (rows, older, newer)
+        }
+        (None, None, Some(around)) => {
+            // Half a page older than `around` and half from it on; when one side has
+            // fewer, the other fills the page.
+            let half = limit / 2;
+            let mut before = rows(tx, &of, true, around, limit + 1).await?;
+            let mut from = rows(tx, &of, false, around, limit + 1).await?;
+            let n_new = from
+                .len()
+                .min((limit - half.min(before.len() as i64)) as usize);
+            let n_old = before.len().min(limit as usize - n_new);
+            let (more_older, newer) = (before.len() > n_old, from.len() > n_new);
+            before.drain(..before.len() - n_old);
+            from.truncate(n_new);
+            before.extend(from);
+            (before, more_older, newer)
+        }
+        _ => {
+            return Err(ApiError::invalid(
+                "before, after, around: give at most one cursor",
+            ))
+        }
     };
-    let sql = format!("{SELECT} WHERE {filter} AND m.id < $2 ORDER BY m.id DESC LIMIT $3");
-    let rows: Vec<Row> = tx
-        .all(sqlx::AssertSqlSafe(sql), args![key, before, limit + 1])
-        .await?;
-    let mut msgs = messages(tx, rows).await?;
-    let more = msgs.len() as i64 > limit;
-    msgs.truncate(limit as usize);
-    msgs.reverse();
-    let next_before = if more {
+    let msgs = messages(tx, rows).await?;
+    let next_before = if older {
         msgs.first().map(|m| m.id)
+    } else {
+        None
+    };
+    let next_after = if newer {
+        msgs.last().map(|m| m.id)
     } else {
         None
     };
     Ok(Page {
         messages: with_reactions(tx, msgs).await?,
         next_before,
+        next_after,
     })
 }
 

@@ -91,5 +91,6 @@ pub async fn search(
     Ok(Page {
         messages: crate::api::messages::store::by_ids(tx, &ids).await?,
         next_before,
+        next_after: None,
     })
 }

@@ -60,7 +60,7 @@ pub async fn list(tx: &mut Tx, user: i64) -> ApiResult<Vec<Workspace>> {
         list.push(Workspace {
             id,
             name: tx
-                .open(&Place::new("workspaces", "name", id), &name)
+                .open_name(&Place::new("workspaces", "name", id), &name)
                 .await?,
             role: enum_value(&role, Role::parse)?,
         });
