@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Huddle: installs what is missing, builds the SPA (release) and the server, then
 # serves the app. Prints the URL to open. Options are passed to huddle-server
-# (e.g. `scripts/run.sh --listen 0.0.0.0:8080`).
+# (e.g. `scripts/run.sh --listen 127.0.0.1:9000`).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 "$ROOT/scripts/setup.sh"

@@ -16,6 +16,7 @@ pub mod cbc;
 pub mod envelope;
 mod error;
 pub mod hex;
+pub mod kdf;
 pub mod keyring;
 mod mix;
 pub mod random;

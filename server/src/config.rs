@@ -30,6 +30,10 @@ pub const USAGE: &str = "usage: huddle-server [options]
                          default DATA_DIR/master-key, created with a new installation)
   --public-origin URL    the origin users load the app from, e.g. https://huddle.example.com
                          (HUDDLE_PUBLIC_ORIGIN); checked against Origin on state changes
+  --trusted-proxy CIDR   a reverse proxy whose Forwarded / X-Forwarded-For headers name the
+                         client (repeatable; HUDDLE_TRUSTED_PROXY, comma-separated), e.g.
+                         127.0.0.1/32 for nginx on the same machine; without it the TCP
+                         peer is the client and those headers are ignored
   --https                the public origin is HTTPS: HSTS and `Secure; __Host-` cookies
                          (HUDDLE_HTTPS=1)
   --insecure-dev-cookies plain-HTTP development: session cookie without `Secure`
@@ -147,6 +151,8 @@ pub struct Config {
     pub master_key_file: Option<PathBuf>,
     /// The app's public origin (scheme://host[:port]), if configured.
     pub public_origin: Option<String>,
+    /// Reverse proxies whose forwarding headers are believed (see `client_addr`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Whether the app is served over HTTPS (adds HSTS).
     pub https: bool,
     /// Whether session cookies are `__Host-…; Secure` (everything but plain-HTTP dev).
@@ -174,6 +180,7 @@ impl std::fmt::Debug for Config {
             )
             .field("master_key_file", &self.master_key_file)
             .field("public_origin", &self.public_origin)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("https", &self.https)
             .field("secure_cookies", &self.secure_cookies)
             .field("demo", &self.demo)
@@ -203,6 +210,7 @@ impl Config {
             secret_salt: None,
             master_key_file: None,
             public_origin: None,
+            trusted_proxies: Vec::new(),
             https: false,
             secure_cookies: true,
             demo: false,
@@ -228,6 +236,14 @@ impl Config {
         let mut secret_salt = env("HUDDLE_SECRET_SALT");
         let mut public_origin = env("HUDDLE_PUBLIC_ORIGIN");
         let mut master_key_file = env("HUDDLE_MASTER_KEY_FILE");
+        let mut trusted: Vec<String> = env("HUDDLE_TRUSTED_PROXY")
+            .map(|v| {
+                v.split(',')
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
         let mut https = env_flag("HUDDLE_HTTPS");
         let mut insecure = env_flag("HUDDLE_INSECURE_DEV_COOKIES");
         let mut demo = env_flag("HUDDLE_DEMO");
@@ -245,6 +261,7 @@ impl Config {
                 "--secret-salt" => secret_salt = Some(value("--secret-salt")?),
                 "--public-origin" => public_origin = Some(value("--public-origin")?),
                 "--master-key-file" => master_key_file = Some(value("--master-key-file")?),
+                "--trusted-proxy" => trusted.push(value("--trusted-proxy")?),
                 "--https" => https = true,
                 "--insecure-dev-cookies" => insecure = true,
                 "--demo" => demo = true,
@@ -262,6 +279,25 @@ impl Config {
                 ));
             }
         }
+        let listen: SocketAddr = listen
+            .parse()
+            .map_err(|_| format!("--listen: not a socket address: {listen:?}"))?;
+        if !listen.ip().is_loopback() && public_origin.is_none() {
+            return Err(format!(
+                "--public-origin: required when listening on {listen}, which is not a \
+                 loopback address (it is the origin checked against every state change \
+                 and WebSocket)"
+            ));
+        }
+        let trusted_proxies = trusted
+            .iter()
+            .map(|t| {
+                // A bare address is a network of one.
+                t.parse::<ipnet::IpNet>()
+                    .or_else(|_| t.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| format!("--trusted-proxy: expected an address or CIDR, got {t:?}"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let data_dir = PathBuf::from(data_dir);
         let database = match database {
             None => Database::Sqlite(data_dir.join("huddle.sqlite")),
@@ -291,15 +327,14 @@ impl Config {
             return Err("--relay-url: the api role needs the relay's ws:// or wss:// URL".into());
         }
         Ok(Config {
-            listen: listen
-                .parse()
-                .map_err(|_| format!("--listen: not a socket address: {listen:?}"))?,
+            listen,
             dist: PathBuf::from(dist),
             database,
             data_dir,
             secret_salt,
             master_key_file: master_key_file.map(PathBuf::from),
             public_origin,
+            trusted_proxies,
             https,
             secure_cookies: !insecure,
             demo,
@@ -338,6 +373,21 @@ mod tests {
         assert!(shown.contains("postgres://huddle:<redacted>@db.internal:5433/huddle?password=<redacted>&sslmode=disable"), "{shown}");
         assert!(parse(&["--database", "mysql://db/h"]).is_err());
         assert!(parse(&["--secret-salt", "short"]).is_err());
+        let c = parse(&["--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "::1"]).unwrap();
+        assert_eq!(c.trusted_proxies.len(), 2);
+        assert!(c.trusted_proxies[1].contains(&"::1".parse::<std::net::IpAddr>().unwrap()));
+        assert!(parse(&["--trusted-proxy", "nginx"]).is_err());
+        // Reachable from elsewhere: only with a public origin to check requests against.
+        assert!(parse(&["--listen", "0.0.0.0:8080"]).is_err());
+        assert!(parse(&["--listen", "[::]:8080"]).is_err());
+        let c = parse(&[
+            "--listen",
+            "0.0.0.0:8080",
+            "--public-origin",
+            "https://h.example",
+        ]);
+        assert!(c.is_ok());
+        assert!(parse(&["--listen", "[::1]:8080"]).is_ok());
         let c = parse(&["--secret-salt", "a long enough secret salt"]).unwrap();
         assert!(!format!("{c:?}").contains("a long enough secret salt"));
     }

@@ -15,6 +15,8 @@ pub struct ApiError {
     pub code: &'static str,
     /// Human-readable message.
     pub message: String,
+    /// Seconds to wait before trying again (sent as `Retry-After`).
+    pub retry_after: Option<i64>,
 }
 
 impl ApiError {
@@ -24,6 +26,24 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// 429 with code `RATE_LIMITED` and `Retry-After: secs`: too many `what`.
+    pub fn rate_limited(secs: i64, what: &str) -> Self {
+        let wait = match secs {
+            ..=1 => "1 second".to_owned(),
+            2..=90 => format!("{secs} seconds"),
+            _ => format!("{} minutes", (secs + 59) / 60),
+        };
+        ApiError {
+            retry_after: Some(secs.max(1)),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "RATE_LIMITED",
+                format!("too many {what}: try again in {wait}"),
+            )
         }
     }
 
@@ -64,7 +84,11 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({ "error": { "code": self.code, "message": self.message } });
-        (self.status, Json(body)).into_response()
+        let mut res = (self.status, Json(body)).into_response();
+        if let Some(v) = self.retry_after.and_then(|s| s.to_string().parse().ok()) {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        }
+        res
     }
 }
 

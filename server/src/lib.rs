@@ -4,14 +4,17 @@
 
 pub mod access;
 pub mod api;
+pub mod client_addr;
 pub mod config;
 pub mod copy;
 pub mod csrf;
 pub mod db;
 pub mod demo;
+pub mod device;
 pub mod error;
 pub mod headers;
 pub mod idempotency;
+pub mod limits;
 pub mod logging;
 pub mod password;
 pub mod rate_limit;
@@ -39,8 +42,10 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Database.
     pub db: db::Db,
-    /// Sign-in failure counters.
-    pub login_limiter: Arc<rate_limit::LoginLimiter>,
+    /// Sign-in attempt counters.
+    pub signin_limiter: Arc<rate_limit::SignInLimiter>,
+    /// Other rate limits (sign-ups, room joins).
+    pub limits: Arc<limits::Limits>,
     /// Where server pushes go.
     pub relay: Relay,
     /// Signs relay tickets.
@@ -124,7 +129,8 @@ impl AppState {
         let state = AppState {
             config: Arc::new(config),
             db,
-            login_limiter: Arc::default(),
+            signin_limiter: Arc::default(),
+            limits: Arc::default(),
             relay,
             tickets,
             secret_salt,

@@ -12,7 +12,7 @@ pub const ITERATIONS: u32 = 600_000;
 pub fn hash(password: &str) -> Result<String, crypto_wasm::Error> {
     let salt = crypto_wasm::random::bytes(16)?;
     let mut out = [0u8; 32];
-    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password.as_bytes(), &salt, ITERATIONS, &mut out);
+    crypto_wasm::kdf::pbkdf2_hmac_sha256(password.as_bytes(), &salt, ITERATIONS, &mut out);
     Ok(format!(
         "pbkdf2-sha256${ITERATIONS}${}${}",
         B64.encode(salt),
@@ -38,7 +38,7 @@ pub fn verify(password: &str, stored: &str) -> bool {
         return false;
     };
     let mut out = vec![0u8; expected.len()];
-    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password.as_bytes(), &salt, iter, &mut out);
+    crypto_wasm::kdf::pbkdf2_hmac_sha256(password.as_bytes(), &salt, iter, &mut out);
     out.ct_eq(&expected).into()
 }
 

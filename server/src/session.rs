@@ -5,6 +5,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::header::COOKIE;
 use axum::http::request::Parts;
+use axum::http::HeaderMap;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -71,11 +72,9 @@ pub async fn end(state: &AppState, token_hash: &[u8]) -> ApiResult<()> {
     Ok(())
 }
 
-/// The session token sent with a request, if any.
-pub fn token_from(parts: &Parts, secure: bool) -> Option<String> {
-    let name = cookie_name(secure);
-    parts
-        .headers
+/// The value of cookie `name` among `headers`, if sent.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -83,6 +82,11 @@ pub fn token_from(parts: &Parts, secure: bool) -> Option<String> {
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
+}
+
+/// The session token sent with a request, if any.
+pub fn token_from(parts: &Parts, secure: bool) -> Option<String> {
+    cookie(&parts.headers, cookie_name(secure))
 }
 
 /// The signed-in user; extracting it fails with 401 `UNAUTHENTICATED`.

@@ -353,6 +353,67 @@ async fn relay_refuses_foreign_origins_and_anonymous_sockets() {
     let _ = server;
 }
 
+/// A member's connection publishes at most a burst of frames, then a steady rate: a
+/// flood is refused frame by frame (RATE_LIMITED) and does not reach the other members,
+/// who keep receiving what is let through. (Before: unlimited.)
+#[tokio::test(flavor = "multi_thread")]
+async fn a_member_cannot_flood_a_room() {
+    use huddle_server::limits::PUBLISH_BURST;
+    let server = spawn().await;
+    let (mut alice, _) = user(&server, "alice").await;
+    let (mut bob, bob_id) = user(&server, "bob").await;
+    let (ws_id, general) = workspace(&mut alice).await;
+    let invite = alice
+        .post(
+            &format!("/workspaces/{ws_id}/members"),
+            json!({"user": "bob"}),
+        )
+        .await;
+    assert!(invite.status < 300, "{:?}", invite.body);
+    let _ = bob_id;
+    let (room, _, _) = join_channel(&mut alice, general).await;
+    let mut flooder = Wire {
+        ws: socket(&mut alice).await,
+        seen: vec![],
+    };
+    flooder.subscribe(&room).await;
+    let (room_b, _, _) = join_channel(&mut bob, general).await;
+    assert_eq!(room, room_b, "one endpoint for the room");
+    let mut reader = Wire {
+        ws: socket(&mut bob).await,
+        seen: vec![],
+    };
+    reader.subscribe(&room_b).await;
+    let n = PUBLISH_BURST + 60;
+    for i in 0..n {
+        flooder
+            .send(json!({"type": "publish", "room": room, "data": {"n": i}}))
+            .await;
+    }
+    // The flooder hears about the refused frames …
+    let mut refused = 0;
+    while refused < 50 {
+        let f = flooder.recv().await;
+        if f["type"] == "error" {
+            assert_eq!(f["code"], "RATE_LIMITED", "{f}");
+            refused += 1;
+        }
+    }
+    // … and the reader gets the burst (and the few that the steady rate let through),
+    // not the flood.
+    let mut got = 0;
+    while let Ok(Some(Ok(m))) =
+        tokio::time::timeout(Duration::from_millis(500), reader.ws.next()).await
+    {
+        let f: Value = serde_json::from_str(m.to_text().unwrap()).unwrap();
+        if f["type"] == "event" && f["from"] != "server" {
+            got += 1;
+        }
+    }
+    assert!(got >= PUBLISH_BURST, "the burst arrives ({got})");
+    assert!(got < n, "not the whole flood ({got} of {n})");
+}
+
 /// `--role relay` and `--role api` in separate "processes": people connect to the relay
 /// with tickets from the API; server pushes travel over the API server's own relay link;
 /// a relay with another secret refuses the API's tickets.

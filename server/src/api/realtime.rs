@@ -30,6 +30,7 @@ pub async fn join(
     user: CurrentUser,
     ApiJson(body): ApiJson<Join>,
 ) -> ApiResult<Json<Joined>> {
+    state.limits.join(user.id)?;
     let joined = keys::join(&state, user.id, body.collection).await?;
     Ok(Json(joined))
 }

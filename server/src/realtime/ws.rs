@@ -117,7 +117,13 @@ fn authenticate(tickets: &TicketKey, text: &str) -> Result<Subject, String> {
         })
 }
 
-fn handle(hub: &Hub, conn: ConnId, subject: Subject, text: &str) -> Option<String> {
+fn handle(
+    hub: &Hub,
+    conn: ConnId,
+    subject: Subject,
+    publisher: &governor::DefaultDirectRateLimiter,
+    text: &str,
+) -> Option<String> {
     let frame: ClientFrame = match serde_json::from_str(text) {
         Ok(f) => f,
         Err(e) => return Some(error_frame("BAD_FRAME", &e.to_string())),
@@ -153,6 +159,14 @@ fn handle(hub: &Hub, conn: ConnId, subject: Subject, text: &str) -> Option<Strin
                 return Some(error_frame(
                     "NOT_SUBSCRIBED",
                     "subscribe to a room before publishing",
+                ));
+            }
+            // A member's frames are bounded (the API server's are not): one client
+            // cannot flood a room until the others fall behind and are dropped.
+            if !server && publisher.check().is_err() {
+                return Some(error_frame(
+                    "RATE_LIMITED",
+                    "too many frames: slow down (this one was not sent)",
                 ));
             }
             hub.publish(&room, data, Some(conn));
@@ -191,6 +205,7 @@ async fn run(socket: WebSocket, state: RelayState) {
         let _ = sink.close().await;
         return;
     };
+    let publisher = crate::limits::publisher();
     let (reply_tx, mut reply_rx) = tokio::sync::mpsc::channel::<String>(MAX_REPLIES);
     let _ = reply_tx.try_send(frame(&RelayFrame::Authenticated));
     let writer = tokio::spawn(async move {
@@ -217,7 +232,7 @@ async fn run(socket: WebSocket, state: RelayState) {
     while let Ok(Some(Ok(msg))) = tokio::time::timeout(IDLE_TIMEOUT, stream.next()).await {
         match msg {
             Message::Text(text) => {
-                if let Some(reply) = handle(&hub, conn, subject, text.as_str()) {
+                if let Some(reply) = handle(&hub, conn, subject, &publisher, text.as_str()) {
                     // A client that sends without reading its replies gets dropped.
                     if reply_tx.try_send(reply).is_err() {
                         break;

@@ -143,7 +143,11 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Server {
 pub struct Client {
     http: reqwest::Client,
     base: String,
+    /// The session cookie (`name=value`).
     pub cookie: Option<String>,
+    /// The device cookie (`name=value`), set by a sign-in.
+    pub device: Option<String>,
+    /// The last `Set-Cookie` of the session cookie.
     pub last_set_cookie: Option<String>,
 }
 
@@ -169,6 +173,7 @@ impl Client {
             http: reqwest::Client::new(),
             base: server.base.clone(),
             cookie: None,
+            device: None,
             last_set_cookie: None,
         }
     }
@@ -192,8 +197,12 @@ impl Client {
         {
             req = req.header("x-requested-with", "huddle");
         }
-        if let Some(c) = &self.cookie {
-            req = req.header(COOKIE, c.clone());
+        let cookies: Vec<&str> = [&self.cookie, &self.device]
+            .into_iter()
+            .filter_map(|c| c.as_deref())
+            .collect();
+        if !cookies.is_empty() {
+            req = req.header(COOKIE, cookies.join("; "));
         }
         for (k, v) in extra.iter().filter(|(_, v)| !v.is_empty()) {
             req = req.header(*k, HeaderValue::from_str(v).unwrap());
@@ -204,14 +213,23 @@ impl Client {
         let res = req.send().await.unwrap();
         let status = res.status().as_u16();
         let headers = res.headers().clone();
-        if let Some(sc) = headers.get(SET_COOKIE).and_then(|v| v.to_str().ok()) {
-            self.last_set_cookie = Some(sc.to_owned());
+        for sc in headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+        {
             let pair = sc.split(';').next().unwrap().to_owned();
-            self.cookie = if pair.ends_with('=') {
+            let value = if pair.ends_with('=') {
                 None
             } else {
-                Some(pair)
+                Some(pair.clone())
             };
+            if pair.contains("huddle_device=") {
+                self.device = value;
+            } else {
+                self.last_set_cookie = Some(sc.to_owned());
+                self.cookie = value;
+            }
         }
         let text = res.text().await.unwrap();
         let body = if text.is_empty() {

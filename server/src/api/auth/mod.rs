@@ -2,17 +2,20 @@
 
 pub(crate) mod store;
 
-use axum::extract::{ConnectInfo, State};
-use axum::http::header::{RETRY_AFTER, SET_COOKIE};
+use axum::extract::State;
+use axum::http::header::SET_COOKIE;
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use huddle_protocol::auth::{SessionInfo, Signin, Signup, User};
 
 use super::ApiJson;
+use crate::client_addr::ClientAddr;
 use crate::error::{ApiError, ApiResult};
+use crate::rate_limit::Counter;
 use crate::session::{self, CurrentUser};
-use crate::{password, AppState};
+use crate::{device, password, AppState};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -81,9 +84,11 @@ fn with_cookie(
 #[utoipa::path(post, path = "/auth/signup", tag = "auth", security(()), request_body = Signup, responses((status = 201, description = "Created and signed in (sets the session cookie)", body = User)))]
 pub async fn signup(
     State(state): State<AppState>,
+    client: ClientAddr,
     ApiJson(body): ApiJson<Signup>,
 ) -> ApiResult<Response> {
     validate_signup(&body)?;
+    state.limits.signup(&client.group())?;
     let pw = body.password.clone();
     let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
         .await
@@ -117,34 +122,34 @@ pub async fn signup(
 }
 
 /// Signs in with a username or email and a password.
-#[utoipa::path(post, path = "/auth/signin", tag = "auth", security(()), request_body = Signin, responses((status = 200, description = "Signed in (sets the session cookie)", body = User)))]
+///
+/// Attempts are limited per account, per client address and per known device (see
+/// `rate_limit`): a refused attempt answers 429 `RATE_LIMITED` with `Retry-After`.
+#[utoipa::path(post, path = "/auth/signin", tag = "auth", security(()), request_body = Signin, responses((status = 200, description = "Signed in (sets the session cookie and the device cookie)", body = User), (status = 429, description = "Too many attempts: wait `Retry-After` seconds", body = huddle_protocol::error::ErrorBody)))]
 pub async fn signin(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    client: ClientAddr,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<Signin>,
 ) -> ApiResult<Response> {
     if body.login.len() > 254 || body.password.len() > 4096 {
         return Err(ApiError::invalid("login or password too long"));
     }
-    let now = crate::db::now();
-    let account_key = format!("login:{}", body.login.to_lowercase());
-    let keys = [account_key.clone(), format!("ip:{}", peer.ip())];
-    if let Some(wait) = state.login_limiter.retry_after(&keys, now) {
-        let mut res = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "RATE_LIMITED",
-            format!(
-                "too many failed sign-ins: try again in {} minutes",
-                (wait + 59) / 60
-            ),
-        )
-        .into_response();
-        if let Ok(v) = wait.to_string().parse() {
-            res.headers_mut().insert(RETRY_AFTER, v);
-        }
-        return Ok(res);
-    }
+    let secure = state.config.secure_cookies;
     let found = store::credentials(&mut state.db.read().await?, &body.login).await?;
+    let account = found.as_ref().map(|(id, _)| *id);
+    // A browser that signed in to this account before counts on its own.
+    let device = device::check(&state.secret_salt, &headers, secure)
+        .filter(|(user, _)| Some(*user) == account)
+        .map(|(_, id)| Counter::device(&id));
+    let first = device
+        .clone()
+        .unwrap_or_else(|| Counter::account(account, &body.login));
+    let counters = vec![first.clone(), Counter::client(&client.group())];
+    let attempt = match state.signin_limiter.reserve(counters, crate::db::now()) {
+        Ok(a) => a,
+        Err(wait) => return Err(ApiError::rate_limited(wait, "sign-in attempts")),
+    };
     let pw = body.password.clone();
     let (id, ok) = tokio::task::spawn_blocking(move || match found {
         Some((id, hash)) => (Some(id), password::verify(&pw, &hash)),
@@ -157,24 +162,31 @@ pub async fn signin(
     .await
     .map_err(ApiError::internal)?;
     let Some(id) = id.filter(|_| ok) else {
-        state.login_limiter.fail(&keys, now);
+        // The attempt stays counted.
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "INVALID_CREDENTIALS",
             "wrong username, email or password",
         ));
     };
-    state.login_limiter.succeed(&[account_key]);
+    // The account's (or the device's) failures are forgotten; not the account's after a
+    // success from a known device, which would hand a guesser a fresh allowance.
+    state.signin_limiter.succeeded(attempt, &[&first]);
     let token = session::create(&state, id).await?;
     let user = user_by_id(&state, id)
         .await?
         .ok_or_else(|| ApiError::not_found("user"))?;
-    Ok(with_cookie(
+    let mut res = with_cookie(
         &state,
         Some(&token),
         StatusCode::OK,
         Json(user).into_response(),
-    ))
+    );
+    let device_cookie = device::set_cookie(secure, &device::issue(&state.secret_salt, id)?);
+    if let Ok(v) = device_cookie.parse() {
+        res.headers_mut().append(SET_COOKIE, v);
+    }
+    Ok(res)
 }
 
 /// Ends the current session.

@@ -432,7 +432,11 @@ pub async fn remove(tx: &mut Tx, id: i64, me: i64) -> ApiResult<(Message, Messag
     Ok((message.clone(), MessagesEvent::Deleted { message }))
 }
 
-/// Adds (`on`) or removes `me`'s reaction `emoji`.
+/// Different reactions one person may put on one message.
+pub const MAX_REACTIONS_PER_PERSON: i64 = 20;
+
+/// Adds (`on`) or removes `me`'s reaction `emoji` (at most [`MAX_REACTIONS_PER_PERSON`]
+/// different ones).
 pub async fn set_reaction(
     tx: &mut Tx,
     id: i64,
@@ -445,6 +449,19 @@ pub async fn set_reaction(
     let key = tx.blind(scope, "emoji", emoji).await?;
     if on {
         live(tx, id).await?;
+        let (mine,): (i64,) = tx
+            .one(
+                "SELECT count(*) FROM reactions WHERE message_id = $1 AND user_id = $2 AND emoji_key != $3",
+                args![id, me, key.clone()],
+            )
+            .await?;
+        if mine >= MAX_REACTIONS_PER_PERSON {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "TOO_MANY_REACTIONS",
+                format!("at most {MAX_REACTIONS_PER_PERSON} different reactions per person on a message"),
+            ));
+        }
         let added: Option<(i64,)> = tx
             .optional(
                 "INSERT INTO reactions (message_id, user_id, emoji, emoji_key) VALUES ($1, $2, $3, $3) \
