@@ -324,7 +324,18 @@ impl Config {
                 .as_deref()
                 .is_some_and(|u| u.starts_with("ws://") || u.starts_with("wss://"))
         {
-            return Err("--relay-url: the api role needs the relay's ws:// or wss:// URL".into());
+            return Err("--relay-url: the api role needs the relay's ws:// URL".into());
+        }
+        if relay_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("wss://"))
+        {
+            return Err(
+                "--relay-url: wss:// is not supported for the link from the API server to the \
+                 relay; use ws:// on loopback or a private network (people's browsers still \
+                 reach the relay over wss:// through the reverse proxy)"
+                    .into(),
+            );
         }
         Ok(Config {
             listen,
@@ -388,6 +399,21 @@ mod tests {
         ]);
         assert!(c.is_ok());
         assert!(parse(&["--listen", "[::1]:8080"]).is_ok());
+        // The API server's link to a separate relay is plain WebSocket; TLS is refused
+        // rather than silently not used.
+        let relay = |url: &str| {
+            parse(&[
+                "--role",
+                "api",
+                "--relay-secret",
+                &"s".repeat(32),
+                "--relay-url",
+                url,
+            ])
+        };
+        assert!(relay("ws://127.0.0.1:8081/ws").is_ok());
+        let err = relay("wss://relay.internal/ws").err().unwrap();
+        assert!(err.contains("wss:// is not supported"), "{err}");
         let c = parse(&["--secret-salt", "a long enough secret salt"]).unwrap();
         assert!(!format!("{c:?}").contains("a long enough secret salt"));
     }

@@ -449,10 +449,8 @@ impl Db {
     }
 
     async fn open_sqlite(path: &Path) -> Result<Db, OpenError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| OpenError(format!("cannot create {}: {e}", dir.display())))?;
-        }
+        crate::private_fs::sqlite_file(path)
+            .map_err(|e| OpenError(format!("cannot create {}: {e}", path.display())))?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .journal_mode(SqliteJournalMode::Wal)
@@ -579,6 +577,9 @@ impl Db {
             .ok_or_else(|| format!("{}: not a file name", to.display()))?;
         let partial = to.with_file_name(format!(".{}.partial", name.to_string_lossy()));
         let _ = std::fs::remove_file(&partial);
+        // An empty file of the owner's that VACUUM INTO fills.
+        crate::private_fs::create_file(&partial)
+            .map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
         let target = partial
             .to_str()
             .ok_or_else(|| format!("{}: not UTF-8", partial.display()))?

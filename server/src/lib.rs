@@ -17,6 +17,7 @@ pub mod idempotency;
 pub mod limits;
 pub mod logging;
 pub mod password;
+pub mod private_fs;
 pub mod rate_limit;
 pub mod realtime;
 pub mod search;
@@ -78,7 +79,7 @@ fn secret_salt(config: &Config) -> Result<Vec<u8>, String> {
         Err(_) => {}
     }
     let salt = crypto_wasm::random::token(32).map_err(|e| e.to_string())?;
-    std::fs::create_dir_all(&config.data_dir)
+    private_fs::create_dir(&config.data_dir)
         .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -110,6 +111,10 @@ impl AppState {
     /// idempotency keys and, for the `api` role, the link to the relay (call inside a
     /// Tokio runtime).
     pub async fn new(config: Config) -> Result<AppState, String> {
+        // The data directory is the server's alone (keys, salt, the default database).
+        private_fs::create_dir(&config.data_dir)
+            .and_then(|()| private_fs::tighten(&config.data_dir))
+            .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
         let db = db::Db::open(&config.database)
             .await
             .map_err(|e| format!("cannot open the database: {e}"))?;

@@ -132,7 +132,7 @@ impl MasterKey {
     /// never replaced.
     pub fn write_new(&self, path: &Path) -> Result<(), String> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
+            crate::private_fs::create_dir(dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
         let suffix = crypto_wasm::random::token(8).map_err(|e| e.to_string())?;

@@ -49,7 +49,10 @@ test("find a message deep in #history and open the channel at it", async () => {
   assert.match(await found.textContent(), /History message 5000 of 10000/);
   const fetched = `pages fetched: ${pageRequests.join(" ")}`;
   assert.equal(pageRequests.filter((q) => q.includes("around=")).length, 1, fetched);
-  assert.equal(pageRequests.filter((q) => q.includes("before=")).length, 0, fetched);
+  // At most one older page, fetched ahead when the window opens near its top (paging
+  // back from the newest would take 100 pages of 50).
+  assert.ok(pageRequests.filter((q) => q.includes("before=")).length <= 1, fetched);
+  assert.ok(pageRequests.length <= 4, fetched);
   assert.equal(await found.evaluate((el) => el === document.activeElement), true);
   const inView = await found.evaluate((el) => {
     const box = el.closest(".message-scroll").getBoundingClientRect();

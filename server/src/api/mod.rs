@@ -55,6 +55,11 @@ pub fn router(state: AppState) -> Router {
     let (router, _) = routes().split_for_parts();
     router
         .fallback(|| async { ApiError::not_found("API route") })
+        // Answers hold people's data: no cache (browser, proxy, back-forward) keeps them.
+        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         // Layers run bottom-up: the CSRF check first, then idempotency keys.
         .layer(axum::middleware::from_fn_with_state(
@@ -222,12 +227,86 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuer
     }
 }
 
-/// A trimmed name of 1 to `max` characters without control characters.
+/// A trimmed name of 1 to `max` characters without control characters or invisible
+/// ones (see [`invisible`]).
 pub fn clean_name(raw: &str, what: &str, max: usize) -> Result<String, ApiError> {
     let name = raw.trim();
     let n = name.chars().count();
     if n == 0 || n > max || name.chars().any(char::is_control) {
         return Err(ApiError::invalid(format!("{what}: 1 to {max} characters")));
     }
+    if invisible(name) {
+        return Err(ApiError::invalid(format!(
+            "{what}: no invisible or direction-changing characters"
+        )));
+    }
     Ok(name.to_owned())
+}
+
+/// Whether `s` holds a character that changes how the text around it reads without
+/// being seen: bidirectional overrides and isolates (which can reverse what follows, e.g.
+/// in a name shown beside a message), zero-width spaces and joiners between letters
+/// (which make two different names look the same), the byte-order mark, tags and the
+/// like. A zero-width joiner between two symbols is allowed: it builds emoji such as 👩‍💻.
+pub fn invisible(s: &str) -> bool {
+    let chars: Vec<char> = s.chars().collect();
+    chars.iter().enumerate().any(|(i, &c)| match c {
+        '\u{200D}' => {
+            let symbol =
+                |c: Option<&char>| c.is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace());
+            !(i > 0 && symbol(chars.get(i - 1)) && symbol(chars.get(i + 1)))
+        }
+        '\u{00AD}'
+        | '\u{034F}'
+        | '\u{061C}'
+        | '\u{115F}'
+        | '\u{1160}'
+        | '\u{17B4}'
+        | '\u{17B5}'
+        | '\u{180E}'
+        | '\u{200B}'..='\u{200C}'
+        | '\u{200E}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}'
+        | '\u{3164}'
+        | '\u{FEFF}'
+        | '\u{FFA0}'
+        | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E007F}' => true,
+        _ => false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_and_direction_changing_characters_are_refused() {
+        for bad in [
+            "ali\u{200B}ce",
+            "Ali\u{200D}ce",
+            "\u{202E}gnp.exe",
+            "a\u{2066}b\u{2069}",
+            "\u{FEFF}bob",
+            "x\u{E0041}",
+            "soft\u{00AD}hyphen",
+        ] {
+            assert!(invisible(bad), "{bad:?}");
+            assert!(clean_name(bad, "name", 64).is_err(), "{bad:?}");
+        }
+        for good in [
+            "Alice",
+            "José Ñúñez",
+            "李小龙",
+            "👩\u{200D}💻 Dev",
+            "Zoë (she/her)",
+            "עברית",
+            "العربية",
+        ] {
+            assert!(!invisible(good), "{good:?}");
+            assert_eq!(clean_name(good, "name", 64).unwrap(), good);
+        }
+    }
 }

@@ -58,10 +58,7 @@ fn validate_signup(s: &Signup) -> ApiResult<()> {
         return Err(ApiError::invalid("password: 10 to 1024 characters"));
     }
     if let Some(d) = &s.display_name {
-        let n = d.trim().chars().count();
-        if n == 0 || n > 64 || d.chars().any(char::is_control) {
-            return Err(ApiError::invalid("display_name: 1 to 64 characters"));
-        }
+        super::clean_name(d, "display_name", 64)?;
     }
     Ok(())
 }

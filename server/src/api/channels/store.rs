@@ -211,6 +211,15 @@ pub async fn direct(tx: &mut Tx, workspace: i64, me: i64, other: i64) -> ApiResu
             let (ch,): (i64,) = tx
                 .one("SELECT id FROM channels WHERE direct_key = $1", args![key])
                 .await?;
+            // One of the two may have left the workspace and been invited back: the
+            // conversation is theirs again.
+            for m in [lo, hi] {
+                tx.execute(
+                    "INSERT INTO channel_members (channel_id, user_id) VALUES ($1, $2)                      ON CONFLICT DO NOTHING",
+                    args![ch, m],
+                )
+                .await?;
+            }
             ch
         }
     };
