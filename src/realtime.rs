@@ -5,9 +5,11 @@
 //! [`Realtime::watch`] with a callback and get their app's decoded [`Event`]s; they never
 //! see envelopes or keys.
 //!
-//! The socket authenticates with a ticket from the API and reconnects with exponential
-//! backoff (1 s doubling to 30 s). After a reconnect every room is joined again over
-//! HTTPS (fresh key).
+//! One socket per tab, open while someone is signed in ([`provide`] starts it on sign-in
+//! and stops it on sign-out; the relay itself closes it when the session ends). It
+//! authenticates with a ticket from the API and reconnects with exponential backoff
+//! (1 s doubling to 30 s), until the API says the session is over. After a reconnect
+//! every room is joined again over HTTPS (fresh key).
 //!
 //! Whenever the relay confirms a room's subscription (the first watch, a rejoin, a
 //! reconnect), the room's watcher receives [`Event::Resync`] and refetches through REST:
@@ -83,6 +85,12 @@ struct Room {
 struct Inner {
     sender: Option<UnboundedSender<String>>,
     rooms: HashMap<Collection, Room>,
+    /// Whether the connection loop runs.
+    running: bool,
+    /// Raised by each stop: a loop of an earlier start sees it and ends.
+    generation: u32,
+    /// Told when the API refuses a ticket because the session is over.
+    on_signed_out: Option<Rc<dyn Fn()>>,
 }
 
 /// The app's realtime service (in context).
@@ -100,26 +108,79 @@ fn ws_url() -> String {
     format!("{}://{host}/ws", if secure { "wss" } else { "ws" })
 }
 
+/// Provides the tab's one realtime service, connected while `signed_in` holds (the user
+/// id); `signed_out` is called when the API refuses a ticket because the session ended
+/// elsewhere (expiry, sign-out on another page, revocation).
+pub fn provide(signed_in: Signal<Option<i64>>, signed_out: impl Fn() + 'static) -> Realtime {
+    let rt = Realtime {
+        status: RwSignal::new(Status::Connecting),
+        inner: SendWrapper::new(Rc::new(RefCell::new(Inner::default()))),
+    };
+    rt.inner.borrow_mut().on_signed_out = Some(Rc::new(signed_out));
+    let r = rt.clone();
+    Effect::new(move |_| match signed_in.get() {
+        Some(_) => r.start(),
+        None => r.stop(),
+    });
+    provide_context(rt.clone());
+    rt
+}
+
 impl Realtime {
-    /// Creates the service and starts connecting.
-    pub fn start() -> Realtime {
-        let rt = Realtime {
-            status: RwSignal::new(Status::Connecting),
-            inner: SendWrapper::new(Rc::new(RefCell::new(Inner::default()))),
+    /// Starts connecting, unless running.
+    fn start(&self) {
+        let generation = {
+            let mut inner = self.inner.borrow_mut();
+            if inner.running {
+                return;
+            }
+            inner.running = true;
+            inner.generation
         };
-        let me = rt.clone();
-        spawn_local(async move { me.run().await });
-        rt
+        let me = self.clone();
+        spawn_local(async move { me.run(generation).await });
     }
 
-    async fn run(self) {
+    /// Closes the socket, forgets every room and ends the connection loop.
+    fn stop(&self) {
+        let mut inner = self.inner.borrow_mut();
+        inner.running = false;
+        inner.generation = inner.generation.wrapping_add(1);
+        inner.rooms.clear();
+        // The socket's writer closes the socket once its queue is gone.
+        inner.sender = None;
+        drop(inner);
+        self.status.set(Status::Offline);
+    }
+
+    /// Whether the loop of `generation` should go on.
+    fn current(&self, generation: u32) -> bool {
+        let inner = self.inner.borrow();
+        inner.running && inner.generation == generation
+    }
+
+    async fn run(self, generation: u32) {
         let mut backoff = 1000u32;
         let mut reconnect = false;
-        loop {
+        while self.current(generation) {
             self.status.set(Status::Connecting);
             // The relay knows people only by a short-lived ticket from the API, sent as the
             // first frame (never in the URL, which proxies log).
             let ticket = api::realtime_ticket().await;
+            if !self.current(generation) {
+                return;
+            }
+            if let Err(e) = &ticket {
+                if e.status == 401 {
+                    // The session is over: no more tries.
+                    self.stop();
+                    let signed_out = self.inner.borrow().on_signed_out.clone();
+                    if let Some(f) = signed_out {
+                        f();
+                    }
+                    return;
+                }
+            }
             if let (Ok(ticket), Ok(ws)) = (ticket, WebSocket::open(&ws_url())) {
                 let (mut write, mut read) = ws.split();
                 let (tx, mut rx) = unbounded::<String>();
@@ -133,6 +194,8 @@ impl Realtime {
                             break;
                         }
                     }
+                    // Stopped (or the socket failed): close it.
+                    let _ = write.close().await;
                 });
                 self.resubscribe(reconnect);
                 while let Some(msg) = read.next().await {
@@ -147,6 +210,9 @@ impl Realtime {
                         Ok(WsMessage::Bytes(_)) => {}
                         Err(_) => break,
                     }
+                }
+                if !self.current(generation) {
+                    return;
                 }
                 self.inner.borrow_mut().sender = None;
                 reconnect = true;

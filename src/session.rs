@@ -27,6 +27,11 @@ pub fn provide() -> Session {
         s.checked.set(true);
     });
     provide_context(s);
+    // The tab's realtime connection: open while signed in; a session that ended elsewhere
+    // signs this page out.
+    crate::realtime::provide(Signal::derive(move || s.user.get().map(|u| u.id)), move || {
+        s.user.set(None)
+    });
     s
 }
 

@@ -216,6 +216,9 @@ pub enum ClientFrameKind {
     Publish,
     /// Retires `room` (the API server's own connection only).
     Close,
+    /// Closes every connection opened with a ticket of `session` (the API server's own
+    /// connection only: the person signed out, or the session ended).
+    EndSession,
 }
 
 /// A frame a client sends to the relay. Flat rather than a tagged enum, so that the relay
@@ -236,6 +239,9 @@ pub struct ClientFrame<D> {
     /// The envelope (`publish`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<D>,
+    /// The session's relay tag (`end_session`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
 }
 
 impl<D> ClientFrame<D> {
@@ -245,6 +251,7 @@ impl<D> ClientFrame<D> {
             room,
             ticket: None,
             data: None,
+            session: None,
         }
     }
 
@@ -277,6 +284,14 @@ impl<D> ClientFrame<D> {
     /// `{"type":"close","room":…}`.
     pub fn close(room: impl Into<String>) -> Self {
         Self::new(ClientFrameKind::Close, Some(room.into()))
+    }
+
+    /// `{"type":"end_session","session":…}`.
+    pub fn end_session(session: impl Into<String>) -> Self {
+        ClientFrame {
+            session: Some(session.into()),
+            ..Self::new(ClientFrameKind::EndSession, None)
+        }
     }
 }
 

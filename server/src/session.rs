@@ -45,6 +45,17 @@ pub fn token_hash(salt: &[u8], token: &str) -> Vec<u8> {
     m.finalize().into_bytes().to_vec()
 }
 
+/// The tag the relay knows a session by (in its tickets, see `realtime::ticket`): 128
+/// bits of a hash of the token's hash, so that it names the session without revealing
+/// anything that opens it.
+pub fn relay_tag(token_hash: &[u8]) -> String {
+    use sha2::Digest;
+    let mut h = Sha256::new();
+    h.update(b"huddle relay session\n");
+    h.update(token_hash);
+    crypto_wasm::hex::encode(&h.finalize()[..16])
+}
+
 /// Creates a session for `user_id`; returns the token for the cookie.
 pub async fn create(state: &AppState, user_id: i64) -> ApiResult<String> {
     let token = crypto_wasm::random::token(32).map_err(ApiError::internal)?;
@@ -96,6 +107,8 @@ pub struct CurrentUser {
     pub id: i64,
     /// SHA-256 of the session token (to sign out).
     pub token_hash: Vec<u8>,
+    /// When the session ends (Unix seconds).
+    pub expires_at: i64,
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -105,19 +118,20 @@ impl FromRequestParts<AppState> for CurrentUser {
         let token =
             token_from(parts, state.config.secure_cookies).ok_or_else(ApiError::unauthenticated)?;
         let hash = token_hash(&state.secret_salt, &token);
-        let found: Option<(i64,)> = state
+        let found: Option<(i64, i64)> = state
             .db
             .read()
             .await?
             .optional(
-                "SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+                "SELECT user_id, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
                 args![hash.clone(), crate::db::now()],
             )
             .await?;
-        let (id,) = found.ok_or_else(ApiError::unauthenticated)?;
+        let (id, expires_at) = found.ok_or_else(ApiError::unauthenticated)?;
         Ok(CurrentUser {
             id,
             token_hash: hash,
+            expires_at,
         })
     }
 }

@@ -414,6 +414,88 @@ async fn a_member_cannot_flood_a_room() {
     assert!(got < n, "not the whole flood ({got} of {n})");
 }
 
+/// Whether the relay closes `ws` within `secs` seconds (frames before the close, such as
+/// key pushes, are skipped).
+async fn closes_within(ws: &mut Socket, secs: u64) -> bool {
+    let end = tokio::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        match tokio::time::timeout_at(end, ws.next()).await {
+            Err(_) => return false,
+            Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => return true,
+            Ok(Some(Ok(_))) => {}
+        }
+    }
+}
+
+/// Signing out closes the relay connections of that session, at once, and no other
+/// session's; a session that expires closes its connections when it ends. Both with the
+/// relay in the API's process and with a separate relay (the API tells it). (Before: a
+/// connection outlived sign-out and expiry.)
+#[tokio::test(flavor = "multi_thread")]
+async fn relay_connections_end_with_their_session() {
+    for separate in [false, true] {
+        let secret = "a shared secret of at least thirty-two characters";
+        let (server, relay_url) = if separate {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let url = format!("ws://{}/ws", listener.local_addr().unwrap());
+            serve_relay(listener, secret);
+            let u = url.clone();
+            let server = common::spawn_with(move |c| {
+                c.role = huddle_server::Role::Api;
+                c.relay_secret = Some(secret.to_owned());
+                c.relay_url = Some(u);
+            })
+            .await;
+            (server, Some(url))
+        } else {
+            (spawn().await, None)
+        };
+        let (mut phone, _) = user(&server, "alice").await;
+        let mut laptop = Client::new(&server);
+        let r = laptop
+            .post(
+                "/auth/signin",
+                json!({"login": "alice", "password": "long enough password"}),
+            )
+            .await;
+        assert_eq!(r.status, 200);
+        let open = async |c: &mut Client| match &relay_url {
+            Some(url) => common::relay_socket_at(c, url).await,
+            None => relay_socket(c).await,
+        };
+        let mut phone_ws = open(&mut phone).await;
+        let mut laptop_ws = open(&mut laptop).await;
+        // The API server's own link to a separate relay may still be connecting: the
+        // sign-out's message waits in its queue, so the close still comes.
+        assert_eq!(phone.post("/auth/signout", json!({})).await.status, 204);
+        assert!(
+            closes_within(&mut phone_ws, 10).await,
+            "separate: {separate}"
+        );
+        assert!(
+            !closes_within(&mut laptop_ws, 1).await,
+            "the other session stays"
+        );
+
+        // A session that ends by time: its connection closes then.
+        let token = laptop.cookie.clone().unwrap();
+        let soon = huddle_server::db::now() + 2;
+        server
+            .exec(
+                "UPDATE sessions SET expires_at = $1",
+                huddle_server::args![soon],
+            )
+            .await;
+        let mut short = Client::new(&server);
+        short.cookie = Some(token);
+        let mut short_ws = open(&mut short).await;
+        assert!(
+            closes_within(&mut short_ws, 6).await,
+            "closed at the session's end"
+        );
+    }
+}
+
 /// `--role relay` and `--role api` in separate "processes": people connect to the relay
 /// with tickets from the API; server pushes travel over the API server's own relay link;
 /// a relay with another secret refuses the API's tickets.
@@ -582,7 +664,11 @@ async fn closes_survive_an_unreachable_relay() {
     link.close_room(&room);
 
     serve_relay(listener, secret);
-    let ticket = key.issue(Subject::User(1), huddle_server::db::now());
+    let session = huddle_server::realtime::ticket::Session {
+        tag: "ab".repeat(16),
+        until: huddle_server::db::now() + 3600,
+    };
+    let ticket = key.issue(Subject::User(1), Some(&session), huddle_server::db::now());
     let (mut wire, reply) = first_frame(&url, json!({"type": "auth", "ticket": ticket})).await;
     assert_eq!(reply, json!({"type": "authenticated"}));
     // Whether this subscription or the close reaches the relay first, the answer is a

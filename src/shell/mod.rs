@@ -24,8 +24,8 @@ pub fn WorkspacePage() -> impl IntoView {
     require_user();
     let session = use_session();
     let navigate = use_navigate();
-    let rt = Realtime::start();
-    provide_context(rt.clone());
+    // The tab's one connection (see `realtime::provide`): kept across workspaces.
+    let rt = expect_context::<Realtime>();
     provide_context(state::AppMemory::new());
     let refresh = RefreshChannels(RwSignal::new(0));
     provide_context(refresh);

@@ -8,7 +8,7 @@ use huddle_protocol::realtime::{Join, Joined, Ticket};
 use super::ApiJson;
 use crate::error::ApiResult;
 use crate::realtime::keys;
-use crate::realtime::ticket::Subject;
+use crate::realtime::ticket::{Session, Subject};
 use crate::session::CurrentUser;
 use crate::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -35,12 +35,18 @@ pub async fn join(
     Ok(Json(joined))
 }
 
-/// A relay ticket for the signed-in user: the first frame on `/ws`.
+/// A relay ticket for the signed-in user: the first frame on `/ws`. The connection it
+/// opens lasts as long as the session (it is closed on sign-out and when the session
+/// expires).
 #[utoipa::path(post, path = "/realtime/ticket", tag = "realtime", responses((status = 200, description = "Send it as the first frame on /ws; it opens connections for `expires_in` seconds, once", body = Ticket)))]
 pub async fn ticket(State(state): State<AppState>, user: CurrentUser) -> Json<Ticket> {
+    let session = Session {
+        tag: crate::session::relay_tag(&user.token_hash),
+        until: user.expires_at,
+    };
     let ticket = state
         .tickets
-        .issue(Subject::User(user.id), crate::db::now());
+        .issue(Subject::User(user.id), Some(&session), crate::db::now());
     Json(Ticket {
         ticket,
         expires_in: crate::realtime::ticket::TTL_SECS,

@@ -53,6 +53,8 @@ fn endpoint_id(room: &str) -> Option<(u128, u128)> {
 
 struct Conn {
     subject: Subject,
+    /// The relay tag of the session its ticket came from (people only).
+    session: Option<String>,
     tx: Sender<String>,
     rooms: HashSet<String>,
 }
@@ -94,9 +96,14 @@ pub fn event_frame(room: &str, from: Subject, data: &RawValue) -> String {
 }
 
 impl Hub {
-    /// Registers an authenticated connection; its outgoing frames arrive on the receiver.
-    /// `None` when the person already holds [`MAX_CONNECTIONS_PER_USER`] connections.
-    pub fn connect(&self, subject: Subject) -> Option<(ConnId, Receiver<String>)> {
+    /// Registers an authenticated connection (of `session`, for a person); its outgoing
+    /// frames arrive on the receiver. `None` when the person already holds
+    /// [`MAX_CONNECTIONS_PER_USER`] connections.
+    pub fn connect(
+        &self,
+        subject: Subject,
+        session: Option<String>,
+    ) -> Option<(ConnId, Receiver<String>)> {
         let (tx, rx) = channel(MAX_QUEUED_FRAMES);
         let mut g = self.inner.lock().expect("hub lock");
         if let Subject::User(_) = subject {
@@ -111,11 +118,29 @@ impl Hub {
             id,
             Conn {
                 subject,
+                session,
                 tx,
                 rooms: HashSet::new(),
             },
         );
         Some((id, rx))
+    }
+
+    /// Ends every connection opened from `session` (sign-out, revocation): they leave
+    /// the hub and their frame queues close, which closes their sockets. Returns how
+    /// many.
+    pub fn end_session(&self, session: &str) -> usize {
+        let mut g = self.inner.lock().expect("hub lock");
+        let ids: Vec<ConnId> = g
+            .conns
+            .iter()
+            .filter(|(_, c)| c.session.as_deref() == Some(session))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in &ids {
+            Self::remove(&mut g, *id);
+        }
+        ids.len()
     }
 
     /// Forgets a connection and its subscriptions (its frame queue closes).
@@ -258,7 +283,7 @@ mod tests {
     #[test]
     fn retired_endpoints_stay_closed_and_are_forgotten_oldest_first() {
         let hub = Hub::default();
-        let (conn, mut rx) = hub.connect(Subject::User(1)).unwrap();
+        let (conn, mut rx) = hub.connect(Subject::User(1), None).unwrap();
         let room = |i: usize| format!("{i:064x}");
         hub.subscribe(conn, &room(0)).unwrap();
         hub.close_room(&room(0));
@@ -277,26 +302,54 @@ mod tests {
     }
 
     #[test]
+    fn ending_a_session_closes_its_connections_only() {
+        let hub = Hub::default();
+        let room = "0".repeat(64);
+        let s = |t: &str| Some(t.to_owned());
+        let (a1, mut a1_rx) = hub.connect(Subject::User(1), s("phone")).unwrap();
+        let (a2, mut a2_rx) = hub.connect(Subject::User(1), s("phone")).unwrap();
+        let (b, mut b_rx) = hub.connect(Subject::User(1), s("laptop")).unwrap();
+        for c in [a1, a2, b] {
+            hub.subscribe(c, &room).unwrap();
+        }
+        assert_eq!(hub.end_session("phone"), 2);
+        for rx in [&mut a1_rx, &mut a2_rx] {
+            assert!(matches!(
+                rx.try_recv(),
+                Err(tokio::sync::mpsc::error::TryRecvError::Disconnected)
+            ));
+        }
+        assert!(!hub.is_subscribed(a1, &room));
+        let data = RawValue::from_string("{}".into()).unwrap();
+        assert_eq!(hub.publish(&room, &data, None), 1);
+        assert!(
+            b_rx.try_recv().is_ok(),
+            "the other session keeps its connection"
+        );
+        assert_eq!(hub.end_session("phone"), 0);
+    }
+
+    #[test]
     fn a_person_holds_a_bounded_number_of_connections() {
         let hub = Hub::default();
         let conns: Vec<_> = (0..MAX_CONNECTIONS_PER_USER)
-            .map(|_| hub.connect(Subject::User(1)).unwrap())
+            .map(|_| hub.connect(Subject::User(1), None).unwrap())
             .collect();
-        assert!(hub.connect(Subject::User(1)).is_none());
+        assert!(hub.connect(Subject::User(1), None).is_none());
         assert!(
-            hub.connect(Subject::User(2)).is_some(),
+            hub.connect(Subject::User(2), None).is_some(),
             "others are not affected"
         );
         hub.disconnect(conns[0].0);
-        assert!(hub.connect(Subject::User(1)).is_some());
+        assert!(hub.connect(Subject::User(1), None).is_some());
     }
 
     #[test]
     fn a_reader_that_falls_behind_is_dropped_not_buffered() {
         let hub = Hub::default();
         let room = "0".repeat(64);
-        let (slow, mut slow_rx) = hub.connect(Subject::User(1)).unwrap();
-        let (fast, mut fast_rx) = hub.connect(Subject::User(2)).unwrap();
+        let (slow, mut slow_rx) = hub.connect(Subject::User(1), None).unwrap();
+        let (fast, mut fast_rx) = hub.connect(Subject::User(2), None).unwrap();
         hub.subscribe(slow, &room).unwrap();
         hub.subscribe(fast, &room).unwrap();
         let data = RawValue::from_string("{}".into()).unwrap();

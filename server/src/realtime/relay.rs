@@ -74,6 +74,17 @@ impl Relay {
         }
     }
 
+    /// Closes the relay connections opened from a session (its relay tag): after a
+    /// sign-out or a revocation. Never dropped from the remote link's queue.
+    pub fn end_session(&self, tag: &str) {
+        match self {
+            Relay::Local(h) => {
+                h.end_session(tag);
+            }
+            Relay::Remote(r) => r.send(frame(&ClientFrame::end_session(tag)), false),
+        }
+    }
+
     /// Ends every subscription to a retired room endpoint.
     pub fn close_room(&self, room: &str) {
         match self {
@@ -189,7 +200,7 @@ async fn connect(url: &str, key: &TicketKey) -> Result<Socket, String> {
     let (mut ws, _) = tokio_tungstenite::connect_async(url)
         .await
         .map_err(|e| e.to_string())?;
-    let ticket = key.issue(Subject::Server, crate::db::now());
+    let ticket = key.issue(Subject::Server, None, crate::db::now());
     let auth = frame(&ClientFrame::auth(ticket));
     ws.send(Message::Text(auth.into()))
         .await

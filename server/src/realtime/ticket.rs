@@ -4,13 +4,16 @@
 //! (`POST /api/v1/realtime/ticket`); the client sends it as its first frame on `/ws`. The
 //! relay checks it with the secret it shares with the API server (`--relay-secret`) and
 //! learns only the subject: a user id, or the API server itself (which may publish to
-//! any room and retire rooms).
+//! any room and retire rooms); and, for a person, the session the ticket came from (an
+//! opaque tag, see `session::relay_tag`) and when that session ends.
 //!
-//! Format: `v1.<subject>.<expires>.<nonce>.<mac>` with subject `u<user id>` or `server`,
-//! expiry in Unix seconds, a random 16-byte hex nonce, and `mac` = hex
-//! HMAC-SHA256(key, "huddle relay ticket v1\n" subject "\n" expires "\n" nonce), compared
-//! in constant time. A ticket opens one connection, once ([`TicketKey::redeem`]), within
-//! [`TTL_SECS`] seconds; the connection then stays open.
+//! Format: `v2.<subject>.<session>.<until>.<expires>.<nonce>.<mac>` with subject
+//! `u<user id>` or `server`, the session tag (`-` for the server) and its end in Unix
+//! seconds (`0` for the server), the ticket's expiry, a random 16-byte hex nonce, and
+//! `mac` = hex HMAC-SHA256(key, "huddle relay ticket v2\n" and the six fields joined by
+//! "\n"), compared in constant time. A ticket opens one connection, once
+//! ([`TicketKey::redeem`]), within [`TTL_SECS`] seconds; the connection then stays open
+//! until its session ends, by time or by sign-out (`end_session`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -21,7 +24,7 @@ use sha2::{Digest, Sha256};
 /// How long a ticket opens connections.
 pub const TTL_SECS: i64 = 60;
 
-const DOMAIN: &str = "huddle relay ticket v1\n";
+const DOMAIN: &str = "huddle relay ticket v2\n";
 
 /// Who a ticket was issued to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +33,24 @@ pub enum Subject {
     User(i64),
     /// The API server (server pushes, closing retired rooms).
     Server,
+}
+
+/// The session a person's ticket came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Its relay tag (hex; see `session::relay_tag`).
+    pub tag: String,
+    /// When it ends (Unix seconds).
+    pub until: i64,
+}
+
+/// What a redeemed ticket says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticketed {
+    /// Who.
+    pub subject: Subject,
+    /// From which session (people only).
+    pub session: Option<Session>,
 }
 
 /// Why a ticket was refused.
@@ -77,60 +98,52 @@ impl TicketKey {
         Ok(TicketKey::with_key(b.try_into().expect("32 bytes")))
     }
 
-    fn mac(&self, subject: &str, expires: i64, nonce: &str) -> Hmac<Sha256> {
+    fn mac(&self, fields: &[&str]) -> Hmac<Sha256> {
         let mut m = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).expect("any key length");
         m.update(DOMAIN.as_bytes());
-        m.update(subject.as_bytes());
-        m.update(b"\n");
-        m.update(expires.to_string().as_bytes());
-        m.update(b"\n");
-        m.update(nonce.as_bytes());
+        m.update(fields.join("\n").as_bytes());
         m
     }
 
-    /// A ticket for `subject`, valid until `now + TTL_SECS`.
-    pub fn issue(&self, subject: Subject, now: i64) -> String {
+    /// A ticket for `subject` (with its `session`, for a person), valid until
+    /// `now + TTL_SECS`.
+    pub fn issue(&self, subject: Subject, session: Option<&Session>, now: i64) -> String {
         let subject = match subject {
             Subject::User(id) => format!("u{id}"),
             Subject::Server => "server".to_owned(),
         };
-        let expires = now + TTL_SECS;
+        let (tag, until) = match session {
+            Some(s) => (s.tag.clone(), s.until.to_string()),
+            None => ("-".to_owned(), "0".to_owned()),
+        };
+        let expires = (now + TTL_SECS).to_string();
         // The CSPRNG failing is not recoverable here; an all-zero nonce would only make
         // tickets of the same second and subject collide (and be refused as used).
         let nonce = crypto_wasm::random::token(16).unwrap_or_else(|_| "0".repeat(32));
-        let tag = self.mac(&subject, expires, &nonce).finalize().into_bytes();
-        format!(
-            "v1.{subject}.{expires}.{nonce}.{}",
-            crypto_wasm::hex::encode(&tag)
-        )
+        let fields = [subject.as_str(), &tag, &until, &expires, &nonce];
+        let mac = crypto_wasm::hex::encode(&self.mac(&fields).finalize().into_bytes());
+        format!("v2.{}.{mac}", fields.join("."))
     }
 
     /// Checks a ticket at time `now` and marks it used: a second redemption is refused.
-    pub fn redeem(&self, ticket: &str, now: i64) -> Result<Subject, TicketError> {
-        let (subject, nonce, expires) = self.check(ticket, now)?;
+    pub fn redeem(&self, ticket: &str, now: i64) -> Result<Ticketed, TicketError> {
+        let (ticketed, nonce, expires) = self.check(ticket, now)?;
         let mut used = self.redeemed.lock().expect("ticket ledger");
         used.retain(|_, exp| *exp >= now);
         if used.insert(nonce, expires).is_some() {
             return Err(TicketError::Used);
         }
-        Ok(subject)
+        Ok(ticketed)
     }
 
     /// Checks a ticket at time `now` without using it up.
-    pub fn verify(&self, ticket: &str, now: i64) -> Result<Subject, TicketError> {
-        self.check(ticket, now).map(|(s, _, _)| s)
+    pub fn verify(&self, ticket: &str, now: i64) -> Result<Ticketed, TicketError> {
+        self.check(ticket, now).map(|(t, _, _)| t)
     }
 
-    fn check(&self, ticket: &str, now: i64) -> Result<(Subject, String, i64), TicketError> {
-        let mut parts = ticket.split('.');
-        let (Some("v1"), Some(subject), Some(expires), Some(nonce), Some(tag), None) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-        ) else {
+    fn check(&self, ticket: &str, now: i64) -> Result<(Ticketed, String, i64), TicketError> {
+        let parts: Vec<&str> = ticket.split('.').collect();
+        let ["v2", subject, tag, until, expires, nonce, mac] = parts[..] else {
             return Err(TicketError::Malformed);
         };
         let parsed = match subject {
@@ -141,15 +154,30 @@ impl TicketKey {
                     .ok_or(TicketError::Malformed)?,
             ),
         };
-        let expires: i64 = expires.parse().map_err(|_| TicketError::Malformed)?;
-        let tag = crypto_wasm::hex::decode(tag, "mac").map_err(|_| TicketError::Malformed)?;
-        self.mac(subject, expires, nonce)
-            .verify_slice(&tag)
+        let expires_at: i64 = expires.parse().map_err(|_| TicketError::Malformed)?;
+        let until_at: i64 = until.parse().map_err(|_| TicketError::Malformed)?;
+        let tag_bytes = crypto_wasm::hex::decode(mac, "mac").map_err(|_| TicketError::Malformed)?;
+        self.mac(&[subject, tag, until, expires, nonce])
+            .verify_slice(&tag_bytes)
             .map_err(|_| TicketError::BadMac)?;
-        if now > expires {
+        if now > expires_at {
             return Err(TicketError::Expired);
         }
-        Ok((parsed, nonce.to_owned(), expires))
+        let session = match parsed {
+            Subject::User(_) => Some(Session {
+                tag: tag.to_owned(),
+                until: until_at,
+            }),
+            Subject::Server => None,
+        };
+        Ok((
+            Ticketed {
+                subject: parsed,
+                session,
+            },
+            nonce.to_owned(),
+            expires_at,
+        ))
     }
 }
 
@@ -157,33 +185,58 @@ impl TicketKey {
 mod tests {
     use super::*;
 
+    fn session() -> Session {
+        Session {
+            tag: "ab".repeat(16),
+            until: 5000,
+        }
+    }
+
+    fn subject(k: &TicketKey, t: &str, now: i64) -> Result<Subject, TicketError> {
+        k.verify(t, now).map(|t| t.subject)
+    }
+
     #[test]
     fn round_trip_and_refusals() {
         let k = TicketKey::from_secret("shared secret");
-        let t = k.issue(Subject::User(42), 1000);
-        assert_eq!(k.verify(&t, 1000), Ok(Subject::User(42)));
-        assert_eq!(k.verify(&t, 1000 + TTL_SECS), Ok(Subject::User(42)));
-        assert_eq!(k.verify(&t, 1001 + TTL_SECS), Err(TicketError::Expired));
-        let s = k.issue(Subject::Server, 1000);
-        assert_eq!(k.verify(&s, 1000), Ok(Subject::Server));
-        // Another secret, an edited subject or expiry, or garbage: refused.
+        let t = k.issue(Subject::User(42), Some(&session()), 1000);
+        let got = k.verify(&t, 1000).unwrap();
+        assert_eq!(got.subject, Subject::User(42));
+        assert_eq!(got.session, Some(session()));
+        assert_eq!(subject(&k, &t, 1000 + TTL_SECS), Ok(Subject::User(42)));
+        assert_eq!(subject(&k, &t, 1001 + TTL_SECS), Err(TicketError::Expired));
+        let s = k.issue(Subject::Server, None, 1000);
+        assert_eq!(k.verify(&s, 1000).unwrap().session, None);
+        assert_eq!(subject(&k, &s, 1000), Ok(Subject::Server));
+        // Another secret, an edited subject, session, session end or expiry, or garbage:
+        // refused.
         let other = TicketKey::from_secret("another secret");
-        assert_eq!(other.verify(&t, 1000), Err(TicketError::BadMac));
-        let forged = t.replacen("u42", "u43", 1);
-        assert_eq!(k.verify(&forged, 1000), Err(TicketError::BadMac));
-        let promoted = t.replacen("u42", "server", 1);
-        assert_eq!(k.verify(&promoted, 1000), Err(TicketError::BadMac));
-        let later = t.replacen(&(1000 + TTL_SECS).to_string(), "99999999999", 1);
-        assert_eq!(k.verify(&later, 1000), Err(TicketError::BadMac));
+        assert_eq!(subject(&other, &t, 1000), Err(TicketError::BadMac));
+        for (from, to) in [
+            ("u42", "u43"),
+            ("u42", "server"),
+            (&"ab".repeat(16)[..], &"cd".repeat(16)[..]),
+            (".5000.", ".99999999999."),
+            (&(1000 + TTL_SECS).to_string()[..], "99999999999"),
+        ] {
+            let forged = t.replacen(from, to, 1);
+            assert_ne!(forged, t);
+            assert_eq!(
+                subject(&k, &forged, 1000),
+                Err(TicketError::BadMac),
+                "{from}"
+            );
+        }
         for bad in [
             "",
-            "v1",
-            "v2.u1.5.n.00",
-            "v1.x1.5.n.00",
-            "v1.u1.5.n.zz",
-            "v1.u1.5.n.00.extra",
+            "v2",
+            "v1.u1.5.n.00",
+            "v2.x1.-.0.5.n.00",
+            "v2.u1.-.0.5.n.zz",
+            "v2.u1.-.x.5.n.00",
+            "v2.u1.-.0.5.n.00.extra",
         ] {
-            assert_eq!(k.verify(bad, 0), Err(TicketError::Malformed), "{bad}");
+            assert_eq!(subject(&k, bad, 0), Err(TicketError::Malformed), "{bad}");
         }
         assert!(!format!("{k:?}").contains(&format!("{:?}", k.key)));
     }
@@ -191,18 +244,20 @@ mod tests {
     #[test]
     fn a_ticket_opens_one_connection() {
         let k = TicketKey::from_secret("shared secret");
+        let s = session();
         let (a, b) = (
-            k.issue(Subject::User(7), 1000),
-            k.issue(Subject::User(7), 1000),
+            k.issue(Subject::User(7), Some(&s), 1000),
+            k.issue(Subject::User(7), Some(&s), 1000),
         );
         assert_ne!(a, b, "nonces differ");
-        assert_eq!(k.redeem(&a, 1000), Ok(Subject::User(7)));
-        assert_eq!(k.redeem(&a, 1001), Err(TicketError::Used));
-        assert_eq!(k.redeem(&b, 1001), Ok(Subject::User(7)));
+        let redeem = |t: &str, now| k.redeem(t, now).map(|t| t.subject);
+        assert_eq!(redeem(&a, 1000), Ok(Subject::User(7)));
+        assert_eq!(redeem(&a, 1001), Err(TicketError::Used));
+        assert_eq!(redeem(&b, 1001), Ok(Subject::User(7)));
         // Expired nonces leave the ledger; the ticket stays refused (expired).
-        assert_eq!(k.redeem(&a, 2000), Err(TicketError::Expired));
+        assert_eq!(redeem(&a, 2000), Err(TicketError::Expired));
         assert_eq!(
-            k.redeem(&k.issue(Subject::Server, 2000), 2000),
+            redeem(&k.issue(Subject::Server, None, 2000), 2000),
             Ok(Subject::Server)
         );
         assert_eq!(k.redeemed.lock().unwrap().len(), 1);

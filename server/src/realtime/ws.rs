@@ -27,7 +27,7 @@ use serde_json::value::RawValue;
 
 use crate::error::ApiError;
 use crate::realtime::hub::{ConnId, Hub, SubscribeError};
-use crate::realtime::ticket::{Subject, TicketError, TicketKey};
+use crate::realtime::ticket::{Subject, TicketError, TicketKey, Ticketed};
 use crate::Config;
 
 /// Replies (subscribed, errors) waiting for a client that does not read them.
@@ -87,7 +87,7 @@ fn error_frame(code: &str, message: &str) -> String {
 }
 
 /// Checks the first frame: `{"type":"auth","ticket":T}`.
-fn authenticate(tickets: &TicketKey, text: &str) -> Result<Subject, String> {
+fn authenticate(tickets: &TicketKey, text: &str) -> Result<Ticketed, String> {
     let frame: ClientFrame =
         serde_json::from_str(text).map_err(|e| error_frame("BAD_FRAME", &e.to_string()))?;
     let (true, Some(ticket), None, None) = (
@@ -128,10 +128,23 @@ fn handle(
         Ok(f) => f,
         Err(e) => return Some(error_frame("BAD_FRAME", &e.to_string())),
     };
-    let (Some(room), None) = (frame.room, frame.ticket) else {
+    let server = subject == Subject::Server;
+    if frame.kind == ClientFrameKind::EndSession {
+        return match (server, frame.session, frame.room, frame.data) {
+            (true, Some(session), None, None) => {
+                hub.end_session(&session);
+                None
+            }
+            _ => Some(error_frame(
+                "BAD_FRAME",
+                "end_session: the API server's, with a `session` only",
+            )),
+        };
+    }
+    let (Some(room), None, None) = (frame.room, frame.ticket, frame.session) else {
         return Some(error_frame(
             "BAD_FRAME",
-            "expected a `room` (and no `ticket`)",
+            "expected a `room` (and no `ticket` or `session`)",
         ));
     };
     if !crate::realtime::hub::is_endpoint(&room) {
@@ -140,7 +153,6 @@ fn handle(
             "a room is a 64-character hex endpoint",
         ));
     }
-    let server = subject == Subject::Server;
     match (frame.kind, frame.data) {
         (ClientFrameKind::Subscribe, None) => match hub.subscribe(conn, &room) {
             Ok(()) => Some(self::frame(&RelayFrame::Subscribed { room })),
@@ -190,8 +202,8 @@ async fn run(socket: WebSocket, state: RelayState) {
         Ok(Some(Ok(Message::Text(text)))) => authenticate(&state.tickets, text.as_str()),
         _ => Err(error_frame("UNAUTHENTICATED", "no ticket")),
     };
-    let subject = match subject {
-        Ok(s) => s,
+    let ticketed = match subject {
+        Ok(t) => t,
         Err(frame) => {
             let _ = sink.send(Message::Text(frame.into())).await;
             let _ = sink.close().await;
@@ -199,7 +211,10 @@ async fn run(socket: WebSocket, state: RelayState) {
         }
     };
     let hub = state.hub;
-    let Some((conn, mut rx)) = hub.connect(subject) else {
+    let subject = ticketed.subject;
+    // The connection ends with the session it was opened from.
+    let session_ends = ticketed.session.as_ref().map(|s| s.until);
+    let Some((conn, mut rx)) = hub.connect(subject, ticketed.session.map(|s| s.tag)) else {
         let frame = error_frame("TOO_MANY_CONNECTIONS", "too many open connections");
         let _ = sink.send(Message::Text(frame.into())).await;
         let _ = sink.close().await;
@@ -208,7 +223,7 @@ async fn run(socket: WebSocket, state: RelayState) {
     let publisher = crate::limits::publisher();
     let (reply_tx, mut reply_rx) = tokio::sync::mpsc::channel::<String>(MAX_REPLIES);
     let _ = reply_tx.try_send(frame(&RelayFrame::Authenticated));
-    let writer = tokio::spawn(async move {
+    let mut writer = tokio::spawn(async move {
         let mut ping = tokio::time::interval(PING_EVERY);
         ping.tick().await;
         loop {
@@ -227,9 +242,33 @@ async fn run(socket: WebSocket, state: RelayState) {
         }
         let _ = sink.close().await;
     });
-    // Browsers answer pings by themselves: a connection silent for IDLE_TIMEOUT is dead
-    // (a half-open TCP connection, a suspended laptop) and is dropped.
-    while let Ok(Some(Ok(msg))) = tokio::time::timeout(IDLE_TIMEOUT, stream.next()).await {
+    let expiry = async move {
+        match session_ends {
+            Some(until) => {
+                let left = (until - crate::db::now()).max(0) as u64;
+                tokio::time::sleep(Duration::from_secs(left)).await;
+            }
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(expiry);
+    let mut writer_done = false;
+    loop {
+        // Browsers answer pings by themselves: a connection silent for IDLE_TIMEOUT is
+        // dead (a half-open TCP connection, a suspended laptop) and is dropped. The
+        // writer ends when the hub lets the connection go (a slow reader, a session
+        // ended); the session's end in time ends it too.
+        let msg = tokio::select! {
+            m = tokio::time::timeout(IDLE_TIMEOUT, stream.next()) => match m {
+                Ok(Some(Ok(msg))) => msg,
+                _ => break,
+            },
+            _ = &mut writer => {
+                writer_done = true;
+                break;
+            }
+            () = &mut expiry => break,
+        };
         match msg {
             Message::Text(text) => {
                 if let Some(reply) = handle(&hub, conn, subject, &publisher, text.as_str()) {
@@ -247,5 +286,13 @@ async fn run(socket: WebSocket, state: RelayState) {
         }
     }
     hub.disconnect(conn);
-    writer.abort();
+    // The hub no longer holds the connection's queue: the writer ends, closing the
+    // socket, once it has sent what was queued (at most a moment: or it is stopped).
+    if !writer_done
+        && tokio::time::timeout(Duration::from_secs(2), &mut writer)
+            .await
+            .is_err()
+    {
+        writer.abort();
+    }
 }

@@ -187,9 +187,13 @@ pub async fn signin(
 }
 
 /// Ends the current session.
-#[utoipa::path(post, path = "/auth/signout", tag = "auth", responses((status = 204, description = "Signed out (clears the session cookie)")))]
+#[utoipa::path(post, path = "/auth/signout", tag = "auth", responses((status = 204, description = "Signed out (clears the session cookie; closes the session's relay connections)")))]
 pub async fn signout(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
     session::end(&state, &user.token_hash).await?;
+    // Its relay connections close too.
+    state
+        .relay
+        .end_session(&session::relay_tag(&user.token_hash));
     Ok(with_cookie(
         &state,
         None,

@@ -1,0 +1,75 @@
+// The tab's relay connection follows the session: one socket per tab however often the
+// workspace is opened; signing out closes it and nothing reconnects; a session that ends
+// behind the page's back (signed out elsewhere) closes the socket from the relay's side,
+// and the page signs itself out instead of retrying. No console error, no CSP violation.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { demoEnvironment, nextFrames, person, signInDemo, unexpected, until } from "./harness.mjs";
+
+const env = demoEnvironment();
+
+/** Records the page's relay sockets and its ticket requests. */
+function watchSockets(page) {
+  const sockets = [];
+  const tickets = [];
+  page.on("websocket", (ws) => {
+    if (!ws.url().endsWith("/ws")) return;
+    const s = { closed: false };
+    ws.on("close", () => { s.closed = true; });
+    sockets.push(s);
+  });
+  page.on("request", (r) => {
+    if (new URL(r.url()).pathname === "/api/v1/realtime/ticket") tickets.push(r);
+  });
+  return { sockets, tickets };
+}
+
+async function openWorkspace(page) {
+  await page.getByRole("link", { name: "Demo workspace" }).click();
+  await page.getByRole("status").getByText("Connected").waitFor({ timeout: 15000 });
+}
+
+test("one socket per tab, closed on sign-out, and no reconnecting after", async () => {
+  const p = await person(env.browser);
+  const { page } = p;
+  const { sockets, tickets } = watchSockets(page);
+  await signInDemo(page, env.base, "alice");
+  await openWorkspace(page);
+  // Home and back, three times: the same socket.
+  for (let i = 0; i < 3; i++) {
+    await page.getByRole("link", { name: "Huddle", exact: true }).click();
+    await page.getByRole("heading", { name: "Your workspaces" }).waitFor();
+    await openWorkspace(page);
+  }
+  assert.equal(sockets.length, 1, "one socket for the tab");
+  assert.equal(sockets[0].closed, false);
+  const ticketsBefore = tickets.length;
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("heading", { name: /Sign in/ }).waitFor();
+  await until(() => sockets[0].closed, 10000, "the socket to close");
+  // Nothing tries again: the first retry would come after 1 s; allow 2.5 s.
+  await page.waitForTimeout(2500);
+  assert.equal(sockets.length, 1, "no new socket");
+  assert.equal(tickets.length, ticketsBefore, "no ticket asked for");
+  assert.deepEqual(unexpected(p.problems, []), []);
+  assert.deepEqual(await p.csp(), []);
+});
+
+test("a session ended elsewhere closes the socket and signs the page out", async () => {
+  const p = await person(env.browser);
+  const { page } = p;
+  const { sockets } = watchSockets(page);
+  await signInDemo(page, env.base, "bob");
+  await openWorkspace(page);
+  // The session ends without this page's knowing (as from another device or an expiry):
+  // the relay closes the socket, the page's ticket request is refused, and the page
+  // shows the sign-in form rather than retrying.
+  await page.evaluate(() => fetch("/api/v1/auth/signout", { method: "POST", headers: { "x-requested-with": "huddle", "content-type": "application/json" }, body: "{}" }));
+  await until(() => sockets[0]?.closed, 10000, "the relay to close the socket");
+  await page.getByRole("heading", { name: /Sign in/ }).waitFor({ timeout: 10000 });
+  await nextFrames(page);
+  await page.waitForTimeout(2500);
+  assert.equal(sockets.length, 1, "no new socket");
+  assert.deepEqual(unexpected(p.problems, [{ method: "POST", path: "/api/v1/realtime/ticket", status: 401 }]), []);
+  assert.deepEqual(await p.csp(), []);
+});
