@@ -29,9 +29,10 @@ pub fn provide() -> Session {
     provide_context(s);
     // The tab's realtime connection: open while signed in; a session that ended elsewhere
     // signs this page out.
-    crate::realtime::provide(Signal::derive(move || s.user.get().map(|u| u.id)), move || {
-        s.user.set(None)
-    });
+    crate::realtime::provide(
+        Signal::derive(move || s.user.get().map(|u| u.id)),
+        move || s.user.set(None),
+    );
     s
 }
 
