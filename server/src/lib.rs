@@ -160,6 +160,7 @@ pub fn app(state: AppState) -> Router {
                 hub: hub.clone(),
                 tickets: state.tickets.clone(),
                 config: state.config.clone(),
+                pending: Arc::default(),
             }),
         );
     }
@@ -177,6 +178,7 @@ pub fn relay_app(config: Config) -> Result<Router, String> {
         hub: Arc::default(),
         tickets,
         config: Arc::new(config),
+        pending: Arc::default(),
     };
     let router = Router::new()
         .route("/ws", axum::routing::get(realtime::ws::handler))

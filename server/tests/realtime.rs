@@ -414,6 +414,44 @@ async fn a_member_cannot_flood_a_room() {
     assert!(got < n, "not the whole flood ({got} of {n})");
 }
 
+/// Connections that have not authenticated are capped per client (and in total): the
+/// 17th from one address is refused at the upgrade, and a slot comes back when one of
+/// them authenticates. (Before: unlimited.)
+#[tokio::test(flavor = "multi_thread")]
+async fn unauthenticated_connections_are_capped() {
+    use huddle_server::realtime::ws::MAX_PENDING_PER_CLIENT;
+    let server = spawn().await;
+    let (mut alice, _) = user(&server, "alice").await;
+    let url = format!("ws://{}/ws", alice.host());
+    let mut waiting = Vec::new();
+    for _ in 0..MAX_PENDING_PER_CLIENT {
+        let (ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+        waiting.push(ws);
+    }
+    let refused = tokio_tungstenite::connect_async(&url).await;
+    match refused {
+        Err(tokio_tungstenite::tungstenite::Error::Http(res)) => {
+            assert_eq!(res.status(), 429)
+        }
+        other => panic!("expected 429, got {other:?}"),
+    }
+    // One of them authenticates: its place is free again.
+    let t = alice.post("/realtime/ticket", json!({})).await.body["ticket"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut first = waiting.remove(0);
+    first
+        .send(Message::Text(
+            json!({"type": "auth", "ticket": t}).to_string().into(),
+        ))
+        .await
+        .unwrap();
+    let reply = first.next().await.unwrap().unwrap().into_text().unwrap();
+    assert_eq!(reply.as_str(), r#"{"type":"authenticated"}"#);
+    assert!(tokio_tungstenite::connect_async(&url).await.is_ok());
+}
+
 /// Whether the relay closes `ws` within `secs` seconds (frames before the close, such as
 /// key pushes, are skipped).
 async fn closes_within(ws: &mut Socket, secs: u64) -> bool {

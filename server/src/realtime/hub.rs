@@ -2,11 +2,13 @@
 //! sees room endpoints and opaque envelopes; it holds no key and parses no payload.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use huddle_protocol::realtime::{self as protocol, ClientFrame, RelayFrame};
 use serde_json::value::RawValue;
 use tokio::sync::mpsc::{channel, Receiver, Sender};
+use tokio::sync::oneshot;
 
 use crate::realtime::ticket::Subject;
 
@@ -17,6 +19,108 @@ pub const MAX_CONNECTIONS_PER_USER: usize = 16;
 /// Frames waiting for a slow reader before the relay gives up on it: a client that stops
 /// reading is dropped rather than buffered without limit.
 pub const MAX_QUEUED_FRAMES: usize = 1024;
+/// Bytes of frames waiting for one connection before it is dropped as too slow a reader.
+pub const MAX_QUEUED_BYTES: usize = 1 << 20;
+/// Bytes of frames waiting for all connections together: past it, a connection that is
+/// behind (anything queued) is dropped rather than given more.
+pub const MAX_TOTAL_QUEUED_BYTES: usize = 64 << 20;
+
+/// A frame on its way out: one buffer (reference-counted), shared by every connection it
+/// goes to and handed to the socket as is.
+pub type Frame = axum::extract::ws::Utf8Bytes;
+
+/// Bytes queued for one connection, and for the whole relay.
+#[derive(Debug)]
+struct QueueBytes {
+    mine: AtomicUsize,
+    total: Arc<AtomicUsize>,
+}
+
+impl QueueBytes {
+    fn add(&self, n: usize) {
+        self.mine.fetch_add(n, Ordering::SeqCst);
+        self.total.fetch_add(n, Ordering::SeqCst);
+    }
+
+    /// Takes up to `n` bytes off (a frame sent), and as many off the total.
+    fn take(&self, n: usize) {
+        let before = self
+            .mine
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |m| {
+                Some(m.saturating_sub(n))
+            })
+            .unwrap_or(0);
+        self.total.fetch_sub(before.min(n), Ordering::SeqCst);
+    }
+
+    /// Takes everything off (the queue is discarded).
+    fn clear(&self) {
+        let before = self.mine.swap(0, Ordering::SeqCst);
+        self.total.fetch_sub(before, Ordering::SeqCst);
+    }
+}
+
+/// A connection's queue of frames, as its socket writer reads it.
+#[derive(Debug)]
+pub struct Outbox {
+    rx: Receiver<Frame>,
+    bytes: Arc<QueueBytes>,
+    dropped: oneshot::Receiver<()>,
+    done: bool,
+}
+
+impl Outbox {
+    /// The next frame to send; `None` once the hub has let the connection go (a slow
+    /// reader, a session ended): what was still queued is discarded, not sent.
+    pub async fn next(&mut self) -> Option<Frame> {
+        if self.done {
+            return None;
+        }
+        tokio::select! {
+            biased;
+            _ = &mut self.dropped => {
+                self.discard();
+                None
+            }
+            f = self.rx.recv() => match f {
+                Some(f) => {
+                    self.bytes.take(f.len());
+                    Some(f)
+                }
+                None => {
+                    self.discard();
+                    None
+                }
+            },
+        }
+    }
+
+    /// The next frame if one is queued (tests).
+    pub fn try_next(&mut self) -> Option<Frame> {
+        if self.done || self.dropped.try_recv() != Err(oneshot::error::TryRecvError::Empty) {
+            self.discard();
+            return None;
+        }
+        let f = self.rx.try_recv().ok()?;
+        self.bytes.take(f.len());
+        Some(f)
+    }
+
+    /// Whether the hub has let the connection go (then the queue is discarded).
+    pub fn is_dropped(&mut self) -> bool {
+        if !self.done && self.dropped.try_recv() != Err(oneshot::error::TryRecvError::Empty) {
+            self.discard();
+        }
+        self.done
+    }
+
+    fn discard(&mut self) {
+        self.done = true;
+        self.rx.close();
+        while self.rx.try_recv().is_ok() {}
+        self.bytes.clear();
+    }
+}
 
 /// Retired endpoints the relay remembers (the most recent; 32 bytes each), so that a
 /// subscription to one is answered `closed` rather than accepted: a former member who
@@ -55,7 +159,10 @@ struct Conn {
     subject: Subject,
     /// The relay tag of the session its ticket came from (people only).
     session: Option<String>,
-    tx: Sender<String>,
+    tx: Sender<Frame>,
+    bytes: Arc<QueueBytes>,
+    /// Dropped with the connection: tells its writer to stop.
+    _alive: oneshot::Sender<()>,
     rooms: HashSet<String>,
 }
 
@@ -63,6 +170,8 @@ struct Conn {
 #[derive(Default)]
 pub struct Hub {
     inner: Mutex<Inner>,
+    /// Bytes queued for all connections.
+    queued: Arc<AtomicUsize>,
 }
 
 /// Why a subscription was refused.
@@ -99,12 +208,13 @@ impl Hub {
     /// Registers an authenticated connection (of `session`, for a person); its outgoing
     /// frames arrive on the receiver. `None` when the person already holds
     /// [`MAX_CONNECTIONS_PER_USER`] connections.
-    pub fn connect(
-        &self,
-        subject: Subject,
-        session: Option<String>,
-    ) -> Option<(ConnId, Receiver<String>)> {
+    pub fn connect(&self, subject: Subject, session: Option<String>) -> Option<(ConnId, Outbox)> {
         let (tx, rx) = channel(MAX_QUEUED_FRAMES);
+        let (alive, dropped) = oneshot::channel();
+        let bytes = Arc::new(QueueBytes {
+            mine: AtomicUsize::new(0),
+            total: self.queued.clone(),
+        });
         let mut g = self.inner.lock().expect("hub lock");
         if let Subject::User(_) = subject {
             let open = g.conns.values().filter(|c| c.subject == subject).count();
@@ -120,10 +230,20 @@ impl Hub {
                 subject,
                 session,
                 tx,
+                bytes: bytes.clone(),
+                _alive: alive,
                 rooms: HashSet::new(),
             },
         );
-        Some((id, rx))
+        Some((
+            id,
+            Outbox {
+                rx,
+                bytes,
+                dropped,
+                done: false,
+            },
+        ))
     }
 
     /// Ends every connection opened from `session` (sign-out, revocation): they leave
@@ -151,6 +271,8 @@ impl Hub {
 
     fn remove(g: &mut Inner, conn: ConnId) {
         if let Some(c) = g.conns.remove(&conn) {
+            // What was queued no longer counts (its writer discards it).
+            c.bytes.clear();
             for room in c.rooms {
                 if let Some(set) = g.rooms.get_mut(&room) {
                     set.remove(&conn);
@@ -210,18 +332,29 @@ impl Hub {
             },
             None => Subject::Server,
         };
-        let frame = event_frame(room, sender, data);
+        let frame: Frame = event_frame(room, sender, data).into();
         let Some(set) = g.rooms.get(room) else {
             return 0;
         };
         let mut delivered = 0;
         let mut slow = Vec::new();
+        let len = frame.len();
         for id in set.iter().filter(|c| Some(**c) != from) {
             let Some(c) = g.conns.get(id) else { continue };
+            // A reader this far behind is dropped, not buffered without limit: its
+            // socket closes, and the client reconnects and resynchronises.
+            let mine = c.bytes.mine.load(Ordering::SeqCst);
+            let behind = mine + len > MAX_QUEUED_BYTES
+                || (mine > 0 && self.queued.load(Ordering::SeqCst) + len > MAX_TOTAL_QUEUED_BYTES);
+            if behind {
+                slow.push(*id);
+                continue;
+            }
             match c.tx.try_send(frame.clone()) {
-                Ok(()) => delivered += 1,
-                // A reader this far behind is dropped, not buffered without limit: its
-                // socket closes, and the client reconnects and resynchronises.
+                Ok(()) => {
+                    c.bytes.add(len);
+                    delivered += 1;
+                }
                 Err(tokio::sync::mpsc::error::TrySendError::Full(_)) => slow.push(*id),
                 Err(_) => {}
             }
@@ -230,6 +363,11 @@ impl Hub {
             Self::remove(&mut g, id);
         }
         delivered
+    }
+
+    /// Bytes of frames queued for all connections.
+    pub fn queued_bytes(&self) -> usize {
+        self.queued.load(Ordering::SeqCst)
     }
 
     /// Ends every subscription to `room` (after its endpoint was replaced), telling the
@@ -249,14 +387,17 @@ impl Hub {
         let Some(set) = g.rooms.remove(room) else {
             return;
         };
-        let frame = format!(
+        let frame: Frame = format!(
             "{{\"type\":\"closed\",\"room\":{}}}",
             serde_json::Value::String(room.to_owned())
-        );
+        )
+        .into();
         for conn in set {
             if let Some(c) = g.conns.get_mut(&conn) {
                 c.rooms.remove(room);
-                let _ = c.tx.try_send(frame.clone());
+                if c.tx.try_send(frame.clone()).is_ok() {
+                    c.bytes.add(frame.len());
+                }
             }
         }
     }
@@ -287,7 +428,7 @@ mod tests {
         let room = |i: usize| format!("{i:064x}");
         hub.subscribe(conn, &room(0)).unwrap();
         hub.close_room(&room(0));
-        assert!(rx.try_recv().unwrap().contains("\"closed\""));
+        assert!(rx.try_next().unwrap().contains("\"closed\""));
         assert_eq!(hub.subscribe(conn, &room(0)), Err(SubscribeError::Retired));
         // Closing a room nobody listens to retires it too.
         hub.close_room(&room(1));
@@ -314,16 +455,14 @@ mod tests {
         }
         assert_eq!(hub.end_session("phone"), 2);
         for rx in [&mut a1_rx, &mut a2_rx] {
-            assert!(matches!(
-                rx.try_recv(),
-                Err(tokio::sync::mpsc::error::TryRecvError::Disconnected)
-            ));
+            assert!(rx.is_dropped());
+            assert!(rx.try_next().is_none());
         }
         assert!(!hub.is_subscribed(a1, &room));
         let data = RawValue::from_string("{}".into()).unwrap();
         assert_eq!(hub.publish(&room, &data, None), 1);
         assert!(
-            b_rx.try_recv().is_ok(),
+            b_rx.try_next().is_some(),
             "the other session keeps its connection"
         );
         assert_eq!(hub.end_session("phone"), 0);
@@ -355,21 +494,68 @@ mod tests {
         let data = RawValue::from_string("{}".into()).unwrap();
         for _ in 0..MAX_QUEUED_FRAMES {
             assert_eq!(hub.publish(&room, &data, None), 2);
-            fast_rx.try_recv().unwrap();
+            fast_rx.try_next().unwrap();
         }
         // The slow reader's queue is full: the next frame drops it, the fast one gets it.
         assert_eq!(hub.publish(&room, &data, None), 1);
         assert!(!hub.is_subscribed(slow, &room));
         assert!(hub.is_subscribed(fast, &room));
-        // Its queue ends after what it already had: the socket writer then closes.
-        for _ in 0..MAX_QUEUED_FRAMES {
-            slow_rx.try_recv().unwrap();
-        }
-        assert!(matches!(
-            slow_rx.try_recv(),
-            Err(tokio::sync::mpsc::error::TryRecvError::Disconnected)
-        ));
-        let frame = fast_rx.try_recv().unwrap();
+        // Its writer is told at once, and what was queued for it is let go.
+        assert!(slow_rx.is_dropped());
+        assert!(slow_rx.try_next().is_none());
+        let frame = fast_rx.try_next().unwrap();
         assert!(frame.contains("\"from\":\"server\""), "{frame}");
+        assert_eq!(hub.queued_bytes(), 0, "nothing is left counted");
+    }
+
+    #[test]
+    fn queues_are_bounded_in_bytes_and_frames_are_shared() {
+        let hub = Hub::default();
+        let room = "0".repeat(64);
+        let big = RawValue::from_string(format!("\"{}\"", "x".repeat(60_000))).unwrap();
+        let readers: Vec<_> = (1..=3)
+            .map(|u| {
+                let (id, rx) = hub.connect(Subject::User(u), None).unwrap();
+                hub.subscribe(id, &room).unwrap();
+                (id, rx)
+            })
+            .collect();
+        let (_, mut reading) = hub.connect(Subject::User(9), None).unwrap();
+        // (Subscribed below, after the others have fallen behind.)
+        let mut sent = 0;
+        while hub.publish(&room, &big, None) == 3 {
+            sent += 1;
+        }
+        // About a MiB each, far fewer than MAX_QUEUED_FRAMES frames.
+        assert!((15..=17).contains(&sent), "{sent} frames of 60 KB");
+        for (id, rx) in readers {
+            assert!(!hub.is_subscribed(id, &room));
+            let mut rx = rx;
+            assert!(rx.is_dropped());
+        }
+        assert_eq!(hub.queued_bytes(), 0);
+        // One buffer per frame: every subscriber's copy is the same allocation.
+        let (a, mut a_rx) = hub.connect(Subject::User(5), None).unwrap();
+        let (b, mut b_rx) = hub.connect(Subject::User(6), None).unwrap();
+        hub.subscribe(a, &room).unwrap();
+        hub.subscribe(b, &room).unwrap();
+        hub.publish(&room, &big, None);
+        assert_eq!(
+            hub.queued_bytes(),
+            2 * a_rx
+                .rx
+                .try_recv()
+                .map(|f| {
+                    let fb = b_rx.rx.try_recv().unwrap();
+                    assert_eq!(
+                        f.as_str().as_ptr(),
+                        fb.as_str().as_ptr(),
+                        "one shared buffer"
+                    );
+                    f.len()
+                })
+                .unwrap()
+        );
+        let _ = reading.try_next();
     }
 }

@@ -48,12 +48,69 @@ pub struct RelayState {
     pub hub: Arc<Hub>,
     /// Checks tickets.
     pub tickets: Arc<TicketKey>,
-    /// Settings (the Origin check).
+    /// Settings (the Origin check, trusted proxies).
     pub config: Arc<Config>,
+    /// Connections that have not authenticated yet.
+    pub pending: Arc<Pending>,
 }
 
-/// Largest frame a client may send.
+/// Connections not yet authenticated, at most in total …
+pub const MAX_PENDING: usize = 1024;
+/// … and per client (address group, see `client_addr`).
+pub const MAX_PENDING_PER_CLIENT: usize = 16;
+
+/// Counts connections that have not sent their ticket yet.
+#[derive(Default)]
+pub struct Pending {
+    counts: std::sync::Mutex<(usize, std::collections::HashMap<String, usize>)>,
+}
+
+/// A place among the pending connections, given back when dropped.
+pub struct PendingSlot {
+    pending: Arc<Pending>,
+    client: String,
+}
+
+impl Pending {
+    /// A slot for `client`, unless the caps are reached.
+    fn take(self: &Arc<Self>, client: String) -> Option<PendingSlot> {
+        let mut g = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        let mine = g.1.get(&client).copied().unwrap_or(0);
+        if g.0 >= MAX_PENDING || mine >= MAX_PENDING_PER_CLIENT {
+            return None;
+        }
+        g.0 += 1;
+        g.1.insert(client.clone(), mine + 1);
+        Some(PendingSlot {
+            pending: self.clone(),
+            client,
+        })
+    }
+}
+
+impl Drop for PendingSlot {
+    fn drop(&mut self) {
+        let mut g = self
+            .pending
+            .counts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        g.0 = g.0.saturating_sub(1);
+        if let Some(n) = g.1.get_mut(&self.client) {
+            *n -= 1;
+            if *n == 0 {
+                g.1.remove(&self.client);
+            }
+        }
+    }
+}
+
+/// Largest frame (and message) a client may send: checked from the frame header, before
+/// it is read.
 pub const MAX_FRAME: usize = 64 * 1024;
+/// Read buffer of a connection: what a chat frame needs (it grows for a larger one, up
+/// to [`MAX_FRAME`], and an idle connection keeps little).
+pub const READ_BUFFER: usize = 4 * 1024;
 
 /// A client frame; the envelope is kept as raw, unparsed JSON.
 type ClientFrame<'a> = huddle_protocol::realtime::ClientFrame<&'a RawValue>;
@@ -65,13 +122,31 @@ type ClientFrame<'a> = huddle_protocol::realtime::ClientFrame<&'a RawValue>;
 pub async fn handler(
     State(state): State<RelayState>,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     ws: WebSocketUpgrade,
 ) -> Response {
     if !crate::csrf::origin_allowed(&headers, &state.config) {
         return ApiError::new(StatusCode::FORBIDDEN, "CSRF", "foreign Origin").into_response();
     }
+    let peer = extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+    let client = crate::client_addr::ClientAddr(crate::client_addr::resolve(
+        peer,
+        &headers,
+        &state.config.trusted_proxies,
+    ));
+    let Some(slot) = state.pending.take(client.group()) else {
+        return ApiError::rate_limited(1, "connections waiting to authenticate").into_response();
+    };
     ws.max_message_size(MAX_FRAME)
-        .on_upgrade(move |socket| run(socket, state))
+        .max_frame_size(MAX_FRAME)
+        .read_buffer_size(READ_BUFFER)
+        // Each frame is written out as it comes (the writer sends one at a time); a
+        // socket that does not take it holds at most one frame here.
+        .write_buffer_size(0)
+        .max_write_buffer_size(2 * MAX_FRAME)
+        .on_upgrade(move |socket| run(socket, state, slot))
 }
 
 /// A relay frame as JSON text.
@@ -195,13 +270,15 @@ fn handle(
     }
 }
 
-async fn run(socket: WebSocket, state: RelayState) {
+async fn run(socket: WebSocket, state: RelayState, slot: PendingSlot) {
     let (mut sink, mut stream) = socket.split();
     let first = tokio::time::timeout(AUTH_TIMEOUT, stream.next()).await;
     let subject = match first {
         Ok(Some(Ok(Message::Text(text)))) => authenticate(&state.tickets, text.as_str()),
         _ => Err(error_frame("UNAUTHENTICATED", "no ticket")),
     };
+    // Authenticated or not, no longer waiting.
+    drop(slot);
     let ticketed = match subject {
         Ok(t) => t,
         Err(frame) => {
@@ -229,9 +306,10 @@ async fn run(socket: WebSocket, state: RelayState) {
         loop {
             let frame = tokio::select! {
                 Some(f) = reply_rx.recv() => Message::Text(f.into()),
-                f = rx.recv() => match f {
-                    Some(f) => Message::Text(f.into()),
-                    // Dropped by the hub (too slow a reader): close the socket.
+                f = rx.next() => match f {
+                    Some(f) => Message::Text(f),
+                    // Let go by the hub (too slow a reader, its session ended): close
+                    // the socket without sending what was still queued.
                     None => break,
                 },
                 _ = ping.tick() => Message::Ping(Default::default()),
@@ -240,7 +318,8 @@ async fn run(socket: WebSocket, state: RelayState) {
                 break;
             }
         }
-        let _ = sink.close().await;
+        // A reader that stopped reading cannot take a close frame either: do not wait.
+        let _ = tokio::time::timeout(Duration::from_secs(1), sink.close()).await;
     });
     let expiry = async move {
         match session_ends {
