@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests), printed as Markdown tables: crypto-wasm against WebCrypto,
 # @noble/ciphers and crypto-js in Node.js and headless Chromium; time to the first
-# rendered channel and wasm sizes; relay fan-out (deliveries/s, p50/p99 latency); REST
+# rendered channel and wasm sizes; relay fan-out (deliveries/s, p50/p99 latency); relay
+# memory (per idle connection, and bounded under a flood of stalled readers); REST
 # API load (50 clients posting and reading, requests/s, p50/p99) and search latency, on
 # SQLite and on PostgreSQL (tests/bench/api-load.mjs).
 #
@@ -24,6 +25,9 @@ node tests/bench/run-browser.mjs
 cargo build --release -p huddle-server
 node tests/bench/first-render.mjs
 cargo bench -p huddle-server --bench relay_fanout
+# Relay memory: per idle connection, and under a flood with 200 connections that never
+# read (Node.js 22 for its WebSocket client).
+tests/node_modules/node22/bin/node tests/bench/relay-memory.mjs
 # An older server to compare the API load with (HUDDLE_BASELINE_REV, see above).
 if [ -n "${HUDDLE_BASELINE_REV:-}" ]; then
   git -C "$ROOT" worktree remove --force "$ROOT/target/baseline-src" 2>/dev/null || true

@@ -21,9 +21,13 @@ pub const MAX_CONNECTIONS_PER_USER: usize = 16;
 pub const MAX_QUEUED_FRAMES: usize = 1024;
 /// Bytes of frames waiting for one connection before it is dropped as too slow a reader.
 pub const MAX_QUEUED_BYTES: usize = 1 << 20;
-/// Bytes of frames waiting for all connections together: past it, a connection that is
-/// behind (anything queued) is dropped rather than given more.
+/// Bytes of frames waiting for all connections together: past it, the connections
+/// furthest behind (more than [`FAIR_QUEUED_BYTES`]) are dropped, largest queue first,
+/// until the relay is back under it (a reader that keeps up has a frame or two queued).
 pub const MAX_TOTAL_QUEUED_BYTES: usize = 64 << 20;
+/// What a connection may have queued and still stay when the relay is over
+/// [`MAX_TOTAL_QUEUED_BYTES`].
+pub const FAIR_QUEUED_BYTES: usize = 256 << 10;
 
 /// A frame on its way out: one buffer (reference-counted), shared by every connection it
 /// goes to and handed to the socket as is.
@@ -344,9 +348,7 @@ impl Hub {
             // A reader this far behind is dropped, not buffered without limit: its
             // socket closes, and the client reconnects and resynchronises.
             let mine = c.bytes.mine.load(Ordering::SeqCst);
-            let behind = mine + len > MAX_QUEUED_BYTES
-                || (mine > 0 && self.queued.load(Ordering::SeqCst) + len > MAX_TOTAL_QUEUED_BYTES);
-            if behind {
+            if mine + len > MAX_QUEUED_BYTES {
                 slow.push(*id);
                 continue;
             }
@@ -361,6 +363,23 @@ impl Hub {
         }
         for id in slow {
             Self::remove(&mut g, id);
+        }
+        // Over the relay's bound: the connections furthest behind go first, until it is
+        // back under it (readers that keep up have little queued and stay).
+        if self.queued.load(Ordering::SeqCst) > MAX_TOTAL_QUEUED_BYTES {
+            let mut behind: Vec<(usize, ConnId)> = g
+                .conns
+                .iter()
+                .map(|(id, c)| (c.bytes.mine.load(Ordering::SeqCst), *id))
+                .filter(|(bytes, _)| *bytes > FAIR_QUEUED_BYTES)
+                .collect();
+            behind.sort_unstable_by(|a, b| b.cmp(a));
+            for (_, id) in behind {
+                if self.queued.load(Ordering::SeqCst) <= MAX_TOTAL_QUEUED_BYTES {
+                    break;
+                }
+                Self::remove(&mut g, id);
+            }
         }
         delivered
     }
@@ -506,6 +525,39 @@ mod tests {
         let frame = fast_rx.try_next().unwrap();
         assert!(frame.contains("\"from\":\"server\""), "{frame}");
         assert_eq!(hub.queued_bytes(), 0, "nothing is left counted");
+    }
+
+    #[test]
+    fn over_the_relays_bound_the_furthest_behind_go_first() {
+        let hub = Hub::default();
+        let room = "0".repeat(64);
+        let big = RawValue::from_string(format!("\"{}\"", "x".repeat(60_000))).unwrap();
+        let slow: Vec<_> = (1..=80)
+            .map(|u| {
+                let (id, rx) = hub.connect(Subject::User(u), None).unwrap();
+                hub.subscribe(id, &room).unwrap();
+                (id, rx)
+            })
+            .collect();
+        let (fast, mut fast_rx) = hub.connect(Subject::User(999), None).unwrap();
+        hub.subscribe(fast, &room).unwrap();
+        for _ in 0..16 {
+            hub.publish(&room, &big, None);
+            while fast_rx.try_next().is_some() {}
+            assert!(hub.queued_bytes() <= MAX_TOTAL_QUEUED_BYTES + 100_000);
+        }
+        let dropped = slow
+            .iter()
+            .filter(|(id, _)| !hub.is_subscribed(*id, &room))
+            .count();
+        assert!(
+            dropped > 0 && dropped < 80,
+            "{dropped} of the 80 slow readers dropped"
+        );
+        assert!(
+            hub.is_subscribed(fast, &room),
+            "the reader that keeps up stays"
+        );
     }
 
     #[test]
