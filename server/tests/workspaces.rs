@@ -496,3 +496,27 @@ async fn workspace_channels_messages_end_to_end() {
         "LAST_OWNER",
     );
 }
+
+/// Only owners invite: a member cannot bring back someone an owner removed (issue 10,
+/// finding 5). (Before: any member could invite anyone.)
+#[tokio::test(flavor = "multi_thread")]
+async fn only_owners_invite() {
+    let server = spawn().await;
+    let (mut alice, _) = user(&server, "alice").await;
+    let (mut bob, _) = user(&server, "bob").await;
+    let (_, carol_id) = user(&server, "carol").await;
+    let (ws, _) = common::workspace(&mut alice, "W").await;
+    let members = format!("/workspaces/{ws}/members");
+    for who in ["bob", "carol"] {
+        assert_eq!(alice.post(&members, json!({"user": who})).await.status, 201);
+    }
+    let r = alice
+        .send("DELETE", &format!("{members}/{carol_id}"), None, &[])
+        .await;
+    assert!(r.status < 300, "{:?}", r.body);
+    // Bob, a member, cannot undo that.
+    let r = bob.post(&members, json!({"user": "carol"})).await;
+    assert_error(&r, 403, "FORBIDDEN");
+    let list = alice.get(&members).await.body;
+    assert!(!list.to_string().contains("\"carol\""), "{list}");
+}

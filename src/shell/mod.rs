@@ -286,7 +286,23 @@ fn Invite() -> impl IntoView {
             }
         });
     };
+    // Owners invite; others are told who can. (Written with `try_set`: the answer may
+    // come after the shell is gone.)
+    let owner = RwSignal::new(false);
+    Effect::new(move |_| {
+        let id = ws.get();
+        spawn_local(async move {
+            let mine = api::workspaces()
+                .await
+                .ok()
+                .and_then(|l| l.into_iter().find(|w| w.id == id))
+                .is_some_and(|w| w.role == api::Role::Owner);
+            owner.try_set(mine);
+        });
+    });
     view! {
+        <Show when=move || owner.get()
+            fallback=|| view! { <p class="note">{"Owners of the workspace invite people."}</p> }>
         <form on:submit=submit class="stack small-form">
             <label for="invite">{"Invite (username or email)"}</label>
             <input id="invite" required
@@ -295,5 +311,6 @@ fn Invite() -> impl IntoView {
             <p class="note" role="status">{move || note.get()}</p>
             <button type="submit">{"Invite"}</button>
         </form>
+        </Show>
     }
 }

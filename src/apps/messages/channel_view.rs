@@ -163,6 +163,9 @@ pub fn ChannelView() -> impl IntoView {
         }
     });
 
+    // Made here, not inside the thread's `Show`: a reply's answer can come after the
+    // thread was closed, and the callback must still be there for it.
+    let root_changed = Callback::new(move |m| pages.update(m));
     view! {
         <main id="main" class="channel">
             <h1 class="channel-title">{move || {
@@ -188,7 +191,7 @@ pub fn ChannelView() -> impl IntoView {
         </main>
         <Show when=move || thread.0.get().is_some()>
             <ThreadPanel channel=channel messages=messages replies=replies earlier=earlier
-                found=found_reply root_changed=Callback::new(move |m| pages.update(m)) />
+                found=found_reply root_changed=root_changed />
         </Show>
     }
 }

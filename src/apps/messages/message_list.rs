@@ -17,6 +17,28 @@ use super::message_item::MessageItem;
 use super::window::{self as message_window, End};
 use crate::api::Message;
 
+/// Focuses the message `id` if focus was lost (the page's focus fell back to `<body>`, as
+/// when the list re-renders around a focused item).
+fn refocus(scroller: NodeRef<Div>, id: i64) {
+    let lost = document()
+        .active_element()
+        .is_none_or(|el| el.tag_name().eq_ignore_ascii_case("body"));
+    if !lost {
+        return;
+    }
+    let li = scroller.get_untracked().and_then(|el| {
+        el.query_selector(&format!("li.message[data-id=\"{id}\"]"))
+            .ok()
+            .flatten()
+            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+    });
+    if let Some(li) = li {
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = li.focus_with_options(&options);
+    }
+}
+
 /// Highlights and focuses the message `target` once it is in the DOM (trying for `frames`
 /// more frames).
 fn mark_found(scroller: NodeRef<Div>, target: i64, frames: u32) {
@@ -68,6 +90,9 @@ pub fn MessageList(
     // The first visible message and its distance from the top of the viewport.
     let anchor = StoredValue::new(None::<(i64, i32)>);
     let ids = Memo::new(move |_| messages.with(|l| l.iter().map(|m| m.id).collect::<Vec<_>>()));
+    // The message shown by `focus`: keeps the focus while pages load around it, until the
+    // person acts in the list.
+    let keep_focus = StoredValue::new(None::<i64>);
     let visible = move || ids.with(|ids| ids[message_window::range(ids, end.get())].to_vec());
 
     let capture_anchor = move |el: &web_sys::HtmlDivElement| {
@@ -139,6 +164,9 @@ pub fn MessageList(
                 }
             }
             capture_anchor(&el);
+            if let Some(id) = keep_focus.get_value() {
+                refocus(scroller, id);
+            }
             if !following.get_untracked() {
                 check_edges(&el);
             }
@@ -186,6 +214,7 @@ pub fn MessageList(
         following.set(false);
         end.set(e);
         mark_found(scroller, target, 10);
+        keep_focus.set_value(Some(target));
         focus.set(None);
     });
 
@@ -214,7 +243,9 @@ pub fn MessageList(
     };
 
     view! {
-        <div class="message-scroll" node_ref=scroller on:scroll=on_scroll>
+        <div class="message-scroll" node_ref=scroller on:scroll=on_scroll
+            on:pointerdown=move |_| keep_focus.set_value(None)
+            on:keydown=move |_| keep_focus.set_value(None)>
             <Show when=move || older_in_memory() || has_more.get()>
                 <button type="button" class="load-older" on:click=show_older>
                     {move || if loading.get() { "Loading…" } else { "Show older messages" }}

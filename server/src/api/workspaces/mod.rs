@@ -58,7 +58,7 @@ pub async fn members(
     Ok(Json(list))
 }
 
-/// Adds an existing account to the workspace (any member may invite).
+/// Adds an existing account to the workspace (owners only).
 #[utoipa::path(post, path = "/workspaces/{id}/members", tag = "workspaces", params(("id" = i64, Path, description = "Workspace id")), request_body = Invite, responses((status = 201, description = "The members after the invitation", body = [Member])))]
 pub async fn invite(
     State(state): State<AppState>,

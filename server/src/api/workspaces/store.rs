@@ -101,7 +101,14 @@ async fn members_of(tx: &mut Tx, workspace: i64) -> ApiResult<Vec<Member>> {
 /// Adds the account named `login` (username or e-mail) to the workspace; returns the
 /// members afterwards.
 pub async fn invite(tx: &mut Tx, workspace: i64, by: i64, login: &str) -> ApiResult<Vec<Member>> {
-    access::workspace_role(tx, workspace, by).await?;
+    // Owners only: a member could otherwise bring back someone an owner removed.
+    if access::workspace_role(tx, workspace, by).await? != Role::Owner {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "FORBIDDEN",
+            "only owners can invite people",
+        ));
+    }
     let invitee = crate::api::auth::store::find(tx, login).await?;
     let invitee = invitee.ok_or_else(|| {
         ApiError::new(
