@@ -223,17 +223,6 @@ pub async fn purge_expired(state: &AppState) {
     }
 }
 
-/// Purges expired keys now and every hour, as long as the runtime runs.
-pub fn start_purging(state: AppState) {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
-        loop {
-            every.tick().await;
-            purge_expired(&state).await;
-        }
-    });
-}
-
 /// The kept answer again.
 fn replay(status: u16, body: Vec<u8>) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);

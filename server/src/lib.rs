@@ -108,7 +108,7 @@ fn ticket_key(config: &Config) -> std::io::Result<TicketKey> {
 
 impl AppState {
     /// Opens the database and builds the state; starts the hourly purge of expired
-    /// idempotency keys and, for the `api` role, the link to the relay (call inside a
+    /// idempotency keys and sessions and, for the `api` role, the link to the relay (call inside a
     /// Tokio runtime).
     pub async fn new(config: Config) -> Result<AppState, String> {
         // The data directory is the server's alone (keys, salt, the default database).
@@ -141,9 +141,24 @@ impl AppState {
             secret_salt,
             room_order: Arc::default(),
         };
-        idempotency::start_purging(state.clone());
+        start_housekeeping(state.clone());
         Ok(state)
     }
+}
+
+/// Purges expired idempotency keys and expired sessions now and every hour, as long as
+/// the runtime runs.
+fn start_housekeeping(state: AppState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            idempotency::purge_expired(&state).await;
+            if let Err(e) = session::purge_expired(&state.db).await {
+                tracing::warn!(error = %e.message, "expired sessions not purged");
+            }
+        }
+    });
 }
 
 /// The API server: API, SPA, security headers, and the relay's `/ws` when it runs in

@@ -71,6 +71,20 @@ pub async fn create(state: &AppState, user_id: i64) -> ApiResult<String> {
     Ok(token)
 }
 
+/// Deletes the sessions that have expired (they no longer sign anyone in; this only
+/// keeps them from piling up). Returns how many.
+pub async fn purge_expired(db: &crate::db::Db) -> ApiResult<u64> {
+    let mut tx = db.write().await?;
+    let n = tx
+        .execute(
+            "DELETE FROM sessions WHERE expires_at <= $1",
+            args![crate::db::now()],
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
 /// Ends the session whose token hashes to `token_hash`.
 pub async fn end(state: &AppState, token_hash: &[u8]) -> ApiResult<()> {
     let mut tx = state.db.write().await?;

@@ -241,3 +241,41 @@ async fn demo_data_seeds_once_and_signs_in() {
         &hash
     ));
 }
+
+/// Expired sessions are deleted by the hourly housekeeping (issue 10: "expired sessions
+/// are purged"); live ones stay. (Before: they stayed in the table for ever.)
+#[tokio::test(flavor = "multi_thread")]
+async fn expired_sessions_are_purged() {
+    let server = spawn().await;
+    let mut a = Client::new(&server);
+    assert_eq!(a.post("/auth/signup", alice()).await.status, 201);
+    let mut b = Client::new(&server);
+    let r = b
+        .post(
+            "/auth/signin",
+            json!({"login": "alice", "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(server.count("SELECT count(*) FROM sessions").await, 2);
+    // One of them ends (as 30 days later).
+    server
+        .exec(
+            "UPDATE sessions SET expires_at = $1 WHERE token_hash = (SELECT token_hash FROM sessions LIMIT 1)",
+            huddle_server::args![huddle_server::db::now() - 1],
+        )
+        .await;
+    assert_eq!(
+        huddle_server::session::purge_expired(&server.db)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(server.count("SELECT count(*) FROM sessions").await, 1);
+    assert_eq!(
+        huddle_server::session::purge_expired(&server.db)
+            .await
+            .unwrap(),
+        0
+    );
+}
