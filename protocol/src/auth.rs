@@ -49,6 +49,24 @@ pub struct Signin {
     pub password: String,
 }
 
+/// `POST /auth/password`: a new password, given the current one.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordChange {
+    /// The password now.
+    pub current: String,
+    /// The new one, 10 to 1024 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 1024))]
+    pub new: String,
+}
+
+impl std::fmt::Debug for PasswordChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordChange { <redacted> }")
+    }
+}
+
 /// `GET /auth/session`: who is signed in (`null` when nobody is: an answer, not an
 /// error).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

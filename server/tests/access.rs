@@ -295,6 +295,11 @@ async fn every_state_change_needs_csrf_proof() {
 
     let calls: Vec<Call> = vec![
         ("POST", "/auth/signout".into(), Some(json!({}))),
+        (
+            "POST",
+            "/auth/password".into(),
+            Some(json!({"current": "long enough password", "new": "another long password"})),
+        ),
         ("POST", "/workspaces".into(), Some(json!({"name": "x"}))),
         (
             "POST",

@@ -279,3 +279,69 @@ async fn expired_sessions_are_purged() {
         0
     );
 }
+
+/// Changing one's password needs the current one and signs out every other session; the
+/// old password no longer signs in. (Issue 10, sessions.)
+#[tokio::test(flavor = "multi_thread")]
+async fn a_password_change_ends_the_other_sessions() {
+    let server = spawn().await;
+    let mut phone = Client::new(&server);
+    assert_eq!(phone.post("/auth/signup", alice()).await.status, 201);
+    let mut laptop = Client::new(&server);
+    let signin = |password: &str| json!({"login": "alice", "password": password});
+    assert_eq!(
+        laptop
+            .post("/auth/signin", signin("correct horse battery"))
+            .await
+            .status,
+        200
+    );
+    let r = laptop
+        .post(
+            "/auth/password",
+            json!({"current": "not it at all", "new": "a brand new password"}),
+        )
+        .await;
+    assert_error(&r, 403, "WRONG_PASSWORD");
+    let r = laptop
+        .post(
+            "/auth/password",
+            json!({"current": "correct horse battery", "new": "short"}),
+        )
+        .await;
+    assert_error(&r, 400, "INVALID_INPUT");
+    let r = laptop
+        .post(
+            "/auth/password",
+            json!({"current": "correct horse battery", "new": "a brand new password"}),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    // The phone is signed out; the laptop, which changed it, is not.
+    assert_error(&phone.get("/auth/me").await, 401, "UNAUTHENTICATED");
+    assert_eq!(laptop.get("/auth/me").await.status, 200);
+    let mut other = Client::new(&server);
+    assert_error(
+        &other
+            .post("/auth/signin", signin("correct horse battery"))
+            .await,
+        401,
+        "INVALID_CREDENTIALS",
+    );
+    assert_eq!(
+        other
+            .post("/auth/signin", signin("a brand new password"))
+            .await
+            .status,
+        200
+    );
+    // Signed out, no change.
+    let mut nobody = Client::new(&server);
+    let r = nobody
+        .post(
+            "/auth/password",
+            json!({"current": "x", "new": "0123456789"}),
+        )
+        .await;
+    assert_error(&r, 401, "UNAUTHENTICATED");
+}

@@ -8,7 +8,7 @@ use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use huddle_protocol::auth::{SessionInfo, Signin, Signup, User};
+use huddle_protocol::auth::{PasswordChange, SessionInfo, Signin, Signup, User};
 
 use super::ApiJson;
 use crate::client_addr::ClientAddr;
@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(signout))
         .routes(routes!(me))
         .routes(routes!(session))
+        .routes(routes!(change_password))
 }
 
 async fn user_by_id(state: &AppState, id: i64) -> ApiResult<Option<User>> {
@@ -184,6 +185,62 @@ pub async fn signin(
         res.headers_mut().append(SET_COOKIE, v);
     }
     Ok(res)
+}
+
+/// Changes the signed-in person's password, given the current one, and ends every other
+/// session of theirs (and their relay connections). A wrong current password counts as
+/// a failed sign-in attempt (see `rate_limit`).
+#[utoipa::path(post, path = "/auth/password", tag = "auth", request_body = PasswordChange, responses((status = 204, description = "Changed; every other session is signed out"), (status = 403, description = "`WRONG_PASSWORD`: the current password is not this", body = huddle_protocol::error::ErrorBody)))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    client: ClientAddr,
+    ApiJson(body): ApiJson<PasswordChange>,
+) -> ApiResult<StatusCode> {
+    let n = body.new.chars().count();
+    if !(10..=1024).contains(&n) {
+        return Err(ApiError::invalid("new: 10 to 1024 characters"));
+    }
+    if body.current.len() > 4096 {
+        return Err(ApiError::invalid("current: too long"));
+    }
+    let stored: (String,) = state
+        .db
+        .read()
+        .await?
+        .one(
+            "SELECT password_hash FROM users WHERE id = $1",
+            crate::args![user.id],
+        )
+        .await?;
+    let account = Counter::account(Some(user.id), "");
+    let counters = vec![account.clone(), Counter::client(&client.group())];
+    let attempt = state
+        .signin_limiter
+        .reserve(counters, crate::db::now())
+        .map_err(|wait| ApiError::rate_limited(wait, "password attempts"))?;
+    let (current, new) = (body.current.clone(), body.new.clone());
+    let hash = tokio::task::spawn_blocking(move || {
+        password::verify(&current, &stored.0).then(|| password::hash(&new))
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let Some(hash) = hash else {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "WRONG_PASSWORD",
+            "the current password is not right",
+        ));
+    };
+    let hash = hash.map_err(ApiError::internal)?;
+    state.signin_limiter.succeeded(attempt, &[&account]);
+    let mut tx = state.db.write().await?;
+    let ended = store::set_password(&mut tx, user.id, &hash, &user.token_hash).await?;
+    tx.commit().await?;
+    for token_hash in ended {
+        state.relay.end_session(&session::relay_tag(&token_hash));
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Ends the current session.

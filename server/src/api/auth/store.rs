@@ -194,3 +194,25 @@ pub async fn credentials(tx: &mut Tx, login: &str) -> ApiResult<Option<(i64, Str
         )
         .await?)
 }
+
+/// Sets `user`'s password hash and ends every session of theirs but `keep` (a token
+/// hash); returns the token hashes of the sessions ended.
+pub async fn set_password(
+    tx: &mut Tx,
+    user: i64,
+    hash: &str,
+    keep: &[u8],
+) -> ApiResult<Vec<Vec<u8>>> {
+    tx.execute(
+        "UPDATE users SET password_hash = $2 WHERE id = $1",
+        args![user, hash],
+    )
+    .await?;
+    let ended: Vec<(Vec<u8>,)> = tx
+        .all(
+            "DELETE FROM sessions WHERE user_id = $1 AND token_hash != $2 RETURNING token_hash",
+            args![user, keep],
+        )
+        .await?;
+    Ok(ended.into_iter().map(|(h,)| h).collect())
+}
