@@ -3,7 +3,7 @@
 //! message. Components never build URLs or parse responses themselves.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use huddle_protocol::auth::{SessionInfo, Signin, Signup};
+use huddle_protocol::auth::{PasswordChange, SessionInfo, Signin, Signup};
 use huddle_protocol::channels::{NewChannel, NewDirect, ReadPosition};
 use huddle_protocol::error::ErrorBody;
 use huddle_protocol::messages::{EditMessage, NewMessage};
@@ -188,6 +188,15 @@ pub async fn signin(login: &str, password: &str) -> ApiResult<User> {
 /// Signs out.
 pub async fn signout() -> ApiResult<()> {
     send_empty(Request::post(&url("/auth/signout")), Some(&Empty {})).await
+}
+
+/// Changes one's password (every other session is signed out).
+pub async fn change_password(current: &str, new: &str) -> ApiResult<()> {
+    let body = PasswordChange {
+        current: current.to_owned(),
+        new: new.to_owned(),
+    };
+    send_empty(Request::post(&url("/auth/password")), Some(&body)).await
 }
 
 /// The user's workspaces.

@@ -6,6 +6,7 @@ use leptos_router::path;
 
 use crate::apps::messages::{ChannelView, MessagesApp, PickChannel};
 use crate::apps::{AppKind, EmptyState};
+use crate::pages::account::AccountPage;
 use crate::pages::auth::{SignIn, SignUp};
 use crate::pages::home::Home;
 use crate::pages::people::PeoplePage;
@@ -22,6 +23,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin") view=SignIn />
                 <Route path=path!("/signup") view=SignUp />
                 <Route path=path!("/") view=Home />
+                <Route path=path!("/account") view=AccountPage />
                 <ParentRoute path=path!("/w/:ws") view=WorkspacePage>
                     <Route path=path!("") view=PickChannel />
                     <ParentRoute path=path!("c") view=MessagesApp>

@@ -93,7 +93,7 @@ pub fn WorkspacePage() -> impl IntoView {
             </span>
             <search::SearchBox />
             <span class="spacer">{""}</span>
-            <span class="who">{move || session.user.get().map(|u| u.display_name)}</span>
+            <A href="/account" attr:class="who" attr:title="Your account">{move || session.user.get().map(|u| u.display_name)}</A>
             <ThemeToggle />
             <button type="button" on:click=signout>{"Sign out"}</button>
         </header>

@@ -74,6 +74,10 @@ test("no serious or critical axe violations on any page", async () => {
       await page.getByRole("heading", { name: app }).waitFor();
       await audit(page, `${app} ${scheme}`);
     }
+    // The account page, from the name in the top bar.
+    await page.getByRole("link", { name: "Alice Martin" }).click();
+    await page.getByRole("heading", { name: "Your account" }).waitFor();
+    await audit(page, `account ${scheme}`);
     await context.close();
   }
 });

@@ -1,10 +1,11 @@
 // The tab's relay connection follows the session: one socket per tab however often the
 // workspace is opened; signing out closes it and nothing reconnects; a session that ends
 // behind the page's back (signed out elsewhere) closes the socket from the relay's side,
-// and the page signs itself out instead of retrying. No console error, no CSP violation.
+// and the page signs itself out instead of retrying. Changing one's password on one
+// device signs the other out the same way. No console error, no CSP violation.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { demoEnvironment, nextFrames, person, signInDemo, unexpected, until } from "./harness.mjs";
+import { demoEnvironment, nextFrames, person, shot, signInDemo, unexpected, until } from "./harness.mjs";
 
 const env = demoEnvironment();
 
@@ -72,4 +73,41 @@ test("a session ended elsewhere closes the socket and signs the page out", async
   assert.equal(sockets.length, 1, "no new socket");
   assert.deepEqual(unexpected(p.problems, [{ method: "POST", path: "/api/v1/realtime/ticket", status: 401 }]), []);
   assert.deepEqual(await p.csp(), []);
+});
+
+test("a password changed on one device signs out the other", async () => {
+  const phone = await person(env.browser);
+  const { sockets } = watchSockets(phone.page);
+  await signInDemo(phone.page, env.base, "carol");
+  await openWorkspace(phone.page);
+  const laptop = await person(env.browser);
+  const { page } = laptop;
+  await signInDemo(page, env.base, "carol");
+  await page.getByRole("link", { name: "Your account" }).click();
+  await page.getByRole("heading", { name: "Your account" }).waitFor();
+  // A wrong current password: a readable error, and what was typed stays.
+  await page.getByLabel("Current password").fill("not the password");
+  await page.getByLabel(/New password/).fill("carol's new password");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await page.getByRole("alert").getByText(/current password is not right/).waitFor();
+  assert.equal(await page.getByLabel(/New password/).inputValue(), "carol's new password");
+  await page.getByLabel("Current password").fill("huddle-demo-password");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await page.getByRole("status").getByText("Password changed. Your other sessions were signed out.").waitFor();
+  await shot(page, "account-password-changed");
+  // The phone: its socket closed by the relay, its page on the sign-in form.
+  await until(() => sockets[0]?.closed, 10000, "the phone's socket to close");
+  await phone.page.getByRole("heading", { name: /Sign in/ }).waitFor({ timeout: 10000 });
+  // The laptop is still signed in; the new password signs in.
+  await page.getByRole("link", { name: "← Your workspaces" }).click();
+  await page.getByRole("link", { name: "Demo workspace" }).waitFor();
+  const other = await person(env.browser);
+  await other.page.goto(env.base + "/signin");
+  await other.page.getByLabel("Username or email").fill("carol");
+  await other.page.getByLabel("Password").fill("carol's new password");
+  await other.page.getByRole("button", { name: "Sign in" }).click();
+  await other.page.getByRole("heading", { name: "Your workspaces" }).waitFor();
+  assert.deepEqual(unexpected(laptop.problems, [{ method: "POST", path: "/api/v1/auth/password", status: 403 }]), []);
+  assert.deepEqual(unexpected(phone.problems, [{ method: "POST", path: "/api/v1/realtime/ticket", status: 401 }]), []);
+  assert.deepEqual(await laptop.csp(), []);
 });

@@ -1,0 +1,63 @@
+//! `/account`: the signed-in person's account: change the password (which signs out every
+//! other session).
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+use crate::api;
+use crate::session::{require_user, use_session};
+
+/// `/account`.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    require_user();
+    let session = use_session();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        done.set(None);
+        spawn_local(async move {
+            match api::change_password(&current.get_untracked(), &new.get_untracked()).await {
+                Ok(()) => {
+                    error.set(None);
+                    current.set(String::new());
+                    new.set(String::new());
+                    done.set(Some(
+                        "Password changed. Your other sessions were signed out.".to_owned(),
+                    ));
+                }
+                // What was typed stays, to correct it.
+                Err(e) => error.set(Some(e.message)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <main id="main" class="home-page">
+            <p><A href="/">{"← Your workspaces"}</A></p>
+            <h1>{"Your account"}</h1>
+            <p>{move || session.user.get().map(|u| format!("Signed in as {} ({})", u.display_name, u.username))}</p>
+            <h2>{"Change your password"}</h2>
+            <form on:submit=submit class="stack narrow">
+                <label for="current-password">{"Current password"}</label>
+                <input id="current-password" type="password" autocomplete="current-password" required
+                    prop:value=move || current.get()
+                    on:input=move |ev| current.set(event_target_value(&ev)) />
+                <label for="new-password">{"New password (at least 10 characters)"}</label>
+                <input id="new-password" type="password" autocomplete="new-password" required minlength="10" maxlength="1024"
+                    prop:value=move || new.get()
+                    on:input=move |ev| new.set(event_target_value(&ev)) />
+                <p class="error" role="alert">{move || error.get()}</p>
+                <p class="note" role="status">{move || done.get()}</p>
+                <button type="submit" class="primary" disabled=move || busy.get()>{"Change password"}</button>
+            </form>
+        </main>
+    }
+}
