@@ -10,7 +10,7 @@ use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
+use axum::http::{Extensions, HeaderMap};
 use ipnet::IpNet;
 
 use crate::AppState;
@@ -23,6 +23,16 @@ const MAX_HOPS: usize = 32;
 pub struct ClientAddr(pub IpAddr);
 
 impl ClientAddr {
+    /// The client of a request, from its extensions (the TCP peer, as `ConnectInfo`
+    /// recorded it) and headers, believing the headers of `trusted` proxies only.
+    pub fn of(extensions: &Extensions, headers: &HeaderMap, trusted: &[IpNet]) -> ClientAddr {
+        let peer = extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        ClientAddr(resolve(peer, headers, trusted))
+    }
+
     /// The key limits count this client under: the IPv4 address, or the IPv6 /64.
     pub fn group(&self) -> String {
         match self.0 {
@@ -121,16 +131,11 @@ impl FromRequestParts<AppState> for ClientAddr {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip())
-            .unwrap_or(IpAddr::from([0, 0, 0, 0]));
-        Ok(ClientAddr(resolve(
-            peer,
+        Ok(ClientAddr::of(
+            &parts.extensions,
             &parts.headers,
             &state.config.trusted_proxies,
-        )))
+        ))
     }
 }
 

@@ -128,14 +128,8 @@ pub async fn handler(
     if !crate::csrf::origin_allowed(&headers, &state.config) {
         return ApiError::new(StatusCode::FORBIDDEN, "CSRF", "foreign Origin").into_response();
     }
-    let peer = extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
-    let client = crate::client_addr::ClientAddr(crate::client_addr::resolve(
-        peer,
-        &headers,
-        &state.config.trusted_proxies,
-    ));
+    let client =
+        crate::client_addr::ClientAddr::of(&extensions, &headers, &state.config.trusted_proxies);
     let Some(slot) = state.pending.take(client.group()) else {
         return ApiError::rate_limited(1, "connections waiting to authenticate").into_response();
     };
