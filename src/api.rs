@@ -199,6 +199,15 @@ pub async fn change_password(current: &str, new: &str) -> ApiResult<()> {
     send_empty(Request::post(&url("/auth/password")), Some(&body)).await
 }
 
+/// Signs out every other session of the signed-in person.
+pub async fn end_other_sessions() -> ApiResult<()> {
+    send_empty(
+        Request::post(&url("/auth/sessions/end-others")),
+        Some(&Empty {}),
+    )
+    .await
+}
+
 /// The user's workspaces.
 pub async fn workspaces() -> ApiResult<Vec<Workspace>> {
     send_json(Request::get(&url("/workspaces")), NO_BODY).await

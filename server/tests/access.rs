@@ -295,6 +295,7 @@ async fn every_state_change_needs_csrf_proof() {
 
     let calls: Vec<Call> = vec![
         ("POST", "/auth/signout".into(), Some(json!({}))),
+        ("POST", "/auth/sessions/end-others".into(), Some(json!({}))),
         (
             "POST",
             "/auth/password".into(),

@@ -345,3 +345,28 @@ async fn a_password_change_ends_the_other_sessions() {
         .await;
     assert_error(&r, 401, "UNAUTHENTICATED");
 }
+
+/// "Sign out everywhere else": every other session of the person ends, this one stays,
+/// and other people's sessions are untouched.
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_out_everywhere_else() {
+    let server = spawn().await;
+    let mut here = Client::new(&server);
+    assert_eq!(here.post("/auth/signup", alice()).await.status, 201);
+    let signin = json!({"login": "alice", "password": "correct horse battery"});
+    let mut there = Client::new(&server);
+    assert_eq!(there.post("/auth/signin", signin.clone()).await.status, 200);
+    let mut third = Client::new(&server);
+    assert_eq!(third.post("/auth/signin", signin).await.status, 200);
+    let (mut bob, _) = common::user(&server, "bob").await;
+    let r = here.post("/auth/sessions/end-others", json!({})).await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    assert_eq!(here.get("/auth/me").await.status, 200);
+    assert_error(&there.get("/auth/me").await, 401, "UNAUTHENTICATED");
+    assert_error(&third.get("/auth/me").await, 401, "UNAUTHENTICATED");
+    assert_eq!(
+        bob.get("/auth/me").await.status,
+        200,
+        "others are untouched"
+    );
+}

@@ -1,5 +1,5 @@
 //! `/account`: the signed-in person's account: change the password (which signs out every
-//! other session).
+//! other session), or sign out everywhere else.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -58,6 +58,32 @@ pub fn AccountPage() -> impl IntoView {
                 <p class="note" role="status">{move || done.get()}</p>
                 <button type="submit" class="primary" disabled=move || busy.get()>{"Change password"}</button>
             </form>
+            <EverywhereElse />
         </main>
+    }
+}
+
+/// "Sign out everywhere else": ends every other session (other browsers and devices).
+#[component]
+fn EverywhereElse() -> impl IntoView {
+    let said = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let end = move |_| {
+        spawn_local(async move {
+            match api::end_other_sessions().await {
+                Ok(()) => {
+                    error.set(None);
+                    said.set(Some("Every other session was signed out.".to_owned()));
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <h2>{"Other sessions"}</h2>
+        <p>{"Signed in on a device you no longer use, or not sure? This signs out every other browser and device; this one stays signed in."}</p>
+        <p class="error" role="alert">{move || error.get()}</p>
+        <p class="note" role="status">{move || said.get()}</p>
+        <button type="button" on:click=end>{"Sign out everywhere else"}</button>
     }
 }

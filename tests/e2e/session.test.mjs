@@ -2,7 +2,8 @@
 // workspace is opened; signing out closes it and nothing reconnects; a session that ends
 // behind the page's back (signed out elsewhere) closes the socket from the relay's side,
 // and the page signs itself out instead of retrying. Changing one's password on one
-// device signs the other out the same way. No console error, no CSP violation.
+// device, or "Sign out everywhere else", signs the other out the same way. No console
+// error, no CSP violation.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { demoEnvironment, nextFrames, person, shot, signInDemo, unexpected, until } from "./harness.mjs";
@@ -108,6 +109,27 @@ test("a password changed on one device signs out the other", async () => {
   await other.page.getByRole("button", { name: "Sign in" }).click();
   await other.page.getByRole("heading", { name: "Your workspaces" }).waitFor();
   assert.deepEqual(unexpected(laptop.problems, [{ method: "POST", path: "/api/v1/auth/password", status: 403 }]), []);
+  assert.deepEqual(unexpected(phone.problems, [{ method: "POST", path: "/api/v1/realtime/ticket", status: 401 }]), []);
+  assert.deepEqual(await laptop.csp(), []);
+});
+
+test("signing out everywhere else closes the other devices' pages", async () => {
+  const phone = await person(env.browser);
+  const { sockets } = watchSockets(phone.page);
+  await signInDemo(phone.page, env.base, "alice");
+  await openWorkspace(phone.page);
+  const laptop = await person(env.browser);
+  const { page } = laptop;
+  await signInDemo(page, env.base, "alice");
+  await page.getByRole("link", { name: "Your account" }).click();
+  await page.getByRole("button", { name: "Sign out everywhere else" }).click();
+  await page.getByRole("status").getByText("Every other session was signed out.").waitFor();
+  await until(() => sockets[0]?.closed, 10000, "the phone's socket to close");
+  await phone.page.getByRole("heading", { name: /Sign in/ }).waitFor({ timeout: 10000 });
+  // This one stays signed in.
+  await page.getByRole("link", { name: "← Your workspaces" }).click();
+  await page.getByRole("link", { name: "Demo workspace" }).waitFor();
+  assert.deepEqual(unexpected(laptop.problems, []), []);
   assert.deepEqual(unexpected(phone.problems, [{ method: "POST", path: "/api/v1/realtime/ticket", status: 401 }]), []);
   assert.deepEqual(await laptop.csp(), []);
 });

@@ -28,6 +28,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(me))
         .routes(routes!(session))
         .routes(routes!(change_password))
+        .routes(routes!(end_other_sessions))
+}
+
+/// Closes the relay connections of the sessions whose token hashes are `ended`.
+fn close_relay_sessions(state: &AppState, ended: Vec<Vec<u8>>) {
+    for token_hash in ended {
+        state.relay.end_session(&session::relay_tag(&token_hash));
+    }
 }
 
 async fn user_by_id(state: &AppState, id: i64) -> ApiResult<Option<User>> {
@@ -237,9 +245,21 @@ pub async fn change_password(
     let mut tx = state.db.write().await?;
     let ended = store::set_password(&mut tx, user.id, &hash, &user.token_hash).await?;
     tx.commit().await?;
-    for token_hash in ended {
-        state.relay.end_session(&session::relay_tag(&token_hash));
-    }
+    close_relay_sessions(&state, ended);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Signs out every other session of the signed-in person ("everywhere else"), closing
+/// their relay connections; this one stays.
+#[utoipa::path(post, path = "/auth/sessions/end-others", tag = "auth", responses((status = 204, description = "Every other session is signed out")))]
+pub async fn end_other_sessions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<StatusCode> {
+    let mut tx = state.db.write().await?;
+    let ended = store::end_other_sessions(&mut tx, user.id, &user.token_hash).await?;
+    tx.commit().await?;
+    close_relay_sessions(&state, ended);
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -208,6 +208,12 @@ pub async fn set_password(
         args![user, hash],
     )
     .await?;
+    end_other_sessions(tx, user, keep).await
+}
+
+/// Ends every session of `user` but `keep` (a token hash); returns the token hashes of
+/// the sessions ended.
+pub async fn end_other_sessions(tx: &mut Tx, user: i64, keep: &[u8]) -> ApiResult<Vec<Vec<u8>>> {
     let ended: Vec<(Vec<u8>,)> = tx
         .all(
             "DELETE FROM sessions WHERE user_id = $1 AND token_hash != $2 RETURNING token_hash",
