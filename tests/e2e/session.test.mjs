@@ -31,6 +31,28 @@ async function openWorkspace(page) {
   await page.getByRole("status").getByText("Connected").waitFor({ timeout: 15000 });
 }
 
+/**
+ * `who` on two devices: the phone with the workspace open (its relay socket watched),
+ * the laptop on the account page.
+ */
+async function twoDevices(who) {
+  const phone = await person(env.browser);
+  const { sockets } = watchSockets(phone.page);
+  await signInDemo(phone.page, env.base, who);
+  await openWorkspace(phone.page);
+  const laptop = await person(env.browser);
+  await signInDemo(laptop.page, env.base, who);
+  await laptop.page.getByRole("link", { name: "Your account" }).click();
+  await laptop.page.getByRole("heading", { name: "Your account" }).waitFor();
+  return { phone, laptop, sockets };
+}
+
+/** The phone's socket is closed by the relay and its page shows the sign-in form. */
+async function signedOut(phone, sockets) {
+  await until(() => sockets[0]?.closed, 10000, "the phone's socket to close");
+  await phone.page.getByRole("heading", { name: /Sign in/ }).waitFor({ timeout: 10000 });
+}
+
 test("one socket per tab, closed on sign-out, and no reconnecting after", async () => {
   const p = await person(env.browser);
   const { page } = p;
@@ -77,15 +99,8 @@ test("a session ended elsewhere closes the socket and signs the page out", async
 });
 
 test("a password changed on one device signs out the other", async () => {
-  const phone = await person(env.browser);
-  const { sockets } = watchSockets(phone.page);
-  await signInDemo(phone.page, env.base, "carol");
-  await openWorkspace(phone.page);
-  const laptop = await person(env.browser);
+  const { phone, laptop, sockets } = await twoDevices("carol");
   const { page } = laptop;
-  await signInDemo(page, env.base, "carol");
-  await page.getByRole("link", { name: "Your account" }).click();
-  await page.getByRole("heading", { name: "Your account" }).waitFor();
   // A wrong current password: a readable error, and what was typed stays.
   await page.getByLabel("Current password").fill("not the password");
   await page.getByLabel(/New password/).fill("carol's new password");
@@ -96,9 +111,7 @@ test("a password changed on one device signs out the other", async () => {
   await page.getByRole("button", { name: "Change password" }).click();
   await page.getByRole("status").getByText("Password changed. Your other sessions were signed out.").waitFor();
   await shot(page, "account-password-changed");
-  // The phone: its socket closed by the relay, its page on the sign-in form.
-  await until(() => sockets[0]?.closed, 10000, "the phone's socket to close");
-  await phone.page.getByRole("heading", { name: /Sign in/ }).waitFor({ timeout: 10000 });
+  await signedOut(phone, sockets);
   // The laptop is still signed in; the new password signs in.
   await page.getByRole("link", { name: "← Your workspaces" }).click();
   await page.getByRole("link", { name: "Demo workspace" }).waitFor();
@@ -114,18 +127,11 @@ test("a password changed on one device signs out the other", async () => {
 });
 
 test("signing out everywhere else closes the other devices' pages", async () => {
-  const phone = await person(env.browser);
-  const { sockets } = watchSockets(phone.page);
-  await signInDemo(phone.page, env.base, "alice");
-  await openWorkspace(phone.page);
-  const laptop = await person(env.browser);
+  const { phone, laptop, sockets } = await twoDevices("alice");
   const { page } = laptop;
-  await signInDemo(page, env.base, "alice");
-  await page.getByRole("link", { name: "Your account" }).click();
   await page.getByRole("button", { name: "Sign out everywhere else" }).click();
   await page.getByRole("status").getByText("Every other session was signed out.").waitFor();
-  await until(() => sockets[0]?.closed, 10000, "the phone's socket to close");
-  await phone.page.getByRole("heading", { name: /Sign in/ }).waitFor({ timeout: 10000 });
+  await signedOut(phone, sockets);
   // This one stays signed in.
   await page.getByRole("link", { name: "← Your workspaces" }).click();
   await page.getByRole("link", { name: "Demo workspace" }).waitFor();

@@ -212,15 +212,7 @@ pub async fn change_password(
     if body.current.len() > 4096 {
         return Err(ApiError::invalid("current: too long"));
     }
-    let stored: (String,) = state
-        .db
-        .read()
-        .await?
-        .one(
-            "SELECT password_hash FROM users WHERE id = $1",
-            crate::args![user.id],
-        )
-        .await?;
+    let stored = store::password_hash(&mut state.db.read().await?, user.id).await?;
     let account = Counter::account(Some(user.id), "");
     let counters = vec![account.clone(), Counter::client(&client.group())];
     let attempt = state
@@ -229,7 +221,7 @@ pub async fn change_password(
         .map_err(|wait| ApiError::rate_limited(wait, "password attempts"))?;
     let (current, new) = (body.current.clone(), body.new.clone());
     let hash = tokio::task::spawn_blocking(move || {
-        password::verify(&current, &stored.0).then(|| password::hash(&new))
+        password::verify(&current, &stored).then(|| password::hash(&new))
     })
     .await
     .map_err(ApiError::internal)?;

@@ -195,6 +195,14 @@ pub async fn credentials(tx: &mut Tx, login: &str) -> ApiResult<Option<(i64, Str
         .await?)
 }
 
+/// The password hash of account `user`.
+pub async fn password_hash(tx: &mut Tx, user: i64) -> ApiResult<String> {
+    let (hash,): (String,) = tx
+        .one("SELECT password_hash FROM users WHERE id = $1", args![user])
+        .await?;
+    Ok(hash)
+}
+
 /// Sets `user`'s password hash and ends every session of theirs but `keep` (a token
 /// hash); returns the token hashes of the sessions ended.
 pub async fn set_password(
