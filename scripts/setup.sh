@@ -46,6 +46,25 @@ if is_debian; then
   apt_install chromium chromium-driver fonts-noto-color-emoji ca-certificates curl postgresql python3 sqlite3
 fi
 
+# --- Debian's nginx, for the test of the documented configuration ---------------------
+# (tests/e2e/nginx.test.mjs) Unpacked into .tools/nginx, not installed: installing the
+# package would start and enable a system nginx on port 80. The test runs this binary
+# with the package's own nginx.conf and mime.types on random loopback ports.
+if is_debian && [ ! -x "$TOOLS/nginx/usr/sbin/nginx" ]; then
+  log "apt: unpacking Debian's nginx into .tools/nginx"
+  debs="$(mktemp -d)"
+  chmod 0777 "$debs"   # apt-get download runs as _apt when it can
+  (cd "$debs" && { apt-get download -q nginx nginx-common 2>/dev/null \
+     || { $SUDO apt-get update -qq && apt-get download -q nginx nginx-common; }; })
+  for deb in "$debs"/*.deb; do dpkg-deb -x "$deb" "$TOOLS/nginx"; done
+  if [ ! -x "$TOOLS/nginx/usr/sbin/nginx" ]; then   # older releases: the binary is in nginx-core
+    (cd "$debs" && apt-get download -q nginx-core)
+    dpkg-deb -x "$debs"/nginx-core_*.deb "$TOOLS/nginx"
+  fi
+  rm -rf "$debs"
+  "$TOOLS/nginx/usr/sbin/nginx" -v
+fi
+
 # --- wasm32 toolchain ------------------------------------------------------------------
 wasm_target_installed() { rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; }
 # Order: HUDDLE_WASM_MODE, then the mode recorded by an earlier run, then the rustup
