@@ -8,7 +8,7 @@ use huddle_protocol::channels::{NewChannel, NewDirect, ReadPosition};
 use huddle_protocol::error::ErrorBody;
 use huddle_protocol::messages::{EditMessage, NewMessage};
 use huddle_protocol::realtime::{Join, Ticket};
-use huddle_protocol::workspaces::{Invite, NewWorkspace};
+use huddle_protocol::workspaces::{Invite, NewWorkspace, RoleChange, WorkspaceChange};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -149,7 +149,7 @@ pub use huddle_protocol::auth::User;
 pub use huddle_protocol::channels::{Channel, ChannelKind};
 pub use huddle_protocol::messages::{Message, Page, PageQuery};
 pub use huddle_protocol::realtime::{Collection, Joined};
-pub use huddle_protocol::workspaces::{Member, Role, Workspace};
+pub use huddle_protocol::workspaces::{Action, Member, Role, Workspace};
 
 /// Who is signed in: `None` when signed out (an answer, not an error).
 pub async fn session() -> ApiResult<Option<User>> {
@@ -246,7 +246,27 @@ pub async fn members(workspace: i64) -> ApiResult<Vec<Member>> {
     .await
 }
 
-/// Removes a member (owners), or leaves the workspace (`user_id` = oneself).
+/// Renames a workspace (owners).
+pub async fn rename_workspace(workspace: i64, name: &str) -> ApiResult<Workspace> {
+    send_json(
+        Request::patch(&url(&format!("/workspaces/{workspace}"))),
+        Some(&WorkspaceChange {
+            name: name.to_owned(),
+        }),
+    )
+    .await
+}
+
+/// Gives a member another role (owners); the members afterwards.
+pub async fn set_role(workspace: i64, user_id: i64, role: Role) -> ApiResult<Vec<Member>> {
+    send_json(
+        Request::patch(&url(&format!("/workspaces/{workspace}/members/{user_id}"))),
+        Some(&RoleChange { role }),
+    )
+    .await
+}
+
+/// Removes a member (admins and owners), or leaves the workspace (`user_id` = oneself).
 pub async fn remove_member(workspace: i64, user_id: i64) -> ApiResult<()> {
     let r = Request::delete(&url(&format!("/workspaces/{workspace}/members/{user_id}")));
     send_empty(r, NO_BODY).await

@@ -49,8 +49,53 @@ pub struct Channel {
     pub kind: ChannelKind,
     /// Its name; for a direct message, the other person's display name.
     pub name: String,
+    /// What it is about ('' when nobody set one).
+    pub topic: String,
+    /// Archived: read-only until someone unarchives it.
+    pub archived: bool,
+    /// Who created it (who may rename or archive it, besides admins and owners).
+    pub created_by: i64,
+    /// Grows with every change of its name, topic or archived state.
+    pub revision: i64,
     /// Root messages by others after the caller's read position.
     pub unread: i64,
+}
+
+/// `PATCH /channels/{id}`: changes what is given. Renaming and archiving: the channel's
+/// creator, admins and owners; the topic: anyone who reads the channel. An archived
+/// channel takes only `"archived": false`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChannelChange {
+    /// A new name, 1 to 80 characters, unique in the workspace (not for direct messages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 80))]
+    pub name: Option<String>,
+    /// A new topic, at most 250 characters ('' clears it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 250))]
+    pub topic: Option<String>,
+    /// Archive (`true`) or unarchive (`false`); not for direct messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+}
+
+/// A channel's name, topic and archived state after a change (the same for every
+/// member; carried by `MessagesEvent::ChannelUpdated`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChannelState {
+    /// The channel.
+    pub channel_id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its topic.
+    pub topic: String,
+    /// Archived or not.
+    pub archived: bool,
+    /// Its revision: a client keeps the highest.
+    pub revision: i64,
 }
 
 /// The kinds of channel `POST /workspaces/{id}/channels` makes (what its `kind` accepts;

@@ -159,6 +159,12 @@ pub enum MessagesEvent {
         /// The message as it is now.
         message: Message,
     },
+    /// The channel was renamed, got a topic, or was archived or unarchived (server only).
+    #[serde(rename = "channel.updated")]
+    ChannelUpdated {
+        /// The channel as it is now.
+        channel: crate::channels::ChannelState,
+    },
     /// A member is typing (members only: the relay stamps who).
     #[serde(rename = "typing")]
     Typing,
@@ -181,7 +187,7 @@ impl MessagesEvent {
             | MessagesEvent::Updated { message }
             | MessagesEvent::Deleted { message }
             | MessagesEvent::Reactions { message } => Some(message),
-            MessagesEvent::Typing => None,
+            MessagesEvent::ChannelUpdated { .. } | MessagesEvent::Typing => None,
         }
     }
 }

@@ -7,7 +7,7 @@ use crate::db::{enum_value, Tx};
 use crate::error::{ApiError, ApiResult};
 
 pub use huddle_protocol::channels::ChannelKind;
-pub use huddle_protocol::workspaces::Role;
+pub use huddle_protocol::workspaces::{Action, Role};
 
 /// The user's role in the workspace, or 404.
 pub async fn workspace_role(tx: &mut Tx, workspace_id: i64, user_id: i64) -> ApiResult<Role> {
@@ -23,6 +23,44 @@ pub async fn workspace_role(tx: &mut Tx, workspace_id: i64, user_id: i64) -> Api
     }
 }
 
+/// The user's role in the workspace if it may do `action` there; 404 for a non-member,
+/// 403 `FORBIDDEN` for a member whose role may not.
+pub async fn require(
+    tx: &mut Tx,
+    workspace_id: i64,
+    user_id: i64,
+    action: Action,
+) -> ApiResult<Role> {
+    let role = workspace_role(tx, workspace_id, user_id).await?;
+    if role.may(action) {
+        Ok(role)
+    } else {
+        Err(forbidden(action))
+    }
+}
+
+/// 403 `FORBIDDEN`, saying who may do `action`.
+pub fn forbidden(action: Action) -> ApiError {
+    let who = if Role::Admin.may(action) {
+        "admins and owners"
+    } else {
+        "owners"
+    };
+    let what = match action {
+        Action::Invite => "invite people",
+        Action::RemoveMember => "remove members",
+        Action::RemoveManager => "remove admins and owners",
+        Action::ChangeRole => "change roles",
+        Action::RenameWorkspace => "rename the workspace",
+        Action::ManageChannels => "manage channels they did not create",
+    };
+    ApiError::new(
+        axum::http::StatusCode::FORBIDDEN,
+        "FORBIDDEN",
+        format!("only {who} can {what}"),
+    )
+}
+
 /// A channel the user can read.
 #[derive(Debug, Clone)]
 pub struct ChannelAccess {
@@ -32,25 +70,48 @@ pub struct ChannelAccess {
     pub workspace_id: i64,
     /// Who can read it.
     pub kind: ChannelKind,
+    /// Who created it.
+    pub created_by: i64,
+    /// Archived (read-only).
+    pub archived: bool,
+}
+
+impl ChannelAccess {
+    /// Ok if the channel takes changes (messages, reactions, members): 409 `ARCHIVED`
+    /// while it is archived.
+    pub fn writable(&self) -> ApiResult<()> {
+        if self.archived {
+            return Err(ApiError::new(
+                axum::http::StatusCode::CONFLICT,
+                "ARCHIVED",
+                "this channel is archived: unarchive it first",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The channel, if the user may read it (public: workspace member; private and direct:
 /// channel member), else 404.
 pub async fn channel(tx: &mut Tx, channel_id: i64, user_id: i64) -> ApiResult<ChannelAccess> {
-    let found: Option<(i64, i64, String)> = tx
+    let found: Option<(i64, i64, String, i64, bool)> = tx
         .optional(
-            "SELECT ch.id, ch.workspace_id, ch.kind FROM channels ch \
+            "SELECT ch.id, ch.workspace_id, ch.kind, ch.created_by, ch.archived_at IS NOT NULL \
+             FROM channels ch \
              JOIN workspace_members wm ON wm.workspace_id = ch.workspace_id AND wm.user_id = $2 \
              WHERE ch.id = $1 AND (ch.kind = 'public' OR EXISTS \
                (SELECT 1 FROM channel_members cm WHERE cm.channel_id = ch.id AND cm.user_id = $2))",
             args![channel_id, user_id],
         )
         .await?;
-    let (id, workspace_id, kind) = found.ok_or_else(|| ApiError::not_found("channel"))?;
+    let (id, workspace_id, kind, created_by, archived) =
+        found.ok_or_else(|| ApiError::not_found("channel"))?;
     Ok(ChannelAccess {
         id,
         workspace_id,
         kind: enum_value(&kind, ChannelKind::parse)?,
+        created_by,
+        archived,
     })
 }
 

@@ -828,3 +828,73 @@ async fn expect_rotation(
     assert_eq!(open(ring, &msg)["message"]["body"], body);
     next
 }
+
+/// Taking someone out of a private channel re-keys and closes its room, as a removal from
+/// the workspace does; the one taken out can no longer join. A rename reaches the room
+/// as a sealed `channel.updated` event with the channel's new state.
+#[tokio::test(flavor = "multi_thread")]
+async fn private_channel_removal_rotates_and_changes_are_announced() {
+    let server = spawn().await;
+    let (mut alice, _) = user(&server, "alice").await;
+    let (mut bob, bob_id) = user(&server, "bob").await;
+    let (ws_id, _) = workspace(&mut alice).await;
+    let r = alice
+        .post(
+            &format!("/workspaces/{ws_id}/members"),
+            json!({"user": "bob"}),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    let inner = alice
+        .post(
+            &format!("/workspaces/{ws_id}/channels"),
+            json!({"name": "inner", "kind": "private", "members": [bob_id]}),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let (room, _, mut ring) = join_channel(&mut alice, inner).await;
+    let mut wire = Wire {
+        ws: socket(&mut alice).await,
+        seen: vec![],
+    };
+    wire.subscribe(&room).await;
+
+    let r = alice
+        .send(
+            "PATCH",
+            &format!("/channels/{inner}"),
+            Some(json!({"name": "inner circle", "topic": "plans"})),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["revision"], 2);
+    let event = open(&mut ring, &wire.event().await);
+    assert_eq!(
+        event,
+        json!({"type": "channel.updated", "channel": {"channel_id": inner,
+            "name": "inner circle", "topic": "plans", "archived": false, "revision": 2}})
+    );
+
+    let r = alice
+        .send(
+            "DELETE",
+            &format!("/channels/{inner}/members/{bob_id}"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    assert_eq!(open(&mut ring, &wire.event().await)["type"], "rekey");
+    assert_eq!(wire.recv().await, json!({"type": "closed", "room": room}));
+    let collection = json!({"collection": format!("channel:{inner}")});
+    assert_error(
+        &bob.post("/realtime/join", collection.clone()).await,
+        404,
+        "NOT_FOUND",
+    );
+    let again = alice.post("/realtime/join", collection).await.body;
+    assert_ne!(again["room"], room.as_str(), "a fresh endpoint");
+}

@@ -1,14 +1,15 @@
-//! `/w/:ws/people`: the workspace's members and who is online. Message someone directly,
-//! remove a member (owners; their keys rotate on the server), or leave the workspace.
+//! `/w/:ws/people`: the workspace's members, their roles and who is online. Message
+//! someone directly, change a role (owners), remove a member (admins and owners; their
+//! keys rotate on the server), or leave the workspace.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::{self, Member, Role};
+use crate::api::{self, Action, Member, Role};
 use crate::session::use_session;
 use crate::shell::presence::Presence;
-use crate::shell::state::{workspace_id, RefreshChannels};
+use crate::shell::state::{workspace_id, RefreshChannels, RefreshWorkspaces};
 
 /// The members page.
 #[component]
@@ -29,13 +30,14 @@ pub fn PeoplePage() -> impl IntoView {
             <Transition fallback=|| view! { <p>{"Loading…"}</p> }>
                 {move || members.get().map(|r| match r {
                     Ok(list) => {
-                        let owner = use_session().user.get_untracked().is_some_and(|me| {
-                            list.iter().any(|m| m.user_id == me.id && m.role == Role::Owner)
-                        });
+                        let viewer = use_session().user.get_untracked().and_then(|me| {
+                            list.iter().find(|m| m.user_id == me.id).map(|m| m.role)
+                        }).unwrap_or(Role::Member);
                         view! {
+                            {viewer.may(Action::RenameWorkspace).then(|| view! { <RenameWorkspace /> })}
                             <ul class="member-list" aria-labelledby="people-heading">
                                 {list.into_iter().map(|m| view! {
-                                    <MemberRow m=m owner=owner reload=reload status=status />
+                                    <MemberRow m=m viewer=viewer reload=reload status=status />
                                 }).collect_view()}
                             </ul>
                         }.into_any()
@@ -51,8 +53,8 @@ pub fn PeoplePage() -> impl IntoView {
 #[component]
 fn MemberRow(
     m: Member,
-    /// Whether the viewer owns the workspace.
-    owner: bool,
+    /// The viewer's role in the workspace.
+    viewer: Role,
     reload: RwSignal<u32>,
     status: RwSignal<Option<String>>,
 ) -> impl IntoView {
@@ -109,9 +111,14 @@ fn MemberRow(
             }
         });
     };
+    let may_remove = viewer.may(if m.role == Role::Member {
+        Action::RemoveMember
+    } else {
+        Action::RemoveManager
+    });
     let action = if me {
         Some(("Leave workspace", "Confirm: leave"))
-    } else if owner {
+    } else if may_remove {
         Some(("Remove", "Confirm removal"))
     } else {
         None
@@ -123,9 +130,13 @@ fn MemberRow(
             </span>
             <span class="member-name">{m.display_name.clone()}</span>
             <span class="member-handle">{format!("@{}", m.username)}</span>
-            {(m.role == Role::Owner).then(|| view! { <span class="role">{"owner"}</span> })}
+            {(m.role != Role::Member && !viewer.may(Action::ChangeRole))
+                .then(|| view! { <span class="role">{m.role.as_str()}</span> })}
             {me.then(|| view! { <span class="role">{"you"}</span> })}
             <span class="spacer">{""}</span>
+            {viewer.may(Action::ChangeRole).then(|| view! {
+                <RoleSelect m=m.clone() reload=reload status=status error=error />
+            })}
             {(!me).then(|| view! {
                 <button type="button" on:click=message
                     aria-label=format!("Message {}", m.display_name)>{"Message"}</button>
@@ -139,5 +150,76 @@ fn MemberRow(
             })}
             <p class="error" role="alert">{move || error.get()}</p>
         </li>
+    }
+}
+
+/// The role of a member, as a select the workspace's owners change it with.
+#[component]
+fn RoleSelect(
+    m: Member,
+    reload: RwSignal<u32>,
+    status: RwSignal<Option<String>>,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let ws = workspace_id();
+    let id = format!("role-{}", m.user_id);
+    let (user_id, name, current) = (m.user_id, m.display_name.clone(), m.role);
+    let change = move |ev: leptos::ev::Event| {
+        let Some(role) = Role::parse(&event_target_value(&ev)) else {
+            return;
+        };
+        let name = name.clone();
+        spawn_local(async move {
+            match api::set_role(ws.get_untracked(), user_id, role).await {
+                Ok(_) => status.set(Some(format!("{name} is now {}", role.as_str()))),
+                Err(e) => error.set(Some(e.message)),
+            }
+            // Either way, show what the server holds (a refused change snaps back).
+            reload.update(|n| *n += 1);
+        });
+    };
+    view! {
+        <label class="visually-hidden" for=id.clone()>{format!("Role of {}", m.display_name)}</label>
+        <select id=id on:change=change>
+            {Role::ALL.into_iter().rev().map(|r| view! {
+                <option value=r.as_str() selected=r == current>{r.as_str()}</option>
+            }).collect_view()}
+        </select>
+    }
+}
+
+/// The workspace's name, as a form its owners rename it with.
+#[component]
+fn RenameWorkspace() -> impl IntoView {
+    let ws = workspace_id();
+    let reload = expect_context::<RefreshWorkspaces>().0;
+    let name = RwSignal::new(String::new());
+    let note = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        spawn_local(async move {
+            match api::rename_workspace(ws.get_untracked(), &name.get_untracked()).await {
+                Ok(w) => {
+                    error.set(None);
+                    note.set(Some(format!("The workspace is now called {}", w.name)));
+                    name.set(String::new());
+                    reload.update(|n| *n += 1);
+                }
+                // What was typed stays, with the reason.
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <form class="stack small-form" on:submit=submit>
+            <label for="workspace-name">{"Rename the workspace"}</label>
+            <input id="workspace-name" required maxlength="80"
+                prop:value=move || name.get()
+                on:input=move |ev| name.set(event_target_value(&ev)) />
+            <button type="submit">{"Rename"}</button>
+            <p class="note" role="status">{move || note.get()}</p>
+            <p class="error" role="alert">{move || error.get()}</p>
+        </form>
     }
 }

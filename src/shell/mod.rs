@@ -29,6 +29,7 @@ pub fn WorkspacePage() -> impl IntoView {
     provide_context(state::AppMemory::new());
     let refresh = RefreshChannels(RwSignal::new(0));
     provide_context(refresh);
+    provide_context(state::RefreshWorkspaces(RwSignal::new(0)));
     let ws = workspace_id();
     presence::provide(
         rt.clone(),
@@ -152,7 +153,11 @@ pub fn WorkspacePage() -> impl IntoView {
 fn WorkspaceSwitcher() -> impl IntoView {
     let ws = workspace_id();
     let open = RwSignal::new(false);
-    let all = LocalResource::new(api::workspaces);
+    let reload = expect_context::<state::RefreshWorkspaces>().0;
+    let all = LocalResource::new(move || {
+        reload.track();
+        api::workspaces()
+    });
     // Close after choosing (the route changes).
     Effect::new(move |_| {
         ws.track();
@@ -286,7 +291,7 @@ fn Invite() -> impl IntoView {
             }
         });
     };
-    // Owners invite; others are told who can. (Written with `try_set`: the answer may
+    // Admins and owners invite; others are told who can. (Written with `try_set`: the answer may
     // come after the shell is gone.)
     let owner = RwSignal::new(false);
     Effect::new(move |_| {
@@ -296,13 +301,13 @@ fn Invite() -> impl IntoView {
                 .await
                 .ok()
                 .and_then(|l| l.into_iter().find(|w| w.id == id))
-                .is_some_and(|w| w.role == api::Role::Owner);
+                .is_some_and(|w| w.role.may(api::Action::Invite));
             owner.try_set(mine);
         });
     });
     view! {
         <Show when=move || owner.get()
-            fallback=|| view! { <p class="note">{"Owners of the workspace invite people."}</p> }>
+            fallback=|| view! { <p class="note">{"Admins and owners of the workspace invite people."}</p> }>
         <form on:submit=submit class="stack small-form">
             <label for="invite">{"Invite (username or email)"}</label>
             <input id="invite" required

@@ -86,6 +86,10 @@ impl MemberNames {
 #[derive(Clone, Copy)]
 pub struct RefreshChannels(pub RwSignal<u32>);
 
+/// Asks the workspace switcher to reload (after renaming the workspace).
+#[derive(Clone, Copy)]
+pub struct RefreshWorkspaces(pub RwSignal<u32>);
+
 /// The workspace id of the route.
 pub fn workspace_id() -> Memo<i64> {
     let params = use_params_map();

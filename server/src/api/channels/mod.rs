@@ -7,11 +7,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use huddle_protocol::channels::{
-    AddMember, Channel, ChannelKind, NewChannel, NewDirect, ReadPosition,
+    AddMember, Channel, ChannelChange, ChannelKind, NewChannel, NewDirect, ReadPosition,
 };
+use huddle_protocol::realtime::Collection;
 
 use super::{clean_name, ApiJson, ApiPath};
 use crate::error::{ApiError, ApiResult};
+use crate::realtime::keys;
 use crate::session::CurrentUser;
 use crate::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -22,7 +24,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(direct))
-        .routes(routes!(add_member))
+        .routes(routes!(change))
+        .routes(routes!(members, add_member))
+        .routes(routes!(remove_member))
         .routes(routes!(mark_read))
 }
 
@@ -75,6 +79,17 @@ pub async fn direct(
     Ok(Json(ch))
 }
 
+/// The members of a private channel or direct message (its members only).
+#[utoipa::path(get, path = "/channels/{id}/members", tag = "channels", params(("id" = i64, Path, description = "Channel id")), responses((status = 200, body = [huddle_protocol::workspaces::Member])))]
+pub async fn members(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<huddle_protocol::workspaces::Member>>> {
+    let list = store::members(&mut state.db.read().await?, id, user.id).await?;
+    Ok(Json(list))
+}
+
 /// Adds a workspace member to a private channel (channel members only).
 #[utoipa::path(post, path = "/channels/{id}/members", tag = "channels", params(("id" = i64, Path, description = "Channel id")), request_body = AddMember, responses((status = 204, description = "Added")))]
 pub async fn add_member(
@@ -100,5 +115,51 @@ pub async fn mark_read(
     let mut tx = state.db.write().await?;
     store::read_up_to(&mut tx, id, user.id, body.last_read_id).await?;
     tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Renames a channel, sets its topic, archives or unarchives it (see [`ChannelChange`]
+/// for who may); the channel's room hears of it.
+#[utoipa::path(patch, path = "/channels/{id}", tag = "channels", params(("id" = i64, Path, description = "Channel id")), request_body = ChannelChange, responses((status = 200, description = "The channel afterwards", body = Channel)))]
+pub async fn change(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(mut body): ApiJson<ChannelChange>,
+) -> ApiResult<Json<Channel>> {
+    if body.name.is_none() && body.topic.is_none() && body.archived.is_none() {
+        return Err(ApiError::invalid("give a name, a topic or archived"));
+    }
+    if let Some(name) = &body.name {
+        body.name = Some(clean_name(name, "name", 80)?);
+    }
+    if let Some(topic) = &body.topic {
+        // '' clears the topic.
+        let topic = topic.trim();
+        body.topic = Some(if topic.is_empty() {
+            String::new()
+        } else {
+            clean_name(topic, "topic", 250)?
+        });
+    }
+    let mut tx = state.db.write().await?;
+    let (ch, event) = store::change(&mut tx, id, user.id, &body).await?;
+    tx.commit().await?;
+    keys::announce(&state, Collection::Channel(id), &event).await;
+    Ok(Json(ch))
+}
+
+/// Takes someone out of a private channel (its creator, admins and owners), or leaves it
+/// (anyone, for themselves). The channel's room gets a fresh key and endpoint.
+#[utoipa::path(delete, path = "/channels/{id}/members/{user_id}", tag = "channels", params(("id" = i64, Path, description = "Channel id"), ("user_id" = i64, Path, description = "The member to remove (oneself: leave)")), responses((status = 204, description = "Removed")))]
+pub async fn remove_member(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath((id, target)): ApiPath<(i64, i64)>,
+) -> ApiResult<StatusCode> {
+    let mut tx = state.db.write().await?;
+    let pushes = store::remove_member(&mut tx, id, user.id, target).await?;
+    tx.commit().await?;
+    keys::deliver(&state.relay, pushes);
     Ok(StatusCode::NO_CONTENT)
 }

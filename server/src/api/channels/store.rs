@@ -1,12 +1,15 @@
 //! Channels, their members and read positions in the database.
 
 use axum::http::StatusCode;
-use huddle_protocol::channels::{Channel, ChannelKind};
+use huddle_protocol::channels::{Channel, ChannelChange, ChannelKind, ChannelState};
+use huddle_protocol::messages::MessagesEvent;
+use huddle_protocol::realtime::Collection;
 
-use crate::access;
+use crate::access::{self, Action, ChannelAccess};
 use crate::args;
 use crate::db::{enum_value, Tx};
 use crate::error::{ApiError, ApiResult};
+use crate::realtime::keys::{self, Push};
 use crate::vault::{Place, Scope};
 
 /// The channels of a workspace `me` can see (all, or only `only`), with unread counts:
@@ -17,9 +20,22 @@ async fn visible(
     me: i64,
     only: Option<i64>,
 ) -> ApiResult<Vec<Channel>> {
-    let rows: Vec<(i64, i64, String, String, Option<i64>, i64)> = tx
+    type Row = (
+        i64,
+        i64,
+        String,
+        String,
+        String,
+        bool,
+        i64,
+        i64,
+        Option<i64>,
+        i64,
+    );
+    let rows: Vec<Row> = tx
         .all(
-            "SELECT ch.id, ch.workspace_id, ch.kind, ch.name, \
+            "SELECT ch.id, ch.workspace_id, ch.kind, ch.name, ch.topic, \
+               ch.archived_at IS NOT NULL, ch.created_by, ch.revision, \
                CASE WHEN ch.kind = 'direct' THEN (SELECT cm.user_id FROM channel_members cm \
                  WHERE cm.channel_id = ch.id AND cm.user_id != $2 LIMIT 1) END, \
                (SELECT count(*) FROM messages m WHERE m.channel_id = ch.id AND m.thread_root_id IS NULL \
@@ -32,10 +48,12 @@ async fn visible(
         )
         .await?;
     let mut list = Vec::with_capacity(rows.len());
-    for (id, workspace_id, kind, name, other, unread) in rows {
+    for (id, workspace_id, kind, name, topic, archived, created_by, revision, other, unread) in rows
+    {
         let mut name = tx
             .open_name(&Place::new("channels", "name", id), &name)
             .await?;
+        let topic = open_topic(tx, id, &topic).await?;
         // A direct message is named after the other person.
         if let Some(other) = other {
             let shown: Option<(String,)> = tx
@@ -52,11 +70,24 @@ async fn visible(
             workspace_id,
             kind: enum_value(&kind, ChannelKind::parse)?,
             name,
+            topic,
+            archived,
+            created_by,
+            revision,
             unread,
         });
     }
     list.sort_by_cached_key(|c| (c.kind == ChannelKind::Direct, c.name.to_lowercase(), c.id));
     Ok(list)
+}
+
+/// A channel's topic, opened ('' stays '': no topic).
+async fn open_topic(tx: &mut Tx, id: i64, sealed: &str) -> ApiResult<String> {
+    if sealed.is_empty() {
+        return Ok(String::new());
+    }
+    tx.open_name(&Place::new("channels", "topic", id), sealed)
+        .await
 }
 
 /// The keyed hash of a channel name (unique per workspace, case-insensitive).
@@ -239,6 +270,7 @@ pub async fn add_member(tx: &mut Tx, channel: i64, me: i64, user: i64) -> ApiRes
             "only private channels have a member list",
         ));
     }
+    ch.writable()?;
     require_workspace_member(tx, ch.workspace_id, user).await?;
     tx.execute(
         "INSERT INTO channel_members (channel_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -265,4 +297,169 @@ pub async fn mark_read(tx: &mut Tx, channel: i64, user: i64, last_read_id: i64) 
     )
     .await?;
     Ok(())
+}
+
+/// Ok if `me` may rename, archive or remove people from `ch`: its creator, admins and
+/// owners; else 403.
+async fn require_manager(tx: &mut Tx, ch: &ChannelAccess, me: i64) -> ApiResult<()> {
+    if ch.created_by == me {
+        return Ok(());
+    }
+    access::require(tx, ch.workspace_id, me, Action::ManageChannels).await?;
+    Ok(())
+}
+
+/// Applies `change` (already validated) to a channel `me` can read; returns the
+/// channel as `me` sees it and the event for its room.
+pub async fn change(
+    tx: &mut Tx,
+    channel: i64,
+    me: i64,
+    change: &ChannelChange,
+) -> ApiResult<(Channel, MessagesEvent)> {
+    let ch = access::channel(tx, channel, me).await?;
+    let manages = change.name.is_some() || change.archived.is_some();
+    if ch.kind == ChannelKind::Direct && manages {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "DIRECT_MESSAGE",
+            "a direct message cannot be renamed or archived",
+        ));
+    }
+    if manages {
+        require_manager(tx, &ch, me).await?;
+    }
+    // While archived, only unarchiving (with or without other changes) is taken.
+    if ch.archived && change.archived != Some(false) {
+        ch.writable()?;
+    }
+    if let Some(name) = &change.name {
+        let key = name_key(tx, ch.workspace_id, name).await?;
+        let taken: Option<(i64,)> = tx
+            .optional(
+                "SELECT id FROM channels WHERE workspace_id = $1 AND kind != 'direct' \
+                 AND name_key = $2 AND id != $3",
+                args![ch.workspace_id, key, channel],
+            )
+            .await?;
+        if taken.is_some() {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "CHANNEL_EXISTS",
+                "a channel with that name exists",
+            ));
+        }
+        seal_name(tx, channel, ch.workspace_id, ch.kind, name).await?;
+    }
+    if let Some(topic) = &change.topic {
+        let sealed = if topic.is_empty() {
+            String::new()
+        } else {
+            tx.seal(
+                Scope::Workspace(ch.workspace_id),
+                &Place::new("channels", "topic", channel),
+                topic,
+            )
+            .await?
+        };
+        tx.execute(
+            "UPDATE channels SET topic = $2 WHERE id = $1",
+            args![channel, sealed],
+        )
+        .await?;
+    }
+    if let Some(archived) = change.archived {
+        let at = archived.then(crate::db::now);
+        tx.execute(
+            "UPDATE channels SET archived_at = $2 WHERE id = $1",
+            args![channel, at],
+        )
+        .await?;
+    }
+    tx.execute(
+        "UPDATE channels SET revision = revision + 1 WHERE id = $1",
+        args![channel],
+    )
+    .await?;
+    let now = visible(tx, ch.workspace_id, me, Some(channel))
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::internal("channel vanished"))?;
+    let event = MessagesEvent::ChannelUpdated {
+        channel: ChannelState {
+            channel_id: channel,
+            name: now.name.clone(),
+            topic: now.topic.clone(),
+            archived: now.archived,
+            revision: now.revision,
+        },
+    };
+    Ok((now, event))
+}
+
+/// Takes `user` out of a private channel `me` belongs to: `me` themselves (leaving), or
+/// anyone when `me` created the channel or is an admin or owner. The channel's room gets
+/// a fresh key and endpoint; returns what to deliver to the relay after the commit.
+pub async fn remove_member(tx: &mut Tx, channel: i64, me: i64, user: i64) -> ApiResult<Vec<Push>> {
+    let ch = access::channel(tx, channel, me).await?;
+    if ch.kind != ChannelKind::Private {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "NOT_PRIVATE",
+            "only private channels have a member list",
+        ));
+    }
+    if user != me {
+        require_manager(tx, &ch, me).await?;
+    }
+    let removed = tx
+        .execute(
+            "DELETE FROM channel_members WHERE channel_id = $1 AND user_id = $2",
+            args![channel, user],
+        )
+        .await?;
+    if removed == 0 {
+        return Err(ApiError::not_found("member"));
+    }
+    // A former member must not read new messages.
+    keys::rotate_fresh(tx, Collection::Channel(channel)).await
+}
+
+/// The members of a private channel or direct message `me` belongs to, by username, with
+/// their workspace roles (a public channel's are the workspace's: 409 `NOT_PRIVATE`).
+pub async fn members(
+    tx: &mut Tx,
+    channel: i64,
+    me: i64,
+) -> ApiResult<Vec<huddle_protocol::workspaces::Member>> {
+    let ch = access::channel(tx, channel, me).await?;
+    if ch.kind == ChannelKind::Public {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "NOT_PRIVATE",
+            "a public channel's members are the workspace's",
+        ));
+    }
+    let rows: Vec<(i64, String, String, String)> = tx
+        .all(
+            "SELECT u.id, u.username, u.display_name, wm.role FROM channel_members cm \
+             JOIN users u ON u.id = cm.user_id \
+             JOIN workspace_members wm ON wm.user_id = cm.user_id AND wm.workspace_id = $2 \
+             WHERE cm.channel_id = $1",
+            args![channel, ch.workspace_id],
+        )
+        .await?;
+    let mut list = Vec::with_capacity(rows.len());
+    for (user_id, username, display_name, role) in rows {
+        let (username, display_name) =
+            crate::api::auth::store::names(tx, user_id, &username, &display_name).await?;
+        list.push(huddle_protocol::workspaces::Member {
+            user_id,
+            username,
+            display_name,
+            role: enum_value(&role, access::Role::parse)?,
+        });
+    }
+    list.sort_by(|a, b| a.username.cmp(&b.username));
+    Ok(list)
 }

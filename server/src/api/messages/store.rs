@@ -315,6 +315,7 @@ pub async fn create(
     body: &str,
 ) -> ApiResult<(Message, MessagesEvent)> {
     let ch = access::channel(tx, channel, me).await?;
+    ch.writable()?;
     if let Some(root) = thread_root {
         let ok: Option<(i64,)> = tx
             .optional(
@@ -373,6 +374,7 @@ async fn own_live_message(tx: &mut Tx, id: i64, me: i64) -> ApiResult<i64> {
             "only the author can change a message",
         ));
     }
+    ch.writable()?;
     live(tx, id).await?;
     Ok(ch.workspace_id)
 }
@@ -445,6 +447,7 @@ pub async fn set_reaction(
     on: bool,
 ) -> ApiResult<(Message, MessagesEvent)> {
     let (ch, _) = access::message(tx, id, me).await?;
+    ch.writable()?;
     let scope = Scope::Workspace(ch.workspace_id);
     let key = tx.blind(scope, "emoji", emoji).await?;
     if on {

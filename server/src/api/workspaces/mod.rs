@@ -5,7 +5,9 @@ pub(crate) mod store;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use huddle_protocol::workspaces::{Invite, Member, NewWorkspace, Workspace};
+use huddle_protocol::workspaces::{
+    Invite, Member, NewWorkspace, RoleChange, Workspace, WorkspaceChange,
+};
 
 use super::{clean_name, ApiJson, ApiPath};
 use crate::error::ApiResult;
@@ -19,8 +21,9 @@ use utoipa_axum::routes;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
+        .routes(routes!(rename))
         .routes(routes!(members, invite))
-        .routes(routes!(remove_member))
+        .routes(routes!(set_role, remove_member))
 }
 
 /// Creates a workspace owned by the caller, with a public `general` channel.
@@ -58,7 +61,36 @@ pub async fn members(
     Ok(Json(list))
 }
 
-/// Adds an existing account to the workspace (owners only).
+/// Renames the workspace (owners only).
+#[utoipa::path(patch, path = "/workspaces/{id}", tag = "workspaces", params(("id" = i64, Path, description = "Workspace id")), request_body = WorkspaceChange, responses((status = 200, description = "Renamed", body = Workspace)))]
+pub async fn rename(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<WorkspaceChange>,
+) -> ApiResult<Json<Workspace>> {
+    let name = clean_name(&body.name, "name", 80)?;
+    let mut tx = state.db.write().await?;
+    let ws = store::rename(&mut tx, id, user.id, name).await?;
+    tx.commit().await?;
+    Ok(Json(ws))
+}
+
+/// Gives a member another role (owners only; a workspace keeps at least one owner).
+#[utoipa::path(patch, path = "/workspaces/{id}/members/{user_id}", tag = "workspaces", params(("id" = i64, Path, description = "Workspace id"), ("user_id" = i64, Path, description = "The member")), request_body = RoleChange, responses((status = 200, description = "The members afterwards", body = [Member])))]
+pub async fn set_role(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath((id, target)): ApiPath<(i64, i64)>,
+    ApiJson(body): ApiJson<RoleChange>,
+) -> ApiResult<Json<Vec<Member>>> {
+    let mut tx = state.db.write().await?;
+    let list = store::set_role(&mut tx, id, user.id, target, body.role).await?;
+    tx.commit().await?;
+    Ok(Json(list))
+}
+
+/// Adds an existing account to the workspace (admins and owners).
 #[utoipa::path(post, path = "/workspaces/{id}/members", tag = "workspaces", params(("id" = i64, Path, description = "Workspace id")), request_body = Invite, responses((status = 201, description = "The members after the invitation", body = [Member])))]
 pub async fn invite(
     State(state): State<AppState>,
@@ -72,7 +104,8 @@ pub async fn invite(
     Ok((StatusCode::CREATED, Json(list)))
 }
 
-/// Removes a member (owners), or leaves (anyone, for themselves). The last owner cannot
+/// Removes a member (admins remove members, owners anyone), or leaves (anyone, for
+/// themselves). The last owner cannot
 /// leave. Removal also drops the member from the workspace's private channels, and every
 /// room of the workspace gets a fresh key and endpoint.
 #[utoipa::path(delete, path = "/workspaces/{id}/members/{user_id}", tag = "workspaces", params(("id" = i64, Path, description = "Workspace id"), ("user_id" = i64, Path, description = "The member to remove (oneself: leave)")), responses((status = 204, description = "Removed")))]

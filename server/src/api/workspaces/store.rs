@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use huddle_protocol::realtime::Collection;
 use huddle_protocol::workspaces::{Member, Workspace};
 
-use crate::access::{self, Role};
+use crate::access::{self, Action, Role};
 use crate::args;
 use crate::db::{enum_value, Tx};
 use crate::error::{ApiError, ApiResult};
@@ -101,14 +101,8 @@ async fn members_of(tx: &mut Tx, workspace: i64) -> ApiResult<Vec<Member>> {
 /// Adds the account named `login` (username or e-mail) to the workspace; returns the
 /// members afterwards.
 pub async fn invite(tx: &mut Tx, workspace: i64, by: i64, login: &str) -> ApiResult<Vec<Member>> {
-    // Owners only: a member could otherwise bring back someone an owner removed.
-    if access::workspace_role(tx, workspace, by).await? != Role::Owner {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "FORBIDDEN",
-            "only owners can invite people",
-        ));
-    }
+    // Not members: they could otherwise bring back someone an admin removed.
+    access::require(tx, workspace, by, Action::Invite).await?;
     let invitee = crate::api::auth::store::find(tx, login).await?;
     let invitee = invitee.ok_or_else(|| {
         ApiError::new(
@@ -134,7 +128,7 @@ pub async fn invite(tx: &mut Tx, workspace: i64, by: i64, login: &str) -> ApiRes
     members_of(tx, workspace).await
 }
 
-/// Removes `target` from the workspace (owners remove anyone; anyone removes
+/// Removes `target` from the workspace (admins remove members, owners anyone, anyone
 /// themselves; the last owner stays), with their private-channel memberships, and gives
 /// every room of the workspace a fresh key and endpoint; returns what to deliver to the
 /// relay after the commit.
@@ -145,30 +139,22 @@ pub async fn remove_member(
     target: i64,
 ) -> ApiResult<Vec<Push>> {
     let role = access::workspace_role(tx, workspace, by).await?;
-    if target != by && role != Role::Owner {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "FORBIDDEN",
-            "only owners can remove members",
-        ));
-    }
-    let target_role = access::workspace_role(tx, workspace, target)
-        .await
-        .map_err(|_| ApiError::not_found("member"))?;
-    if target_role == Role::Owner {
-        let (owners,): (i64,) = tx
-            .one(
-                "SELECT count(*) FROM workspace_members WHERE workspace_id = $1 AND role = 'owner'",
-                args![workspace],
-            )
-            .await?;
-        if owners == 1 {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "LAST_OWNER",
-                "the last owner cannot leave the workspace",
-            ));
+    let target_role = if target == by {
+        role
+    } else {
+        let target_role = member_role(tx, workspace, target).await?;
+        let action = if target_role == Role::Member {
+            Action::RemoveMember
+        } else {
+            Action::RemoveManager
+        };
+        if !role.may(action) {
+            return Err(access::forbidden(action));
         }
+        target_role
+    };
+    if target_role == Role::Owner {
+        keep_an_owner(tx, workspace, "the last owner cannot leave the workspace").await?;
     }
     tx.execute(
         "DELETE FROM channel_members WHERE user_id = $2 AND channel_id IN \
@@ -195,4 +181,69 @@ pub async fn remove_member(
     }
     pushes.extend(keys::rotate_fresh(tx, Collection::Workspace(workspace)).await?);
     Ok(pushes)
+}
+
+/// `target`'s role in the workspace, or 404 `member`.
+async fn member_role(tx: &mut Tx, workspace: i64, target: i64) -> ApiResult<Role> {
+    access::workspace_role(tx, workspace, target)
+        .await
+        .map_err(|_| ApiError::not_found("member"))
+}
+
+/// 409 `LAST_OWNER` (`why`) if the workspace has one owner only.
+async fn keep_an_owner(tx: &mut Tx, workspace: i64, why: &str) -> ApiResult<()> {
+    let (owners,): (i64,) = tx
+        .one(
+            "SELECT count(*) FROM workspace_members WHERE workspace_id = $1 AND role = 'owner'",
+            args![workspace],
+        )
+        .await?;
+    if owners == 1 {
+        return Err(ApiError::new(StatusCode::CONFLICT, "LAST_OWNER", why));
+    }
+    Ok(())
+}
+
+/// Gives `target` the role `to` (owners only; the last owner stays an owner); returns
+/// the members afterwards.
+pub async fn set_role(
+    tx: &mut Tx,
+    workspace: i64,
+    by: i64,
+    target: i64,
+    to: Role,
+) -> ApiResult<Vec<Member>> {
+    access::require(tx, workspace, by, Action::ChangeRole).await?;
+    let from = member_role(tx, workspace, target).await?;
+    if from == Role::Owner && to != Role::Owner {
+        keep_an_owner(tx, workspace, "a workspace keeps at least one owner").await?;
+    }
+    tx.execute(
+        "UPDATE workspace_members SET role = $3 WHERE workspace_id = $1 AND user_id = $2",
+        args![workspace, target, to.as_str()],
+    )
+    .await?;
+    members_of(tx, workspace).await
+}
+
+/// Renames the workspace (owners only).
+pub async fn rename(tx: &mut Tx, workspace: i64, by: i64, name: String) -> ApiResult<Workspace> {
+    let role = access::require(tx, workspace, by, Action::RenameWorkspace).await?;
+    let sealed = tx
+        .seal(
+            Scope::Workspace(workspace),
+            &Place::new("workspaces", "name", workspace),
+            &name,
+        )
+        .await?;
+    tx.execute(
+        "UPDATE workspaces SET name = $2 WHERE id = $1",
+        args![workspace, sealed],
+    )
+    .await?;
+    Ok(Workspace {
+        id: workspace,
+        name,
+        role,
+    })
 }

@@ -1,0 +1,606 @@
+//! The authorization matrix: every operation of the OpenAPI document the server serves,
+//! called by an owner, an admin, a member, a signed-in person outside the workspace and
+//! someone signed out, each on a workspace of its own, answers what the roles table of
+//! docs/security.md says (`Role::may`). Outsiders get 404 for everything inside a
+//! workspace; a member whose role may not do something gets 403.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{spawn, user, Client, Reply, Server};
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "long enough password";
+
+/// Who calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    Owner,
+    Admin,
+    Member,
+    Outsider,
+    SignedOut,
+}
+
+const WHO: [Who; 5] = [
+    Who::Owner,
+    Who::Admin,
+    Who::Member,
+    Who::Outsider,
+    Who::SignedOut,
+];
+
+/// How the caller's request is sent.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Session {
+    /// With the caller's usual session.
+    Usual,
+    /// With a session of its own (signed in for this call), for calls that end sessions
+    /// or make new ones.
+    Own,
+}
+
+/// One row of the matrix.
+struct Case {
+    /// The operation: method and path template as in the OpenAPI document.
+    op: &'static str,
+    /// The request: method, path and body with `<name>` placeholders (see [`Fixture`]).
+    path: &'static str,
+    body: Option<&'static str>,
+    session: Session,
+    /// The status for owner, admin, member, outsider, signed out.
+    expect: [u16; 5],
+}
+
+const fn case(
+    op: &'static str,
+    path: &'static str,
+    body: Option<&'static str>,
+    expect: [u16; 5],
+) -> Case {
+    Case {
+        op,
+        path,
+        body,
+        session: Session::Usual,
+        expect,
+    }
+}
+
+const fn own(
+    op: &'static str,
+    path: &'static str,
+    body: Option<&'static str>,
+    expect: [u16; 5],
+) -> Case {
+    Case {
+        op,
+        path,
+        body,
+        session: Session::Own,
+        expect,
+    }
+}
+
+/// Every case. Workspace fixture: Olive owns it, Adam and Ada are admins, Mia and Tom
+/// members; #general (by Olive), #inner (private, by Olive, with Adam, Mia and Tom),
+/// #mine (by the caller, or Mia), a message of Tom's and one of the caller's (or Mia's)
+/// in #general.
+fn cases() -> Vec<Case> {
+    let all = [200; 5];
+    let signed_in = [200, 200, 200, 200, 401];
+    let members = [200, 200, 200, 404, 401];
+    vec![
+        // Accounts: the same for every role.
+        case("GET /auth/me", "/auth/me", None, signed_in),
+        case("GET /auth/session", "/auth/session", None, all),
+        own(
+            "POST /auth/signin",
+            "/auth/signin",
+            Some(r#"{"login": "<me>", "password": "long enough password"}"#),
+            all,
+        ),
+        own(
+            "POST /auth/signup",
+            "/auth/signup",
+            Some(
+                r#"{"username": "new<n>", "email": "new<n>@example.com", "password": "long enough password"}"#,
+            ),
+            [201; 5],
+        ),
+        own(
+            "POST /auth/signout",
+            "/auth/signout",
+            Some("{}"),
+            [204, 204, 204, 204, 401],
+        ),
+        case(
+            "POST /auth/password",
+            "/auth/password",
+            Some(r#"{"current": "not the password", "new": "another long password"}"#),
+            [403, 403, 403, 403, 401],
+        ),
+        own(
+            "POST /auth/sessions/end-others",
+            "/auth/sessions/end-others",
+            Some("{}"),
+            [204, 204, 204, 204, 401],
+        ),
+        case("GET /openapi.json", "/openapi.json", None, all),
+        case(
+            "POST /realtime/ticket",
+            "/realtime/ticket",
+            Some("{}"),
+            signed_in,
+        ),
+        case(
+            "POST /realtime/join",
+            "/realtime/join",
+            Some(r#"{"collection": "channel:<general>"}"#),
+            members,
+        ),
+        case(
+            "POST /realtime/join",
+            "/realtime/join",
+            Some(r#"{"collection": "workspace:<ws>"}"#),
+            members,
+        ),
+        // Workspaces and roles.
+        case("GET /workspaces", "/workspaces", None, signed_in),
+        case(
+            "POST /workspaces",
+            "/workspaces",
+            Some(r#"{"name": "Another"}"#),
+            [201, 201, 201, 201, 401],
+        ),
+        case(
+            "PATCH /workspaces/{id}",
+            "/workspaces/<ws>",
+            Some(r#"{"name": "Renamed"}"#),
+            [200, 403, 403, 404, 401],
+        ),
+        case(
+            "GET /workspaces/{id}/members",
+            "/workspaces/<ws>/members",
+            None,
+            members,
+        ),
+        case(
+            "POST /workspaces/{id}/members",
+            "/workspaces/<ws>/members",
+            Some(r#"{"user": "xena"}"#),
+            [201, 201, 403, 404, 401],
+        ),
+        case(
+            "PATCH /workspaces/{id}/members/{user_id}",
+            "/workspaces/<ws>/members/<tom>",
+            Some(r#"{"role": "admin"}"#),
+            [200, 403, 403, 404, 401],
+        ),
+        case(
+            "PATCH /workspaces/{id}/members/{user_id}",
+            "/workspaces/<ws>/members/<olive>",
+            Some(r#"{"role": "member"}"#),
+            [409, 403, 403, 404, 401],
+        ),
+        case(
+            "DELETE /workspaces/{id}/members/{user_id}",
+            "/workspaces/<ws>/members/<tom>",
+            None,
+            [204, 204, 403, 404, 401],
+        ),
+        case(
+            "DELETE /workspaces/{id}/members/{user_id}",
+            "/workspaces/<ws>/members/<ada>",
+            None,
+            [204, 403, 403, 404, 401],
+        ),
+        case(
+            "DELETE /workspaces/{id}/members/{user_id}",
+            "/workspaces/<ws>/members/<olive>",
+            None,
+            [409, 403, 403, 404, 401],
+        ),
+        case(
+            "DELETE /workspaces/{id}/members/{user_id}",
+            "/workspaces/<ws>/members/<me>",
+            None,
+            [409, 204, 204, 404, 401],
+        ),
+        // Channels.
+        case(
+            "GET /workspaces/{id}/channels",
+            "/workspaces/<ws>/channels",
+            None,
+            members,
+        ),
+        case(
+            "POST /workspaces/{id}/channels",
+            "/workspaces/<ws>/channels",
+            Some(r#"{"name": "new"}"#),
+            [201, 201, 201, 404, 401],
+        ),
+        case(
+            "POST /workspaces/{id}/channels",
+            "/workspaces/<ws>/channels",
+            Some(r#"{"name": "secret", "kind": "private", "members": [<tom>]}"#),
+            [201, 201, 201, 404, 401],
+        ),
+        case(
+            "POST /workspaces/{id}/direct",
+            "/workspaces/<ws>/direct",
+            Some(r#"{"user_id": <tom>}"#),
+            members,
+        ),
+        case(
+            "PATCH /channels/{id}",
+            "/channels/<general>",
+            Some(r#"{"topic": "What we do"}"#),
+            members,
+        ),
+        case(
+            "PATCH /channels/{id}",
+            "/channels/<general>",
+            Some(r#"{"name": "everyone"}"#),
+            [200, 200, 403, 404, 401],
+        ),
+        case(
+            "PATCH /channels/{id}",
+            "/channels/<inner>",
+            Some(r#"{"archived": true}"#),
+            [200, 200, 403, 404, 401],
+        ),
+        case(
+            "PATCH /channels/{id}",
+            "/channels/<mine>",
+            Some(r#"{"name": "ours", "archived": true}"#),
+            [200, 200, 200, 404, 401],
+        ),
+        case(
+            "GET /channels/{id}/members",
+            "/channels/<inner>/members",
+            None,
+            members,
+        ),
+        case(
+            "GET /channels/{id}/members",
+            "/channels/<general>/members",
+            None,
+            [409, 409, 409, 404, 401],
+        ),
+        case(
+            "POST /channels/{id}/members",
+            "/channels/<inner>/members",
+            Some(r#"{"user_id": <ada>}"#),
+            [204, 204, 204, 404, 401],
+        ),
+        case(
+            "DELETE /channels/{id}/members/{user_id}",
+            "/channels/<inner>/members/<tom>",
+            None,
+            [204, 204, 403, 404, 401],
+        ),
+        case(
+            "DELETE /channels/{id}/members/{user_id}",
+            "/channels/<inner>/members/<me>",
+            None,
+            [204, 204, 204, 404, 401],
+        ),
+        case(
+            "PUT /channels/{id}/read",
+            "/channels/<general>/read",
+            Some(r#"{"last_read_id": <theirs>}"#),
+            [204, 204, 204, 404, 401],
+        ),
+        // Messages.
+        case(
+            "GET /channels/{id}/messages",
+            "/channels/<general>/messages",
+            None,
+            members,
+        ),
+        case(
+            "POST /channels/{id}/messages",
+            "/channels/<general>/messages",
+            Some(r#"{"body": "hello"}"#),
+            [201, 201, 201, 404, 401],
+        ),
+        case("GET /messages/{id}", "/messages/<theirs>", None, members),
+        case(
+            "PATCH /messages/{id}",
+            "/messages/<mine_msg>",
+            Some(r#"{"body": "edited"}"#),
+            members,
+        ),
+        case(
+            "PATCH /messages/{id}",
+            "/messages/<theirs>",
+            Some(r#"{"body": "edited"}"#),
+            [403, 403, 403, 404, 401],
+        ),
+        case(
+            "DELETE /messages/{id}",
+            "/messages/<mine_msg>",
+            None,
+            members,
+        ),
+        case(
+            "DELETE /messages/{id}",
+            "/messages/<theirs>",
+            None,
+            [403, 403, 403, 404, 401],
+        ),
+        case(
+            "GET /messages/{id}/replies",
+            "/messages/<theirs>/replies",
+            None,
+            members,
+        ),
+        case(
+            "PUT /messages/{id}/reactions/{emoji}",
+            "/messages/<theirs>/reactions/x",
+            None,
+            members,
+        ),
+        case(
+            "DELETE /messages/{id}/reactions/{emoji}",
+            "/messages/<theirs>/reactions/x",
+            None,
+            members,
+        ),
+        case(
+            "GET /workspaces/{id}/search",
+            "/workspaces/<ws>/search?q=hello",
+            None,
+            members,
+        ),
+    ]
+}
+
+/// The people of every fixture, signed in once.
+struct People {
+    /// Olive (owner), Adam (admin), Mia (member), Xena (outsider), by `Who`.
+    callers: Vec<(Client, i64, &'static str)>,
+    ada: (Client, i64),
+    tom: (Client, i64),
+}
+
+impl People {
+    fn caller(&mut self, who: Who) -> Option<&mut (Client, i64, &'static str)> {
+        let i = match who {
+            Who::Owner => 0,
+            Who::Admin => 1,
+            Who::Member => 2,
+            Who::Outsider => 3,
+            Who::SignedOut => return None,
+        };
+        Some(&mut self.callers[i])
+    }
+}
+
+/// The names a case's placeholders stand for.
+struct Fixture(Vec<(&'static str, String)>);
+
+impl Fixture {
+    fn fill(&self, template: &str) -> String {
+        let mut s = template.to_owned();
+        for (name, value) in &self.0 {
+            s = s.replace(&format!("<{name}>"), value);
+        }
+        assert!(!s.contains('<'), "unfilled placeholder in {s}");
+        s
+    }
+}
+
+fn id(r: &Reply) -> i64 {
+    r.body["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("an id in {} {:?}", r.status, r.body))
+}
+
+async fn ok(c: &mut Client, method: &str, path: &str, body: Option<Value>) -> Reply {
+    let r = c.send(method, path, body, &[]).await;
+    assert!(
+        r.status < 300,
+        "fixture: {method} {path}: {} {:?}",
+        r.status,
+        r.body
+    );
+    r
+}
+
+async fn fixture(p: &mut People, who: Who, n: usize) -> Fixture {
+    let olive = p.callers[0].1;
+    let (adam, mia, xena) = (p.callers[1].1, p.callers[2].1, p.callers[3].1);
+    let (ada, tom) = (p.ada.1, p.tom.1);
+    let owner = &mut p.callers[0].0;
+    let ws = id(&ok(
+        owner,
+        "POST",
+        "/workspaces",
+        Some(json!({"name": "Matrix"})),
+    )
+    .await);
+    let general = ok(owner, "GET", &format!("/workspaces/{ws}/channels"), None).await;
+    let general = general.body[0]["id"].as_i64().unwrap();
+    for name in ["adam", "ada", "mia", "tom"] {
+        ok(
+            owner,
+            "POST",
+            &format!("/workspaces/{ws}/members"),
+            Some(json!({"user": name})),
+        )
+        .await;
+    }
+    for admin in [adam, ada] {
+        let path = format!("/workspaces/{ws}/members/{admin}");
+        ok(owner, "PATCH", &path, Some(json!({"role": "admin"}))).await;
+    }
+    let inner = json!({"name": "inner", "kind": "private", "members": [adam, mia, tom]});
+    let inner = id(&ok(
+        owner,
+        "POST",
+        &format!("/workspaces/{ws}/channels"),
+        Some(inner),
+    )
+    .await);
+    let messages = format!("/channels/{general}/messages");
+    let theirs = id(&ok(
+        &mut p.tom.0,
+        "POST",
+        &messages,
+        Some(json!({"body": "hello from tom"})),
+    )
+    .await);
+    let author = match who {
+        Who::Owner | Who::Admin | Who::Member => &mut p.caller(who).unwrap().0,
+        _ => &mut p.callers[2].0,
+    };
+    let mine = json!({"name": "mine"});
+    let mine = id(&ok(
+        author,
+        "POST",
+        &format!("/workspaces/{ws}/channels"),
+        Some(mine),
+    )
+    .await);
+    let mine_msg = id(&ok(
+        author,
+        "POST",
+        &messages,
+        Some(json!({"body": "hello, mine"})),
+    )
+    .await);
+    let (me, me_name) = match p.caller(who) {
+        Some((_, id, name)) => (*id, *name),
+        None => (mia, "mia"),
+    };
+    let _ = xena;
+    Fixture(vec![
+        ("ws", ws.to_string()),
+        ("general", general.to_string()),
+        ("inner", inner.to_string()),
+        ("mine_msg", mine_msg.to_string()),
+        ("mine", mine.to_string()),
+        ("theirs", theirs.to_string()),
+        ("olive", olive.to_string()),
+        ("adam", adam.to_string()),
+        ("ada", ada.to_string()),
+        ("tom", tom.to_string()),
+        (
+            "me",
+            if who == Who::SignedOut {
+                me_name.to_owned()
+            } else {
+                me.to_string()
+            },
+        ),
+        ("n", n.to_string()),
+    ])
+}
+
+/// A new session of `name`.
+async fn signed_in(server: &Server, name: &str) -> Client {
+    let mut c = Client::new(server);
+    let r = c
+        .post("/auth/signin", json!({"login": name, "password": PASSWORD}))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    c
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_route_with_every_role_and_a_non_member() {
+    let server = spawn().await;
+    let mut callers = Vec::new();
+    for name in ["olive", "adam", "mia", "xena"] {
+        let (c, id) = user(&server, name).await;
+        callers.push((c, id, name));
+    }
+    let mut people = People {
+        callers,
+        ada: user(&server, "ada").await,
+        tom: user(&server, "tom").await,
+    };
+
+    // The cases cover exactly the operations of the served OpenAPI document.
+    let doc = Client::new(&server).get("/openapi.json").await.body;
+    let mut documented = BTreeSet::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for method in ops.as_object().unwrap().keys() {
+            documented.insert(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    let cases = cases();
+    let covered: BTreeSet<String> = cases.iter().map(|c| c.op.to_owned()).collect();
+    assert_eq!(
+        covered, documented,
+        "the matrix covers every operation, and only those"
+    );
+
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for case in &cases {
+        for (i, who) in WHO.into_iter().enumerate() {
+            n += 1;
+            let fx = fixture(&mut people, who, n).await;
+            let path = fx.fill(case.path);
+            // <me> in a sign-in body is a name; elsewhere an id.
+            let body = case.body.map(|b| {
+                let filled = if who == Who::SignedOut || case.op != "POST /auth/signin" {
+                    fx.fill(b)
+                } else {
+                    let name = people.caller(who).unwrap().2;
+                    b.replace("<me>", name)
+                };
+                serde_json::from_str::<Value>(&filled).unwrap()
+            });
+            let method = case.op.split(' ').next().unwrap();
+            let r = match (who, case.session) {
+                (Who::SignedOut, _) => Client::new(&server).send(method, &path, body, &[]).await,
+                (_, Session::Usual) => {
+                    let c = &mut people.caller(who).unwrap().0;
+                    c.send(method, &path, body, &[]).await
+                }
+                (_, Session::Own) => {
+                    let name = people.caller(who).unwrap().2;
+                    let mut c = signed_in(&server, name).await;
+                    let r = c.send(method, &path, body, &[]).await;
+                    // Ending the other sessions ended the usual one too: sign it in again.
+                    if case.op == "POST /auth/sessions/end-others" {
+                        people.caller(who).unwrap().0 = signed_in(&server, name).await;
+                    }
+                    r
+                }
+            };
+            let want = case.expect[i];
+            if r.status != want {
+                failures.push(format!(
+                    "{who:?}: {method} {path} {}: {} (want {want}) {}",
+                    case.body.unwrap_or(""),
+                    r.status,
+                    r.body
+                ));
+                continue;
+            }
+            // Outsiders learn nothing: "not found", never "forbidden".
+            let code = r.body["error"]["code"].as_str().unwrap_or("");
+            match want {
+                404 => assert_eq!(code, "NOT_FOUND", "{who:?} {path}"),
+                403 => assert!(
+                    matches!(code, "FORBIDDEN" | "NOT_AUTHOR" | "WRONG_PASSWORD"),
+                    "{who:?} {path}: {code}"
+                ),
+                401 => assert_eq!(code, "UNAUTHENTICATED", "{who:?} {path}"),
+                _ => {}
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {n} calls answered otherwise:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
