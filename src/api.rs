@@ -4,7 +4,7 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use huddle_protocol::auth::{PasswordChange, SessionInfo, Signin, Signup};
-use huddle_protocol::channels::{NewChannel, NewDirect, ReadPosition};
+use huddle_protocol::channels::{AddMember, NewChannel, NewDirect, ReadPosition};
 use huddle_protocol::error::ErrorBody;
 use huddle_protocol::messages::{EditMessage, NewMessage};
 use huddle_protocol::realtime::{Join, Ticket};
@@ -146,7 +146,7 @@ fn url(path: &str) -> String {
 }
 
 pub use huddle_protocol::auth::User;
-pub use huddle_protocol::channels::{Channel, ChannelKind};
+pub use huddle_protocol::channels::{Channel, ChannelChange, ChannelKind, ChannelState};
 pub use huddle_protocol::messages::{Message, Page, PageQuery};
 pub use huddle_protocol::realtime::{Collection, Joined};
 pub use huddle_protocol::workspaces::{Action, Member, Role, Workspace};
@@ -315,6 +315,36 @@ pub async fn create_channel(
         members: Vec::new(),
     };
     send_json(r, Some(&body)).await
+}
+
+/// Renames a channel, sets its topic, archives or unarchives it.
+pub async fn change_channel(id: i64, change: &ChannelChange) -> ApiResult<Channel> {
+    send_json(
+        Request::patch(&url(&format!("/channels/{id}"))),
+        Some(change),
+    )
+    .await
+}
+
+/// The members of a private channel.
+pub async fn channel_members(id: i64) -> ApiResult<Vec<Member>> {
+    send_json(
+        Request::get(&url(&format!("/channels/{id}/members"))),
+        NO_BODY,
+    )
+    .await
+}
+
+/// Adds a workspace member to a private channel.
+pub async fn add_channel_member(id: i64, user_id: i64) -> ApiResult<()> {
+    let r = Request::post(&url(&format!("/channels/{id}/members")));
+    send_empty(r, Some(&AddMember { user_id })).await
+}
+
+/// Takes someone out of a private channel, or leaves it (`user_id` = oneself).
+pub async fn remove_channel_member(id: i64, user_id: i64) -> ApiResult<()> {
+    let r = Request::delete(&url(&format!("/channels/{id}/members/{user_id}")));
+    send_empty(r, NO_BODY).await
 }
 
 /// A page of a channel's messages: the newest, or at a cursor (see [`PageQuery`]); 50 unless

@@ -164,6 +164,7 @@ fn RoleSelect(
     let ws = workspace_id();
     let id = format!("role-{}", m.user_id);
     let (user_id, name, current) = (m.user_id, m.display_name.clone(), m.role);
+    let shown = RwSignal::new(current.as_str());
     let change = move |ev: leptos::ev::Event| {
         let Some(role) = Role::parse(&event_target_value(&ev)) else {
             return;
@@ -171,16 +172,22 @@ fn RoleSelect(
         let name = name.clone();
         spawn_local(async move {
             match api::set_role(ws.get_untracked(), user_id, role).await {
-                Ok(_) => status.set(Some(format!("{name} is now {}", role.as_str()))),
-                Err(e) => error.set(Some(e.message)),
+                Ok(_) => {
+                    error.set(None);
+                    status.set(Some(format!("{name} is now {}", role.as_str())));
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => {
+                    // Refused: the select shows the role that holds, with the reason.
+                    shown.set(current.as_str());
+                    error.set(Some(e.message));
+                }
             }
-            // Either way, show what the server holds (a refused change snaps back).
-            reload.update(|n| *n += 1);
         });
     };
     view! {
         <label class="visually-hidden" for=id.clone()>{format!("Role of {}", m.display_name)}</label>
-        <select id=id on:change=change>
+        <select id=id on:change=change prop:value=move || shown.get()>
             {Role::ALL.into_iter().rev().map(|r| view! {
                 <option value=r.as_str() selected=r == current>{r.as_str()}</option>
             }).collect_view()}

@@ -62,7 +62,7 @@ pub fn WorkspacePage() -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(Ok(l)) = channels.get() {
-            list.0.set(l);
+            list.merge(l);
         }
     });
     // Unread counts of channels not on screen: refresh now and then.
@@ -108,12 +108,19 @@ pub fn WorkspacePage() -> impl IntoView {
                 </ul>
                 <Suspense fallback=|| view! { <p>{"Loading…"}</p> }>
                     {move || channels.get().map(|r| match r {
-                        Ok(list) => {
+                        // Drawn from the merged list (live renames and archiving included).
+                        Ok(_) => {
                             let (direct, rooms): (Vec<_>, Vec<_>) =
-                                list.into_iter().partition(|c| c.kind == ChannelKind::Direct);
+                                list.0.get().into_iter().partition(|c| c.kind == ChannelKind::Direct);
+                            let (archived, rooms): (Vec<_>, Vec<_>) =
+                                rooms.into_iter().partition(|c| c.archived);
                             view! {
                                 <h2 class="nav-heading" id="channels-heading">{"Channels"}</h2>
                                 <ChannelLinks list=rooms labelled_by="channels-heading" />
+                                {(!archived.is_empty()).then(|| view! {
+                                    <h2 class="nav-heading" id="archived-heading">{"Archived"}</h2>
+                                    <ChannelLinks list=archived labelled_by="archived-heading" />
+                                })}
                                 <h2 class="nav-heading" id="direct-heading">{"Direct messages"}</h2>
                                 {if direct.is_empty() {
                                     view! { <p class="nav-note">{"Start one from People."}</p> }.into_any()

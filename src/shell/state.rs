@@ -45,9 +45,62 @@ impl AppMemory {
     }
 }
 
-/// The channels of the workspace as last loaded (for titles elsewhere).
+/// The channels of the workspace as last loaded (for titles elsewhere). Changes go
+/// through [`ChannelList::merge`] and [`ChannelList::apply`], which keep the highest
+/// revision of each channel, whichever arrives first: a list from REST or a live event.
 #[derive(Clone, Copy)]
 pub struct ChannelList(pub RwSignal<Vec<api::Channel>>);
+
+impl ChannelList {
+    /// Takes a list from REST: its channels, except where the list held holds a newer
+    /// revision of a channel's name, topic and archived state.
+    pub fn merge(&self, fresh: Vec<api::Channel>) {
+        self.0.update(|held| {
+            let fresh = fresh
+                .into_iter()
+                .map(|mut c| {
+                    if let Some(h) = held
+                        .iter()
+                        .find(|h| h.id == c.id && h.revision > c.revision)
+                    {
+                        c.name = h.name.clone();
+                        c.topic = h.topic.clone();
+                        c.archived = h.archived;
+                        c.revision = h.revision;
+                    }
+                    c
+                })
+                .collect();
+            *held = fresh;
+        });
+    }
+
+    /// Takes one channel from a REST answer (if newer than what is held).
+    pub fn put(&self, c: api::Channel) {
+        self.apply(api::ChannelState {
+            channel_id: c.id,
+            name: c.name,
+            topic: c.topic,
+            archived: c.archived,
+            revision: c.revision,
+        });
+    }
+
+    /// Takes a channel's new state from a live event (if newer than what is held).
+    pub fn apply(&self, s: api::ChannelState) {
+        self.0.update(|held| {
+            if let Some(c) = held
+                .iter_mut()
+                .find(|c| c.id == s.channel_id && c.revision < s.revision)
+            {
+                c.name = s.name;
+                c.topic = s.topic;
+                c.archived = s.archived;
+                c.revision = s.revision;
+            }
+        });
+    }
+}
 
 /// Display names of the workspace's members by user id (for typing indicators, whose
 /// sender the relay identifies by id).

@@ -62,11 +62,18 @@ test("no serious or critical axe violations on any page", async () => {
     await audit(page, `switcher ${scheme}`);
     await page.locator(".switcher summary").click();
     await page.screenshot({ path: path.join(ARTIFACTS, `demo-channel-${scheme}.png`), fullPage: true });
+    // A private channel with its settings open (topic, name, archiving, members).
+    await page.getByRole("link", { name: "# design" }).click();
+    await page.locator(".channel-settings summary").click();
+    await page.getByRole("heading", { name: "Members" }).waitFor();
+    await page.getByRole("button", { name: "Leave channel" }).waitFor();
+    await audit(page, `channel settings ${scheme}`);
+    await page.locator(".channel-settings summary").click();
     await page.getByRole("link", { name: "# history" }).click();
     await page.getByRole("log").getByText("History message 10000 of 10000").waitFor();
     await audit(page, `long channel ${scheme}`);
     await page.getByRole("link", { name: "People" }).click();
-    await page.getByRole("list", { name: "People" }).getByText("Alice Martin").waitFor();
+    await page.getByRole("list", { name: "People" }).getByText("Alice Martin", { exact: true }).waitFor();
     await audit(page, `people ${scheme}`);
     await page.screenshot({ path: path.join(ARTIFACTS, `people-${scheme}.png`), fullPage: true });
     for (const app of ["Drive", "Tasks", "Calendar"]) {
@@ -97,7 +104,7 @@ test("phone-sized screen: no sideways scrolling, no serious axe violations", asy
   await audit(page, "channel on a phone");
   await page.screenshot({ path: path.join(ARTIFACTS, "phone-channel.png"), fullPage: true });
   await page.getByRole("link", { name: "People" }).click();
-  await page.getByRole("list", { name: "People" }).getByText("Alice Martin").waitFor();
+  await page.getByRole("list", { name: "People" }).getByText("Alice Martin", { exact: true }).waitFor();
   await audit(page, "people on a phone");
   await page.screenshot({ path: path.join(ARTIFACTS, "phone-people.png"), fullPage: true });
   await context.close();

@@ -14,7 +14,7 @@ async function openPeople(p, who) {
   await p.page.getByRole("link", { name: "Demo workspace" }).click();
   await p.page.getByRole("link", { name: "People" }).click();
   await p.page.getByRole("heading", { name: "People" }).waitFor();
-  await p.page.getByRole("list", { name: "People" }).getByText("Alice Martin").waitFor();
+  await p.page.getByRole("list", { name: "People" }).getByText("Alice Martin", { exact: true }).waitFor();
 }
 
 test("direct messages, removing a member, leaving", async () => {

@@ -10,12 +10,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
+use super::channel_header::ChannelHeader;
 use super::composer::Composer;
 use super::message_list::MessageList;
 use super::pages::Pages;
 use super::state::{merge, OpenThread};
 use super::thread::ThreadPanel;
-use crate::api::{self, ChannelKind, Message};
+use crate::api::{self, Message};
 use crate::realtime::{Event, Realtime};
 use crate::shell::state::{ChannelList, FocusMessage, MemberNames, RefreshChannels};
 use huddle_protocol::messages::MessagesEvent;
@@ -67,6 +68,10 @@ pub fn ChannelView() -> impl IntoView {
                         gloo_timers::callback::Timeout::new(3000, move || typing.set(None))
                             .forget();
                     }
+                    Event::App {
+                        event: MessagesEvent::ChannelUpdated { channel },
+                        ..
+                    } => list.apply(channel),
                     Event::App { event, .. } => {
                         let Some(m) = event.message().cloned() else {
                             return;
@@ -166,14 +171,13 @@ pub fn ChannelView() -> impl IntoView {
     // Made here, not inside the thread's `Show`: a reply's answer can come after the
     // thread was closed, and the callback must still be there for it.
     let root_changed = Callback::new(move |m| pages.update(m));
+    let archived = Memo::new(move |_| {
+        let ch = channel.get();
+        list.0.with(|l| l.iter().any(|c| c.id == ch && c.archived))
+    });
     view! {
         <main id="main" class="channel">
-            <h1 class="channel-title">{move || {
-                let ch = channel.get();
-                list.0.with(|l| l.iter().find(|c| c.id == ch).map(|c| {
-                    if c.kind == ChannelKind::Direct { c.name.clone() } else { format!("# {}", c.name) }
-                })).unwrap_or_default()
-            }}</h1>
+            <ChannelHeader channel=channel />
             <p class="error" role="alert">{move || error.get()}</p>
             <MessageList messages=messages
                 has_more=Signal::derive(move || pages.older.get().is_some())
@@ -187,7 +191,10 @@ pub fn ChannelView() -> impl IntoView {
                 let who = names.name(u).unwrap_or_else(|| "Someone".to_owned());
                 format!("{who} is typing…")
             })}</p>
-            <Composer channel=channel sent=Callback::new(move |m| pages.sent(m)) />
+            // An archived channel takes no messages (its header says so).
+            <Show when=move || !archived.get()>
+                <Composer channel=channel sent=Callback::new(move |m| pages.sent(m)) />
+            </Show>
         </main>
         <Show when=move || thread.0.get().is_some()>
             <ThreadPanel channel=channel messages=messages replies=replies earlier=earlier

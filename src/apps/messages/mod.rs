@@ -2,7 +2,8 @@
 //!
 //! [`MessagesApp`] is the app's root route (`/w/:ws/c`): it provides the app's own state
 //! ([`state`]) to the channel view below it. Files, one concern each:
-//! [`channel_view`] (a channel: loading, live events, layout), [`message_list`] (the
+//! [`channel_view`] (a channel: loading, live events, layout), [`channel_header`] (its
+//! name, topic and settings), [`message_list`] (the
 //! windowed scrolling list, with [`window`] its pure logic), [`message_item`] (one
 //! message and its actions), [`composer`], [`thread`].
 
@@ -11,6 +12,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 
+pub mod channel_header;
 pub mod channel_view;
 pub mod composer;
 pub mod message_item;
