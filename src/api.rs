@@ -145,7 +145,7 @@ fn url(path: &str) -> String {
     format!("{BASE}{path}")
 }
 
-pub use huddle_protocol::auth::User;
+pub use huddle_protocol::auth::{SessionSummary, User};
 pub use huddle_protocol::channels::{Channel, ChannelChange, ChannelKind, ChannelState};
 pub use huddle_protocol::messages::{Message, Page, PageQuery};
 pub use huddle_protocol::realtime::{Collection, Joined};
@@ -204,6 +204,20 @@ pub async fn end_other_sessions() -> ApiResult<()> {
     send_empty(
         Request::post(&url("/auth/sessions/end-others")),
         Some(&Empty {}),
+    )
+    .await
+}
+
+/// One's sessions, newest first.
+pub async fn sessions() -> ApiResult<Vec<SessionSummary>> {
+    send_json(Request::get(&url("/auth/sessions")), NO_BODY).await
+}
+
+/// Signs out one of one's sessions.
+pub async fn end_session(id: &str) -> ApiResult<()> {
+    send_empty(
+        Request::delete(&url(&format!("/auth/sessions/{id}"))),
+        NO_BODY,
     )
     .await
 }

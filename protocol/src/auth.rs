@@ -96,3 +96,23 @@ impl std::fmt::Debug for Signin {
             .finish()
     }
 }
+
+/// One of the signed-in person's sessions (`GET /auth/sessions`), newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionSummary {
+    /// Names it in `DELETE /auth/sessions/{id}`: a one-way hash of the session's token
+    /// hash, which signs no one in.
+    pub id: String,
+    /// The browser and system it signed in from, e.g. "Chrome 131 on Linux".
+    pub device: String,
+    /// The client address it was last seen from (as the server sees it, through the
+    /// configured trusted proxies).
+    pub client: String,
+    /// When it signed in (Unix seconds).
+    pub created_at: i64,
+    /// When it was last used (Unix seconds; updated at most every 5 minutes).
+    pub last_seen_at: i64,
+    /// The session of this request.
+    pub current: bool,
+}

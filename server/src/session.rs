@@ -11,6 +11,7 @@ use sha2::Sha256;
 
 use crate::args;
 use crate::error::{ApiError, ApiResult};
+use crate::vault::{Place, Scope};
 use crate::AppState;
 
 /// Session lifetime.
@@ -56,19 +57,112 @@ pub fn relay_tag(token_hash: &[u8]) -> String {
     crypto_wasm::hex::encode(&h.finalize()[..16])
 }
 
-/// Creates a session for `user_id`; returns the token for the cookie.
-pub async fn create(state: &AppState, user_id: i64) -> ApiResult<String> {
+/// How often a session's "last seen" time and address are written (at most).
+pub const SEEN_EVERY_SECS: i64 = 300;
+
+/// The id of a session in the sessions list: a one-way hash of its token hash.
+pub fn public_id(token_hash: &[u8]) -> String {
+    use sha2::Digest;
+    let mut h = Sha256::new();
+    h.update(b"huddle session id v1\n");
+    h.update(token_hash);
+    crypto_wasm::hex::encode(&h.finalize()[..16])
+}
+
+/// The browser and system named by a User-Agent, e.g. "Chrome 131 on Linux".
+pub fn device_name(headers: &HeaderMap) -> String {
+    let agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    match woothee::parser::Parser::new().parse(agent) {
+        Some(r) if r.name != "UNKNOWN" => {
+            let major = r.version.split('.').next().unwrap_or("");
+            let browser = if major.is_empty() || major == "UNKNOWN" {
+                r.name.to_owned()
+            } else {
+                format!("{} {major}", r.name)
+            };
+            if r.os == "UNKNOWN" {
+                browser
+            } else {
+                format!("{browser} on {}", r.os)
+            }
+        }
+        _ => "Unknown browser".to_owned(),
+    }
+}
+
+/// Where a session's device name and address are sealed (bound to its person).
+fn place(column: &'static str, user_id: i64) -> Place {
+    Place::new("sessions", column, user_id)
+}
+
+/// Creates a session for `user_id`, signing in from `device` at `client`; returns the
+/// token for the cookie.
+pub async fn create(
+    state: &AppState,
+    user_id: i64,
+    device: &str,
+    client: &str,
+) -> ApiResult<String> {
     let token = crypto_wasm::random::token(32).map_err(ApiError::internal)?;
     let hash = token_hash(&state.secret_salt, &token);
     let now = crate::db::now();
     let mut tx = state.db.write().await?;
+    let device = tx
+        .seal(Scope::Account, &place("device", user_id), device)
+        .await?;
+    let client = tx
+        .seal(Scope::Account, &place("client", user_id), client)
+        .await?;
     tx.execute(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-        args![hash, user_id, now, now + LIFETIME_SECS],
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, device, client, last_seen_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $3)",
+        args![hash, user_id, now, now + LIFETIME_SECS, device, client],
     )
     .await?;
     tx.commit().await?;
     Ok(token)
+}
+
+/// Opens a session's sealed device name or address ('' for sessions from before the
+/// sessions list).
+pub async fn open(
+    tx: &mut crate::db::Tx,
+    column: &'static str,
+    user_id: i64,
+    stored: &str,
+) -> ApiResult<String> {
+    if stored.is_empty() {
+        return Ok(String::new());
+    }
+    tx.open_name(&place(column, user_id), stored).await
+}
+
+/// Records that a session was used now, from `client` (in the background: the request
+/// does not wait; a failure is logged).
+fn seen(state: &AppState, token_hash: Vec<u8>, user_id: i64, client: String) {
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let result = async {
+            let mut tx = db.write().await?;
+            let client = tx
+                .seal(Scope::Account, &place("client", user_id), &client)
+                .await?;
+            tx.execute(
+                "UPDATE sessions SET last_seen_at = $2, client = $3 WHERE token_hash = $1",
+                args![token_hash, crate::db::now(), client],
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<_, ApiError>(())
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::warn!(error = %e.message, "cannot record a session's last use");
+        }
+    });
 }
 
 /// Deletes the sessions that have expired (they no longer sign anyone in; this only
@@ -132,16 +226,25 @@ impl FromRequestParts<AppState> for CurrentUser {
         let token =
             token_from(parts, state.config.secure_cookies).ok_or_else(ApiError::unauthenticated)?;
         let hash = token_hash(&state.secret_salt, &token);
-        let found: Option<(i64, i64)> = state
+        let now = crate::db::now();
+        let found: Option<(i64, i64, i64)> = state
             .db
             .read()
             .await?
             .optional(
-                "SELECT user_id, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
-                args![hash.clone(), crate::db::now()],
+                "SELECT user_id, expires_at, last_seen_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+                args![hash.clone(), now],
             )
             .await?;
-        let (id, expires_at) = found.ok_or_else(ApiError::unauthenticated)?;
+        let (id, expires_at, last_seen) = found.ok_or_else(ApiError::unauthenticated)?;
+        if now - last_seen >= SEEN_EVERY_SECS {
+            let client = crate::client_addr::ClientAddr::of(
+                &parts.extensions,
+                &parts.headers,
+                &state.config.trusted_proxies,
+            );
+            seen(state, hash.clone(), id, client.0.to_string());
+        }
         Ok(CurrentUser {
             id,
             token_hash: hash,

@@ -370,3 +370,101 @@ async fn signing_out_everywhere_else() {
         "others are untouched"
     );
 }
+
+/// The sessions list: each session with the browser and system it signed in from, its
+/// address and times, this one marked; one session signed out by its id (the others
+/// stay); an id that is not one's own is 404. Device names and addresses are sealed at
+/// rest, and "last seen" moves when a session is used after five minutes.
+#[tokio::test(flavor = "multi_thread")]
+async fn listing_and_ending_sessions() {
+    let server = spawn().await;
+    let mut here = Client::new(&server);
+    assert_eq!(here.post("/auth/signup", alice()).await.status, 201);
+    let signin = json!({"login": "alice", "password": "correct horse battery"});
+    let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+    let mut phone = Client::new(&server);
+    let r = phone
+        .send(
+            "POST",
+            "/auth/signin",
+            Some(signin),
+            &[("user-agent", firefox)],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    let (mut bob, _) = common::user(&server, "bob").await;
+
+    let list = here.get("/auth/sessions").await.body;
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2, "{list:?}");
+    let other = list.iter().find(|s| s["current"] == false).unwrap();
+    assert_eq!(other["device"], "Firefox 128 on Linux");
+    assert_eq!(other["client"], "127.0.0.1");
+    assert!(other["created_at"].as_i64().unwrap() > 0);
+    assert_eq!(other["created_at"], other["last_seen_at"]);
+    let id = other["id"].as_str().unwrap().to_owned();
+    assert_eq!(id.len(), 32);
+    // Sealed at rest: no device name or address in the clear.
+    let rows = server
+        .count("SELECT count(*) FROM sessions WHERE device LIKE '%Firefox%' OR client LIKE '%127.0.0.1%'")
+        .await;
+    assert_eq!(rows, 0);
+
+    // Bob cannot end Alice's session, nor an id that is no session.
+    let path = format!("/auth/sessions/{id}");
+    assert_error(
+        &bob.send("DELETE", &path, None, &[]).await,
+        404,
+        "NOT_FOUND",
+    );
+    let none = "/auth/sessions/00000000000000000000000000000000";
+    assert_error(
+        &here.send("DELETE", none, None, &[]).await,
+        404,
+        "NOT_FOUND",
+    );
+    assert_eq!(phone.get("/auth/me").await.status, 200);
+
+    // Last seen: written when a session is used again after five minutes.
+    server
+        .exec(
+            "UPDATE sessions SET last_seen_at = last_seen_at - 600",
+            vec![],
+        )
+        .await;
+    let before = here.get("/auth/sessions").await.body;
+    assert_eq!(phone.get("/auth/me").await.status, 200);
+    let mut moved = false;
+    for _ in 0..100 {
+        let now = here.get("/auth/sessions").await.body;
+        let seen = |l: &serde_json::Value| {
+            l.as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["id"] == id.as_str())
+                .unwrap()["last_seen_at"]
+                .as_i64()
+                .unwrap()
+        };
+        if seen(&now) > seen(&before) {
+            moved = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(moved, "last seen moved");
+
+    let r = here.send("DELETE", &path, None, &[]).await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    assert_error(&phone.get("/auth/me").await, 401, "UNAUTHENTICATED");
+    assert_eq!(here.get("/auth/me").await.status, 200);
+    assert_eq!(
+        here.get("/auth/sessions")
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -128,6 +128,13 @@ fn cases() -> Vec<Case> {
             [204, 204, 204, 204, 401],
         ),
         case("GET /openapi.json", "/openapi.json", None, all),
+        case("GET /auth/sessions", "/auth/sessions", None, signed_in),
+        case(
+            "DELETE /auth/sessions/{id}",
+            "/auth/sessions/0123456789abcdef0123456789abcdef",
+            None,
+            [404, 404, 404, 404, 401],
+        ),
         case(
             "POST /realtime/ticket",
             "/realtime/ticket",

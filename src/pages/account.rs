@@ -1,5 +1,5 @@
 //! `/account`: the signed-in person's account: change the password (which signs out every
-//! other session), or sign out everywhere else.
+//! other session), see where one is signed in, and sign out one session or every other.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -63,27 +63,78 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-/// "Sign out everywhere else": ends every other session (other browsers and devices).
+/// The person's sessions, each with "Sign out", and "Sign out everywhere else".
 #[component]
 fn EverywhereElse() -> impl IntoView {
     let said = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    let end = move |_| {
+    let reload = RwSignal::new(0u32);
+    let list = LocalResource::new(move || {
+        reload.track();
+        api::sessions()
+    });
+    let end_all = move |_| {
         spawn_local(async move {
             match api::end_other_sessions().await {
                 Ok(()) => {
                     error.set(None);
                     said.set(Some("Every other session was signed out.".to_owned()));
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    let end_one = move |id: String, device: String| {
+        spawn_local(async move {
+            match api::end_session(&id).await {
+                Ok(()) => {
+                    error.set(None);
+                    said.set(Some(format!("{device} was signed out.")));
+                    reload.update(|n| *n += 1);
                 }
                 Err(e) => error.set(Some(e.message)),
             }
         });
     };
     view! {
-        <h2>{"Other sessions"}</h2>
+        <h2 id="sessions-heading">{"Where you are signed in"}</h2>
+        <Transition fallback=|| view! { <p>{"Loading…"}</p> }>
+            {move || list.get().map(|r| match r {
+                Ok(sessions) => view! {
+                    <ul class="session-list" aria-labelledby="sessions-heading">
+                        {sessions.into_iter().map(|s| {
+                            let device = if s.device.is_empty() { "Unknown browser".to_owned() } else { s.device.clone() };
+                            let label = format!("Sign out {device}, last seen {}", when(s.last_seen_at));
+                            let (id, name) = (s.id.clone(), device.clone());
+                            view! {
+                                <li class="session">
+                                    <span class="session-device">{device}</span>
+                                    {s.current.then(|| view! { <span class="role">{"this browser"}</span> })}
+                                    <span class="note">{format!("{} · signed in {} · last seen {}",
+                                        if s.client.is_empty() { "address unknown" } else { s.client.as_str() },
+                                        when(s.created_at), when(s.last_seen_at))}</span>
+                                    {(!s.current).then(|| view! {
+                                        <button type="button" aria-label=label
+                                            on:click=move |_| end_one(id.clone(), name.clone())>{"Sign out"}</button>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+            })}
+        </Transition>
         <p>{"Signed in on a device you no longer use, or not sure? This signs out every other browser and device; this one stays signed in."}</p>
         <p class="error" role="alert">{move || error.get()}</p>
         <p class="note" role="status">{move || said.get()}</p>
-        <button type="button" on:click=end>{"Sign out everywhere else"}</button>
+        <button type="button" on:click=end_all>{"Sign out everywhere else"}</button>
     }
+}
+
+/// A time (Unix seconds) as the browser writes dates and times in its locale.
+fn when(secs: i64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(secs as f64 * 1000.0));
+    String::from(d.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
 }

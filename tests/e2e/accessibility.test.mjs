@@ -84,6 +84,7 @@ test("no serious or critical axe violations on any page", async () => {
     // The account page, from the name in the top bar.
     await page.getByRole("link", { name: "Alice Martin" }).click();
     await page.getByRole("heading", { name: "Your account" }).waitFor();
+    await page.getByRole("list", { name: "Where you are signed in" }).getByText("this browser").waitFor();
     await audit(page, `account ${scheme}`);
     await context.close();
   }

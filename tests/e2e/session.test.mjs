@@ -139,3 +139,28 @@ test("signing out everywhere else closes the other devices' pages", async () => 
   assert.deepEqual(unexpected(phone.problems, [{ method: "POST", path: "/api/v1/realtime/ticket", status: 401 }]), []);
   assert.deepEqual(await laptop.csp(), []);
 });
+
+test("the sessions list: the laptop signs the phone out by name", async () => {
+  const android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36";
+  const phone = await person(env.browser, { userAgent: android });
+  const { sockets } = watchSockets(phone.page);
+  await signInDemo(phone.page, env.base, "bob");
+  await openWorkspace(phone.page);
+  const laptop = await person(env.browser);
+  await signInDemo(laptop.page, env.base, "bob");
+  await laptop.page.getByRole("link", { name: "Your account" }).click();
+  const list = laptop.page.getByRole("list", { name: "Where you are signed in" });
+  await list.getByText("Chrome 131 on Android").waitFor();
+  await list.getByText("this browser").waitFor();
+  await shot(laptop.page, "account-sessions");
+  await laptop.page.getByRole("button", { name: /^Sign out Chrome 131 on Android, last seen / }).click();
+  await laptop.page.getByRole("status").getByText("Chrome 131 on Android was signed out.").waitFor();
+  await signedOut(phone, sockets);
+  await list.getByText("Chrome 131 on Android").waitFor({ state: "detached" });
+  assert.deepEqual(unexpected(laptop.problems, []), []);
+  assert.deepEqual(unexpected(phone.problems, [{ method: "POST", path: "/api/v1/realtime/ticket", status: 401 }]), []);
+  assert.deepEqual(await laptop.csp(), []);
+  assert.deepEqual(await phone.csp(), []);
+  await phone.context.close();
+  await laptop.context.close();
+});

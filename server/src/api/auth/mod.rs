@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use huddle_protocol::auth::{PasswordChange, SessionInfo, Signin, Signup, User};
 
-use super::ApiJson;
+use super::{ApiJson, ApiPath};
 use crate::client_addr::ClientAddr;
 use crate::error::{ApiError, ApiResult};
 use crate::rate_limit::Counter;
@@ -29,6 +29,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(session))
         .routes(routes!(change_password))
         .routes(routes!(end_other_sessions))
+        .routes(routes!(sessions))
+        .routes(routes!(end_session))
 }
 
 /// Closes the relay connections of the sessions whose token hashes are `ended`.
@@ -91,6 +93,7 @@ fn with_cookie(
 pub async fn signup(
     State(state): State<AppState>,
     client: ClientAddr,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<Signup>,
 ) -> ApiResult<Response> {
     validate_signup(&body)?;
@@ -118,7 +121,13 @@ pub async fn signup(
     )
     .await?;
     tx.commit().await?;
-    let token = session::create(&state, user.id).await?;
+    let token = session::create(
+        &state,
+        user.id,
+        &session::device_name(&headers),
+        &client.0.to_string(),
+    )
+    .await?;
     Ok(with_cookie(
         &state,
         Some(&token),
@@ -178,7 +187,13 @@ pub async fn signin(
     // The account's (or the device's) failures are forgotten; not the account's after a
     // success from a known device, which would hand a guesser a fresh allowance.
     state.signin_limiter.succeeded(attempt, &[&first]);
-    let token = session::create(&state, id).await?;
+    let token = session::create(
+        &state,
+        id,
+        &session::device_name(&headers),
+        &client.0.to_string(),
+    )
+    .await?;
     let user = user_by_id(&state, id)
         .await?
         .ok_or_else(|| ApiError::not_found("user"))?;
@@ -238,6 +253,31 @@ pub async fn change_password(
     let ended = store::set_password(&mut tx, user.id, &hash, &user.token_hash).await?;
     tx.commit().await?;
     close_relay_sessions(&state, ended);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in person's sessions, newest first, this one marked `current`.
+#[utoipa::path(get, path = "/auth/sessions", tag = "auth", responses((status = 200, body = [huddle_protocol::auth::SessionSummary])))]
+pub async fn sessions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<huddle_protocol::auth::SessionSummary>>> {
+    let list = store::sessions(&mut state.db.read().await?, user.id, &user.token_hash).await?;
+    Ok(Json(list))
+}
+
+/// Signs out one of one's sessions (its relay connections close); 404 for an id that is
+/// not one of one's sessions.
+#[utoipa::path(delete, path = "/auth/sessions/{id}", tag = "auth", params(("id" = String, Path, description = "The session's id from GET /auth/sessions")), responses((status = 204, description = "Signed out")))]
+pub async fn end_session(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<StatusCode> {
+    let mut tx = state.db.write().await?;
+    let ended = store::end_session(&mut tx, user.id, &id).await?;
+    tx.commit().await?;
+    close_relay_sessions(&state, vec![ended]);
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -230,3 +230,53 @@ pub async fn end_other_sessions(tx: &mut Tx, user: i64, keep: &[u8]) -> ApiResul
         .await?;
     Ok(ended.into_iter().map(|(h,)| h).collect())
 }
+
+/// `user`'s sessions that have not expired, newest first; `current` is this request's.
+pub async fn sessions(
+    tx: &mut Tx,
+    user: i64,
+    current: &[u8],
+) -> ApiResult<Vec<huddle_protocol::auth::SessionSummary>> {
+    let rows: Vec<(Vec<u8>, i64, i64, String, String)> = tx
+        .all(
+            "SELECT token_hash, created_at, last_seen_at, device, client FROM sessions \
+             WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC",
+            args![user, crate::db::now()],
+        )
+        .await?;
+    let mut list = Vec::with_capacity(rows.len());
+    for (hash, created_at, last_seen_at, device, client) in rows {
+        list.push(huddle_protocol::auth::SessionSummary {
+            id: crate::session::public_id(&hash),
+            device: crate::session::open(tx, "device", user, &device).await?,
+            client: crate::session::open(tx, "client", user, &client).await?,
+            created_at,
+            last_seen_at,
+            current: hash == current,
+        });
+    }
+    Ok(list)
+}
+
+/// Ends `user`'s session whose list id is `id`; returns its token hash (404 if there is
+/// none such).
+pub async fn end_session(tx: &mut Tx, user: i64, id: &str) -> ApiResult<Vec<u8>> {
+    use subtle::ConstantTimeEq;
+    let hashes: Vec<(Vec<u8>,)> = tx
+        .all(
+            "SELECT token_hash FROM sessions WHERE user_id = $1",
+            args![user],
+        )
+        .await?;
+    let found = hashes
+        .into_iter()
+        .map(|(h,)| h)
+        .find(|h| bool::from(crate::session::public_id(h).as_bytes().ct_eq(id.as_bytes())))
+        .ok_or_else(|| ApiError::not_found("session"))?;
+    tx.execute(
+        "DELETE FROM sessions WHERE token_hash = $1",
+        args![found.clone()],
+    )
+    .await?;
+    Ok(found)
+}

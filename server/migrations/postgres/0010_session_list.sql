@@ -1,0 +1,5 @@
+-- The sessions list: the browser and system a session signed in from (named from its
+-- User-Agent), the client address it was last seen from (both sealed), and when.
+ALTER TABLE sessions ADD COLUMN device TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN client TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN last_seen_at BIGINT NOT NULL DEFAULT 0;
