@@ -100,6 +100,27 @@ async fn name_key(tx: &mut Tx, workspace: i64, name: &str) -> ApiResult<String> 
     .await
 }
 
+/// 409 `CHANNEL_EXISTS` if another named channel of the workspace (not `except`) has
+/// `name`, case-insensitively.
+async fn name_free(tx: &mut Tx, workspace: i64, name: &str, except: Option<i64>) -> ApiResult<()> {
+    let key = name_key(tx, workspace, name).await?;
+    let taken: Option<(i64,)> = tx
+        .optional(
+            "SELECT id FROM channels WHERE workspace_id = $1 AND kind != 'direct' \
+             AND name_key = $2 AND ($3 IS NULL OR id != $3)",
+            args![workspace, key, except],
+        )
+        .await?;
+    if taken.is_some() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "CHANNEL_EXISTS",
+            "a channel with that name exists",
+        ));
+    }
+    Ok(())
+}
+
 /// Seals a channel's name into its row (and its keyed hash, for a named channel).
 pub async fn seal_name(
     tx: &mut Tx,
@@ -174,20 +195,7 @@ pub async fn create(
     members: &[i64],
 ) -> ApiResult<Channel> {
     access::workspace_role(tx, workspace, me).await?;
-    let key = name_key(tx, workspace, &name).await?;
-    let exists: Option<(i64,)> = tx
-        .optional(
-            "SELECT id FROM channels WHERE workspace_id = $1 AND kind != 'direct' AND name_key = $2",
-            args![workspace, key],
-        )
-        .await?;
-    if exists.is_some() {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "CHANNEL_EXISTS",
-            "a channel with that name exists",
-        ));
-    }
+    name_free(tx, workspace, &name, None).await?;
     for m in members {
         require_workspace_member(tx, workspace, *m).await?;
     }
@@ -334,21 +342,7 @@ pub async fn change(
         ch.writable()?;
     }
     if let Some(name) = &change.name {
-        let key = name_key(tx, ch.workspace_id, name).await?;
-        let taken: Option<(i64,)> = tx
-            .optional(
-                "SELECT id FROM channels WHERE workspace_id = $1 AND kind != 'direct' \
-                 AND name_key = $2 AND id != $3",
-                args![ch.workspace_id, key, channel],
-            )
-            .await?;
-        if taken.is_some() {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "CHANNEL_EXISTS",
-                "a channel with that name exists",
-            ));
-        }
+        name_free(tx, ch.workspace_id, name, Some(channel)).await?;
         seal_name(tx, channel, ch.workspace_id, ch.kind, name).await?;
     }
     if let Some(topic) = &change.topic {
