@@ -77,6 +77,19 @@ pub struct ChannelAccess {
 }
 
 impl ChannelAccess {
+    /// Ok for a private channel: 409 `NOT_PRIVATE` for the others, which have no
+    /// member list of their own.
+    pub fn private(&self) -> ApiResult<()> {
+        if self.kind != ChannelKind::Private {
+            return Err(ApiError::new(
+                axum::http::StatusCode::CONFLICT,
+                "NOT_PRIVATE",
+                "only private channels have a member list",
+            ));
+        }
+        Ok(())
+    }
+
     /// Ok if the channel takes changes (messages, reactions, members): 409 `ARCHIVED`
     /// while it is archived.
     pub fn writable(&self) -> ApiResult<()> {

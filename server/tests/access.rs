@@ -46,6 +46,17 @@ fn channel_routes(channel: i64, message: i64, reply: i64, someone: i64) -> Vec<C
             format!("/channels/{channel}/read"),
             Some(json!({"last_read_id": message})),
         ),
+        ("GET", format!("/channels/{channel}/members"), None),
+        (
+            "DELETE",
+            format!("/channels/{channel}/members/{someone}"),
+            None,
+        ),
+        (
+            "PATCH",
+            format!("/channels/{channel}"),
+            Some(json!({"topic": "intruder", "archived": true})),
+        ),
         ("GET", format!("/messages/{message}"), None),
         ("GET", format!("/messages/{reply}"), None),
         (
@@ -75,6 +86,16 @@ fn workspace_routes(ws: i64, someone: i64) -> Vec<Call> {
             Some(json!({"name": "intruders"})),
         ),
         ("GET", format!("/workspaces/{ws}/members"), None),
+        (
+            "PATCH",
+            format!("/workspaces/{ws}"),
+            Some(json!({"name": "intruders"})),
+        ),
+        (
+            "PATCH",
+            format!("/workspaces/{ws}/members/{someone}"),
+            Some(json!({"role": "owner"})),
+        ),
         (
             "POST",
             format!("/workspaces/{ws}/members"),

@@ -271,13 +271,7 @@ pub async fn direct(tx: &mut Tx, workspace: i64, me: i64, other: i64) -> ApiResu
 /// Adds a workspace member to a private channel `me` belongs to.
 pub async fn add_member(tx: &mut Tx, channel: i64, me: i64, user: i64) -> ApiResult<()> {
     let ch = access::channel(tx, channel, me).await?;
-    if ch.kind != ChannelKind::Private {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "NOT_PRIVATE",
-            "only private channels have a member list",
-        ));
-    }
+    ch.private()?;
     ch.writable()?;
     require_workspace_member(tx, ch.workspace_id, user).await?;
     tx.execute(
@@ -396,13 +390,7 @@ pub async fn change(
 /// a fresh key and endpoint; returns what to deliver to the relay after the commit.
 pub async fn remove_member(tx: &mut Tx, channel: i64, me: i64, user: i64) -> ApiResult<Vec<Push>> {
     let ch = access::channel(tx, channel, me).await?;
-    if ch.kind != ChannelKind::Private {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "NOT_PRIVATE",
-            "only private channels have a member list",
-        ));
-    }
+    ch.private()?;
     if user != me {
         require_manager(tx, &ch, me).await?;
     }
