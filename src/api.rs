@@ -6,9 +6,10 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use huddle_protocol::auth::{PasswordChange, SessionInfo, Signin, Signup};
 use huddle_protocol::channels::{AddMember, NewChannel, NewDirect, ReadPosition};
 use huddle_protocol::error::ErrorBody;
+use huddle_protocol::invitations::{LinkToken, NewInvitation, NewInviteLink};
 use huddle_protocol::messages::{EditMessage, NewMessage};
 use huddle_protocol::realtime::{Join, Ticket};
-use huddle_protocol::workspaces::{Invite, NewWorkspace, RoleChange, WorkspaceChange};
+use huddle_protocol::workspaces::{NewWorkspace, RoleChange, WorkspaceChange};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -147,6 +148,7 @@ fn url(path: &str) -> String {
 
 pub use huddle_protocol::auth::{SessionSummary, User};
 pub use huddle_protocol::channels::{Channel, ChannelChange, ChannelKind, ChannelState};
+pub use huddle_protocol::invitations::{Invitation, InviteLink, LinkPreview, SentInvitation};
 pub use huddle_protocol::messages::{Message, Page, PageQuery};
 pub use huddle_protocol::realtime::{Collection, Joined};
 pub use huddle_protocol::workspaces::{Action, Member, Role, Workspace};
@@ -238,17 +240,94 @@ pub async fn create_workspace(name: &str, key: &str) -> ApiResult<Workspace> {
     .await
 }
 
-/// Invites an existing account by username or email.
-pub async fn invite(workspace: i64, user: &str, key: &str) -> ApiResult<()> {
-    let r = Request::post(&url(&format!("/workspaces/{workspace}/members")));
-    let r = with_key(r, key);
-    send_empty(
-        r,
-        Some(&Invite {
+/// Invites someone by username or e-mail address (admins and owners). The answer is the
+/// same whether or not such an account exists: the invitation waits for them.
+pub async fn invite(workspace: i64, user: &str, key: &str) -> ApiResult<SentInvitation> {
+    let r = Request::post(&url(&format!("/workspaces/{workspace}/invitations")));
+    send_json(
+        with_key(r, key),
+        Some(&NewInvitation {
             user: user.to_owned(),
         }),
     )
     .await
+}
+
+/// The invitations of a workspace that wait for an answer, newest first (admins and
+/// owners).
+pub async fn sent_invitations(workspace: i64) -> ApiResult<Vec<SentInvitation>> {
+    let r = Request::get(&url(&format!("/workspaces/{workspace}/invitations")));
+    send_json(r, NO_BODY).await
+}
+
+/// Withdraws an invitation (admins and owners).
+pub async fn withdraw_invitation(workspace: i64, id: i64) -> ApiResult<()> {
+    let r = Request::delete(&url(&format!("/workspaces/{workspace}/invitations/{id}")));
+    send_empty(r, NO_BODY).await
+}
+
+/// Makes an invite link (admins and owners); the answer holds its token, never shown
+/// again.
+pub async fn create_invite_link(
+    workspace: i64,
+    expires_in_hours: u32,
+    max_uses: u32,
+    key: &str,
+) -> ApiResult<InviteLink> {
+    let r = Request::post(&url(&format!("/workspaces/{workspace}/invite-links")));
+    send_json(
+        with_key(r, key),
+        Some(&NewInviteLink {
+            expires_in_hours,
+            max_uses,
+        }),
+    )
+    .await
+}
+
+/// The invite links of a workspace that still let people in (admins and owners).
+pub async fn invite_links(workspace: i64) -> ApiResult<Vec<InviteLink>> {
+    let r = Request::get(&url(&format!("/workspaces/{workspace}/invite-links")));
+    send_json(r, NO_BODY).await
+}
+
+/// Revokes an invite link (admins and owners).
+pub async fn revoke_invite_link(workspace: i64, id: i64) -> ApiResult<()> {
+    let r = Request::delete(&url(&format!("/workspaces/{workspace}/invite-links/{id}")));
+    send_empty(r, NO_BODY).await
+}
+
+/// The invitations waiting for the signed-in person's answer.
+pub async fn invitations() -> ApiResult<Vec<Invitation>> {
+    send_json(Request::get(&url("/invitations")), NO_BODY).await
+}
+
+/// Accepts an invitation: the workspace one joined.
+pub async fn accept_invitation(id: i64) -> ApiResult<Workspace> {
+    let r = Request::post(&url(&format!("/invitations/{id}/accept")));
+    send_json(r, Some(&Empty {})).await
+}
+
+/// Declines an invitation.
+pub async fn decline_invitation(id: i64) -> ApiResult<()> {
+    let r = Request::post(&url(&format!("/invitations/{id}/decline")));
+    send_empty(r, Some(&Empty {})).await
+}
+
+/// Where an invite link leads (signed in or not).
+pub async fn preview_invite_link(token: &str) -> ApiResult<LinkPreview> {
+    let body = LinkToken {
+        token: token.to_owned(),
+    };
+    send_json(Request::post(&url("/invite-links/preview")), Some(&body)).await
+}
+
+/// Joins a workspace through an invite link: the workspace.
+pub async fn accept_invite_link(token: &str) -> ApiResult<Workspace> {
+    let body = LinkToken {
+        token: token.to_owned(),
+    };
+    send_json(Request::post(&url("/invite-links/accept")), Some(&body)).await
 }
 
 /// The members of a workspace.

@@ -9,6 +9,7 @@ use crate::apps::{AppKind, EmptyState};
 use crate::pages::account::AccountPage;
 use crate::pages::auth::{SignIn, SignUp};
 use crate::pages::home::Home;
+use crate::pages::join::Join;
 use crate::pages::people::PeoplePage;
 use crate::shell::WorkspacePage;
 
@@ -24,6 +25,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signup") view=SignUp />
                 <Route path=path!("/") view=Home />
                 <Route path=path!("/account") view=AccountPage />
+                <Route path=path!("/join") view=Join />
                 <ParentRoute path=path!("/w/:ws") view=WorkspacePage>
                     <Route path=path!("") view=PickChannel />
                     <ParentRoute path=path!("c") view=MessagesApp>

@@ -19,6 +19,7 @@ mod realtime;
 mod session;
 mod shell;
 mod theme;
+mod time;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -1,8 +1,8 @@
 //! Huddle's wire protocol: everything the server and the SPA must agree on, in one place
 //! that both build from (serde only; builds natively and for wasm32).
 //!
-//! * REST bodies per resource: [`auth`], [`workspaces`], [`channels`], [`messages`],
-//!   [`search`], and
+//! * REST bodies per resource: [`auth`], [`workspaces`], [`invitations`], [`channels`],
+//!   [`messages`], [`search`], and
 //!   the error body of every failed call, [`error`].
 //! * Realtime: [`realtime::Collection`] (what a room belongs to, typed), the key
 //!   service's answers, the relay's frames, and the key events every room carries.
@@ -13,6 +13,7 @@
 pub mod auth;
 pub mod channels;
 pub mod error;
+pub mod invitations;
 pub mod messages;
 pub mod realtime;
 pub mod search;

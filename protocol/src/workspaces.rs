@@ -120,15 +120,6 @@ pub struct NewWorkspace {
     pub name: String,
 }
 
-/// `POST /workspaces/{id}/members`: adds an existing account.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Invite {
-    /// Username or e-mail address of an existing account.
-    pub user: String,
-}
-
 /// `PATCH /workspaces/{id}`: renames it (owners).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,7 +1,7 @@
 //! `huddle-server copy-database --from URL --to URL`: moves a whole installation (users,
 //! sessions, workspaces, channels, messages, reactions, read positions, room keys,
-//! idempotency keys) between databases, typically from the embedded SQLite file to
-//! PostgreSQL. Values stay sealed as they are (see `vault`): the server that runs on the
+//! invitations, invite links, idempotency keys) between databases, typically from the
+//! embedded SQLite file to PostgreSQL. Values stay sealed as they are (see `vault`): the server that runs on the
 //! destination needs the same master key file. Both are first migrated to this server's
 //! schema; the destination must be
 //! empty; the rows are copied with their ids in one transaction (all or nothing), and
@@ -174,6 +174,37 @@ const TABLES: &[Table] = &[
         ],
         order: "collection",
         identity: false,
+    },
+    Table {
+        name: "invitations",
+        columns: &[
+            ("id", Int),
+            ("workspace_id", Int),
+            ("login", Text),
+            ("username_key", Text),
+            ("email_key", Text),
+            ("invited_by", Int),
+            ("created_at", Int),
+            ("expires_at", Int),
+        ],
+        order: "id",
+        identity: true,
+    },
+    Table {
+        name: "invite_links",
+        columns: &[
+            ("id", Int),
+            ("workspace_id", Int),
+            ("token_hash", Bytes),
+            ("created_by", Int),
+            ("created_at", Int),
+            ("expires_at", Int),
+            ("max_uses", Int),
+            ("uses", Int),
+            ("revoked_at", OptInt),
+        ],
+        order: "id",
+        identity: true,
     },
     Table {
         name: "idempotency_keys",

@@ -40,7 +40,8 @@ pub const HEADER: &str = "idempotency-key";
 /// The routes (templates under `/api/v1`) whose POSTs take a key: the creates.
 pub const ROUTES: &[&str] = &[
     "/workspaces",
-    "/workspaces/{id}/members",
+    "/workspaces/{id}/invitations",
+    "/workspaces/{id}/invite-links",
     "/workspaces/{id}/channels",
     "/channels/{id}/members",
     "/channels/{id}/messages",

@@ -146,7 +146,7 @@ impl AppState {
     }
 }
 
-/// Purges expired idempotency keys and expired sessions now and every hour, as long as
+/// Purges expired idempotency keys, sessions, invitations and invite links now and every hour, as long as
 /// the runtime runs.
 fn start_housekeeping(state: AppState) {
     tokio::spawn(async move {
@@ -156,6 +156,9 @@ fn start_housekeeping(state: AppState) {
             idempotency::purge_expired(&state).await;
             if let Err(e) = session::purge_expired(&state.db).await {
                 tracing::warn!(error = %e.message, "expired sessions not purged");
+            }
+            if let Err(e) = api::invitations::purge_expired(&state.db).await {
+                tracing::warn!(error = %e.message, "expired invitations not purged");
             }
         }
     });

@@ -98,9 +98,16 @@ fn workspace_routes(ws: i64, someone: i64) -> Vec<Call> {
         ),
         (
             "POST",
-            format!("/workspaces/{ws}/members"),
+            format!("/workspaces/{ws}/invitations"),
             Some(json!({"user": "mallory"})),
         ),
+        ("GET", format!("/workspaces/{ws}/invitations"), None),
+        (
+            "POST",
+            format!("/workspaces/{ws}/invite-links"),
+            Some(json!({"expires_in_hours": 1, "max_uses": 1})),
+        ),
+        ("GET", format!("/workspaces/{ws}/invite-links"), None),
         (
             "DELETE",
             format!("/workspaces/{ws}/members/{someone}"),
@@ -155,11 +162,12 @@ async fn outsiders_get_not_found_on_every_route_and_change_nothing() {
         .post("/workspaces", json!({"name": "Acme"}))
         .await
         .body);
-    for name in ["bob", "carol", "dave"] {
-        let r = alice
-            .post(&format!("/workspaces/{ws}/members"), json!({"user": name}))
-            .await;
-        assert_eq!(r.status, 201, "{:?}", r.body);
+    for (c, name) in [
+        (&mut bob, "bob"),
+        (&mut carol, "carol"),
+        (&mut dave, "dave"),
+    ] {
+        common::add_member(&mut alice, ws, c, name).await;
     }
     // A private channel of Alice and Carol, with a message, a reply and a reaction.
     let secret = id(&alice
@@ -296,14 +304,12 @@ async fn outsiders_get_not_found_on_every_route_and_change_nothing() {
 async fn every_state_change_needs_csrf_proof() {
     let server = spawn().await;
     let (mut alice, _) = user(&server, "alice").await;
-    let (_, bob_id) = user(&server, "bob").await;
+    let (mut bob, bob_id) = user(&server, "bob").await;
     let ws = id(&alice
         .post("/workspaces", json!({"name": "Acme"}))
         .await
         .body);
-    alice
-        .post(&format!("/workspaces/{ws}/members"), json!({"user": "bob"}))
-        .await;
+    common::add_member(&mut alice, ws, &mut bob, "bob").await;
     let general = id(&alice.get(&format!("/workspaces/{ws}/channels")).await.body[0]);
     let m = id(&alice
         .post(
@@ -325,8 +331,13 @@ async fn every_state_change_needs_csrf_proof() {
         ("POST", "/workspaces".into(), Some(json!({"name": "x"}))),
         (
             "POST",
-            format!("/workspaces/{ws}/members"),
-            Some(json!({"user": "bob"})),
+            format!("/workspaces/{ws}/invitations"),
+            Some(json!({"user": "carol"})),
+        ),
+        (
+            "POST",
+            format!("/workspaces/{ws}/invite-links"),
+            Some(json!({"expires_in_hours": 1, "max_uses": 1})),
         ),
         ("DELETE", format!("/workspaces/{ws}/members/{bob_id}"), None),
         (

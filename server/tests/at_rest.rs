@@ -85,8 +85,7 @@ async fn nothing_typed_and_no_room_key_is_stored_in_the_clear() {
         .body["id"]
         .as_i64()
         .unwrap();
-    c.post(&format!("/workspaces/{ws}/members"), json!({"user": "bob"}))
-        .await;
+    common::add_member(&mut c, ws, &mut bob, "bob").await;
     let ch = c
         .post(
             &format!("/workspaces/{ws}/channels"),

@@ -12,10 +12,7 @@ async fn archive_rename_topic_leave() {
     let (mut alice, _) = user(&server, "alice").await;
     let (mut bob, bob_id) = user(&server, "bob").await;
     let (ws, general) = workspace(&mut alice, "W").await;
-    let r = alice
-        .post(&format!("/workspaces/{ws}/members"), json!({"user": "bob"}))
-        .await;
-    assert_eq!(r.status, 201);
+    common::add_member(&mut alice, ws, &mut bob, "bob").await;
     let m = alice
         .post(
             &format!("/channels/{general}/messages"),

@@ -161,9 +161,7 @@ async fn copy_database_moves_an_installation_and_people_sign_in_afterwards() {
     let (mut alice, _) = user(&source, "alice").await;
     let (mut bob, bob_id) = user(&source, "bob").await;
     let (ws, _) = common::workspace(&mut alice, "Copied").await;
-    alice
-        .post(&format!("/workspaces/{ws}/members"), json!({"user": "bob"}))
-        .await;
+    common::add_member(&mut alice, ws, &mut bob, "bob").await;
     let private = alice
         .post(
             &format!("/workspaces/{ws}/channels"),

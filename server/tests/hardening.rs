@@ -138,8 +138,7 @@ async fn a_direct_message_survives_removal_and_return() {
     let (mut alice, alice_id) = user(&server, "alice").await;
     let (mut bob, bob_id) = user(&server, "bob").await;
     let (ws, _) = common::workspace(&mut alice, "W").await;
-    let members = format!("/workspaces/{ws}/members");
-    assert!(alice.post(&members, json!({"user": "bob"})).await.status < 300);
+    common::add_member(&mut alice, ws, &mut bob, "bob").await;
     let dm = alice
         .post(
             &format!("/workspaces/{ws}/direct"),
@@ -165,7 +164,7 @@ async fn a_direct_message_survives_removal_and_return() {
         )
         .await;
     assert!(r.status < 300, "{:?}", r.body);
-    assert!(alice.post(&members, json!({"user": "bob"})).await.status < 300);
+    common::add_member(&mut alice, ws, &mut bob, "bob").await;
     // Bob opens the conversation with Alice: the same one, with its history.
     let r = bob
         .post(

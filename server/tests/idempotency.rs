@@ -70,9 +70,7 @@ async fn a_repeated_create_gets_the_first_answer_and_creates_nothing() {
 
     // Keys are per person: Bob's request with the same key is his own.
     let (mut bob, _) = user(&server, "bob").await;
-    alice
-        .post(&format!("/workspaces/{ws}/members"), json!({"user": "bob"}))
-        .await;
+    common::add_member(&mut alice, ws, &mut bob, "bob").await;
     let r = post(&mut bob, ch, "hello from bob", KEY).await;
     assert_eq!(r.status, 201);
     assert_ne!(r.body["id"], first.body["id"]);

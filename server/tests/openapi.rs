@@ -37,6 +37,8 @@ async fn the_document_is_served_and_every_operation_is_routed() {
             let concrete = path
                 .replace("{emoji}", "x")
                 .replace("{user_id}", "1")
+                .replace("{invitation_id}", "1")
+                .replace("{link_id}", "1")
                 .replace("{id}", "1");
             let r = c.send(&method, &concrete, None, &[]).await;
             // Unrouted paths answer the API fallback; wrong methods answer 405.
@@ -47,5 +49,5 @@ async fn the_document_is_served_and_every_operation_is_routed() {
             );
         }
     }
-    assert_eq!(operations, 36);
+    assert_eq!(operations, 46);
 }

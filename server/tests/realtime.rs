@@ -117,16 +117,7 @@ async fn key_protocol_relay_and_rotation() {
     let (mut bob, bob_id) = user(&server, "bob").await;
     let (mut carol, _) = user(&server, "carol").await;
     let (ws_id, general) = workspace(&mut alice).await;
-    assert_eq!(
-        alice
-            .post(
-                &format!("/workspaces/{ws_id}/members"),
-                json!({"user": "bob"})
-            )
-            .await
-            .status,
-        201
-    );
+    common::add_member(&mut alice, ws_id, &mut bob, "bob").await;
     let collection = json!({"collection": format!("channel:{general}")});
 
     // Alice creates the room by joining first.
@@ -363,13 +354,7 @@ async fn a_member_cannot_flood_a_room() {
     let (mut alice, _) = user(&server, "alice").await;
     let (mut bob, bob_id) = user(&server, "bob").await;
     let (ws_id, general) = workspace(&mut alice).await;
-    let invite = alice
-        .post(
-            &format!("/workspaces/{ws_id}/members"),
-            json!({"user": "bob"}),
-        )
-        .await;
-    assert!(invite.status < 300, "{:?}", invite.body);
+    common::add_member(&mut alice, ws_id, &mut bob, "bob").await;
     let _ = bob_id;
     let (room, _, _) = join_channel(&mut alice, general).await;
     let mut flooder = Wire {
@@ -622,12 +607,7 @@ async fn workspace_room() {
     let (mut bob, bob_id) = user(&server, "bob").await;
     let (mut carol, _) = user(&server, "carol").await;
     let (ws_id, _) = workspace(&mut alice).await;
-    alice
-        .post(
-            &format!("/workspaces/{ws_id}/members"),
-            json!({"user": "bob"}),
-        )
-        .await;
+    common::add_member(&mut alice, ws_id, &mut bob, "bob").await;
     let collection = json!({"collection": format!("workspace:{ws_id}")});
     let a = alice.post("/realtime/join", collection.clone()).await.body;
     let room = a["room"].as_str().unwrap().to_owned();
@@ -838,13 +818,7 @@ async fn private_channel_removal_rotates_and_changes_are_announced() {
     let (mut alice, _) = user(&server, "alice").await;
     let (mut bob, bob_id) = user(&server, "bob").await;
     let (ws_id, _) = workspace(&mut alice).await;
-    let r = alice
-        .post(
-            &format!("/workspaces/{ws_id}/members"),
-            json!({"user": "bob"}),
-        )
-        .await;
-    assert_eq!(r.status, 201);
+    common::add_member(&mut alice, ws_id, &mut bob, "bob").await;
     let inner = alice
         .post(
             &format!("/workspaces/{ws_id}/channels"),

@@ -86,11 +86,13 @@ const fn own(
 /// Every case. Workspace fixture: Olive owns it, Adam and Ada are admins, Mia and Tom
 /// members; #general (by Olive), #inner (private, by Olive, with Adam, Mia and Tom),
 /// #mine (by the caller, or Mia), a message of Tom's and one of the caller's (or Mia's)
-/// in #general.
+/// in #general; an invitation to the caller (or Mia), one to a name nobody has, and an
+/// invite link.
 fn cases() -> Vec<Case> {
     let all = [200; 5];
     let signed_in = [200, 200, 200, 200, 401];
     let members = [200, 200, 200, 404, 401];
+    let managers = [201, 201, 403, 404, 401];
     vec![
         // Accounts: the same for every role.
         case("GET /auth/me", "/auth/me", None, signed_in),
@@ -173,11 +175,81 @@ fn cases() -> Vec<Case> {
             None,
             members,
         ),
+        // Invitations and invite links.
         case(
-            "POST /workspaces/{id}/members",
-            "/workspaces/<ws>/members",
+            "POST /workspaces/{id}/invitations",
+            "/workspaces/<ws>/invitations",
             Some(r#"{"user": "xena"}"#),
-            [201, 201, 403, 404, 401],
+            managers,
+        ),
+        case(
+            "GET /workspaces/{id}/invitations",
+            "/workspaces/<ws>/invitations",
+            None,
+            [200, 200, 403, 404, 401],
+        ),
+        case(
+            "DELETE /workspaces/{id}/invitations/{invitation_id}",
+            "/workspaces/<ws>/invitations/<ghost_invite>",
+            None,
+            [204, 204, 403, 404, 401],
+        ),
+        case(
+            "POST /workspaces/{id}/invite-links",
+            "/workspaces/<ws>/invite-links",
+            Some(r#"{"expires_in_hours": 24, "max_uses": 10}"#),
+            managers,
+        ),
+        case(
+            "GET /workspaces/{id}/invite-links",
+            "/workspaces/<ws>/invite-links",
+            None,
+            [200, 200, 403, 404, 401],
+        ),
+        case(
+            "DELETE /workspaces/{id}/invite-links/{link_id}",
+            "/workspaces/<ws>/invite-links/<link>",
+            None,
+            [204, 204, 403, 404, 401],
+        ),
+        case("GET /invitations", "/invitations", None, signed_in),
+        // One's own invitation (members who are invited again stay what they are);
+        // someone else's does not exist for anyone.
+        case(
+            "POST /invitations/{id}/accept",
+            "/invitations/<my_invite>/accept",
+            Some("{}"),
+            signed_in,
+        ),
+        case(
+            "POST /invitations/{id}/accept",
+            "/invitations/<ghost_invite>/accept",
+            Some("{}"),
+            [404, 404, 404, 404, 401],
+        ),
+        case(
+            "POST /invitations/{id}/decline",
+            "/invitations/<my_invite>/decline",
+            Some("{}"),
+            [204, 204, 204, 204, 401],
+        ),
+        case(
+            "POST /invitations/{id}/decline",
+            "/invitations/<ghost_invite>/decline",
+            Some("{}"),
+            [404, 404, 404, 404, 401],
+        ),
+        case(
+            "POST /invite-links/preview",
+            "/invite-links/preview",
+            Some(r#"{"token": "<token>"}"#),
+            all,
+        ),
+        case(
+            "POST /invite-links/accept",
+            "/invite-links/accept",
+            Some(r#"{"token": "<token>"}"#),
+            signed_in,
         ),
         case(
             "PATCH /workspaces/{id}/members/{user_id}",
@@ -421,25 +493,25 @@ async fn fixture(p: &mut People, who: Who, n: usize) -> Fixture {
     let olive = p.callers[0].1;
     let (adam, mia, xena) = (p.callers[1].1, p.callers[2].1, p.callers[3].1);
     let (ada, tom) = (p.ada.1, p.tom.1);
-    let owner = &mut p.callers[0].0;
     let ws = id(&ok(
-        owner,
+        &mut p.callers[0].0,
         "POST",
         "/workspaces",
         Some(json!({"name": "Matrix"})),
     )
     .await);
+    {
+        let (first, rest) = p.callers.split_at_mut(1);
+        let owner = &mut first[0].0;
+        let (adam, mia) = rest.split_at_mut(1);
+        common::add_member(owner, ws, &mut adam[0].0, "adam").await;
+        common::add_member(owner, ws, &mut mia[0].0, "mia").await;
+        common::add_member(owner, ws, &mut p.ada.0, "ada").await;
+        common::add_member(owner, ws, &mut p.tom.0, "tom").await;
+    }
+    let owner = &mut p.callers[0].0;
     let general = ok(owner, "GET", &format!("/workspaces/{ws}/channels"), None).await;
     let general = general.body[0]["id"].as_i64().unwrap();
-    for name in ["adam", "ada", "mia", "tom"] {
-        ok(
-            owner,
-            "POST",
-            &format!("/workspaces/{ws}/members"),
-            Some(json!({"user": name})),
-        )
-        .await;
-    }
     for admin in [adam, ada] {
         let path = format!("/workspaces/{ws}/members/{admin}");
         ok(owner, "PATCH", &path, Some(json!({"role": "admin"}))).await;
@@ -484,6 +556,20 @@ async fn fixture(p: &mut People, who: Who, n: usize) -> Fixture {
         None => (mia, "mia"),
     };
     let _ = xena;
+    // An invitation to the caller (or to Mia), one to nobody who exists, and a link.
+    let owner = &mut p.callers[0].0;
+    let invitations = format!("/workspaces/{ws}/invitations");
+    let my_invite = id(&ok(owner, "POST", &invitations, Some(json!({"user": me_name}))).await);
+    let ghost = json!({"user": format!("ghost{n}")});
+    let ghost_invite = id(&ok(owner, "POST", &invitations, Some(ghost)).await);
+    let link = ok(
+        owner,
+        "POST",
+        &format!("/workspaces/{ws}/invite-links"),
+        Some(json!({"expires_in_hours": 1, "max_uses": 5})),
+    )
+    .await;
+    let token = link.body["token"].as_str().unwrap().to_owned();
     Fixture(vec![
         ("ws", ws.to_string()),
         ("general", general.to_string()),
@@ -504,6 +590,10 @@ async fn fixture(p: &mut People, who: Who, n: usize) -> Fixture {
             },
         ),
         ("n", n.to_string()),
+        ("my_invite", my_invite.to_string()),
+        ("ghost_invite", ghost_invite.to_string()),
+        ("link", id(&link).to_string()),
+        ("token", token),
     ])
 }
 

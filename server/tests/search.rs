@@ -159,9 +159,7 @@ async fn only_channels_the_caller_can_read() {
     let (mut alice, _) = user(&server, "alice").await;
     let (mut bob, bob_id) = user(&server, "bob").await;
     let (ws, general) = common::workspace(&mut alice, "W").await;
-    alice
-        .post(&format!("/workspaces/{ws}/members"), json!({"user": "bob"}))
-        .await;
+    common::add_member(&mut alice, ws, &mut bob, "bob").await;
     let private = alice
         .post(
             &format!("/workspaces/{ws}/channels"),

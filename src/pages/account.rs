@@ -8,6 +8,7 @@ use leptos_router::components::A;
 
 use crate::api;
 use crate::session::{require_user, use_session};
+use crate::time::date_time;
 
 /// `/account`.
 #[component]
@@ -105,7 +106,7 @@ fn EverywhereElse() -> impl IntoView {
                     <ul class="session-list" aria-labelledby="sessions-heading">
                         {sessions.into_iter().map(|s| {
                             let device = if s.device.is_empty() { "Unknown browser".to_owned() } else { s.device.clone() };
-                            let label = format!("Sign out {device}, last seen {}", when(s.last_seen_at));
+                            let label = format!("Sign out {device}, last seen {}", date_time(s.last_seen_at));
                             let (id, name) = (s.id.clone(), device.clone());
                             view! {
                                 <li class="session">
@@ -113,7 +114,7 @@ fn EverywhereElse() -> impl IntoView {
                                     {s.current.then(|| view! { <span class="role">{"this browser"}</span> })}
                                     <span class="note">{format!("{} · signed in {} · last seen {}",
                                         if s.client.is_empty() { "address unknown" } else { s.client.as_str() },
-                                        when(s.created_at), when(s.last_seen_at))}</span>
+                                        date_time(s.created_at), date_time(s.last_seen_at))}</span>
                                     {(!s.current).then(|| view! {
                                         <button type="button" aria-label=label
                                             on:click=move |_| end_one(id.clone(), name.clone())>{"Sign out"}</button>
@@ -131,10 +132,4 @@ fn EverywhereElse() -> impl IntoView {
         <p class="note" role="status">{move || said.get()}</p>
         <button type="button" on:click=end_all>{"Sign out everywhere else"}</button>
     }
-}
-
-/// A time (Unix seconds) as the browser writes dates and times in its locale.
-fn when(secs: i64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(secs as f64 * 1000.0));
-    String::from(d.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
 }

@@ -10,8 +10,8 @@ use leptos_router::NavigateOptions;
 use crate::api::{self, User};
 use crate::session::{use_session, Session};
 
-/// After signing in or up: into the session and home, or the error shown (the form
-/// keeps what was typed).
+/// After signing in or up: into the session and home (or back to the invite link being
+/// followed), or the error shown (the form keeps what was typed).
 fn settle(
     r: api::ApiResult<User>,
     session: Session,
@@ -21,7 +21,8 @@ fn settle(
     match r {
         Ok(u) => {
             session.user.set(Some(u));
-            navigate("/", Default::default());
+            let next = if super::join::pending() { "/join" } else { "/" };
+            navigate(next, Default::default());
         }
         Err(e) => error.set(Some(e.message)),
     }

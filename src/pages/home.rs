@@ -1,4 +1,5 @@
-//! `/`: the user's workspaces, and a form to create one.
+//! `/`: the invitations waiting for the user's answer, the user's workspaces, and a form
+//! to create one.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -8,6 +9,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::session::{require_user, use_session};
+use crate::time::date_time;
 
 /// `/`.
 #[component]
@@ -43,6 +45,7 @@ pub fn Home() -> impl IntoView {
             // to the sign-in page without a refused request.
             <Show when=move || session.user.with(Option::is_some)
                 fallback=|| view! { <p>{"Loading…"}</p> }>
+                <PendingInvitations />
                 <WorkspaceList />
             </Show>
             <form on:submit=create class="stack narrow">
@@ -75,5 +78,91 @@ fn WorkspaceList() -> impl IntoView {
                 Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
             })}
         </Suspense>
+    }
+}
+
+/// The invitations waiting for the signed-in person's answer, to accept or decline.
+#[component]
+fn PendingInvitations() -> impl IntoView {
+    let reload = RwSignal::new(0u32);
+    let list = LocalResource::new(move || {
+        reload.track();
+        api::invitations()
+    });
+    let status = RwSignal::new(None::<String>);
+    view! {
+        <p class="note" role="status">{move || status.get()}</p>
+        <Transition fallback=|| ()>
+            {move || list.get().map(|r| match r {
+                Ok(list) if list.is_empty() => ().into_any(),
+                Ok(list) => view! {
+                    <section class="invitations" aria-labelledby="invitations-heading">
+                        <h2 id="invitations-heading">{"Invitations"}</h2>
+                        <ul class="invite-list">
+                            {list.into_iter().map(|i| view! {
+                                <InvitationRow i=i reload=reload status=status />
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+/// One invitation: where to, from whom, and the two answers.
+#[component]
+fn InvitationRow(
+    i: api::Invitation,
+    reload: RwSignal<u32>,
+    status: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let navigate = use_navigate();
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let (id, name) = (i.id, i.workspace_name.clone());
+    let accept = move |_| {
+        let navigate = navigate.clone();
+        busy.set(true);
+        spawn_local(async move {
+            match api::accept_invitation(id).await {
+                Ok(ws) => navigate(&format!("/w/{}", ws.id), Default::default()),
+                Err(e) => {
+                    busy.set(false);
+                    error.set(Some(e.message));
+                }
+            }
+        });
+    };
+    let decline = move |_| {
+        let name = name.clone();
+        busy.set(true);
+        spawn_local(async move {
+            match api::decline_invitation(id).await {
+                Ok(()) => {
+                    status.set(Some(format!("You declined the invitation to {name}")));
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => {
+                    busy.set(false);
+                    error.set(Some(e.message));
+                }
+            }
+        });
+    };
+    view! {
+        <li class="invite">
+            <span class="invite-who">
+                {format!("{} invited you to ", i.invited_by)}<strong>{i.workspace_name.clone()}</strong>
+            </span>
+            <span class="note">{format!("until {}", date_time(i.expires_at))}</span>
+            <span class="spacer">{""}</span>
+            <button type="button" class="primary" on:click=accept disabled=move || busy.get()
+                aria-label=format!("Join {}", i.workspace_name)>{"Join"}</button>
+            <button type="button" on:click=decline disabled=move || busy.get()
+                aria-label=format!("Decline the invitation to {}", i.workspace_name)>{"Decline"}</button>
+            <p class="error" role="alert">{move || error.get()}</p>
+        </li>
     }
 }

@@ -1,7 +1,9 @@
 //! The pages outside the apps: signing in and up, the list of workspaces, one's account,
-//! People.
+//! People, invitations and invite links.
 
 pub mod account;
 pub mod auth;
 pub mod home;
+pub mod invites;
+pub mod join;
 pub mod people;

@@ -1,11 +1,13 @@
 //! `/w/:ws/people`: the workspace's members, their roles and who is online. Message
 //! someone directly, change a role (owners), remove a member (admins and owners; their
-//! keys rotate on the server), or leave the workspace.
+//! keys rotate on the server), or leave the workspace; admins and owners also invite
+//! people here ([`super::invites`]).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
+use super::invites::Invites;
 use crate::api::{self, Action, Member, Role};
 use crate::session::use_session;
 use crate::shell::presence::Presence;
@@ -22,19 +24,31 @@ pub fn PeoplePage() -> impl IntoView {
         async move { api::members(id).await }
     });
     let status = RwSignal::new(None::<String>);
+    // The viewer's role, once the list says it: the forms it allows are drawn outside the
+    // list, so reloading the list after a change keeps what is typed in them.
+    let viewer = Memo::new(move |_| {
+        let me = use_session().user.get()?.id;
+        members
+            .get()?
+            .ok()?
+            .iter()
+            .find(|m| m.user_id == me)
+            .map(|m| m.role)
+    });
+    let may = move |action: Action| viewer.get().is_some_and(|r| r.may(action));
     view! {
         <main id="main" class="people">
             <h1 id="people-heading" tabindex="-1">{"People"}</h1>
             <p class="note" role="status">{move || status.get()}</p>
+            <Show when=move || may(Action::RenameWorkspace)>
+                <RenameWorkspace />
+            </Show>
             // Transition: the list stays on screen while it reloads after a change.
             <Transition fallback=|| view! { <p>{"Loading…"}</p> }>
                 {move || members.get().map(|r| match r {
                     Ok(list) => {
-                        let viewer = use_session().user.get_untracked().and_then(|me| {
-                            list.iter().find(|m| m.user_id == me.id).map(|m| m.role)
-                        }).unwrap_or(Role::Member);
+                        let viewer = viewer.get_untracked().unwrap_or(Role::Member);
                         view! {
-                            {viewer.may(Action::RenameWorkspace).then(|| view! { <RenameWorkspace /> })}
                             <ul class="member-list" aria-labelledby="people-heading">
                                 {list.into_iter().map(|m| view! {
                                     <MemberRow m=m viewer=viewer reload=reload status=status />
@@ -45,6 +59,12 @@ pub fn PeoplePage() -> impl IntoView {
                     Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
                 })}
             </Transition>
+            <Show when=move || viewer.get().is_some()>
+                <Show when=move || may(Action::Invite)
+                    fallback=|| view! { <p class="note">{"Admins and owners of the workspace invite people."}</p> }>
+                    <Invites />
+                </Show>
+            </Show>
         </main>
     }
 }

@@ -142,9 +142,8 @@ pub fn WorkspacePage() -> impl IntoView {
                     <A href=move || format!("/w/{}/people", ws.get()) attr:class="app-link">{"People"}</A>
                 </p>
                 <details class="nav-tools">
-                    <summary>{"New channel, invite"}</summary>
+                    <summary>{"New channel"}</summary>
                     <NewChannel />
-                    <Invite />
                 </details>
             </nav>
             <div class="content">
@@ -271,58 +270,5 @@ fn NewChannel() -> impl IntoView {
             <p class="error" role="alert">{move || error.get()}</p>
             <button type="submit">{"Create"}</button>
         </form>
-    }
-}
-
-/// Invite an existing account into the workspace.
-#[component]
-fn Invite() -> impl IntoView {
-    let ws = workspace_id();
-    let who = RwSignal::new(String::new());
-    let note = RwSignal::new(None::<String>);
-    let retry_key = StoredValue::new(api::RetryKey::default());
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let (ws, user) = (ws.get_untracked(), who.get_untracked());
-        let key = retry_key
-            .try_update_value(|k| k.for_request(&format!("{ws}\n{user}")))
-            .unwrap_or_default();
-        spawn_local(async move {
-            match api::invite(ws, &user, &key).await {
-                Ok(()) => {
-                    retry_key.update_value(|k| k.done());
-                    note.set(Some(format!("{user} was added")));
-                    who.set(String::new());
-                }
-                Err(e) => note.set(Some(e.message)),
-            }
-        });
-    };
-    // Admins and owners invite; others are told who can. (Written with `try_set`: the answer may
-    // come after the shell is gone.)
-    let owner = RwSignal::new(false);
-    Effect::new(move |_| {
-        let id = ws.get();
-        spawn_local(async move {
-            let mine = api::workspaces()
-                .await
-                .ok()
-                .and_then(|l| l.into_iter().find(|w| w.id == id))
-                .is_some_and(|w| w.role.may(api::Action::Invite));
-            owner.try_set(mine);
-        });
-    });
-    view! {
-        <Show when=move || owner.get()
-            fallback=|| view! { <p class="note">{"Admins and owners of the workspace invite people."}</p> }>
-        <form on:submit=submit class="stack small-form">
-            <label for="invite">{"Invite (username or email)"}</label>
-            <input id="invite" required
-                prop:value=move || who.get()
-                on:input=move |ev| who.set(event_target_value(&ev)) />
-            <p class="note" role="status">{move || note.get()}</p>
-            <button type="submit">{"Invite"}</button>
-        </form>
-        </Show>
     }
 }

@@ -5,10 +5,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { ROOT, launchChromium } from "../js/helpers.mjs";
-import { ARTIFACTS, startServer, tempDb } from "./harness.mjs";
+import { launchChromium } from "../js/helpers.mjs";
+import { ARTIFACTS, audit, startServer, tempDb } from "./harness.mjs";
 
-const AXE = fs.readFileSync(path.join(ROOT, "tests/node_modules/axe-core/axe.min.js"), "utf8");
 let server, base, browser;
 
 before(async () => {
@@ -19,17 +18,6 @@ before(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 });
 after(async () => { await browser?.close(); server?.kill(); });
-
-async function audit(page, name) {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) }));
-  });
-  const bad = result.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(bad, [], `${name}: ${JSON.stringify(bad)}`);
-  return result;
-}
 
 test("no serious or critical axe violations on any page", async () => {
   for (const scheme of ["light", "dark"]) {
@@ -75,6 +63,11 @@ test("no serious or critical axe violations on any page", async () => {
     await page.getByRole("link", { name: "People" }).click();
     await page.getByRole("list", { name: "People" }).getByText("Alice Martin", { exact: true }).waitFor();
     await audit(page, `people ${scheme}`);
+    // With an invite link just made (its address shown once) and the list of links.
+    await page.getByRole("button", { name: "Make a link" }).click();
+    await page.getByLabel(/^New invite link/).waitFor();
+    await page.getByRole("list", { name: "Invite links" }).getByRole("listitem").first().waitFor();
+    await audit(page, `people with an invite link ${scheme}`);
     await page.screenshot({ path: path.join(ARTIFACTS, `people-${scheme}.png`), fullPage: true });
     for (const app of ["Drive", "Tasks", "Calendar"]) {
       await page.getByRole("link", { name: app }).click();

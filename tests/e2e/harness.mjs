@@ -7,6 +7,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import assert from "node:assert/strict";
 import { before, after } from "node:test";
 import { ROOT, launchChromium } from "../js/helpers.mjs";
 
@@ -196,4 +197,21 @@ export function demoEnvironment() {
   });
   after(async () => { await env.browser?.close(); env.server?.kill(); });
   return env;
+}
+
+const AXE = fs.readFileSync(path.join(ROOT, "tests/node_modules/axe-core/axe.min.js"), "utf8");
+
+/**
+ * Runs axe-core on the page and fails on any serious or critical violation; returns all
+ * violations. The page's context must have `bypassCSP` (axe is injected as a script).
+ */
+export async function audit(page, name) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 3) }));
+  });
+  const bad = result.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(bad, [], `${name}: ${JSON.stringify(bad)}`);
+  return result;
 }

@@ -212,7 +212,7 @@ test("Create again after a lost answer makes one channel and opens it", async ()
   const { lost } = await loseFirstAnswer(p.page, path);
 
   const name = "lost-answer-plans";
-  await p.page.getByText("New channel, invite").click();
+  await p.page.locator(".nav-tools summary").click();
   const field = p.page.getByLabel("New channel", { exact: true });
   const form = p.page.locator("form", { has: field });
   await field.fill(name);

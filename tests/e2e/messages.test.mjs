@@ -81,14 +81,17 @@ test("two people chat in real time; the relay restarts without losing a message"
   await alice.page.getByLabel("New workspace name").fill("Acme");
   await alice.page.getByRole("button", { name: "Create workspace" }).click();
   await alice.page.getByRole("link", { name: "# general" }).click();
-  await alice.page.getByText("New channel, invite").click();
+  await alice.page.getByRole("link", { name: "People" }).click();
   await alice.page.getByLabel("Invite (username or email)").fill("bob");
-  await alice.page.getByRole("button", { name: "Invite" }).click();
-  await alice.page.getByText("bob was added").waitFor();
+  await alice.page.getByRole("button", { name: "Send invitation" }).click();
+  await alice.page.getByRole("status").getByText("Invitation sent to bob").waitFor();
+  await alice.page.getByRole("link", { name: "# general" }).click();
   await alice.page.getByRole("status").filter({ hasText: "Connected" }).waitFor();
 
+  // Bob finds the invitation on his home page and joins.
   await bob.page.goto(base + "/");
-  await bob.page.getByRole("link", { name: "Acme" }).click();
+  await bob.page.getByRole("region", { name: "Invitations" }).getByText("invited you to Acme").waitFor();
+  await bob.page.getByRole("button", { name: "Join Acme" }).click();
   await bob.page.getByRole("link", { name: "# general" }).click();
   await bob.page.getByRole("status").filter({ hasText: "Connected" }).waitFor();
 

@@ -2,6 +2,7 @@
 
 pub(crate) mod auth;
 pub(crate) mod channels;
+pub(crate) mod invitations;
 pub(crate) mod messages;
 mod realtime;
 pub(crate) mod search;
@@ -43,6 +44,7 @@ fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::router())
         .merge(workspaces::router())
+        .merge(invitations::router())
         .merge(channels::router())
         .merge(messages::router())
         .merge(realtime::router())

@@ -354,3 +354,26 @@ pub async fn workspace(c: &mut Client, name: &str) -> (i64, i64) {
     let channels = c.get(&format!("/workspaces/{ws}/channels")).await.body;
     (ws, channels[0]["id"].as_i64().unwrap())
 }
+
+/// `inviter` invites `login` into workspace `ws` and `invitee` (who has that username or
+/// e-mail) accepts: afterwards they are a member.
+pub async fn add_member(inviter: &mut Client, ws: i64, invitee: &mut Client, login: &str) {
+    let r = inviter
+        .post(
+            &format!("/workspaces/{ws}/invitations"),
+            serde_json::json!({ "user": login }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "invite: {:?}", r.body);
+    let mine = invitee.get("/invitations").await;
+    let id = mine
+        .body
+        .as_array()
+        .and_then(|l| l.iter().find(|i| i["workspace_id"] == ws))
+        .and_then(|i| i["id"].as_i64())
+        .unwrap_or_else(|| panic!("an invitation to {ws} in {:?}", mine.body));
+    let r = invitee
+        .post(&format!("/invitations/{id}/accept"), serde_json::json!({}))
+        .await;
+    assert_eq!(r.status, 200, "accept: {:?}", r.body);
+}

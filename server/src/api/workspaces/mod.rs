@@ -5,9 +5,7 @@ pub(crate) mod store;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use huddle_protocol::workspaces::{
-    Invite, Member, NewWorkspace, RoleChange, Workspace, WorkspaceChange,
-};
+use huddle_protocol::workspaces::{Member, NewWorkspace, RoleChange, Workspace, WorkspaceChange};
 
 use super::{clean_name, ApiJson, ApiPath};
 use crate::error::ApiResult;
@@ -22,7 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(rename))
-        .routes(routes!(members, invite))
+        .routes(routes!(members))
         .routes(routes!(set_role, remove_member))
 }
 
@@ -88,20 +86,6 @@ pub async fn set_role(
     let list = store::set_role(&mut tx, id, user.id, target, body.role).await?;
     tx.commit().await?;
     Ok(Json(list))
-}
-
-/// Adds an existing account to the workspace (admins and owners).
-#[utoipa::path(post, path = "/workspaces/{id}/members", tag = "workspaces", params(("id" = i64, Path, description = "Workspace id")), request_body = Invite, responses((status = 201, description = "The members after the invitation", body = [Member])))]
-pub async fn invite(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<Invite>,
-) -> ApiResult<(StatusCode, Json<Vec<Member>>)> {
-    let mut tx = state.db.write().await?;
-    let list = store::invite(&mut tx, id, user.id, body.user.trim()).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(list)))
 }
 
 /// Removes a member (admins remove members, owners anyone), or leaves (anyone, for

@@ -98,36 +98,6 @@ async fn members_of(tx: &mut Tx, workspace: i64) -> ApiResult<Vec<Member>> {
     Ok(list)
 }
 
-/// Adds the account named `login` (username or e-mail) to the workspace; returns the
-/// members afterwards.
-pub async fn invite(tx: &mut Tx, workspace: i64, by: i64, login: &str) -> ApiResult<Vec<Member>> {
-    // Not members: they could otherwise bring back someone an admin removed.
-    access::require(tx, workspace, by, Action::Invite).await?;
-    let invitee = crate::api::auth::store::find(tx, login).await?;
-    let invitee = invitee.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "NO_SUCH_USER",
-            "no account with that username or email",
-        )
-    })?;
-    let added = tx
-        .execute(
-            "INSERT INTO workspace_members (workspace_id, user_id, role, joined_at) \
-             VALUES ($1, $2, 'member', $3) ON CONFLICT DO NOTHING",
-            args![workspace, invitee, crate::db::now()],
-        )
-        .await?;
-    if added == 0 {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "ALREADY_MEMBER",
-            "already a member of this workspace",
-        ));
-    }
-    members_of(tx, workspace).await
-}
-
 /// Removes `target` from the workspace (admins remove members, owners anyone, anyone
 /// themselves; the last owner stays), with their private-channel memberships, and gives
 /// every room of the workspace a fresh key and endpoint; returns what to deliver to the
@@ -167,6 +137,8 @@ pub async fn remove_member(
         args![workspace, target],
     )
     .await?;
+    // An invitation sent before the removal must not undo it.
+    crate::api::invitations::store::forget(tx, workspace, target).await?;
     // A former member must not read new messages: fresh keys and endpoints for every
     // room of the workspace, in the same transaction as the removal.
     let channels: Vec<(i64,)> = tx

@@ -1,0 +1,282 @@
+//! On the People page, for the workspace's admins and owners: invite someone by username
+//! or e-mail address and see the invitations waiting for an answer (and withdraw them);
+//! make invite links with an expiry and a use limit, copy them, see how much they were
+//! used, revoke them.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, InviteLink, SentInvitation};
+use crate::shell::state::workspace_id;
+use crate::time::date_time;
+
+/// How long a new link may work, as offered: hours and label.
+const LINK_LIFETIMES: [(u32, &str); 4] = [
+    (1, "1 hour"),
+    (24, "1 day"),
+    (7 * 24, "7 days"),
+    (30 * 24, "30 days"),
+];
+
+/// Invitations and invite links.
+#[component]
+pub fn Invites() -> impl IntoView {
+    view! {
+        <section class="invites" aria-labelledby="invite-heading">
+            <h2 id="invite-heading">{"Invite people"}</h2>
+            <Invitations />
+            <Links />
+        </section>
+    }
+}
+
+/// The form that invites one person, and the invitations waiting for an answer.
+#[component]
+fn Invitations() -> impl IntoView {
+    let ws = workspace_id();
+    let reload = RwSignal::new(0u32);
+    let sent = LocalResource::new(move || {
+        let id = ws.get();
+        reload.track();
+        async move { api::sent_invitations(id).await }
+    });
+    let who = RwSignal::new(String::new());
+    let note = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let retry_key = StoredValue::new(api::RetryKey::default());
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let (ws, user) = (ws.get_untracked(), who.get_untracked());
+        let key = retry_key
+            .try_update_value(|k| k.for_request(&format!("{ws}\n{user}")))
+            .unwrap_or_default();
+        spawn_local(async move {
+            match api::invite(ws, &user, &key).await {
+                Ok(i) => {
+                    retry_key.update_value(|k| k.done());
+                    error.set(None);
+                    note.set(Some(format!(
+                        "Invitation sent to {}: they see it on their home page once signed in",
+                        i.user
+                    )));
+                    who.set(String::new());
+                    reload.update(|n| *n += 1);
+                }
+                // What was typed stays, with the reason.
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <form on:submit=submit class="stack small-form">
+            <label for="invite">{"Invite (username or email)"}</label>
+            <input id="invite" required maxlength="254" autocomplete="off"
+                prop:value=move || who.get()
+                on:input=move |ev| who.set(event_target_value(&ev)) />
+            <p class="error" role="alert">{move || error.get()}</p>
+            <p class="note" role="status">{move || note.get()}</p>
+            <button type="submit">{"Send invitation"}</button>
+        </form>
+        <h3 id="sent-heading">{"Waiting for an answer"}</h3>
+        <Transition fallback=|| view! { <p>{"Loading…"}</p> }>
+            {move || sent.get().map(|r| match r {
+                Ok(list) if list.is_empty() => view! { <p class="note">{"No invitation is waiting."}</p> }.into_any(),
+                Ok(list) => view! {
+                    <ul class="invite-list" aria-labelledby="sent-heading">
+                        {list.into_iter().map(|i| view! { <SentRow i=i reload=reload note=note /> }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+/// One invitation waiting for an answer.
+#[component]
+fn SentRow(
+    i: SentInvitation,
+    reload: RwSignal<u32>,
+    note: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let ws = workspace_id();
+    let error = RwSignal::new(None::<String>);
+    let (id, user) = (i.id, i.user.clone());
+    let withdraw = move |_| {
+        let user = user.clone();
+        spawn_local(async move {
+            match api::withdraw_invitation(ws.get_untracked(), id).await {
+                Ok(()) => {
+                    note.set(Some(format!("The invitation to {user} was withdrawn")));
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <li class="invite">
+            <span class="invite-who">{i.user.clone()}</span>
+            <span class="note">{format!("invited by {}, until {}", i.invited_by, date_time(i.expires_at))}</span>
+            <span class="spacer">{""}</span>
+            <button type="button" on:click=withdraw aria-label=format!("Withdraw the invitation to {}", i.user)>
+                {"Withdraw"}
+            </button>
+            <p class="error" role="alert">{move || error.get()}</p>
+        </li>
+    }
+}
+
+/// The address of a link with this token, on this site.
+fn link_address(token: &str) -> String {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    format!("{origin}/join#{token}")
+}
+
+/// The form that makes an invite link, the link it made (shown once), and the links that
+/// still let people in.
+#[component]
+fn Links() -> impl IntoView {
+    let ws = workspace_id();
+    let reload = RwSignal::new(0u32);
+    let links = LocalResource::new(move || {
+        let id = ws.get();
+        reload.track();
+        async move { api::invite_links(id).await }
+    });
+    let hours = RwSignal::new(7 * 24u32);
+    let uses = RwSignal::new("10".to_owned());
+    let made = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let note = RwSignal::new(None::<String>);
+    let retry_key = StoredValue::new(api::RetryKey::default());
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let (ws, hours) = (ws.get_untracked(), hours.get_untracked());
+        let Ok(max_uses) = uses.get_untracked().trim().parse::<u32>() else {
+            error.set(Some(
+                "How many people: a whole number from 1 to 1000".into(),
+            ));
+            return;
+        };
+        let key = retry_key
+            .try_update_value(|k| k.for_request(&format!("{ws}\n{hours}\n{max_uses}")))
+            .unwrap_or_default();
+        spawn_local(async move {
+            match api::create_invite_link(ws, hours, max_uses, &key).await {
+                Ok(link) => {
+                    retry_key.update_value(|k| k.done());
+                    error.set(None);
+                    made.set(link.token.as_deref().map(link_address));
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <h3 id="links-heading">{"Invite links"}</h3>
+        <p class="note">{"Anyone holding a link can join until it expires or has let in as many people as you chose."}</p>
+        <form on:submit=submit class="stack small-form link-form">
+            <label for="link-hours">{"Works for"}</label>
+            <select id="link-hours" prop:value=move || hours.get().to_string()
+                on:change=move |ev| if let Ok(h) = event_target_value(&ev).parse() { hours.set(h) }>
+                {LINK_LIFETIMES.into_iter().map(|(h, label)| view! {
+                    <option value=h.to_string() selected=h == hours.get_untracked()>{label}</option>
+                }).collect_view()}
+            </select>
+            <label for="link-uses">{"How many people (1 to 1000)"}</label>
+            <input id="link-uses" type="number" min="1" max="1000" required inputmode="numeric"
+                prop:value=move || uses.get()
+                on:input=move |ev| uses.set(event_target_value(&ev)) />
+            <p class="error" role="alert">{move || error.get()}</p>
+            <button type="submit">{"Make a link"}</button>
+        </form>
+        {move || made.get().map(|address| view! { <NewLink address=address note=note /> })}
+        <p class="note" role="status">{move || note.get()}</p>
+        <Transition fallback=|| view! { <p>{"Loading…"}</p> }>
+            {move || links.get().map(|r| match r {
+                Ok(list) if list.is_empty() => view! { <p class="note">{"No link is working."}</p> }.into_any(),
+                Ok(list) => view! {
+                    <ul class="invite-list" aria-labelledby="links-heading">
+                        {list.into_iter().map(|l| view! { <LinkRow l=l reload=reload note=note /> }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+/// A link just made: its address (shown this once) and a button that copies it.
+#[component]
+fn NewLink(address: String, note: RwSignal<Option<String>>) -> impl IntoView {
+    let copy = {
+        let address = address.clone();
+        move |_| {
+            let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) else {
+                return;
+            };
+            let promise = clipboard.write_text(&address);
+            spawn_local(async move {
+                note.set(Some(
+                    match wasm_bindgen_futures::JsFuture::from(promise).await {
+                        Ok(_) => "The link was copied",
+                        Err(_) => {
+                            "The browser did not let the page copy: select the link and copy it"
+                        }
+                    }
+                    .into(),
+                ));
+            });
+        }
+    };
+    view! {
+        <div class="new-link stack">
+            <label for="new-link">{"New invite link (shown only now: copy it)"}</label>
+            <input id="new-link" readonly prop:value=address
+                on:focus=select_all />
+            <button type="button" on:click=copy>{"Copy link"}</button>
+        </div>
+    }
+}
+
+/// Selects all of a field's text (focusing the link selects it, ready to copy).
+fn select_all(ev: leptos::ev::FocusEvent) {
+    event_target::<web_sys::HtmlInputElement>(&ev).select();
+}
+
+/// One working link.
+#[component]
+fn LinkRow(l: InviteLink, reload: RwSignal<u32>, note: RwSignal<Option<String>>) -> impl IntoView {
+    let ws = workspace_id();
+    let error = RwSignal::new(None::<String>);
+    let id = l.id;
+    let label = format!("made by {} on {}", l.created_by, date_time(l.created_at));
+    let revoke = move |_| {
+        spawn_local(async move {
+            match api::revoke_invite_link(ws.get_untracked(), id).await {
+                Ok(()) => {
+                    note.set(Some(
+                        "The link was revoked: it no longer lets anyone in".into(),
+                    ));
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
+    view! {
+        <li class="invite">
+            <span class="invite-who">{format!("{} of {} used", l.uses, l.max_uses)}</span>
+            <span class="note">{format!("{label}, until {}", date_time(l.expires_at))}</span>
+            <span class="spacer">{""}</span>
+            <button type="button" class="danger" on:click=revoke
+                aria-label=format!("Revoke the link {label}")>{"Revoke"}</button>
+            <p class="error" role="alert">{move || error.get()}</p>
+        </li>
+    }
+}

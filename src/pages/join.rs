@@ -1,0 +1,179 @@
+//! `/join#<token>`: where an invite link leads. Shows the workspace and who invited, and
+//! lets a signed-in person join; someone signed out signs in or up first and comes back
+//! here.
+//!
+//! The token travels after `#`, so it never reaches a server log or a `Referer`. The page
+//! moves it into this tab's `sessionStorage` and takes it out of the address (and the
+//! history) at once; it stays there across signing in or up, and is forgotten once used
+//! or found dead.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::{self, ApiError};
+use crate::session::use_session;
+use crate::time::date_time;
+
+/// Where this tab keeps the token of the link it is following.
+const PENDING: &str = "huddle.invite-link";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// The token of the link being followed: from the address if it holds one (which is then
+/// cleaned), else the one kept from before signing in.
+fn take_token() -> Option<String> {
+    let window = web_sys::window()?;
+    let hash = window.location().hash().ok().unwrap_or_default();
+    if let Some(token) = hash.strip_prefix('#').filter(|t| !t.is_empty()) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(PENDING, token);
+        }
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/join"));
+        }
+        return Some(token.to_owned());
+    }
+    storage()?.get_item(PENDING).ok()?
+}
+
+/// Whether this tab is following an invite link (signing in or up then comes back to it).
+pub fn pending() -> bool {
+    storage()
+        .and_then(|s| s.get_item(PENDING).ok().flatten())
+        .is_some()
+}
+
+fn forget() {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(PENDING);
+    }
+}
+
+/// What to tell someone whose link does not work.
+fn dead_link(e: &ApiError) -> String {
+    match e.status {
+        404 => {
+            "This invite link is not valid: check that you copied all of it, or ask for a new one."
+                .to_owned()
+        }
+        410 => format!(
+            "{}: ask whoever sent it for a new one.",
+            capitalized(&e.message)
+        ),
+        _ => e.message.clone(),
+    }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// `/join`.
+#[component]
+pub fn Join() -> impl IntoView {
+    let token = RwSignal::new(take_token());
+    // A link pasted into the address bar of this page only changes the fragment.
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        if let Some(t) = take_token() {
+            token.set(Some(t));
+        }
+    });
+    on_cleanup(move || listener.remove());
+    let preview = LocalResource::new(move || {
+        let token = token.get();
+        async move {
+            match token {
+                Some(t) => api::preview_invite_link(&t).await,
+                None => Err(ApiError {
+                    status: 404,
+                    code: "NOT_FOUND".into(),
+                    message: String::new(),
+                }),
+            }
+        }
+    });
+    view! {
+        <main id="main" class="auth-page join-page">
+            <h1>{"Join a workspace"}</h1>
+            <Suspense fallback=|| view! { <p>{"Loading…"}</p> }>
+                {move || preview.get().map(|r| match r {
+                    Ok(p) => view! { <Invited preview=p token=token.get_untracked().unwrap_or_default() /> }.into_any(),
+                    Err(e) => {
+                        if e.status == 404 || e.status == 410 {
+                            forget();
+                        }
+                        view! {
+                            <p class="error" role="alert">{dead_link(&e)}</p>
+                            <p><A href="/">{"Your workspaces"}</A></p>
+                        }.into_any()
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+/// Where a working link leads, and the way in.
+#[component]
+fn Invited(preview: api::LinkPreview, token: String) -> impl IntoView {
+    let session = use_session();
+    let token = StoredValue::new(token);
+    let name = StoredValue::new(preview.workspace_name.clone());
+    view! {
+        <p class="join-invited">
+            {format!("{} invited you to join ", preview.created_by)}
+            <strong>{preview.workspace_name.clone()}</strong>{"."}
+        </p>
+        <p class="note">{format!("This link works until {}.", date_time(preview.expires_at))}</p>
+        <Show when=move || session.checked.get()
+            fallback=|| view! { <p>{"Loading…"}</p> }>
+            <Show when=move || session.user.with(Option::is_some)
+                fallback=|| view! {
+                    <p>{"Sign in to join, or create an account: you come back here afterwards."}</p>
+                    <p class="join-actions">
+                        <A href="/signin" attr:class="button primary">{"Sign in"}</A>
+                        <A href="/signup" attr:class="button">{"Create an account"}</A>
+                    </p>
+                }>
+                <JoinButton token=token name=name />
+            </Show>
+        </Show>
+    }
+}
+
+/// Joins through the link, then opens the workspace.
+#[component]
+fn JoinButton(token: StoredValue<String>, name: StoredValue<String>) -> impl IntoView {
+    let navigate = use_navigate();
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let join = move |_| {
+        let navigate = navigate.clone();
+        busy.set(true);
+        spawn_local(async move {
+            match api::accept_invite_link(&token.get_value()).await {
+                Ok(ws) => {
+                    forget();
+                    navigate(&format!("/w/{}", ws.id), Default::default());
+                }
+                Err(e) => {
+                    busy.set(false);
+                    error.set(Some(dead_link(&e)));
+                }
+            }
+        });
+    };
+    view! {
+        <p class="error" role="alert">{move || error.get()}</p>
+        <button type="button" class="primary" disabled=move || busy.get() on:click=join>
+            {format!("Join {}", name.get_value())}
+        </button>
+    }
+}
