@@ -191,7 +191,7 @@ test("the composer's draft survives a channel switch and a visit to another app"
   assert.equal(await composer(p).inputValue(), "A draft for #random");
   // Another part of the workspace (People, Drive) and back: the drafts are still there.
   await p.page.getByRole("link", { name: "People" }).click();
-  await p.page.getByRole("heading", { name: "People" }).waitFor();
+  await p.page.getByRole("heading", { name: "People", exact: true }).waitFor();
   await p.page.getByRole("link", { name: "Drive" }).click();
   await p.page.getByRole("heading", { name: "Drive" }).waitFor();
   await p.page.getByRole("link", { name: "# general" }).click();

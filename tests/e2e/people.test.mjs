@@ -13,7 +13,7 @@ async function openPeople(p, who) {
   await signInDemo(p.page, env.base, who);
   await p.page.getByRole("link", { name: "Demo workspace" }).click();
   await p.page.getByRole("link", { name: "People" }).click();
-  await p.page.getByRole("heading", { name: "People" }).waitFor();
+  await p.page.getByRole("heading", { name: "People", exact: true }).waitFor();
   await p.page.getByRole("list", { name: "People" }).getByText("Alice Martin", { exact: true }).waitFor();
 }
 
