@@ -3,7 +3,9 @@
 //! message. Components never build URLs or parse responses themselves.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use huddle_protocol::auth::{PasswordChange, SessionInfo, Signin, Signup};
+use huddle_protocol::auth::{
+    PasswordChange, PasswordConfirm, SecondFactor, SessionInfo, Signin, Signup, TotpCode,
+};
 use huddle_protocol::channels::{AddMember, NewChannel, NewDirect, ReadPosition};
 use huddle_protocol::error::ErrorBody;
 use huddle_protocol::invitations::{LinkToken, NewInvitation, NewInviteLink};
@@ -146,7 +148,9 @@ fn url(path: &str) -> String {
     format!("{BASE}{path}")
 }
 
-pub use huddle_protocol::auth::{SessionSummary, User};
+pub use huddle_protocol::auth::{
+    RecoveryCodes, SecondFactorRequired, SessionSummary, TotpSetup, TotpStatus, User,
+};
 pub use huddle_protocol::channels::{Channel, ChannelChange, ChannelKind, ChannelState};
 pub use huddle_protocol::invitations::{Invitation, InviteLink, LinkPreview, SentInvitation};
 pub use huddle_protocol::messages::{Message, Page, PageQuery};
@@ -175,14 +179,82 @@ pub async fn signup(
     send_json(Request::post(&url("/auth/signup")), Some(&body)).await
 }
 
+/// What a right password leads to.
+pub enum SignedIn {
+    /// Signed in.
+    User(User),
+    /// The account has two-factor sign-in: a code is due (see [`signin_second_factor`]).
+    CodeDue(SecondFactorRequired),
+}
+
 /// Signs in with a username or email.
-pub async fn signin(login: &str, password: &str) -> ApiResult<User> {
+pub async fn signin(login: &str, password: &str) -> ApiResult<SignedIn> {
+    let body = Signin {
+        login: login.to_owned(),
+        password: password.to_owned(),
+    };
+    let r = with_csrf(Request::post(&url("/auth/signin")));
+    let res = r
+        .json(&body)
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    let res = check(res).await?;
+    if res.status() == 202 {
+        Ok(SignedIn::CodeDue(res.json().await.map_err(network)?))
+    } else {
+        Ok(SignedIn::User(res.json().await.map_err(network)?))
+    }
+}
+
+/// Finishes a sign-in with a code from the authenticator app or a recovery code.
+pub async fn signin_second_factor(challenge: &str, code: &str) -> ApiResult<User> {
+    let body = SecondFactor {
+        challenge: challenge.to_owned(),
+        code: code.to_owned(),
+    };
     send_json(
-        Request::post(&url("/auth/signin")),
-        Some(&Signin {
-            login: login.to_owned(),
-            password: password.to_owned(),
-        }),
+        Request::post(&url("/auth/signin/second-factor")),
+        Some(&body),
+    )
+    .await
+}
+
+/// Whether two-factor sign-in is on.
+pub async fn totp_status() -> ApiResult<TotpStatus> {
+    send_json(Request::get(&url("/auth/totp")), NO_BODY).await
+}
+
+/// Starts setting up two-factor sign-in: a new secret for the authenticator app.
+pub async fn totp_setup() -> ApiResult<TotpSetup> {
+    send_json(Request::post(&url("/auth/totp/setup")), Some(&Empty {})).await
+}
+
+/// Turns two-factor sign-in on with a first code; the recovery codes.
+pub async fn totp_confirm(code: &str) -> ApiResult<RecoveryCodes> {
+    let body = TotpCode {
+        code: code.to_owned(),
+    };
+    send_json(Request::post(&url("/auth/totp/confirm")), Some(&body)).await
+}
+
+/// Turns two-factor sign-in off (the password is due).
+pub async fn totp_disable(password: &str) -> ApiResult<()> {
+    let body = PasswordConfirm {
+        password: password.to_owned(),
+    };
+    send_empty(Request::post(&url("/auth/totp/disable")), Some(&body)).await
+}
+
+/// Replaces the recovery codes (the password is due).
+pub async fn new_recovery_codes(password: &str) -> ApiResult<RecoveryCodes> {
+    let body = PasswordConfirm {
+        password: password.to_owned(),
+    };
+    send_json(
+        Request::post(&url("/auth/totp/recovery-codes")),
+        Some(&body),
     )
     .await
 }

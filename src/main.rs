@@ -15,6 +15,7 @@ mod app;
 mod apps;
 mod markdown;
 mod pages;
+mod qr;
 mod realtime;
 mod session;
 mod shell;

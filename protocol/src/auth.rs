@@ -116,3 +116,93 @@ pub struct SessionSummary {
     /// The session of this request.
     pub current: bool,
 }
+
+/// `202` answer of `POST /auth/signin` when the account has two-factor sign-in: the
+/// password was right; send a code with this challenge to
+/// `POST /auth/signin/second-factor` before it expires.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecondFactorRequired {
+    /// Random token (64 hex digits) naming this sign-in.
+    pub challenge: String,
+    /// Unix seconds.
+    pub expires_at: i64,
+}
+
+/// `POST /auth/signin/second-factor`: the code that finishes a sign-in.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecondFactor {
+    /// From [`SecondFactorRequired`].
+    pub challenge: String,
+    /// A 6-digit code from the authenticator app, or an unused recovery code.
+    pub code: String,
+}
+
+/// `POST /auth/totp/setup`: a new secret for the authenticator app, not yet in force.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TotpSetup {
+    /// The secret in base32 (to type into an app that cannot scan).
+    pub secret: String,
+    /// The `otpauth://totp/…` URI (what the QR code holds).
+    pub uri: String,
+}
+
+/// `POST /auth/totp/confirm`: a code from the app, proving it holds the secret.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TotpCode {
+    /// 6 digits.
+    pub code: String,
+}
+
+/// Fresh recovery codes, shown this once (only their keyed hashes are stored); each
+/// signs in once in place of a code from the app.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecoveryCodes {
+    /// Ten codes like `3f9a-07c2-b1d4-e86a`.
+    pub codes: Vec<String>,
+}
+
+/// `GET /auth/totp`: whether two-factor sign-in is on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TotpStatus {
+    /// Sign-in asks for a code.
+    pub enabled: bool,
+    /// Recovery codes not used yet.
+    pub recovery_codes_left: u32,
+}
+
+/// A step that needs the password again (turning two-factor sign-in off, new recovery
+/// codes).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordConfirm {
+    /// The account's password.
+    pub password: String,
+}
+
+// Debug without secrets: these bodies must never reach a log by accident.
+macro_rules! redacted_debug {
+    ($($t:ty),*) => {$(
+        impl std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{} {{ <redacted> }}", stringify!($t))
+            }
+        }
+    )*};
+}
+redacted_debug!(
+    SecondFactorRequired,
+    SecondFactor,
+    TotpSetup,
+    TotpCode,
+    RecoveryCodes,
+    PasswordConfirm
+);

@@ -16,6 +16,7 @@ pub mod headers;
 pub mod idempotency;
 pub mod limits;
 pub mod logging;
+pub mod otp;
 pub mod password;
 pub mod private_fs;
 pub mod rate_limit;

@@ -7,6 +7,8 @@
 //!   (30 s, 1 min, 2 min, … up to [`MAX_DELAY`]);
 //! * the **client** (its address, grouped: see `client_addr`): [`CLIENT_FREE`] failures,
 //!   then the same growing delay, across all the accounts it tries;
+//! * for the code of two-factor sign-in, the account's **second factor** (reached only
+//!   with its password), with the account's allowance;
 //! * instead of the account, a **known device**: a browser that has signed in to that
 //!   account before carries a device cookie (see `device`) and is counted on its own
 //!   ([`DEVICE_FREE`]), so a stranger's guesses at an account never keep its owner out on
@@ -70,6 +72,15 @@ impl Counter {
         Counter {
             key: format!("client:{group}"),
             free: CLIENT_FREE,
+        }
+    }
+
+    /// The counter of second-factor codes for an account (reached only with its
+    /// password).
+    pub fn second_factor(user: i64) -> Counter {
+        Counter {
+            key: format!("second-factor:{user}"),
+            free: ACCOUNT_FREE,
         }
     }
 

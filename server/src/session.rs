@@ -175,6 +175,12 @@ pub async fn purge_expired(db: &crate::db::Db) -> ApiResult<u64> {
             args![crate::db::now()],
         )
         .await?;
+    // Sign-ins that waited for their second factor in vain.
+    tx.execute(
+        "DELETE FROM signin_challenges WHERE expires_at <= $1",
+        args![crate::db::now()],
+    )
+    .await?;
     tx.commit().await?;
     Ok(n)
 }

@@ -1,11 +1,13 @@
 //! `/account`: the signed-in person's account: change the password (which signs out every
-//! other session), see where one is signed in, and sign out one session or every other.
+//! other session), two-factor sign-in, see where one is signed in, and sign out one
+//! session or every other.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
+use super::two_factor::TwoFactor;
 use crate::api;
 use crate::session::{require_user, use_session};
 use crate::time::date_time;
@@ -59,6 +61,7 @@ pub fn AccountPage() -> impl IntoView {
                 <p class="note" role="status">{move || done.get()}</p>
                 <button type="submit" class="primary" disabled=move || busy.get()>{"Change password"}</button>
             </form>
+            <TwoFactor />
             <EverywhereElse />
         </main>
     }

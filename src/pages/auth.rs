@@ -28,7 +28,7 @@ fn settle(
     }
 }
 
-/// `/signin`.
+/// `/signin`: the password, then, for an account with two-factor sign-in, a code.
 #[component]
 pub fn SignIn() -> impl IntoView {
     let session = use_session();
@@ -37,33 +37,100 @@ pub fn SignIn() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // The sign-in waiting for its code, once the password was right.
+    let challenge = RwSignal::new(None::<String>);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let navigate = navigate.clone();
         busy.set(true);
         spawn_local(async move {
-            let r = api::signin(&login.get_untracked(), &password.get_untracked()).await;
-            settle(r, session, &navigate, error);
+            match api::signin(&login.get_untracked(), &password.get_untracked()).await {
+                Ok(api::SignedIn::User(u)) => settle(Ok(u), session, &navigate, error),
+                Ok(api::SignedIn::CodeDue(c)) => {
+                    error.set(None);
+                    password.set(String::new());
+                    challenge.set(Some(c.challenge));
+                }
+                Err(e) => settle(Err(e), session, &navigate, error),
+            }
             busy.set(false);
         });
     };
     view! {
         <main id="main" class="auth-page">
             <h1>{"Sign in to Huddle"}</h1>
-            <form on:submit=submit class="stack">
-                <label for="login">{"Username or email"}</label>
-                <input id="login" name="login" autocomplete="username" required
-                    prop:value=move || login.get()
-                    on:input=move |ev| login.set(event_target_value(&ev)) />
-                <label for="password">{"Password"}</label>
-                <input id="password" name="password" type="password" autocomplete="current-password" required
-                    prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev)) />
-                <p class="error" role="alert">{move || error.get()}</p>
-                <button type="submit" class="primary" disabled=move || busy.get()>{"Sign in"}</button>
-            </form>
+            <Show when=move || challenge.with(Option::is_some)
+                fallback=move || view! {
+                    <form on:submit=submit.clone() class="stack">
+                        <label for="login">{"Username or email"}</label>
+                        <input id="login" name="login" autocomplete="username" required
+                            prop:value=move || login.get()
+                            on:input=move |ev| login.set(event_target_value(&ev)) />
+                        <label for="password">{"Password"}</label>
+                        <input id="password" name="password" type="password" autocomplete="current-password" required
+                            prop:value=move || password.get()
+                            on:input=move |ev| password.set(event_target_value(&ev)) />
+                        <p class="error" role="alert">{move || error.get()}</p>
+                        <button type="submit" class="primary" disabled=move || busy.get()>{"Sign in"}</button>
+                    </form>
+                }>
+                <CodeStep challenge=challenge error=error />
+            </Show>
             <p>{"New here? "}<A href="/signup">{"Create an account"}</A></p>
         </main>
+    }
+}
+
+/// The second step of a sign-in: a code from the authenticator app or a recovery code.
+/// An expired sign-in goes back to the password, saying why.
+#[component]
+fn CodeStep(challenge: RwSignal<Option<String>>, error: RwSignal<Option<String>>) -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let code = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    // Focus moves to the code field when it appears.
+    let field = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(el) = field.get() {
+            let _ = el.focus();
+        }
+    });
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(c) = challenge.get_untracked() else {
+            return;
+        };
+        let navigate = navigate.clone();
+        busy.set(true);
+        spawn_local(async move {
+            match api::signin_second_factor(&c, code.get_untracked().trim()).await {
+                Err(e) if e.code == "SIGNIN_EXPIRED" => {
+                    error.set(Some(e.message));
+                    challenge.set(None);
+                }
+                r => {
+                    // A wrong code is cleared, to type the next one.
+                    if r.is_err() {
+                        code.set(String::new());
+                    }
+                    settle(r, session, &navigate, error);
+                }
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form on:submit=submit class="stack">
+            <p>{"Your account asks for a second factor."}</p>
+            <label for="code">{"Code from your authenticator app, or a recovery code"}</label>
+            <input id="code" name="code" autocomplete="one-time-code" required node_ref=field
+                maxlength="32" spellcheck="false"
+                prop:value=move || code.get()
+                on:input=move |ev| code.set(event_target_value(&ev)) />
+            <p class="error" role="alert">{move || error.get()}</p>
+            <button type="submit" class="primary" disabled=move || busy.get()>{"Verify"}</button>
+        </form>
     }
 }
 

@@ -7,3 +7,4 @@ pub mod home;
 pub mod invites;
 pub mod join;
 pub mod people;
+pub mod two_factor;

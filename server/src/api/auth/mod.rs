@@ -1,6 +1,9 @@
-//! Accounts: sign up, sign in, sign out, current user.
+//! Accounts: sign up, sign in (with a second factor when it is on: [`totp`]), sign out,
+//! current user, password, sessions.
 
 pub(crate) mod store;
+mod totp;
+mod totp_store;
 
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
@@ -31,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(end_other_sessions))
         .routes(routes!(sessions))
         .routes(routes!(end_session))
+        .merge(totp::router())
 }
 
 /// Closes the relay connections of the sessions whose token hashes are `ended`.
@@ -140,7 +144,7 @@ pub async fn signup(
 ///
 /// Attempts are limited per account, per client address and per known device (see
 /// `rate_limit`): a refused attempt answers 429 `RATE_LIMITED` with `Retry-After`.
-#[utoipa::path(post, path = "/auth/signin", tag = "auth", security(()), request_body = Signin, responses((status = 200, description = "Signed in (sets the session cookie and the device cookie)", body = User), (status = 429, description = "Too many attempts: wait `Retry-After` seconds", body = huddle_protocol::error::ErrorBody)))]
+#[utoipa::path(post, path = "/auth/signin", tag = "auth", security(()), request_body = Signin, responses((status = 200, description = "Signed in (sets the session cookie and the device cookie)", body = User), (status = 202, description = "The password is right and the account has two-factor sign-in: send a code to `/auth/signin/second-factor`", body = huddle_protocol::auth::SecondFactorRequired), (status = 429, description = "Too many attempts: wait `Retry-After` seconds", body = huddle_protocol::error::ErrorBody)))]
 pub async fn signin(
     State(state): State<AppState>,
     client: ClientAddr,
@@ -187,18 +191,36 @@ pub async fn signin(
     // The account's (or the device's) failures are forgotten; not the account's after a
     // success from a known device, which would hand a guesser a fresh allowance.
     state.signin_limiter.succeeded(attempt, &[&first]);
+    if totp_store::status(&mut state.db.read().await?, id)
+        .await?
+        .enabled
+    {
+        let asked = totp::challenge(&state, id).await?;
+        return Ok((StatusCode::ACCEPTED, Json(asked)).into_response());
+    }
+    signed_in(&state, id, &headers, &client).await
+}
+
+/// The answer that signs `id` in: a new session, its cookie and the device cookie.
+async fn signed_in(
+    state: &AppState,
+    id: i64,
+    headers: &HeaderMap,
+    client: &ClientAddr,
+) -> ApiResult<Response> {
+    let secure = state.config.secure_cookies;
     let token = session::create(
-        &state,
+        state,
         id,
-        &session::device_name(&headers),
+        &session::device_name(headers),
         &client.0.to_string(),
     )
     .await?;
-    let user = user_by_id(&state, id)
+    let user = user_by_id(state, id)
         .await?
         .ok_or_else(|| ApiError::not_found("user"))?;
     let mut res = with_cookie(
-        &state,
+        state,
         Some(&token),
         StatusCode::OK,
         Json(user).into_response(),
@@ -208,6 +230,40 @@ pub async fn signin(
         res.headers_mut().append(SET_COOKIE, v);
     }
     Ok(res)
+}
+
+/// Checks the signed-in person's password before a step that needs it again; a wrong one
+/// counts as a failed sign-in attempt (403 `WRONG_PASSWORD`, or 429 when attempts are
+/// being delayed).
+async fn check_password(
+    state: &AppState,
+    user: i64,
+    client: &ClientAddr,
+    password: &str,
+) -> ApiResult<()> {
+    if password.len() > 4096 {
+        return Err(ApiError::invalid("password: too long"));
+    }
+    let stored = store::password_hash(&mut state.db.read().await?, user).await?;
+    let account = Counter::account(Some(user), "");
+    let counters = vec![account.clone(), Counter::client(&client.group())];
+    let attempt = state
+        .signin_limiter
+        .reserve(counters, crate::db::now())
+        .map_err(|wait| ApiError::rate_limited(wait, "password attempts"))?;
+    let pw = password.to_owned();
+    let ok = tokio::task::spawn_blocking(move || password::verify(&pw, &stored))
+        .await
+        .map_err(ApiError::internal)?;
+    if !ok {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "WRONG_PASSWORD",
+            "the password is not right",
+        ));
+    }
+    state.signin_limiter.succeeded(attempt, &[&account]);
+    Ok(())
 }
 
 /// Changes the signed-in person's password, given the current one, and ends every other
