@@ -117,5 +117,17 @@ if [ ! -d "$ROOT/tests/node_modules" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$w
   (cd "$ROOT/tests" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$want" > "$stamp"
 fi
+# Mozilla's HTTP Observatory, for tests/e2e/https.test.mjs, in its own folder: installed
+# without its postinstall, which downloads the HSTS preload and TLD lists from outside
+# the package registries; an empty preload list stands in (no test host is preloaded).
+stamp="$TOOLS/observatory-stamp"
+want="$(sha256sum "$ROOT/tests/observatory/package-lock.json" | cut -d' ' -f1)"
+observatory="$ROOT/tests/observatory/node_modules/@mdn/mdn-http-observatory"
+if [ ! -d "$observatory" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  log "npm ci --ignore-scripts (tests/observatory/)"
+  (cd "$ROOT/tests/observatory" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$stamp"
+fi
+[ -f "$observatory/conf/hsts-preload.json" ] || echo '{}' > "$observatory/conf/hsts-preload.json"
 
 log "setup done (wasm toolchain: $mode)"

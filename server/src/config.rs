@@ -35,7 +35,13 @@ pub const USAGE: &str = "usage: huddle-server [options]
                          127.0.0.1/32 for nginx on the same machine; without it the TCP
                          peer is the client and those headers are ignored
   --https                the public origin is HTTPS: HSTS and `Secure; __Host-` cookies
-                         (HUDDLE_HTTPS=1)
+                         (HUDDLE_HTTPS=1); implied by --tls-cert
+  --tls-cert FILE        serve HTTPS on --listen without a reverse proxy: the certificate
+  --tls-key FILE         chain and its private key, PEM (HUDDLE_TLS_CERT, HUDDLE_TLS_KEY);
+                         read again on SIGHUP (after a renewal)
+  --redirect-http ADDR   also listen on ADDR with plain HTTP that only redirects to the
+                         public origin (HUDDLE_REDIRECT_HTTP), e.g. 0.0.0.0:80; needs
+                         --tls-cert and an https:// --public-origin
   --insecure-dev-cookies plain-HTTP development: session cookie without `Secure`
                          (HUDDLE_INSECURE_DEV_COOKIES=1); never in production
   --demo                 seed demo people, a workspace and messages into an empty
@@ -49,6 +55,15 @@ pub const USAGE: &str = "usage: huddle-server [options]
                          random per process for `all`); prefer the environment variable
   --relay-url URL        the relay's WebSocket endpoint as the API server reaches it, e.g.
                          ws://127.0.0.1:8081/ws (HUDDLE_RELAY_URL; role api)";
+
+/// The certificate and key HTTPS is served with.
+#[derive(Debug, Clone)]
+pub struct Tls {
+    /// The certificate chain, PEM.
+    pub cert: PathBuf,
+    /// Its private key, PEM.
+    pub key: PathBuf,
+}
 
 /// What a process runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,6 +154,10 @@ fn redact_password(url: &str) -> String {
 pub struct Config {
     /// Socket address to listen on.
     pub listen: SocketAddr,
+    /// The certificate chain and key to serve HTTPS with (PEM files).
+    pub tls: Option<Tls>,
+    /// Where plain HTTP is answered with a redirect to the public origin.
+    pub redirect_http: Option<SocketAddr>,
     /// Directory of the built SPA.
     pub dist: PathBuf,
     /// The database.
@@ -171,6 +190,8 @@ impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
             .field("listen", &self.listen)
+            .field("tls", &self.tls)
+            .field("redirect_http", &self.redirect_http)
             .field("dist", &self.dist)
             .field("database", &self.database)
             .field("data_dir", &self.data_dir)
@@ -204,6 +225,8 @@ impl Config {
             .unwrap_or_else(|| PathBuf::from("."));
         Config {
             listen: "127.0.0.1:0".parse().expect("socket address"),
+            tls: None,
+            redirect_http: None,
             dist,
             database: Database::Sqlite(database),
             data_dir,
@@ -250,6 +273,9 @@ impl Config {
         let mut role = env("HUDDLE_ROLE").unwrap_or_else(|| "all".into());
         let mut relay_secret = env("HUDDLE_RELAY_SECRET");
         let mut relay_url = env("HUDDLE_RELAY_URL");
+        let mut tls_cert = env("HUDDLE_TLS_CERT");
+        let mut tls_key = env("HUDDLE_TLS_KEY");
+        let mut redirect_http = env("HUDDLE_REDIRECT_HTTP");
         let mut args = args;
         while let Some(a) = args.next() {
             let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -268,6 +294,9 @@ impl Config {
                 "--role" => role = value("--role")?,
                 "--relay-secret" => relay_secret = Some(value("--relay-secret")?),
                 "--relay-url" => relay_url = Some(value("--relay-url")?),
+                "--tls-cert" => tls_cert = Some(value("--tls-cert")?),
+                "--tls-key" => tls_key = Some(value("--tls-key")?),
+                "--redirect-http" => redirect_http = Some(value("--redirect-http")?),
                 "-h" | "--help" => return Err("help".into()),
                 other => return Err(format!("unknown argument {other:?}")),
             }
@@ -337,8 +366,40 @@ impl Config {
                     .into(),
             );
         }
+        let tls = match (tls_cert, tls_key) {
+            (Some(cert), Some(key)) => Some(Tls {
+                cert: PathBuf::from(cert),
+                key: PathBuf::from(key),
+            }),
+            (None, None) => None,
+            _ => return Err("--tls-cert and --tls-key: give both, or neither".into()),
+        };
+        // Serving HTTPS means the public origin is HTTPS.
+        let https = https || tls.is_some();
+        let redirect_http = match redirect_http {
+            None => None,
+            Some(a) => {
+                if tls.is_none()
+                    || !public_origin
+                        .as_deref()
+                        .is_some_and(|o| o.starts_with("https://"))
+                {
+                    return Err(
+                        "--redirect-http: needs --tls-cert/--tls-key and an https:// \
+                         --public-origin (where it redirects to)"
+                            .into(),
+                    );
+                }
+                Some(
+                    a.parse::<SocketAddr>()
+                        .map_err(|_| format!("--redirect-http: not a socket address: {a:?}"))?,
+                )
+            }
+        };
         Ok(Config {
             listen,
+            tls,
+            redirect_http,
             dist: PathBuf::from(dist),
             database,
             data_dir,
@@ -399,6 +460,18 @@ mod tests {
         ]);
         assert!(c.is_ok());
         assert!(parse(&["--listen", "[::1]:8080"]).is_ok());
+        // HTTPS without a proxy: both files, which make the origin HTTPS; the HTTP
+        // redirect needs them and an https:// origin to send people to.
+        assert!(parse(&["--tls-cert", "c.pem"]).is_err());
+        let c = parse(&["--tls-cert", "c.pem", "--tls-key", "k.pem"]).unwrap();
+        assert!(c.https && c.tls.is_some() && c.redirect_http.is_none());
+        let tls = ["--tls-cert", "c.pem", "--tls-key", "k.pem"];
+        assert!(parse(&["--redirect-http", "127.0.0.1:80"]).is_err());
+        assert!(parse(&[&tls[..], &["--redirect-http", "127.0.0.1:80"]].concat()).is_err());
+        let https = ["--public-origin", "https://h.example"];
+        let c = parse(&[&tls[..], &https, &["--redirect-http", "127.0.0.1:80"]].concat()).unwrap();
+        assert_eq!(c.redirect_http, Some("127.0.0.1:80".parse().unwrap()));
+        assert!(parse(&[&tls[..], &https, &["--redirect-http", "port 80"]].concat()).is_err());
         // The API server's link to a separate relay is plain WebSocket; TLS is refused
         // rather than silently not used.
         let relay = |url: &str| {

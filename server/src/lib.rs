@@ -13,6 +13,7 @@ pub mod demo;
 pub mod device;
 pub mod error;
 pub mod headers;
+pub mod https;
 pub mod idempotency;
 pub mod limits;
 pub mod logging;

@@ -36,6 +36,8 @@ async fn main() {
     };
     let listen = config.listen;
     let role = config.role;
+    let tls = config.tls.clone();
+    let redirect = config.redirect_http.zip(config.public_origin.clone());
     let router = if role == Role::Relay {
         match relay_app(config) {
             Ok(r) => r,
@@ -79,20 +81,72 @@ async fn main() {
         }
     };
     let addr: SocketAddr = listener.local_addr().expect("bound socket has an address");
-    if role == Role::Relay {
-        println!("Huddle relay is running: ws://{addr}/ws");
-    } else {
-        println!("Huddle is running: open http://{addr}/");
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    let Some(tls) = tls else {
+        if role == Role::Relay {
+            println!("Huddle relay is running: ws://{addr}/ws");
+        } else {
+            println!("Huddle is running: open http://{addr}/");
+        }
+        axum::serve(listener, service)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .expect("server error");
+        return;
+    };
+    // HTTPS, and perhaps a plain-HTTP listener that only redirects.
+    let rustls = match huddle_server::https::rustls_config(&tls).await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("huddle-server: {e}");
+            std::process::exit(1);
+        }
+    };
+    huddle_server::https::reload_on_sighup(rustls.clone(), tls);
+    if let Some((at, origin)) = redirect {
+        let plain = match tokio::net::TcpListener::bind(at).await {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("huddle-server: cannot listen on {at}: {e}");
+                std::process::exit(1);
+            }
+        };
+        println!(
+            "Plain HTTP on {} redirects to {origin}",
+            plain.local_addr().expect("bound socket has an address")
+        );
+        tokio::spawn(async move {
+            let app = huddle_server::https::redirect_app(origin);
+            if let Err(e) = axum::serve(plain, app).await {
+                tracing::error!(error = %e, "the HTTP redirect listener stopped");
+            }
+        });
     }
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
+    let handle = axum_server::Handle::new();
+    let stop = handle.clone();
+    tokio::spawn(async move {
         let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
-    .expect("server error");
+        stop.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+    });
+    let listener = match listener.into_std() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("huddle-server: {e}");
+            std::process::exit(1);
+        }
+    };
+    if role == Role::Relay {
+        println!("Huddle relay is running: wss://{addr}/ws");
+    } else {
+        println!("Huddle is running: open https://{addr}/");
+    }
+    axum_server::from_tcp_rustls(listener, rustls)
+        .handle(handle)
+        .serve(service)
+        .await
+        .expect("server error");
 }
 
 /// Exits with a usage error.

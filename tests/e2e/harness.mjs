@@ -40,7 +40,7 @@ export function startServer({ db, demo = false, listen = "127.0.0.1:0", args = [
   const proc = spawn(BIN, all, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
   const url = new Promise((resolve, reject) => {
     proc.stdout.on("data", (d) => {
-      const m = String(d).match(/(?:open (http:\/\/\S+?)\/?|relay is running: (ws:\/\/\S+))\s/);
+      const m = String(d).match(/(?:open (https?:\/\/\S+?)\/?|relay is running: (wss?:\/\/\S+))\s/);
       if (m) resolve(m[1] ?? m[2]);
     });
     proc.on("exit", (code) => reject(new Error(`server exited with ${code}`)));

@@ -11,16 +11,14 @@
 // 127.0.0.1).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn, spawnSync } from "node:child_process";
-import crypto from "node:crypto";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import https from "node:https";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { ROOT } from "../js/helpers.mjs";
-import { person, signInDemo, startServer, stopServer, tempDb, until } from "./harness.mjs";
+import { ROOT, launchChromium } from "../js/helpers.mjs";
+import { startServer, stopServer, tempDb, until } from "./harness.mjs";
+import { chat, freePort, get, makeCertificates } from "./tls.mjs";
 
 const NGINX_ROOT = path.join(ROOT, ".tools/nginx");
 const NGINX = path.join(NGINX_ROOT, "usr/sbin/nginx");
@@ -42,38 +40,6 @@ function documentedFile(file) {
 
 /** The `location = /ws { … }` of a configuration text. */
 const wsLocation = /location = \/ws \{[^}]*\}/;
-
-/** A free loopback port (nginx cannot be told to pick one). */
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** A test CA and a certificate for huddle.test signed by it, made with OpenSSL. */
-function makeCertificates(dir) {
-  const ossl = (...args) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-  ossl("req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-    "-subj", "/CN=Huddle test CA", "-addext", "basicConstraints=critical,CA:TRUE",
-    "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-  ossl("req", ...ec, "-keyout", "privkey.pem", "-out", "server.csr", "-subj", `/CN=${HOST}`);
-  fs.writeFileSync(path.join(dir, "ext.cnf"),
-    `subjectAltName=DNS:${HOST}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`);
-  ossl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-    "-days", "2", "-extfile", "ext.cnf", "-out", "fullchain.pem");
-  const cert = new crypto.X509Certificate(fs.readFileSync(path.join(dir, "fullchain.pem")));
-  assert.ok(cert.verify(new crypto.X509Certificate(fs.readFileSync(path.join(dir, "ca.pem"))).publicKey));
-  const spki = cert.publicKey.export({ type: "spki", format: "der" });
-  return {
-    ca: fs.readFileSync(path.join(dir, "ca.pem")),
-    // Chromium accepts the server's key by this pin (its trust store is not the test's).
-    spkiHash: crypto.createHash("sha256").update(spki).digest("base64"),
-  };
-}
 
 /**
  * Debian's nginx.conf and the documented files under `dir`/etc/nginx, made to run as
@@ -119,19 +85,6 @@ function nginxTest(conf) {
   return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
 }
 
-/** A GET over HTTPS to nginx, trusting only the test CA; resolves to status, headers, body. */
-function get(port, ca, urlPath, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const req = https.get({ host: "127.0.0.1", servername: HOST, port, path: urlPath, ca,
-      headers: { host: `${HOST}:${port}`, ...headers } }, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on("error", reject);
-  });
-}
-
 /** One layout behind nginx: its origin, the servers and nginx itself. */
 async function deploy(tls, { separateRelay }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huddle-nginx-"));
@@ -164,29 +117,8 @@ async function deploy(tls, { separateRelay }) {
   const checked = nginxTest(conf);
   const nginx = spawn(NGINX, ["-c", conf, "-e", "stderr", "-g", "daemon off;"], { stdio: ["ignore", "inherit", "inherit"] });
   procs.push(nginx);
-  await until(async () => (await get(httpsPort, tls.ca, "/").catch(() => null))?.status === 200, 10000, "nginx answers");
+  await until(async () => (await get(HOST, httpsPort, tls.ca, "/").catch(() => null))?.status === 200, 10000, "nginx answers");
   return { origin, httpPort, httpsPort, checked, relayUrl, stop: () => Promise.all(procs.map(stopServer)) };
-}
-
-/** Two people sign in through `origin`, open #random and chat live. */
-async function chat(browser, origin, text) {
-  const alice = await person(browser);
-  const bob = await person(browser);
-  for (const [p, who] of [[alice, "alice"], [bob, "bob"]]) {
-    await signInDemo(p.page, origin, who);
-    await p.page.getByRole("link", { name: "Demo workspace" }).click();
-    await p.page.getByRole("link", { name: "# random" }).click();
-    await p.page.getByRole("status").getByText("Connected").waitFor({ timeout: 15000 });
-  }
-  const box = alice.page.getByRole("textbox", { name: "Message", exact: true });
-  await box.fill(text);
-  await box.press("Enter");
-  await bob.page.getByRole("log").getByText(text).waitFor({ timeout: 10000 });
-  for (const p of [alice, bob]) {
-    assert.deepEqual(await p.csp(), []);
-    assert.deepEqual(p.problems, []);
-    await p.context.close();
-  }
 }
 
 let tls;
@@ -194,15 +126,9 @@ let browser;
 before(async () => {
   assert.ok(fs.existsSync(NGINX), `${NGINX} is missing: run scripts/setup.sh`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huddle-tls-"));
-  tls = { dir, ...makeCertificates(dir) };
-  const { chromium } = await import("playwright-core");
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      `--host-resolver-rules=MAP ${HOST} 127.0.0.1`,
-      `--ignore-certificate-errors-spki-list=${tls.spkiHash}`],
-  });
+  tls = { dir, ...makeCertificates(dir, HOST) };
+  browser = await launchChromium([`--host-resolver-rules=MAP ${HOST} 127.0.0.1`,
+    `--ignore-certificate-errors-spki-list=${tls.spkiHash}`]);
 });
 after(async () => {
   await browser?.close();
@@ -216,7 +142,7 @@ test("the documented nginx configuration: nginx -t, headers, types, HTTPS redire
     assert.doesNotMatch(d.checked.out, /\[(warn|emerg|alert|crit)\]/, d.checked.out);
 
     // The page is HTML (not the source as text/plain), never cached, with every header.
-    const page = await get(d.httpsPort, tls.ca, "/c/42");
+    const page = await get(HOST, d.httpsPort, tls.ca, "/c/42");
     assert.equal(page.status, 200);
     assert.match(page.headers["content-type"], /^text\/html/);
     assert.equal(page.headers["cache-control"], "no-cache");
@@ -232,7 +158,7 @@ test("the documented nginx configuration: nginx -t, headers, types, HTTPS redire
     const hashed = fs.readdirSync(path.join(ROOT, "dist")).filter((f) => /-[0-9a-f]{1,16}(_bg)?\.(js|wasm|css)$/.test(f));
     assert.deepEqual([...new Set(hashed.map((f) => f.split(".").pop()))].sort(), ["css", "js", "wasm"]);
     for (const f of hashed) {
-      const r = await get(d.httpsPort, tls.ca, `/${f}`, { "accept-encoding": "gzip" });
+      const r = await get(HOST, d.httpsPort, tls.ca, `/${f}`, { "accept-encoding": "gzip" });
       assert.equal(r.status, 200, f);
       assert.equal(r.headers["content-type"], types[f.split(".").pop()], f);
       assert.equal(r.headers["cache-control"], "public, max-age=31536000, immutable", f);
@@ -241,7 +167,7 @@ test("the documented nginx configuration: nginx -t, headers, types, HTTPS redire
     }
 
     // The API goes to the server: its JSON error, its own headers, once.
-    const api = await get(d.httpsPort, tls.ca, "/api/v1/workspaces");
+    const api = await get(HOST, d.httpsPort, tls.ca, "/api/v1/workspaces");
     assert.equal(api.status, 401);
     assert.match(api.headers["content-type"], /^application\/json/);
     assert.equal(api.headers["cache-control"], "no-store");

@@ -31,12 +31,13 @@ export function serveStatic(dir, { headers = {} } = {}) {
 }
 
 /** Launches Debian's Chromium headless. */
-export async function launchChromium() {
+export async function launchChromium(extraArgs = []) {
   const { chromium } = await import("playwright-core");
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           ...extraArgs],
   });
 }
 
