@@ -41,9 +41,11 @@ for comp in rustfmt clippy; do
 done
 
 # --- system packages: browser, PostgreSQL and the sqlite3 shell for tests -------------
-# (the tests start throwaway PostgreSQL clusters of their own: scripts/with-postgres.sh)
+# (the tests start throwaway PostgreSQL clusters of their own: scripts/with-postgres.sh);
+# OpenSSL's headers and pkg-config for webauthn-rs (passkeys), which links OpenSSL.
 if is_debian; then
-  apt_install chromium chromium-driver fonts-noto-color-emoji ca-certificates curl postgresql python3 sqlite3
+  apt_install chromium chromium-driver fonts-noto-color-emoji ca-certificates curl postgresql python3 sqlite3 \
+    libssl-dev pkg-config
 fi
 
 # --- Debian's nginx, for the test of the documented configuration ---------------------

@@ -10,6 +10,7 @@ use huddle_protocol::channels::{AddMember, NewChannel, NewDirect, ReadPosition};
 use huddle_protocol::error::ErrorBody;
 use huddle_protocol::invitations::{LinkToken, NewInvitation, NewInviteLink};
 use huddle_protocol::messages::{EditMessage, NewMessage};
+use huddle_protocol::passkeys::{NewPasskey, PasskeyAssertion, PasskeyRename};
 use huddle_protocol::realtime::{Join, Ticket};
 use huddle_protocol::workspaces::{NewWorkspace, RoleChange, WorkspaceChange};
 use serde::de::DeserializeOwned;
@@ -154,6 +155,7 @@ pub use huddle_protocol::auth::{
 pub use huddle_protocol::channels::{Channel, ChannelChange, ChannelKind, ChannelState};
 pub use huddle_protocol::invitations::{Invitation, InviteLink, LinkPreview, SentInvitation};
 pub use huddle_protocol::messages::{Message, Page, PageQuery};
+pub use huddle_protocol::passkeys::{PasskeyCeremony, PasskeyInfo};
 pub use huddle_protocol::realtime::{Collection, Joined};
 pub use huddle_protocol::workspaces::{Action, Member, Role, Workspace};
 
@@ -219,6 +221,72 @@ pub async fn signin_second_factor(challenge: &str, code: &str) -> ApiResult<User
         Some(&body),
     )
     .await
+}
+
+/// One's passkeys.
+pub async fn passkeys() -> ApiResult<Vec<PasskeyInfo>> {
+    send_json(Request::get(&url("/auth/passkeys")), NO_BODY).await
+}
+
+/// Starts registering a passkey: the options for the browser.
+pub async fn passkey_register_start() -> ApiResult<PasskeyCeremony> {
+    let r = Request::post(&url("/auth/passkeys/register/start"));
+    send_json(r, Some(&Empty {})).await
+}
+
+/// Finishes registering a passkey with the browser's credential.
+pub async fn passkey_register_finish(
+    ceremony: &str,
+    name: &str,
+    credential: serde_json::Value,
+) -> ApiResult<PasskeyInfo> {
+    let body = NewPasskey {
+        ceremony: ceremony.to_owned(),
+        name: name.to_owned(),
+        credential,
+    };
+    let r = Request::post(&url("/auth/passkeys/register/finish"));
+    send_json(r, Some(&body)).await
+}
+
+/// Renames a passkey.
+pub async fn rename_passkey(id: i64, name: &str) -> ApiResult<PasskeyInfo> {
+    let body = PasskeyRename {
+        name: name.to_owned(),
+    };
+    send_json(
+        Request::patch(&url(&format!("/auth/passkeys/{id}"))),
+        Some(&body),
+    )
+    .await
+}
+
+/// Removes a passkey.
+pub async fn remove_passkey(id: i64) -> ApiResult<()> {
+    send_empty(
+        Request::delete(&url(&format!("/auth/passkeys/{id}"))),
+        NO_BODY,
+    )
+    .await
+}
+
+/// Starts signing in with a passkey: the options for the browser.
+pub async fn passkey_signin_start() -> ApiResult<PasskeyCeremony> {
+    let r = Request::post(&url("/auth/passkeys/signin/start"));
+    send_json(r, Some(&Empty {})).await
+}
+
+/// Signs in with the browser's passkey assertion.
+pub async fn passkey_signin_finish(
+    ceremony: &str,
+    credential: serde_json::Value,
+) -> ApiResult<User> {
+    let body = PasskeyAssertion {
+        ceremony: ceremony.to_owned(),
+        credential,
+    };
+    let r = Request::post(&url("/auth/passkeys/signin/finish"));
+    send_json(r, Some(&body)).await
 }
 
 /// Whether two-factor sign-in is on.

@@ -21,6 +21,7 @@ mod session;
 mod shell;
 mod theme;
 mod time;
+mod webauthn;
 
 fn main() {
     console_error_panic_hook::set_once();

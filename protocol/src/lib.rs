@@ -15,6 +15,7 @@ pub mod channels;
 pub mod error;
 pub mod invitations;
 pub mod messages;
+pub mod passkeys;
 pub mod realtime;
 pub mod search;
 pub mod workspaces;

@@ -55,6 +55,9 @@ pub struct AppState {
     pub tickets: Arc<TicketKey>,
     /// Key of the session-token hashes.
     pub secret_salt: Arc<Vec<u8>>,
+    /// The WebAuthn relying party of passkeys (`None` where they cannot work: an origin
+    /// that is an IP address).
+    pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
     /// Held by the key service from a room's transaction until its frames are handed to
     /// the relay, so that members get key parts in order (see `realtime::keys`).
     pub room_order: Arc<tokio::sync::Mutex<()>>,
@@ -133,7 +136,9 @@ impl AppState {
             }
             _ => Relay::Local(Arc::default()),
         };
+        let webauthn = api::auth::passkeys::relying_party(&config).map(Arc::new);
         let state = AppState {
+            webauthn,
             config: Arc::new(config),
             db,
             signin_limiter: Arc::default(),

@@ -181,6 +181,12 @@ pub async fn purge_expired(db: &crate::db::Db) -> ApiResult<u64> {
         args![crate::db::now()],
     )
     .await?;
+    // Passkey ceremonies that were never finished.
+    tx.execute(
+        "DELETE FROM webauthn_ceremonies WHERE expires_at <= $1",
+        args![crate::db::now()],
+    )
+    .await?;
     tx.commit().await?;
     Ok(n)
 }

@@ -326,6 +326,12 @@ async fn every_state_change_needs_csrf_proof() {
         ("POST", "/auth/totp/setup".into(), Some(json!({}))),
         (
             "POST",
+            "/auth/passkeys/register/start".into(),
+            Some(json!({})),
+        ),
+        ("DELETE", "/auth/passkeys/1".into(), None),
+        (
+            "POST",
             "/auth/totp/disable".into(),
             Some(json!({"password": "long enough password"})),
         ),

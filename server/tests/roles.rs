@@ -161,6 +161,43 @@ fn cases() -> Vec<Case> {
             Some(r#"{"challenge": "00", "code": "123456"}"#),
             [401; 5],
         ),
+        case("GET /auth/passkeys", "/auth/passkeys", None, signed_in),
+        case(
+            "POST /auth/passkeys/register/start",
+            "/auth/passkeys/register/start",
+            Some("{}"),
+            [200, 200, 200, 200, 401],
+        ),
+        case(
+            "POST /auth/passkeys/register/finish",
+            "/auth/passkeys/register/finish",
+            Some(r#"{"ceremony": "00", "name": "Laptop", "credential": {}}"#),
+            [400, 400, 400, 400, 401],
+        ),
+        case(
+            "PATCH /auth/passkeys/{id}",
+            "/auth/passkeys/999999",
+            Some(r#"{"name": "Laptop"}"#),
+            [404, 404, 404, 404, 401],
+        ),
+        case(
+            "DELETE /auth/passkeys/{id}",
+            "/auth/passkeys/999999",
+            None,
+            [404, 404, 404, 404, 401],
+        ),
+        case(
+            "POST /auth/passkeys/signin/start",
+            "/auth/passkeys/signin/start",
+            Some("{}"),
+            all,
+        ),
+        case(
+            "POST /auth/passkeys/signin/finish",
+            "/auth/passkeys/signin/finish",
+            Some(r#"{"ceremony": "00", "credential": {}}"#),
+            [400; 5],
+        ),
         case("GET /openapi.json", "/openapi.json", None, all),
         case("GET /auth/sessions", "/auth/sessions", None, signed_in),
         case(

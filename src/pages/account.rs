@@ -1,5 +1,5 @@
 //! `/account`: the signed-in person's account: change the password (which signs out every
-//! other session), two-factor sign-in, see where one is signed in, and sign out one
+//! other session), two-factor sign-in, passkeys, see where one is signed in, and sign out one
 //! session or every other.
 
 use leptos::ev::SubmitEvent;
@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
+use super::passkeys::Passkeys;
 use super::two_factor::TwoFactor;
 use crate::api;
 use crate::session::{require_user, use_session};
@@ -62,6 +63,7 @@ pub fn AccountPage() -> impl IntoView {
                 <button type="submit" class="primary" disabled=move || busy.get()>{"Change password"}</button>
             </form>
             <TwoFactor />
+            <Passkeys />
             <EverywhereElse />
         </main>
     }

@@ -76,8 +76,43 @@ pub fn SignIn() -> impl IntoView {
                 }>
                 <CodeStep challenge=challenge error=error />
             </Show>
+            <PasskeySignIn error=error />
             <p>{"New here? "}<A href="/signup">{"Create an account"}</A></p>
         </main>
+    }
+}
+
+/// Signing in with a passkey alone: the browser offers this site's passkeys.
+#[component]
+fn PasskeySignIn(error: RwSignal<Option<String>>) -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let busy = RwSignal::new(false);
+    let go = move |_| {
+        let navigate = navigate.clone();
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let r = async {
+                let started = api::passkey_signin_start().await?;
+                let credential = crate::webauthn::get_assertion(&started.options)
+                    .await
+                    .map_err(|message| api::ApiError {
+                        status: 0,
+                        code: "PASSKEY".into(),
+                        message,
+                    })?;
+                api::passkey_signin_finish(&started.ceremony, credential).await
+            }
+            .await;
+            settle(r, session, &navigate, error);
+            busy.set(false);
+        });
+    };
+    view! {
+        <p class="passkey-signin">
+            <button type="button" on:click=go disabled=move || busy.get()>{"Sign in with a passkey"}</button>
+        </p>
     }
 }
 

@@ -6,5 +6,6 @@ pub mod auth;
 pub mod home;
 pub mod invites;
 pub mod join;
+pub mod passkeys;
 pub mod people;
 pub mod two_factor;

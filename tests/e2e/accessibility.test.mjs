@@ -32,7 +32,7 @@ test("no serious or critical axe violations on any page", async () => {
     await page.goto(base + "/signin");
     await page.getByLabel("Username or email").fill("alice");
     await page.getByLabel("Password").fill("huddle-demo-password");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.getByRole("heading", { name: "Your workspaces" }).waitFor();
     await page.getByRole("link", { name: "Demo workspace" }).waitFor();
     await audit(page, `home ${scheme}`);
@@ -89,7 +89,7 @@ test("phone-sized screen: no sideways scrolling, no serious axe violations", asy
   await page.goto(base + "/signin");
   await page.getByLabel("Username or email").fill("bob");
   await page.getByLabel("Password").fill("huddle-demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.getByRole("link", { name: "Demo workspace" }).click();
   await page.getByRole("link", { name: "# general" }).click();
   await page.getByRole("log").getByText("Welcome to").waitFor();

@@ -160,7 +160,7 @@ export async function signInDemo(page, base, username) {
   await page.goto(base + "/signin");
   await page.getByLabel("Username or email").fill(username);
   await page.getByLabel("Password").fill("huddle-demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.getByRole("heading", { name: "Your workspaces" }).waitFor();
 }
 

@@ -58,7 +58,7 @@ test("a bad sign-in shows a readable error and keeps what was typed", async () =
   await shot(p.page, "signin");
   await p.page.getByLabel("Username or email").fill("nobody");
   await p.page.getByLabel("Password").fill("wrong password");
-  await p.page.getByRole("button", { name: "Sign in" }).click();
+  await p.page.getByRole("button", { name: "Sign in", exact: true }).click();
   await p.page.getByRole("alert").filter({ hasText: "wrong username, email or password" }).waitFor();
   assert.equal(await p.page.getByLabel("Username or email").inputValue(), "nobody");
   assert.deepEqual(await p.csp(), []);

@@ -119,7 +119,7 @@ test("a password changed on one device signs out the other", async () => {
   await other.page.goto(env.base + "/signin");
   await other.page.getByLabel("Username or email").fill("carol");
   await other.page.getByLabel("Password").fill("carol's new password");
-  await other.page.getByRole("button", { name: "Sign in" }).click();
+  await other.page.getByRole("button", { name: "Sign in", exact: true }).click();
   await other.page.getByRole("heading", { name: "Your workspaces" }).waitFor();
   assert.deepEqual(unexpected(laptop.problems, [{ method: "POST", path: "/api/v1/auth/password", status: 403 }]), []);
   assert.deepEqual(unexpected(phone.problems, [{ method: "POST", path: "/api/v1/realtime/ticket", status: 401 }]), []);

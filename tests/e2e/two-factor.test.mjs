@@ -51,7 +51,7 @@ async function passwordStep(page, who) {
   await page.goto(env.base + "/signin");
   await page.getByLabel("Username or email").fill(who);
   await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   const field = page.getByLabel("Code from your authenticator app, or a recovery code");
   await field.waitFor();
   assert.equal(await page.evaluate(() => document.activeElement?.id), "code");

@@ -1,6 +1,8 @@
-//! Accounts: sign up, sign in (with a second factor when it is on: [`totp`]), sign out,
-//! current user, password, sessions.
+//! Accounts: sign up, sign in (with a second factor when it is on: [`totp`]; or with a
+//! passkey alone: [`passkeys`]), sign out, current user, password, sessions.
 
+pub(crate) mod passkeys;
+mod passkeys_store;
 pub(crate) mod store;
 mod totp;
 mod totp_store;
@@ -35,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions))
         .routes(routes!(end_session))
         .merge(totp::router())
+        .merge(passkeys::router())
 }
 
 /// Closes the relay connections of the sessions whose token hashes are `ended`.

@@ -1,0 +1,149 @@
+//! Passkeys (issue 10): the options the server hands the browser, and everything that
+//! must be refused. The whole ceremony, with a real authenticator, runs in Chromium
+//! (tests/e2e/passkeys.test.mjs, the DevTools virtual authenticator).
+
+mod common;
+
+use common::{assert_error, spawn, spawn_with, user, Client};
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn options_ceremonies_and_refusals() {
+    let server = spawn().await;
+    let (mut alice, alice_id) = user(&server, "alice").await;
+    let (mut bob, _) = user(&server, "bob").await;
+    assert_eq!(alice.get("/auth/passkeys").await.body, json!([]));
+
+    // Registration options: this site, the person (by a random handle, not the account
+    // id), a discoverable credential preferred, user verification required.
+    let r = alice.post("/auth/passkeys/register/start", json!({})).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let ceremony = r.body["ceremony"].as_str().unwrap().to_owned();
+    assert_eq!(ceremony.len(), 64);
+    let o = &r.body["options"]["publicKey"];
+    assert_eq!(o["rp"]["id"], "localhost");
+    assert_eq!(o["user"]["name"], "alice");
+    assert_ne!(o["user"]["id"], json!(alice_id.to_string()));
+    assert_eq!(o["authenticatorSelection"]["residentKey"], "preferred");
+    assert_eq!(o["authenticatorSelection"]["userVerification"], "required");
+    assert!(o["challenge"].as_str().unwrap().len() >= 43, "{o}");
+    // The same handle every time.
+    let again = alice.post("/auth/passkeys/register/start", json!({})).await;
+    assert_eq!(
+        again.body["options"]["publicKey"]["user"]["id"],
+        o["user"]["id"]
+    );
+
+    // A credential that is not one, someone else's ceremony, an unknown one.
+    let finish = |ceremony: &str, credential: serde_json::Value| json!({"ceremony": ceremony, "name": "Laptop", "credential": credential});
+    assert_error(
+        &alice
+            .post(
+                "/auth/passkeys/register/finish",
+                finish(&ceremony, json!({"id": 1})),
+            )
+            .await,
+        400,
+        "INVALID_INPUT",
+    );
+    let forged = json!({
+        "id": "AAAA", "rawId": "AAAA", "type": "public-key",
+        "response": {"attestationObject": "AAAA", "clientDataJSON": "AAAA"}
+    });
+    assert_error(
+        &bob.post(
+            "/auth/passkeys/register/finish",
+            finish(&ceremony, forged.clone()),
+        )
+        .await,
+        400,
+        "CEREMONY_EXPIRED",
+    );
+    assert_error(
+        &alice
+            .post(
+                "/auth/passkeys/register/finish",
+                finish(&ceremony, forged.clone()),
+            )
+            .await,
+        400,
+        "PASSKEY_REJECTED",
+    );
+    // Taken once, even by a refused answer.
+    assert_error(
+        &alice
+            .post(
+                "/auth/passkeys/register/finish",
+                finish(&ceremony, forged.clone()),
+            )
+            .await,
+        400,
+        "CEREMONY_EXPIRED",
+    );
+    assert_error(
+        &alice
+            .post(
+                "/auth/passkeys/register/finish",
+                json!({"ceremony": "x", "name": " ", "credential": forged}),
+            )
+            .await,
+        400,
+        "INVALID_INPUT",
+    );
+    assert_eq!(alice.get("/auth/passkeys").await.body, json!([]));
+
+    // Sign-in options name no account; a made-up assertion signs no one in.
+    let mut stranger = Client::new(&server);
+    let r = stranger
+        .post("/auth/passkeys/signin/start", json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let o = &r.body["options"];
+    assert!(o.get("mediation").is_none(), "{o}");
+    assert_eq!(o["publicKey"]["rpId"], "localhost");
+    assert_eq!(o["publicKey"]["allowCredentials"], json!([]));
+    let ceremony = r.body["ceremony"].as_str().unwrap().to_owned();
+    let assertion = json!({
+        "id": "AAAA", "rawId": "AAAA", "type": "public-key",
+        "response": {"authenticatorData": "AAAA", "clientDataJSON": "AAAA", "signature": "AAAA",
+                     "userHandle": "AAAA"}
+    });
+    let r = stranger
+        .post(
+            "/auth/passkeys/signin/finish",
+            json!({"ceremony": ceremony, "credential": assertion}),
+        )
+        .await;
+    assert_error(&r, 401, "PASSKEY_REJECTED");
+    assert!(stranger.cookie.is_none());
+    assert_error(&stranger.get("/auth/me").await, 401, "UNAUTHENTICATED");
+
+    // Someone else's passkey, or none, cannot be renamed or removed.
+    for method in ["PATCH", "DELETE"] {
+        let body = (method == "PATCH").then(|| json!({"name": "Mine now"}));
+        assert_error(
+            &bob.send(method, "/auth/passkeys/1", body, &[]).await,
+            404,
+            "NOT_FOUND",
+        );
+    }
+}
+
+/// Served at an address rather than a domain name, passkeys say why they cannot work.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_address_origin_has_no_passkeys() {
+    let server = spawn_with(|c| c.public_origin = Some("http://127.0.0.1:8080".into())).await;
+    let (mut alice, _) = user(&server, "alice").await;
+    assert_error(
+        &alice.post("/auth/passkeys/register/start", json!({})).await,
+        409,
+        "PASSKEYS_UNAVAILABLE",
+    );
+    assert_error(
+        &Client::new(&server)
+            .post("/auth/passkeys/signin/start", json!({}))
+            .await,
+        409,
+        "PASSKEYS_UNAVAILABLE",
+    );
+}
