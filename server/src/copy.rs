@@ -1,6 +1,7 @@
 //! `huddle-server copy-database --from URL --to URL`: moves a whole installation (users,
 //! sessions, workspaces, channels, messages, reactions, read positions, room keys,
-//! invitations, invite links, idempotency keys) between databases, typically from the
+//! invitations, invite links, two-factor secrets and recovery codes, passkeys, idempotency
+//! keys) between databases, typically from the
 //! embedded SQLite file to PostgreSQL. Values stay sealed as they are (see `vault`): the server that runs on the
 //! destination needs the same master key file. Both are first migrated to this server's
 //! schema; the destination must be
@@ -205,6 +206,68 @@ const TABLES: &[Table] = &[
         ],
         order: "id",
         identity: true,
+    },
+    // Two-factor sign-in and passkeys (secrets and credentials sealed under the account
+    // data key; codes, challenges and ceremony tokens only as keyed hashes).
+    Table {
+        name: "totp",
+        columns: &[
+            ("user_id", Int),
+            ("secret", Text),
+            ("created_at", Int),
+            ("confirmed_at", OptInt),
+            ("last_step", Int),
+        ],
+        order: "user_id",
+        identity: false,
+    },
+    Table {
+        name: "recovery_codes",
+        columns: &[("user_id", Int), ("code_hash", Bytes)],
+        order: "user_id, code_hash",
+        identity: false,
+    },
+    Table {
+        name: "signin_challenges",
+        columns: &[
+            ("token_hash", Bytes),
+            ("user_id", Int),
+            ("expires_at", Int),
+            ("failures", Int),
+        ],
+        order: "token_hash",
+        identity: false,
+    },
+    Table {
+        name: "webauthn_users",
+        columns: &[("user_id", Int), ("handle", Text)],
+        order: "user_id",
+        identity: false,
+    },
+    Table {
+        name: "passkeys",
+        columns: &[
+            ("id", Int),
+            ("user_id", Int),
+            ("credential_id", Bytes),
+            ("name", Text),
+            ("credential", Text),
+            ("created_at", Int),
+            ("last_used_at", OptInt),
+        ],
+        order: "id",
+        identity: true,
+    },
+    Table {
+        name: "webauthn_ceremonies",
+        columns: &[
+            ("token_hash", Bytes),
+            ("user_id", OptInt),
+            ("state", Text),
+            ("expires_at", Int),
+        ],
+        order: "token_hash",
+        identity: false,
     },
     Table {
         name: "idempotency_keys",
