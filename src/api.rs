@@ -10,7 +10,9 @@ use huddle_protocol::channels::{AddMember, NewChannel, NewDirect, ReadPosition};
 use huddle_protocol::error::ErrorBody;
 use huddle_protocol::invitations::{LinkToken, NewInvitation, NewInviteLink};
 use huddle_protocol::messages::{EditMessage, NewMessage};
-use huddle_protocol::passkeys::{NewPasskey, PasskeyAssertion, PasskeyRename};
+use huddle_protocol::passkeys::{
+    NewPasskey, PasskeyAssertion, PasskeyRename, SecondFactorPasskey, SecondFactorPasskeyStart,
+};
 use huddle_protocol::realtime::{Join, Ticket};
 use huddle_protocol::workspaces::{NewWorkspace, RoleChange, WorkspaceChange};
 use serde::de::DeserializeOwned;
@@ -286,6 +288,30 @@ pub async fn passkey_signin_finish(
         credential,
     };
     let r = Request::post(&url("/auth/passkeys/signin/finish"));
+    send_json(r, Some(&body)).await
+}
+
+/// Starts using a passkey in place of the code of a sign-in (`challenge`).
+pub async fn second_factor_passkey_start(challenge: &str) -> ApiResult<PasskeyCeremony> {
+    let body = SecondFactorPasskeyStart {
+        challenge: challenge.to_owned(),
+    };
+    let r = Request::post(&url("/auth/signin/second-factor/passkey/start"));
+    send_json(r, Some(&body)).await
+}
+
+/// Finishes a sign-in with a passkey in place of the code.
+pub async fn second_factor_passkey_finish(
+    challenge: &str,
+    ceremony: &str,
+    credential: serde_json::Value,
+) -> ApiResult<User> {
+    let body = SecondFactorPasskey {
+        challenge: challenge.to_owned(),
+        ceremony: ceremony.to_owned(),
+        credential,
+    };
+    let r = Request::post(&url("/auth/signin/second-factor/passkey/finish"));
     send_json(r, Some(&body)).await
 }
 

@@ -127,6 +127,10 @@ pub struct SecondFactorRequired {
     pub challenge: String,
     /// Unix seconds.
     pub expires_at: i64,
+    /// The account has passkeys: one may stand in for the code
+    /// (`/auth/signin/second-factor/passkey/*`).
+    #[serde(default)]
+    pub passkey: bool,
 }
 
 /// `POST /auth/signin/second-factor`: the code that finishes a sign-in.

@@ -67,3 +67,27 @@ pub struct PasskeyRename {
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub name: String,
 }
+
+/// `POST /auth/signin/second-factor/passkey/start`: a passkey in place of the code of a
+/// sign-in whose password was right.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecondFactorPasskeyStart {
+    /// The sign-in's challenge (`SecondFactorRequired`).
+    pub challenge: String,
+}
+
+/// `POST /auth/signin/second-factor/passkey/finish`: the assertion that finishes it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecondFactorPasskey {
+    /// The sign-in's challenge.
+    pub challenge: String,
+    /// From [`PasskeyCeremony`].
+    pub ceremony: String,
+    /// `PublicKeyCredential.toJSON()` of the assertion.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub credential: serde_json::Value,
+}

@@ -41,7 +41,16 @@ pub const USAGE: &str = "usage: huddle-server [options]
                          read again on SIGHUP (after a renewal)
   --redirect-http ADDR   also listen on ADDR with plain HTTP that only redirects to the
                          public origin (HUDDLE_REDIRECT_HTTP), e.g. 0.0.0.0:80; needs
-                         --tls-cert and an https:// --public-origin
+                         --tls-cert or --acme-domain, and an https:// --public-origin
+  --acme-domain DOMAIN   get the certificate over ACME instead (HUDDLE_ACME_DOMAIN): the
+                         public origin's domain, proved over HTTP-01 on --redirect-http
+                         (which must be reachable on port 80); kept in DATA_DIR/acme and
+                         renewed on its own
+  --acme-email ADDR      contact for the ACME account (HUDDLE_ACME_EMAIL)
+  --acme-directory URL   the ACME server (HUDDLE_ACME_DIRECTORY, default Let's Encrypt:
+                         https://acme-v02.api.letsencrypt.org/directory)
+  --acme-ca-file FILE    a CA to trust for the ACME server (HUDDLE_ACME_CA_FILE), e.g. a
+                         private or test ACME server
   --insecure-dev-cookies plain-HTTP development: session cookie without `Secure`
                          (HUDDLE_INSECURE_DEV_COOKIES=1); never in production
   --demo                 seed demo people, a workspace and messages into an empty
@@ -63,6 +72,22 @@ pub struct Tls {
     pub cert: PathBuf,
     /// Its private key, PEM.
     pub key: PathBuf,
+}
+
+/// Let's Encrypt's ACME directory.
+pub const LETS_ENCRYPT: &str = "https://acme-v02.api.letsencrypt.org/directory";
+
+/// Certificates over ACME.
+#[derive(Debug, Clone)]
+pub struct Acme {
+    /// The domain to certify (the public origin's).
+    pub domain: String,
+    /// Contact address for the ACME account.
+    pub email: Option<String>,
+    /// The ACME server's directory URL.
+    pub directory: String,
+    /// A CA to trust for the ACME server.
+    pub ca_file: Option<PathBuf>,
 }
 
 /// What a process runs.
@@ -158,6 +183,8 @@ pub struct Config {
     pub tls: Option<Tls>,
     /// Where plain HTTP is answered with a redirect to the public origin.
     pub redirect_http: Option<SocketAddr>,
+    /// Certificates over ACME.
+    pub acme: Option<Acme>,
     /// Directory of the built SPA.
     pub dist: PathBuf,
     /// The database.
@@ -192,6 +219,7 @@ impl std::fmt::Debug for Config {
             .field("listen", &self.listen)
             .field("tls", &self.tls)
             .field("redirect_http", &self.redirect_http)
+            .field("acme", &self.acme)
             .field("dist", &self.dist)
             .field("database", &self.database)
             .field("data_dir", &self.data_dir)
@@ -227,6 +255,7 @@ impl Config {
             listen: "127.0.0.1:0".parse().expect("socket address"),
             tls: None,
             redirect_http: None,
+            acme: None,
             dist,
             database: Database::Sqlite(database),
             data_dir,
@@ -276,6 +305,10 @@ impl Config {
         let mut tls_cert = env("HUDDLE_TLS_CERT");
         let mut tls_key = env("HUDDLE_TLS_KEY");
         let mut redirect_http = env("HUDDLE_REDIRECT_HTTP");
+        let mut acme_domain = env("HUDDLE_ACME_DOMAIN");
+        let mut acme_email = env("HUDDLE_ACME_EMAIL");
+        let mut acme_directory = env("HUDDLE_ACME_DIRECTORY");
+        let mut acme_ca_file = env("HUDDLE_ACME_CA_FILE");
         let mut args = args;
         while let Some(a) = args.next() {
             let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -297,6 +330,10 @@ impl Config {
                 "--tls-cert" => tls_cert = Some(value("--tls-cert")?),
                 "--tls-key" => tls_key = Some(value("--tls-key")?),
                 "--redirect-http" => redirect_http = Some(value("--redirect-http")?),
+                "--acme-domain" => acme_domain = Some(value("--acme-domain")?),
+                "--acme-email" => acme_email = Some(value("--acme-email")?),
+                "--acme-directory" => acme_directory = Some(value("--acme-directory")?),
+                "--acme-ca-file" => acme_ca_file = Some(value("--acme-ca-file")?),
                 "-h" | "--help" => return Err("help".into()),
                 other => return Err(format!("unknown argument {other:?}")),
             }
@@ -374,19 +411,43 @@ impl Config {
             (None, None) => None,
             _ => return Err("--tls-cert and --tls-key: give both, or neither".into()),
         };
+        let acme = match acme_domain {
+            None => None,
+            Some(domain) => {
+                if tls.is_some() {
+                    return Err("--acme-domain and --tls-cert: one or the other".into());
+                }
+                let host = public_origin
+                    .as_deref()
+                    .and_then(|o| o.strip_prefix("https://"))
+                    .map(|h| h.split(':').next().unwrap_or(h));
+                if host != Some(domain.as_str()) || redirect_http.is_none() {
+                    return Err(format!(
+                        "--acme-domain {domain}: needs --public-origin https://{domain} and \
+                         --redirect-http (where the HTTP-01 challenge is answered)"
+                    ));
+                }
+                Some(Acme {
+                    domain,
+                    email: acme_email,
+                    directory: acme_directory.unwrap_or_else(|| LETS_ENCRYPT.to_owned()),
+                    ca_file: acme_ca_file.map(PathBuf::from),
+                })
+            }
+        };
         // Serving HTTPS means the public origin is HTTPS.
-        let https = https || tls.is_some();
+        let https = https || tls.is_some() || acme.is_some();
         let redirect_http = match redirect_http {
             None => None,
             Some(a) => {
-                if tls.is_none()
+                if (tls.is_none() && acme.is_none())
                     || !public_origin
                         .as_deref()
                         .is_some_and(|o| o.starts_with("https://"))
                 {
                     return Err(
-                        "--redirect-http: needs --tls-cert/--tls-key and an https:// \
-                         --public-origin (where it redirects to)"
+                        "--redirect-http: needs --tls-cert/--tls-key or --acme-domain, and an \
+                         https:// --public-origin (where it redirects to)"
                             .into(),
                     );
                 }
@@ -400,6 +461,7 @@ impl Config {
             listen,
             tls,
             redirect_http,
+            acme,
             dist: PathBuf::from(dist),
             database,
             data_dir,
@@ -472,6 +534,30 @@ mod tests {
         let c = parse(&[&tls[..], &https, &["--redirect-http", "127.0.0.1:80"]].concat()).unwrap();
         assert_eq!(c.redirect_http, Some("127.0.0.1:80".parse().unwrap()));
         assert!(parse(&[&tls[..], &https, &["--redirect-http", "port 80"]].concat()).is_err());
+        // ACME: the public origin's domain, with the HTTP listener, instead of files.
+        let redirect = ["--redirect-http", "0.0.0.0:80"];
+        let acme = ["--acme-domain", "h.example"];
+        let c = parse(&[&acme[..], &https, &redirect].concat()).unwrap();
+        let a = c.acme.unwrap();
+        assert_eq!(
+            (a.domain.as_str(), a.directory.as_str()),
+            ("h.example", LETS_ENCRYPT)
+        );
+        assert!(c.https && c.tls.is_none());
+        assert!(
+            parse(&[&acme[..], &https].concat()).is_err(),
+            "no HTTP-01 listener"
+        );
+        assert!(parse(
+            &[
+                &acme[..],
+                &redirect,
+                &["--public-origin", "https://other.example"]
+            ]
+            .concat()
+        )
+        .is_err());
+        assert!(parse(&[&acme[..], &https, &redirect, &tls].concat()).is_err());
         // The API server's link to a separate relay is plain WebSocket; TLS is refused
         // rather than silently not used.
         let relay = |url: &str| {

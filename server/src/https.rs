@@ -51,11 +51,22 @@ pub fn reload_on_sighup(config: RustlsConfig, tls: Tls) {
 }
 
 /// The plain-HTTP app: every request answers `301 Moved Permanently` to the same path
-/// and query on `origin` (an `https://` origin), and nothing else.
-pub fn redirect_app(origin: String) -> Router {
+/// and query on `origin` (an `https://` origin), and nothing else, but for the ACME
+/// HTTP-01 challenges under way in `challenges`.
+pub fn redirect_app(origin: String, challenges: Option<crate::acme::Challenges>) -> Router {
     Router::new().fallback(move |OriginalUri(uri): OriginalUri| {
         let origin = origin.clone();
-        async move { redirect(&origin, &uri) }
+        let challenges = challenges.clone();
+        async move {
+            let answer = uri
+                .path()
+                .strip_prefix("/.well-known/acme-challenge/")
+                .and_then(|token| challenges?.answer(token));
+            match answer {
+                Some(a) => ([(header::CONTENT_TYPE, "text/plain")], a).into_response(),
+                None => redirect(&origin, &uri),
+            }
+        }
     })
 }
 
@@ -83,7 +94,7 @@ mod tests {
 
     #[tokio::test]
     async fn plain_http_goes_to_the_same_place_on_the_public_origin() {
-        let app = redirect_app("https://h.example".into());
+        let app = redirect_app("https://h.example".into(), None);
         for (asked, to) in [
             ("/", "https://h.example/"),
             ("/w/1/c/2?at=5", "https://h.example/w/1/c/2?at=5"),

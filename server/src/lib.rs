@@ -3,6 +3,7 @@
 //! routes, and the WebSocket relay (`/ws`) with its key service.
 
 pub mod access;
+pub mod acme;
 pub mod api;
 pub mod client_addr;
 pub mod config;

@@ -37,6 +37,8 @@ async fn main() {
     let listen = config.listen;
     let role = config.role;
     let tls = config.tls.clone();
+    let acme = config.acme.clone();
+    let data_dir = config.data_dir.clone();
     let redirect = config.redirect_http.zip(config.public_origin.clone());
     let router = if role == Role::Relay {
         match relay_app(config) {
@@ -82,7 +84,7 @@ async fn main() {
     };
     let addr: SocketAddr = listener.local_addr().expect("bound socket has an address");
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
-    let Some(tls) = tls else {
+    if tls.is_none() && acme.is_none() {
         if role == Role::Relay {
             println!("Huddle relay is running: ws://{addr}/ws");
         } else {
@@ -95,16 +97,10 @@ async fn main() {
             .await
             .expect("server error");
         return;
-    };
-    // HTTPS, and perhaps a plain-HTTP listener that only redirects.
-    let rustls = match huddle_server::https::rustls_config(&tls).await {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("huddle-server: {e}");
-            std::process::exit(1);
-        }
-    };
-    huddle_server::https::reload_on_sighup(rustls.clone(), tls);
+    }
+    // HTTPS, and perhaps a plain-HTTP listener that only redirects (and answers ACME
+    // challenges: it starts first, since the first certificate needs it).
+    let challenges = huddle_server::acme::Challenges::default();
     if let Some((at, origin)) = redirect {
         let plain = match tokio::net::TcpListener::bind(at).await {
             Ok(l) => l,
@@ -117,12 +113,39 @@ async fn main() {
             "Plain HTTP on {} redirects to {origin}",
             plain.local_addr().expect("bound socket has an address")
         );
+        let app = huddle_server::https::redirect_app(origin, Some(challenges.clone()));
         tokio::spawn(async move {
-            let app = huddle_server::https::redirect_app(origin);
             if let Err(e) = axum::serve(plain, app).await {
                 tracing::error!(error = %e, "the HTTP redirect listener stopped");
             }
         });
+    }
+    let (tls, acme) = match (tls, acme) {
+        (Some(tls), _) => (tls, None),
+        (None, Some(acme)) => {
+            let files = huddle_server::acme::Files::new(&data_dir);
+            if let Err(e) = huddle_server::acme::ensure(&acme, &files, &challenges).await {
+                eprintln!("huddle-server: no certificate for {}: {e}", acme.domain);
+                std::process::exit(1);
+            }
+            let tls = huddle_server::config::Tls {
+                cert: files.cert(),
+                key: files.key(),
+            };
+            (tls, Some((acme, files)))
+        }
+        (None, None) => unreachable!("checked above"),
+    };
+    let rustls = match huddle_server::https::rustls_config(&tls).await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("huddle-server: {e}");
+            std::process::exit(1);
+        }
+    };
+    huddle_server::https::reload_on_sighup(rustls.clone(), tls);
+    if let Some((acme, files)) = acme {
+        huddle_server::acme::keep_renewed(acme, files, challenges, rustls.clone());
     }
     let handle = axum_server::Handle::new();
     let stop = handle.clone();

@@ -147,3 +147,63 @@ async fn an_address_origin_has_no_passkeys() {
         "PASSKEYS_UNAVAILABLE",
     );
 }
+
+/// A passkey in place of the code: only for a sign-in whose password was right, and only
+/// for an account that has one.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_passkey_as_the_second_factor_needs_the_password_first() {
+    let server = spawn().await;
+    let (mut alice, _) = user(&server, "alice").await;
+    let mut c = Client::new(&server);
+    assert_error(
+        &c.post(
+            "/auth/signin/second-factor/passkey/start",
+            json!({"challenge": "0".repeat(64)}),
+        )
+        .await,
+        401,
+        "SIGNIN_EXPIRED",
+    );
+    // Two-factor sign-in on, no passkey: the password step says so, and the passkey way
+    // is refused.
+    let secret = alice.post("/auth/totp/setup", json!({})).await.body["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bytes = totp_rs::Secret::Encoded(secret).to_bytes().unwrap();
+    let app = totp_rs::TOTP::new_unchecked(
+        totp_rs::Algorithm::SHA1,
+        6,
+        0,
+        30,
+        bytes,
+        None,
+        String::new(),
+    );
+    let r = alice
+        .post(
+            "/auth/totp/confirm",
+            json!({"code": app.generate_current().unwrap()}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = c
+        .post(
+            "/auth/signin",
+            json!({"login": "alice", "password": "long enough password"}),
+        )
+        .await;
+    assert_eq!(r.status, 202, "{:?}", r.body);
+    assert_eq!(r.body["passkey"], false);
+    let challenge = r.body["challenge"].as_str().unwrap();
+    assert_error(
+        &c.post(
+            "/auth/signin/second-factor/passkey/start",
+            json!({"challenge": challenge}),
+        )
+        .await,
+        409,
+        "NO_PASSKEY",
+    );
+    assert_error(&c.get("/auth/me").await, 401, "UNAUTHENTICATED");
+}

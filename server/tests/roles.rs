@@ -198,6 +198,18 @@ fn cases() -> Vec<Case> {
             Some(r#"{"ceremony": "00", "credential": {}}"#),
             [400; 5],
         ),
+        own(
+            "POST /auth/signin/second-factor/passkey/start",
+            "/auth/signin/second-factor/passkey/start",
+            Some(r#"{"challenge": "00"}"#),
+            [401; 5],
+        ),
+        own(
+            "POST /auth/signin/second-factor/passkey/finish",
+            "/auth/signin/second-factor/passkey/finish",
+            Some(r#"{"challenge": "00", "ceremony": "00", "credential": {}}"#),
+            [401; 5],
+        ),
         case("GET /openapi.json", "/openapi.json", None, all),
         case("GET /auth/sessions", "/auth/sessions", None, signed_in),
         case(

@@ -37,8 +37,10 @@ pub fn SignIn() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    // The sign-in waiting for its code, once the password was right.
+    // The sign-in waiting for its code, once the password was right, and whether a
+    // passkey may stand in for the code.
     let challenge = RwSignal::new(None::<String>);
+    let passkey = RwSignal::new(false);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let navigate = navigate.clone();
@@ -49,6 +51,7 @@ pub fn SignIn() -> impl IntoView {
                 Ok(api::SignedIn::CodeDue(c)) => {
                     error.set(None);
                     password.set(String::new());
+                    passkey.set(c.passkey);
                     challenge.set(Some(c.challenge));
                 }
                 Err(e) => settle(Err(e), session, &navigate, error),
@@ -74,7 +77,7 @@ pub fn SignIn() -> impl IntoView {
                         <button type="submit" class="primary" disabled=move || busy.get()>{"Sign in"}</button>
                     </form>
                 }>
-                <CodeStep challenge=challenge error=error />
+                <CodeStep challenge=challenge passkey=passkey error=error />
             </Show>
             <PasskeySignIn error=error />
             <p>{"New here? "}<A href="/signup">{"Create an account"}</A></p>
@@ -119,7 +122,11 @@ fn PasskeySignIn(error: RwSignal<Option<String>>) -> impl IntoView {
 /// The second step of a sign-in: a code from the authenticator app or a recovery code.
 /// An expired sign-in goes back to the password, saying why.
 #[component]
-fn CodeStep(challenge: RwSignal<Option<String>>, error: RwSignal<Option<String>>) -> impl IntoView {
+fn CodeStep(
+    challenge: RwSignal<Option<String>>,
+    passkey: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let code = RwSignal::new(String::new());
@@ -155,6 +162,38 @@ fn CodeStep(challenge: RwSignal<Option<String>>, error: RwSignal<Option<String>>
             busy.set(false);
         });
     };
+    let use_passkey = {
+        let navigate = use_navigate();
+        move |_| {
+            let Some(c) = challenge.get_untracked() else {
+                return;
+            };
+            let navigate = navigate.clone();
+            busy.set(true);
+            spawn_local(async move {
+                let r = async {
+                    let started = api::second_factor_passkey_start(&c).await?;
+                    let credential = crate::webauthn::get_assertion(&started.options)
+                        .await
+                        .map_err(|message| api::ApiError {
+                            status: 0,
+                            code: "PASSKEY".into(),
+                            message,
+                        })?;
+                    api::second_factor_passkey_finish(&c, &started.ceremony, credential).await
+                }
+                .await;
+                match r {
+                    Err(e) if e.code == "SIGNIN_EXPIRED" => {
+                        error.set(Some(e.message));
+                        challenge.set(None);
+                    }
+                    r => settle(r, session, &navigate, error),
+                }
+                busy.set(false);
+            });
+        }
+    };
     view! {
         <form on:submit=submit class="stack">
             <p>{"Your account asks for a second factor."}</p>
@@ -166,6 +205,11 @@ fn CodeStep(challenge: RwSignal<Option<String>>, error: RwSignal<Option<String>>
             <p class="error" role="alert">{move || error.get()}</p>
             <button type="submit" class="primary" disabled=move || busy.get()>{"Verify"}</button>
         </form>
+        <Show when=move || passkey.get()>
+            <p><button type="button" on:click=use_passkey.clone() disabled=move || busy.get()>
+                {"Use a passkey instead"}
+            </button></p>
+        </Show>
     }
 }
 

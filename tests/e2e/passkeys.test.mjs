@@ -2,10 +2,12 @@
 // authenticator that keeps discoverable credentials and verifies the user): register
 // one on the account page, sign in with it alone in another browser context (the same
 // credential on that context's authenticator), rename it, remove it, after which it
-// signs no one in. axe on the new UI; no CSP violation. Over http://localhost: WebAuthn
+// signs no one in; a passkey in place of the code after the password of an account with
+// two-factor sign-in. axe on the new UI; no CSP violation. Over http://localhost: WebAuthn
 // needs a domain name, and localhost is a secure context.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import * as OTPAuth from "otpauth";
 import { audit, demoEnvironment, person, shot, signInDemo, unexpected } from "./harness.mjs";
 
 const env = demoEnvironment();
@@ -103,5 +105,39 @@ test("axe on the passkey UI, light and dark", async () => {
     await p.page.getByRole("button", { name: "Sign in with a passkey" }).waitFor();
     await audit(p.page, `sign-in page ${colorScheme}`);
     await p.context.close();
+  }
+});
+
+test("a passkey in place of the code, after the password", async () => {
+  const p = await person(env.browser);
+  const { cdp, authenticatorId } = await authenticator(p);
+  await p.page.goto(origin() + "/signup");
+  await p.page.getByLabel("Username").fill("erin");
+  await p.page.getByLabel("Email").fill("erin@example.com");
+  await p.page.getByLabel("Password (at least 10 characters)").fill("long enough password");
+  await p.page.getByRole("button", { name: "Create account" }).click();
+  await p.page.getByRole("link", { name: "Your account" }).click();
+  await p.page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
+  const key = (await p.page.getByLabel("Two-factor key").textContent()).replaceAll(" ", "");
+  const app = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(key) });
+  await p.page.getByLabel("Then the 6-digit code the app shows").fill(app.generate());
+  await p.page.getByRole("button", { name: "Turn on" }).click();
+  await p.page.getByRole("button", { name: "I have saved them" }).click();
+  await addPasskey(p, "Phone");
+  const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
+
+  const q = await person(env.browser);
+  await authenticator(q, credentials[0]);
+  await q.page.goto(origin() + "/signin");
+  await q.page.getByLabel("Username or email").fill("erin");
+  await q.page.getByLabel("Password").fill("long enough password");
+  await q.page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await q.page.getByLabel("Code from your authenticator app, or a recovery code").waitFor();
+  await q.page.getByRole("button", { name: "Use a passkey instead" }).click();
+  await q.page.getByRole("heading", { name: "Your workspaces" }).waitFor();
+  for (const x of [p, q]) {
+    assert.deepEqual(await x.csp(), []);
+    assert.deepEqual(x.problems, []);
+    await x.context.close();
   }
 });

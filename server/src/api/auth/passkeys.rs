@@ -1,6 +1,7 @@
 //! Passkeys (WebAuthn, with webauthn-rs): register one (signed in), list, rename and
-//! remove them, and sign in with one alone (a discoverable credential: no username, the
-//! authenticator verifies the person, so it stands for both factors).
+//! remove them, sign in with one alone (a discoverable credential: no username, the
+//! authenticator verifies the person, so it stands for both factors), or use one in
+//! place of the code after the password of an account with two-factor sign-in.
 //!
 //! Each ceremony takes two requests: the first answers the options for the browser and a
 //! ceremony token, whose state (the challenge) is kept in the database for five minutes
@@ -11,13 +12,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use huddle_protocol::passkeys::{
-    NewPasskey, PasskeyAssertion, PasskeyCeremony, PasskeyInfo, PasskeyRename,
+    NewPasskey, PasskeyAssertion, PasskeyCeremony, PasskeyInfo, PasskeyRename, SecondFactorPasskey,
+    SecondFactorPasskeyStart,
 };
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use webauthn_rs::prelude::{
-    CredentialID, DiscoverableAuthentication, DiscoverableKey, Passkey, PasskeyRegistration,
-    PublicKeyCredential, RegisterPublicKeyCredential, Url, Uuid,
+    CredentialID, DiscoverableAuthentication, DiscoverableKey, Passkey, PasskeyAuthentication,
+    PasskeyRegistration, PublicKeyCredential, RegisterPublicKeyCredential, Url, Uuid,
 };
 use webauthn_rs::{Webauthn, WebauthnBuilder};
 
@@ -68,6 +70,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rename, remove))
         .routes(routes!(signin_start))
         .routes(routes!(signin_finish))
+        .routes(routes!(second_factor_start))
+        .routes(routes!(second_factor_finish))
 }
 
 fn relying(state: &AppState) -> ApiResult<&Webauthn> {
@@ -277,11 +281,7 @@ async fn signin_finish(
     let Some(user) = store::user_by_handle(&mut tx, &handle.to_string()).await? else {
         return Err(rejected(StatusCode::UNAUTHORIZED));
     };
-    let mut keys = Vec::new();
-    for (id, c) in store::credentials(&mut tx, user).await? {
-        let p: Passkey = serde_json::from_str(&c).map_err(ApiError::internal)?;
-        keys.push((id, p));
-    }
+    let mut keys = passkeys_of(&mut tx, user).await?;
     let discoverable: Vec<DiscoverableKey> = keys.iter().map(|(_, p)| p.into()).collect();
     let result = rp
         .finish_discoverable_authentication(&credential, authentication, &discoverable)
@@ -289,15 +289,107 @@ async fn signin_finish(
             tracing::info!(error = %e, user, "passkey sign-in refused");
             rejected(StatusCode::UNAUTHORIZED)
         })?;
+    record_use(&mut tx, &mut keys, &result).await?;
+    tx.commit().await?;
+    tracing::info!(user, "signed in with a passkey");
+    signed_in(&state, user, &headers, &client).await
+}
+
+/// `user`'s passkeys: ids and credentials.
+async fn passkeys_of(tx: &mut crate::db::Tx, user: i64) -> ApiResult<Vec<(i64, Passkey)>> {
+    let mut keys = Vec::new();
+    for (id, c) in store::credentials(tx, user).await? {
+        keys.push((id, serde_json::from_str(&c).map_err(ApiError::internal)?));
+    }
+    Ok(keys)
+}
+
+/// Records a sign-in with one of `keys`: its counter (if it moved) and the time.
+async fn record_use(
+    tx: &mut crate::db::Tx,
+    keys: &mut [(i64, Passkey)],
+    result: &webauthn_rs::prelude::AuthenticationResult,
+) -> ApiResult<()> {
     if let Some((id, p)) = keys
         .iter_mut()
         .find(|(_, p)| p.cred_id() == result.cred_id())
     {
-        let changed = p.update_credential(&result) == Some(true);
+        let changed = p.update_credential(result) == Some(true);
         let stored = serde_json::to_string(p).map_err(ApiError::internal)?;
-        store::used(&mut tx, *id, changed.then_some(stored.as_str())).await?;
+        store::used(tx, *id, changed.then_some(stored.as_str())).await?;
     }
+    Ok(())
+}
+
+/// The account of the sign-in waiting for its second factor under `challenge`.
+async fn waiting_signin(state: &AppState, challenge: &str) -> ApiResult<i64> {
+    if challenge.len() > 128 {
+        return Err(super::totp::signin_expired());
+    }
+    let hash = session::token_hash(&state.secret_salt, challenge);
+    super::totp_store::challenge(&mut state.db.read().await?, hash)
+        .await?
+        .ok_or_else(super::totp::signin_expired)
+}
+
+/// Starts using a passkey in place of the code of a sign-in whose password was right:
+/// the options for `navigator.credentials.get`, naming that account's passkeys.
+#[utoipa::path(post, path = "/auth/signin/second-factor/passkey/start", tag = "auth", security(()), request_body = SecondFactorPasskeyStart, responses((status = 200, body = PasskeyCeremony), (status = 401, description = "`SIGNIN_EXPIRED`", body = huddle_protocol::error::ErrorBody), (status = 409, description = "`NO_PASSKEY` or `PASSKEYS_UNAVAILABLE`", body = huddle_protocol::error::ErrorBody)))]
+async fn second_factor_start(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<SecondFactorPasskeyStart>,
+) -> ApiResult<Json<PasskeyCeremony>> {
+    let rp = relying(&state)?;
+    let user = waiting_signin(&state, &body.challenge).await?;
+    let keys = passkeys_of(&mut state.db.read().await?, user).await?;
+    if keys.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "NO_PASSKEY",
+            "this account has no passkey: enter the code instead",
+        ));
+    }
+    let passkeys: Vec<Passkey> = keys.into_iter().map(|(_, p)| p).collect();
+    let (options, authentication) = rp
+        .start_passkey_authentication(&passkeys)
+        .map_err(ApiError::internal)?;
+    let ceremony = begin(&state, Some(user), &authentication).await?;
+    Ok(Json(PasskeyCeremony {
+        ceremony,
+        options: json(&options)?,
+    }))
+}
+
+/// Finishes a sign-in with a passkey in place of the code.
+#[utoipa::path(post, path = "/auth/signin/second-factor/passkey/finish", tag = "auth", security(()), request_body = SecondFactorPasskey, responses((status = 200, description = "Signed in (sets the session cookie and the device cookie)", body = huddle_protocol::auth::User), (status = 401, description = "`SIGNIN_EXPIRED` or `PASSKEY_REJECTED`", body = huddle_protocol::error::ErrorBody), (status = 400, description = "`CEREMONY_EXPIRED` or `INVALID_INPUT`", body = huddle_protocol::error::ErrorBody)))]
+async fn second_factor_finish(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<SecondFactorPasskey>,
+) -> ApiResult<Response> {
+    let rp = relying(&state)?;
+    let user = waiting_signin(&state, &body.challenge).await?;
+    let credential: PublicKeyCredential = serde_json::from_value(body.credential)
+        .map_err(|e| ApiError::invalid(format!("credential: {e}")))?;
+    let kept = take(&state, &body.ceremony, Some(user)).await?;
+    let authentication: PasskeyAuthentication =
+        serde_json::from_str(&kept).map_err(ApiError::internal)?;
+    let result = rp
+        .finish_passkey_authentication(&credential, &authentication)
+        .map_err(|e| {
+            tracing::info!(error = %e, user, "passkey as second factor refused");
+            rejected(StatusCode::UNAUTHORIZED)
+        })?;
+    let mut tx = state.db.write().await?;
+    let mut keys = passkeys_of(&mut tx, user).await?;
+    record_use(&mut tx, &mut keys, &result).await?;
+    super::totp_store::end_challenge(
+        &mut tx,
+        session::token_hash(&state.secret_salt, &body.challenge),
+    )
+    .await?;
     tx.commit().await?;
-    tracing::info!(user, "signed in with a passkey");
+    tracing::info!(user, "signed in with a password and a passkey");
     signed_in(&state, user, &headers, &client).await
 }

@@ -39,6 +39,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(second_factor))
 }
 
+/// 401 `SIGNIN_EXPIRED`: the sign-in waiting for its second factor is over.
+pub(super) fn signin_expired() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "SIGNIN_EXPIRED",
+        "this sign-in has expired: enter your password again",
+    )
+}
+
 fn wrong_code(status: StatusCode) -> ApiError {
     ApiError::new(status, "WRONG_CODE", "that code is not right")
 }
@@ -166,10 +175,15 @@ pub(super) async fn challenge(state: &AppState, user: i64) -> ApiResult<SecondFa
         expires_at,
     )
     .await?;
+    let passkey = state.webauthn.is_some()
+        && !super::passkeys_store::credentials(&mut tx, user)
+            .await?
+            .is_empty();
     tx.commit().await?;
     Ok(SecondFactorRequired {
         challenge,
         expires_at,
+        passkey,
     })
 }
 
@@ -183,13 +197,7 @@ async fn second_factor(
     headers: HeaderMap,
     ApiJson(body): ApiJson<SecondFactor>,
 ) -> ApiResult<Response> {
-    let expired = || {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "SIGNIN_EXPIRED",
-            "this sign-in has expired: enter your password again",
-        )
-    };
+    let expired = signin_expired;
     if body.challenge.len() > 128 || body.code.len() > 64 {
         return Err(expired());
     }
