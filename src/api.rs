@@ -230,10 +230,13 @@ pub async fn passkeys() -> ApiResult<Vec<PasskeyInfo>> {
     send_json(Request::get(&url("/auth/passkeys")), NO_BODY).await
 }
 
-/// Starts registering a passkey: the options for the browser.
-pub async fn passkey_register_start() -> ApiResult<PasskeyCeremony> {
+/// Starts registering a passkey (the password is due): the options for the browser.
+pub async fn passkey_register_start(password: &str) -> ApiResult<PasskeyCeremony> {
+    let body = PasswordConfirm {
+        password: password.to_owned(),
+    };
     let r = Request::post(&url("/auth/passkeys/register/start"));
-    send_json(r, Some(&Empty {})).await
+    send_json(r, Some(&body)).await
 }
 
 /// Finishes registering a passkey with the browser's credential.
@@ -320,9 +323,13 @@ pub async fn totp_status() -> ApiResult<TotpStatus> {
     send_json(Request::get(&url("/auth/totp")), NO_BODY).await
 }
 
-/// Starts setting up two-factor sign-in: a new secret for the authenticator app.
-pub async fn totp_setup() -> ApiResult<TotpSetup> {
-    send_json(Request::post(&url("/auth/totp/setup")), Some(&Empty {})).await
+/// Starts setting up two-factor sign-in (the password is due): a new secret for the
+/// authenticator app.
+pub async fn totp_setup(password: &str) -> ApiResult<TotpSetup> {
+    let body = PasswordConfirm {
+        password: password.to_owned(),
+    };
+    send_json(Request::post(&url("/auth/totp/setup")), Some(&body)).await
 }
 
 /// Turns two-factor sign-in on with a first code; the recovery codes.
@@ -433,16 +440,15 @@ pub async fn withdraw_invitation(workspace: i64, id: i64) -> ApiResult<()> {
 }
 
 /// Makes an invite link (admins and owners); the answer holds its token, never shown
-/// again.
+/// again (and never kept by the server: no `Idempotency-Key` here).
 pub async fn create_invite_link(
     workspace: i64,
     expires_in_hours: u32,
     max_uses: u32,
-    key: &str,
 ) -> ApiResult<InviteLink> {
     let r = Request::post(&url(&format!("/workspaces/{workspace}/invite-links")));
     send_json(
-        with_key(r, key),
+        r,
         Some(&NewInviteLink {
             expires_in_hours,
             max_uses,

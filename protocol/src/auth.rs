@@ -193,15 +193,6 @@ pub struct PasswordConfirm {
 }
 
 // Debug without secrets: these bodies must never reach a log by accident.
-macro_rules! redacted_debug {
-    ($($t:ty),*) => {$(
-        impl std::fmt::Debug for $t {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{} {{ <redacted> }}", stringify!($t))
-            }
-        }
-    )*};
-}
 redacted_debug!(
     SecondFactorRequired,
     SecondFactor,

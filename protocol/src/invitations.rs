@@ -69,7 +69,7 @@ pub struct NewInviteLink {
 }
 
 /// An invite link as its workspace's admins see it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InviteLink {
     /// Id.
@@ -92,7 +92,7 @@ pub struct InviteLink {
 
 /// `POST /invite-links/preview` and `POST /invite-links/accept`: the token of a link, in
 /// the body (never in a URL, so that it stays out of logs).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LinkToken {
@@ -111,3 +111,5 @@ pub struct LinkPreview {
     /// Unix seconds.
     pub expires_at: i64,
 }
+
+redacted_debug!(InviteLink, LinkToken);

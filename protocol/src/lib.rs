@@ -1,14 +1,26 @@
 //! Huddle's wire protocol: everything the server and the SPA must agree on, in one place
 //! that both build from (serde only; builds natively and for wasm32).
 //!
-//! * REST bodies per resource: [`auth`], [`workspaces`], [`invitations`], [`channels`],
-//!   [`messages`], [`search`], and
+//! * REST bodies per resource: [`auth`], [`passkeys`], [`workspaces`], [`invitations`],
+//!   [`channels`], [`messages`], [`search`], and
 //!   the error body of every failed call, [`error`].
 //! * Realtime: [`realtime::Collection`] (what a room belongs to, typed), the key
 //!   service's answers, the relay's frames, and the key events every room carries.
 //! * One `#[serde(tag = "type")]` event enum per app: [`messages::MessagesEvent`] in a
 //!   channel's room, [`workspaces::WorkspaceEvent`] in a workspace's room. Every event
 //!   says who may send it ([`realtime::Origin`]); payloads are the same for every viewer.
+
+/// `Debug` that prints only the type's name, for bodies that carry secrets (passwords,
+/// codes, tokens): they must never reach a log by accident.
+macro_rules! redacted_debug {
+    ($($t:ty),*) => {$(
+        impl std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{} {{ <redacted> }}", stringify!($t))
+            }
+        }
+    )*};
+}
 
 pub mod auth;
 pub mod channels;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A ceremony started: its token, for the finishing request, and the options for
 /// `navigator.credentials.create` or `.get` (`{"publicKey": {…}}`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasskeyCeremony {
     /// Random token naming this ceremony (good once, for five minutes).
@@ -18,7 +18,7 @@ pub struct PasskeyCeremony {
 }
 
 /// `POST /auth/passkeys/register/finish`: the new credential, and a name for it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPasskey {
@@ -33,7 +33,7 @@ pub struct NewPasskey {
 }
 
 /// `POST /auth/passkeys/signin/finish`: the assertion that signs in.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasskeyAssertion {
@@ -70,7 +70,7 @@ pub struct PasskeyRename {
 
 /// `POST /auth/signin/second-factor/passkey/start`: a passkey in place of the code of a
 /// sign-in whose password was right.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SecondFactorPasskeyStart {
@@ -79,7 +79,7 @@ pub struct SecondFactorPasskeyStart {
 }
 
 /// `POST /auth/signin/second-factor/passkey/finish`: the assertion that finishes it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SecondFactorPasskey {
@@ -91,3 +91,11 @@ pub struct SecondFactorPasskey {
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub credential: serde_json::Value,
 }
+
+redacted_debug!(
+    PasskeyCeremony,
+    NewPasskey,
+    PasskeyAssertion,
+    SecondFactorPasskeyStart,
+    SecondFactorPasskey
+);

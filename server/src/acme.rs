@@ -80,11 +80,18 @@ impl Files {
 }
 
 /// When the certificate at `path` should be renewed (Unix seconds): two thirds into its
-/// lifetime. `None` if there is none or it cannot be read.
-pub fn renew_at(path: &Path) -> Option<i64> {
+/// lifetime. `None` if there is none, it cannot be read, or it does not name `domain`.
+pub fn renew_at(path: &Path, domain: &str) -> Option<i64> {
     let pem = std::fs::read(path).ok()?;
     let (_, pem) = x509_parser::pem::parse_x509_pem(&pem).ok()?;
     let cert = pem.parse_x509().ok()?;
+    let names = cert.subject_alternative_name().ok()??;
+    let named = names.value.general_names.iter().any(|n| {
+        matches!(n, x509_parser::extensions::GeneralName::DNSName(d) if d.eq_ignore_ascii_case(domain))
+    });
+    if !named {
+        return None;
+    }
     let from = cert.validity().not_before.timestamp();
     let to = cert.validity().not_after.timestamp();
     Some(from + (to - from) * 2 / 3)
@@ -185,10 +192,10 @@ pub async fn obtain(acme: &Acme, files: &Files, challenges: &Challenges) -> Resu
     Ok(())
 }
 
-/// Makes sure a usable certificate is on disk: the stored one if it is not due for
-/// renewal, else a new one.
+/// Makes sure a usable certificate is on disk: the stored one if it names the domain and
+/// is not due for renewal, else a new one.
 pub async fn ensure(acme: &Acme, files: &Files, challenges: &Challenges) -> Result<(), String> {
-    match renew_at(&files.cert()) {
+    match renew_at(&files.cert(), &acme.domain) {
         Some(at) if at > now() && files.key().is_file() => {
             tracing::info!(path = %files.cert().display(), "using the stored ACME certificate");
             Ok(())
@@ -202,10 +209,10 @@ pub async fn ensure(acme: &Acme, files: &Files, challenges: &Challenges) -> Resu
 pub fn keep_renewed(acme: Acme, files: Files, challenges: Challenges, rustls: RustlsConfig) {
     tokio::spawn(async move {
         loop {
-            let due = renew_at(&files.cert()).unwrap_or(0);
+            let due = renew_at(&files.cert(), &acme.domain).unwrap_or(0);
             let wait = (due - now()).clamp(0, 12 * 3600);
             tokio::time::sleep(Duration::from_secs(wait as u64)).await;
-            if renew_at(&files.cert()).unwrap_or(0) > now() {
+            if renew_at(&files.cert(), &acme.domain).unwrap_or(0) > now() {
                 continue;
             }
             match obtain(&acme, &files, &challenges).await {

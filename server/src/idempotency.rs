@@ -38,10 +38,11 @@ use crate::AppState;
 /// The request header.
 pub const HEADER: &str = "idempotency-key";
 /// The routes (templates under `/api/v1`) whose POSTs take a key: the creates.
+/// (Not `/workspaces/{id}/invite-links`: its answer holds the link's token, which must be
+/// shown once and kept nowhere; a retried request makes another link, revocable.)
 pub const ROUTES: &[&str] = &[
     "/workspaces",
     "/workspaces/{id}/invitations",
-    "/workspaces/{id}/invite-links",
     "/workspaces/{id}/channels",
     "/channels/{id}/members",
     "/channels/{id}/messages",

@@ -1,5 +1,6 @@
 //! Rate limits on costly requests (token buckets from `governor`, in memory, per
-//! process): sign-ups per client (each costs a 600,000-round hash), room joins per
+//! process): sign-ups per client (each costs a 600,000-round hash), passkey sign-ins
+//! started per client (each keeps a ceremony in the database), room joins per
 //! person (each rotates a room key and pushes a key part to every member), and frames a
 //! relay connection may publish (see `realtime::ws`). Sign-in has its own limiter
 //! (`rate_limit`). A refused request answers 429 `RATE_LIMITED` with `Retry-After`.
@@ -20,6 +21,10 @@ pub const SIGNUP_EVERY_SECS: u64 = 180;
 pub const JOIN_BURST: u32 = 60;
 /// … and then this many per second.
 pub const JOINS_PER_SEC: u32 = 2;
+/// Passkey sign-ins a client may start at once …
+pub const PASSKEY_BURST: u32 = 30;
+/// … and then this many per second (each keeps a ceremony for five minutes).
+pub const PASSKEYS_PER_SEC: u32 = 1;
 /// Frames a relay connection may publish at once …
 pub const PUBLISH_BURST: u32 = 40;
 /// … and then this many per second.
@@ -35,6 +40,7 @@ fn nz(n: u32) -> NonZeroU32 {
 pub struct Limits {
     signup: DefaultKeyedRateLimiter<String>,
     join: DefaultKeyedRateLimiter<i64>,
+    passkey: DefaultKeyedRateLimiter<String>,
 }
 
 impl Default for Limits {
@@ -43,9 +49,11 @@ impl Default for Limits {
             .expect("a non-zero period")
             .allow_burst(nz(SIGNUP_BURST));
         let join = Quota::per_second(nz(JOINS_PER_SEC)).allow_burst(nz(JOIN_BURST));
+        let passkey = Quota::per_second(nz(PASSKEYS_PER_SEC)).allow_burst(nz(PASSKEY_BURST));
         Limits {
             signup: RateLimiter::keyed(signup),
             join: RateLimiter::keyed(join),
+            passkey: RateLimiter::keyed(passkey),
         }
     }
 }
@@ -76,6 +84,15 @@ impl Limits {
             &self.signup,
             &client.to_owned(),
             "sign-ups from this address",
+        )
+    }
+
+    /// One more passkey sign-in started from the client group `client`.
+    pub fn passkey_signin(&self, client: &str) -> Result<(), ApiError> {
+        check(
+            &self.passkey,
+            &client.to_owned(),
+            "passkey sign-ins from this address",
         )
     }
 

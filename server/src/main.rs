@@ -136,7 +136,18 @@ async fn main() {
         }
         (None, None) => unreachable!("checked above"),
     };
-    let rustls = match huddle_server::https::rustls_config(&tls).await {
+    let mut loaded = huddle_server::https::rustls_config(&tls).await;
+    if let (Err(e), Some((acme, files))) = (&loaded, &acme) {
+        // A stored pair that does not load (a crash between writing the key and the
+        // certificate, say): get a new one.
+        tracing::warn!(error = %e, "the stored ACME certificate does not load: getting a new one");
+        if let Err(e) = huddle_server::acme::obtain(acme, files, &challenges).await {
+            eprintln!("huddle-server: no certificate for {}: {e}", acme.domain);
+            std::process::exit(1);
+        }
+        loaded = huddle_server::https::rustls_config(&tls).await;
+    }
+    let rustls = match loaded {
         Ok(c) => c,
         Err(e) => {
             eprintln!("huddle-server: {e}");

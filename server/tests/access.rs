@@ -323,7 +323,11 @@ async fn every_state_change_needs_csrf_proof() {
     let calls: Vec<Call> = vec![
         ("POST", "/auth/signout".into(), Some(json!({}))),
         ("POST", "/auth/sessions/end-others".into(), Some(json!({}))),
-        ("POST", "/auth/totp/setup".into(), Some(json!({}))),
+        (
+            "POST",
+            "/auth/totp/setup".into(),
+            Some(json!({"password": "long enough password"})),
+        ),
         (
             "POST",
             "/auth/passkeys/register/start".into(),

@@ -371,3 +371,57 @@ async fn the_last_use_of_a_link_goes_to_one_person() {
     let members = alice.get(&format!("/workspaces/{ws}/members")).await.body;
     assert_eq!(members.as_array().unwrap().len(), 2);
 }
+
+/// What an admin sent stops working once they may no longer invite (demoted or
+/// removed), and a link's token is kept nowhere, not even as a retried request's answer.
+#[tokio::test(flavor = "multi_thread")]
+async fn invitations_and_links_end_with_their_senders_right_to_invite() {
+    let server = spawn().await;
+    let (mut alice, _) = user(&server, "alice").await;
+    let (mut bob, bob_id) = user(&server, "bob").await;
+    let (mut stranger, _) = user(&server, "stranger").await;
+    let (ws, _) = common::workspace(&mut alice, "Acme").await;
+    common::add_member(&mut alice, ws, &mut bob, "bob").await;
+    let member = format!("/workspaces/{ws}/members/{bob_id}");
+    let r = alice
+        .send("PATCH", &member, Some(json!({"role": "admin"})), &[])
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+
+    // Bob's link, made with an Idempotency-Key: nothing of it is kept for a replay, and
+    // the same request again makes another link.
+    let key = [("idempotency-key", "0123456789abcdef0123456789abcdef")];
+    let body = json!({"expires_in_hours": 24, "max_uses": 5});
+    let links = format!("/workspaces/{ws}/invite-links");
+    let first = bob.send("POST", &links, Some(body.clone()), &key).await;
+    assert_eq!(first.status, 201, "{:?}", first.body);
+    let again = bob.send("POST", &links, Some(body), &key).await;
+    assert_eq!(again.status, 201, "{:?}", again.body);
+    assert_ne!(first.body["token"], again.body["token"]);
+    assert_eq!(
+        server.count("SELECT count(*) FROM idempotency_keys").await,
+        0
+    );
+    let token = first.body["token"].as_str().unwrap().to_owned();
+    let sent = format!("/workspaces/{ws}/invitations");
+    assert_eq!(
+        bob.post(&sent, json!({"user": "stranger"})).await.status,
+        201
+    );
+
+    // Demoted, Bob's link and invitation let no one in.
+    let r = alice
+        .send("PATCH", &member, Some(json!({"role": "member"})), &[])
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_error(
+        &stranger
+            .post("/invite-links/accept", json!({"token": token}))
+            .await,
+        410,
+        "INVITE_LINK_REVOKED",
+    );
+    assert_eq!(stranger.get("/invitations").await.body, json!([]));
+    assert_eq!(alice.get(&sent).await.body, json!([]));
+    assert_eq!(alice.get(&links).await.body, json!([]));
+}

@@ -13,10 +13,26 @@ async fn options_ceremonies_and_refusals() {
     let (mut alice, alice_id) = user(&server, "alice").await;
     let (mut bob, _) = user(&server, "bob").await;
     assert_eq!(alice.get("/auth/passkeys").await.body, json!([]));
+    // A passkey signs in alone: adding one needs the password, not just a session.
+    assert_error(
+        &alice
+            .post(
+                "/auth/passkeys/register/start",
+                json!({"password": "not the password"}),
+            )
+            .await,
+        403,
+        "WRONG_PASSWORD",
+    );
 
     // Registration options: this site, the person (by a random handle, not the account
     // id), a discoverable credential preferred, user verification required.
-    let r = alice.post("/auth/passkeys/register/start", json!({})).await;
+    let r = alice
+        .post(
+            "/auth/passkeys/register/start",
+            json!({"password": "long enough password"}),
+        )
+        .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     let ceremony = r.body["ceremony"].as_str().unwrap().to_owned();
     assert_eq!(ceremony.len(), 64);
@@ -28,7 +44,12 @@ async fn options_ceremonies_and_refusals() {
     assert_eq!(o["authenticatorSelection"]["userVerification"], "required");
     assert!(o["challenge"].as_str().unwrap().len() >= 43, "{o}");
     // The same handle every time.
-    let again = alice.post("/auth/passkeys/register/start", json!({})).await;
+    let again = alice
+        .post(
+            "/auth/passkeys/register/start",
+            json!({"password": "long enough password"}),
+        )
+        .await;
     assert_eq!(
         again.body["options"]["publicKey"]["user"]["id"],
         o["user"]["id"]
@@ -135,7 +156,12 @@ async fn an_address_origin_has_no_passkeys() {
     let server = spawn_with(|c| c.public_origin = Some("http://127.0.0.1:8080".into())).await;
     let (mut alice, _) = user(&server, "alice").await;
     assert_error(
-        &alice.post("/auth/passkeys/register/start", json!({})).await,
+        &alice
+            .post(
+                "/auth/passkeys/register/start",
+                json!({"password": "long enough password"}),
+            )
+            .await,
         409,
         "PASSKEYS_UNAVAILABLE",
     );
@@ -166,7 +192,13 @@ async fn a_passkey_as_the_second_factor_needs_the_password_first() {
     );
     // Two-factor sign-in on, no passkey: the password step says so, and the passkey way
     // is refused.
-    let secret = alice.post("/auth/totp/setup", json!({})).await.body["secret"]
+    let secret = alice
+        .post(
+            "/auth/totp/setup",
+            json!({"password": "long enough password"}),
+        )
+        .await
+        .body["secret"]
         .as_str()
         .unwrap()
         .to_owned();

@@ -134,7 +134,7 @@ fn cases() -> Vec<Case> {
         own(
             "POST /auth/totp/setup",
             "/auth/totp/setup",
-            Some("{}"),
+            Some(r#"{"password": "long enough password"}"#),
             [200, 200, 200, 200, 401],
         ),
         own(
@@ -165,7 +165,7 @@ fn cases() -> Vec<Case> {
         case(
             "POST /auth/passkeys/register/start",
             "/auth/passkeys/register/start",
-            Some("{}"),
+            Some(r#"{"password": "long enough password"}"#),
             [200, 200, 200, 200, 401],
         ),
         case(

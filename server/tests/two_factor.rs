@@ -59,8 +59,19 @@ async fn two_factor_sign_in_from_setup_to_off() {
         "TOTP_NOT_STARTED",
     );
 
-    // Setup: a secret and its otpauth:// URI; sign-in does not ask for codes yet.
-    let r = alice.post("/auth/totp/setup", json!({})).await;
+    // Setup needs the password (a stolen session alone cannot bind the account to
+    // someone else's app), then gives a secret and its otpauth:// URI; sign-in does not
+    // ask for codes yet.
+    assert_error(
+        &alice
+            .post("/auth/totp/setup", json!({"password": "not the password"}))
+            .await,
+        403,
+        "WRONG_PASSWORD",
+    );
+    let r = alice
+        .post("/auth/totp/setup", json!({"password": PASSWORD}))
+        .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     let secret = r.body["secret"].as_str().unwrap().to_owned();
     assert_eq!(secret.len(), 32);
@@ -105,7 +116,9 @@ async fn two_factor_sign_in_from_setup_to_off() {
     let distinct: std::collections::BTreeSet<_> = codes.iter().collect();
     assert_eq!(distinct.len(), 10);
     assert_error(
-        &alice.post("/auth/totp/setup", json!({})).await,
+        &alice
+            .post("/auth/totp/setup", json!({"password": PASSWORD}))
+            .await,
         409,
         "TOTP_ENABLED",
     );
@@ -258,7 +271,10 @@ async fn two_factor_sign_in_from_setup_to_off() {
 async fn no_code_step_without_the_password() {
     let server = spawn().await;
     let (mut alice, _) = user(&server, "alice").await;
-    let secret = alice.post("/auth/totp/setup", json!({})).await.body["secret"]
+    let secret = alice
+        .post("/auth/totp/setup", json!({"password": PASSWORD}))
+        .await
+        .body["secret"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -286,4 +302,18 @@ async fn no_code_step_without_the_password() {
             "SIGNIN_EXPIRED",
         );
     }
+    // A password change ends the sign-ins that got past the old password.
+    let (mut d, challenge) = password_step(&server, "alice").await;
+    let r = alice
+        .post(
+            "/auth/password",
+            json!({"current": PASSWORD, "new": "another long password"}),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    assert_error(
+        &code_step(&mut d, &challenge, &app(&secret).generate(now() + 60)).await,
+        401,
+        "SIGNIN_EXPIRED",
+    );
 }

@@ -152,7 +152,6 @@ fn Links() -> impl IntoView {
     let made = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let note = RwSignal::new(None::<String>);
-    let retry_key = StoredValue::new(api::RetryKey::default());
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let (ws, hours) = (ws.get_untracked(), hours.get_untracked());
@@ -162,13 +161,9 @@ fn Links() -> impl IntoView {
             ));
             return;
         };
-        let key = retry_key
-            .try_update_value(|k| k.for_request(&format!("{ws}\n{hours}\n{max_uses}")))
-            .unwrap_or_default();
         spawn_local(async move {
-            match api::create_invite_link(ws, hours, max_uses, &key).await {
+            match api::create_invite_link(ws, hours, max_uses).await {
                 Ok(link) => {
-                    retry_key.update_value(|k| k.done());
                     error.set(None);
                     made.set(link.token.as_deref().map(link_address));
                     reload.update(|n| *n += 1);

@@ -18,6 +18,7 @@ pub fn Passkeys() -> impl IntoView {
         api::passkeys()
     });
     let name = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let said = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -27,7 +28,9 @@ pub fn Passkeys() -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             let r = async {
-                let started = api::passkey_register_start().await.map_err(|e| e.message)?;
+                let started = api::passkey_register_start(&password.get_untracked())
+                    .await
+                    .map_err(|e| e.message)?;
                 let credential = webauthn::create(&started.options).await?;
                 api::passkey_register_finish(&started.ceremony, &name.get_untracked(), credential)
                     .await
@@ -41,6 +44,7 @@ pub fn Passkeys() -> impl IntoView {
                         p.name
                     )));
                     name.set(String::new());
+                    password.set(String::new());
                     reload.update(|n| *n += 1);
                 }
                 // The name stays, to try again.
@@ -70,6 +74,10 @@ pub fn Passkeys() -> impl IntoView {
                 <input id="passkey-name" required maxlength="64"
                     prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev)) />
+                <label for="passkey-password">{"Your password"}</label>
+                <input id="passkey-password" type="password" autocomplete="current-password" required
+                    prop:value=move || password.get()
+                    on:input=move |ev| password.set(event_target_value(&ev)) />
                 <p class="error" role="alert">{move || error.get()}</p>
                 <button type="submit" disabled=move || busy.get()>{"Add a passkey"}</button>
             </form>

@@ -49,13 +49,15 @@ pub fn TwoFactor() -> impl IntoView {
     }
 }
 
-/// Off: what it is, and the button that starts the setup.
+/// Off: what it is, and the form (the password) that starts the setup.
 #[component]
 fn Start(setup: RwSignal<Option<TotpSetup>>) -> impl IntoView {
+    let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let start = move |_| {
+    let start = move |ev: SubmitEvent| {
+        ev.prevent_default();
         spawn_local(async move {
-            match api::totp_setup().await {
+            match api::totp_setup(&password.get_untracked()).await {
                 Ok(s) => setup.set(Some(s)),
                 Err(e) => error.set(Some(e.message)),
             }
@@ -63,8 +65,14 @@ fn Start(setup: RwSignal<Option<TotpSetup>>) -> impl IntoView {
     };
     view! {
         <p>{"Off. With it on, signing in also asks for a code from an authenticator app on your phone, so a stolen password is not enough."}</p>
-        <p class="error" role="alert">{move || error.get()}</p>
-        <button type="button" class="primary" on:click=start>{"Set up two-factor sign-in"}</button>
+        <form on:submit=start class="stack small-form">
+            <label for="totp-password">{"Password, to set up two-factor sign-in"}</label>
+            <input id="totp-password" type="password" autocomplete="current-password" required
+                prop:value=move || password.get()
+                on:input=move |ev| password.set(event_target_value(&ev)) />
+            <p class="error" role="alert">{move || error.get()}</p>
+            <button type="submit" class="primary">{"Set up two-factor sign-in"}</button>
+        </form>
     }
 }
 

@@ -30,8 +30,9 @@ async function openAccount(p, who) {
   await p.page.getByRole("heading", { name: "Passkeys" }).waitFor();
 }
 
-async function addPasskey(p, name) {
+async function addPasskey(p, name, password = "huddle-demo-password") {
   await p.page.getByLabel("Name for a new passkey (e.g. Laptop)").fill(name);
+  await p.page.getByLabel("Your password").fill(password);
   await p.page.getByRole("button", { name: "Add a passkey" }).click();
   await p.page.getByRole("status").getByText(`Passkey “${name}” added`).waitFor();
 }
@@ -117,13 +118,14 @@ test("a passkey in place of the code, after the password", async () => {
   await p.page.getByLabel("Password (at least 10 characters)").fill("long enough password");
   await p.page.getByRole("button", { name: "Create account" }).click();
   await p.page.getByRole("link", { name: "Your account" }).click();
+  await p.page.getByLabel("Password, to set up two-factor sign-in").fill("long enough password");
   await p.page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
   const key = (await p.page.getByLabel("Two-factor key").textContent()).replaceAll(" ", "");
   const app = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(key) });
   await p.page.getByLabel("Then the 6-digit code the app shows").fill(app.generate());
   await p.page.getByRole("button", { name: "Turn on" }).click();
   await p.page.getByRole("button", { name: "I have saved them" }).click();
-  await addPasskey(p, "Phone");
+  await addPasskey(p, "Phone", "long enough password");
   const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
 
   const q = await person(env.browser);

@@ -25,6 +25,7 @@ async function setUp(p, check = async () => {}) {
   await p.page.getByRole("link", { name: "Your account" }).click();
   await p.page.getByRole("heading", { name: "Two-factor sign-in" }).waitFor();
   await check("off");
+  await p.page.getByLabel("Password, to set up two-factor sign-in").fill(PASSWORD);
   await p.page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
   await p.page.getByRole("img", { name: "QR code of your two-factor secret" }).waitFor();
   const uri = await scan(p.page);

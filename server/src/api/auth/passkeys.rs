@@ -151,13 +151,17 @@ async fn list(
     ))
 }
 
-/// Starts registering a passkey: the options for `navigator.credentials.create`.
-#[utoipa::path(post, path = "/auth/passkeys/register/start", tag = "auth", responses((status = 200, body = PasskeyCeremony), (status = 409, description = "`PASSKEYS_UNAVAILABLE`: the app is not served from a domain name", body = huddle_protocol::error::ErrorBody)))]
+/// Starts registering a passkey, given the password (a passkey signs in alone: a stolen
+/// session must not be able to add one): the options for `navigator.credentials.create`.
+#[utoipa::path(post, path = "/auth/passkeys/register/start", tag = "auth", request_body = huddle_protocol::auth::PasswordConfirm, responses((status = 200, body = PasskeyCeremony), (status = 403, description = "`WRONG_PASSWORD`", body = huddle_protocol::error::ErrorBody), (status = 409, description = "`PASSKEYS_UNAVAILABLE`: the app is not served from a domain name", body = huddle_protocol::error::ErrorBody)))]
 async fn register_start(
     State(state): State<AppState>,
     user: CurrentUser,
+    client: ClientAddr,
+    ApiJson(body): ApiJson<huddle_protocol::auth::PasswordConfirm>,
 ) -> ApiResult<Json<PasskeyCeremony>> {
     let rp = relying(&state)?;
+    super::check_password(&state, user.id, &client, &body.password).await?;
     let mut tx = state.db.write().await?;
     let handle = store::handle(&mut tx, user.id).await?;
     let me = super::store::user(&mut tx, user.id)
@@ -244,9 +248,13 @@ async fn remove(
 
 /// Starts signing in with a passkey: the options for `navigator.credentials.get` (no
 /// account named: the authenticator offers its passkeys for this site).
-#[utoipa::path(post, path = "/auth/passkeys/signin/start", tag = "auth", security(()), responses((status = 200, body = PasskeyCeremony), (status = 409, description = "`PASSKEYS_UNAVAILABLE`", body = huddle_protocol::error::ErrorBody)))]
-async fn signin_start(State(state): State<AppState>) -> ApiResult<Json<PasskeyCeremony>> {
+#[utoipa::path(post, path = "/auth/passkeys/signin/start", tag = "auth", security(()), responses((status = 200, body = PasskeyCeremony), (status = 409, description = "`PASSKEYS_UNAVAILABLE`", body = huddle_protocol::error::ErrorBody), (status = 429, description = "Too many from this address: wait `Retry-After` seconds", body = huddle_protocol::error::ErrorBody)))]
+async fn signin_start(
+    State(state): State<AppState>,
+    client: ClientAddr,
+) -> ApiResult<Json<PasskeyCeremony>> {
     let rp = relying(&state)?;
+    state.limits.passkey_signin(&client.group())?;
     let (mut options, authentication) = rp
         .start_discoverable_authentication()
         .map_err(ApiError::internal)?;
@@ -384,11 +392,10 @@ async fn second_factor_finish(
     let mut tx = state.db.write().await?;
     let mut keys = passkeys_of(&mut tx, user).await?;
     record_use(&mut tx, &mut keys, &result).await?;
-    super::totp_store::end_challenge(
-        &mut tx,
-        session::token_hash(&state.secret_salt, &body.challenge),
-    )
-    .await?;
+    let hash = session::token_hash(&state.secret_salt, &body.challenge);
+    if !super::totp_store::end_challenge(&mut tx, hash).await? {
+        return Err(super::totp::signin_expired());
+    }
     tx.commit().await?;
     tracing::info!(user, "signed in with a password and a passkey");
     signed_in(&state, user, &headers, &client).await

@@ -212,28 +212,19 @@ pub async fn begin(
 }
 
 /// Takes (and ends) the unexpired ceremony whose token hashes to `token_hash` if it
-/// belongs to `user`: its state.
+/// belongs to `user`: its state. One statement: of two requests racing with the same
+/// token, one gets it.
 pub async fn take(
     tx: &mut Tx,
     token_hash: Vec<u8>,
     user: Option<i64>,
 ) -> ApiResult<Option<String>> {
-    let row: Option<(Option<i64>, String, i64)> = tx
+    let row: Option<(String, i64)> = tx
         .optional(
-            "SELECT user_id, state, expires_at FROM webauthn_ceremonies WHERE token_hash = $1",
-            args![token_hash.clone()],
+            "DELETE FROM webauthn_ceremonies WHERE token_hash = $1 \
+             AND user_id IS NOT DISTINCT FROM $2 RETURNING state, expires_at",
+            args![token_hash, user],
         )
         .await?;
-    let Some((owner, state, expires_at)) = row else {
-        return Ok(None);
-    };
-    if owner != user {
-        return Ok(None);
-    }
-    tx.execute(
-        "DELETE FROM webauthn_ceremonies WHERE token_hash = $1",
-        args![token_hash],
-    )
-    .await?;
-    Ok((expires_at > now()).then_some(state))
+    Ok(row.and_then(|(state, expires_at)| (expires_at > now()).then_some(state)))
 }

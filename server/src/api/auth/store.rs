@@ -216,6 +216,18 @@ pub async fn set_password(
         args![user, hash],
     )
     .await?;
+    // Sign-ins that got past the old password and wait for their code, and passkey
+    // ceremonies under way, end too.
+    tx.execute(
+        "DELETE FROM signin_challenges WHERE user_id = $1",
+        args![user],
+    )
+    .await?;
+    tx.execute(
+        "DELETE FROM webauthn_ceremonies WHERE user_id = $1",
+        args![user],
+    )
+    .await?;
     end_other_sessions(tx, user, keep).await
 }
 

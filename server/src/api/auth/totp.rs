@@ -75,10 +75,17 @@ async fn status(State(state): State<AppState>, user: CurrentUser) -> ApiResult<J
     ))
 }
 
-/// Starts setting up two-factor sign-in: a new secret for the authenticator app, not in
-/// force until `POST /auth/totp/confirm` (starting again replaces it).
-#[utoipa::path(post, path = "/auth/totp/setup", tag = "auth", responses((status = 200, body = TotpSetup), (status = 409, description = "`TOTP_ENABLED`: already on", body = huddle_protocol::error::ErrorBody)))]
-async fn setup(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<TotpSetup>> {
+/// Starts setting up two-factor sign-in, given the password (a stolen session alone must
+/// not bind the account to someone else's app): a new secret for the authenticator app,
+/// not in force until `POST /auth/totp/confirm` (starting again replaces it).
+#[utoipa::path(post, path = "/auth/totp/setup", tag = "auth", request_body = PasswordConfirm, responses((status = 200, body = TotpSetup), (status = 403, description = "`WRONG_PASSWORD`", body = huddle_protocol::error::ErrorBody), (status = 409, description = "`TOTP_ENABLED`: already on", body = huddle_protocol::error::ErrorBody)))]
+async fn setup(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    client: ClientAddr,
+    ApiJson(body): ApiJson<PasswordConfirm>,
+) -> ApiResult<Json<TotpSetup>> {
+    check_password(&state, user.id, &client, &body.password).await?;
     let secret = otp::new_secret()?;
     let mut tx = state.db.write().await?;
     let me = super::store::user(&mut tx, user.id)
@@ -237,7 +244,9 @@ async fn second_factor(
             expired()
         });
     }
-    store::end_challenge(&mut tx, hash).await?;
+    if !store::end_challenge(&mut tx, hash).await? {
+        return Err(expired());
+    }
     tx.commit().await?;
     state.signin_limiter.succeeded(attempt, &[&account]);
     signed_in(&state, user, &headers, &client).await

@@ -180,12 +180,14 @@ pub async fn fail_challenge(tx: &mut Tx, token_hash: Vec<u8>, max: i64) -> ApiRe
     Ok(n == 0)
 }
 
-/// Ends a waiting sign-in (it succeeded).
-pub async fn end_challenge(tx: &mut Tx, token_hash: Vec<u8>) -> ApiResult<()> {
-    tx.execute(
-        "DELETE FROM signin_challenges WHERE token_hash = $1",
-        args![token_hash],
-    )
-    .await?;
-    Ok(())
+/// Ends a waiting sign-in (it succeeded): false if it was over already (another request
+/// finished it meanwhile).
+pub async fn end_challenge(tx: &mut Tx, token_hash: Vec<u8>) -> ApiResult<bool> {
+    let n = tx
+        .execute(
+            "DELETE FROM signin_challenges WHERE token_hash = $1",
+            args![token_hash],
+        )
+        .await?;
+    Ok(n == 1)
 }

@@ -442,8 +442,9 @@ pub async fn redeem(tx: &mut Tx, user: i64, token_hash: &[u8]) -> ApiResult<Work
         // use cannot both get in.
         let n = tx
             .execute(
-                "UPDATE invite_links SET uses = uses + 1 WHERE id = $1 AND uses < max_uses",
-                args![link.id],
+                "UPDATE invite_links SET uses = uses + 1 WHERE id = $1 AND uses < max_uses \
+                 AND revoked_at IS NULL AND expires_at > $2",
+                args![link.id, now()],
             )
             .await?;
         if n == 0 {
@@ -456,6 +457,23 @@ pub async fn redeem(tx: &mut Tx, user: i64, token_hash: &[u8]) -> ApiResult<Work
 /// How long a link that stopped working is kept, so that whoever follows it hears why
 /// rather than "not found".
 const STOPPED_LINKS_KEPT_SECS: i64 = 30 * 24 * 3600;
+
+/// Withdraws every invitation `user` sent in `workspace` and revokes every link they
+/// made there (they were removed, or may no longer invite).
+pub async fn withdraw_all_by(tx: &mut Tx, workspace: i64, user: i64) -> ApiResult<()> {
+    tx.execute(
+        "DELETE FROM invitations WHERE workspace_id = $1 AND invited_by = $2",
+        args![workspace, user],
+    )
+    .await?;
+    tx.execute(
+        "UPDATE invite_links SET revoked_at = $3 WHERE workspace_id = $1 AND created_by = $2 \
+         AND revoked_at IS NULL",
+        args![workspace, user, now()],
+    )
+    .await?;
+    Ok(())
+}
 
 /// Deletes expired invitations and links that no longer let anyone in (housekeeping).
 pub async fn purge_expired(tx: &mut Tx) -> ApiResult<u64> {

@@ -139,6 +139,8 @@ pub async fn remove_member(
     .await?;
     // An invitation sent before the removal must not undo it.
     crate::api::invitations::store::forget(tx, workspace, target).await?;
+    // What they sent lets no one in any more.
+    crate::api::invitations::store::withdraw_all_by(tx, workspace, target).await?;
     // A former member must not read new messages: fresh keys and endpoints for every
     // room of the workspace, in the same transaction as the removal.
     let channels: Vec<(i64,)> = tx
@@ -195,6 +197,10 @@ pub async fn set_role(
         args![workspace, target, to.as_str()],
     )
     .await?;
+    // Someone who may no longer invite leaves no invitation or link behind.
+    if !to.may(Action::Invite) {
+        crate::api::invitations::store::withdraw_all_by(tx, workspace, target).await?;
+    }
     members_of(tx, workspace).await
 }
 
