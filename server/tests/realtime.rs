@@ -872,3 +872,45 @@ async fn private_channel_removal_rotates_and_changes_are_announced() {
     let again = alice.post("/realtime/join", collection).await.body;
     assert_ne!(again["room"], room.as_str(), "a fresh endpoint");
 }
+
+/// A frame announcing more than the relay takes is refused from its header: the
+/// connection ends although the 16 MiB it announces never come (before `max_frame_size`
+/// was set, the relay waited to read them, before any authentication).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_oversized_frame_is_refused_from_its_header() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = spawn().await;
+    let alice = Client::new(&server);
+    let mut tcp = tokio::net::TcpStream::connect(alice.host()).await.unwrap();
+    let handshake = format!(
+        "GET /ws HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        alice.host()
+    );
+    tcp.write_all(handshake.as_bytes()).await.unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        assert_eq!(tcp.read(&mut byte).await.unwrap(), 1, "the upgrade answer");
+        head.push(byte[0]);
+    }
+    assert!(
+        String::from_utf8_lossy(&head).starts_with("HTTP/1.1 101"),
+        "{}",
+        String::from_utf8_lossy(&head)
+    );
+    // A masked binary frame announcing 16 MiB, and only its first kilobyte.
+    let mut frame = vec![0x82, 0x80 | 127];
+    frame.extend_from_slice(&(16u64 * 1024 * 1024).to_be_bytes());
+    frame.extend_from_slice(&[1, 2, 3, 4]);
+    frame.extend_from_slice(&[0u8; 1024]);
+    tcp.write_all(&frame).await.unwrap();
+    // The relay ends the connection (a close frame, then the end of the stream) without
+    // waiting for the rest.
+    let mut rest = Vec::new();
+    let ended = tokio::time::timeout(Duration::from_secs(5), tcp.read_to_end(&mut rest)).await;
+    assert!(
+        matches!(ended, Ok(Ok(_)) | Ok(Err(_))),
+        "the connection still waits for the announced 16 MiB"
+    );
+}
