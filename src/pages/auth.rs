@@ -85,6 +85,16 @@ pub fn SignIn() -> impl IntoView {
     }
 }
 
+/// The browser refused a passkey ceremony (cancelled, timed out, unsupported): its
+/// reason, as an error the form shows.
+fn browser_refused(message: String) -> api::ApiError {
+    api::ApiError {
+        status: 0,
+        code: "PASSKEY".into(),
+        message,
+    }
+}
+
 /// Signing in with a passkey alone: the browser offers this site's passkeys.
 #[component]
 fn PasskeySignIn(error: RwSignal<Option<String>>) -> impl IntoView {
@@ -100,11 +110,7 @@ fn PasskeySignIn(error: RwSignal<Option<String>>) -> impl IntoView {
                 let started = api::passkey_signin_start().await?;
                 let credential = crate::webauthn::get_assertion(&started.options)
                     .await
-                    .map_err(|message| api::ApiError {
-                        status: 0,
-                        code: "PASSKEY".into(),
-                        message,
-                    })?;
+                    .map_err(browser_refused)?;
                 api::passkey_signin_finish(&started.ceremony, credential).await
             }
             .await;
@@ -175,11 +181,7 @@ fn CodeStep(
                     let started = api::second_factor_passkey_start(&c).await?;
                     let credential = crate::webauthn::get_assertion(&started.options)
                         .await
-                        .map_err(|message| api::ApiError {
-                            status: 0,
-                            code: "PASSKEY".into(),
-                            message,
-                        })?;
+                        .map_err(browser_refused)?;
                     api::second_factor_passkey_finish(&c, &started.ceremony, credential).await
                 }
                 .await;
