@@ -242,10 +242,11 @@ async fn check_password(
     state: &AppState,
     user: i64,
     client: &ClientAddr,
+    field: &str,
     password: &str,
 ) -> ApiResult<()> {
     if password.len() > 4096 {
-        return Err(ApiError::invalid("password: too long"));
+        return Err(ApiError::invalid(format!("{field}: too long")));
     }
     let stored = store::password_hash(&mut state.db.read().await?, user).await?;
     let account = Counter::account(Some(user), "");
@@ -262,7 +263,7 @@ async fn check_password(
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "WRONG_PASSWORD",
-            "the password is not right",
+            "the current password is not right",
         ));
     }
     state.signin_limiter.succeeded(attempt, &[&account]);
@@ -283,31 +284,12 @@ pub async fn change_password(
     if !(10..=1024).contains(&n) {
         return Err(ApiError::invalid("new: 10 to 1024 characters"));
     }
-    if body.current.len() > 4096 {
-        return Err(ApiError::invalid("current: too long"));
-    }
-    let stored = store::password_hash(&mut state.db.read().await?, user.id).await?;
-    let account = Counter::account(Some(user.id), "");
-    let counters = vec![account.clone(), Counter::client(&client.group())];
-    let attempt = state
-        .signin_limiter
-        .reserve(counters, crate::db::now())
-        .map_err(|wait| ApiError::rate_limited(wait, "password attempts"))?;
-    let (current, new) = (body.current.clone(), body.new.clone());
-    let hash = tokio::task::spawn_blocking(move || {
-        password::verify(&current, &stored).then(|| password::hash(&new))
-    })
-    .await
-    .map_err(ApiError::internal)?;
-    let Some(hash) = hash else {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "WRONG_PASSWORD",
-            "the current password is not right",
-        ));
-    };
-    let hash = hash.map_err(ApiError::internal)?;
-    state.signin_limiter.succeeded(attempt, &[&account]);
+    check_password(&state, user.id, &client, "current", &body.current).await?;
+    let new = body.new.clone();
+    let hash = tokio::task::spawn_blocking(move || password::hash(&new))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
     let mut tx = state.db.write().await?;
     let ended = store::set_password(&mut tx, user.id, &hash, &user.token_hash).await?;
     tx.commit().await?;

@@ -161,7 +161,7 @@ async fn register_start(
     ApiJson(body): ApiJson<huddle_protocol::auth::PasswordConfirm>,
 ) -> ApiResult<Json<PasskeyCeremony>> {
     let rp = relying(&state)?;
-    super::check_password(&state, user.id, &client, &body.password).await?;
+    super::check_password(&state, user.id, &client, "password", &body.password).await?;
     let mut tx = state.db.write().await?;
     let handle = store::handle(&mut tx, user.id).await?;
     let me = super::store::user(&mut tx, user.id)

@@ -85,7 +85,7 @@ async fn setup(
     client: ClientAddr,
     ApiJson(body): ApiJson<PasswordConfirm>,
 ) -> ApiResult<Json<TotpSetup>> {
-    check_password(&state, user.id, &client, &body.password).await?;
+    check_password(&state, user.id, &client, "password", &body.password).await?;
     let secret = otp::new_secret()?;
     let mut tx = state.db.write().await?;
     let me = super::store::user(&mut tx, user.id)
@@ -134,7 +134,7 @@ async fn disable(
     client: ClientAddr,
     ApiJson(body): ApiJson<PasswordConfirm>,
 ) -> ApiResult<StatusCode> {
-    check_password(&state, user.id, &client, &body.password).await?;
+    check_password(&state, user.id, &client, "password", &body.password).await?;
     let mut tx = state.db.write().await?;
     store::disable(&mut tx, user.id).await?;
     tx.commit().await?;
@@ -150,7 +150,7 @@ async fn new_recovery_codes(
     client: ClientAddr,
     ApiJson(body): ApiJson<PasswordConfirm>,
 ) -> ApiResult<Json<RecoveryCodes>> {
-    check_password(&state, user.id, &client, &body.password).await?;
+    check_password(&state, user.id, &client, "password", &body.password).await?;
     let mut tx = state.db.write().await?;
     if !store::status(&mut tx, user.id).await?.enabled {
         return Err(ApiError::new(
