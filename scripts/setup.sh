@@ -43,10 +43,11 @@ done
 # --- system packages: browser, PostgreSQL and the sqlite3 shell for tests -------------
 # (the tests start throwaway PostgreSQL clusters of their own: scripts/with-postgres.sh);
 # OpenSSL's headers and pkg-config for webauthn-rs (passkeys), which links OpenSSL;
-# Pebble, Let's Encrypt's ACME test server, for tests/e2e/acme.test.mjs.
+# Pebble, Let's Encrypt's ACME test server, for tests/e2e/acme.test.mjs; aiosmtpd, an
+# SMTP server the tests of sign-up mail start (server/tests/signup.rs, e2e signup-mail).
 if is_debian; then
   apt_install chromium chromium-driver fonts-noto-color-emoji ca-certificates curl postgresql python3 sqlite3 \
-    libssl-dev pkg-config pebble
+    libssl-dev pkg-config pebble python3-aiosmtpd
 fi
 
 # --- Debian's nginx, for the test of the documented configuration ---------------------

@@ -4,7 +4,8 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use huddle_protocol::auth::{
-    PasswordChange, PasswordConfirm, SecondFactor, SessionInfo, Signin, Signup, TotpCode,
+    PasswordChange, PasswordConfirm, SecondFactor, SessionInfo, Signin, Signup, SignupVerify,
+    TotpCode,
 };
 use huddle_protocol::channels::{AddMember, NewChannel, NewDirect, ReadPosition};
 use huddle_protocol::error::ErrorBody;
@@ -152,7 +153,7 @@ fn url(path: &str) -> String {
 }
 
 pub use huddle_protocol::auth::{
-    RecoveryCodes, SecondFactorRequired, SessionSummary, TotpSetup, TotpStatus, User,
+    RecoveryCodes, SecondFactorRequired, SessionSummary, SignupPending, TotpSetup, TotpStatus, User,
 };
 pub use huddle_protocol::channels::{Channel, ChannelChange, ChannelKind, ChannelState};
 pub use huddle_protocol::invitations::{Invitation, InviteLink, LinkPreview, SentInvitation};
@@ -167,20 +168,51 @@ pub async fn session() -> ApiResult<Option<User>> {
     Ok(s.user)
 }
 
-/// Creates an account and signs in.
+/// What a sign-up leads to.
+pub enum SignedUp {
+    /// The account exists and is signed in.
+    User(User),
+    /// The server sends mail: a link that creates the account went to the address.
+    CheckInbox(SignupPending),
+}
+
+/// Creates an account and signs in, or (on a server that sends mail) has a link mailed
+/// that does.
 pub async fn signup(
     username: &str,
     email: &str,
     password: &str,
     display_name: &str,
-) -> ApiResult<User> {
+) -> ApiResult<SignedUp> {
     let body = Signup {
         username: username.to_owned(),
         email: email.to_owned(),
         password: password.to_owned(),
         display_name: Some(display_name.to_owned()).filter(|d| !d.trim().is_empty()),
     };
-    send_json(Request::post(&url("/auth/signup")), Some(&body)).await
+    let r = with_csrf(Request::post(&url("/auth/signup")));
+    let res = r
+        .json(&body)
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    let res = check(res).await?;
+    if res.status() == 202 {
+        Ok(SignedUp::CheckInbox(res.json().await.map_err(network)?))
+    } else {
+        Ok(SignedUp::User(res.json().await.map_err(network)?))
+    }
+}
+
+/// Follows the link mailed at sign-up (its token), with another username when the one
+/// asked for was taken meanwhile: creates the account and signs in.
+pub async fn verify_signup(token: &str, username: Option<&str>) -> ApiResult<User> {
+    let body = SignupVerify {
+        token: token.to_owned(),
+        username: username.map(str::to_owned),
+    };
+    send_json(Request::post(&url("/auth/signup/verify")), Some(&body)).await
 }
 
 /// What a right password leads to.

@@ -11,6 +11,7 @@ use crate::pages::auth::{SignIn, SignUp};
 use crate::pages::home::Home;
 use crate::pages::join::Join;
 use crate::pages::people::PeoplePage;
+use crate::pages::verify::Verify;
 use crate::shell::WorkspacePage;
 
 /// The root component.
@@ -23,6 +24,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <main id="main"><h1>{"Not found"}</h1></main> }>
                 <Route path=path!("/signin") view=SignIn />
                 <Route path=path!("/signup") view=SignUp />
+                <Route path=path!("/verify") view=Verify />
                 <Route path=path!("/") view=Home />
                 <Route path=path!("/account") view=AccountPage />
                 <Route path=path!("/join") view=Join />

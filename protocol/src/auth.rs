@@ -38,6 +38,31 @@ pub struct Signup {
     pub display_name: Option<String>,
 }
 
+/// `202` from `POST /auth/signup` on a server that sends mail: nothing is created yet; a
+/// link went to the address (or, when an account already has it, a note saying so: the
+/// answer is the same, so it tells nobody which addresses have accounts).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignupPending {
+    /// Where the mail went.
+    pub email: String,
+    /// How long the link works, in seconds.
+    pub expires_in: i64,
+}
+
+/// `POST /auth/signup/verify`: the token of the link mailed at sign-up (what follows
+/// `/verify#`), and another username when the one asked for was taken meanwhile.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignupVerify {
+    /// 64 hex digits.
+    pub token: String,
+    /// Replaces the username given at sign-up (same rules).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+
 /// `POST /auth/signin`.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -84,6 +109,15 @@ impl std::fmt::Debug for Signup {
             .field("email", &self.email)
             .field("password", &"<redacted>")
             .field("display_name", &self.display_name)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for SignupVerify {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignupVerify")
+            .field("token", &"<redacted>")
+            .field("username", &self.username)
             .finish()
     }
 }

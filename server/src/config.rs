@@ -51,6 +51,14 @@ pub const USAGE: &str = "usage: huddle-server [options]
                          https://acme-v02.api.letsencrypt.org/directory)
   --acme-ca-file FILE    a CA to trust for the ACME server (HUDDLE_ACME_CA_FILE), e.g. a
                          private or test ACME server
+  --smtp-url URL         send mail (the link that confirms an address at sign-up) through
+                         this submission server (HUDDLE_SMTP_URL): smtps://HOST[:465],
+                         smtp://HOST:587?tls=required (STARTTLS), or smtp://HOST[:25]
+                         (plain, for a relay on the same machine); user and password as
+                         smtp://USER:PASSWORD@HOST; needs --mail-from and --public-origin;
+                         prefer the environment variable when the URL holds a password
+  --mail-from ADDR       the sender of that mail, e.g. 'Huddle <huddle@example.com>'
+                         (HUDDLE_MAIL_FROM)
   --insecure-dev-cookies plain-HTTP development: session cookie without `Secure`
                          (HUDDLE_INSECURE_DEV_COOKIES=1); never in production
   --demo                 seed demo people, a workspace and messages into an empty
@@ -88,6 +96,25 @@ pub struct Acme {
     pub directory: String,
     /// A CA to trust for the ACME server.
     pub ca_file: Option<PathBuf>,
+}
+
+/// Outgoing mail.
+#[derive(Clone)]
+pub struct Mail {
+    /// The submission server: `smtp://` or `smtps://`, with lettre's `?tls=` options.
+    pub smtp_url: String,
+    /// The sender, as `Name <address>` or an address.
+    pub from: String,
+}
+
+/// Shown without the password of the SMTP URL.
+impl std::fmt::Debug for Mail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mail")
+            .field("smtp_url", &redact_password(&self.smtp_url))
+            .field("from", &self.from)
+            .finish()
+    }
 }
 
 /// What a process runs.
@@ -197,6 +224,8 @@ pub struct Config {
     pub master_key_file: Option<PathBuf>,
     /// The app's public origin (scheme://host[:port]), if configured.
     pub public_origin: Option<String>,
+    /// Outgoing mail; without it, sign-up creates the account at once.
+    pub mail: Option<Mail>,
     /// Reverse proxies whose forwarding headers are believed (see `client_addr`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Whether the app is served over HTTPS (adds HSTS).
@@ -229,6 +258,7 @@ impl std::fmt::Debug for Config {
             )
             .field("master_key_file", &self.master_key_file)
             .field("public_origin", &self.public_origin)
+            .field("mail", &self.mail)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("https", &self.https)
             .field("secure_cookies", &self.secure_cookies)
@@ -262,6 +292,7 @@ impl Config {
             secret_salt: None,
             master_key_file: None,
             public_origin: None,
+            mail: None,
             trusted_proxies: Vec::new(),
             https: false,
             secure_cookies: true,
@@ -309,6 +340,8 @@ impl Config {
         let mut acme_email = env("HUDDLE_ACME_EMAIL");
         let mut acme_directory = env("HUDDLE_ACME_DIRECTORY");
         let mut acme_ca_file = env("HUDDLE_ACME_CA_FILE");
+        let mut smtp_url = env("HUDDLE_SMTP_URL");
+        let mut mail_from = env("HUDDLE_MAIL_FROM");
         let mut args = args;
         while let Some(a) = args.next() {
             let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -334,6 +367,8 @@ impl Config {
                 "--acme-email" => acme_email = Some(value("--acme-email")?),
                 "--acme-directory" => acme_directory = Some(value("--acme-directory")?),
                 "--acme-ca-file" => acme_ca_file = Some(value("--acme-ca-file")?),
+                "--smtp-url" => smtp_url = Some(value("--smtp-url")?),
+                "--mail-from" => mail_from = Some(value("--mail-from")?),
                 "-h" | "--help" => return Err("help".into()),
                 other => return Err(format!("unknown argument {other:?}")),
             }
@@ -435,6 +470,24 @@ impl Config {
                 })
             }
         };
+        let mail = match (smtp_url, mail_from) {
+            (None, None) => None,
+            (Some(smtp_url), Some(from)) => {
+                if !(smtp_url.starts_with("smtp://") || smtp_url.starts_with("smtps://")) {
+                    return Err(format!(
+                        "--smtp-url: expected smtp:// or smtps://, got {:?}",
+                        redact_password(&smtp_url)
+                    ));
+                }
+                if public_origin.is_none() {
+                    return Err(
+                        "--smtp-url: needs --public-origin (the links in mail point there)".into(),
+                    );
+                }
+                Some(Mail { smtp_url, from })
+            }
+            _ => return Err("--smtp-url and --mail-from: give both, or neither".into()),
+        };
         // Serving HTTPS means the public origin is HTTPS.
         let https = https || tls.is_some() || acme.is_some();
         let redirect_http = match redirect_http {
@@ -468,6 +521,7 @@ impl Config {
             secret_salt,
             master_key_file: master_key_file.map(PathBuf::from),
             public_origin,
+            mail,
             trusted_proxies,
             https,
             secure_cookies: !insecure,
@@ -485,6 +539,37 @@ mod tests {
 
     fn parse(args: &[&str]) -> Result<Config, String> {
         Config::from_args(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn mail_needs_a_sender_and_a_public_origin_and_hides_its_password() {
+        let url = "smtp://huddle:mail-secret@mx.internal:587?tls=required";
+        let origin = ["--public-origin", "https://h.example"];
+        let c = parse(
+            &[
+                &origin[..],
+                &["--smtp-url", url, "--mail-from", "h@h.example"],
+            ]
+            .concat(),
+        )
+        .unwrap();
+        let mail = c.mail.clone().unwrap();
+        assert_eq!(
+            (mail.smtp_url.as_str(), mail.from.as_str()),
+            (url, "h@h.example")
+        );
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("mail-secret"), "{shown}");
+        assert!(
+            shown.contains("smtp://huddle:<redacted>@mx.internal:587"),
+            "{shown}"
+        );
+        assert!(parse(&["--smtp-url", url, "--mail-from", "h@h.example"]).is_err());
+        assert!(parse(&[&origin[..], &["--smtp-url", url]].concat()).is_err());
+        assert!(parse(&[&origin[..], &["--mail-from", "h@h.example"]].concat()).is_err());
+        let http = ["--smtp-url", "http://mx", "--mail-from", "h@h.example"];
+        assert!(parse(&[&origin[..], &http[..]].concat()).is_err());
+        assert!(parse(&[]).unwrap().mail.is_none());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `huddle-server copy-database --from URL --to URL`: moves a whole installation (users,
 //! sessions, workspaces, channels, messages, reactions, read positions, room keys,
-//! invitations, invite links, two-factor secrets and recovery codes, passkeys, idempotency
-//! keys) between databases, typically from the
+//! invitations, invite links, two-factor secrets and recovery codes, passkeys, sign-ups
+//! waiting for their address to be confirmed, idempotency keys) between databases, typically from the
 //! embedded SQLite file to PostgreSQL. Values stay sealed as they are (see `vault`): the server that runs on the
 //! destination needs the same master key file. Both are first migrated to this server's
 //! schema; the destination must be
@@ -268,6 +268,23 @@ const TABLES: &[Table] = &[
         ],
         order: "token_hash",
         identity: false,
+    },
+    // Sign-ups waiting for their address to be confirmed (names sealed, token hashed).
+    Table {
+        name: "pending_signups",
+        columns: &[
+            ("id", Int),
+            ("token_hash", Bytes),
+            ("username", Text),
+            ("email", Text),
+            ("display_name", Text),
+            ("email_key", Text),
+            ("password_hash", Text),
+            ("created_at", Int),
+            ("expires_at", Int),
+        ],
+        order: "id",
+        identity: true,
     },
     Table {
         name: "idempotency_keys",

@@ -18,6 +18,7 @@ pub mod https;
 pub mod idempotency;
 pub mod limits;
 pub mod logging;
+pub mod mail;
 pub mod otp;
 pub mod password;
 pub mod private_fs;
@@ -59,6 +60,8 @@ pub struct AppState {
     /// The WebAuthn relying party of passkeys (`None` where they cannot work: an origin
     /// that is an IP address).
     pub webauthn: Option<Arc<webauthn_rs::Webauthn>>,
+    /// Sends mail (`--smtp-url`); without it, sign-up creates the account at once.
+    pub mailer: Option<Arc<mail::Mailer>>,
     /// Held by the key service from a room's transaction until its frames are handed to
     /// the relay, so that members get key parts in order (see `realtime::keys`).
     pub room_order: Arc<tokio::sync::Mutex<()>>,
@@ -138,8 +141,18 @@ impl AppState {
             _ => Relay::Local(Arc::default()),
         };
         let webauthn = api::auth::passkeys::relying_party(&config).map(Arc::new);
+        let mailer = match &config.mail {
+            Some(_) if config.public_origin.is_none() => {
+                return Err(
+                    "--smtp-url: needs --public-origin (the links in mail point there)".into(),
+                )
+            }
+            Some(m) => Some(Arc::new(mail::Mailer::new(m)?)),
+            None => None,
+        };
         let state = AppState {
             webauthn,
+            mailer,
             config: Arc::new(config),
             db,
             signin_limiter: Arc::default(),
@@ -154,8 +167,8 @@ impl AppState {
     }
 }
 
-/// Purges expired idempotency keys, sessions, invitations and invite links now and every hour, as long as
-/// the runtime runs.
+/// Purges expired idempotency keys, sessions, invitations, invite links and sign-ups
+/// waiting for confirmation now and every hour, as long as the runtime runs.
 fn start_housekeeping(state: AppState) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -167,6 +180,9 @@ fn start_housekeeping(state: AppState) {
             }
             if let Err(e) = api::invitations::purge_expired(&state.db).await {
                 tracing::warn!(error = %e.message, "expired invitations not purged");
+            }
+            if let Err(e) = api::auth::purge_expired_signups(&state.db).await {
+                tracing::warn!(error = %e.message, "expired sign-ups not purged");
             }
         }
     });

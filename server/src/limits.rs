@@ -1,5 +1,7 @@
 //! Rate limits on costly requests (token buckets from `governor`, in memory, per
-//! process): sign-ups per client (each costs a 600,000-round hash), passkey sign-ins
+//! process): sign-ups per client (each costs a 600,000-round hash), confirmation links
+//! followed per client, mail to one address (sign-up must not become a way to flood
+//! someone's inbox; over the limit no mail goes, and the answer is the same), passkey sign-ins
 //! started per client (each keeps a ceremony in the database), room joins per
 //! person (each rotates a room key and pushes a key part to every member), and frames a
 //! relay connection may publish (see `realtime::ws`). Sign-in has its own limiter
@@ -17,6 +19,14 @@ use crate::error::ApiError;
 pub const SIGNUP_BURST: u32 = 20;
 /// … and then one per this many seconds.
 pub const SIGNUP_EVERY_SECS: u64 = 180;
+/// Confirmation links a client may follow at once …
+pub const VERIFY_BURST: u32 = 20;
+/// … and then one per this many seconds.
+pub const VERIFY_EVERY_SECS: u64 = 3;
+/// Mails to one address at once …
+pub const MAIL_BURST: u32 = 3;
+/// … and then one per this many seconds.
+pub const MAIL_EVERY_SECS: u64 = 600;
 /// Room joins a person may make at once …
 pub const JOIN_BURST: u32 = 60;
 /// … and then this many per second.
@@ -39,19 +49,26 @@ fn nz(n: u32) -> NonZeroU32 {
 /// The limiters of an API process.
 pub struct Limits {
     signup: DefaultKeyedRateLimiter<String>,
+    verify: DefaultKeyedRateLimiter<String>,
+    mail: DefaultKeyedRateLimiter<String>,
     join: DefaultKeyedRateLimiter<i64>,
     passkey: DefaultKeyedRateLimiter<String>,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        let signup = Quota::with_period(Duration::from_secs(SIGNUP_EVERY_SECS))
-            .expect("a non-zero period")
-            .allow_burst(nz(SIGNUP_BURST));
+        let every = |secs, burst| {
+            Quota::with_period(Duration::from_secs(secs))
+                .expect("a non-zero period")
+                .allow_burst(nz(burst))
+        };
+        let signup = every(SIGNUP_EVERY_SECS, SIGNUP_BURST);
         let join = Quota::per_second(nz(JOINS_PER_SEC)).allow_burst(nz(JOIN_BURST));
         let passkey = Quota::per_second(nz(PASSKEYS_PER_SEC)).allow_burst(nz(PASSKEY_BURST));
         Limits {
             signup: RateLimiter::keyed(signup),
+            verify: RateLimiter::keyed(every(VERIFY_EVERY_SECS, VERIFY_BURST)),
+            mail: RateLimiter::keyed(every(MAIL_EVERY_SECS, MAIL_BURST)),
             join: RateLimiter::keyed(join),
             passkey: RateLimiter::keyed(passkey),
         }
@@ -85,6 +102,20 @@ impl Limits {
             &client.to_owned(),
             "sign-ups from this address",
         )
+    }
+
+    /// One more confirmation link followed from the client group `client`.
+    pub fn signup_verify(&self, client: &str) -> Result<(), ApiError> {
+        check(
+            &self.verify,
+            &client.to_owned(),
+            "confirmation links from this address",
+        )
+    }
+
+    /// Whether one more mail may go to `address` (compared without case).
+    pub fn mail_to(&self, address: &str) -> bool {
+        check(&self.mail, &address.to_lowercase(), "mail").is_ok()
     }
 
     /// One more passkey sign-in started from the client group `client`.

@@ -111,6 +111,15 @@ fn cases() -> Vec<Case> {
             ),
             [201; 5],
         ),
+        // A link nobody was sent (the server of this test sends no mail).
+        case(
+            "POST /auth/signup/verify",
+            "/auth/signup/verify",
+            Some(
+                r#"{"token": "0000000000000000000000000000000000000000000000000000000000000000"}"#,
+            ),
+            [410; 5],
+        ),
         own(
             "POST /auth/signout",
             "/auth/signout",

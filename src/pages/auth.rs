@@ -12,7 +12,7 @@ use crate::session::{use_session, Session};
 
 /// After signing in or up: into the session and home (or back to the invite link being
 /// followed), or the error shown (the form keeps what was typed).
-fn settle(
+pub(super) fn settle(
     r: api::ApiResult<User>,
     session: Session,
     navigate: &impl Fn(&str, NavigateOptions),
@@ -215,7 +215,9 @@ fn CodeStep(
     }
 }
 
-/// `/signup`.
+/// `/signup`. On a server that sends mail, the form gives way to a note to check the
+/// inbox (the link there creates the account: `/verify`); "Use another address" brings
+/// the form back as it was typed.
 #[component]
 pub fn SignUp() -> impl IntoView {
     let session = use_session();
@@ -226,6 +228,7 @@ pub fn SignUp() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    let sent = RwSignal::new(None::<api::SignupPending>);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let navigate = navigate.clone();
@@ -238,34 +241,69 @@ pub fn SignUp() -> impl IntoView {
                 &display.get_untracked(),
             )
             .await;
-            settle(r, session, &navigate, error);
+            match r {
+                Ok(api::SignedUp::CheckInbox(p)) => {
+                    error.set(None);
+                    sent.set(Some(p));
+                }
+                Ok(api::SignedUp::User(u)) => settle(Ok(u), session, &navigate, error),
+                Err(e) => settle(Err(e), session, &navigate, error),
+            }
             busy.set(false);
         });
     };
     view! {
         <main id="main" class="auth-page">
-            <h1>{"Create your Huddle account"}</h1>
-            <form on:submit=submit class="stack">
-                <label for="username">{"Username"}</label>
-                <input id="username" name="username" autocomplete="username" required
-                    prop:value=move || username.get()
-                    on:input=move |ev| username.set(event_target_value(&ev)) />
-                <label for="email">{"Email"}</label>
-                <input id="email" name="email" type="email" autocomplete="email" required
-                    prop:value=move || email.get()
-                    on:input=move |ev| email.set(event_target_value(&ev)) />
-                <label for="display">{"Display name (optional)"}</label>
-                <input id="display" name="display" autocomplete="name"
-                    prop:value=move || display.get()
-                    on:input=move |ev| display.set(event_target_value(&ev)) />
-                <label for="new-password">{"Password (at least 10 characters)"}</label>
-                <input id="new-password" name="password" type="password" autocomplete="new-password" required
-                    prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev)) />
-                <p class="error" role="alert">{move || error.get()}</p>
-                <button type="submit" class="primary" disabled=move || busy.get()>{"Create account"}</button>
-            </form>
+            <Show when=move || sent.with(Option::is_some)
+                fallback=move || view! {
+                    <h1>{"Create your Huddle account"}</h1>
+                    <form on:submit=submit.clone() class="stack">
+                        <label for="username">{"Username"}</label>
+                        <input id="username" name="username" autocomplete="username" required
+                            prop:value=move || username.get()
+                            on:input=move |ev| username.set(event_target_value(&ev)) />
+                        <label for="email">{"Email"}</label>
+                        <input id="email" name="email" type="email" autocomplete="email" required
+                            prop:value=move || email.get()
+                            on:input=move |ev| email.set(event_target_value(&ev)) />
+                        <label for="display">{"Display name (optional)"}</label>
+                        <input id="display" name="display" autocomplete="name"
+                            prop:value=move || display.get()
+                            on:input=move |ev| display.set(event_target_value(&ev)) />
+                        <label for="new-password">{"Password (at least 10 characters)"}</label>
+                        <input id="new-password" name="password" type="password" autocomplete="new-password" required
+                            prop:value=move || password.get()
+                            on:input=move |ev| password.set(event_target_value(&ev)) />
+                        <p class="error" role="alert">{move || error.get()}</p>
+                        <button type="submit" class="primary" disabled=move || busy.get()>{"Create account"}</button>
+                    </form>
+                }>
+                <CheckInbox sent=sent />
+            </Show>
             <p>{"Have an account? "}<A href="/signin">{"Sign in"}</A></p>
         </main>
+    }
+}
+
+/// After a sign-up on a server that sends mail: where the link went.
+#[component]
+fn CheckInbox(sent: RwSignal<Option<api::SignupPending>>) -> impl IntoView {
+    // The heading takes focus, so that a screen reader reads what happened.
+    let heading = NodeRef::<leptos::html::H1>::new();
+    Effect::new(move |_| {
+        if let Some(h) = heading.get() {
+            let _ = h.focus();
+        }
+    });
+    let address = move || sent.with(|p| p.as_ref().map(|p| p.email.clone()).unwrap_or_default());
+    let hours = move || sent.with(|p| p.as_ref().map_or(24, |p| p.expires_in / 3600));
+    view! {
+        <h1 tabindex="-1" node_ref=heading>{"Check your inbox"}</h1>
+        <div class="stack check-inbox">
+            <p>{"We sent a link to "}<strong>{address}</strong>
+                {move || format!(". Open it within {} hours to finish creating your account.", hours())}</p>
+            <p class="note">{"If an account already uses this address, the mail says so instead. Nothing arrived? Look in your spam folder, or check the address."}</p>
+            <p><button type="button" on:click=move |_| sent.set(None)>{"Use another address"}</button></p>
+        </div>
     }
 }

@@ -1,4 +1,4 @@
-//! The pages outside the apps: signing in and up, the list of workspaces, one's account,
+//! The pages outside the apps: signing in and up (and confirming the address), the list of workspaces, one's account,
 //! People, invitations and invite links.
 
 pub mod account;
@@ -9,3 +9,4 @@ pub mod join;
 pub mod passkeys;
 pub mod people;
 pub mod two_factor;
+pub mod verify;

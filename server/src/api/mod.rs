@@ -8,6 +8,8 @@ mod realtime;
 pub(crate) mod search;
 pub(crate) mod workspaces;
 
+pub use auth::purge_expired_signups;
+
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;

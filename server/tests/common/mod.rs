@@ -5,6 +5,8 @@
 
 #![allow(dead_code, missing_docs)]
 
+pub mod mail;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 

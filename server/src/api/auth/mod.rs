@@ -1,8 +1,11 @@
-//! Accounts: sign up, sign in (with a second factor when it is on: [`totp`]; or with a
+//! Accounts: sign up ([`signup`], with the address confirmed first on a server that sends
+//! mail), sign in (with a second factor when it is on: [`totp`]; or with a
 //! passkey alone: [`passkeys`]), sign out, current user, password, sessions.
 
 pub(crate) mod passkeys;
 mod passkeys_store;
+mod signup;
+mod signup_store;
 pub(crate) mod store;
 mod totp;
 mod totp_store;
@@ -13,7 +16,7 @@ use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use huddle_protocol::auth::{PasswordChange, SessionInfo, Signin, Signup, User};
+use huddle_protocol::auth::{PasswordChange, SessionInfo, Signin, User};
 
 use super::{ApiJson, ApiPath};
 use crate::client_addr::ClientAddr;
@@ -27,7 +30,7 @@ use utoipa_axum::routes;
 /// The routes of accounts and sessions, with their OpenAPI operations.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(signup))
+        .merge(signup::router())
         .routes(routes!(signin))
         .routes(routes!(signout))
         .routes(routes!(me))
@@ -40,6 +43,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(passkeys::router())
 }
 
+/// Deletes the sign-ups whose confirmation links expired; returns how many.
+pub async fn purge_expired_signups(db: &crate::db::Db) -> ApiResult<u64> {
+    let mut tx = db.write().await?;
+    let n = signup_store::purge_expired(&mut tx).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
 /// Closes the relay connections of the sessions whose token hashes are `ended`.
 fn close_relay_sessions(state: &AppState, ended: Vec<Vec<u8>>) {
     for token_hash in ended {
@@ -49,36 +60,6 @@ fn close_relay_sessions(state: &AppState, ended: Vec<Vec<u8>>) {
 
 async fn user_by_id(state: &AppState, id: i64) -> ApiResult<Option<User>> {
     store::user(&mut state.db.read().await?, id).await
-}
-
-fn validate_signup(s: &Signup) -> ApiResult<()> {
-    let u = &s.username;
-    if !(3..=32).contains(&u.len())
-        || !u
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-    {
-        return Err(ApiError::invalid(
-            "username: 3 to 32 characters, letters, digits, '.', '_' or '-'",
-        ));
-    }
-    let e = &s.email;
-    let valid_email = e.len() <= 254
-        && e.split_once('@').is_some_and(|(l, d)| {
-            !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
-        })
-        && !e.chars().any(|c| c.is_whitespace() || c.is_control());
-    if !valid_email {
-        return Err(ApiError::invalid("email: not a valid address"));
-    }
-    let n = s.password.chars().count();
-    if !(10..=1024).contains(&n) {
-        return Err(ApiError::invalid("password: 10 to 1024 characters"));
-    }
-    if let Some(d) = &s.display_name {
-        super::clean_name(d, "display_name", 64)?;
-    }
-    Ok(())
 }
 
 fn with_cookie(
@@ -93,54 +74,6 @@ fn with_cookie(
         res.headers_mut().insert(SET_COOKIE, v);
     }
     res
-}
-
-/// Creates an account and signs it in.
-#[utoipa::path(post, path = "/auth/signup", tag = "auth", security(()), request_body = Signup, responses((status = 201, description = "Created and signed in (sets the session cookie)", body = User)))]
-pub async fn signup(
-    State(state): State<AppState>,
-    client: ClientAddr,
-    headers: HeaderMap,
-    ApiJson(body): ApiJson<Signup>,
-) -> ApiResult<Response> {
-    validate_signup(&body)?;
-    state.limits.signup(&client.group())?;
-    let pw = body.password.clone();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
-    let display = body
-        .display_name
-        .as_deref()
-        .map(str::trim)
-        .unwrap_or(&body.username)
-        .to_owned();
-    let mut tx = state.db.write().await?;
-    let user = store::create(
-        &mut tx,
-        store::NewUser {
-            username: body.username.clone(),
-            email: body.email.clone(),
-            display_name: display,
-            password_hash: hash,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    let token = session::create(
-        &state,
-        user.id,
-        &session::device_name(&headers),
-        &client.0.to_string(),
-    )
-    .await?;
-    Ok(with_cookie(
-        &state,
-        Some(&token),
-        StatusCode::CREATED,
-        Json(user).into_response(),
-    ))
 }
 
 /// Signs in with a username or email and a password.

@@ -1,0 +1,136 @@
+//! `/verify#<token>`: where the link mailed at sign-up leads (servers that send mail).
+//! One click creates the account and signs in; when the username was taken meanwhile,
+//! the page asks for another and the same link works again.
+//!
+//! The token travels after `#`, so it never reaches a server log or a `Referer`. The page
+//! moves it into this tab's `sessionStorage` and takes it out of the address (and the
+//! history) at once; nothing is sent until the button is pressed, so a mail scanner that
+//! opens the link creates nothing.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::api;
+use crate::session::use_session;
+
+/// Where this tab keeps the token of the link it is following.
+const PENDING: &str = "huddle.signup-link";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// The token of the link: from the address if it holds one (which is then cleaned),
+/// else the one kept from before a reload.
+fn take_token() -> Option<String> {
+    let window = web_sys::window()?;
+    let hash = window.location().hash().ok().unwrap_or_default();
+    if let Some(token) = hash.strip_prefix('#').filter(|t| !t.is_empty()) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(PENDING, token);
+        }
+        if let Ok(history) = window.history() {
+            let _ =
+                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/verify"));
+        }
+        return Some(token.to_owned());
+    }
+    storage()?.get_item(PENDING).ok()?
+}
+
+fn forget() {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(PENDING);
+    }
+}
+
+/// `/verify`.
+#[component]
+pub fn Verify() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let token = RwSignal::new(take_token());
+    let error = RwSignal::new(None::<String>);
+    let dead = RwSignal::new(token.with_untracked(Option::is_none));
+    // Another username, asked for once the one given at sign-up turned out taken.
+    let username = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    // A link pasted into the address bar of this page only changes the fragment: it
+    // starts over with that link.
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        if let Some(t) = take_token() {
+            token.set(Some(t));
+            dead.set(false);
+            error.set(None);
+            username.set(None);
+        }
+    });
+    on_cleanup(move || listener.remove());
+    // The username field takes focus when it appears.
+    let field = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(el) = field.get() {
+            let _ = el.focus();
+        }
+    });
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(t) = token.get_untracked() else {
+            return;
+        };
+        let navigate = navigate.clone();
+        busy.set(true);
+        spawn_local(async move {
+            let name = username.get_untracked();
+            match api::verify_signup(&t, name.as_deref().map(str::trim)).await {
+                Err(e) if e.code == "USERNAME_TAKEN" => {
+                    username.set(Some(name.unwrap_or_default()));
+                    error.set(Some(
+                        "Someone took that username in the meantime: choose another.".into(),
+                    ));
+                }
+                Err(e) if e.status == 410 => {
+                    forget();
+                    dead.set(true);
+                }
+                r => {
+                    if r.is_ok() {
+                        forget();
+                    }
+                    super::auth::settle(r, session, &navigate, error);
+                }
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <main id="main" class="auth-page">
+            <h1>{"Confirm your e-mail address"}</h1>
+            <Show when=move || !dead.get()
+                fallback=|| view! {
+                    <p class="error" role="alert">
+                        {"This link was already used or has expired (links work for 24 hours). Sign in if you already confirmed it, or sign up again."}
+                    </p>
+                    <p class="join-actions">
+                        <A href="/signin" attr:class="button primary">{"Sign in"}</A>
+                        <A href="/signup" attr:class="button">{"Sign up again"}</A>
+                    </p>
+                }>
+                <form on:submit=submit.clone() class="stack">
+                    <p>{"Your address is confirmed once you create the account."}</p>
+                    <Show when=move || username.with(Option::is_some)>
+                        <label for="username">{"Username"}</label>
+                        <input id="username" name="username" autocomplete="username" required node_ref=field
+                            prop:value=move || username.get().unwrap_or_default()
+                            on:input=move |ev| username.set(Some(event_target_value(&ev))) />
+                    </Show>
+                    <p class="error" role="alert">{move || error.get()}</p>
+                    <button type="submit" class="primary" disabled=move || busy.get()>{"Create my account"}</button>
+                </form>
+            </Show>
+        </main>
+    }
+}
