@@ -10,14 +10,19 @@ use crate::pages::account::AccountPage;
 use crate::pages::auth::{SignIn, SignUp};
 use crate::pages::home::Home;
 use crate::pages::join::Join;
+use crate::pages::kit::KitPage;
 use crate::pages::people::PeoplePage;
 use crate::pages::verify::Verify;
 use crate::shell::WorkspacePage;
+use crate::ui::shortcuts::ShortcutHelp;
+use crate::ui::toast::{provide_toaster, ToastRegion};
 
 /// The root component.
 #[component]
 pub fn App() -> impl IntoView {
     crate::session::provide();
+    provide_toaster();
+    let shortcuts = RwSignal::new(false);
     view! {
         <a class="skip-link" href="#main">{"Skip to content"}</a>
         <Router>
@@ -28,6 +33,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=Home />
                 <Route path=path!("/account") view=AccountPage />
                 <Route path=path!("/join") view=Join />
+                <Route path=path!("/kit") view=KitPage />
                 <ParentRoute path=path!("/w/:ws") view=WorkspacePage>
                     <Route path=path!("") view=PickChannel />
                     <ParentRoute path=path!("c") view=MessagesApp>
@@ -40,5 +46,7 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
             </Routes>
         </Router>
+        <ToastRegion />
+        <ShortcutHelp open=shortcuts />
     }
 }

@@ -21,6 +21,7 @@ mod session;
 mod shell;
 mod theme;
 mod time;
+mod ui;
 mod webauthn;
 
 fn main() {

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod home;
 pub mod invites;
 pub mod join;
+pub mod kit;
 pub mod passkeys;
 pub mod people;
 pub mod two_factor;

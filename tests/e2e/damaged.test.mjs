@@ -2,28 +2,17 @@
 // running server's back with the sqlite3 shell) is shown as unreadable, alone: the rest
 // of the channel reads as usual. Its author can write it again, and everyone sees the new
 // text live. No console error, no CSP violation.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { launchChromium } from "../js/helpers.mjs";
-import { openDemoChannel, person, shot, startServer, stopServer, unexpected } from "./harness.mjs";
+import { openDemoChannel, person, serverEnvironment, shot, unexpected } from "./harness.mjs";
 
 // SQLite on purpose (the damage is done with the sqlite3 shell).
 const db = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "huddle-damaged-")), "huddle.sqlite");
-const env = {};
-before(async () => {
-  const s = startServer({ db, demo: true });
-  env.server = s.proc;
-  env.base = await s.url;
-  env.browser = await launchChromium();
-});
-after(async () => {
-  await env.browser?.close();
-  if (env.server) await stopServer(env.server);
-});
+const env = serverEnvironment({ db, demo: true });
 
 test("a damaged message is marked unreadable, the rest reads, its author writes it again", async () => {
   // Bob's "Hi all." in #general: its ciphertext replaced by another value.

@@ -183,20 +183,31 @@ export async function shot(page, name) {
 }
 
 /**
- * For a test file on the demo data: registers `before`/`after` hooks that start the
- * server (`--demo`, fresh database) and Chromium. Returns an object whose `base` and
+ * For a test file with one server: registers `before`/`after` hooks that start the server
+ * (a fresh database unless `options` names one; see `startServer`) and Chromium, and stop
+ * both. `options` may be a function, called in `before` (after the file's earlier
+ * `before` hooks), that returns them. Returns an object whose `server`, `base` and
  * `browser` are set once `before` has run.
  */
-export function demoEnvironment() {
+export function serverEnvironment(options = {}) {
   const env = {};
   before(async () => {
-    const s = startServer({ db: tempDb(), demo: true });
+    const o = typeof options === "function" ? await options() : options;
+    const s = startServer({ db: tempDb(), ...o });
     env.server = s.proc;
     env.base = await s.url;
     env.browser = await launchChromium();
   });
-  after(async () => { await env.browser?.close(); env.server?.kill(); });
+  after(async () => {
+    await env.browser?.close();
+    if (env.server) await stopServer(env.server);
+  });
   return env;
+}
+
+/** `serverEnvironment` on the demo data (`--demo`). */
+export function demoEnvironment() {
+  return serverEnvironment({ demo: true });
 }
 
 const AXE = fs.readFileSync(path.join(ROOT, "tests/node_modules/axe-core/axe.min.js"), "utf8");

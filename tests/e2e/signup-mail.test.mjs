@@ -9,43 +9,36 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { launchChromium } from "../js/helpers.mjs";
-import { audit, person, shot, startServer, stopServer, tempDb, unexpected, until } from "./harness.mjs";
+import { audit, person, serverEnvironment, shot, unexpected, until } from "./harness.mjs";
 import { freePort } from "./tls.mjs";
 
 const PASSWORD = "correct horse battery";
-const env = {};
-
-before(async () => {
-  env.dir = fs.mkdtempSync(path.join(os.tmpdir(), "huddle-mail-"));
-  env.maildir = path.join(env.dir, "mail");
+const mailer = {};
+before(() => {
+  mailer.dir = fs.mkdtempSync(path.join(os.tmpdir(), "huddle-mail-"));
+  mailer.maildir = path.join(mailer.dir, "mail");
+});
+after(() => {
+  mailer.smtpd?.kill();
+  fs.rmSync(mailer.dir, { recursive: true, force: true });
+});
+const env = serverEnvironment(async () => {
   const smtp = await freePort();
   // Debian's interpreter, where Debian's aiosmtpd is (not a python3 earlier in PATH).
-  env.smtpd = spawn("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", `127.0.0.1:${smtp}`,
-    "-c", "aiosmtpd.handlers.Mailbox", env.maildir], { stdio: ["ignore", "ignore", "inherit"] });
+  mailer.smtpd = spawn("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", `127.0.0.1:${smtp}`,
+    "-c", "aiosmtpd.handlers.Mailbox", mailer.maildir], { stdio: ["ignore", "ignore", "inherit"] });
   const port = await freePort();
   env.origin = `http://127.0.0.1:${port}`;
-  const s = startServer({
-    db: tempDb(),
+  return {
     listen: `127.0.0.1:${port}`,
     args: ["--public-origin", env.origin, "--smtp-url", `smtp://127.0.0.1:${smtp}`,
       "--mail-from", "Huddle <huddle@huddle.test>"],
-  });
-  env.server = s.proc;
-  env.base = await s.url;
-  env.browser = await launchChromium();
-});
-
-after(async () => {
-  await env.browser?.close();
-  if (env.server) await stopServer(env.server);
-  env.smtpd?.kill();
-  fs.rmSync(env.dir, { recursive: true, force: true });
+  };
 });
 
 /** The mails delivered to `to` so far (quoted-printable soft breaks joined). */
 function mailsTo(to) {
-  const dir = path.join(env.maildir, "new");
+  const dir = path.join(mailer.maildir, "new");
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir)
     .map((f) => path.join(dir, f))

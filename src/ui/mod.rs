@@ -1,0 +1,111 @@
+//! The component kit every app builds on: each component follows the WAI-ARIA Authoring
+//! Practices pattern it is named after, works from the keyboard alone, and stays inside
+//! the strict CSP (no inline style or script: looks come from classes in
+//! `style/main.css`, and the design tokens there).
+//!
+//! - [`dialog::Dialog`] (modal, native `<dialog>`) and [`confirm::ConfirmDialog`]
+//! - [`menu::MenuButton`] (menu button and menu)
+//! - [`popover::Popover`] (a non-modal panel opened by a button) and
+//!   [`tooltip::Tooltip`]
+//! - [`combobox::Combobox`] (autocomplete from a list)
+//! - [`tabs::Tabs`]
+//! - [`toast::ToastRegion`] and [`toast::Toaster`] (polite live region, undo)
+//! - [`avatar::Avatar`], [`skeleton::Skeleton`]
+//! - [`shortcuts::ShortcutHelp`] (`?`)
+//!
+//! `/kit` shows every component in every state (`crate::pages::kit`).
+
+pub mod avatar;
+pub mod combobox;
+pub mod confirm;
+pub mod dialog;
+pub mod menu;
+pub mod popover;
+pub mod shortcuts;
+pub mod skeleton;
+pub mod tabs;
+pub mod toast;
+pub mod tooltip;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use wasm_bindgen::JsCast;
+
+/// What can take focus (the first of these in a dialog or panel gets it on opening).
+pub const FOCUSABLE: &str = "button:not([disabled]), [href], input:not([disabled]), \
+     select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+/// A document-unique id for ARIA references (`aria-controls`, `aria-labelledby`, …).
+pub fn unique_id(prefix: &str) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    format!("ui-{prefix}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// The element that has focus now, if it can take it back later.
+pub fn focused_element() -> Option<web_sys::HtmlElement> {
+    web_sys::window()?
+        .document()?
+        .active_element()?
+        .dyn_into::<web_sys::HtmlElement>()
+        .ok()
+}
+
+/// Moves focus to `el` (if it is still in the page).
+pub fn focus(el: &web_sys::HtmlElement) {
+    if el.is_connected() {
+        let _ = el.focus();
+    }
+}
+
+/// Whether `target` (an event's) is inside `root`.
+pub fn contains(root: &web_sys::Element, target: Option<web_sys::EventTarget>) -> bool {
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+        .is_some_and(|n| root.contains(Some(&n)))
+}
+
+/// The elements of `root` matching `selector`, in document order.
+pub fn query_all(root: &web_sys::Element, selector: &str) -> Vec<web_sys::HtmlElement> {
+    let Ok(list) = root.query_selector_all(selector) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect()
+}
+
+/// Whether a key event comes from a place where people type (so a one-key shortcut
+/// must not fire there).
+pub fn typing_into(ev: &web_sys::KeyboardEvent) -> bool {
+    let Some(el) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return false;
+    };
+    let tag = el.tag_name().to_ascii_lowercase();
+    tag == "input" || tag == "textarea" || tag == "select" || el.is_content_editable()
+}
+
+/// The index `step` places after `current` among `n`, wrapping around.
+pub fn wrap(current: usize, step: isize, n: usize) -> usize {
+    if n == 0 {
+        return 0;
+    }
+    let n = n as isize;
+    ((current as isize + step).rem_euclid(n)) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrapping_moves() {
+        assert_eq!(wrap(0, -1, 3), 2);
+        assert_eq!(wrap(2, 1, 3), 0);
+        assert_eq!(wrap(1, 1, 3), 2);
+        assert_eq!(wrap(0, 1, 0), 0);
+    }
+}

@@ -1,0 +1,95 @@
+//! A panel opened by a button (WAI-ARIA "Disclosure" with a non-modal dialog): the
+//! button says whether it is open; the panel takes focus when it opens; Escape, or a
+//! pointer press outside, closes it, and Escape gives focus back to the button.
+
+use leptos::html;
+use leptos::prelude::*;
+
+use super::{contains, focus, query_all, unique_id, FOCUSABLE};
+
+/// A button and the panel it opens (`children`), named `label`.
+#[component]
+pub fn Popover(
+    /// The panel's accessible name, and the button's unless `text` is given.
+    #[prop(into)]
+    label: String,
+    /// What the button shows.
+    #[prop(optional, into)]
+    text: String,
+    /// Open or closed (lets the panel's content close it).
+    #[prop(optional)]
+    open: Option<RwSignal<bool>>,
+    /// Aligns the panel's end with the button's.
+    #[prop(optional)]
+    align_end: bool,
+    /// Extra classes of the button.
+    #[prop(optional, into)]
+    class: String,
+    /// The panel's content, rendered while it is open.
+    children: ChildrenFn,
+) -> impl IntoView {
+    let open = open.unwrap_or_else(|| RwSignal::new(false));
+    let panel_id = unique_id("popover");
+    let wrapper = NodeRef::<html::Span>::new();
+    let button = NodeRef::<html::Button>::new();
+    let panel = NodeRef::<html::Div>::new();
+    Effect::new(move |was_open: Option<bool>| {
+        let is_open = open.get();
+        if is_open && was_open != Some(true) {
+            // Once the panel and its content are on screen: its first field or button,
+            // else the panel itself.
+            request_animation_frame(move || {
+                if let Some(p) = panel.get_untracked() {
+                    match query_all(&p, FOCUSABLE).first() {
+                        Some(el) => focus(el),
+                        None => {
+                            let _ = p.focus();
+                        }
+                    }
+                }
+            });
+        }
+        is_open
+    });
+    let outside = window_event_listener(leptos::ev::pointerdown, move |ev| {
+        if !open.get_untracked() {
+            return;
+        }
+        if let Some(w) = wrapper.get_untracked() {
+            if !contains(&w, ev.target()) {
+                open.set(false);
+            }
+        }
+    });
+    on_cleanup(move || outside.remove());
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            ev.prevent_default();
+            ev.stop_propagation();
+            open.set(false);
+            if let Some(b) = button.get_untracked() {
+                let _ = b.focus();
+            }
+        }
+    };
+    let class_panel = if align_end {
+        "ui-popover ui-popup end"
+    } else {
+        "ui-popover ui-popup"
+    };
+    let text = if text.is_empty() { label.clone() } else { text };
+    let children = StoredValue::new(children);
+    view! {
+        <span class="ui-anchor" node_ref=wrapper on:keydown=on_key>
+            <button type="button" node_ref=button class=class aria-controls=panel_id.clone()
+                aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)>
+                {text}
+            </button>
+            <div id=panel_id role="dialog" aria-label=label tabindex="-1" class=class_panel
+                node_ref=panel hidden=move || !open.get()>
+                <Show when=move || open.get()>{children.with_value(|c| c())}</Show>
+            </div>
+        </span>
+    }
+}
