@@ -1,8 +1,74 @@
-//! Times from the API (Unix seconds) as the reader expects to see them.
+//! Times from the API (Unix seconds) as the reader expects to see them: in their time
+//! zone, written the way their browser's locale writes them.
 
-/// A date and time in the reader's time zone, written the way their browser's locale
-/// writes them.
+use wasm_bindgen::JsValue;
+
+fn date(secs: i64) -> js_sys::Date {
+    js_sys::Date::new(&JsValue::from_f64(secs as f64 * 1000.0))
+}
+
+/// `Intl` options from `(name, value)` pairs.
+fn options(pairs: &[(&str, &str)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &JsValue::from_str(v));
+    }
+    o.into()
+}
+
+/// The reader's clock now, in Unix seconds.
+pub fn now() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+/// A date and time, in full (e.g. for a tooltip).
 pub fn date_time(secs: i64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(secs as f64 * 1000.0));
-    String::from(d.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+    let o = options(&[("dateStyle", "full"), ("timeStyle", "short")]);
+    String::from(date(secs).to_locale_string("default", &o))
+}
+
+/// The time of day, hours and minutes.
+pub fn clock(secs: i64) -> String {
+    let o = options(&[("hour", "2-digit"), ("minute", "2-digit")]);
+    String::from(date(secs).to_locale_time_string_with_options("default", &o))
+}
+
+/// The reader's calendar day of `secs`, as a number that grows by one a day.
+pub fn day(secs: i64) -> i64 {
+    let d = date(secs);
+    // Local midnight, in days since the epoch (DST shifts never reach a whole day).
+    let local = secs - i64::from(d.get_timezone_offset() as i32) * 60;
+    local.div_euclid(86_400)
+}
+
+/// The heading of a day in a message list: "Today", "Yesterday", or the date in full.
+pub fn day_label(secs: i64, now: i64) -> String {
+    match day(now) - day(secs) {
+        0 => "Today".into(),
+        1 => "Yesterday".into(),
+        _ => {
+            let o = options(&[
+                ("weekday", "long"),
+                ("year", "numeric"),
+                ("month", "long"),
+                ("day", "numeric"),
+            ]);
+            String::from(date(secs).to_locale_date_string("default", &o))
+        }
+    }
+}
+
+/// How long ago `secs` was, for recent times ("just now", "5 min ago"); the time of day
+/// for anything an hour old or more.
+pub fn relative(secs: i64, now: i64) -> String {
+    match now - secs {
+        ..60 => "just now".into(),
+        d @ 60..3600 => format!("{} min ago", d / 60),
+        _ => clock(secs),
+    }
+}
+
+/// An ISO 8601 instant (for `<time datetime>`).
+pub fn iso(secs: i64) -> String {
+    String::from(date(secs).to_iso_string())
 }

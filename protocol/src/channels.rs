@@ -59,6 +59,9 @@ pub struct Channel {
     pub revision: i64,
     /// Root messages by others after the caller's read position.
     pub unread: i64,
+    /// The caller's read position: the last message they read (0 for none).
+    #[serde(default)]
+    pub last_read_id: i64,
 }
 
 /// `PATCH /channels/{id}`: changes what is given. Renaming and archiving: the channel's

@@ -73,9 +73,14 @@ async fn workspace_channels_messages_end_to_end() {
         )
         .await;
     assert_eq!(r.status, 204);
+    let listed = alice.get(&format!("/workspaces/{ws}/channels")).await.body;
+    assert_eq!(listed[0]["unread"], 0);
+    // The read position itself (where the app draws its "New messages" line).
+    assert_eq!(listed[0]["last_read_id"], hello);
+    // Posting moves one's own read position to one's message.
     assert_eq!(
-        alice.get(&format!("/workspaces/{ws}/channels")).await.body[0]["unread"],
-        0
+        bob.get(&format!("/workspaces/{ws}/channels")).await.body[0]["last_read_id"],
+        hello
     );
 
     // Pagination: 120 more messages, walked back with cursors, no gap, no duplicate.

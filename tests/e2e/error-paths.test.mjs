@@ -5,7 +5,7 @@
 // failures provoked on purpose are the only problems the pages may log.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { demoEnvironment, person, unexpected, openDemoChannel, until } from "./harness.mjs";
+import { demoEnvironment, messageMenu, person, unexpected, openDemoChannel, until } from "./harness.mjs";
 
 const env = demoEnvironment();
 const MESSAGES = "**/api/v1/channels/*/messages";
@@ -123,7 +123,7 @@ test("a failed thread reply keeps its text and shows why", async () => {
   assert.equal(await error.getAttribute("role"), "alert");
   assert.equal(failures, 1);
   assert.equal(await box.inputValue(), text, "the reply box keeps the text");
-  assert.equal(await replies.getByRole("listitem").count(), 0);
+  assert.equal(await replies.locator("li.message").count(), 0);
   assert.equal(await root.getByRole("button", { name: "Reply in thread" }).count(), 1, "no reply counted");
 
   // Sent again once the API answers: it appears once, the box empties, the error goes.
@@ -131,7 +131,7 @@ test("a failed thread reply keeps its text and shows why", async () => {
   await thread.getByRole("button", { name: "Send reply" }).click();
   await replies.getByText(text).waitFor();
   await root.getByRole("button", { name: "1 reply" }).waitFor();
-  assert.equal(await replies.getByRole("listitem").count(), 1);
+  assert.equal(await replies.locator("li.message").count(), 1);
   assert.equal(await box.inputValue(), "");
   assert.equal((await error.textContent()).trim(), "", "the error is gone");
 
@@ -152,7 +152,7 @@ test("a failed edit keeps the edit box and its text", async () => {
     failures++;
     return route.fulfill(serverError("edits are paused"));
   });
-  await mine.getByRole("button", { name: "Edit" }).click();
+  await messageMenu(mine, "Edit");
   const box = mine.getByRole("textbox", { name: "Edit message" });
   const text = "The edit that must not be lost";
   await box.fill(text);

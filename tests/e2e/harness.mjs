@@ -177,6 +177,12 @@ export async function openDemoChannel(p, base, who, channel) {
   return new URL(p.page.url()).pathname.match(/\/c\/(\d+)/)[1];
 }
 
+/** Chooses `name` in the "More actions" menu of the message `item` (a locator). */
+export async function messageMenu(item, name) {
+  await item.getByRole("button", { name: "More actions" }).click();
+  await item.getByRole("menuitem", { name }).click();
+}
+
 export async function shot(page, name) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });

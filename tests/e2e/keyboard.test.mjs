@@ -69,14 +69,15 @@ test("the whole chat flow works from the keyboard, with focus where it belongs",
   await page.keyboard.press("Escape");
   await page.getByRole("complementary", { name: "Thread" }).waitFor({ state: "detached" });
   await page.waitForFunction((id) => document.activeElement?.getAttribute("data-thread") === id, opener.thread);
-  // The reply count updates in place: the focused button stays focused.
-  await page.waitForFunction(() => document.activeElement?.textContent === "1 reply");
+  // The reply count shows under the message; the focused button stays focused.
+  const item = page.locator(`li.message:has(button[data-thread="${opener.thread}"])`);
+  await item.getByRole("button", { name: "1 reply" }).waitFor();
+  assert.equal((await focused(page)).thread, opener.thread);
 
   // React from the keyboard: the item updates in place and the focus stays put.
   const thumbs = await tabTo(page, (f) => f.text === "React with thumbs up", { back: true });
   assert.equal(thumbs.tag, "button");
   await page.keyboard.press("Enter");
-  const item = page.locator(`li.message:has(button[data-thread="${opener.thread}"])`);
   await item.getByRole("button", { name: "1 reaction, yours", exact: true }).waitFor();
   assert.equal((await focused(page)).text, "React with thumbs up");
 

@@ -131,7 +131,7 @@ test("two people chat in real time; the relay restarts without losing a message"
   await aliceMsgOnBob.getByRole("button", { name: "1 reaction, yours", exact: true }).waitFor({ timeout: 10000 });
   await aliceMsg.getByRole("button", { name: "1 reaction, add yours", exact: true }).waitFor({ timeout: 10000 });
   await checkReaction("after Bob's reaction");
-  await aliceMsg.getByRole("button", { name: "Edit" }).click();
+  await harness.messageMenu(aliceMsg, "Edit");
   await alice.page.getByLabel("Edit message").fill("Hello **Bob** (edited by hand)");
   await alice.page.getByLabel("Edit message").press("Enter");
   await bobLog.getByText("(edited by hand)").waitFor({ timeout: 10000 });

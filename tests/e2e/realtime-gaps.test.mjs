@@ -9,7 +9,7 @@
 //   a revision; an older copy never replaces a newer one).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { demoEnvironment, person, readMarkers, shot, until, openDemoChannel } from "./harness.mjs";
+import { demoEnvironment, messageMenu, person, readMarkers, shot, until, openDemoChannel } from "./harness.mjs";
 
 const env = demoEnvironment();
 
@@ -184,7 +184,7 @@ test("a channel page fetched before a live edit does not undo it", async () => {
   await log.getByText(before).waitFor();
 
   const after = "Edit race: the second words";
-  await mine.getByRole("button", { name: "Edit" }).click();
+  await messageMenu(mine, "Edit");
   await alice.page.getByLabel("Edit message").fill(after);
   await alice.page.getByLabel("Edit message").press("Enter");
   await log.getByText(after).waitFor({ timeout: 10000 }); // live

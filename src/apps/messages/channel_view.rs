@@ -1,6 +1,7 @@
 //! `/w/:ws/c/:channel`: a channel's messages, live, with the composer and the thread.
 //!
-//! The list ([`MessageList`]) opens at the newest page, or around a chosen search result,
+//! The list ([`MessageList`]) opens at the newest page, or around a chosen search result
+//! or the message of a link (`?m=<id>`, see `message_actions::permalink`),
 //! and loads older (and, when opened further back, newer) pages as the person scrolls,
 //! keeping a bounded window of them in the DOM ([`Pages`] holds what is loaded). New, edited and deleted
 //! messages arrive decrypted from [`Realtime`]; a failed send stays in the list with
@@ -8,16 +9,17 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::channel_header::ChannelHeader;
 use super::composer::Composer;
 use super::message_list::MessageList;
 use super::pages::Pages;
-use super::state::{merge, OpenThread};
+use super::state::{merge, EditRequest, OpenThread};
 use super::thread::ThreadPanel;
 use crate::api::{self, Message};
 use crate::realtime::{Event, Realtime};
+use crate::session::use_session;
 use crate::shell::state::{ChannelList, FocusMessage, MemberNames, RefreshChannels};
 use huddle_protocol::messages::MessagesEvent;
 use huddle_protocol::realtime::{Collection, Sender};
@@ -52,6 +54,61 @@ pub fn ChannelView() -> impl IntoView {
     // The message the list is to show and highlight, once loaded.
     let found = RwSignal::new(None::<i64>);
     let found_reply = RwSignal::new(None::<i64>);
+
+    // The reader's read position when the channel opened, for the "New messages" line:
+    // it stays where it was while they read on (taken once the channel list has it).
+    let since = RwSignal::new(None::<i64>);
+    let since_of = StoredValue::new(None::<i64>);
+    Effect::new(move |_| {
+        let ch = channel.get();
+        if since_of.get_value() == Some(ch) {
+            return;
+        }
+        since.set(None);
+        if let Some(c) = list.0.with(|l| l.iter().find(|c| c.id == ch).cloned()) {
+            since_of.set_value(Some(ch));
+            since.set((c.unread > 0).then_some(c.last_read_id));
+        }
+    });
+    let me = use_session().user.get_untracked().map(|u| u.id);
+    let first_unread = Signal::derive(move || {
+        let s = since.get()?;
+        messages.with(|l| {
+            // Only once the list reaches back to the read position: before that, the
+            // first unread message may not be loaded.
+            let reaches = l.first().is_some_and(|m| m.id <= s) || pages.older.with(Option::is_none);
+            if !reaches {
+                return None;
+            }
+            l.iter()
+                .find(|m| m.id > s && Some(m.author.id) != me && !m.deleted)
+                .map(|m| m.id)
+        })
+    });
+    // Up in an empty composer edits the reader's last message in the channel.
+    let edit_request = expect_context::<EditRequest>();
+    let edit_last = Callback::new(move |()| {
+        let last = messages.with(|l| {
+            l.iter()
+                .rev()
+                .find(|m| Some(m.author.id) == me && !m.deleted && m.body.is_some())
+                .map(|m| m.id)
+        });
+        edit_request.0.set(last);
+    });
+    // A link to a message (`?m=<id>`): the list opens at it, as at a search result.
+    let query = use_query_map();
+    Effect::new(move |_| {
+        let Some(target) = query.read().get("m").and_then(|m| m.parse::<i64>().ok()) else {
+            return;
+        };
+        spawn_local(async move {
+            match api::message(target).await {
+                Ok(m) => focus.0.set(Some(m)),
+                Err(e) => error.set(Some(format!("That message cannot be shown: {}", e.message))),
+            }
+        });
+    });
 
     // Follows the channel's room: live messages, typing, resyncs, losing access.
     let watch = move |rt: Realtime, ch: i64| {
@@ -179,7 +236,7 @@ pub fn ChannelView() -> impl IntoView {
         <main id="main" class="channel">
             <ChannelHeader channel=channel />
             <p class="error" role="alert">{move || error.get()}</p>
-            <MessageList messages=messages
+            <MessageList messages=messages first_unread=first_unread
                 has_more=Signal::derive(move || pages.older.get().is_some())
                 has_newer=Signal::derive(move || pages.newer.get().is_some())
                 loading=loading
@@ -193,7 +250,8 @@ pub fn ChannelView() -> impl IntoView {
             })}</p>
             // An archived channel takes no messages (its header says so).
             <Show when=move || !archived.get()>
-                <Composer channel=channel sent=Callback::new(move |m| pages.sent(m)) />
+                <Composer channel=channel sent=Callback::new(move |m| pages.sent(m))
+                    edit_last=edit_last />
             </Show>
         </main>
         <Show when=move || thread.0.get().is_some()>

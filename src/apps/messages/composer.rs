@@ -26,7 +26,12 @@ struct Pending {
 /// The composer: Enter sends, Shift+Enter is a newline; the draft survives channel
 /// switches; a failed send stays visible with Retry.
 #[component]
-pub fn Composer(channel: Memo<i64>, sent: Callback<Message>) -> impl IntoView {
+pub fn Composer(
+    channel: Memo<i64>,
+    sent: Callback<Message>,
+    /// Up in an empty composer: edit one's last message.
+    edit_last: Callback<()>,
+) -> impl IntoView {
     let drafts = expect_context::<Drafts>();
     let rt = expect_context::<Realtime>();
     let pending = RwSignal::new(Vec::<Pending>::new());
@@ -134,6 +139,10 @@ pub fn Composer(channel: Memo<i64>, sent: Callback<Message>) -> impl IntoView {
                     if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
                         ev.prevent_default();
                         send();
+                    }
+                    if ev.key() == "ArrowUp" && !ev.shift_key() && !ev.is_composing() && draft().is_empty() {
+                        ev.prevent_default();
+                        edit_last.run(());
                     }
                 }></textarea>
             <button type="submit" class="primary">{"Send"}</button>

@@ -1,22 +1,46 @@
-//! One message: author, time, body, reactions, and the actions (react, reply in thread,
-//! edit and delete one's own).
+//! One message: under a day heading when it is the first of its day in the list, and
+//! under a "New messages" line when it is the first the reader had not read; its avatar,
+//! author and time (relative, the full date on hover and focus, a link to the message),
+//! unless it continues the previous message of the same author; body, reactions, the
+//! thread's reply count, and its actions ([`super::message_actions`]).
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 
-use super::state::OpenThread;
+use super::message_actions::{permalink, MessageActions};
+use super::state::{continues, Clock, EditRequest, OpenThread};
 use crate::api::{self, Message};
 use crate::markdown::Markdown;
 use crate::session::use_session;
+use crate::shell::state::workspace_id;
+use crate::time;
+use crate::ui::avatar::Avatar;
+use crate::ui::tooltip::Tooltip;
+
+/// Where a message stands in its list: after which one, and whether a heading goes
+/// before it.
+#[derive(Clone, PartialEq)]
+struct Place {
+    /// The day heading before it, if it starts a day.
+    day: Option<String>,
+    /// Whether it continues the message before it (no header of its own).
+    grouped: bool,
+}
 
 /// One message, with edit/delete for its author and reactions for everyone.
 ///
 /// Keyed by id only and read live from `source` (the list it belongs to, sorted by id):
 /// an edit, a reaction or a new reply updates the item in place, so a button that has the
-/// keyboard focus keeps it.
+/// keyboard focus keeps it. `first_unread`: the id before which the "New messages" line
+/// goes, if any.
 #[component]
-pub fn MessageItem(id: i64, source: RwSignal<Vec<Message>>) -> impl IntoView {
+pub fn MessageItem(
+    id: i64,
+    source: RwSignal<Vec<Message>>,
+    #[prop(optional, into)] first_unread: Option<Signal<Option<i64>>>,
+) -> impl IntoView {
     let msg = Memo::new(move |_| {
         source.with(|l| {
             l.binary_search_by_key(&id, |m| m.id)
@@ -27,13 +51,61 @@ pub fn MessageItem(id: i64, source: RwSignal<Vec<Message>>) -> impl IntoView {
     let Some(m) = msg.get_untracked() else {
         return ().into_any();
     };
+    let clock = expect_context::<Clock>().0;
+    let place = Memo::new(move |_| {
+        let now = clock.get();
+        source.with(|l| {
+            let i = l.binary_search_by_key(&id, |m| m.id).ok()?;
+            let m = &l[i];
+            let prev = i.checked_sub(1).map(|p| &l[p]);
+            let same_day = prev.is_some_and(|p| time::day(p.created_at) == time::day(m.created_at));
+            Some(Place {
+                day: (!same_day).then(|| time::day_label(m.created_at, now)),
+                grouped: prev.is_some_and(|p| continues(p, m, same_day)),
+            })
+        })
+    });
+    let grouped = move || place.with(|p| p.as_ref().is_some_and(|p| p.grouped));
+    let new_line = move || first_unread.is_some_and(|f| f.get() == Some(id));
+    let ws = workspace_id();
+    let link = move || permalink(ws.get(), m.channel_id, id);
+    let created = m.created_at;
+    // Under its own header: how long ago; in the gutter of a grouped message: the time.
+    let when = move || {
+        if grouped() {
+            time::clock(created)
+        } else {
+            time::relative(created, clock.get())
+        }
+    };
     let session = use_session();
     let me = session.user.get_untracked().map(|u| u.id);
     let mine = me == Some(m.author.id);
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(m.body.clone().unwrap_or_default());
     let error = RwSignal::new(None::<String>);
-    let confirm_delete = RwSignal::new(false);
+    // The composer's Up arrow asks to edit this message.
+    if let Some(request) = use_context::<EditRequest>() {
+        Effect::new(move |_| {
+            if request.0.get() == Some(id) {
+                request.0.set(None);
+                editing.set(true);
+            }
+        });
+    }
+    // The edit box takes focus when it opens.
+    Effect::new(move |_| {
+        if editing.get() {
+            request_animation_frame(move || {
+                let field = document().get_element_by_id(&format!("edit-{id}"));
+                if let Some(el) = field
+                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+                {
+                    let _ = el.focus();
+                }
+            });
+        }
+    });
     let deleted = move || msg.with(|m| m.as_ref().is_none_or(|m| m.deleted));
     // Damaged on the server: the text (left out), or a reaction (the text is shown).
     let unreadable_text =
@@ -47,17 +119,9 @@ pub fn MessageItem(id: i64, source: RwSignal<Vec<Message>>) -> impl IntoView {
             let r = api::edit_message(id, &draft.get_untracked()).await;
             if r.is_ok() {
                 editing.set(false);
+                back_to_composer();
             }
             error.set(r.err().map(|e| e.message));
-        });
-    };
-    let remove = move |_| {
-        if !confirm_delete.get_untracked() {
-            confirm_delete.set(true);
-            return;
-        }
-        spawn_local(async move {
-            error.set(api::delete_message(id).await.err().map(|e| e.message));
         });
     };
     let react = move |emoji: String, on: bool| {
@@ -85,17 +149,36 @@ pub fn MessageItem(id: i64, source: RwSignal<Vec<Message>>) -> impl IntoView {
     };
     let is_root = m.thread_root_id.is_none();
     let open = use_context::<OpenThread>();
-    let reply_label = move || match msg.with(|m| m.as_ref().map_or(0, |m| m.reply_count)) {
-        0 => "Reply in thread".to_owned(),
+    let replies = move || msg.with(|m| m.as_ref().map_or(0, |m| m.reply_count));
+    let has_replies = move || replies() != 0;
+    let reply_label = move || match replies() {
         1 => "1 reply".to_owned(),
         n => format!("{n} replies"),
     };
-    let thumbs = move || reaction("👍").is_some_and(|r| r.by(me));
+    let thumbs = Signal::derive(move || reaction("👍").is_some_and(|r| r.by(me)));
+    let author = m.author.display_name.clone();
+    let author_id = m.author.id;
     view! {
-        <li class="message" data-id=id>
+        {move || place.with(|p| p.as_ref().and_then(|p| p.day.clone())).map(|day| view! {
+            <li class="day-divider"><h3 class="day-label">{day}</h3></li>
+        })}
+        <Show when=new_line>
+            <li class="new-divider"><span>{"New messages"}</span></li>
+        </Show>
+        <li class="message" class:grouped=grouped data-id=id>
+            <div class="gutter">
+                <Show when=move || !grouped()>
+                    <Avatar id=author_id name=author.clone() />
+                </Show>
+            </div>
+            <div class="message-main">
             <div class="meta">
                 <span class="author">{m.author.display_name.clone()}</span>
-                <time>{format_time(m.created_at)}</time>
+                <Tooltip text=Signal::derive(move || time::date_time(created))>
+                    <A href=link attr:class="message-time">
+                        <time datetime=time::iso(created)>{when}</time>
+                    </A>
+                </Tooltip>
                 {move || msg.with(|m| m.as_ref().and_then(|m| m.edited_at)).map(|_| view! { <span class="edited">{"(edited)"}</span> })}
             </div>
             {move || if deleted() {
@@ -117,7 +200,7 @@ pub fn MessageItem(id: i64, source: RwSignal<Vec<Message>>) -> impl IntoView {
                             on:input=move |ev| draft.set(event_target_value(&ev))
                             on:keydown=move |ev: KeyboardEvent| {
                                 if ev.key() == "Enter" && !ev.shift_key() { ev.prevent_default(); save(); }
-                                if ev.key() == "Escape" { editing.set(false); }
+                                if ev.key() == "Escape" { editing.set(false); back_to_composer(); }
                             }></textarea>
                         <button type="button" on:click=move |_| save()>{"Save"}</button>
                         <button type="button" on:click=move |_| editing.set(false)>{"Cancel"}</button>
@@ -151,28 +234,28 @@ pub fn MessageItem(id: i64, source: RwSignal<Vec<Message>>) -> impl IntoView {
                     }
                 </For>
             </div>
-            <Show when=move || !deleted()>
-                <div class="actions">
-                    <button type="button" aria-label="React with thumbs up" on:click=move |_| react("👍".into(), !thumbs())>{"👍"}</button>
-                    {is_root.then(|| view! {
-                        <button type="button" data-thread=id
-                            on:click=move |_| if let Some(o) = open { o.0.set(Some(id)) }>{reply_label}</button>
-                    })}
-                    {mine.then(|| view! {
-                        <button type="button" on:click=move |_| editing.set(true)>{"Edit"}</button>
-                        <button type="button" on:click=remove>
-                            {move || if confirm_delete.get() { "Confirm delete" } else { "Delete" }}
-                        </button>
-                    })}
-                </div>
+            <Show when=move || is_root && has_replies()>
+                <button type="button" class="thread-link"
+                    on:click=move |_| if let Some(o) = open { o.0.set(Some(id)) }>{reply_label}</button>
             </Show>
             <p class="error" role="alert">{move || error.get()}</p>
+            </div>
+            <Show when=move || !deleted()>
+                <MessageActions id=id channel=m.channel_id mine=mine is_root=is_root
+                    thumbs=thumbs editing=editing error=error />
+            </Show>
         </li>
     }
     .into_any()
 }
 
-fn format_time(secs: i64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(secs as f64 * 1000.0));
-    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+/// After an edit: the focus goes back to the composer (where the Up arrow started it),
+/// if the page has one.
+fn back_to_composer() {
+    let field = document().get_element_by_id("composer-input");
+    if let Some(el) =
+        field.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        let _ = el.focus();
+    }
 }

@@ -71,10 +71,12 @@ const BOTTOM_PX: i32 = 40;
 /// `messages`. `has_newer`: the list ends before the newest message (it was opened further
 /// back); `load_newer` fetches the next newer page, `to_latest` replaces the list with the
 /// newest messages. `focus`: a loaded message to show (scrolled to a third of the way
-/// down, highlighted and focused), cleared once shown.
+/// down, highlighted and focused), cleared once shown. `first_unread`: where the "New
+/// messages" line goes.
 #[component]
 pub fn MessageList(
     messages: RwSignal<Vec<Message>>,
+    first_unread: Signal<Option<i64>>,
     has_more: Signal<bool>,
     has_newer: Signal<bool>,
     loading: Signal<bool>,
@@ -254,7 +256,7 @@ pub fn MessageList(
             <div role="log" aria-live="polite" aria-label="Messages" aria-busy=move || loading.get().to_string()>
                 <ol class="messages">
                     <For each=visible key=|id| *id let:id>
-                        <MessageItem id=id source=messages />
+                        <MessageItem id=id source=messages first_unread=first_unread />
                     </For>
                 </ol>
             </div>

@@ -5,7 +5,8 @@
 //! [`channel_view`] (a channel: loading, live events, layout), [`channel_header`] (its
 //! name, topic and settings), [`message_list`] (the
 //! windowed scrolling list, with [`window`] its pure logic), [`message_item`] (one
-//! message and its actions), [`composer`], [`thread`].
+//! message: its header, body and reactions, under a day heading when it starts a day),
+//! [`message_actions`] (its toolbar and "more" menu), [`composer`], [`thread`].
 
 use std::collections::HashMap;
 
@@ -15,6 +16,7 @@ use leptos_router::components::Outlet;
 pub mod channel_header;
 pub mod channel_view;
 pub mod composer;
+pub mod message_actions;
 pub mod message_item;
 pub mod message_list;
 pub mod pages;
@@ -35,6 +37,14 @@ pub fn MessagesApp() -> impl IntoView {
         expect_context::<AppMemory>().keep(|| state::Drafts(RwSignal::new(HashMap::new())));
     provide_context(drafts);
     provide_context(state::OpenThread(RwSignal::new(None)));
+    provide_context(state::EditRequest(RwSignal::new(None)));
+    let clock = state::Clock(RwSignal::new(crate::time::now()));
+    provide_context(clock);
+    let tick =
+        send_wrapper::SendWrapper::new(gloo_timers::callback::Interval::new(30_000, move || {
+            clock.0.set(crate::time::now())
+        }));
+    on_cleanup(move || drop(tick));
     view! { <Outlet /> }
 }
 

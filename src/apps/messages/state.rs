@@ -16,6 +16,29 @@ pub struct Drafts(pub RwSignal<HashMap<i64, String>>);
 #[derive(Clone, Copy)]
 pub struct OpenThread(pub RwSignal<Option<i64>>);
 
+/// The reader's clock (in context), in Unix seconds, a tick every 30 seconds: relative
+/// times ("5 min ago") and day headings follow it.
+#[derive(Clone, Copy)]
+pub struct Clock(pub RwSignal<i64>);
+
+/// A message to start editing (in context): the composer's Up arrow asks for the
+/// person's last message; the item takes the request and clears it.
+#[derive(Clone, Copy)]
+pub struct EditRequest(pub RwSignal<Option<i64>>);
+
+/// Messages of one author within this many seconds of the one before share its header.
+pub const GROUP_SECS: i64 = 5 * 60;
+
+/// Whether `m` continues `prev` under its header: same author, same day, within
+/// [`GROUP_SECS`], neither deleted.
+pub fn continues(prev: &Message, m: &Message, same_day: bool) -> bool {
+    same_day
+        && prev.author.id == m.author.id
+        && !prev.deleted
+        && !m.deleted
+        && (0..GROUP_SECS).contains(&(m.created_at - prev.created_at))
+}
+
 /// Puts `m` into `list` (sorted by id): a new message is inserted in order; a copy of one
 /// already there replaces it only if it is not older (a REST page and a live event can
 /// cross, and an older copy must never undo a newer one).
@@ -40,6 +63,25 @@ mod tests {
             "author": {"id": 1, "username": "a", "display_name": "A"},
         }))
         .expect("a message")
+    }
+
+    #[test]
+    fn messages_group_by_author_time_and_day() {
+        let at = |id: i64, author: i64, t: i64| {
+            let mut m = message(id, "x", 0);
+            m.author.id = author;
+            m.created_at = t;
+            m
+        };
+        let a = at(1, 1, 1000);
+        assert!(continues(&a, &at(2, 1, 1000 + GROUP_SECS - 1), true));
+        assert!(!continues(&a, &at(2, 1, 1000 + GROUP_SECS), true));
+        assert!(!continues(&a, &at(2, 2, 1001), true));
+        assert!(!continues(&a, &at(2, 1, 1001), false));
+        let mut gone = at(2, 1, 1001);
+        gone.deleted = true;
+        assert!(!continues(&a, &gone, true));
+        assert!(!continues(&gone, &at(3, 1, 1002), true));
     }
 
     #[test]

@@ -31,6 +31,7 @@ async fn visible(
         i64,
         Option<i64>,
         i64,
+        i64,
     );
     let rows: Vec<Row> = tx
         .all(
@@ -40,7 +41,9 @@ async fn visible(
                  WHERE cm.channel_id = ch.id AND cm.user_id != $2 LIMIT 1) END, \
                (SELECT count(*) FROM messages m WHERE m.channel_id = ch.id AND m.thread_root_id IS NULL \
                  AND m.deleted_at IS NULL AND m.author_id != $2 AND m.id > COALESCE((SELECT last_read_id \
-                 FROM read_positions rp WHERE rp.channel_id = ch.id AND rp.user_id = $2), 0)) \
+                 FROM read_positions rp WHERE rp.channel_id = ch.id AND rp.user_id = $2), 0)), \
+               COALESCE((SELECT last_read_id FROM read_positions rp WHERE rp.channel_id = ch.id \
+                 AND rp.user_id = $2), 0) \
              FROM channels ch WHERE ch.workspace_id = $1 AND ($3 IS NULL OR ch.id = $3) \
                AND (ch.kind = 'public' OR EXISTS (SELECT 1 FROM channel_members cm \
                  WHERE cm.channel_id = ch.id AND cm.user_id = $2))",
@@ -48,7 +51,19 @@ async fn visible(
         )
         .await?;
     let mut list = Vec::with_capacity(rows.len());
-    for (id, workspace_id, kind, name, topic, archived, created_by, revision, other, unread) in rows
+    for (
+        id,
+        workspace_id,
+        kind,
+        name,
+        topic,
+        archived,
+        created_by,
+        revision,
+        other,
+        unread,
+        last_read_id,
+    ) in rows
     {
         let mut name = tx
             .open_name(&Place::new("channels", "name", id), &name)
@@ -75,6 +90,7 @@ async fn visible(
             created_by,
             revision,
             unread,
+            last_read_id,
         });
     }
     list.sort_by_cached_key(|c| (c.kind == ChannelKind::Direct, c.name.to_lowercase(), c.id));

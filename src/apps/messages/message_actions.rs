@@ -1,0 +1,103 @@
+//! A message's actions: a toolbar that shows while the pointer is over the message or
+//! focus is inside it (always on touch screens; never hidden from screen readers or the
+//! keyboard), with a reaction, "Reply in thread" and a "More actions" menu: edit and
+//! delete (after a confirmation) one's own, copy a link to it, reply in thread.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::state::OpenThread;
+use crate::api;
+use crate::shell::state::workspace_id;
+use crate::ui::confirm::ConfirmDialog;
+use crate::ui::menu::{MenuButton, MenuItem};
+use crate::ui::toast::use_toaster;
+
+/// The address of message `id` of `channel` in workspace `ws`: opens the channel at it.
+pub fn permalink(ws: i64, channel: i64, id: i64) -> String {
+    format!("/w/{ws}/c/{channel}?m={id}")
+}
+
+/// The toolbar of message `id` (in `channel`).
+#[component]
+pub fn MessageActions(
+    /// The message.
+    id: i64,
+    /// Its channel.
+    channel: i64,
+    /// Whether the reader wrote it (edit, delete).
+    mine: bool,
+    /// Whether it starts a thread (not a reply).
+    is_root: bool,
+    /// Whether the reader's 👍 is on it.
+    #[prop(into)]
+    thumbs: Signal<bool>,
+    /// Set to edit it.
+    editing: RwSignal<bool>,
+    /// Where a failed action says why.
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let open = use_context::<OpenThread>();
+    let toaster = use_toaster();
+    let ws = workspace_id();
+    let confirm_delete = RwSignal::new(false);
+    let react = move |on: bool| {
+        spawn_local(async move {
+            error.set(api::react(id, "👍", on).await.err().map(|e| e.message));
+        });
+    };
+    let reply = move || {
+        if let Some(o) = open {
+            o.0.set(Some(id));
+        }
+    };
+    let copy_link = move || {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let origin = window.location().origin().unwrap_or_default();
+        let link = format!("{origin}{}", permalink(ws.get_untracked(), channel, id));
+        let clipboard = window.navigator().clipboard();
+        spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&link)).await {
+                Ok(_) => toaster.show("Link copied.", None),
+                Err(_) => toaster.error("The browser did not let the page copy the link."),
+            }
+        });
+    };
+    let delete = Callback::new(move |()| {
+        spawn_local(async move {
+            error.set(api::delete_message(id).await.err().map(|e| e.message));
+        });
+    });
+    let items = Signal::derive(move || {
+        let mut items = Vec::new();
+        if mine {
+            items.push(MenuItem::new("Edit", move || editing.set(true)));
+        }
+        items.push(MenuItem::new("Copy link", copy_link));
+        if is_root {
+            items.push(MenuItem::new("Reply in thread", reply));
+        }
+        if mine {
+            items.push(MenuItem::new("Delete", move || confirm_delete.set(true)).danger());
+        }
+        items
+    });
+    view! {
+        <div class="message-actions" role="group" aria-label="Message actions">
+            <button type="button" class="ui-icon-button" aria-label="React with thumbs up"
+                aria-pressed=move || thumbs.get().to_string()
+                on:click=move |_| react(!thumbs.get_untracked())>{"👍"}</button>
+            {is_root.then(|| view! {
+                <button type="button" class="ui-icon-button" data-thread=id aria-label="Reply in thread"
+                    on:click=move |_| reply()>{"💬"}</button>
+            })}
+            <MenuButton label="More actions" text="⋯" items=items align_end=true class="ui-icon-button" />
+        </div>
+        // Outside the toolbar, which is transparent while nothing points at it.
+        <ConfirmDialog open=confirm_delete title="Delete this message?"
+            message="It is deleted for everyone in the channel. This cannot be undone."
+            confirm="Delete" danger=true on_confirm=delete />
+    }
+}
