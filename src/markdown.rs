@@ -1,8 +1,9 @@
 //! A safe Markdown subset for message text, rendered by building DOM nodes (never
 //! innerHTML): paragraphs and line breaks, `**strong**`, `*emphasis*` / `_emphasis_`,
 //! `` `code` ``, fenced code blocks, `[links](https://…)` (http, https and mailto only,
-//! `rel="noopener noreferrer"`), `-`/`*` and `1.` lists, and `>` quotes. Everything else
-//! is text.
+//! `rel="noopener noreferrer"`), bare `http(s)://` addresses as links (their ends found by
+//! `linkify`, which leaves out trailing punctuation), `-`/`*` and `1.` lists, and `>`
+//! quotes. Everything else is text.
 
 use leptos::prelude::*;
 
@@ -50,6 +51,21 @@ fn safe_scheme(href: &str) -> bool {
     ["https://", "http://", "mailto:"]
         .iter()
         .any(|p| b.len() >= p.len() && b[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
+}
+
+/// The bare `http://` or `https://` address at the start of `rest`, if one is there.
+fn autolink(rest: &str) -> Option<&str> {
+    let scheme = rest.get(..8).unwrap_or(rest).to_ascii_lowercase();
+    if !(scheme.starts_with("http://") || scheme.starts_with("https://")) {
+        return None;
+    }
+    let mut finder = linkify::LinkFinder::new();
+    finder.kinds(&[linkify::LinkKind::Url]);
+    let link = finder.links(rest).next()?;
+    let url = link.as_str();
+    // linkify takes any non-space character, control characters included.
+    let clean = !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    (link.start() == 0 && clean && safe_scheme(url)).then_some(url)
 }
 
 #[cfg(test)]
@@ -168,6 +184,16 @@ pub fn inline(s: &str) -> Vec<Inline> {
                 flush(&mut text, &mut out);
                 out.push(Inline::Em(inline(&after[..end])));
                 rest = &after[end + 1..];
+                continue;
+            }
+        } else if (c == 'h' || c == 'H') && !text.ends_with(|p: char| p.is_alphanumeric()) {
+            if let Some(url) = autolink(rest) {
+                flush(&mut text, &mut out);
+                out.push(Inline::Link {
+                    text: url.to_owned(),
+                    href: url.to_owned(),
+                });
+                rest = &rest[url.len()..];
                 continue;
             }
         } else if c == '[' {
@@ -329,6 +355,48 @@ mod tests {
                     href: "https://x.test/?q=1".into()
                 },
             ]
+        );
+    }
+
+    #[test]
+    fn bare_addresses_become_links() {
+        let link = |u: &str| Inline::Link {
+            text: u.into(),
+            href: u.into(),
+        };
+        let text = |t: &str| Inline::Text(t.into());
+        assert_eq!(
+            inline("see https://example.com/a_b_c?q=1*2. Then"),
+            [
+                text("see "),
+                link("https://example.com/a_b_c?q=1*2"),
+                text(". Then")
+            ]
+        );
+        assert_eq!(
+            inline("(HTTP://x.org/wiki/A_(b))"),
+            [text("("), link("HTTP://x.org/wiki/A_(b)"), text(")")]
+        );
+        // Only http(s), only at a word's start.
+        for s in [
+            "javascript:alert(1)",
+            "xhttps://a.org",
+            "ftp://a.org",
+            "mailto:a@b.org",
+            "http://",
+        ] {
+            assert!(
+                !inline(s).iter().any(|i| matches!(i, Inline::Link { .. })),
+                "{s}"
+            );
+        }
+        // A Markdown link is still one link.
+        assert_eq!(
+            inline("[docs](https://a.org/x)"),
+            [Inline::Link {
+                text: "docs".into(),
+                href: "https://a.org/x".into()
+            }]
         );
     }
 

@@ -51,3 +51,16 @@ pub fn require_user() {
         }
     });
 }
+
+/// Signs out (the server ends the session; the tab forgets who was signed in, which closes
+/// its relay connection) and goes to the sign-in page.
+pub fn sign_out(
+    session: Session,
+    navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
+) {
+    leptos::task::spawn_local(async move {
+        let _ = crate::api::signout().await;
+        session.user.set(None);
+        navigate("/signin", Default::default());
+    });
+}

@@ -44,6 +44,7 @@ pub fn AccountPage() -> impl IntoView {
         });
     };
     view! {
+        <super::header::PageHeader />
         <main id="main" class="home-page">
             <p><A href="/">{"← Your workspaces"}</A></p>
             <h1>{"Your account"}</h1>

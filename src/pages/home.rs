@@ -38,6 +38,7 @@ pub fn Home() -> impl IntoView {
         });
     };
     view! {
+        <super::header::PageHeader />
         <main id="main" class="home-page">
             <h1>{"Your workspaces"}</h1>
             <p><A href="/account">{"Your account"}</A></p>

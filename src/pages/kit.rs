@@ -9,6 +9,7 @@ use crate::ui::avatar::{Avatar, AvatarSize};
 use crate::ui::combobox::{ComboOption, Combobox};
 use crate::ui::confirm::ConfirmDialog;
 use crate::ui::dialog::Dialog;
+use crate::ui::emoji_picker::EmojiPicker;
 use crate::ui::menu::{MenuButton, MenuItem};
 use crate::ui::popover::Popover;
 use crate::ui::skeleton::Skeleton;
@@ -42,6 +43,7 @@ pub fn KitPage() -> impl IntoView {
             <Dialogs said=said />
             <Menus said=said />
             <Popovers />
+            <Emoji said=said />
             <Comboboxes said=said />
             <TabsDemo />
             <Toasts said=said />
@@ -152,6 +154,22 @@ fn Popovers() -> impl IntoView {
                     </fieldset>
                 </Popover>
             </div>
+        </section>
+    }
+}
+
+#[component]
+fn Emoji(said: RwSignal<String>) -> impl IntoView {
+    let open = RwSignal::new(false);
+    view! {
+        <section class="kit-section" aria-labelledby="kit-emoji">
+            <h2 id="kit-emoji">{"Emoji picker"}</h2>
+            <Popover label="Pick an emoji" text="☺ Emoji…" open=open>
+                <EmojiPicker on_pick=Callback::new(move |e: String| {
+                    open.set(false);
+                    said.set(format!("Picked {e}."));
+                }) />
+            </Popover>
         </section>
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod header;
 pub mod home;
 pub mod invites;
 pub mod join;

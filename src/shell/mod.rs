@@ -5,7 +5,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, A};
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api::{self, ChannelKind};
 use crate::realtime::{Realtime, Status};
@@ -72,14 +72,13 @@ pub fn WorkspacePage() -> impl IntoView {
         }));
     on_cleanup(move || drop(tick));
 
-    let signout = move |_| {
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let _ = api::signout().await;
-            session.user.set(None);
-            navigate("/signin", Default::default());
-        });
+    let location = use_location();
+    let in_messages = move || {
+        let here = location.pathname.get();
+        let root = format!("/w/{}", ws.get());
+        here == root || here.starts_with(&format!("{root}/c/"))
     };
+    let signout = move |_| crate::session::sign_out(session, navigate.clone());
     let status = rt.status;
     view! {
         <header class="topbar">
@@ -101,7 +100,10 @@ pub fn WorkspacePage() -> impl IntoView {
         <div class="layout">
             <nav class="app-nav" aria-label="Apps">
                 <ul>
-                    <li><A href=move || format!("/w/{}", ws.get()) attr:class="app-link">{"Messages"}</A></li>
+                    // Messages is the workspace's own page and its channels (`/w/1`,
+                    // `/w/1/c/…`), not every page under it as a prefix match would say.
+                    <li><a href=move || format!("/w/{}", ws.get()) class="app-link"
+                        aria-current=move || in_messages().then_some("page")>{"Messages"}</a></li>
                     <li><A href=move || format!("/w/{}/drive", ws.get()) attr:class="app-link">{"Drive"}</A></li>
                     <li><A href=move || format!("/w/{}/tasks", ws.get()) attr:class="app-link">{"Tasks"}</A></li>
                     <li><A href=move || format!("/w/{}/calendar", ws.get()) attr:class="app-link">{"Calendar"}</A></li>

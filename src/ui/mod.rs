@@ -10,6 +10,7 @@
 //! - [`combobox::Combobox`] (autocomplete from a list)
 //! - [`tabs::Tabs`]
 //! - [`toast::ToastRegion`] and [`toast::Toaster`] (polite live region, undo)
+//! - [`emoji_picker::EmojiPicker`] (search, recently used, shortcodes)
 //! - [`avatar::Avatar`], [`skeleton::Skeleton`]
 //! - [`shortcuts::ShortcutHelp`] (`?`)
 //!
@@ -19,6 +20,7 @@ pub mod avatar;
 pub mod combobox;
 pub mod confirm;
 pub mod dialog;
+pub mod emoji_picker;
 pub mod menu;
 pub mod popover;
 pub mod shortcuts;

@@ -1,11 +1,15 @@
 //! A panel opened by a button (WAI-ARIA "Disclosure" with a non-modal dialog): the
 //! button says whether it is open; the panel takes focus when it opens; Escape, or a
-//! pointer press outside, closes it, and Escape gives focus back to the button.
+//! pointer press outside, closes it, and Escape gives focus back to the button. It opens
+//! below its button, or above when the window has more room there.
 
 use leptos::html;
 use leptos::prelude::*;
 
-use super::{contains, focus, query_all, unique_id, FOCUSABLE};
+use super::{contains, focus, focused_element, query_all, unique_id, FOCUSABLE};
+
+/// Below this much room under its button (px), a panel opens upwards.
+const ROOM_PX: f64 = 400.0;
 
 /// A button and the panel it opens (`children`), named `label`.
 #[component]
@@ -16,6 +20,9 @@ pub fn Popover(
     /// What the button shows.
     #[prop(optional, into)]
     text: String,
+    /// Whether `text` is an icon: the button is then named `label` (else by its text).
+    #[prop(optional)]
+    icon: bool,
     /// Open or closed (lets the panel's content close it).
     #[prop(optional)]
     open: Option<RwSignal<bool>>,
@@ -29,6 +36,7 @@ pub fn Popover(
     children: ChildrenFn,
 ) -> impl IntoView {
     let open = open.unwrap_or_else(|| RwSignal::new(false));
+    let above = RwSignal::new(false);
     let panel_id = unique_id("popover");
     let wrapper = NodeRef::<html::Span>::new();
     let button = NodeRef::<html::Button>::new();
@@ -36,6 +44,16 @@ pub fn Popover(
     Effect::new(move |was_open: Option<bool>| {
         let is_open = open.get();
         if is_open && was_open != Some(true) {
+            // Opens upwards when the window has little room below the button.
+            if let (Some(b), Some(w)) = (button.get_untracked(), web_sys::window()) {
+                let r = b.get_bounding_client_rect();
+                let height = w
+                    .inner_height()
+                    .ok()
+                    .and_then(|h| h.as_f64())
+                    .unwrap_or(0.0);
+                above.set(height - r.bottom() < ROOM_PX && r.top() > height - r.bottom());
+            }
             // Once the panel and its content are on screen: its first field or button,
             // else the panel itself.
             request_animation_frame(move || {
@@ -48,6 +66,21 @@ pub fn Popover(
                     }
                 }
             });
+        }
+        // Closed from inside (a choice made): focus goes back to the button rather than
+        // to the page.
+        if !is_open && was_open == Some(true) {
+            let lost = focused_element().is_none_or(|el| {
+                el.tag_name().eq_ignore_ascii_case("body")
+                    || panel
+                        .get_untracked()
+                        .is_some_and(|p| contains(&p, Some(el.into())))
+            });
+            if lost {
+                if let Some(b) = button.get_untracked() {
+                    let _ = b.focus();
+                }
+            }
         }
         is_open
     });
@@ -82,12 +115,13 @@ pub fn Popover(
     view! {
         <span class="ui-anchor" node_ref=wrapper on:keydown=on_key>
             <button type="button" node_ref=button class=class aria-controls=panel_id.clone()
+                aria-label=icon.then(|| label.clone())
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)>
                 {text}
             </button>
             <div id=panel_id role="dialog" aria-label=label tabindex="-1" class=class_panel
-                node_ref=panel hidden=move || !open.get()>
+                class:above=move || above.get() node_ref=panel hidden=move || !open.get()>
                 <Show when=move || open.get()>{children.with_value(|c| c())}</Show>
             </div>
         </span>

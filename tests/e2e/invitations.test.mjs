@@ -57,8 +57,9 @@ test("an invitation waits for an account, is declined, sent again, accepted; ano
   await waiting.getByText("dora", { exact: true }).waitFor();
   await dora.page.reload();
   await dora.page.getByRole("button", { name: "Join Demo workspace" }).click();
-  await dora.page.getByRole("link", { name: "# general" }).waitFor();
-  assert.match(new URL(dora.page.url()).pathname, /^\/w\/\d+$/);
+  // Accepting opens the workspace, at its #general.
+  await dora.page.getByRole("heading", { name: "# general" }).waitFor();
+  assert.match(new URL(dora.page.url()).pathname, /^\/w\/\d+\/c\/\d+$/);
   await alice.page.reload();
   await alice.page.getByRole("list", { name: "People" }).getByText("dora", { exact: true }).waitFor();
   await alice.page.getByText("No invitation is waiting.").waitFor();

@@ -12,7 +12,7 @@ import { audit, demoEnvironment, nextFrames, openDemoChannel, person, shot, unti
 const env = demoEnvironment();
 
 const log = (page) => page.getByRole("log", { name: "Messages" });
-const item = (page, text) => page.locator("li.message", { hasText: text });
+const item = (page, text) => log(page).locator("li.message", { hasText: text });
 
 async function send(page, text) {
   await page.locator("#composer-input").fill(text);
@@ -115,6 +115,72 @@ test("grouping, headings, the new-messages line, links, the menu, Up to edit", a
   await bob.context.close();
 });
 
+test("the app nav marks where you are; a new workspace opens #general; bare addresses are links", async () => {
+  const p = await person(env.browser);
+  const { page } = p;
+  await openDemoChannel(p, env.base, "bob", "general");
+  const nav = page.getByRole("navigation", { name: "Apps" });
+  const current = async () => nav.locator(".app-link[aria-current=page]").allTextContents();
+  assert.deepEqual(await current(), ["Messages"]);
+  for (const app of ["Drive", "People"]) {
+    await page.getByRole("link", { name: app, exact: true }).click();
+    await until(async () => (await current()).join() === app, 5000, `${app} marked (not Messages)`);
+  }
+  await nav.getByRole("link", { name: "Messages" }).click();
+  await page.getByRole("heading", { name: "# general" }).waitFor();
+  await send(page, "Docs at https://example.com/a_b_c, and more.");
+  const link = log(page).getByRole("link", { name: "https://example.com/a_b_c" });
+  assert.equal(await link.getAttribute("href"), "https://example.com/a_b_c");
+  assert.equal(await link.getAttribute("rel"), "noopener noreferrer");
+
+  // A new workspace: its #general opens at once; the home page has the account bar.
+  await page.goto(env.base + "/");
+  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).waitFor();
+  await page.getByLabel("New workspace name").fill("Fresh start");
+  await page.getByRole("button", { name: "Create workspace" }).click();
+  await page.getByRole("heading", { name: "# general" }).waitFor();
+  assert.deepEqual(await p.csp(), []);
+  assert.deepEqual(p.problems, []);
+  await p.context.close();
+});
+
+test("reactions from the emoji picker by keyboard, recently used first; :shortcodes: in the composer", async () => {
+  const p = await person(env.browser);
+  const { page } = p;
+  await openDemoChannel(p, env.base, "carol", "random");
+  await page.locator("#composer-input").focus();
+  await page.keyboard.type("ship it :tada:");
+  assert.equal(await page.locator("#composer-input").inputValue(), "ship it 🎉");
+  await page.keyboard.press("Enter");
+  const msg = item(page, "ship it 🎉");
+  await msg.waitFor();
+
+  const add = msg.getByRole("button", { name: "Add reaction" });
+  await add.focus();
+  await page.keyboard.press("Enter");
+  const picker = page.getByRole("dialog", { name: "Add reaction" });
+  await picker.waitFor();
+  await until(() => page.evaluate(() => document.activeElement?.id === "emoji-search"), 5000, "focus in the search");
+  await page.keyboard.type("rocket");
+  await page.keyboard.press("ArrowDown");
+  await until(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label") === "rocket"), 5000, "focus on the rocket");
+  await shot(page, "emoji-picker");
+  await page.keyboard.press("Enter");
+  await msg.getByRole("button", { name: "1 reaction, yours", exact: true }).waitFor();
+  assert.match(await msg.locator(".reactions").textContent(), /🚀 1/);
+  await picker.waitFor({ state: "hidden" });
+  await until(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label") === "Add reaction"), 5000, "focus back on the button");
+  // Recently used comes first next time.
+  await page.keyboard.press("Enter");
+  await picker.waitFor();
+  assert.equal(await picker.locator(".emoji").first().textContent(), "🚀");
+  await page.keyboard.press("Escape");
+  await picker.waitFor({ state: "hidden" });
+  assert.deepEqual(await p.csp(), []);
+  assert.deepEqual(p.problems, []);
+  await p.context.close();
+});
+
 for (const scheme of ["light", "dark"]) {
   test(`a channel, its menu and the delete confirmation: screenshots and axe, ${scheme}`, async () => {
     const p = await person(env.browser, { bypassCSP: true, colorScheme: scheme });
@@ -133,6 +199,12 @@ for (const scheme of ["light", "dark"]) {
     await p.page.getByRole("dialog", { name: "Delete this message?" }).waitFor();
     await audit(p.page, `delete confirmation, ${scheme}`);
     await shot(p.page, `message-delete-confirm-${scheme}`);
+    await p.page.keyboard.press("Escape");
+    await mine.hover();
+    await mine.getByRole("button", { name: "Add reaction" }).click();
+    await p.page.getByRole("dialog", { name: "Add reaction" }).waitFor();
+    await audit(p.page, `emoji picker, ${scheme}`);
+    await shot(p.page, `emoji-picker-${scheme}`);
     await p.page.keyboard.press("Escape");
     assert.deepEqual(p.problems, []);
     await p.context.close();

@@ -88,7 +88,16 @@ pub fn Composer(
     };
     let rt_typing = rt.clone();
     let on_input = move |ev: leptos::ev::Event| {
-        set_draft(event_target_value(&ev));
+        let text = event_target_value(&ev);
+        // `:tada:` typed at the end becomes 🎉 (not in the middle: the caret would jump).
+        let area = event_target::<web_sys::HtmlTextAreaElement>(&ev);
+        let at_end = area.selection_start().ok().flatten()
+            == u32::try_from(text.encode_utf16().count()).ok();
+        let text = at_end
+            .then(|| crate::ui::emoji_picker::replace_shortcode(&text))
+            .flatten()
+            .unwrap_or(text);
+        set_draft(text);
         let now = js_sys::Date::now();
         if now - last_typing.get_value() > 3000.0 {
             last_typing.set_value(now);

@@ -1,6 +1,7 @@
 //! A message's actions: a toolbar that shows while the pointer is over the message or
 //! focus is inside it (always on touch screens; never hidden from screen readers or the
-//! keyboard), with a reaction, "Reply in thread" and a "More actions" menu: edit and
+//! keyboard), with 👍, any reaction from the emoji picker, "Reply in thread" and a
+//! "More actions" menu: edit and
 //! delete (after a confirmation) one's own, copy a link to it, reply in thread.
 
 use leptos::prelude::*;
@@ -10,7 +11,9 @@ use super::state::OpenThread;
 use crate::api;
 use crate::shell::state::workspace_id;
 use crate::ui::confirm::ConfirmDialog;
+use crate::ui::emoji_picker::EmojiPicker;
 use crate::ui::menu::{MenuButton, MenuItem};
+use crate::ui::popover::Popover;
 use crate::ui::toast::use_toaster;
 
 /// The address of message `id` of `channel` in workspace `ws`: opens the channel at it.
@@ -41,11 +44,12 @@ pub fn MessageActions(
     let toaster = use_toaster();
     let ws = workspace_id();
     let confirm_delete = RwSignal::new(false);
-    let react = move |on: bool| {
+    let react = move |emoji: String, on: bool| {
         spawn_local(async move {
-            error.set(api::react(id, "👍", on).await.err().map(|e| e.message));
+            error.set(api::react(id, &emoji, on).await.err().map(|e| e.message));
         });
     };
+    let picking = RwSignal::new(false);
     let reply = move || {
         if let Some(o) = open {
             o.0.set(Some(id));
@@ -88,7 +92,13 @@ pub fn MessageActions(
         <div class="message-actions" role="group" aria-label="Message actions">
             <button type="button" class="ui-icon-button" aria-label="React with thumbs up"
                 aria-pressed=move || thumbs.get().to_string()
-                on:click=move |_| react(!thumbs.get_untracked())>{"👍"}</button>
+                on:click=move |_| react("👍".into(), !thumbs.get_untracked())>{"👍"}</button>
+            <Popover label="Add reaction" text="☺" icon=true open=picking align_end=true class="ui-icon-button">
+                <EmojiPicker on_pick=Callback::new(move |e: String| {
+                    picking.set(false);
+                    react(e, true);
+                }) />
+            </Popover>
             {is_root.then(|| view! {
                 <button type="button" class="ui-icon-button" data-thread=id aria-label="Reply in thread"
                     on:click=move |_| reply()>{"💬"}</button>

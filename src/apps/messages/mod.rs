@@ -12,6 +12,8 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
 
 pub mod channel_header;
 pub mod channel_view;
@@ -26,7 +28,8 @@ pub mod window;
 
 pub use channel_view::ChannelView;
 
-use crate::shell::state::AppMemory;
+use crate::api::{self, ChannelKind};
+use crate::shell::state::{workspace_id, AppMemory, ChannelList};
 
 /// `/w/:ws/c`: provides the app's state (drafts per channel, kept in the shell's
 /// [`AppMemory`] so that they outlive a visit to People or Drive; the open thread) for the
@@ -48,9 +51,36 @@ pub fn MessagesApp() -> impl IntoView {
     view! { <Outlet /> }
 }
 
-/// `/w/:ws` with no channel selected.
+/// `/w/:ws` with no channel selected: opens `#general` (or the first channel) once the
+/// channel list is in, replacing this address in the history; says what to do when the
+/// workspace has no channel one can open.
 #[component]
 pub fn PickChannel() -> impl IntoView {
+    let list = expect_context::<ChannelList>();
+    let ws = workspace_id();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        let ws = ws.get();
+        let target = list.0.with(|l| {
+            let open = |c: &&api::Channel| c.workspace_id == ws && !c.archived;
+            l.iter()
+                .filter(open)
+                .find(|c| c.kind == ChannelKind::Public && c.name == "general")
+                .or_else(|| {
+                    l.iter()
+                        .filter(open)
+                        .find(|c| c.kind != ChannelKind::Direct)
+                })
+                .map(|c| c.id)
+        });
+        if let Some(id) = target {
+            let replace = NavigateOptions {
+                replace: true,
+                ..Default::default()
+            };
+            navigate(&format!("/w/{ws}/c/{id}"), replace);
+        }
+    });
     view! {
         <main id="main" class="empty-state">
             <h1>{"Messages"}</h1>
