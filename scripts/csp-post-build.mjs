@@ -6,11 +6,15 @@
 //   2. replaces the inline loader with an external module that fetches the wasm with an
 //      SRI `integrity`, and pins that module with its own SRI hash,
 //   3. drops the wasm preload (its integrity is not supported), and
-//   4. fails the build if any inline script, inline style or script without SRI remains.
+//   4. fails the build if any inline script, inline style or script without SRI remains,
+//   5. writes brotli (`.br`) and gzip (`.gz`) copies of the HTML, scripts, styles and
+//      wasm (release builds), which the reference server (and nginx's gzip_static) send to
+//      browsers that accept them.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
+import zlib from "node:zlib";
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) throw new Error("csp-post-build: run me as a Trunk hook (TRUNK_STAGING_DIR unset)");
@@ -66,4 +70,18 @@ for (const m of html.matchAll(/<(script|link)\b[^>]*>/g)) {
   const needs = tag.startsWith("<script") || /rel="(modulepreload|preload|stylesheet)"/.test(tag);
   if (needs && !/integrity="sha384-/.test(tag)) fail(`no SRI on ${tag}`);
 }
-console.log(`csp-post-build: ${loaderName} (wasm ${fs.statSync(wasmFile).size} bytes, ${wasmSri})`);
+let compressed = "";
+if (release) {
+  for (const f of fs.readdirSync(dir).filter((f) => /\.(html|js|css|wasm)$/.test(f))) {
+    const file = path.join(dir, f);
+    const buf = fs.readFileSync(file);
+    const br = zlib.brotliCompressSync(buf, { params: {
+      [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY,
+      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length,
+    } });
+    fs.writeFileSync(`${file}.br`, br);
+    fs.writeFileSync(`${file}.gz`, zlib.gzipSync(buf, { level: 9 }));
+    if (file === wasmFile) compressed = `, ${br.length} brotli`;
+  }
+}
+console.log(`csp-post-build: ${loaderName} (wasm ${fs.statSync(wasmFile).size} bytes${compressed}, ${wasmSri})`);

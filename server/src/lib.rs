@@ -26,13 +26,13 @@ pub mod rate_limit;
 pub mod realtime;
 pub mod search;
 pub mod session;
+pub mod static_files;
 pub mod upgrade;
 pub mod vault;
 
 use std::sync::Arc;
 
 use axum::Router;
-use tower_http::services::{ServeDir, ServeFile};
 
 pub use config::{Config, Role};
 
@@ -191,8 +191,7 @@ fn start_housekeeping(state: AppState) {
 /// The API server: API, SPA, security headers, and the relay's `/ws` when it runs in
 /// this process.
 pub fn app(state: AppState) -> Router {
-    let index = state.config.dist.join("index.html");
-    let spa = ServeDir::new(&state.config.dist).fallback(ServeFile::new(index));
+    let spa = static_files::service(&state.config.dist);
     let https = state.config.https;
     let mut router = Router::new();
     if let Relay::Local(hub) = &state.relay {

@@ -1,7 +1,6 @@
 //! `/w/:ws/...`: the workspace shell — top bar, the four apps, the channel list with
 //! unread badges, and the selected app or channel.
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, A};
@@ -12,6 +11,7 @@ use crate::realtime::{Realtime, Status};
 use crate::session::{require_user, use_session};
 use crate::theme::ThemeToggle;
 
+pub mod new_channel;
 pub mod presence;
 pub mod search;
 pub mod state;
@@ -73,6 +73,35 @@ pub fn WorkspacePage() -> impl IntoView {
     on_cleanup(move || drop(tick));
 
     let location = use_location();
+    // The phone drawer: open or not; closed by a choice made in it (the address changes).
+    let drawer = RwSignal::new(false);
+    let toggle = NodeRef::<leptos::html::Button>::new();
+    let nav = NodeRef::<leptos::html::Nav>::new();
+    Effect::new(move |_| {
+        location.pathname.track();
+        drawer.set(false);
+    });
+    let close_drawer = move || {
+        drawer.set(false);
+        if let Some(t) = toggle.get_untracked() {
+            let _ = t.focus();
+        }
+    };
+    // Opened: focus moves to its first link.
+    Effect::new(move |_| {
+        if drawer.get() {
+            request_animation_frame(move || {
+                let first = nav
+                    .get_untracked()
+                    .and_then(|n| n.query_selector("a").ok().flatten());
+                if let Some(a) = first
+                    .and_then(|a| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(a).ok())
+                {
+                    let _ = a.focus();
+                }
+            });
+        }
+    });
     let in_messages = move || {
         let here = location.pathname.get();
         let root = format!("/w/{}", ws.get());
@@ -82,6 +111,11 @@ pub fn WorkspacePage() -> impl IntoView {
     let status = rt.status;
     view! {
         <header class="topbar">
+            // Phones: the sidebar is a drawer this button opens.
+            <button type="button" class="drawer-toggle ui-icon-button" node_ref=toggle
+                aria-label="Channels and apps" aria-controls="app-nav"
+                aria-expanded=move || drawer.get().to_string()
+                on:click=move |_| drawer.update(|d| *d = !*d)>{"☰"}</button>
             <A href="/" attr:class="brand">{"Huddle"}</A>
             <WorkspaceSwitcher />
             <span class="conn" role="status" aria-live="polite" data-status=move || format!("{:?}", status.get()).to_lowercase()>
@@ -98,7 +132,12 @@ pub fn WorkspacePage() -> impl IntoView {
             <button type="button" on:click=signout>{"Sign out"}</button>
         </header>
         <div class="layout">
-            <nav class="app-nav" aria-label="Apps">
+            <div class="drawer-backdrop" class:open=move || drawer.get() on:click=move |_| close_drawer()>{""}</div>
+            <nav id="app-nav" class="app-nav" class:open=move || drawer.get() aria-label="Apps" node_ref=nav
+                on:keydown=move |ev| if ev.key() == "Escape" && drawer.get_untracked() {
+                    close_drawer();
+                }>
+                <button type="button" class="drawer-close" on:click=move |_| close_drawer()>{"Close"}</button>
                 <ul>
                     // Messages is the workspace's own page and its channels (`/w/1`,
                     // `/w/1/c/…`), not every page under it as a prefix match would say.
@@ -143,10 +182,7 @@ pub fn WorkspacePage() -> impl IntoView {
                 <p class="nav-people">
                     <A href=move || format!("/w/{}/people", ws.get()) attr:class="app-link">{"People"}</A>
                 </p>
-                <details class="nav-tools">
-                    <summary>{"New channel"}</summary>
-                    <NewChannel />
-                </details>
+                <new_channel::NewChannelButton />
             </nav>
             <div class="content">
                 <Outlet />
@@ -218,59 +254,5 @@ fn ChannelLinks(list: Vec<api::Channel>, labelled_by: &'static str) -> impl Into
                 }
             }).collect_view()}
         </ul>
-    }
-}
-
-/// A small form to create a channel.
-#[component]
-fn NewChannel() -> impl IntoView {
-    let ws = workspace_id();
-    let refresh = expect_context::<RefreshChannels>();
-    let name = RwSignal::new(String::new());
-    let private = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let navigate = use_navigate();
-    let retry_key = StoredValue::new(api::RetryKey::default());
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let navigate = navigate.clone();
-        let (ws, channel, private) = (
-            ws.get_untracked(),
-            name.get_untracked(),
-            private.get_untracked(),
-        );
-        let key = retry_key
-            .try_update_value(|k| k.for_request(&format!("{ws}\n{private}\n{channel}")))
-            .unwrap_or_default();
-        spawn_local(async move {
-            match api::create_channel(ws, &channel, private, &key).await {
-                Ok(c) => {
-                    retry_key.update_value(|k| k.done());
-                    name.set(String::new());
-                    error.set(None);
-                    refresh.0.update(|n| *n += 1);
-                    navigate(
-                        &format!("/w/{}/c/{}", c.workspace_id, c.id),
-                        Default::default(),
-                    );
-                }
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
-    view! {
-        <form on:submit=submit class="stack small-form">
-            <label for="new-channel">{"New channel"}</label>
-            <input id="new-channel" required maxlength="80"
-                prop:value=move || name.get()
-                on:input=move |ev| name.set(event_target_value(&ev)) />
-            <label class="check">
-                <input type="checkbox" prop:checked=move || private.get()
-                    on:change=move |ev| private.set(event_target_checked(&ev)) />
-                {"Private"}
-            </label>
-            <p class="error" role="alert">{move || error.get()}</p>
-            <button type="submit">{"Create"}</button>
-        </form>
     }
 }

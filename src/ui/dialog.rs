@@ -57,8 +57,12 @@ pub fn Dialog(
             d.close();
         }
     });
-    // Closed by Escape, by `open` going false, or by a form with method="dialog".
+    // Closed by Escape, by `open` going false, or by a form with method="dialog". The
+    // event comes a moment later: if the dialog was opened again meanwhile, it is stale.
     let closed = move |_| {
+        if node.get_untracked().is_some_and(|d| d.open()) {
+            return;
+        }
         open.set(false);
         if let Some(el) = opener.get_value() {
             focus(&el);

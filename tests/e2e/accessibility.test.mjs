@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { launchChromium } from "../js/helpers.mjs";
-import { ARTIFACTS, audit, startServer, tempDb } from "./harness.mjs";
+import { ARTIFACTS, audit, startServer, tempDb, until } from "./harness.mjs";
 
 let server, base, browser;
 
@@ -91,13 +91,35 @@ test("phone-sized screen: no sideways scrolling, no serious axe violations", asy
   await page.getByLabel("Password").fill("huddle-demo-password");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.getByRole("link", { name: "Demo workspace" }).click();
-  await page.getByRole("link", { name: "# general" }).click();
+  // The workspace opens at #general; the channels are in a drawer.
+  await page.getByRole("log").getByText("Welcome to").waitFor();
+  const toggle = page.getByRole("button", { name: "Channels and apps" });
+  const drawer = page.getByRole("navigation", { name: "Apps" });
+  assert.equal(await drawer.isVisible(), false, "the drawer starts closed");
+  await toggle.click();
+  assert.equal(await toggle.getAttribute("aria-expanded"), "true");
+  await until(() => page.evaluate(() => document.activeElement?.textContent === "Messages"), 5000, "focus in the drawer");
+  await until(() => drawer.evaluate((n) => getComputedStyle(n).transform === "none"), 5000, "the drawer slid in");
+  await page.screenshot({ path: path.join(ARTIFACTS, "phone-drawer.png") });
+  await page.keyboard.press("Escape");
+  await until(async () => !(await drawer.isVisible()), 5000, "the drawer to close");
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Channels and apps");
+  await toggle.click();
+  await drawer.getByRole("link", { name: "# random" }).click();
+  await page.getByRole("heading", { name: "# random" }).waitFor();
+  await until(async () => !(await drawer.isVisible()), 5000, "a choice to close the drawer");
+  // The composer is on screen, at the bottom.
+  const composer = await page.locator("#composer-input").boundingBox();
+  assert.ok(composer && composer.y + composer.height <= 844, `composer at ${JSON.stringify(composer)}`);
+  await toggle.click();
+  await drawer.getByRole("link", { name: "# general" }).click();
   await page.getByRole("log").getByText("Welcome to").waitFor();
   const sideways = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
   assert.ok(sideways <= 0, `page scrolls sideways by ${sideways}px`);
   await audit(page, "channel on a phone");
   await page.screenshot({ path: path.join(ARTIFACTS, "phone-channel.png"), fullPage: true });
-  await page.getByRole("link", { name: "People" }).click();
+  await toggle.click();
+  await drawer.getByRole("link", { name: "People" }).click();
   await page.getByRole("list", { name: "People" }).getByText("Alice Martin", { exact: true }).waitFor();
   await audit(page, "people on a phone");
   await page.screenshot({ path: path.join(ARTIFACTS, "phone-people.png"), fullPage: true });

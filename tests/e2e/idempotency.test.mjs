@@ -212,8 +212,8 @@ test("Create again after a lost answer makes one channel and opens it", async ()
   const { lost } = await loseFirstAnswer(p.page, path);
 
   const name = "lost-answer-plans";
-  await p.page.locator(".nav-tools summary").click();
-  const field = p.page.getByLabel("New channel", { exact: true });
+  await p.page.getByRole("button", { name: "New channel…" }).click();
+  const field = p.page.getByLabel("Channel name", { exact: true });
   const form = p.page.locator("form", { has: field });
   await field.fill(name);
   await form.getByRole("button", { name: "Create" }).click();
@@ -231,13 +231,14 @@ test("Create again after a lost answer makes one channel and opens it", async ()
   assert.equal((await answer.json()).id, first.json.id, "the channel made the first time");
   // The page opens the channel, as after any Create (not: says the name is taken).
   const heading = p.page.getByRole("heading", { name: `# ${name}` });
-  const said = async () => (await form.getByRole("alert").textContent()).trim();
+  const said = async () => (await form.getByRole("alert").allTextContents()).join("").trim();
   await until(async () => (await heading.count()) > 0 || !/^(cannot reach the server|$)/.test(await said()),
     10000, "the channel, or another error");
   assert.equal(await said(), "", "no error");
   await heading.waitFor();
   assert.match(p.page.url(), new RegExp(`/c/${first.json.id}$`));
-  assert.equal(await field.inputValue(), "");
+  // The dialog closed with it.
+  assert.equal(await p.page.getByRole("dialog", { name: "New channel" }).count(), 0);
   assert.equal(sent.length, 2);
   const keys = await Promise.all(sent.map(async (r) => (await r.allHeaders())["idempotency-key"]));
   assert.match(keys[0] ?? "", KEY);

@@ -5,7 +5,9 @@
 // violations and zero console errors. Screenshots go to tests/artifacts/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launchChromium } from "../js/helpers.mjs";
+import fs from "node:fs";
+import path from "node:path";
+import { ROOT, launchChromium } from "../js/helpers.mjs";
 import * as harness from "./harness.mjs";
 
 const DB = harness.tempDb();
@@ -43,8 +45,16 @@ test("every response carries the strict CSP and security headers", async () => {
     assert.equal(r.headers.get("x-frame-options"), "DENY");
     assert.equal(r.headers.get("referrer-policy"), "no-referrer");
   }
-  const html = await (await fetch(base + "/")).text();
+  const page = await fetch(base + "/");
+  assert.equal(page.headers.get("cache-control"), "no-cache");
+  const html = await page.text();
   assert.match(html, /<script type="module" src="\/loader-[0-9a-f]+\.js" integrity="sha384-/);
+  // The build's wasm: sent as brotli (fetch decodes it), cached for a year by its hashed name.
+  const wasmName = fs.readdirSync(path.join(ROOT, "dist")).find((f) => f.endsWith("_bg.wasm"));
+  const wasm = await fetch(`${base}/${wasmName}`, { headers: { "accept-encoding": "br" } });
+  assert.equal(wasm.headers.get("content-encoding"), "br");
+  assert.equal(wasm.headers.get("cache-control"), "public, max-age=31536000, immutable");
+  assert.deepEqual(Buffer.from(await wasm.arrayBuffer()), fs.readFileSync(path.join(ROOT, "dist", wasmName)));
   assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, "no inline script");
 });
 
