@@ -190,19 +190,30 @@ pub async fn signup(
         password: password.to_owned(),
         display_name: Some(display_name.to_owned()).filter(|d| !d.trim().is_empty()),
     };
-    let r = with_csrf(Request::post(&url("/auth/signup")));
-    let res = r
-        .json(&body)
+    let r = post_accepted(&url("/auth/signup"), &body).await?;
+    Ok(r.map_or_else(SignedUp::User, SignedUp::CheckInbox))
+}
+
+/// POSTs `body` to `url`: `Err(done)` for a 2xx answer other than 202, `Ok(accepted)` for
+/// a 202 (the step is not over: a mail went out, a code is due).
+async fn post_accepted<B, A, D>(url: &str, body: &B) -> ApiResult<Result<A, D>>
+where
+    B: serde::Serialize,
+    A: serde::de::DeserializeOwned,
+    D: serde::de::DeserializeOwned,
+{
+    let res = with_csrf(Request::post(url))
+        .json(body)
         .map_err(network)?
         .send()
         .await
         .map_err(network)?;
     let res = check(res).await?;
-    if res.status() == 202 {
-        Ok(SignedUp::CheckInbox(res.json().await.map_err(network)?))
+    Ok(if res.status() == 202 {
+        Ok(res.json().await.map_err(network)?)
     } else {
-        Ok(SignedUp::User(res.json().await.map_err(network)?))
-    }
+        Err(res.json().await.map_err(network)?)
+    })
 }
 
 /// Follows the link mailed at sign-up (its token), with another username when the one
@@ -229,19 +240,8 @@ pub async fn signin(login: &str, password: &str) -> ApiResult<SignedIn> {
         login: login.to_owned(),
         password: password.to_owned(),
     };
-    let r = with_csrf(Request::post(&url("/auth/signin")));
-    let res = r
-        .json(&body)
-        .map_err(network)?
-        .send()
-        .await
-        .map_err(network)?;
-    let res = check(res).await?;
-    if res.status() == 202 {
-        Ok(SignedIn::CodeDue(res.json().await.map_err(network)?))
-    } else {
-        Ok(SignedIn::User(res.json().await.map_err(network)?))
-    }
+    let r = post_accepted(&url("/auth/signin"), &body).await?;
+    Ok(r.map_or_else(SignedIn::User, SignedIn::CodeDue))
 }
 
 /// Finishes a sign-in with a code from the authenticator app or a recovery code.

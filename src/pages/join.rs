@@ -2,10 +2,7 @@
 //! lets a signed-in person join; someone signed out signs in or up first and comes back
 //! here.
 //!
-//! The token travels after `#`, so it never reaches a server log or a `Referer`. The page
-//! moves it into this tab's `sessionStorage` and takes it out of the address (and the
-//! history) at once; it stays there across signing in or up, and is forgotten once used
-//! or found dead.
+//! The token stays in the tab across signing in or up (see [`super::link_token`]).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -16,41 +13,17 @@ use crate::api::{self, ApiError};
 use crate::session::use_session;
 use crate::time::date_time;
 
-/// Where this tab keeps the token of the link it is following.
-const PENDING: &str = "huddle.invite-link";
+use super::link_token::LinkToken;
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok()?
-}
-
-/// The token of the link being followed: from the address if it holds one (which is then
-/// cleaned), else the one kept from before signing in.
-fn take_token() -> Option<String> {
-    let window = web_sys::window()?;
-    let hash = window.location().hash().ok().unwrap_or_default();
-    if let Some(token) = hash.strip_prefix('#').filter(|t| !t.is_empty()) {
-        if let Some(s) = storage() {
-            let _ = s.set_item(PENDING, token);
-        }
-        if let Ok(history) = window.history() {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/join"));
-        }
-        return Some(token.to_owned());
-    }
-    storage()?.get_item(PENDING).ok()?
-}
+/// Where this tab keeps the token of the invite link it is following.
+const LINK: LinkToken = LinkToken {
+    key: "huddle.invite-link",
+    page: "/join",
+};
 
 /// Whether this tab is following an invite link (signing in or up then comes back to it).
 pub fn pending() -> bool {
-    storage()
-        .and_then(|s| s.get_item(PENDING).ok().flatten())
-        .is_some()
-}
-
-fn forget() {
-    if let Some(s) = storage() {
-        let _ = s.remove_item(PENDING);
-    }
+    LINK.pending()
 }
 
 /// What to tell someone whose link does not work.
@@ -78,10 +51,10 @@ fn capitalized(s: &str) -> String {
 /// `/join`.
 #[component]
 pub fn Join() -> impl IntoView {
-    let token = RwSignal::new(take_token());
+    let token = RwSignal::new(LINK.take());
     // A link pasted into the address bar of this page only changes the fragment.
     let listener = window_event_listener(leptos::ev::hashchange, move |_| {
-        if let Some(t) = take_token() {
+        if let Some(t) = LINK.take() {
             token.set(Some(t));
         }
     });
@@ -107,7 +80,7 @@ pub fn Join() -> impl IntoView {
                     Ok(p) => view! { <Invited preview=p token=token.get_untracked().unwrap_or_default() /> }.into_any(),
                     Err(e) => {
                         if e.status == 404 || e.status == 410 {
-                            forget();
+                            LINK.forget();
                         }
                         view! {
                             <p class="error" role="alert">{dead_link(&e)}</p>
@@ -160,7 +133,7 @@ fn JoinButton(token: StoredValue<String>, name: StoredValue<String>) -> impl Int
         spawn_local(async move {
             match api::accept_invite_link(&token.get_value()).await {
                 Ok(ws) => {
-                    forget();
+                    LINK.forget();
                     navigate(&format!("/w/{}", ws.id), Default::default());
                 }
                 Err(e) => {

@@ -8,6 +8,7 @@ pub mod home;
 pub mod invites;
 pub mod join;
 pub mod kit;
+pub mod link_token;
 pub mod passkeys;
 pub mod people;
 pub mod two_factor;

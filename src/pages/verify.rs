@@ -2,10 +2,8 @@
 //! One click creates the account and signs in; when the username was taken meanwhile,
 //! the page asks for another and the same link works again.
 //!
-//! The token travels after `#`, so it never reaches a server log or a `Referer`. The page
-//! moves it into this tab's `sessionStorage` and takes it out of the address (and the
-//! history) at once; nothing is sent until the button is pressed, so a mail scanner that
-//! opens the link creates nothing.
+//! The token is kept as [`super::link_token`] says; nothing is sent until the button is
+//! pressed, so a mail scanner that opens the link creates nothing.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -16,43 +14,20 @@ use leptos_router::hooks::use_navigate;
 use crate::api;
 use crate::session::use_session;
 
-/// Where this tab keeps the token of the link it is following.
-const PENDING: &str = "huddle.signup-link";
+use super::link_token::LinkToken;
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok()?
-}
-
-/// The token of the link: from the address if it holds one (which is then cleaned),
-/// else the one kept from before a reload.
-fn take_token() -> Option<String> {
-    let window = web_sys::window()?;
-    let hash = window.location().hash().ok().unwrap_or_default();
-    if let Some(token) = hash.strip_prefix('#').filter(|t| !t.is_empty()) {
-        if let Some(s) = storage() {
-            let _ = s.set_item(PENDING, token);
-        }
-        if let Ok(history) = window.history() {
-            let _ =
-                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/verify"));
-        }
-        return Some(token.to_owned());
-    }
-    storage()?.get_item(PENDING).ok()?
-}
-
-fn forget() {
-    if let Some(s) = storage() {
-        let _ = s.remove_item(PENDING);
-    }
-}
+/// Where this tab keeps the token of the sign-up link it is following.
+const LINK: LinkToken = LinkToken {
+    key: "huddle.signup-link",
+    page: "/verify",
+};
 
 /// `/verify`.
 #[component]
 pub fn Verify() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
-    let token = RwSignal::new(take_token());
+    let token = RwSignal::new(LINK.take());
     let error = RwSignal::new(None::<String>);
     let dead = RwSignal::new(token.with_untracked(Option::is_none));
     // Another username, asked for once the one given at sign-up turned out taken.
@@ -61,7 +36,7 @@ pub fn Verify() -> impl IntoView {
     // A link pasted into the address bar of this page only changes the fragment: it
     // starts over with that link.
     let listener = window_event_listener(leptos::ev::hashchange, move |_| {
-        if let Some(t) = take_token() {
+        if let Some(t) = LINK.take() {
             token.set(Some(t));
             dead.set(false);
             error.set(None);
@@ -93,12 +68,12 @@ pub fn Verify() -> impl IntoView {
                     ));
                 }
                 Err(e) if e.status == 410 => {
-                    forget();
+                    LINK.forget();
                     dead.set(true);
                 }
                 r => {
                     if r.is_ok() {
-                        forget();
+                        LINK.forget();
                     }
                     super::auth::settle(r, session, &navigate, error);
                 }
