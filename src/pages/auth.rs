@@ -139,11 +139,7 @@ fn CodeStep(
     let busy = RwSignal::new(false);
     // Focus moves to the code field when it appears.
     let field = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |_| {
-        if let Some(el) = field.get() {
-            let _ = el.focus();
-        }
-    });
+    crate::ui::focus_when_shown(field);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Some(c) = challenge.get_untracked() else {
@@ -290,11 +286,7 @@ pub fn SignUp() -> impl IntoView {
 fn CheckInbox(sent: RwSignal<Option<api::SignupPending>>) -> impl IntoView {
     // The heading takes focus, so that a screen reader reads what happened.
     let heading = NodeRef::<leptos::html::H1>::new();
-    Effect::new(move |_| {
-        if let Some(h) = heading.get() {
-            let _ = h.focus();
-        }
-    });
+    crate::ui::focus_when_shown(heading);
     let address = move || sent.with(|p| p.as_ref().map(|p| p.email.clone()).unwrap_or_default());
     let hours = move || sent.with(|p| p.as_ref().map_or(24, |p| p.expires_in / 3600));
     view! {

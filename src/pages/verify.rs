@@ -46,11 +46,7 @@ pub fn Verify() -> impl IntoView {
     on_cleanup(move || listener.remove());
     // The username field takes focus when it appears.
     let field = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |_| {
-        if let Some(el) = field.get() {
-            let _ = el.focus();
-        }
-    });
+    crate::ui::focus_when_shown(field);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Some(t) = token.get_untracked() else {

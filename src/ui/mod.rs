@@ -59,6 +59,21 @@ pub fn focus(el: &web_sys::HtmlElement) {
     }
 }
 
+/// Gives `node` the focus each time it appears (a field or heading shown in place of
+/// what the person was using).
+pub fn focus_when_shown<E>(node: leptos::prelude::NodeRef<E>)
+where
+    E: leptos::html::ElementType + 'static,
+    E::Output: JsCast + Clone + 'static,
+{
+    use leptos::prelude::{Effect, Get};
+    Effect::new(move |_| {
+        if let Some(el) = node.get() {
+            let _ = el.unchecked_ref::<web_sys::HtmlElement>().focus();
+        }
+    });
+}
+
 /// Whether `target` (an event's) is inside `root`.
 pub fn contains(root: &web_sys::Element, target: Option<web_sys::EventTarget>) -> bool {
     target
