@@ -62,6 +62,63 @@ pub struct Channel {
     /// The caller's read position: the last message they read (0 for none).
     #[serde(default)]
     pub last_read_id: i64,
+    /// Of the unread ones, those that call on the caller: by name, or `@channel`.
+    #[serde(default)]
+    pub mentions: i64,
+    /// What the caller is notified of: their setting, else `all` for a direct message
+    /// and `mentions` for a channel.
+    #[serde(default = "NotifyLevel::fallback")]
+    pub notify: NotifyLevel,
+}
+
+/// What a person is notified of in a channel (and what its unread count in the title
+/// counts).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum NotifyLevel {
+    /// Every message by someone else.
+    All,
+    /// Messages that call on them (by name, `@here` or `@channel`).
+    #[default]
+    Mentions,
+    /// Nothing: the channel is muted.
+    Nothing,
+}
+
+impl NotifyLevel {
+    /// The level of a channel without a setting (serde's default for older servers).
+    pub fn fallback() -> NotifyLevel {
+        NotifyLevel::Mentions
+    }
+
+    /// Its name on the wire and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotifyLevel::All => "all",
+            NotifyLevel::Mentions => "mentions",
+            NotifyLevel::Nothing => "nothing",
+        }
+    }
+
+    /// The level named `s`.
+    pub fn parse(s: &str) -> Option<NotifyLevel> {
+        match s {
+            "all" => Some(NotifyLevel::All),
+            "mentions" => Some(NotifyLevel::Mentions),
+            "nothing" => Some(NotifyLevel::Nothing),
+            _ => None,
+        }
+    }
+}
+
+/// `PUT /channels/{id}/notifications`: the caller's level for a channel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotifySetting {
+    /// The level.
+    pub level: NotifyLevel,
 }
 
 /// `PATCH /channels/{id}`: changes what is given. Renaming and archiving: the channel's

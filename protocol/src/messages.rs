@@ -66,8 +66,124 @@ pub struct Message {
     /// Reactions, by emoji, in the order the first of each came.
     pub reactions: Vec<Reaction>,
     /// Increases with every change (edit, deletion, a reaction, a reply added to or
-    /// deleted from its thread): of two copies, the one with the higher revision is newer.
+    /// deleted from its thread, pinning): of two copies, the one with the higher revision
+    /// is newer.
     pub revision: i64,
+    /// The people it names with `@username` who can read its channel, by id (see
+    /// [`mention_names`]).
+    #[serde(default)]
+    pub mentions: Vec<i64>,
+    /// `@here` or `@channel`, when it calls on everyone in the channel.
+    #[serde(default)]
+    pub broadcast: Option<Broadcast>,
+    /// Pinned to its channel: by whom and when.
+    #[serde(default)]
+    pub pinned: Option<Pin>,
+}
+
+impl Message {
+    /// Whether it calls on `user`: by name, or by `@here`/`@channel` (one's own
+    /// messages never do).
+    pub fn mentions_user(&self, user: i64) -> bool {
+        self.author.id != user && (self.broadcast.is_some() || self.mentions.contains(&user))
+    }
+}
+
+/// Everyone in a channel, called on at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Broadcast {
+    /// `@here`: whoever has the channel open now (a live notification; it does not
+    /// count in the mention badge).
+    Here,
+    /// `@channel`: every member (a live notification, and it counts in everyone's
+    /// mention badge).
+    Channel,
+}
+
+impl Broadcast {
+    /// Its name on the wire and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Broadcast::Here => "here",
+            Broadcast::Channel => "channel",
+        }
+    }
+
+    /// The broadcast named `s`.
+    pub fn parse(s: &str) -> Option<Broadcast> {
+        match s {
+            "here" => Some(Broadcast::Here),
+            "channel" => Some(Broadcast::Channel),
+            _ => None,
+        }
+    }
+}
+
+/// Who pinned a message, and when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Pin {
+    /// Who pinned it.
+    pub by: i64,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+/// Whether `c` can be part of a username (`a-z A-Z 0-9 . _ -`).
+pub fn username_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')
+}
+
+/// The names a message calls on with `@`, lowercased, each once, in order: `@name` after
+/// a character that is not part of a username (or at the start), outside code (fenced
+/// blocks and `` `spans` ``), a trailing `.` left out (the end of a sentence). `here`
+/// and `channel` are [`Broadcast`]s; the others are usernames. The server and the SPA
+/// both read mentions with this.
+pub fn mention_names(body: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut fenced = false;
+    for line in body.lines() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            continue;
+        }
+        let mut rest = line;
+        let mut before: Option<char> = None;
+        while let Some(c) = rest.chars().next() {
+            let after = &rest[c.len_utf8()..];
+            if c == '`' {
+                if let Some(end) = after.find('`') {
+                    rest = &after[end + 1..];
+                    before = Some('`');
+                    continue;
+                }
+            }
+            if c == '@' && !before.is_some_and(username_char) {
+                if let Some(name) = mention_at(after) {
+                    let name = name.to_lowercase();
+                    if !out.contains(&name) {
+                        out.push(name);
+                    }
+                }
+            }
+            before = Some(c);
+            rest = after;
+        }
+    }
+    out
+}
+
+/// The name of a mention whose `@` was just before `s` (1 to 32 username characters, a
+/// trailing `.` left out), if any.
+pub fn mention_at(s: &str) -> Option<&str> {
+    let len = s.find(|c: char| !username_char(c)).unwrap_or(s.len());
+    let name = s[..len].trim_end_matches('.');
+    (!name.is_empty() && name.len() <= 32).then_some(name)
 }
 
 /// A page of messages, oldest first; `next_before` fetches the older page and
@@ -159,6 +275,12 @@ pub enum MessagesEvent {
         /// The message as it is now.
         message: Message,
     },
+    /// A message was pinned or unpinned (server only).
+    #[serde(rename = "message.pinned")]
+    Pinned {
+        /// The message as it is now.
+        message: Message,
+    },
     /// The channel was renamed, got a topic, or was archived or unarchived (server only).
     #[serde(rename = "channel.updated")]
     ChannelUpdated {
@@ -186,8 +308,27 @@ impl MessagesEvent {
             MessagesEvent::Created { message }
             | MessagesEvent::Updated { message }
             | MessagesEvent::Deleted { message }
-            | MessagesEvent::Reactions { message } => Some(message),
+            | MessagesEvent::Reactions { message }
+            | MessagesEvent::Pinned { message } => Some(message),
             MessagesEvent::ChannelUpdated { .. } | MessagesEvent::Typing => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_are_read_outside_code() {
+        assert_eq!(
+            mention_names("hi @Bob and @alice.smith, @bob again @here.\nmail a@b.c `@code` @x"),
+            ["bob", "alice.smith", "here", "x"]
+        );
+        assert_eq!(mention_names("```\n@inside\n```\n@after"), ["after"]);
+        assert!(mention_names("@ alone, @. and @!").is_empty());
+        assert_eq!(mention_names("(@ann) `open @bea"), ["ann", "bea"]);
+        let long = format!("@{}", "a".repeat(33));
+        assert!(mention_names(&long).is_empty());
     }
 }

@@ -135,9 +135,18 @@ const TABLES: &[Table] = &[
             ("edited_at", OptInt),
             ("deleted_at", OptInt),
             ("revision", Int),
+            ("broadcast", OptText),
+            ("pinned_at", OptInt),
+            ("pinned_by", OptInt),
         ],
         order: "id",
         identity: true,
+    },
+    Table {
+        name: "message_mentions",
+        columns: &[("message_id", Int), ("user_id", Int)],
+        order: "message_id, user_id",
+        identity: false,
     },
     Table {
         name: "reactions",
@@ -160,6 +169,12 @@ const TABLES: &[Table] = &[
     Table {
         name: "read_positions",
         columns: &[("channel_id", Int), ("user_id", Int), ("last_read_id", Int)],
+        order: "channel_id, user_id",
+        identity: false,
+    },
+    Table {
+        name: "channel_settings",
+        columns: &[("channel_id", Int), ("user_id", Int), ("notify", Text)],
         order: "channel_id, user_id",
         identity: false,
     },

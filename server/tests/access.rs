@@ -68,6 +68,14 @@ fn channel_routes(channel: i64, message: i64, reply: i64, someone: i64) -> Vec<C
         ("GET", format!("/messages/{message}/replies"), None),
         ("PUT", format!("/messages/{message}/reactions/x"), None),
         ("DELETE", format!("/messages/{message}/reactions/y"), None),
+        ("PUT", format!("/messages/{message}/pin"), None),
+        ("DELETE", format!("/messages/{message}/pin"), None),
+        ("GET", format!("/channels/{channel}/pins"), None),
+        (
+            "PUT",
+            format!("/channels/{channel}/notifications"),
+            Some(json!({"level": "nothing"})),
+        ),
         (
             "POST",
             "/realtime/join".to_owned(),
@@ -389,6 +397,13 @@ async fn every_state_change_needs_csrf_proof() {
         ("DELETE", format!("/messages/{m}"), None),
         ("PUT", format!("/messages/{m}/reactions/x"), None),
         ("DELETE", format!("/messages/{m}/reactions/x"), None),
+        ("PUT", format!("/messages/{m}/pin"), None),
+        ("DELETE", format!("/messages/{m}/pin"), None),
+        (
+            "PUT",
+            format!("/channels/{general}/notifications"),
+            Some(json!({"level": "all"})),
+        ),
         (
             "POST",
             "/realtime/join".into(),

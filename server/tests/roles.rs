@@ -519,6 +519,30 @@ fn cases() -> Vec<Case> {
             members,
         ),
         case(
+            "PUT /messages/{id}/pin",
+            "/messages/<theirs>/pin",
+            None,
+            members,
+        ),
+        case(
+            "DELETE /messages/{id}/pin",
+            "/messages/<theirs>/pin",
+            None,
+            members,
+        ),
+        case(
+            "GET /channels/{id}/pins",
+            "/channels/<general>/pins",
+            None,
+            members,
+        ),
+        case(
+            "PUT /channels/{id}/notifications",
+            "/channels/<general>/notifications",
+            Some(r#"{"level": "all"}"#),
+            members,
+        ),
+        case(
             "GET /workspaces/{id}/search",
             "/workspaces/<ws>/search?q=hello",
             None,

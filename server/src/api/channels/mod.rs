@@ -7,7 +7,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use huddle_protocol::channels::{
-    AddMember, Channel, ChannelChange, ChannelKind, NewChannel, NewDirect, ReadPosition,
+    AddMember, Channel, ChannelChange, ChannelKind, NewChannel, NewDirect, NotifySetting,
+    ReadPosition,
 };
 use huddle_protocol::realtime::Collection;
 
@@ -28,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(members, add_member))
         .routes(routes!(remove_member))
         .routes(routes!(mark_read))
+        .routes(routes!(set_notify))
 }
 
 /// The channels of a workspace the caller can see, with unread counts.
@@ -162,4 +164,18 @@ pub async fn remove_member(
     tx.commit().await?;
     keys::deliver(&state.relay, pushes);
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sets what the caller is notified of in a channel.
+#[utoipa::path(put, path = "/channels/{id}/notifications", tag = "channels", params(("id" = i64, Path, description = "Channel id")), request_body = NotifySetting, responses((status = 200, body = Channel)))]
+pub async fn set_notify(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<NotifySetting>,
+) -> ApiResult<Json<Channel>> {
+    let mut tx = state.db.write().await?;
+    let c = store::set_notify(&mut tx, id, user.id, body.level).await?;
+    tx.commit().await?;
+    Ok(Json(c))
 }

@@ -1,7 +1,7 @@
 //! Channels, their members and read positions in the database.
 
 use axum::http::StatusCode;
-use huddle_protocol::channels::{Channel, ChannelChange, ChannelKind, ChannelState};
+use huddle_protocol::channels::{Channel, ChannelChange, ChannelKind, ChannelState, NotifyLevel};
 use huddle_protocol::messages::MessagesEvent;
 use huddle_protocol::realtime::Collection;
 
@@ -32,21 +32,32 @@ async fn visible(
         Option<i64>,
         i64,
         i64,
+        i64,
+        Option<String>,
     );
+    // Unread: root messages by others past the read position; mentions: those of them
+    // that name `me` or say `@channel`.
+    const UNREAD: &str = "FROM messages m WHERE m.channel_id = ch.id AND m.thread_root_id IS NULL \
+        AND m.deleted_at IS NULL AND m.author_id != $2 AND m.id > COALESCE((SELECT last_read_id \
+        FROM read_positions rp WHERE rp.channel_id = ch.id AND rp.user_id = $2), 0)";
     let rows: Vec<Row> = tx
         .all(
-            "SELECT ch.id, ch.workspace_id, ch.kind, ch.name, ch.topic, \
+            sqlx::AssertSqlSafe(format!(
+                "SELECT ch.id, ch.workspace_id, ch.kind, ch.name, ch.topic, \
                ch.archived_at IS NOT NULL, ch.created_by, ch.revision, \
                CASE WHEN ch.kind = 'direct' THEN (SELECT cm.user_id FROM channel_members cm \
                  WHERE cm.channel_id = ch.id AND cm.user_id != $2 LIMIT 1) END, \
-               (SELECT count(*) FROM messages m WHERE m.channel_id = ch.id AND m.thread_root_id IS NULL \
-                 AND m.deleted_at IS NULL AND m.author_id != $2 AND m.id > COALESCE((SELECT last_read_id \
-                 FROM read_positions rp WHERE rp.channel_id = ch.id AND rp.user_id = $2), 0)), \
+               (SELECT count(*) {UNREAD}), \
                COALESCE((SELECT last_read_id FROM read_positions rp WHERE rp.channel_id = ch.id \
-                 AND rp.user_id = $2), 0) \
+                 AND rp.user_id = $2), 0), \
+               (SELECT count(*) {UNREAD} AND (m.broadcast = 'channel' OR EXISTS (SELECT 1 \
+                 FROM message_mentions mm WHERE mm.message_id = m.id AND mm.user_id = $2))), \
+               (SELECT notify FROM channel_settings cs WHERE cs.channel_id = ch.id \
+                 AND cs.user_id = $2) \
              FROM channels ch WHERE ch.workspace_id = $1 AND ($3 IS NULL OR ch.id = $3) \
                AND (ch.kind = 'public' OR EXISTS (SELECT 1 FROM channel_members cm \
-                 WHERE cm.channel_id = ch.id AND cm.user_id = $2))",
+                 WHERE cm.channel_id = ch.id AND cm.user_id = $2))"
+            )),
             args![workspace, me, only],
         )
         .await?;
@@ -63,6 +74,8 @@ async fn visible(
         other,
         unread,
         last_read_id,
+        mentions,
+        notify,
     ) in rows
     {
         let mut name = tx
@@ -80,10 +93,16 @@ async fn visible(
                     .await?;
             }
         }
+        let kind = enum_value(&kind, ChannelKind::parse)?;
+        let notify = match notify {
+            Some(n) => enum_value(&n, NotifyLevel::parse)?,
+            None if kind == ChannelKind::Direct => NotifyLevel::All,
+            None => NotifyLevel::fallback(),
+        };
         list.push(Channel {
             id,
             workspace_id,
-            kind: enum_value(&kind, ChannelKind::parse)?,
+            kind,
             name,
             topic,
             archived,
@@ -91,6 +110,8 @@ async fn visible(
             revision,
             unread,
             last_read_id,
+            mentions,
+            notify,
         });
     }
     list.sort_by_cached_key(|c| (c.kind == ChannelKind::Direct, c.name.to_lowercase(), c.id));
@@ -315,6 +336,27 @@ pub async fn mark_read(tx: &mut Tx, channel: i64, user: i64, last_read_id: i64) 
     )
     .await?;
     Ok(())
+}
+
+/// Sets `me`'s notification level in a channel they can read; returns the channel as
+/// they see it.
+pub async fn set_notify(
+    tx: &mut Tx,
+    channel: i64,
+    me: i64,
+    level: NotifyLevel,
+) -> ApiResult<Channel> {
+    let ch = access::channel(tx, channel, me).await?;
+    tx.execute(
+        "INSERT INTO channel_settings (channel_id, user_id, notify) VALUES ($1, $2, $3) \
+         ON CONFLICT (channel_id, user_id) DO UPDATE SET notify = excluded.notify",
+        args![channel, me, level.as_str()],
+    )
+    .await?;
+    visible(tx, ch.workspace_id, me, Some(channel))
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::internal("channel vanished"))
 }
 
 /// Ok if `me` may rename, archive or remove people from `ch`: its creator, admins and

@@ -1,4 +1,4 @@
-//! Messages: cursor pagination, threads, edit, soft delete, reactions.
+//! Messages: cursor pagination, threads, edit, soft delete, reactions, mentions, pins.
 
 pub(crate) mod store;
 
@@ -23,6 +23,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_one, edit, remove))
         .routes(routes!(replies))
         .routes(routes!(react, unreact))
+        .routes(routes!(pin, unpin))
+        .routes(routes!(pins))
 }
 
 /// Longest message body, in bytes.
@@ -178,4 +180,48 @@ async fn set_reaction(
     tx.commit().await?;
     announce(&state, &m, &event).await;
     Ok(Json(m))
+}
+
+/// Pins a message to its channel (anyone who can write there).
+#[utoipa::path(put, path = "/messages/{id}/pin", tag = "messages", params(("id" = i64, Path, description = "Message id")), responses((status = 200, body = Message)))]
+pub async fn pin(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Message>> {
+    set_pin(state, user, id, true).await
+}
+
+/// Unpins a message.
+#[utoipa::path(delete, path = "/messages/{id}/pin", tag = "messages", params(("id" = i64, Path, description = "Message id")), responses((status = 200, body = Message)))]
+pub async fn unpin(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Message>> {
+    set_pin(state, user, id, false).await
+}
+
+async fn set_pin(
+    state: AppState,
+    user: CurrentUser,
+    id: i64,
+    on: bool,
+) -> ApiResult<Json<Message>> {
+    let mut tx = state.db.write().await?;
+    let (m, event) = store::set_pin(&mut tx, id, user.id, on).await?;
+    tx.commit().await?;
+    announce(&state, &m, &event).await;
+    Ok(Json(m))
+}
+
+/// A channel's pinned messages, the latest pin first (at most 200).
+#[utoipa::path(get, path = "/channels/{id}/pins", tag = "messages", params(("id" = i64, Path, description = "Channel id")), responses((status = 200, body = [Message])))]
+pub async fn pins(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<Message>>> {
+    let list = store::pins(&mut state.db.read().await?, id, user.id).await?;
+    Ok(Json(list))
 }

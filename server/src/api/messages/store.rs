@@ -2,7 +2,9 @@
 //! it is afterwards and the event to announce once the transaction is committed.
 
 use axum::http::StatusCode;
-use huddle_protocol::messages::{Author, Message, MessagesEvent, Page, PageQuery, Reaction};
+use huddle_protocol::messages::{
+    mention_names, Author, Broadcast, Message, MessagesEvent, Page, PageQuery, Pin, Reaction,
+};
 
 use super::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::access;
@@ -14,7 +16,7 @@ use crate::vault::{Place, Scope};
 const SELECT: &str = "SELECT m.id, m.channel_id, u.id AS author_id, u.username, u.display_name, \
     m.thread_root_id, m.body, m.deleted_at, m.created_at, m.edited_at, \
     (SELECT count(*) FROM messages r WHERE r.thread_root_id = m.id AND r.deleted_at IS NULL) AS reply_count, \
-    m.revision \
+    m.revision, m.broadcast, m.pinned_at, m.pinned_by \
     FROM messages m JOIN users u ON u.id = m.author_id";
 
 #[derive(sqlx::FromRow)]
@@ -31,6 +33,9 @@ struct Row {
     edited_at: Option<i64>,
     reply_count: i64,
     revision: i64,
+    broadcast: Option<String>,
+    pinned_at: Option<i64>,
+    pinned_by: Option<i64>,
 }
 
 /// Opens a row into a message; authors' names are opened once per page (`names`).
@@ -75,6 +80,15 @@ async fn message(
         reply_count: r.reply_count,
         reactions: Vec::new(),
         revision: r.revision,
+        mentions: Vec::new(),
+        broadcast: match r.broadcast {
+            Some(b) => Some(crate::db::enum_value(&b, Broadcast::parse)?),
+            None => None,
+        },
+        pinned: match (r.pinned_by, r.pinned_at) {
+            (Some(by), Some(at)) => Some(Pin { by, at }),
+            _ => None,
+        },
     })
 }
 
@@ -87,18 +101,30 @@ async fn messages(tx: &mut Tx, rows: Vec<Row>) -> ApiResult<Vec<Message>> {
     Ok(out)
 }
 
-/// Fills in the reactions of `msgs`, each emoji in the order it was first given.
+/// Fills in the reactions of `msgs`, each emoji in the order it was first given, and
+/// the people they mention.
 async fn with_reactions(tx: &mut Tx, mut msgs: Vec<Message>) -> ApiResult<Vec<Message>> {
     if msgs.is_empty() {
         return Ok(msgs);
     }
     let placeholders: Vec<String> = (1..=msgs.len()).map(|i| format!("${i}")).collect();
-    // Only numbered placeholders are formatted into the statement.
+    let ids: Vec<Arg> = msgs.iter().map(|m| Arg::from(m.id)).collect();
+    // Only numbered placeholders are formatted into the statements.
+    let sql = format!(
+        "SELECT message_id, user_id FROM message_mentions WHERE message_id IN ({}) \
+         ORDER BY message_id, user_id",
+        placeholders.join(", ")
+    );
+    let mentions: Vec<(i64, i64)> = tx.all(sqlx::AssertSqlSafe(sql), ids.clone()).await?;
+    for (message, user) in mentions {
+        if let Some(m) = msgs.iter_mut().find(|m| m.id == message) {
+            m.mentions.push(user);
+        }
+    }
     let sql = format!(
         "SELECT id, message_id, emoji, user_id FROM reactions WHERE message_id IN ({}) ORDER BY id",
         placeholders.join(", ")
     );
-    let ids: Vec<Arg> = msgs.iter().map(|m| Arg::from(m.id)).collect();
     let rows: Vec<(i64, i64, String, i64)> = tx.all(sqlx::AssertSqlSafe(sql), ids).await?;
     for (id, message, emoji, user) in rows {
         let emoji = tx
@@ -338,6 +364,7 @@ pub async fn create(
         )
         .await?;
     set_body(tx, ch.workspace_id, id, body).await?;
+    set_mentions(tx, &ch, id, body).await?;
     if let Some(root) = thread_root {
         bump(tx, root).await?; // its reply count changed
     }
@@ -364,8 +391,56 @@ pub async fn set_body(tx: &mut Tx, workspace: i64, id: i64, body: &str) -> ApiRe
     Ok(())
 }
 
-/// Checks that `id` is `me`'s own message and not deleted; returns its workspace.
-async fn own_live_message(tx: &mut Tx, id: i64, me: i64) -> ApiResult<i64> {
+/// Most people one message may name (the names after these are text).
+pub const MAX_MENTIONS: usize = 50;
+
+/// Records whom `body` (message `id` of channel `ch`) calls on: `@here`/`@channel`, and
+/// the people it names who can read the channel (others, and unknown names, stay text).
+async fn set_mentions(
+    tx: &mut Tx,
+    ch: &access::ChannelAccess,
+    id: i64,
+    body: &str,
+) -> ApiResult<()> {
+    tx.execute(
+        "DELETE FROM message_mentions WHERE message_id = $1",
+        args![id],
+    )
+    .await?;
+    let mut broadcast = None;
+    for name in mention_names(body).iter().take(MAX_MENTIONS) {
+        if let Some(b) = Broadcast::parse(name) {
+            // `@channel` outranks `@here`.
+            if broadcast != Some(Broadcast::Channel) {
+                broadcast = Some(b);
+            }
+            continue;
+        }
+        let key = tx
+            .blind(Scope::Account, "username", &name.to_lowercase())
+            .await?;
+        tx.execute(
+            "INSERT INTO message_mentions (message_id, user_id) \
+             SELECT $1, u.id FROM users u WHERE u.username_key = $2 AND CASE WHEN $4 = 'public' \
+               THEN EXISTS (SELECT 1 FROM workspace_members wm WHERE wm.workspace_id = $3 \
+                 AND wm.user_id = u.id) \
+               ELSE EXISTS (SELECT 1 FROM channel_members cm WHERE cm.channel_id = $5 \
+                 AND cm.user_id = u.id) END \
+             ON CONFLICT DO NOTHING",
+            args![id, key, ch.workspace_id, ch.kind.as_str(), ch.id],
+        )
+        .await?;
+    }
+    tx.execute(
+        "UPDATE messages SET broadcast = $2 WHERE id = $1",
+        args![id, broadcast.map(|b| b.as_str().to_owned())],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Checks that `id` is `me`'s own message and not deleted; returns its channel.
+async fn own_live_message(tx: &mut Tx, id: i64, me: i64) -> ApiResult<access::ChannelAccess> {
     let (ch, author) = access::message(tx, id, me).await?;
     if author != me {
         return Err(ApiError::new(
@@ -376,7 +451,7 @@ async fn own_live_message(tx: &mut Tx, id: i64, me: i64) -> ApiResult<i64> {
     }
     ch.writable()?;
     live(tx, id).await?;
-    Ok(ch.workspace_id)
+    Ok(ch)
 }
 
 /// Checks that a message is not deleted.
@@ -401,13 +476,14 @@ pub async fn edit(
     me: i64,
     body: &str,
 ) -> ApiResult<(Message, MessagesEvent)> {
-    let workspace = own_live_message(tx, id, me).await?;
+    let ch = own_live_message(tx, id, me).await?;
     tx.execute(
         "UPDATE messages SET edited_at = $2, revision = revision + 1 WHERE id = $1",
         args![id, crate::db::now()],
     )
     .await?;
-    set_body(tx, workspace, id, body).await?;
+    set_body(tx, ch.workspace_id, id, body).await?;
+    set_mentions(tx, &ch, id, body).await?;
     let message = one(tx, id).await?;
     Ok((message.clone(), MessagesEvent::Updated { message }))
 }
@@ -418,7 +494,8 @@ pub async fn remove(tx: &mut Tx, id: i64, me: i64) -> ApiResult<(Message, Messag
     own_live_message(tx, id, me).await?;
     let (root,): (Option<i64>,) = tx
         .one(
-            "UPDATE messages SET body = '', deleted_at = $2, revision = revision + 1 \
+            "UPDATE messages SET body = '', deleted_at = $2, revision = revision + 1, \
+             broadcast = NULL, pinned_at = NULL, pinned_by = NULL \
              WHERE id = $1 RETURNING thread_root_id",
             args![id, crate::db::now()],
         )
@@ -429,6 +506,11 @@ pub async fn remove(tx: &mut Tx, id: i64, me: i64) -> ApiResult<(Message, Messag
     }
     tx.execute("DELETE FROM reactions WHERE message_id = $1", args![id])
         .await?;
+    tx.execute(
+        "DELETE FROM message_mentions WHERE message_id = $1",
+        args![id],
+    )
+    .await?;
     crate::api::search::store::unindex(tx, id).await?;
     let message = one(tx, id).await?;
     Ok((message.clone(), MessagesEvent::Deleted { message }))
@@ -492,4 +574,53 @@ pub async fn set_reaction(
     bump(tx, id).await?;
     let message = one(tx, id).await?;
     Ok((message.clone(), MessagesEvent::Reactions { message }))
+}
+
+/// Pins (`on`) or unpins a message of a channel `me` can write to; pinning a pinned
+/// message keeps its first pin.
+pub async fn set_pin(
+    tx: &mut Tx,
+    id: i64,
+    me: i64,
+    on: bool,
+) -> ApiResult<(Message, MessagesEvent)> {
+    let (ch, _) = access::message(tx, id, me).await?;
+    ch.writable()?;
+    if on {
+        live(tx, id).await?;
+        tx.execute(
+            "UPDATE messages SET pinned_at = $2, pinned_by = $3, revision = revision + 1 \
+             WHERE id = $1 AND pinned_at IS NULL",
+            args![id, crate::db::now(), me],
+        )
+        .await?;
+    } else {
+        tx.execute(
+            "UPDATE messages SET pinned_at = NULL, pinned_by = NULL, revision = revision + 1 \
+             WHERE id = $1 AND pinned_at IS NOT NULL",
+            args![id],
+        )
+        .await?;
+    }
+    let message = one(tx, id).await?;
+    Ok((message.clone(), MessagesEvent::Pinned { message }))
+}
+
+/// Most pins a channel lists.
+pub const MAX_PINS: i64 = 200;
+
+/// The pinned messages of a channel `me` can read, the latest pin first.
+pub async fn pins(tx: &mut Tx, channel: i64, me: i64) -> ApiResult<Vec<Message>> {
+    access::channel(tx, channel, me).await?;
+    let rows: Vec<Row> = tx
+        .all(
+            sqlx::AssertSqlSafe(format!(
+                "{SELECT} WHERE m.channel_id = $1 AND m.pinned_at IS NOT NULL \
+                 ORDER BY m.pinned_at DESC, m.id DESC LIMIT $2"
+            )),
+            args![channel, MAX_PINS],
+        )
+        .await?;
+    let msgs = messages(tx, rows).await?;
+    with_reactions(tx, msgs).await
 }
