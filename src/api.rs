@@ -7,7 +7,7 @@ use huddle_protocol::auth::{
     PasswordChange, PasswordConfirm, SecondFactor, SessionInfo, Signin, Signup, SignupVerify,
     TotpCode,
 };
-use huddle_protocol::channels::{AddMember, NewChannel, NewDirect, ReadPosition};
+use huddle_protocol::channels::{AddMember, NewChannel, NewDirect, NotifySetting, ReadPosition};
 use huddle_protocol::error::ErrorBody;
 use huddle_protocol::invitations::{LinkToken, NewInvitation, NewInviteLink};
 use huddle_protocol::messages::{EditMessage, NewMessage};
@@ -155,7 +155,9 @@ fn url(path: &str) -> String {
 pub use huddle_protocol::auth::{
     RecoveryCodes, SecondFactorRequired, SessionSummary, SignupPending, TotpSetup, TotpStatus, User,
 };
-pub use huddle_protocol::channels::{Channel, ChannelChange, ChannelKind, ChannelState};
+pub use huddle_protocol::channels::{
+    Channel, ChannelChange, ChannelKind, ChannelState, NotifyLevel,
+};
 pub use huddle_protocol::invitations::{Invitation, InviteLink, LinkPreview, SentInvitation};
 pub use huddle_protocol::messages::{Message, Page, PageQuery};
 pub use huddle_protocol::passkeys::{PasskeyCeremony, PasskeyInfo};
@@ -726,6 +728,35 @@ pub async fn react(id: i64, emoji: &str, on: bool) -> ApiResult<Message> {
         Request::delete(&path)
     };
     send_json(r, NO_BODY).await
+}
+
+/// Pins (`on`) or unpins a message.
+pub async fn pin(id: i64, on: bool) -> ApiResult<Message> {
+    let path = url(&format!("/messages/{id}/pin"));
+    let r = if on {
+        Request::put(&path)
+    } else {
+        Request::delete(&path)
+    };
+    send_json(r, NO_BODY).await
+}
+
+/// A channel's pinned messages, the latest pin first.
+pub async fn pins(channel: i64) -> ApiResult<Vec<Message>> {
+    send_json(
+        Request::get(&url(&format!("/channels/{channel}/pins"))),
+        NO_BODY,
+    )
+    .await
+}
+
+/// Sets what one is notified of in a channel.
+pub async fn set_notify(channel: i64, level: NotifyLevel) -> ApiResult<Channel> {
+    send_json(
+        Request::put(&url(&format!("/channels/{channel}/notifications"))),
+        Some(&NotifySetting { level }),
+    )
+    .await
 }
 
 /// Messages of a workspace that contain every word of `query`, newest first.

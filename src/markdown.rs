@@ -2,8 +2,10 @@
 //! innerHTML): paragraphs and line breaks, `**strong**`, `*emphasis*` / `_emphasis_`,
 //! `` `code` ``, fenced code blocks, `[links](https://…)` (http, https and mailto only,
 //! `rel="noopener noreferrer"`), bare `http(s)://` addresses as links (their ends found by
-//! `linkify`, which leaves out trailing punctuation), `-`/`*` and `1.` lists, and `>`
-//! quotes. Everything else is text.
+//! `linkify`, which leaves out trailing punctuation), `-`/`*` and `1.` lists, `>`
+//! quotes, and mentions (`@name` as the server reads them: `mention_names`), shown as
+//! such when they name a member, `@here` or `@channel`, and marked when they call on the
+//! reader. Everything else is text.
 
 use leptos::prelude::*;
 
@@ -27,6 +29,8 @@ pub enum Inline {
     },
     /// A line break inside a paragraph.
     Break,
+    /// `@name` (as written, without the `@`).
+    Mention(String),
 }
 
 /// Block content.
@@ -196,6 +200,13 @@ pub fn inline(s: &str) -> Vec<Inline> {
                 rest = &rest[url.len()..];
                 continue;
             }
+        } else if c == '@' && !text.ends_with(huddle_protocol::messages::username_char) {
+            if let Some(name) = huddle_protocol::messages::mention_at(after) {
+                flush(&mut text, &mut out);
+                out.push(Inline::Mention(name.to_owned()));
+                rest = &after[name.len()..];
+                continue;
+            }
         } else if c == '[' {
             if let Some((label, href, end)) = links.at(s, s.len() - rest.len()) {
                 flush(&mut text, &mut out);
@@ -295,14 +306,40 @@ fn with_breaks(lines: &[&str]) -> Vec<Inline> {
     out
 }
 
-fn render_inline(items: Vec<Inline>) -> AnyView {
+/// Who the reader is, and whom a mention can name (lowercased usernames), for showing
+/// mentions.
+#[derive(Clone, Default)]
+struct Readers {
+    me: Option<String>,
+    members: Option<RwSignal<Vec<crate::api::Member>>>,
+}
+
+fn render_inline(items: Vec<Inline>, who: &Readers) -> AnyView {
     items
         .into_iter()
         .map(|i| match i {
             Inline::Text(t) => t.into_any(),
             Inline::Code(c) => view! { <code>{c}</code> }.into_any(),
-            Inline::Strong(c) => view! { <strong>{render_inline(c)}</strong> }.into_any(),
-            Inline::Em(c) => view! { <em>{render_inline(c)}</em> }.into_any(),
+            Inline::Strong(c) => view! { <strong>{render_inline(c, who)}</strong> }.into_any(),
+            Inline::Em(c) => view! { <em>{render_inline(c, who)}</em> }.into_any(),
+            Inline::Mention(name) => {
+                let key = name.to_lowercase();
+                let everyone = key == "here" || key == "channel";
+                let me = everyone || who.me.as_ref() == Some(&key);
+                let members = who.members;
+                // A member's name (the list may come in after the message).
+                let known = Signal::derive(move || {
+                    everyone
+                        || members.is_some_and(|m| {
+                            m.with(|l| l.iter().any(|x| x.username.eq_ignore_ascii_case(&key)))
+                        })
+                });
+                let text = format!("@{name}");
+                view! {
+                    <span class:mention=known class:mention-me=move || me && known.get()>{text}</span>
+                }
+                .into_any()
+            }
             Inline::Link { text, href } => view! {
                 <a href=href rel="noopener noreferrer" target="_blank">{text}</a>
             }
@@ -317,17 +354,24 @@ fn render_inline(items: Vec<Inline>) -> AnyView {
 #[component]
 pub fn Markdown(text: String) -> impl IntoView {
     let blocks = parse(&text);
+    let who = Readers {
+        me: use_context::<crate::session::Session>()
+            .and_then(|s| s.user.get_untracked())
+            .map(|u| u.username.to_lowercase()),
+        members: use_context::<crate::shell::state::MemberNames>().map(|n| n.members),
+    };
+    let who = &who;
     view! {
         <div class="body">
             {blocks.into_iter().map(|b| match b {
-                Block::Para(i) => view! { <p>{render_inline(i)}</p> }.into_any(),
+                Block::Para(i) => view! { <p>{render_inline(i, who)}</p> }.into_any(),
                 Block::Code(c) => view! { <pre><code>{c}</code></pre> }.into_any(),
-                Block::Quote(i) => view! { <blockquote>{render_inline(i)}</blockquote> }.into_any(),
+                Block::Quote(i) => view! { <blockquote>{render_inline(i, who)}</blockquote> }.into_any(),
                 Block::Bullets(items) => view! {
-                    <ul>{items.into_iter().map(|i| view! { <li>{render_inline(i)}</li> }).collect_view()}</ul>
+                    <ul>{items.into_iter().map(|i| view! { <li>{render_inline(i, who)}</li> }).collect_view()}</ul>
                 }.into_any(),
                 Block::Numbered(items) => view! {
-                    <ol>{items.into_iter().map(|i| view! { <li>{render_inline(i)}</li> }).collect_view()}</ol>
+                    <ol>{items.into_iter().map(|i| view! { <li>{render_inline(i, who)}</li> }).collect_view()}</ol>
                 }.into_any(),
             }).collect_view()}
         </div>
@@ -397,6 +441,20 @@ mod tests {
                 text: "docs".into(),
                 href: "https://a.org/x".into()
             }]
+        );
+    }
+
+    #[test]
+    fn mentions_are_read_as_the_server_reads_them() {
+        assert_eq!(
+            inline("hi @Bob. a@b.c `@x` @"),
+            vec![
+                Inline::Text("hi ".into()),
+                Inline::Mention("Bob".into()),
+                Inline::Text(". a@b.c ".into()),
+                Inline::Code("@x".into()),
+                Inline::Text(" @".into()),
+            ]
         );
     }
 
@@ -570,7 +628,7 @@ mod tests {
 
             /// Text without markup characters comes back as exactly that text.
             #[test]
-            fn plain_text_is_kept(src in "[^*_`\\[\\]()>\\-0-9\\s]{1,64}") {
+            fn plain_text_is_kept(src in "[^*_`@\\[\\]()>\\-0-9\\s]{1,64}") {
                 prop_assert_eq!(inline(&src), vec![Inline::Text(src.clone())]);
             }
         }

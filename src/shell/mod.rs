@@ -12,6 +12,7 @@ use crate::session::{require_user, use_session};
 use crate::theme::ThemeToggle;
 
 pub mod new_channel;
+pub mod notifications;
 pub mod presence;
 pub mod search;
 pub mod state;
@@ -43,6 +44,10 @@ pub fn WorkspacePage() -> impl IntoView {
     });
     let list = ChannelList(RwSignal::new(Vec::new()));
     provide_context(list);
+    notifications::provide(
+        list,
+        Signal::derive(move || session.user.get().map(|u| u.id)),
+    );
     provide_context(FocusMessage(RwSignal::new(None)));
     let names = MemberNames::new();
     provide_context(names);
@@ -53,10 +58,11 @@ pub fn WorkspacePage() -> impl IntoView {
             if let Ok(members) = api::members(id).await {
                 names.names.set(
                     members
-                        .into_iter()
-                        .map(|m| (m.user_id, m.display_name))
+                        .iter()
+                        .map(|m| (m.user_id, m.display_name.clone()))
                         .collect(),
                 );
+                names.members.set(members);
             }
         });
     });
@@ -242,12 +248,20 @@ fn ChannelLinks(list: Vec<api::Channel>, labelled_by: &'static str) -> impl Into
             {list.into_iter().map(|c| {
                 let label = if c.kind == ChannelKind::Direct { c.name.clone() } else { format!("# {}", c.name) };
                 let unread = c.unread;
+                // A direct message's messages are all for the reader: its count is a
+                // mention badge. A muted channel's count is quiet.
+                let mentions = if c.kind == ChannelKind::Direct { c.unread } else { c.mentions };
+                let muted = c.notify == api::NotifyLevel::Nothing;
+                let plain = unread - if c.kind == ChannelKind::Direct { unread } else { 0 };
                 view! {
                     <li>
                         <A href=format!("/w/{}/c/{}", c.workspace_id, c.id) attr:class="channel-link">
-                            <span>{label}</span>
-                            {(unread > 0).then(|| view! {
-                                <span class="badge" aria-label=format!("{unread} unread")>{unread}</span>
+                            <span class:muted-channel=muted>{label}</span>
+                            {(mentions > 0).then(|| view! {
+                                <span class="badge mention-badge" aria-label=if mentions == 1 { "1 mention".to_owned() } else { format!("{mentions} mentions") }>{format!("@{mentions}")}</span>
+                            })}
+                            {(plain > 0).then(|| view! {
+                                <span class="badge" class:quiet=muted aria-label=format!("{plain} unread")>{plain}</span>
                             })}
                         </A>
                     </li>

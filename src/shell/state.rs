@@ -75,6 +75,16 @@ impl ChannelList {
         });
     }
 
+    /// Takes one's notification level in a channel from a REST answer (levels are
+    /// one's own and have no revision: the latest answer wins).
+    pub fn set_notify(&self, id: i64, level: api::NotifyLevel) {
+        self.0.update(|held| {
+            if let Some(c) = held.iter_mut().find(|c| c.id == id) {
+                c.notify = level;
+            }
+        });
+    }
+
     /// Takes one channel from a REST answer (if newer than what is held).
     pub fn put(&self, c: api::Channel) {
         self.apply(api::ChannelState {
@@ -108,6 +118,8 @@ impl ChannelList {
 pub struct MemberNames {
     /// Names by user id, as last loaded.
     pub names: RwSignal<HashMap<i64, String>>,
+    /// The workspace's members, as last loaded (who a mention can name).
+    pub members: RwSignal<Vec<api::Member>>,
     /// Raised to load the list again.
     pub reload: RwSignal<u32>,
     /// Ids already looked up in vain (each makes one reload, not one per render).
@@ -119,6 +131,7 @@ impl MemberNames {
     pub fn new() -> MemberNames {
         MemberNames {
             names: RwSignal::new(HashMap::new()),
+            members: RwSignal::new(Vec::new()),
             reload: RwSignal::new(0),
             missed: StoredValue::new(Default::default()),
         }

@@ -21,6 +21,8 @@ pub struct MenuItem {
     /// Whether it can be chosen now (a disabled item is still focusable, as the pattern
     /// recommends, so that people know it exists).
     pub disabled: bool,
+    /// For one of a group of choices (`menuitemradio`): whether it is the one chosen.
+    pub checked: Option<bool>,
 }
 
 impl MenuItem {
@@ -31,7 +33,14 @@ impl MenuItem {
             on_select: Callback::new(move |()| f()),
             danger: false,
             disabled: false,
+            checked: None,
         }
+    }
+
+    /// The same item, as one of a group of choices, chosen or not.
+    pub fn radio(mut self, checked: bool) -> MenuItem {
+        self.checked = Some(checked);
+        self
     }
 
     /// The same item, marked as destructive.
@@ -84,7 +93,7 @@ pub fn MenuButton(
         // cannot take focus).
         request_animation_frame(move || {
             if let Some(m) = menu.get_untracked() {
-                if let Some(el) = query_all(&m, "[role=menuitem]").get(i) {
+                if let Some(el) = query_all(&m, "[role^=menuitem]").get(i) {
                     focus(el);
                 }
             }
@@ -162,6 +171,15 @@ pub fn MenuButton(
             }
             _ => return,
         }
+        // Focus follows at once (the menu is shown), so that a key pressed next acts on
+        // the item that has it.
+        if open.get_untracked() {
+            if let Some(m) = menu.get_untracked() {
+                if let Some(el) = query_all(&m, "[role^=menuitem]").get(active.get_untracked()) {
+                    focus(el);
+                }
+            }
+        }
         ev.prevent_default();
         ev.stop_propagation();
     };
@@ -183,9 +201,10 @@ pub fn MenuButton(
             <ul id=menu_id role="menu" class=menu_class aria-labelledby=button_id node_ref=menu
                 hidden=move || !open.get() on:keydown=on_menu_key>
                 <For each=move || items.get().into_iter().enumerate()
-                    key=|(i, item)| (*i, item.label.clone(), item.disabled)
+                    key=|(i, item)| (*i, item.label.clone(), item.disabled, item.checked)
                     let((i, item))>
-                    <li role="menuitem" tabindex="-1"
+                    <li role=if item.checked.is_some() { "menuitemradio" } else { "menuitem" } tabindex="-1"
+                        aria-checked=item.checked.map(|c| c.to_string())
                         class=if item.danger { "ui-menu-item danger" } else { "ui-menu-item" }
                         aria-disabled=item.disabled.then_some("true")
                         on:click=move |_| choose(i)

@@ -50,13 +50,25 @@ test("no serious or critical axe violations on any page", async () => {
     await audit(page, `switcher ${scheme}`);
     await page.locator(".switcher summary").click();
     await page.screenshot({ path: path.join(ARTIFACTS, `demo-channel-${scheme}.png`), fullPage: true });
-    // A private channel with its settings open (topic, name, archiving, members).
+    // A private channel with its settings open (topic, name, archiving), its members,
+    // its menu and its pinned messages.
     await page.getByRole("link", { name: "# design" }).click();
     await page.locator(".channel-settings summary").click();
-    await page.getByRole("heading", { name: "Members" }).waitFor();
-    await page.getByRole("button", { name: "Leave channel" }).waitFor();
+    await page.getByRole("button", { name: "Set topic" }).waitFor();
     await audit(page, `channel settings ${scheme}`);
     await page.locator(".channel-settings summary").click();
+    await page.getByRole("button", { name: /^\d+ members$/ }).click();
+    await page.getByRole("dialog", { name: "Members" }).getByRole("button", { name: "Leave channel" }).waitFor();
+    await audit(page, `channel members ${scheme}`);
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "Channel menu" }).click();
+    await page.getByRole("menuitemradio", { name: "Notify me of mentions only" }).waitFor();
+    await audit(page, `channel menu ${scheme}`);
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "Pinned messages" }).click();
+    await page.getByRole("dialog", { name: "Pinned messages" }).getByText(/Nothing is pinned yet|Open in channel/).first().waitFor();
+    await audit(page, `pinned messages ${scheme}`);
+    await page.keyboard.press("Escape");
     await page.getByRole("link", { name: "# history" }).click();
     await page.getByRole("log").getByText("History message 10000 of 10000").waitFor();
     await audit(page, `long channel ${scheme}`);

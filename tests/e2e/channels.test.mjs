@@ -69,14 +69,16 @@ test("taking someone out of a private channel cuts them off at once", async () =
   const bob = await person(env.browser);
   const design = await openDemoChannel(alice, env.base, "alice", "design");
   await openDemoChannel(bob, env.base, "bob", "design");
-  await settings(alice.page);
-  await alice.page.getByRole("button", { name: "Remove Bob Chen" }).click();
+  // The member count in the header opens the members.
+  await alice.page.getByRole("button", { name: /^\d+ members$/ }).click();
+  const members = alice.page.getByRole("dialog", { name: "Members" });
+  await members.getByRole("button", { name: "Remove Bob Chen" }).click();
   await bob.page.getByRole("alert").getByText("You no longer have access to this channel.").waitFor({ timeout: 10000 });
   await bob.page.getByRole("link", { name: "# design" }).waitFor({ state: "detached", timeout: 20000 });
   // Alice adds Bob back from the same panel.
-  await alice.page.getByLabel("Add someone").selectOption({ label: "Bob Chen" });
-  await alice.page.getByRole("button", { name: "Add", exact: true }).click();
-  await alice.page.getByRole("button", { name: "Remove Bob Chen" }).waitFor();
+  await members.getByLabel("Add someone").selectOption({ label: "Bob Chen" });
+  await members.getByRole("button", { name: "Add", exact: true }).click();
+  await members.getByRole("button", { name: "Remove Bob Chen" }).waitFor();
 
   assert.deepEqual(await alice.csp(), []);
   assert.deepEqual(alice.problems, []);

@@ -1,13 +1,16 @@
-//! A channel's header: its name, topic and archived state, and the settings one may
-//! change: the topic (anyone who reads it); the name and archiving (its creator, admins
-//! and owners); a private channel's members (anyone in it adds people and leaves; its
-//! creator, admins and owners take people out). Every answer goes into the shell's
-//! [`ChannelList`], which keeps the highest revision.
+//! A channel's header: its name, topic and archived state, its tools
+//! ([`super::channel_menu`]: members, pins, notification level), and the settings one
+//! may change: the topic (anyone who reads it); the name and archiving (its creator,
+//! admins and owners). A private channel's members ([`ChannelMembers`], in the members
+//! dialog): anyone in it adds people and leaves; its creator, admins and owners take
+//! people out. Every answer goes into the shell's [`ChannelList`], which keeps the
+//! highest revision.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
+use super::channel_menu::ChannelTools;
 use crate::api::{self, Action, Channel, ChannelChange, ChannelKind};
 use crate::session::use_session;
 use crate::shell::state::{workspace_id, ChannelList, MemberNames, RefreshChannels};
@@ -45,12 +48,14 @@ pub fn ChannelHeader(channel: Memo<i64>) -> impl IntoView {
     let is = move |f: fn(&Channel) -> bool| current.with(|c| c.as_ref().is_some_and(f));
     let archived = Signal::derive(move || is(|c| c.archived));
     let direct = Signal::derive(move || is(|c| c.kind == ChannelKind::Direct));
-    let private = Signal::derive(move || is(|c| c.kind == ChannelKind::Private));
     view! {
         <header class="channel-header">
-            <h1 class="channel-title">{move || current.get().map(|c| {
-                if c.kind == ChannelKind::Direct { c.name } else { format!("# {}", c.name) }
-            })}</h1>
+            <div class="channel-heading">
+                <h1 class="channel-title">{move || current.get().map(|c| {
+                    if c.kind == ChannelKind::Direct { c.name } else { format!("# {}", c.name) }
+                })}</h1>
+                <ChannelTools channel=channel current=current manager=manager archived=archived />
+            </div>
             <p class="channel-topic">{move || current.get().map(|c| c.topic)}</p>
             <Show when=move || archived.get()>
                 <p class="note archived-note">{"This channel is archived: it can be read, not changed."}</p>
@@ -66,9 +71,6 @@ pub fn ChannelHeader(channel: Memo<i64>) -> impl IntoView {
                     </Show>
                     <Show when=move || manager.get() && !direct.get()>
                         <ArchiveButton channel=channel archived=archived />
-                    </Show>
-                    <Show when=move || private.get()>
-                        <ChannelMembers channel=channel manager=manager archived=archived />
                     </Show>
                 </div>
             </details>
@@ -173,7 +175,7 @@ fn ArchiveButton(channel: Memo<i64>, archived: Signal<bool>) -> impl IntoView {
 
 /// A private channel's members: add someone, take someone out, leave.
 #[component]
-fn ChannelMembers(
+pub fn ChannelMembers(
     channel: Memo<i64>,
     manager: Signal<bool>,
     archived: Signal<bool>,

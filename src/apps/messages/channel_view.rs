@@ -20,6 +20,7 @@ use super::thread::ThreadPanel;
 use crate::api::{self, Message};
 use crate::realtime::{Event, Realtime};
 use crate::session::use_session;
+use crate::shell::notifications::{Notifier, Visible};
 use crate::shell::state::{ChannelList, FocusMessage, MemberNames, RefreshChannels};
 use huddle_protocol::messages::MessagesEvent;
 use huddle_protocol::realtime::{Collection, Sender};
@@ -110,6 +111,14 @@ pub fn ChannelView() -> impl IntoView {
         });
     });
 
+    // What came while the page was hidden is read once it shows.
+    let notifier = expect_context::<Notifier>();
+    let visible = expect_context::<Visible>();
+    Effect::new(move |_| {
+        if visible.0.get() {
+            pages.seen();
+        }
+    });
     // Follows the channel's room: live messages, typing, resyncs, losing access.
     let watch = move |rt: Realtime, ch: i64| {
         spawn_local(async move {
@@ -135,6 +144,9 @@ pub fn ChannelView() -> impl IntoView {
                         };
                         if m.channel_id != ch {
                             return;
+                        }
+                        if matches!(event, MessagesEvent::Created { .. }) {
+                            notifier.message(&m);
                         }
                         match m.thread_root_id {
                             None => pages.live(m),

@@ -1,13 +1,19 @@
 //! The composer: Enter sends, Shift+Enter is a newline; the draft survives channel
 //! switches; a failed send stays visible with Retry (under the same idempotency key).
+//! Typing `@` opens a list of the people who can read the channel (and `@here`,
+//! `@channel`): Up and Down move in it while focus stays in the field (the option is its
+//! `aria-activedescendant`), Enter or Tab chooses, Escape closes it ([`super::mention`]).
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::mention::{self, Suggestion};
 use super::state::Drafts;
-use crate::api::{self, Message};
+use crate::api::{self, ChannelKind, Message};
 use crate::realtime::Realtime;
+use crate::session::use_session;
+use crate::shell::state::{ChannelList, MemberNames};
 use huddle_protocol::messages::MessagesEvent;
 use huddle_protocol::realtime::Collection;
 
@@ -86,17 +92,91 @@ pub fn Composer(
         set_draft(String::new());
         send_body(local_id, ch, body, key);
     };
+    // Who a mention can name: a public channel's readers are the workspace's members;
+    // the others have their own list.
+    let list = expect_context::<ChannelList>();
+    let names = expect_context::<MemberNames>();
+    let me = use_session().user;
+    let kind = Memo::new(move |_| {
+        let ch = channel.get();
+        list.0
+            .with(|l| l.iter().find(|c| c.id == ch).map(|c| c.kind))
+    });
+    let own_members = LocalResource::new(move || {
+        let (ch, kind) = (channel.get(), kind.get());
+        async move {
+            match kind {
+                Some(ChannelKind::Private | ChannelKind::Direct) => {
+                    api::channel_members(ch).await.ok()
+                }
+                _ => None,
+            }
+        }
+    });
+    let people = Memo::new(move |_| {
+        let me = me.with(|u| u.as_ref().map(|u| u.id));
+        let members = own_members
+            .get()
+            .flatten()
+            .unwrap_or_else(|| names.members.get());
+        members
+            .into_iter()
+            .filter(|m| Some(m.user_id) != me)
+            .map(|m| (m.username, m.display_name))
+            .collect::<Vec<_>>()
+    });
+    // The mention being typed: where its `@` is, where the caret is (bytes), the list.
+    let mention = RwSignal::new(None::<(usize, usize, Vec<Suggestion>)>);
+    let active = RwSignal::new(0usize);
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    let find_mention = move |text: &str, caret_units: Option<u32>| {
+        let found = caret_units.and_then(|u| {
+            let caret = mention::byte_index(text, u);
+            let (at, q) = mention::query_at(text, caret)?;
+            let list = people.with_untracked(|p| mention::suggest(p, q));
+            (!list.is_empty()).then_some((at, caret, list))
+        });
+        if found.as_ref().map(|f| f.2.len())
+            != mention.with_untracked(|m| m.as_ref().map(|m| m.2.len()))
+        {
+            active.set(0);
+        }
+        mention.set(found);
+    };
+    let choose = move |i: usize| {
+        let Some((at, caret, list)) = mention.get_untracked() else {
+            return;
+        };
+        let Some(s) = list.get(i) else { return };
+        let (text, caret) = mention::complete(&draft(), at, caret, &s.name);
+        let units = mention::utf16_offset(&text, caret);
+        // The field and its caret now, before another key comes (the draft's own update
+        // of the field reaches it later, with the same text).
+        if let Some(a) = area.get_untracked() {
+            a.set_value(&text);
+            let _ = a.set_selection_range(units, units);
+            let _ = a.focus();
+        }
+        set_draft(text);
+        mention.set(None);
+    };
     let rt_typing = rt.clone();
     let on_input = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
         // `:tada:` typed at the end becomes 🎉 (not in the middle: the caret would jump).
         let area = event_target::<web_sys::HtmlTextAreaElement>(&ev);
-        let at_end = area.selection_start().ok().flatten()
-            == u32::try_from(text.encode_utf16().count()).ok();
+        let caret = area.selection_start().ok().flatten();
+        let at_end = caret == u32::try_from(text.encode_utf16().count()).ok();
         let text = at_end
             .then(|| crate::ui::emoji_picker::replace_shortcode(&text))
             .flatten()
             .unwrap_or(text);
+        let caret = if at_end {
+            u32::try_from(text.encode_utf16().count()).ok()
+        } else {
+            caret
+        };
+        find_mention(&text, caret);
         set_draft(text);
         let now = js_sys::Date::now();
         if now - last_typing.get_value() > 3000.0 {
@@ -141,10 +221,43 @@ pub fn Composer(
         </ul>
         <form class="composer" on:submit=move |ev| { ev.prevent_default(); send(); }>
             <label for="composer-input" class="visually-hidden">{"Message"}</label>
+            <ul id="mention-list" role="listbox" aria-label="People to mention"
+                class="ui-listbox ui-popup above mention-list" hidden=move || mention.with(Option::is_none)>
+                {move || mention.get().map(|(_, _, list)| list.into_iter().enumerate().map(|(i, s)| {
+                    let selected = move || (active.get() == i).to_string();
+                    view! {
+                        <li id=format!("mention-{i}") role="option" class="ui-option" aria-selected=selected
+                            on:pointerdown=|ev| ev.prevent_default()
+                            on:click=move |_| choose(i)>
+                            <span>{format!("@{}", s.name)}</span>
+                            <span class="muted">{s.label}</span>
+                        </li>
+                    }
+                }).collect_view())}
+            </ul>
+            <p class="visually-hidden" role="status">{move || mention.with(|m| m.as_ref().map(|(_, _, l)| {
+                if l.len() == 1 { "1 suggestion".to_owned() } else { format!("{} suggestions", l.len()) }
+            }))}</p>
             <textarea id="composer-input" rows="2" placeholder="Write a message (Enter sends, Shift+Enter for a new line)"
+                node_ref=area
+                aria-autocomplete="list" aria-controls="mention-list"
+                aria-activedescendant=move || mention.with(|m| m.is_some().then(|| format!("mention-{}", active.get())))
                 prop:value=draft
                 on:input=on_input
+                on:blur=move |_| mention.set(None)
                 on:keydown=move |ev: KeyboardEvent| {
+                    if let Some(n) = mention.with_untracked(|m| m.as_ref().map(|m| m.2.len())) {
+                        match ev.key().as_str() {
+                            "ArrowDown" => active.update(|a| *a = crate::ui::wrap(*a, 1, n)),
+                            "ArrowUp" => active.update(|a| *a = crate::ui::wrap(*a, -1, n)),
+                            "Enter" | "Tab" if !ev.shift_key() => choose(active.get_untracked()),
+                            "Escape" => mention.set(None),
+                            _ => return,
+                        }
+                        ev.prevent_default();
+                        ev.stop_propagation();
+                        return;
+                    }
                     if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
                         ev.prevent_default();
                         send();

@@ -2,7 +2,8 @@
 //! focus is inside it (always on touch screens; never hidden from screen readers or the
 //! keyboard), with 👍, any reaction from the emoji picker, "Reply in thread" and a
 //! "More actions" menu: edit and
-//! delete (after a confirmation) one's own, copy a link to it, reply in thread.
+//! delete (after a confirmation) one's own, copy a link to it, pin or unpin it, reply
+//! in thread.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -35,6 +36,9 @@ pub fn MessageActions(
     /// Whether the reader's 👍 is on it.
     #[prop(into)]
     thumbs: Signal<bool>,
+    /// Whether it is pinned to the channel.
+    #[prop(into)]
+    pinned: Signal<bool>,
     /// Set to edit it.
     editing: RwSignal<bool>,
     /// Where a failed action says why.
@@ -74,12 +78,39 @@ pub fn MessageActions(
             error.set(api::delete_message(id).await.err().map(|e| e.message));
         });
     });
+    let pin = move || {
+        let on = !pinned.get_untracked();
+        spawn_local(async move {
+            match api::pin(id, on).await {
+                Ok(_) => {
+                    error.set(None);
+                    toaster.show(
+                        if on {
+                            "Message pinned."
+                        } else {
+                            "Message unpinned."
+                        },
+                        None,
+                    );
+                }
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
     let items = Signal::derive(move || {
         let mut items = Vec::new();
         if mine {
             items.push(MenuItem::new("Edit", move || editing.set(true)));
         }
         items.push(MenuItem::new("Copy link", copy_link));
+        items.push(MenuItem::new(
+            if pinned.get() {
+                "Unpin"
+            } else {
+                "Pin to channel"
+            },
+            pin,
+        ));
         if is_root {
             items.push(MenuItem::new("Reply in thread", reply));
         }

@@ -156,6 +156,15 @@ pub fn MessageItem(
         n => format!("{n} replies"),
     };
     let thumbs = Signal::derive(move || reaction("👍").is_some_and(|r| r.by(me)));
+    // Calls on the reader (by name, `@here` or `@channel`): highlighted.
+    let calls_me = move || {
+        msg.with(|m| {
+            m.as_ref()
+                .is_some_and(|m| me.is_some_and(|me| m.mentions_user(me)))
+        })
+    };
+    let pinned =
+        Signal::derive(move || msg.with(|m| m.as_ref().is_some_and(|m| m.pinned.is_some())));
     let author = m.author.display_name.clone();
     let author_id = m.author.id;
     view! {
@@ -165,7 +174,7 @@ pub fn MessageItem(
         <Show when=new_line>
             <li class="new-divider"><span>{"New messages"}</span></li>
         </Show>
-        <li class="message" class:grouped=grouped data-id=id>
+        <li class="message" class:grouped=grouped class:mentions-me=calls_me class:pinned=pinned data-id=id>
             <div class="gutter">
                 <Show when=move || !grouped()>
                     <Avatar id=author_id name=author.clone() />
@@ -180,6 +189,9 @@ pub fn MessageItem(
                     </A>
                 </Tooltip>
                 {move || msg.with(|m| m.as_ref().and_then(|m| m.edited_at)).map(|_| view! { <span class="edited">{"(edited)"}</span> })}
+                <Show when=move || pinned.get()>
+                    <span class="pinned-mark">{"📌 Pinned"}</span>
+                </Show>
             </div>
             {move || if deleted() {
                 view! { <p class="deleted">{"This message was deleted."}</p> }.into_any()
@@ -242,7 +254,7 @@ pub fn MessageItem(
             </div>
             <Show when=move || !deleted()>
                 <MessageActions id=id channel=m.channel_id mine=mine is_root=is_root
-                    thumbs=thumbs editing=editing error=error />
+                    thumbs=thumbs pinned=pinned editing=editing error=error />
             </Show>
         </li>
     }

@@ -3,7 +3,9 @@
 //! [`MessagesApp`] is the app's root route (`/w/:ws/c`): it provides the app's own state
 //! ([`state`]) to the channel view below it. Files, one concern each:
 //! [`channel_view`] (a channel: loading, live events, layout), [`channel_header`] (its
-//! name, topic and settings), [`message_list`] (the
+//! name, topic and settings), [`channel_menu`] (its members, pins, notification level),
+//! [`pins`] (the pinned messages), [`mention`] (mentions typed in the composer),
+//! [`message_list`] (the
 //! windowed scrolling list, with [`window`] its pure logic), [`message_item`] (one
 //! message: its header, body and reactions, under a day heading when it starts a day),
 //! [`message_actions`] (its toolbar and "more" menu), [`composer`], [`thread`].
@@ -16,12 +18,15 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
 pub mod channel_header;
+pub mod channel_menu;
 pub mod channel_view;
 pub mod composer;
+pub mod mention;
 pub mod message_actions;
 pub mod message_item;
 pub mod message_list;
 pub mod pages;
+pub mod pins;
 pub mod state;
 pub mod thread;
 pub mod window;

@@ -30,6 +30,8 @@ pub struct Pages {
     in_flight: RwSignal<u32>,
     epoch: StoredValue<u32>,
     refresh: RefreshChannels,
+    /// The newest live message that came while the page was hidden: read once it shows.
+    unseen: StoredValue<Option<i64>>,
 }
 
 impl Pages {
@@ -44,6 +46,7 @@ impl Pages {
             in_flight: RwSignal::new(0),
             epoch: StoredValue::new(0),
             refresh,
+            unseen: StoredValue::new(None),
         }
     }
 
@@ -60,6 +63,7 @@ impl Pages {
     /// Empties the list; answers to earlier requests are dropped.
     pub fn reset(self) {
         self.epoch.update_value(|e| *e = e.wrapping_add(1));
+        self.unseen.set_value(None);
         self.messages.set(Vec::new());
         self.older.set(None);
         self.newer.set(None);
@@ -249,11 +253,27 @@ impl Pages {
             .with_untracked(|l| l.binary_search_by_key(&m.id, |x| x.id).is_err());
         let id = m.id;
         self.messages.update(|l| merge(l, m));
-        if new {
-            let ch = self.channel.get_untracked();
-            spawn_local(async move {
-                let _ = api::mark_read(ch, id).await;
-            });
+        if !new {
+            return;
+        }
+        // Nobody reads a hidden page: the message stays unread (and counts in the
+        // title) until the page shows again.
+        if crate::shell::notifications::page_hidden() {
+            self.unseen
+                .update_value(|u| *u = Some(u.map_or(id, |u| u.max(id))));
+            self.refresh.0.update(|n| *n += 1);
+            return;
+        }
+        let ch = self.channel.get_untracked();
+        spawn_local(async move {
+            let _ = api::mark_read(ch, id).await;
+        });
+    }
+
+    /// The page shows again: what came while it was hidden counts as read.
+    pub fn seen(self) {
+        if let Some(id) = self.unseen.try_update_value(Option::take).flatten() {
+            self.mark_read(id);
         }
     }
 

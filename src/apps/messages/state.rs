@@ -30,12 +30,14 @@ pub struct EditRequest(pub RwSignal<Option<i64>>);
 pub const GROUP_SECS: i64 = 5 * 60;
 
 /// Whether `m` continues `prev` under its header: same author, same day, within
-/// [`GROUP_SECS`], neither deleted.
+/// [`GROUP_SECS`], neither deleted, and `m` not pinned.
 pub fn continues(prev: &Message, m: &Message, same_day: bool) -> bool {
     same_day
         && prev.author.id == m.author.id
         && !prev.deleted
         && !m.deleted
+        // A pinned message keeps its header (where its mark shows).
+        && m.pinned.is_none()
         && (0..GROUP_SECS).contains(&(m.created_at - prev.created_at))
 }
 
@@ -82,6 +84,9 @@ mod tests {
         gone.deleted = true;
         assert!(!continues(&a, &gone, true));
         assert!(!continues(&gone, &at(3, 1, 1002), true));
+        let mut pinned = at(2, 1, 1001);
+        pinned.pinned = Some(huddle_protocol::messages::Pin { by: 1, at: 1002 });
+        assert!(!continues(&a, &pinned, true));
     }
 
     #[test]
