@@ -153,7 +153,8 @@ fn url(path: &str) -> String {
 }
 
 pub use huddle_protocol::auth::{
-    RecoveryCodes, SecondFactorRequired, SessionSummary, SignupPending, TotpSetup, TotpStatus, User,
+    ProfileChange, RecoveryCodes, SecondFactorRequired, SessionSummary, SignupPending, Theme,
+    TotpSetup, TotpStatus, User,
 };
 pub use huddle_protocol::channels::{
     Channel, ChannelChange, ChannelKind, ChannelState, NotifyLevel,
@@ -406,6 +407,11 @@ pub async fn change_password(current: &str, new: &str) -> ApiResult<()> {
         new: new.to_owned(),
     };
     send_empty(Request::post(&url("/auth/password")), Some(&body)).await
+}
+
+/// Changes one's display name and settings (what `change` gives).
+pub async fn change_profile(change: &ProfileChange) -> ApiResult<User> {
+    send_json(Request::patch(&url("/auth/me")), Some(change)).await
 }
 
 /// Signs out every other session of the signed-in person.

@@ -12,6 +12,7 @@ use crate::pages::home::Home;
 use crate::pages::join::Join;
 use crate::pages::kit::KitPage;
 use crate::pages::people::PeoplePage;
+use crate::pages::settings::SettingsPage;
 use crate::pages::verify::Verify;
 use crate::shell::WorkspacePage;
 use crate::ui::shortcuts::ShortcutHelp;
@@ -20,7 +21,8 @@ use crate::ui::toast::{provide_toaster, ToastRegion};
 /// The root component.
 #[component]
 pub fn App() -> impl IntoView {
-    crate::session::provide();
+    let session = crate::session::provide();
+    crate::theme::provide(session);
     provide_toaster();
     let shortcuts = RwSignal::new(false);
     view! {
@@ -32,6 +34,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/verify") view=Verify />
                 <Route path=path!("/") view=Home />
                 <Route path=path!("/account") view=AccountPage />
+                <Route path=path!("/settings") view=SettingsPage />
                 <Route path=path!("/join") view=Join />
                 <Route path=path!("/kit") view=KitPage />
                 <ParentRoute path=path!("/w/:ws") view=WorkspacePage>

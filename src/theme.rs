@@ -1,30 +1,27 @@
-//! Light/dark theme: follows `prefers-color-scheme` unless the user picked one, which is
-//! remembered in `localStorage` and applied as a class on `<html>`.
+//! The theme: as the system says (`prefers-color-scheme`), light or dark. The choice is
+//! the signed-in person's setting (kept on the server, the same on every device) and is
+//! remembered in `localStorage` too, so that the next load paints in it before the
+//! session is known. Light and dark are classes on `<html>`; "system" is neither, and the
+//! style sheet follows the media query.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+pub use crate::api::Theme;
+use crate::api::{self, ProfileChange};
+use crate::session::Session;
 
 const KEY: &str = "huddle.theme";
 
-/// A theme the user can pick.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Theme {
-    Light,
-    Dark,
-}
+/// The theme chosen (in context).
+#[derive(Clone, Copy)]
+pub struct ThemeChoice(pub RwSignal<Theme>);
 
-impl Theme {
-    fn class(self) -> &'static str {
-        match self {
-            Theme::Light => "theme-light",
-            Theme::Dark => "theme-dark",
-        }
-    }
-
-    fn other(self) -> Theme {
-        match self {
-            Theme::Light => Theme::Dark,
-            Theme::Dark => Theme::Light,
-        }
+fn class(theme: Theme) -> Option<&'static str> {
+    match theme {
+        Theme::System => None,
+        Theme::Light => Some("theme-light"),
+        Theme::Dark => Some("theme-dark"),
     }
 }
 
@@ -32,23 +29,17 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
-fn system_theme() -> Theme {
-    let dark = web_sys::window()
+fn system_dark() -> bool {
+    web_sys::window()
         .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .is_some_and(|m| m.matches());
-    if dark {
-        Theme::Dark
-    } else {
-        Theme::Light
-    }
+        .is_some_and(|m| m.matches())
 }
 
-fn saved_theme() -> Option<Theme> {
-    match storage()?.get_item(KEY).ok()??.as_str() {
-        "light" => Some(Theme::Light),
-        "dark" => Some(Theme::Dark),
-        _ => None,
-    }
+fn saved() -> Theme {
+    storage()
+        .and_then(|s| s.get_item(KEY).ok().flatten())
+        .and_then(|t| Theme::parse(&t))
+        .unwrap_or_default()
 }
 
 fn apply(theme: Theme) {
@@ -57,29 +48,69 @@ fn apply(theme: Theme) {
         .and_then(|d| d.document_element())
     {
         let classes = root.class_list();
-        let _ = classes.remove_2(Theme::Light.class(), Theme::Dark.class());
-        let _ = classes.add_1(theme.class());
+        let _ = classes.remove_2("theme-light", "theme-dark");
+        if let Some(c) = class(theme) {
+            let _ = classes.add_1(c);
+        }
+    }
+    if let Some(s) = storage() {
+        let _ = s.set_item(KEY, theme.as_str());
     }
 }
 
-/// A toggle button ("Dark theme", pressed when dark) that remembers the choice.
+/// Provides the [`ThemeChoice`]: the remembered one at first, the person's setting once
+/// the session is known; applied whenever it changes.
+pub fn provide(session: Session) {
+    let choice = ThemeChoice(RwSignal::new(saved()));
+    provide_context(choice);
+    Effect::new(move |_| {
+        if let Some(t) = session
+            .user
+            .with(|u| u.as_ref().map(|u| u.preferences.theme))
+        {
+            choice.0.set(t);
+        }
+    });
+    Effect::new(move |_| apply(choice.0.get()));
+}
+
+/// Chooses `theme`, and keeps it as the signed-in person's setting.
+pub fn choose(session: Session, theme: Theme) {
+    expect_context::<ThemeChoice>().0.set(theme);
+    if session.user.with_untracked(Option::is_none) {
+        return;
+    }
+    spawn_local(async move {
+        let change = ProfileChange {
+            theme: Some(theme),
+            ..Default::default()
+        };
+        if let Ok(u) = api::change_profile(&change).await {
+            session.user.set(Some(u));
+        }
+    });
+}
+
+/// A toggle button ("Dark theme", pressed when the page is dark): switches between light
+/// and dark (the settings page also offers "as the system").
 #[component]
 pub fn ThemeToggle() -> impl IntoView {
-    let theme = RwSignal::new(saved_theme().unwrap_or_else(system_theme));
-    Effect::new(move |_| apply(theme.get()));
+    let choice = expect_context::<ThemeChoice>().0;
+    let session = crate::session::use_session();
+    let dark = move || match choice.get() {
+        Theme::System => system_dark(),
+        t => t == Theme::Dark,
+    };
     let toggle = move |_| {
-        let next = theme.get().other();
-        if let Some(s) = storage() {
-            let _ = s.set_item(KEY, if next == Theme::Dark { "dark" } else { "light" });
-        }
-        theme.set(next);
+        let next = if dark() { Theme::Light } else { Theme::Dark };
+        choose(session, next);
     };
     view! {
         <button
             type="button"
             class="theme-toggle"
             on:click=toggle
-            aria-pressed=move || (theme.get() == Theme::Dark).to_string()
+            aria-pressed=move || dark().to_string()
         >
             {"Dark theme"}
         </button>

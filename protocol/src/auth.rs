@@ -14,6 +14,98 @@ pub struct User {
     pub email: String,
     /// Name shown to others.
     pub display_name: String,
+    /// Their settings, the same on every device.
+    #[serde(default)]
+    pub preferences: Preferences,
+}
+
+/// How the app looks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Theme {
+    /// As the system says (`prefers-color-scheme`).
+    #[default]
+    System,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+/// The language of the app.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Language {
+    /// The browser's (English unless it prefers French).
+    #[default]
+    Auto,
+    /// English.
+    En,
+    /// French.
+    Fr,
+}
+
+/// A person's settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Preferences {
+    /// Light, dark, or as the system says.
+    pub theme: Theme,
+    /// The app's language.
+    pub language: Language,
+    /// What they are notified of in a channel they set nothing for (a direct message
+    /// notifies of everything unless set otherwise).
+    pub notify_default: crate::channels::NotifyLevel,
+}
+
+impl Default for Preferences {
+    fn default() -> Preferences {
+        Preferences {
+            theme: Theme::System,
+            language: Language::Auto,
+            notify_default: crate::channels::NotifyLevel::fallback(),
+        }
+    }
+}
+
+macro_rules! wire_names {
+    ($t:ty { $($v:ident = $s:literal),* }) => {
+        impl $t {
+            /// Its name on the wire and in the database.
+            pub fn as_str(self) -> &'static str {
+                match self { $(<$t>::$v => $s),* }
+            }
+
+            /// The value named `s`.
+            pub fn parse(s: &str) -> Option<$t> {
+                match s { $($s => Some(<$t>::$v),)* _ => None }
+            }
+        }
+    };
+}
+wire_names!(Theme { System = "system", Light = "light", Dark = "dark" });
+wire_names!(Language { Auto = "auto", En = "en", Fr = "fr" });
+
+/// `PATCH /auth/me`: changes what is given of one's display name and settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProfileChange {
+    /// A new display name, 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
+    pub display_name: Option<String>,
+    /// A theme.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<Theme>,
+    /// A language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
+    /// A default notification level for channels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_default: Option<crate::channels::NotifyLevel>,
 }
 
 /// `POST /auth/signup`.

@@ -65,8 +65,8 @@ pub struct Channel {
     /// Of the unread ones, those that call on the caller: by name, or `@channel`.
     #[serde(default)]
     pub mentions: i64,
-    /// What the caller is notified of: their setting, else `all` for a direct message
-    /// and `mentions` for a channel.
+    /// What the caller is notified of: their setting for it, else `all` for a direct
+    /// message and their default (`Preferences::notify_default`) for a channel.
     #[serde(default = "NotifyLevel::fallback")]
     pub notify: NotifyLevel,
 }

@@ -49,5 +49,5 @@ async fn the_document_is_served_and_every_operation_is_routed() {
             );
         }
     }
-    assert_eq!(operations, 66);
+    assert_eq!(operations, 67);
 }

@@ -96,6 +96,12 @@ fn cases() -> Vec<Case> {
     vec![
         // Accounts: the same for every role.
         case("GET /auth/me", "/auth/me", None, signed_in),
+        case(
+            "PATCH /auth/me",
+            "/auth/me",
+            Some(r#"{"theme": "dark"}"#),
+            signed_in,
+        ),
         case("GET /auth/session", "/auth/session", None, all),
         own(
             "POST /auth/signin",

@@ -49,6 +49,7 @@ pub fn AccountPage() -> impl IntoView {
             <p><A href="/">{"← Your workspaces"}</A></p>
             <h1>{"Your account"}</h1>
             <p>{move || session.user.get().map(|u| format!("Signed in as {} ({})", u.display_name, u.username))}</p>
+            <p><A href="/settings">{"Profile and settings: your name, theme, notifications"}</A></p>
             <h2>{"Change your password"}</h2>
             <form on:submit=submit class="stack narrow">
                 <label for="current-password">{"Current password"}</label>

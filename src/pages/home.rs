@@ -41,7 +41,7 @@ pub fn Home() -> impl IntoView {
         <super::header::PageHeader />
         <main id="main" class="home-page">
             <h1>{"Your workspaces"}</h1>
-            <p><A href="/account">{"Your account"}</A></p>
+            <p><A href="/account">{"Your account"}</A>{" · "}<A href="/settings">{"Profile and settings"}</A></p>
             // Asked only once the session says who is signed in: a signed-out visit goes
             // to the sign-in page without a refused request.
             <Show when=move || session.user.with(Option::is_some)

@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
-use super::invites::Invites;
 use crate::api::{self, Action, Member, Role};
 use crate::session::use_session;
+use crate::shell::invites::Invites;
 use crate::shell::presence::Presence;
 use crate::shell::state::{workspace_id, RefreshChannels, RefreshWorkspaces};
 

@@ -11,6 +11,7 @@ use crate::realtime::{Realtime, Status};
 use crate::session::{require_user, use_session};
 use crate::theme::ThemeToggle;
 
+pub mod invites;
 pub mod new_channel;
 pub mod notifications;
 pub mod presence;
@@ -189,6 +190,7 @@ pub fn WorkspacePage() -> impl IntoView {
                     <A href=move || format!("/w/{}/people", ws.get()) attr:class="app-link">{"People"}</A>
                 </p>
                 <new_channel::NewChannelButton />
+                <invites::InviteButton />
             </nav>
             <div class="content">
                 <Outlet />

@@ -60,11 +60,23 @@ pub fn page_hidden() -> bool {
         .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden)
 }
 
-fn permission() -> Option<web_sys::NotificationPermission> {
+/// The browser's permission for notifications (`None`: it has none to give).
+pub fn permission() -> Option<web_sys::NotificationPermission> {
     // Browsers without the API (and insecure origins) have no `Notification`.
     let has = js_sys::Reflect::has(&js_sys::global(), &JsValue::from_str("Notification"))
         .unwrap_or(false);
     has.then(web_sys::Notification::permission)
+}
+
+/// Asks the browser for notifications (from a click or a key press only); `then` runs
+/// once it answers.
+pub fn request_permission(then: impl FnOnce() + 'static) {
+    if let Ok(p) = web_sys::Notification::request_permission() {
+        spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+            then();
+        });
+    }
 }
 
 /// The menu item that asks the browser for notifications (disabled once they are on,
@@ -73,11 +85,7 @@ pub fn permission_item() -> MenuItem {
     match permission() {
         Some(web_sys::NotificationPermission::Default) => {
             MenuItem::new("Turn on desktop notifications", || {
-                if let Ok(p) = web_sys::Notification::request_permission() {
-                    spawn_local(async move {
-                        let _ = wasm_bindgen_futures::JsFuture::from(p).await;
-                    });
-                }
+                request_permission(|| {})
             })
         }
         Some(web_sys::NotificationPermission::Granted) => {

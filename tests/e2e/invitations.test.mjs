@@ -144,3 +144,44 @@ test("an invite link: made, copied, followed signed out through sign-up, used up
   ]), []);
   for (const p of [alice, erin, frank, grace]) await p.context.close();
 });
+
+test("the sidebar's Invite dialog invites from any channel; members are not offered it", async () => {
+  const alice = await person(env.browser, { bypassCSP: true });
+  await signInDemo(alice.page, env.base, "alice");
+  await alice.page.getByRole("link", { name: "Demo workspace" }).click();
+  await alice.page.getByRole("heading", { name: "# general" }).waitFor();
+  const open = alice.page.getByRole("button", { name: "Invite people…" });
+  await open.click();
+  const dialog = alice.page.getByRole("dialog", { name: "Invite people" });
+  const field = dialog.getByLabel("Invite (username or email)");
+  await field.waitFor();
+  await audit(alice.page, "invite dialog");
+  await shot(alice.page, "invite-dialog");
+  await field.fill("erin@example.com");
+  await dialog.getByRole("button", { name: "Send invitation" }).click();
+  await dialog.getByRole("status").getByText("Invitation sent to erin@example.com").waitFor();
+  await dialog.getByRole("list", { name: "Waiting for an answer" }).getByText("erin@example.com").waitFor();
+  // Escape closes it and the focus goes back to the button.
+  await alice.page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "hidden" });
+  assert.equal(await alice.page.evaluate(() => document.activeElement?.textContent), "Invite people…");
+  // Not on the People page, which has the same forms.
+  await alice.page.getByRole("link", { name: "People" }).click();
+  await alice.page.getByRole("heading", { name: "Invite people" }).waitFor();
+  assert.equal(await open.count(), 0);
+
+  // Carol is a member: no button.
+  const carol = await person(env.browser);
+  await signInDemo(carol.page, env.base, "carol");
+  await carol.page.getByRole("link", { name: "Demo workspace" }).click();
+  await carol.page.getByRole("heading", { name: "# general" }).waitFor();
+  await carol.page.getByRole("button", { name: "New channel…" }).waitFor();
+  assert.equal(await carol.page.getByRole("button", { name: "Invite people…" }).count(), 0);
+
+  for (const p of [alice, carol]) {
+    assert.deepEqual(await p.csp(), []);
+    assert.deepEqual(p.problems, []);
+  }
+  await alice.context.close();
+  await carol.context.close();
+});

@@ -33,7 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(signup::router())
         .routes(routes!(signin))
         .routes(routes!(signout))
-        .routes(routes!(me))
+        .routes(routes!(me, change_profile))
         .routes(routes!(session))
         .routes(routes!(change_password))
         .routes(routes!(end_other_sessions))
@@ -310,5 +310,26 @@ pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<J
     let u = user_by_id(&state, user.id)
         .await?
         .ok_or_else(ApiError::unauthenticated)?;
+    Ok(Json(u))
+}
+
+/// Changes one's display name and settings (what is given).
+#[utoipa::path(patch, path = "/auth/me", tag = "auth", request_body = huddle_protocol::auth::ProfileChange, responses((status = 200, body = User)))]
+pub async fn change_profile(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(mut change): ApiJson<huddle_protocol::auth::ProfileChange>,
+) -> ApiResult<Json<User>> {
+    if change == Default::default() {
+        return Err(ApiError::invalid(
+            "give a display_name, theme, language or notify_default",
+        ));
+    }
+    if let Some(name) = &change.display_name {
+        change.display_name = Some(super::clean_name(name, "display_name", 64)?);
+    }
+    let mut tx = state.db.write().await?;
+    let u = store::change_profile(&mut tx, user.id, &change).await?;
+    tx.commit().await?;
     Ok(Json(u))
 }

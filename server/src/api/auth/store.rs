@@ -1,10 +1,11 @@
 //! Accounts in the database.
 
 use axum::http::StatusCode;
-use huddle_protocol::auth::User;
+use huddle_protocol::auth::{Language, Preferences, ProfileChange, Theme, User};
+use huddle_protocol::channels::NotifyLevel;
 
 use crate::args;
-use crate::db::Tx;
+use crate::db::{enum_value, Tx};
 use crate::error::{ApiError, ApiResult};
 use crate::vault::{Place, Scope};
 
@@ -22,16 +23,24 @@ pub struct NewUser {
 
 /// The account with id `id`.
 pub async fn user(tx: &mut Tx, id: i64) -> ApiResult<Option<User>> {
-    let row: Option<(i64, String, String, String)> = tx
+    type Row = (i64, String, String, String, String, String, String);
+    let row: Option<Row> = tx
         .optional(
-            "SELECT id, username, email, display_name FROM users WHERE id = $1",
+            "SELECT id, username, email, display_name, theme, language, notify_default \
+             FROM users WHERE id = $1",
             args![id],
         )
         .await?;
-    let Some((id, username, email, display_name)) = row else {
+    let Some((id, username, email, display_name, theme, language, notify_default)) = row else {
         return Ok(None);
     };
+    let preferences = Preferences {
+        theme: enum_value(&theme, Theme::parse)?,
+        language: enum_value(&language, Language::parse)?,
+        notify_default: enum_value(&notify_default, NotifyLevel::parse)?,
+    };
     Ok(Some(User {
+        preferences,
         id,
         username: tx
             .open(&Place::new("users", "username", id), &username)
@@ -167,7 +176,43 @@ pub async fn create(tx: &mut Tx, new: NewUser) -> ApiResult<User> {
         username: new.username,
         email: new.email,
         display_name: new.display_name,
+        preferences: Preferences::default(),
     })
+}
+
+/// Applies `change` (its display name already checked) to account `id`; returns it.
+pub async fn change_profile(tx: &mut Tx, id: i64, change: &ProfileChange) -> ApiResult<User> {
+    if let Some(name) = &change.display_name {
+        let sealed = tx
+            .seal(
+                Scope::Account,
+                &Place::new("users", "display_name", id),
+                name,
+            )
+            .await?;
+        tx.execute(
+            "UPDATE users SET display_name = $2 WHERE id = $1",
+            args![id, sealed],
+        )
+        .await?;
+    }
+    let columns: [(&str, Option<&str>); 3] = [
+        ("theme", change.theme.map(Theme::as_str)),
+        ("language", change.language.map(Language::as_str)),
+        (
+            "notify_default",
+            change.notify_default.map(NotifyLevel::as_str),
+        ),
+    ];
+    for (column, value) in columns {
+        if let Some(v) = value {
+            // Only the fixed column names above are formatted into the statement.
+            let sql = format!("UPDATE users SET {column} = $2 WHERE id = $1");
+            tx.execute(sqlx::AssertSqlSafe(sql), args![id, v.to_owned()])
+                .await?;
+        }
+    }
+    user(tx, id).await?.ok_or_else(ApiError::unauthenticated)
 }
 
 /// The id of the account whose username or e-mail is `login`.

@@ -61,6 +61,10 @@ async fn visible(
             args![workspace, me, only],
         )
         .await?;
+    let (fallback,): (String,) = tx
+        .one("SELECT notify_default FROM users WHERE id = $1", args![me])
+        .await?;
+    let fallback = enum_value(&fallback, NotifyLevel::parse)?;
     let mut list = Vec::with_capacity(rows.len());
     for (
         id,
@@ -97,7 +101,7 @@ async fn visible(
         let notify = match notify {
             Some(n) => enum_value(&n, NotifyLevel::parse)?,
             None if kind == ChannelKind::Direct => NotifyLevel::All,
-            None => NotifyLevel::fallback(),
+            None => fallback,
         };
         list.push(Channel {
             id,

@@ -1,15 +1,17 @@
-//! On the People page, for the workspace's admins and owners: invite someone by username
-//! or e-mail address and see the invitations waiting for an answer (and withdraw them);
-//! make invite links with an expiry and a use limit, copy them, see how much they were
-//! used, revoke them.
+//! For the workspace's admins and owners, on the People page and in the sidebar's
+//! "Invite people…" dialog: invite someone by username or e-mail address and see the
+//! invitations waiting for an answer (and withdraw them); make invite links with an
+//! expiry and a use limit, copy them, see how much they were used, revoke them.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, InviteLink, SentInvitation};
-use crate::shell::state::workspace_id;
+use super::state::{workspace_id, MemberNames};
+use crate::api::{self, Action, InviteLink, SentInvitation};
+use crate::session::use_session;
 use crate::time::date_time;
+use crate::ui::dialog::Dialog;
 
 /// How long a new link may work, as offered: hours and label.
 const LINK_LIFETIMES: [(u32, &str); 4] = [
@@ -28,6 +30,41 @@ pub fn Invites() -> impl IntoView {
             <Invitations />
             <Links />
         </section>
+    }
+}
+
+/// The sidebar's "Invite people…" button (for those who may invite; not on the People
+/// page, which shows the same forms) and its dialog.
+#[component]
+pub fn InviteButton() -> impl IntoView {
+    let open = RwSignal::new(false);
+    let location = leptos_router::hooks::use_location();
+    let names = expect_context::<MemberNames>();
+    let session = use_session();
+    let may = move || {
+        let me = session.user.with(|u| u.as_ref().map(|u| u.id));
+        let allowed = names.members.with(|l| {
+            l.iter()
+                .find(|m| Some(m.user_id) == me)
+                .is_some_and(|m| m.role.may(Action::Invite))
+        });
+        allowed && !location.pathname.with(|p| p.ends_with("/people"))
+    };
+    view! {
+        <Show when=may>
+            <p class="nav-tools">
+                <button type="button" on:click=move |_| open.set(true)>{"Invite people…"}</button>
+            </p>
+        </Show>
+        <Dialog open=open title="Invite people" class="wide">
+            <div class="invites">
+                <Invitations />
+                <Links />
+            </div>
+            <div class="ui-dialog-actions">
+                <button type="button" on:click=move |_| open.set(false)>{"Close"}</button>
+            </div>
+        </Dialog>
     }
 }
 
