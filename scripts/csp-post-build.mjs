@@ -7,7 +7,9 @@
 //      SRI `integrity`, and pins that module with its own SRI hash,
 //   3. drops the wasm preload (its integrity is not supported), and
 //   4. fails the build if any inline script, inline style or script without SRI remains,
-//   5. writes brotli (`.br`) and gzip (`.gz`) copies of the HTML, scripts, styles and
+//   5. writes the service worker (`sw.js`, from scripts/sw.js) with the list of the
+//      build's files it keeps for offline use, versioned by their contents,
+//   6. writes brotli (`.br`) and gzip (`.gz`) copies of the HTML, scripts, styles and
 //      wasm (release builds), which the reference server (and nginx's gzip_static) send to
 //      browsers that accept them.
 import crypto from "node:crypto";
@@ -70,6 +72,21 @@ for (const m of html.matchAll(/<(script|link)\b[^>]*>/g)) {
   const needs = tag.startsWith("<script") || /rel="(modulepreload|preload|stylesheet)"/.test(tag);
   if (needs && !/integrity="sha384-/.test(tag)) fail(`no SRI on ${tag}`);
 }
+// The service worker: the app shell it keeps (every file of the build but itself, the
+// compressed copies and robots.txt; "/" stands for index.html), and a version that
+// changes with any of them.
+const shellFiles = fs.readdirSync(dir)
+  .filter((f) => !/\.(br|gz)$/.test(f) && f !== "sw.js" && f !== "robots.txt" && fs.statSync(path.join(dir, f)).isFile())
+  .sort();
+const version = crypto.createHash("sha256");
+for (const f of shellFiles) version.update(f).update(fs.readFileSync(path.join(dir, f)));
+const shell = shellFiles.map((f) => (f === "index.html" ? publicUrl : publicUrl + f));
+const sw = fs.readFileSync(path.join(root, "scripts/sw.js"), "utf8")
+  .replace('"__VERSION__"', JSON.stringify(version.digest("hex").slice(0, 16)))
+  .replace('["__SHELL__"]', JSON.stringify(shell))
+  .replaceAll('"__ROOT__"', JSON.stringify(publicUrl));
+fs.writeFileSync(path.join(dir, "sw.js"), sw);
+
 let compressed = "";
 if (release) {
   for (const f of fs.readdirSync(dir).filter((f) => /\.(html|js|css|wasm)$/.test(f))) {

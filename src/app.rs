@@ -49,6 +49,11 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
             </Routes>
         </Router>
+        <p class="offline-banner" role="status">
+            {move || session.offline.get().then_some(
+                "You are offline. Huddle picks up where it was once the network is back.",
+            )}
+        </p>
         <ToastRegion />
         <ShortcutHelp open=shortcuts />
     }

@@ -15,6 +15,7 @@ mod app;
 mod apps;
 mod markdown;
 mod pages;
+mod pwa;
 mod qr;
 mod realtime;
 mod session;
@@ -27,4 +28,5 @@ mod webauthn;
 fn main() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
+    pwa::register();
 }

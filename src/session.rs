@@ -12,6 +12,9 @@ pub struct Session {
     pub user: RwSignal<Option<User>>,
     /// Whether the first session check has answered.
     pub checked: RwSignal<bool>,
+    /// The browser is offline, or the server out of reach (the check waits for the
+    /// network to come back).
+    pub offline: RwSignal<bool>,
 }
 
 /// Creates the session, asks the server who we are, and provides it.
@@ -19,12 +22,33 @@ pub fn provide() -> Session {
     let s = Session {
         user: RwSignal::new(None),
         checked: RwSignal::new(false),
+        offline: RwSignal::new(false),
     };
-    spawn_local(async move {
-        if let Ok(u) = api::session().await {
-            s.user.set(u);
+    let check = move || {
+        spawn_local(async move {
+            match api::session().await {
+                Ok(u) => {
+                    s.offline.set(false);
+                    s.user.set(u);
+                    s.checked.set(true);
+                }
+                // Out of reach: nobody is sent to the sign-in page for that; the check
+                // runs again when the browser is back online.
+                Err(e) if e.status == 0 => s.offline.set(true),
+                Err(_) => s.checked.set(true),
+            }
+        })
+    };
+    check();
+    let back = window_event_listener_untyped("online", move |_| {
+        if s.offline.get_untracked() || !s.checked.get_untracked() {
+            check();
         }
-        s.checked.set(true);
+    });
+    let gone = window_event_listener_untyped("offline", move |_| s.offline.set(true));
+    on_cleanup(move || {
+        back.remove();
+        gone.remove();
     });
     provide_context(s);
     // The tab's realtime connection: open while signed in; a session that ended elsewhere

@@ -40,7 +40,7 @@ test("every response carries the strict CSP and security headers", async () => {
     const r = await fetch(base + p);
     const csp = r.headers.get("content-security-policy");
     assert.match(csp, /default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'/, p);
-    assert.match(csp, /require-trusted-types-for 'script'; trusted-types 'none'/);
+    assert.match(csp, /require-trusted-types-for 'script'; trusted-types huddle-sw$/);
     assert.equal(r.headers.get("x-content-type-options"), "nosniff");
     assert.equal(r.headers.get("x-frame-options"), "DENY");
     assert.equal(r.headers.get("referrer-policy"), "no-referrer");

@@ -151,7 +151,7 @@ test("the documented nginx configuration: nginx -t, headers, types, HTTPS redire
       "permissions-policy"]) {
       assert.ok(page.headers[h], `${h} on the page`);
     }
-    assert.match(page.headers["content-security-policy"], /^default-src 'none';.*trusted-types 'none'$/);
+    assert.match(page.headers["content-security-policy"], /^default-src 'none';.*trusted-types huddle-sw$/);
 
     // Hashed assets: their types, cached forever, the same headers, compressed.
     const types = { js: "text/javascript", wasm: "application/wasm", css: "text/css" };
