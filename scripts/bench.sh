@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests), printed as Markdown tables: crypto-wasm against WebCrypto,
 # @noble/ciphers and crypto-js in Node.js and headless Chromium; time to the first
-# rendered channel and wasm sizes; relay fan-out (deliveries/s, p50/p99 latency); relay
+# rendered channel and wasm sizes; Lighthouse on the signed-in channel view; relay fan-out (deliveries/s, p50/p99 latency); relay
 # memory (per idle connection, and bounded under a flood of stalled readers); REST
 # API load (50 clients posting and reading, requests/s, p50/p99) and search latency, on
 # SQLite and on PostgreSQL (tests/bench/api-load.mjs).
@@ -24,6 +24,8 @@ node tests/bench/run-browser.mjs
 "$ROOT/scripts/trunk" build --release
 cargo build --release -p huddle-server
 node tests/bench/first-render.mjs
+# Lighthouse on the signed-in channel view (Node.js 20: Lighthouse 12.2.3 is pinned).
+node tests/bench/lighthouse.mjs
 cargo bench -p huddle-server --bench relay_fanout
 # Relay memory: per idle connection, and under a flood with 200 connections that never
 # read (Node.js 22 for its WebSocket client).

@@ -121,6 +121,15 @@ if [ ! -d "$ROOT/tests/node_modules" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$w
   (cd "$ROOT/tests" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$want" > "$stamp"
 fi
+# Lighthouse 12.2.3 (tests/lighthouse/), run against the local Chromium.
+stamp="$TOOLS/lighthouse-stamp"
+want="$(sha256sum "$ROOT/tests/lighthouse/package-lock.json" | cut -d' ' -f1)"
+if [ ! -d "$ROOT/tests/lighthouse/node_modules/lighthouse" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  log "npm ci --ignore-scripts (tests/lighthouse/)"
+  (cd "$ROOT/tests/lighthouse" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$stamp"
+fi
+
 # Mozilla's HTTP Observatory, for tests/e2e/https.test.mjs, in its own folder: installed
 # without its postinstall, which downloads the HSTS preload and TLD lists from outside
 # the package registries; an empty preload list stands in (no test host is preloaded).

@@ -242,6 +242,16 @@ fn WorkspaceSwitcher() -> impl IntoView {
     }
 }
 
+/// What a channel's mention badge says: its mentions, or a direct message's unread
+/// messages (all of them are for the reader).
+fn mention_label(kind: ChannelKind, n: i64) -> String {
+    match (kind, n) {
+        (ChannelKind::Direct, n) => format!("{n} unread"),
+        (_, 1) => "1 mention".to_owned(),
+        (_, n) => format!("{n} mentions"),
+    }
+}
+
 /// Links to channels, with unread badges.
 #[component]
 fn ChannelLinks(list: Vec<api::Channel>, labelled_by: &'static str) -> impl IntoView {
@@ -260,7 +270,7 @@ fn ChannelLinks(list: Vec<api::Channel>, labelled_by: &'static str) -> impl Into
                         <A href=format!("/w/{}/c/{}", c.workspace_id, c.id) attr:class="channel-link">
                             <span class:muted-channel=muted>{label}</span>
                             {(mentions > 0).then(|| view! {
-                                <span class="badge mention-badge" aria-label=if mentions == 1 { "1 mention".to_owned() } else { format!("{mentions} mentions") }>{format!("@{mentions}")}</span>
+                                <span class="badge mention-badge" aria-label=mention_label(c.kind, mentions)>{if c.kind == ChannelKind::Direct { mentions.to_string() } else { format!("@{mentions}") }}</span>
                             })}
                             {(plain > 0).then(|| view! {
                                 <span class="badge" class:quiet=muted aria-label=format!("{plain} unread")>{plain}</span>

@@ -169,7 +169,7 @@ pub fn MessageItem(
     let author_id = m.author.id;
     view! {
         {move || place.with(|p| p.as_ref().and_then(|p| p.day.clone())).map(|day| view! {
-            <li class="day-divider"><h3 class="day-label">{day}</h3></li>
+            <li class="day-divider"><h2 class="day-label">{day}</h2></li>
         })}
         <Show when=new_line>
             <li class="new-divider"><span>{"New messages"}</span></li>
