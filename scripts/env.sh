@@ -7,6 +7,7 @@ TOOLS="$ROOT/.tools"
 
 # Versions. wasm-bindgen-cli must equal the wasm-bindgen crate pinned in Cargo.toml.
 TRUNK_VERSION=0.21.14
+GECKODRIVER_VERSION=0.37.1
 WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' "$ROOT/Cargo.toml")"
 export TRUNK_VERSION WASM_BINDGEN_VERSION
 

@@ -44,10 +44,12 @@ done
 # (the tests start throwaway PostgreSQL clusters of their own: scripts/with-postgres.sh);
 # OpenSSL's headers and pkg-config for webauthn-rs (passkeys), which links OpenSSL;
 # Pebble, Let's Encrypt's ACME test server, for tests/e2e/acme.test.mjs; aiosmtpd, an
-# SMTP server the tests of sign-up mail start (server/tests/signup.rs, e2e signup-mail).
+# SMTP server the tests of sign-up mail start (server/tests/signup.rs, e2e signup-mail);
+# the other engines of tests/e2e/engines.test.mjs: Firefox ESR (driven by geckodriver,
+# below) and WebKitGTK's WebDriver with its MiniBrowser, which needs an X server (Xvfb).
 if is_debian; then
   apt_install chromium chromium-driver fonts-noto-color-emoji ca-certificates curl postgresql python3 sqlite3 \
-    libssl-dev pkg-config pebble python3-aiosmtpd
+    libssl-dev pkg-config pebble python3-aiosmtpd firefox-esr webkit2gtk-driver xvfb xauth
 fi
 
 # --- Debian's nginx, for the test of the documented configuration ---------------------
@@ -108,6 +110,11 @@ fi
 if [ "$(installed_version wasm-bindgen)" != "$WASM_BINDGEN_VERSION" ]; then
   log "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION"
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+# geckodriver (Mozilla's WebDriver server for Firefox), from crates.io, into .tools.
+if [ "$(installed_version "$TOOLS/geckodriver/bin/geckodriver")" != "$GECKODRIVER_VERSION" ]; then
+  log "cargo install geckodriver $GECKODRIVER_VERSION"
+  cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked --root "$TOOLS/geckodriver"
 fi
 
 # --- Node packages for the tests and benchmarks ------------------------------------------
