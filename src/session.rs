@@ -17,6 +17,38 @@ pub struct Session {
     pub offline: RwSignal<bool>,
 }
 
+/// The first wait before the session check is tried again, out of reach; it doubles up
+/// to [`RETRY_MAX_MS`].
+const RETRY_FIRST_MS: u32 = 2_000;
+/// The longest wait between two tries.
+const RETRY_MAX_MS: u32 = 60_000;
+
+/// Asks the server who is signed in. Out of reach (offline, or the server down), nobody is
+/// sent to the sign-in page for that: the page says it is offline and asks again after
+/// `wait` (then twice as long, up to a minute), and at once when the browser says it is
+/// back online.
+fn check(s: Session, wait: u32) {
+    spawn_local(async move {
+        match api::session().await {
+            Ok(u) => {
+                s.offline.set(false);
+                s.user.set(u);
+                s.checked.set(true);
+            }
+            Err(e) if e.status == 0 => {
+                s.offline.set(true);
+                gloo_timers::callback::Timeout::new(wait, move || {
+                    if s.offline.get_untracked() {
+                        check(s, (wait * 2).min(RETRY_MAX_MS));
+                    }
+                })
+                .forget();
+            }
+            Err(_) => s.checked.set(true),
+        }
+    })
+}
+
 /// Creates the session, asks the server who we are, and provides it.
 pub fn provide() -> Session {
     let s = Session {
@@ -24,25 +56,10 @@ pub fn provide() -> Session {
         checked: RwSignal::new(false),
         offline: RwSignal::new(false),
     };
-    let check = move || {
-        spawn_local(async move {
-            match api::session().await {
-                Ok(u) => {
-                    s.offline.set(false);
-                    s.user.set(u);
-                    s.checked.set(true);
-                }
-                // Out of reach: nobody is sent to the sign-in page for that; the check
-                // runs again when the browser is back online.
-                Err(e) if e.status == 0 => s.offline.set(true),
-                Err(_) => s.checked.set(true),
-            }
-        })
-    };
-    check();
+    check(s, RETRY_FIRST_MS);
     let back = window_event_listener_untyped("online", move |_| {
         if s.offline.get_untracked() || !s.checked.get_untracked() {
-            check();
+            check(s, RETRY_FIRST_MS);
         }
     });
     let gone = window_event_listener_untyped("offline", move |_| s.offline.set(true));

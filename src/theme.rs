@@ -63,13 +63,17 @@ fn apply(theme: Theme) {
 pub fn provide(session: Session) {
     let choice = ThemeChoice(RwSignal::new(saved()));
     provide_context(choice);
-    Effect::new(move |_| {
-        if let Some(t) = session
+    // The setting as the server last said it: a change of it (another device, the first
+    // answer) is applied; an answer that repeats it (any other change of the profile, even
+    // one that crossed a theme change on the way) leaves the choice alone.
+    Effect::new(move |prev: Option<Option<Theme>>| {
+        let server = session
             .user
-            .with(|u| u.as_ref().map(|u| u.preferences.theme))
-        {
+            .with(|u| u.as_ref().map(|u| u.preferences.theme));
+        if let Some(t) = server.filter(|t| prev.flatten() != Some(*t)) {
             choice.0.set(t);
         }
+        server
     });
     Effect::new(move |_| apply(choice.0.get()));
 }

@@ -138,7 +138,8 @@ pub fn username_char(c: char) -> bool {
 
 /// The names a message calls on with `@`, lowercased, each once, in order: `@name` after
 /// a character that is not part of a username (or at the start), outside code (fenced
-/// blocks and `` `spans` ``), a trailing `.` left out (the end of a sentence). `here`
+/// blocks and `` `spans` ``) and addresses (`http(s)://…` up to the next space, a Markdown
+/// link's `](…)`), a trailing `.` left out (the end of a sentence). `here`
 /// and `channel` are [`Broadcast`]s; the others are usernames. The server and the SPA
 /// both read mentions with this.
 pub fn mention_names(body: &str) -> Vec<String> {
@@ -162,6 +163,17 @@ pub fn mention_names(body: &str) -> Vec<String> {
                     before = Some('`');
                     continue;
                 }
+            }
+            // An address (`https://host/@name`) or a link's target is not a mention.
+            let lower = rest.get(..8).unwrap_or(rest).to_ascii_lowercase();
+            let address = (lower.starts_with("http://") || lower.starts_with("https://"))
+                && !before.is_some_and(char::is_alphanumeric);
+            if address || rest.starts_with("](") {
+                let end = rest.find(|x: char| x.is_whitespace() || (!address && x == ')'));
+                let end = end.unwrap_or(rest.len());
+                before = rest[..end].chars().next_back();
+                rest = &rest[end..];
+                continue;
             }
             if c == '@' && !before.is_some_and(username_char) {
                 if let Some(name) = mention_at(after) {
@@ -328,6 +340,14 @@ mod tests {
         assert_eq!(mention_names("```\n@inside\n```\n@after"), ["after"]);
         assert!(mention_names("@ alone, @. and @!").is_empty());
         assert_eq!(mention_names("(@ann) `open @bea"), ["ann", "bea"]);
+        // Addresses and link targets are not mentions; their text is.
+        assert_eq!(
+            mention_names(
+                "see https://social.example/@alice and [@bob](https://x.example/@carol) @dan"
+            ),
+            ["bob", "dan"]
+        );
+        assert_eq!(mention_names("HTTPS://x.example/@eve, then @fay"), ["fay"]);
         let long = format!("@{}", "a".repeat(33));
         assert!(mention_names(&long).is_empty());
     }

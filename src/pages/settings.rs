@@ -1,8 +1,8 @@
 //! `/settings`: the signed-in person's profile and settings, kept on the server (the same
-//! on every device): the name others see, the theme, and what they are notified of in
-//! channels they set nothing for; and the browser's permission for notifications, asked
-//! for only when they press its button. A failed save keeps what was chosen, with the
-//! reason.
+//! on every device): the name others see and what they are notified of in channels they
+//! set nothing for (saved together; a failed save keeps what was typed, with the reason);
+//! the theme (applied and kept at once, like the top bar's toggle, which it follows); and
+//! the browser's permission for notifications, asked for only when they press its button.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -19,7 +19,7 @@ pub fn SettingsPage() -> impl IntoView {
     require_user();
     let session = use_session();
     let name = RwSignal::new(String::new());
-    let theme = RwSignal::new(Theme::System);
+    let theme = expect_context::<crate::theme::ThemeChoice>().0;
     let level = RwSignal::new(NotifyLevel::Mentions);
     // The form starts from the person's settings, once known.
     Effect::new(move |prev: Option<bool>| {
@@ -28,7 +28,6 @@ pub fn SettingsPage() -> impl IntoView {
         };
         if prev != Some(true) {
             name.set(u.display_name.clone());
-            theme.set(u.preferences.theme);
             level.set(u.preferences.notify_default);
         }
         true
@@ -42,7 +41,6 @@ pub fn SettingsPage() -> impl IntoView {
         let typed = name.get_untracked();
         let change = ProfileChange {
             display_name: (before.as_deref() != Some(typed.as_str())).then_some(typed),
-            theme: Some(theme.get_untracked()),
             notify_default: Some(level.get_untracked()),
             ..Default::default()
         };
@@ -85,7 +83,7 @@ pub fn SettingsPage() -> impl IntoView {
             t.as_str(),
             label,
             Signal::derive(move || theme.get() == t),
-            Callback::new(move |()| theme.set(t)),
+            Callback::new(move |()| crate::theme::choose(session, t)),
         )
     };
     let level_radio = move |l: NotifyLevel, label: &'static str| {
@@ -108,7 +106,7 @@ pub fn SettingsPage() -> impl IntoView {
                     prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev)) />
                 <fieldset>
-                    <legend>{"Theme"}</legend>
+                    <legend>{"Theme (changes at once)"}</legend>
                     {theme_radio(Theme::System, "As the system")}
                     {theme_radio(Theme::Light, "Light")}
                     {theme_radio(Theme::Dark, "Dark")}

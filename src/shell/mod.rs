@@ -10,6 +10,7 @@ use crate::api::{self, ChannelKind};
 use crate::realtime::{Realtime, Status};
 use crate::session::{require_user, use_session};
 use crate::theme::ThemeToggle;
+use crate::ui::skeleton::Skeleton;
 
 pub mod invites;
 pub mod new_channel;
@@ -154,7 +155,7 @@ pub fn WorkspacePage() -> impl IntoView {
                     <li><A href=move || format!("/w/{}/tasks", ws.get()) attr:class="app-link">{"Tasks"}</A></li>
                     <li><A href=move || format!("/w/{}/calendar", ws.get()) attr:class="app-link">{"Calendar"}</A></li>
                 </ul>
-                <Suspense fallback=|| view! { <p>{"Loading…"}</p> }>
+                <Suspense fallback=|| view! { <Skeleton lines=4 label="Loading channels…" /> }>
                     {move || channels.get().map(|r| match r {
                         // Drawn from the merged list (live renames and archiving included).
                         Ok(_) => {

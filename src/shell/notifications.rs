@@ -6,9 +6,10 @@
 //! name, `@here`, `@channel`; every message of a direct message), or nothing. Browser
 //! notifications are asked for only when the person chooses "Turn on desktop
 //! notifications" (a click or a key press, never on load). Messages of the open channel
-//! notify as they come, through its room; the other channels' as the channel list is
-//! refreshed (every 15 s; browsers may wake a hidden page's timers less often), from
-//! their newest messages.
+//! notify as they come, through its room (thread replies included); the other channels'
+//! as the channel list is refreshed (every 15 s; browsers may wake a hidden page's timers
+//! less often), from their newest unread messages (not their thread replies, which the
+//! channel list does not count).
 
 use std::collections::HashMap;
 
@@ -116,11 +117,14 @@ impl Notifier {
     /// Shows message `m` if its channel's level wants it, the page is hidden and the
     /// browser allows it (once per message).
     pub fn message(&self, m: &Message) {
+        // Gone quiet once the workspace's page is left (an answer or an event may come
+        // after it was disposed).
         let (Some(me), Some(c)) = (
-            self.me.get_untracked(),
+            self.me.try_get_untracked().flatten(),
             self.list
                 .0
-                .with_untracked(|l| l.iter().find(|c| c.id == m.channel_id).cloned()),
+                .try_with_untracked(|l| l.iter().find(|c| c.id == m.channel_id).cloned())
+                .flatten(),
         ) else {
             return;
         };
@@ -161,7 +165,7 @@ impl Notifier {
         };
         let target = m.thread_root_id.unwrap_or(m.id);
         let href = format!("/w/{}/c/{}?m={target}", c.workspace_id, c.id);
-        let open = self.open.get_value();
+        let open = self.open.try_get_value().flatten();
         let click = Closure::<dyn FnMut()>::new(move || {
             if let Some(w) = web_sys::window() {
                 let _ = w.focus();
@@ -236,13 +240,17 @@ pub fn provide(list: ChannelList, me: Signal<Option<i64>>) {
         for c in grown {
             spawn_local(async move {
                 let at = PageQuery {
-                    after: Some(c.last_read_id),
                     limit: Some(10),
                     ..PageQuery::default()
                 };
                 if let Ok(page) = api::messages(c.id, &at).await {
-                    // The newest few, oldest first.
-                    for m in page.messages.iter().rev().take(3).rev() {
+                    // The newest few unread, oldest first.
+                    let unread: Vec<&Message> = page
+                        .messages
+                        .iter()
+                        .filter(|m| m.id > c.last_read_id)
+                        .collect();
+                    for m in unread.iter().rev().take(3).rev() {
                         notifier.message(m);
                     }
                 }

@@ -156,7 +156,13 @@ pub fn MenuButton(
                 close(false);
                 return;
             }
-            "Enter" | " " => choose(active.get_untracked()),
+            "Enter" | " " => {
+                ev.prevent_default();
+                ev.stop_propagation();
+                // What was chosen may have taken this menu away (a navigation).
+                choose(active.get_untracked());
+                return;
+            }
             k if k.chars().count() == 1 && !ev.ctrl_key() && !ev.meta_key() && !ev.alt_key() => {
                 let c = k.to_lowercase();
                 let from = active.get_untracked();
@@ -173,7 +179,7 @@ pub fn MenuButton(
         }
         // Focus follows at once (the menu is shown), so that a key pressed next acts on
         // the item that has it.
-        if open.get_untracked() {
+        if open.try_get_untracked() == Some(true) {
             if let Some(m) = menu.get_untracked() {
                 if let Some(el) = query_all(&m, "[role^=menuitem]").get(active.get_untracked()) {
                     focus(el);

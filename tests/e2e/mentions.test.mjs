@@ -146,7 +146,7 @@ test("pins live, the pinned panel opens the channel at a message; the level from
   await bob.page.getByRole("heading", { name: "# random" }).waitFor();
   await bob.page.getByRole("link", { name: "# general" }).click();
   await bob.page.getByRole("button", { name: "Pinned messages" }).click();
-  await panel.getByRole("link", { name: "Open in channel" }).first().click();
+  await panel.getByRole("link", { name: /^Open in channel/ }).first().click();
   await bob.page.locator(`li.message.found[data-id="${id}"]`).waitFor();
   assert.match(bob.page.url(), new RegExp(`\\?m=${id}$`));
   assert.equal(await panel.isHidden(), true);
@@ -171,7 +171,7 @@ test("pins live, the pinned panel opens the channel at a message; the level from
   await page.getByRole("button", { name: "Pinned messages" }).click();
   const alicePanel = page.getByRole("dialog", { name: "Pinned messages" });
   await audit(page, "pinned messages");
-  await alicePanel.getByRole("listitem").filter({ hasText: "Worth keeping" }).getByRole("button", { name: "Unpin" }).click();
+  await alicePanel.getByRole("listitem").filter({ hasText: "Worth keeping" }).getByRole("button", { name: /^Unpin/ }).click();
   await alicePanel.getByRole("listitem").filter({ hasText: "Worth keeping" }).waitFor({ state: "detached" });
   await page.keyboard.press("Escape");
   await item(bob.page, "Worth keeping").getByText("📌 Pinned").waitFor({ state: "detached", timeout: 10000 });

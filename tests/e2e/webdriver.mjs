@@ -29,9 +29,12 @@ function freePort() {
   });
 }
 
-/** Starts a process in its own group; `stop()` kills the group (the browser included). */
-function startGroup(cmd, args, env) {
-  const proc = spawn(cmd, args, { env, stdio: ["ignore", "ignore", "pipe", "pipe"], detached: true });
+/**
+ * Starts a process in its own group (its output discarded: an unread pipe could fill up
+ * and stall it); `stop()` kills the group (the browser included).
+ */
+function startGroup(cmd, args, env, stdio = ["ignore", "ignore", "ignore"]) {
+  const proc = spawn(cmd, args, { env, stdio, detached: true });
   const exited = new Promise((r) => proc.on("exit", r));
   return {
     proc,
@@ -46,7 +49,8 @@ function startGroup(cmd, args, env) {
 /** An Xvfb on the first free display; resolves to `{ display, stop }`. */
 function startXvfb() {
   return new Promise((resolve, reject) => {
-    const x = startGroup("Xvfb", ["-displayfd", "3", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"], process.env);
+    const x = startGroup("Xvfb", ["-displayfd", "3", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"], process.env,
+      ["ignore", "ignore", "ignore", "pipe"]);
     let out = "";
     x.proc.stdio[3].on("data", (d) => {
       out += d;

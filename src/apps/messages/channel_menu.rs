@@ -111,7 +111,9 @@ pub fn ChannelTools(
             match api::remove_channel_member(channel.get_untracked(), me).await {
                 Ok(()) => {
                     refresh.0.update(|n| *n += 1);
-                    navigate(&format!("/w/{}", ws.get_untracked()), Default::default());
+                    if let Some(ws) = ws.try_get_untracked() {
+                        navigate(&format!("/w/{ws}"), Default::default());
+                    }
                 }
                 Err(e) => toaster.error(e.message),
             }

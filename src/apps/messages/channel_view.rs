@@ -148,8 +148,12 @@ pub fn ChannelView() -> impl IntoView {
                         if matches!(event, MessagesEvent::Created { .. }) {
                             notifier.message(&m);
                         }
+                        let created = matches!(event, MessagesEvent::Created { .. });
                         match m.thread_root_id {
-                            None => pages.live(m),
+                            // A change to a message outside the loaded run (unpinned
+                            // from the panel, say) does not add it to the list.
+                            None if created => pages.live(m),
+                            None => pages.update(m),
                             Some(root) => {
                                 if thread.0.get_untracked() == Some(root) {
                                     replies.update(|l| merge(l, m));
@@ -184,8 +188,13 @@ pub fn ChannelView() -> impl IntoView {
     // Switching channels: reset, load, watch the room. A chosen search result opens the
     // list at its message (its thread's root, with the thread open, for a reply).
     let rt_watch = rt.clone();
+    // The channel watched, outside the reactive graph: the cleanup below must read it
+    // even once the route's signals are gone.
+    let watched = std::rc::Rc::new(std::cell::Cell::new(None::<i64>));
+    let watching = send_wrapper::SendWrapper::new(watched.clone());
     Effect::new(move |prev: Option<i64>| {
         let ch = channel.get();
+        watching.set(Some(ch));
         let target = focus.0.get().filter(|m| m.channel_id == ch);
         let switched = prev != Some(ch);
         if switched {
@@ -212,7 +221,12 @@ pub fn ChannelView() -> impl IntoView {
         ch
     });
     let rt_cleanup = rt.clone();
-    on_cleanup(move || rt_cleanup.unwatch(Collection::Channel(channel.get_untracked())));
+    let watched = send_wrapper::SendWrapper::new(watched);
+    on_cleanup(move || {
+        if let Some(ch) = watched.get() {
+            rt_cleanup.unwatch(Collection::Channel(ch));
+        }
+    });
 
     // Opening a thread loads its replies.
     Effect::new(move |_| {

@@ -246,6 +246,10 @@ pub fn Composer(
                 on:input=on_input
                 on:blur=move |_| mention.set(None)
                 on:keydown=move |ev: KeyboardEvent| {
+                    // Keys that compose text (an input method) are the input method's.
+                    if ev.is_composing() {
+                        return;
+                    }
                     if let Some(n) = mention.with_untracked(|m| m.as_ref().map(|m| m.2.len())) {
                         match ev.key().as_str() {
                             "ArrowDown" => active.update(|a| *a = crate::ui::wrap(*a, 1, n)),

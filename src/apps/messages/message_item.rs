@@ -192,6 +192,9 @@ pub fn MessageItem(
                 <Show when=move || pinned.get()>
                     <span class="pinned-mark">{"📌 Pinned"}</span>
                 </Show>
+                <Show when=calls_me>
+                    <span class="visually-hidden">{"Mentions you"}</span>
+                </Show>
             </div>
             {move || if deleted() {
                 view! { <p class="deleted">{"This message was deleted."}</p> }.into_any()

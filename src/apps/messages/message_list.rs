@@ -16,6 +16,7 @@ use wasm_bindgen::JsCast;
 use super::message_item::MessageItem;
 use super::window::{self as message_window, End};
 use crate::api::Message;
+use crate::ui::skeleton::Skeleton;
 
 /// Focuses the message `id` if focus was lost (the page's focus fell back to `<body>`, as
 /// when the list re-renders around a focused item).
@@ -252,6 +253,10 @@ pub fn MessageList(
                 <button type="button" class="load-older" on:click=show_older>
                     {move || if loading.get() { "Loading…" } else { "Show older messages" }}
                 </button>
+            </Show>
+            // The first page on its way: grey lines where the messages will be.
+            <Show when=move || loading.get() && ids.with(Vec::is_empty)>
+                <Skeleton lines=6 avatars=true label="Loading messages…" />
             </Show>
             <div role="log" aria-live="polite" aria-label="Messages" aria-busy=move || loading.get().to_string()>
                 <ol class="messages">

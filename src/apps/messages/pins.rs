@@ -10,6 +10,7 @@ use crate::api;
 use crate::markdown::Markdown;
 use crate::shell::state::workspace_id;
 use crate::time;
+use crate::ui::skeleton::Skeleton;
 
 /// The pinned messages of `channel`, while `open`.
 #[component]
@@ -38,7 +39,7 @@ pub fn PinnedMessages(channel: Memo<i64>, open: RwSignal<bool>) -> impl IntoView
         });
     };
     view! {
-        <Transition fallback=|| view! { <p class="muted">{"Loading…"}</p> }>
+        <Transition fallback=|| view! { <Skeleton lines=3 label="Loading pinned messages…" /> }>
             {move || pins.get().flatten().map(|r| match r {
                 Ok(list) if list.is_empty() => view! {
                     <p class="muted">{"Nothing is pinned yet. Pin a message from its “More actions” menu."}</p>
@@ -50,6 +51,9 @@ pub fn PinnedMessages(channel: Memo<i64>, open: RwSignal<bool>) -> impl IntoView
                             let target = m.thread_root_id.unwrap_or(m.id);
                             let href = permalink(ws.get_untracked(), m.channel_id, target);
                             let id = m.id;
+                            let whose = format!("{}, {}", m.author.display_name, time::date_time(m.created_at));
+                            let open_label = format!("Open in channel: the message of {whose}");
+                            let unpin_label = format!("Unpin the message of {whose}");
                             view! {
                                 <li class="pin">
                                     <p class="meta">
@@ -58,8 +62,8 @@ pub fn PinnedMessages(channel: Memo<i64>, open: RwSignal<bool>) -> impl IntoView
                                     </p>
                                     <Markdown text=m.body.clone().unwrap_or_default() />
                                     <p class="pin-actions">
-                                        <A href=href on:click=move |_| open.set(false)>{"Open in channel"}</A>
-                                        <button type="button" on:click=move |_| unpin(id)>{"Unpin"}</button>
+                                        <A href=href attr:aria-label=open_label on:click=move |_| open.set(false)>{"Open in channel"}</A>
+                                        <button type="button" aria-label=unpin_label on:click=move |_| unpin(id)>{"Unpin"}</button>
                                     </p>
                                 </li>
                             }
