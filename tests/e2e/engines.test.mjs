@@ -174,8 +174,8 @@ for (const name of ["firefox", "webkit"]) {
       await expectFocus(alice, "button: New channel…");
       // Dark: Alice's setting.
       await setTheme(alice, "dark");
-      await alice.navigate().refresh();
-      await until(async () => (await text(alice, "h1")).includes("Component kit"), 20000, "the kit again");
+      await alice.get(`${env.base}/kit`);
+      await until(async () => (await text(alice, "h1")).includes("Component kit"), 40000, "the kit again");
       await until(() => alice.executeScript("return document.documentElement.classList.contains('theme-dark')"), 5000, "the dark theme");
       await watchCsp(alice);
       await shot(alice, `${name}-kit-dark`);
