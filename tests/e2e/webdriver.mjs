@@ -7,27 +7,17 @@
 // test's own certificates (`acceptInsecureCerts`).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Builder, Capabilities } from "selenium-webdriver";
 import firefox from "selenium-webdriver/firefox.js";
 import { ROOT } from "../js/helpers.mjs";
 import { ARTIFACTS } from "./harness.mjs";
+import { freePort } from "./tls.mjs";
 
 const GECKODRIVER = path.join(ROOT, ".tools/geckodriver/bin/geckodriver");
 const MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Starts a process in its own group (its output discarded: an unread pipe could fill up

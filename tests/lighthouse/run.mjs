@@ -2,24 +2,14 @@
 // of the release build, in the local Chromium. Used by tests/e2e/lighthouse.test.mjs
 // (accessibility and best practices) and tests/bench/lighthouse.mjs (performance).
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { signInDemo, startServer, stopServer, tempDb } from "../e2e/harness.mjs";
 import { ROOT } from "../js/helpers.mjs";
+import { freePort } from "../e2e/tls.mjs";
 
 const LH = path.join(ROOT, "tests/lighthouse/node_modules/lighthouse");
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Starts the server on the demo data and a Chromium whose default profile is signed in
