@@ -114,15 +114,7 @@ async fn archive_rename_topic_leave() {
     let _ = random;
 
     // Direct messages are neither renamed nor archived; public channels have no member list.
-    let dm = alice
-        .post(
-            &format!("/workspaces/{ws}/direct"),
-            json!({"user_id": bob_id}),
-        )
-        .await
-        .body["id"]
-        .as_i64()
-        .unwrap();
+    let dm = common::direct(&mut alice, ws, bob_id).await;
     let r = alice
         .send(
             "PATCH",

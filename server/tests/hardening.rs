@@ -139,15 +139,7 @@ async fn a_direct_message_survives_removal_and_return() {
     let (mut bob, bob_id) = user(&server, "bob").await;
     let (ws, _) = common::workspace(&mut alice, "W").await;
     common::add_member(&mut alice, ws, &mut bob, "bob").await;
-    let dm = alice
-        .post(
-            &format!("/workspaces/{ws}/direct"),
-            json!({"user_id": bob_id}),
-        )
-        .await
-        .body["id"]
-        .as_i64()
-        .unwrap();
+    let dm = common::direct(&mut alice, ws, bob_id).await;
     let r = bob
         .post(
             &format!("/channels/{dm}/messages"),

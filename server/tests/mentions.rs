@@ -190,15 +190,7 @@ async fn each_person_sets_their_own_notification_level() {
     let (mut bob, bob_id) = user(&server, "bob").await;
     let (ws, general) = workspace(&mut alice, "W").await;
     common::add_member(&mut alice, ws, &mut bob, "bob").await;
-    let dm = alice
-        .post(
-            &format!("/workspaces/{ws}/direct"),
-            json!({"user_id": bob_id}),
-        )
-        .await
-        .body["id"]
-        .as_i64()
-        .unwrap();
+    let dm = common::direct(&mut alice, ws, bob_id).await;
     // Defaults: mentions in a channel, everything in a direct message.
     assert_eq!(channel(&mut bob, ws, general).await["notify"], "mentions");
     assert_eq!(channel(&mut bob, ws, dm).await["notify"], "all");

@@ -357,6 +357,19 @@ pub async fn workspace(c: &mut Client, name: &str) -> (i64, i64) {
     (ws, channels[0]["id"].as_i64().unwrap())
 }
 
+/// The id of `c`'s direct message with `other` in workspace `ws` (made on first use).
+pub async fn direct(c: &mut Client, ws: i64, other: i64) -> i64 {
+    let r = c
+        .post(
+            &format!("/workspaces/{ws}/direct"),
+            serde_json::json!({ "user_id": other }),
+        )
+        .await;
+    r.body["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("a direct message: {:?}", r.body))
+}
+
 /// `inviter` invites `login` into workspace `ws` and `invitee` (who has that username or
 /// e-mail) accepts: afterwards they are a member.
 pub async fn add_member(inviter: &mut Client, ws: i64, invitee: &mut Client, login: &str) {
