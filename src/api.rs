@@ -19,6 +19,9 @@ use huddle_protocol::workspaces::{NewWorkspace, RoleChange, WorkspaceChange};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::i18n::*;
+use crate::language::current;
+
 const BASE: &str = "/api/v1";
 
 /// A failed API call.
@@ -42,11 +45,74 @@ impl std::fmt::Display for ApiError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 fn network(e: impl std::fmt::Display) -> ApiError {
+    let message = match current() {
+        Locale::en => format!("cannot reach the server ({e})"),
+        l => td_string!(l, common.error_network, cause = e.to_string()),
+    };
     ApiError {
         status: 0,
         code: "NETWORK".into(),
-        message: format!("cannot reach the server ({e})"),
+        message,
     }
+}
+
+/// The readable message of an error the server answered, in the language in use: the
+/// server's own in English (it may name a field or a limit); in French, the translation
+/// of the code, or for a code without one (e.g. `INVALID_INPUT`, whose messages name the
+/// field and limit that refused the input) the server's words after a French preamble.
+fn localize(code: &str, server: String, retry_after: Option<u32>) -> String {
+    let l = current();
+    if l == Locale::en {
+        return server;
+    }
+    let known = match code {
+        "ARCHIVED" => td_string!(l, common.error_archived),
+        "CEREMONY_EXPIRED" => td_string!(l, common.error_ceremony_expired),
+        "CHANNEL_EXISTS" => td_string!(l, common.error_channel_exists),
+        "CSRF" => td_string!(l, common.error_csrf),
+        "DELETED" => td_string!(l, common.error_deleted),
+        "DIRECT_MESSAGE" => td_string!(l, common.error_direct_message),
+        "EMAIL_TAKEN" => td_string!(l, common.error_email_taken),
+        "FORBIDDEN" => td_string!(l, common.error_forbidden),
+        "INTERNAL" => td_string!(l, common.error_internal),
+        "INVALID_CREDENTIALS" => td_string!(l, common.error_invalid_credentials),
+        "INVITE_LINK_EXPIRED" => td_string!(l, common.error_invite_link_expired),
+        "INVITE_LINK_REVOKED" => td_string!(l, common.error_invite_link_revoked),
+        "INVITE_LINK_USED_UP" => td_string!(l, common.error_invite_link_used_up),
+        "LAST_OWNER" => td_string!(l, common.error_last_owner),
+        "NOT_AUTHOR" => td_string!(l, common.error_not_author),
+        "NOT_A_MEMBER" => td_string!(l, common.error_not_a_member),
+        "NOT_FOUND" => td_string!(l, common.error_not_found),
+        "NOT_PRIVATE" => td_string!(l, common.error_not_private),
+        "NO_PASSKEY" => td_string!(l, common.error_no_passkey),
+        "PASSKEYS_UNAVAILABLE" => td_string!(l, common.error_passkeys_unavailable),
+        "PASSKEY_EXISTS" => td_string!(l, common.error_passkey_exists),
+        "PASSKEY_REJECTED" => td_string!(l, common.error_passkey_rejected),
+        "RATE_LIMITED" => {
+            return td_string!(
+                l,
+                common.error_rate_limited,
+                seconds = retry_after.unwrap_or(60)
+            )
+        }
+        "SIGNIN_EXPIRED" => td_string!(l, common.error_signin_expired),
+        "SIGNUP_LINK_INVALID" => td_string!(l, common.error_signup_link_invalid),
+        "TOO_LARGE" => td_string!(l, common.error_too_large),
+        "TOO_MANY_INVITATIONS" => td_string!(l, common.error_too_many_invitations),
+        "TOO_MANY_INVITE_LINKS" => td_string!(l, common.error_too_many_invite_links),
+        "TOO_MANY_PASSKEYS" => td_string!(l, common.error_too_many_passkeys),
+        "TOO_MANY_REACTIONS" => td_string!(l, common.error_too_many_reactions),
+        "TOTP_ENABLED" => td_string!(l, common.error_totp_enabled),
+        "TOTP_NOT_ENABLED" => td_string!(l, common.error_totp_not_enabled),
+        "TOTP_NOT_STARTED" => td_string!(l, common.error_totp_not_started),
+        "UNAUTHENTICATED" => td_string!(l, common.error_unauthenticated),
+        "UNREADABLE" => td_string!(l, common.error_unreadable),
+        "USERNAME_TAKEN" => td_string!(l, common.error_username_taken),
+        "WRONG_CODE" => td_string!(l, common.error_wrong_code),
+        "WRONG_PASSWORD" => td_string!(l, common.error_wrong_password),
+        _ => return td_string!(l, common.error_unlisted, message = server),
+    };
+    known.to_owned()
 }
 
 /// The body of a POST that needs none: `{}`.
@@ -61,16 +127,23 @@ async fn check(res: Response) -> ApiResult<Response> {
         return Ok(res);
     }
     let status = res.status();
+    let retry_after = res
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.parse::<u32>().ok());
     Err(match res.json::<ErrorBody>().await {
         Ok(b) => ApiError {
             status,
+            message: localize(&b.error.code, b.error.message, retry_after),
             code: b.error.code,
-            message: b.error.message,
         },
         Err(_) => ApiError {
             status,
             code: "HTTP".into(),
-            message: format!("the server answered {status}"),
+            message: match current() {
+                Locale::en => format!("the server answered {status}"),
+                l => td_string!(l, common.error_http, status = status),
+            },
         },
     })
 }
@@ -153,8 +226,8 @@ fn url(path: &str) -> String {
 }
 
 pub use huddle_protocol::auth::{
-    ProfileChange, RecoveryCodes, SecondFactorRequired, SessionSummary, SignupPending, Theme,
-    TotpSetup, TotpStatus, User,
+    Language, ProfileChange, RecoveryCodes, SecondFactorRequired, SessionSummary, SignupPending,
+    Theme, TotpSetup, TotpStatus, User,
 };
 pub use huddle_protocol::channels::{
     Channel, ChannelChange, ChannelKind, ChannelState, NotifyLevel,

@@ -6,6 +6,7 @@ use leptos_router::path;
 
 use crate::apps::messages::{ChannelView, MessagesApp, PickChannel};
 use crate::apps::{AppKind, EmptyState};
+use crate::i18n::*;
 use crate::pages::account::AccountPage;
 use crate::pages::auth::{SignIn, SignUp};
 use crate::pages::home::Home;
@@ -22,13 +23,15 @@ use crate::ui::toast::{provide_toaster, ToastRegion};
 #[component]
 pub fn App() -> impl IntoView {
     let session = crate::session::provide();
+    // The language first, since every word depends on it.
+    let i18n = crate::language::provide(session);
     crate::theme::provide(session);
     provide_toaster();
     let shortcuts = RwSignal::new(false);
     view! {
-        <a class="skip-link" href="#main">{"Skip to content"}</a>
+        <a class="skip-link" href="#main">{t!(i18n, common.skip_to_content)}</a>
         <Router>
-            <Routes fallback=|| view! { <main id="main"><h1>{"Not found"}</h1></main> }>
+            <Routes fallback=move || view! { <main id="main"><h1>{t!(i18n, common.not_found)}</h1></main> }>
                 <Route path=path!("/signin") view=SignIn />
                 <Route path=path!("/signup") view=SignUp />
                 <Route path=path!("/verify") view=Verify />
@@ -50,9 +53,7 @@ pub fn App() -> impl IntoView {
             </Routes>
         </Router>
         <p class="offline-banner" role="status">
-            {move || session.offline.get().then_some(
-                "You are offline. Huddle picks up where it was once the network is back.",
-            )}
+            {move || session.offline.get().then_some(t!(i18n, common.offline))}
         </p>
         <ToastRegion />
         <ShortcutHelp open=shortcuts />

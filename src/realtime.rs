@@ -16,6 +16,7 @@
 //! an event sent before the relay forwarded the room to us is in the REST history, one
 //! sent after reaches us live, so nothing falls in between.
 
+use crate::i18n::*;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -280,7 +281,11 @@ impl Realtime {
             .map_err(|e| api::ApiError {
             status: 0,
             code: "BAD_KEY".into(),
-            message: format!("the server's room key was refused: {e}"),
+            message: td_string!(
+                crate::language::current(),
+                common.error_bad_key,
+                cause = e.to_string()
+            ),
         })?;
         self.inner
             .borrow_mut()

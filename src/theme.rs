@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 
 pub use crate::api::Theme;
 use crate::api::{self, ProfileChange};
+use crate::i18n::*;
 use crate::session::Session;
 
 const KEY: &str = "huddle.theme";
@@ -101,6 +102,7 @@ pub fn choose(session: Session, theme: Theme) {
 pub fn ThemeToggle() -> impl IntoView {
     let choice = expect_context::<ThemeChoice>().0;
     let session = crate::session::use_session();
+    let i18n = use_i18n();
     let dark = move || match choice.get() {
         Theme::System => system_dark(),
         t => t == Theme::Dark,
@@ -116,7 +118,7 @@ pub fn ThemeToggle() -> impl IntoView {
             on:click=toggle
             aria-pressed=move || dark().to_string()
         >
-            {"Dark theme"}
+            {t!(i18n, pages.dark_theme)}
         </button>
     }
 }

@@ -7,12 +7,15 @@ use js_sys::{Function, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::i18n::*;
+use crate::language::current;
+
 fn get(target: &JsValue, name: &str) -> Result<JsValue, String> {
     Reflect::get(target, &JsValue::from_str(name)).map_err(|_| unsupported())
 }
 
 fn unsupported() -> String {
-    "This browser cannot use passkeys here.".to_owned()
+    td_string!(current(), auth.passkeys_unsupported).to_owned()
 }
 
 fn call(target: &JsValue, method: &str, arg: &JsValue) -> Result<JsValue, String> {
@@ -30,11 +33,9 @@ fn describe(e: &JsValue) -> String {
         .and_then(|n| n.as_string())
         .unwrap_or_default();
     match name.as_str() {
-        "NotAllowedError" => "The passkey request was cancelled or timed out.".to_owned(),
-        "InvalidStateError" => "This device already holds a passkey for your account.".to_owned(),
-        "SecurityError" => {
-            "Passkeys need the app at its own address (not an IP address).".to_owned()
-        }
+        "NotAllowedError" => td_string!(current(), auth.passkey_cancelled).to_owned(),
+        "InvalidStateError" => td_string!(current(), auth.passkey_exists).to_owned(),
+        "SecurityError" => td_string!(current(), auth.passkey_needs_domain).to_owned(),
         _ => get(e, "message")
             .ok()
             .and_then(|m| m.as_string())
@@ -65,7 +66,7 @@ async fn ceremony(
         .map_err(|_| unsupported())?;
     let credential = JsFuture::from(promise).await.map_err(|e| describe(&e))?;
     if credential.is_null() {
-        return Err("No passkey was chosen.".to_owned());
+        return Err(td_string!(current(), auth.no_passkey_chosen).to_owned());
     }
     let out = get(&credential, "toJSON")?
         .dyn_into::<Function>()

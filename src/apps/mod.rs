@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::*;
+
 pub mod messages;
 
 /// One app of the workspace.
@@ -14,20 +16,20 @@ pub enum AppKind {
 }
 
 impl AppKind {
-    /// The app's name as shown in the navigation.
-    pub fn name(self) -> &'static str {
+    /// The app's name as shown in the navigation, in `locale`.
+    pub fn name(self, locale: Locale) -> &'static str {
         match self {
-            AppKind::Drive => "Drive",
-            AppKind::Tasks => "Tasks",
-            AppKind::Calendar => "Calendar",
+            AppKind::Drive => td_string!(locale, messages.app_drive),
+            AppKind::Tasks => td_string!(locale, messages.app_tasks),
+            AppKind::Calendar => td_string!(locale, messages.app_calendar),
         }
     }
 
-    fn blurb(self) -> &'static str {
+    fn blurb(self, locale: Locale) -> &'static str {
         match self {
-            AppKind::Drive => "Files shared with your workspace.",
-            AppKind::Tasks => "Boards and to-dos for your team.",
-            AppKind::Calendar => "Events and meetings.",
+            AppKind::Drive => td_string!(locale, messages.app_drive_blurb),
+            AppKind::Tasks => td_string!(locale, messages.app_tasks_blurb),
+            AppKind::Calendar => td_string!(locale, messages.app_calendar_blurb),
         }
     }
 }
@@ -35,11 +37,12 @@ impl AppKind {
 /// The empty state of an app that has not landed yet.
 #[component]
 pub fn EmptyState(app: AppKind) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <main id="main" class="empty-state">
-            <h1>{app.name()}</h1>
-            <p>{app.blurb()}</p>
-            <p class="muted">{"Nothing here yet."}</p>
+            <h1>{move || app.name(i18n.get_locale())}</h1>
+            <p>{move || app.blurb(i18n.get_locale())}</p>
+            <p class="muted">{t!(i18n, messages.nothing_here_yet)}</p>
         </main>
     }
 }

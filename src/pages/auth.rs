@@ -8,6 +8,7 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
 use crate::api::{self, User};
+use crate::i18n::*;
 use crate::session::{use_session, Session};
 
 /// After signing in or up: into the session and home (or back to the invite link being
@@ -31,6 +32,7 @@ pub(super) fn settle(
 /// `/signin`: the password, then, for an account with two-factor sign-in, a code.
 #[component]
 pub fn SignIn() -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
     let login = RwSignal::new(String::new());
@@ -61,26 +63,26 @@ pub fn SignIn() -> impl IntoView {
     };
     view! {
         <main id="main" class="auth-page">
-            <h1>{"Sign in to Huddle"}</h1>
+            <h1>{t!(i18n, auth.signin_title)}</h1>
             <Show when=move || challenge.with(Option::is_some)
                 fallback=move || view! {
                     <form on:submit=submit.clone() class="stack">
-                        <label for="login">{"Username or email"}</label>
+                        <label for="login">{t!(i18n, auth.username_or_email)}</label>
                         <input id="login" name="login" autocomplete="username" required
                             prop:value=move || login.get()
                             on:input=move |ev| login.set(event_target_value(&ev)) />
-                        <label for="password">{"Password"}</label>
+                        <label for="password">{t!(i18n, auth.password)}</label>
                         <input id="password" name="password" type="password" autocomplete="current-password" required
                             prop:value=move || password.get()
                             on:input=move |ev| password.set(event_target_value(&ev)) />
                         <p class="error" role="alert">{move || error.get()}</p>
-                        <button type="submit" class="primary" disabled=move || busy.get()>{"Sign in"}</button>
+                        <button type="submit" class="primary" disabled=move || busy.get()>{t!(i18n, auth.sign_in)}</button>
                     </form>
                 }>
                 <CodeStep challenge=challenge passkey=passkey error=error />
             </Show>
             <PasskeySignIn error=error />
-            <p>{"New here? "}<A href="/signup">{"Create an account"}</A></p>
+            <p>{t!(i18n, auth.new_here)}<A href="/signup">{t!(i18n, auth.create_an_account)}</A></p>
         </main>
     }
 }
@@ -98,6 +100,7 @@ fn browser_refused(message: String) -> api::ApiError {
 /// Signing in with a passkey alone: the browser offers this site's passkeys.
 #[component]
 fn PasskeySignIn(error: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
     let busy = RwSignal::new(false);
@@ -120,7 +123,7 @@ fn PasskeySignIn(error: RwSignal<Option<String>>) -> impl IntoView {
     };
     view! {
         <p class="passkey-signin">
-            <button type="button" on:click=go disabled=move || busy.get()>{"Sign in with a passkey"}</button>
+            <button type="button" on:click=go disabled=move || busy.get()>{t!(i18n, auth.passkey_sign_in)}</button>
         </p>
     }
 }
@@ -133,6 +136,7 @@ fn CodeStep(
     passkey: RwSignal<bool>,
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
     let code = RwSignal::new(String::new());
@@ -194,18 +198,18 @@ fn CodeStep(
     };
     view! {
         <form on:submit=submit class="stack">
-            <p>{"Your account asks for a second factor."}</p>
-            <label for="code">{"Code from your authenticator app, or a recovery code"}</label>
+            <p>{t!(i18n, auth.second_factor_asked)}</p>
+            <label for="code">{t!(i18n, auth.code_label)}</label>
             <input id="code" name="code" autocomplete="one-time-code" required node_ref=field
                 maxlength="32" spellcheck="false"
                 prop:value=move || code.get()
                 on:input=move |ev| code.set(event_target_value(&ev)) />
             <p class="error" role="alert">{move || error.get()}</p>
-            <button type="submit" class="primary" disabled=move || busy.get()>{"Verify"}</button>
+            <button type="submit" class="primary" disabled=move || busy.get()>{t!(i18n, auth.verify)}</button>
         </form>
         <Show when=move || passkey.get()>
             <p><button type="button" on:click=use_passkey.clone() disabled=move || busy.get()>
-                {"Use a passkey instead"}
+                {t!(i18n, auth.use_passkey_instead)}
             </button></p>
         </Show>
     }
@@ -216,6 +220,7 @@ fn CodeStep(
 /// the form back as it was typed.
 #[component]
 pub fn SignUp() -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
     let username = RwSignal::new(String::new());
@@ -252,31 +257,31 @@ pub fn SignUp() -> impl IntoView {
         <main id="main" class="auth-page">
             <Show when=move || sent.with(Option::is_some)
                 fallback=move || view! {
-                    <h1>{"Create your Huddle account"}</h1>
+                    <h1>{t!(i18n, auth.signup_title)}</h1>
                     <form on:submit=submit.clone() class="stack">
-                        <label for="username">{"Username"}</label>
+                        <label for="username">{t!(i18n, auth.username)}</label>
                         <input id="username" name="username" autocomplete="username" required
                             prop:value=move || username.get()
                             on:input=move |ev| username.set(event_target_value(&ev)) />
-                        <label for="email">{"Email"}</label>
+                        <label for="email">{t!(i18n, auth.email)}</label>
                         <input id="email" name="email" type="email" autocomplete="email" required
                             prop:value=move || email.get()
                             on:input=move |ev| email.set(event_target_value(&ev)) />
-                        <label for="display">{"Display name (optional)"}</label>
+                        <label for="display">{t!(i18n, auth.display_name_optional)}</label>
                         <input id="display" name="display" autocomplete="name"
                             prop:value=move || display.get()
                             on:input=move |ev| display.set(event_target_value(&ev)) />
-                        <label for="new-password">{"Password (at least 10 characters)"}</label>
+                        <label for="new-password">{t!(i18n, auth.password_min_length)}</label>
                         <input id="new-password" name="password" type="password" autocomplete="new-password" required
                             prop:value=move || password.get()
                             on:input=move |ev| password.set(event_target_value(&ev)) />
                         <p class="error" role="alert">{move || error.get()}</p>
-                        <button type="submit" class="primary" disabled=move || busy.get()>{"Create account"}</button>
+                        <button type="submit" class="primary" disabled=move || busy.get()>{t!(i18n, auth.create_account)}</button>
                     </form>
                 }>
                 <CheckInbox sent=sent />
             </Show>
-            <p>{"Have an account? "}<A href="/signin">{"Sign in"}</A></p>
+            <p>{t!(i18n, auth.have_account)}<A href="/signin">{t!(i18n, auth.sign_in)}</A></p>
         </main>
     }
 }
@@ -284,18 +289,19 @@ pub fn SignUp() -> impl IntoView {
 /// After a sign-up on a server that sends mail: where the link went.
 #[component]
 fn CheckInbox(sent: RwSignal<Option<api::SignupPending>>) -> impl IntoView {
+    let i18n = use_i18n();
     // The heading takes focus, so that a screen reader reads what happened.
     let heading = NodeRef::<leptos::html::H1>::new();
     crate::ui::focus_when_shown(heading);
     let address = move || sent.with(|p| p.as_ref().map(|p| p.email.clone()).unwrap_or_default());
     let hours = move || sent.with(|p| p.as_ref().map_or(24, |p| p.expires_in / 3600));
     view! {
-        <h1 tabindex="-1" node_ref=heading>{"Check your inbox"}</h1>
+        <h1 tabindex="-1" node_ref=heading>{t!(i18n, auth.check_inbox)}</h1>
         <div class="stack check-inbox">
-            <p>{"We sent a link to "}<strong>{address}</strong>
-                {move || format!(". Open it within {} hours to finish creating your account.", hours())}</p>
-            <p class="note">{"If an account already uses this address, the mail says so instead. Nothing arrived? Look in your spam folder, or check the address."}</p>
-            <p><button type="button" on:click=move |_| sent.set(None)>{"Use another address"}</button></p>
+            <p>{t!(i18n, auth.sent_link_to)}<strong>{address}</strong>
+                {t!(i18n, auth.open_within_hours, hours = hours)}</p>
+            <p class="note">{t!(i18n, auth.check_inbox_note)}</p>
+            <p><button type="button" on:click=move |_| sent.set(None)>{t!(i18n, auth.use_another_address)}</button></p>
         </div>
     }
 }

@@ -8,6 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
+use crate::i18n::*;
 use crate::session::{require_user, use_session};
 use crate::time::date_time;
 
@@ -17,6 +18,7 @@ pub fn Home() -> impl IntoView {
     require_user();
     let navigate = use_navigate();
     let session = use_session();
+    let i18n = use_i18n();
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let retry_key = StoredValue::new(api::RetryKey::default());
@@ -40,22 +42,22 @@ pub fn Home() -> impl IntoView {
     view! {
         <super::header::PageHeader />
         <main id="main" class="home-page">
-            <h1>{"Your workspaces"}</h1>
-            <p><A href="/account">{"Your account"}</A>{" · "}<A href="/settings">{"Profile and settings"}</A></p>
+            <h1>{t!(i18n, pages.your_workspaces)}</h1>
+            <p><A href="/account">{t!(i18n, pages.your_account)}</A>{" · "}<A href="/settings">{t!(i18n, pages.profile_and_settings)}</A></p>
             // Asked only once the session says who is signed in: a signed-out visit goes
             // to the sign-in page without a refused request.
             <Show when=move || session.user.with(Option::is_some)
-                fallback=|| view! { <p>{"Loading…"}</p> }>
+                fallback=move || view! { <p>{t!(i18n, pages.loading)}</p> }>
                 <PendingInvitations />
                 <WorkspaceList />
             </Show>
             <form on:submit=create class="stack narrow">
-                <label for="ws-name">{"New workspace name"}</label>
+                <label for="ws-name">{t!(i18n, pages.new_workspace_name)}</label>
                 <input id="ws-name" required maxlength="80"
                     prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev)) />
                 <p class="error" role="alert">{move || error.get()}</p>
-                <button type="submit" class="primary">{"Create workspace"}</button>
+                <button type="submit" class="primary">{t!(i18n, pages.create_workspace)}</button>
             </form>
         </main>
     }
@@ -65,10 +67,11 @@ pub fn Home() -> impl IntoView {
 #[component]
 fn WorkspaceList() -> impl IntoView {
     let list = LocalResource::new(api::workspaces);
+    let i18n = use_i18n();
     view! {
-        <Suspense fallback=|| view! { <p>{"Loading…"}</p> }>
+        <Suspense fallback=move || view! { <p>{t!(i18n, pages.loading)}</p> }>
             {move || list.get().map(|r| match r {
-                Ok(list) if list.is_empty() => view! { <p>{"No workspace yet: create one."}</p> }.into_any(),
+                Ok(list) if list.is_empty() => view! { <p>{t!(i18n, pages.no_workspace_yet)}</p> }.into_any(),
                 Ok(list) => view! {
                     <ul class="workspace-list">
                         {list.into_iter().map(|w| view! {
@@ -91,6 +94,7 @@ fn PendingInvitations() -> impl IntoView {
         api::invitations()
     });
     let status = RwSignal::new(None::<String>);
+    let i18n = use_i18n();
     view! {
         <p class="note" role="status">{move || status.get()}</p>
         <Transition fallback=|| ()>
@@ -98,7 +102,7 @@ fn PendingInvitations() -> impl IntoView {
                 Ok(list) if list.is_empty() => ().into_any(),
                 Ok(list) => view! {
                     <section class="invitations" aria-labelledby="invitations-heading">
-                        <h2 id="invitations-heading">{"Invitations"}</h2>
+                        <h2 id="invitations-heading">{t!(i18n, pages.invitations)}</h2>
                         <ul class="invite-list">
                             {list.into_iter().map(|i| view! {
                                 <InvitationRow i=i reload=reload status=status />
@@ -120,6 +124,7 @@ fn InvitationRow(
     status: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let navigate = use_navigate();
+    let i18n = use_i18n();
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let (id, name) = (i.id, i.workspace_name.clone());
@@ -142,7 +147,11 @@ fn InvitationRow(
         spawn_local(async move {
             match api::decline_invitation(id).await {
                 Ok(()) => {
-                    status.set(Some(format!("You declined the invitation to {name}")));
+                    status.set(Some(td_string!(
+                        crate::language::current(),
+                        pages.invitation_declined,
+                        name = name
+                    )));
                     reload.update(|n| *n += 1);
                 }
                 Err(e) => {
@@ -152,17 +161,19 @@ fn InvitationRow(
             }
         });
     };
+    let expires_at = i.expires_at;
+    let (join_name, decline_name) = (i.workspace_name.clone(), i.workspace_name.clone());
     view! {
         <li class="invite">
             <span class="invite-who">
-                {format!("{} invited you to ", i.invited_by)}<strong>{i.workspace_name.clone()}</strong>
+                {t!(i18n, pages.invited_you_to, name = i.invited_by.clone())}<strong>{i.workspace_name.clone()}</strong>
             </span>
-            <span class="note">{format!("until {}", date_time(i.expires_at))}</span>
+            <span class="note">{t!(i18n, pages.invitation_until, date = move || date_time(expires_at))}</span>
             <span class="spacer">{""}</span>
             <button type="button" class="primary" on:click=accept disabled=move || busy.get()
-                aria-label=format!("Join {}", i.workspace_name)>{"Join"}</button>
+                aria-label=move || t_string!(i18n, pages.join_workspace, name = join_name.as_str())>{t!(i18n, pages.join)}</button>
             <button type="button" on:click=decline disabled=move || busy.get()
-                aria-label=format!("Decline the invitation to {}", i.workspace_name)>{"Decline"}</button>
+                aria-label=move || t_string!(i18n, pages.decline_invitation, name = decline_name.as_str())>{t!(i18n, pages.decline)}</button>
             <p class="error" role="alert">{move || error.get()}</p>
         </li>
     }

@@ -10,6 +10,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError};
+use crate::i18n::*;
 use crate::session::use_session;
 use crate::time::date_time;
 
@@ -29,13 +30,11 @@ pub fn pending() -> bool {
 /// What to tell someone whose link does not work.
 fn dead_link(e: &ApiError) -> String {
     match e.status {
-        404 => {
-            "This invite link is not valid: check that you copied all of it, or ask for a new one."
-                .to_owned()
-        }
-        410 => format!(
-            "{}: ask whoever sent it for a new one.",
-            capitalized(&e.message)
+        404 => td_string!(crate::language::current(), auth.invite_link_invalid).to_owned(),
+        410 => td_string!(
+            crate::language::current(),
+            auth.invite_link_gone,
+            reason = capitalized(&e.message)
         ),
         _ => e.message.clone(),
     }
@@ -51,6 +50,7 @@ fn capitalized(s: &str) -> String {
 /// `/join`.
 #[component]
 pub fn Join() -> impl IntoView {
+    let i18n = use_i18n();
     let token = RwSignal::new(LINK.take());
     // A link pasted into the address bar of this page only changes the fragment.
     let listener = window_event_listener(leptos::ev::hashchange, move |_| {
@@ -74,8 +74,8 @@ pub fn Join() -> impl IntoView {
     });
     view! {
         <main id="main" class="auth-page join-page">
-            <h1>{"Join a workspace"}</h1>
-            <Suspense fallback=|| view! { <p>{"Loading…"}</p> }>
+            <h1>{t!(i18n, auth.join_title)}</h1>
+            <Suspense fallback=move || view! { <p>{t!(i18n, auth.loading)}</p> }>
                 {move || preview.get().map(|r| match r {
                     Ok(p) => view! { <Invited preview=p token=token.get_untracked().unwrap_or_default() /> }.into_any(),
                     Err(e) => {
@@ -84,7 +84,7 @@ pub fn Join() -> impl IntoView {
                         }
                         view! {
                             <p class="error" role="alert">{dead_link(&e)}</p>
-                            <p><A href="/">{"Your workspaces"}</A></p>
+                            <p><A href="/">{t!(i18n, auth.your_workspaces)}</A></p>
                         }.into_any()
                     }
                 })}
@@ -96,23 +96,25 @@ pub fn Join() -> impl IntoView {
 /// Where a working link leads, and the way in.
 #[component]
 fn Invited(preview: api::LinkPreview, token: String) -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let token = StoredValue::new(token);
     let name = StoredValue::new(preview.workspace_name.clone());
+    let expires_at = preview.expires_at;
     view! {
         <p class="join-invited">
-            {format!("{} invited you to join ", preview.created_by)}
+            {t!(i18n, auth.invited_you, name = preview.created_by.clone())}
             <strong>{preview.workspace_name.clone()}</strong>{"."}
         </p>
-        <p class="note">{format!("This link works until {}.", date_time(preview.expires_at))}</p>
+        <p class="note">{t!(i18n, auth.link_works_until, date = move || date_time(expires_at))}</p>
         <Show when=move || session.checked.get()
-            fallback=|| view! { <p>{"Loading…"}</p> }>
+            fallback=move || view! { <p>{t!(i18n, auth.loading)}</p> }>
             <Show when=move || session.user.with(Option::is_some)
-                fallback=|| view! {
-                    <p>{"Sign in to join, or create an account: you come back here afterwards."}</p>
+                fallback=move || view! {
+                    <p>{t!(i18n, auth.sign_in_to_join)}</p>
                     <p class="join-actions">
-                        <A href="/signin" attr:class="button primary">{"Sign in"}</A>
-                        <A href="/signup" attr:class="button">{"Create an account"}</A>
+                        <A href="/signin" attr:class="button primary">{t!(i18n, auth.sign_in)}</A>
+                        <A href="/signup" attr:class="button">{t!(i18n, auth.create_an_account)}</A>
                     </p>
                 }>
                 <JoinButton token=token name=name />
@@ -124,6 +126,7 @@ fn Invited(preview: api::LinkPreview, token: String) -> impl IntoView {
 /// Joins through the link, then opens the workspace.
 #[component]
 fn JoinButton(token: StoredValue<String>, name: StoredValue<String>) -> impl IntoView {
+    let i18n = use_i18n();
     let navigate = use_navigate();
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -146,7 +149,7 @@ fn JoinButton(token: StoredValue<String>, name: StoredValue<String>) -> impl Int
     view! {
         <p class="error" role="alert">{move || error.get()}</p>
         <button type="button" class="primary" disabled=move || busy.get() on:click=join>
-            {format!("Join {}", name.get_value())}
+            {t!(i18n, auth.join_named, name = move || name.get_value())}
         </button>
     }
 }

@@ -6,12 +6,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, PasskeyInfo};
+use crate::i18n::*;
 use crate::time::date_time;
 use crate::webauthn;
 
 /// The passkeys section of the account page.
 #[component]
 pub fn Passkeys() -> impl IntoView {
+    let i18n = use_i18n();
     let reload = RwSignal::new(0u32);
     let list = LocalResource::new(move || {
         reload.track();
@@ -39,9 +41,10 @@ pub fn Passkeys() -> impl IntoView {
             .await;
             match r {
                 Ok(p) => {
-                    said.set(Some(format!(
-                        "Passkey “{}” added: it signs you in on its own",
-                        p.name
+                    said.set(Some(td_string!(
+                        crate::language::current(),
+                        auth.passkey_added,
+                        name = p.name
                     )));
                     name.set(String::new());
                     password.set(String::new());
@@ -55,12 +58,12 @@ pub fn Passkeys() -> impl IntoView {
     };
     view! {
         <section aria-labelledby="passkeys-heading">
-            <h2 id="passkeys-heading">{"Passkeys"}</h2>
-            <p>{"A passkey signs you in without a password or a code: your device checks it is you (fingerprint, face, PIN) and answers for you."}</p>
+            <h2 id="passkeys-heading">{t!(i18n, auth.passkeys_title)}</h2>
+            <p>{t!(i18n, auth.passkeys_intro)}</p>
             <p class="note" role="status">{move || said.get()}</p>
-            <Transition fallback=|| view! { <p>{"Loading…"}</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, auth.loading)}</p> }>
                 {move || list.get().map(|r| match r {
-                    Ok(l) if l.is_empty() => view! { <p class="note">{"No passkey yet."}</p> }.into_any(),
+                    Ok(l) if l.is_empty() => view! { <p class="note">{t!(i18n, auth.no_passkey)}</p> }.into_any(),
                     Ok(l) => view! {
                         <ul class="session-list" aria-labelledby="passkeys-heading">
                             {l.into_iter().map(|p| view! { <PasskeyRow p=p reload=reload said=said /> }).collect_view()}
@@ -70,16 +73,16 @@ pub fn Passkeys() -> impl IntoView {
                 })}
             </Transition>
             <form on:submit=add class="stack small-form">
-                <label for="passkey-name">{"Name for a new passkey (e.g. Laptop)"}</label>
+                <label for="passkey-name">{t!(i18n, auth.passkey_name_label)}</label>
                 <input id="passkey-name" required maxlength="64"
                     prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev)) />
-                <label for="passkey-password">{"Your password"}</label>
+                <label for="passkey-password">{t!(i18n, auth.your_password)}</label>
                 <input id="passkey-password" type="password" autocomplete="current-password" required
                     prop:value=move || password.get()
                     on:input=move |ev| password.set(event_target_value(&ev)) />
                 <p class="error" role="alert">{move || error.get()}</p>
-                <button type="submit" disabled=move || busy.get()>{"Add a passkey"}</button>
+                <button type="submit" disabled=move || busy.get()>{t!(i18n, auth.add_passkey)}</button>
             </form>
         </section>
     }
@@ -92,22 +95,30 @@ fn PasskeyRow(
     reload: RwSignal<u32>,
     said: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let id = p.id;
     let current = p.name.clone();
     let renaming = RwSignal::new(false);
     let confirm = RwSignal::new(false);
     let new_name = RwSignal::new(p.name.clone());
     let error = RwSignal::new(None::<String>);
-    let used = p.last_used_at.map_or_else(
-        || "never used yet".to_owned(),
-        |t| format!("last used {}", date_time(t)),
-    );
+    let last_used_at = p.last_used_at;
+    let used = move || {
+        last_used_at.map_or_else(
+            || t_string!(i18n, auth.never_used).to_owned(),
+            |t| t_string!(i18n, auth.last_used, date = date_time(t)),
+        )
+    };
     let rename = move |ev: SubmitEvent| {
         ev.prevent_default();
         spawn_local(async move {
             match api::rename_passkey(id, &new_name.get_untracked()).await {
                 Ok(p) => {
-                    said.set(Some(format!("Renamed to “{}”", p.name)));
+                    said.set(Some(td_string!(
+                        crate::language::current(),
+                        auth.passkey_renamed,
+                        name = p.name
+                    )));
                     reload.update(|n| *n += 1);
                 }
                 Err(e) => error.set(Some(e.message)),
@@ -125,8 +136,10 @@ fn PasskeyRow(
             spawn_local(async move {
                 match api::remove_passkey(id).await {
                     Ok(()) => {
-                        said.set(Some(format!(
-                            "Passkey “{current}” removed: it no longer signs you in"
+                        said.set(Some(td_string!(
+                            crate::language::current(),
+                            auth.passkey_removed,
+                            name = current
                         )));
                         reload.update(|n| *n += 1);
                     }
@@ -136,24 +149,32 @@ fn PasskeyRow(
         }
     };
     let input_id = format!("passkey-{id}");
+    let created_at = p.created_at;
     view! {
         <li class="session">
             <span class="session-device">{p.name.clone()}</span>
-            <span class="note">{format!("added {}, {used}", date_time(p.created_at))}</span>
+            <span class="note">{move || t_string!(i18n, auth.passkey_dates, date = date_time(created_at), used = used())}</span>
             <button type="button" on:click=move |_| renaming.update(|r| *r = !*r)
                 aria-expanded=move || renaming.get().to_string()
-                aria-label=format!("Rename {}", p.name)>{"Rename"}</button>
+                aria-label={
+                    let name = p.name.clone();
+                    move || t_string!(i18n, auth.rename_named, name = name.clone())
+                }>{t!(i18n, auth.rename)}</button>
             <button type="button" class="danger" on:click=remove
-                aria-label=move || format!("{} {}", if confirm.get() { "Confirm: remove" } else { "Remove" }, current)>
-                {move || if confirm.get() { "Confirm: remove" } else { "Remove" }}
+                aria-label=move || if confirm.get() {
+                    t_string!(i18n, auth.confirm_remove_named, name = current.clone())
+                } else {
+                    t_string!(i18n, auth.remove_named, name = current.clone())
+                }>
+                {move || if confirm.get() { t_string!(i18n, auth.confirm_remove) } else { t_string!(i18n, auth.remove) }}
             </button>
             <Show when=move || renaming.get()>
                 <form on:submit=rename class="check">
-                    <label for=input_id.clone()>{"New name"}</label>
+                    <label for=input_id.clone()>{t!(i18n, auth.new_name)}</label>
                     <input id=input_id.clone() required maxlength="64"
                         prop:value=move || new_name.get()
                         on:input=move |ev| new_name.set(event_target_value(&ev)) />
-                    <button type="submit">{"Save"}</button>
+                    <button type="submit">{t!(i18n, auth.save)}</button>
                 </form>
             </Show>
             <p class="error" role="alert">{move || error.get()}</p>

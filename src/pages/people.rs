@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, Action, Member, Role};
+use crate::i18n::*;
 use crate::session::use_session;
 use crate::shell::invites::Invites;
 use crate::shell::presence::Presence;
@@ -17,6 +18,7 @@ use crate::shell::state::{workspace_id, RefreshChannels, RefreshWorkspaces};
 #[component]
 pub fn PeoplePage() -> impl IntoView {
     let ws = workspace_id();
+    let i18n = use_i18n();
     let reload = RwSignal::new(0u32);
     let members = LocalResource::new(move || {
         let id = ws.get();
@@ -38,13 +40,13 @@ pub fn PeoplePage() -> impl IntoView {
     let may = move |action: Action| viewer.get().is_some_and(|r| r.may(action));
     view! {
         <main id="main" class="people">
-            <h1 id="people-heading" tabindex="-1">{"People"}</h1>
+            <h1 id="people-heading" tabindex="-1">{t!(i18n, pages.people)}</h1>
             <p class="note" role="status">{move || status.get()}</p>
             <Show when=move || may(Action::RenameWorkspace)>
                 <RenameWorkspace />
             </Show>
             // Transition: the list stays on screen while it reloads after a change.
-            <Transition fallback=|| view! { <p>{"Loading…"}</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, pages.loading)}</p> }>
                 {move || members.get().map(|r| match r {
                     Ok(list) => {
                         let viewer = viewer.get_untracked().unwrap_or(Role::Member);
@@ -61,7 +63,7 @@ pub fn PeoplePage() -> impl IntoView {
             </Transition>
             <Show when=move || viewer.get().is_some()>
                 <Show when=move || may(Action::Invite)
-                    fallback=|| view! { <p class="note">{"Admins and owners of the workspace invite people."}</p> }>
+                    fallback=move || view! { <p class="note">{t!(i18n, pages.invite_restricted)}</p> }>
                     <Invites />
                 </Show>
             </Show>
@@ -80,6 +82,7 @@ fn MemberRow(
 ) -> impl IntoView {
     let ws = workspace_id();
     let session = use_session();
+    let i18n = use_i18n();
     let refresh = expect_context::<RefreshChannels>();
     let navigate = use_navigate();
     let me = session
@@ -121,7 +124,11 @@ fn MemberRow(
             match api::remove_member(ws.get_untracked(), user_id).await {
                 Ok(()) if me => navigate("/", Default::default()),
                 Ok(()) => {
-                    status.set(Some(format!("{name} was removed from the workspace")));
+                    status.set(Some(td_string!(
+                        crate::language::current(),
+                        pages.member_removed,
+                        name = name
+                    )));
                     reload.update(|n| *n += 1);
                 }
                 Err(e) => {
@@ -136,36 +143,57 @@ fn MemberRow(
     } else {
         Action::RemoveManager
     });
-    let action = if me {
-        Some(("Leave workspace", "Confirm: leave"))
-    } else if may_remove {
-        Some(("Remove", "Confirm removal"))
-    } else {
-        None
+    // Leaving (oneself) or removing (another member), and its confirmation.
+    let action = me || may_remove;
+    let action_text = move |confirming: bool| match (me, confirming) {
+        (true, false) => t_string!(i18n, pages.leave_workspace),
+        (true, true) => t_string!(i18n, pages.confirm_leave),
+        (false, false) => t_string!(i18n, pages.remove),
+        (false, true) => t_string!(i18n, pages.confirm_removal),
     };
+    let action_label = {
+        let name = m.display_name.clone();
+        move |confirming: bool| {
+            let label = match (me, confirming) {
+                (true, _) => action_text(confirming).to_owned(),
+                (false, false) => t_string!(i18n, pages.remove_member, name = name.as_str()),
+                (false, true) => {
+                    t_string!(i18n, pages.confirm_removal_of, name = name.as_str())
+                }
+            };
+            label.trim().to_owned()
+        }
+    };
+    let role = m.role;
+    let message_name = m.display_name.clone();
     view! {
         <li class="member">
             <span class="presence" data-online=move || presence.is_online(user_id).to_string()>
-                {move || if presence.is_online(user_id) { "online" } else { "away" }}
+                {move || if presence.is_online(user_id) {
+                    t_string!(i18n, pages.online)
+                } else {
+                    t_string!(i18n, pages.away)
+                }}
             </span>
             <span class="member-name">{m.display_name.clone()}</span>
             <span class="member-handle">{format!("@{}", m.username)}</span>
             {(m.role != Role::Member && !viewer.may(Action::ChangeRole))
-                .then(|| view! { <span class="role">{m.role.as_str()}</span> })}
-            {me.then(|| view! { <span class="role">{"you"}</span> })}
+                .then(|| view! { <span class="role">{move || role_name(i18n.get_locale(), role)}</span> })}
+            {me.then(|| view! { <span class="role">{t!(i18n, pages.you)}</span> })}
             <span class="spacer">{""}</span>
             {viewer.may(Action::ChangeRole).then(|| view! {
                 <RoleSelect m=m.clone() reload=reload status=status error=error />
             })}
             {(!me).then(|| view! {
                 <button type="button" on:click=message
-                    aria-label=format!("Message {}", m.display_name)>{"Message"}</button>
+                    aria-label=move || t_string!(i18n, pages.message_person, name = message_name.as_str())>
+                    {t!(i18n, pages.message)}
+                </button>
             })}
-            {action.map(|(label, confirm_label)| view! {
+            {action.then(|| view! {
                 <button type="button" class="danger" on:click=remove
-                    aria-label=move || format!("{} {}", if confirm.get() { confirm_label } else { label },
-                        if me { String::new() } else { m.display_name.clone() }).trim().to_owned()>
-                    {move || if confirm.get() { confirm_label } else { label }}
+                    aria-label=move || action_label(confirm.get())>
+                    {move || action_text(confirm.get())}
                 </button>
             })}
             <p class="error" role="alert">{move || error.get()}</p>
@@ -182,6 +210,7 @@ fn RoleSelect(
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let ws = workspace_id();
+    let i18n = use_i18n();
     let id = format!("role-{}", m.user_id);
     let (user_id, name, current) = (m.user_id, m.display_name.clone(), m.role);
     let shown = RwSignal::new(current.as_str());
@@ -194,7 +223,13 @@ fn RoleSelect(
             match api::set_role(ws.get_untracked(), user_id, role).await {
                 Ok(_) => {
                     error.set(None);
-                    status.set(Some(format!("{name} is now {}", role.as_str())));
+                    let locale = crate::language::current();
+                    status.set(Some(td_string!(
+                        locale,
+                        pages.role_changed,
+                        name = name,
+                        role = role_name(locale, role)
+                    )));
                     reload.update(|n| *n += 1);
                 }
                 Err(e) => {
@@ -206,10 +241,10 @@ fn RoleSelect(
         });
     };
     view! {
-        <label class="visually-hidden" for=id.clone()>{format!("Role of {}", m.display_name)}</label>
+        <label class="visually-hidden" for=id.clone()>{t!(i18n, pages.role_of, name = m.display_name.clone())}</label>
         <select id=id on:change=change prop:value=move || shown.get()>
             {Role::ALL.into_iter().rev().map(|r| view! {
-                <option value=r.as_str() selected=r == current>{r.as_str()}</option>
+                <option value=r.as_str() selected=r == current>{move || role_name(i18n.get_locale(), r)}</option>
             }).collect_view()}
         </select>
     }
@@ -220,6 +255,7 @@ fn RoleSelect(
 fn RenameWorkspace() -> impl IntoView {
     let ws = workspace_id();
     let reload = expect_context::<RefreshWorkspaces>().0;
+    let i18n = use_i18n();
     let name = RwSignal::new(String::new());
     let note = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
@@ -229,7 +265,11 @@ fn RenameWorkspace() -> impl IntoView {
             match api::rename_workspace(ws.get_untracked(), &name.get_untracked()).await {
                 Ok(w) => {
                     error.set(None);
-                    note.set(Some(format!("The workspace is now called {}", w.name)));
+                    note.set(Some(td_string!(
+                        crate::language::current(),
+                        pages.workspace_renamed,
+                        name = w.name
+                    )));
                     name.set(String::new());
                     reload.update(|n| *n += 1);
                 }
@@ -240,13 +280,22 @@ fn RenameWorkspace() -> impl IntoView {
     };
     view! {
         <form class="stack small-form" on:submit=submit>
-            <label for="workspace-name">{"Rename the workspace"}</label>
+            <label for="workspace-name">{t!(i18n, pages.rename_workspace)}</label>
             <input id="workspace-name" required maxlength="80"
                 prop:value=move || name.get()
                 on:input=move |ev| name.set(event_target_value(&ev)) />
-            <button type="submit">{"Rename"}</button>
+            <button type="submit">{t!(i18n, pages.rename)}</button>
             <p class="note" role="status">{move || note.get()}</p>
             <p class="error" role="alert">{move || error.get()}</p>
         </form>
+    }
+}
+
+/// A role's name, as shown (its wire name, `as_str`, stays the `<option>`'s value).
+fn role_name(locale: Locale, role: Role) -> &'static str {
+    match role {
+        Role::Owner => td_string!(locale, pages.role_owner),
+        Role::Admin => td_string!(locale, pages.role_admin),
+        Role::Member => td_string!(locale, pages.role_member),
     }
 }

@@ -1,8 +1,9 @@
 //! `/settings`: the signed-in person's profile and settings, kept on the server (the same
 //! on every device): the name others see and what they are notified of in channels they
 //! set nothing for (saved together; a failed save keeps what was typed, with the reason);
-//! the theme (applied and kept at once, like the top bar's toggle, which it follows); and
-//! the browser's permission for notifications, asked for only when they press its button.
+//! the theme (applied and kept at once, like the top bar's toggle, which it follows); the
+//! language (applied and kept at once too); and the browser's permission for
+//! notifications, asked for only when they press its button.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -10,6 +11,8 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::api::{self, NotifyLevel, ProfileChange, Theme};
+use crate::i18n::*;
+use crate::language::Language;
 use crate::session::{require_user, use_session};
 use crate::shell::notifications::{permission, request_permission};
 
@@ -19,7 +22,9 @@ pub fn SettingsPage() -> impl IntoView {
     require_user();
     let session = use_session();
     let name = RwSignal::new(String::new());
+    let i18n = use_i18n();
     let theme = expect_context::<crate::theme::ThemeChoice>().0;
+    let language = expect_context::<crate::language::LanguageChoice>().0;
     let level = RwSignal::new(NotifyLevel::Mentions);
     // The form starts from the person's settings, once known.
     Effect::new(move |prev: Option<bool>| {
@@ -52,7 +57,9 @@ pub fn SettingsPage() -> impl IntoView {
                     error.set(None);
                     name.set(u.display_name.clone());
                     session.user.set(Some(u));
-                    saved.set(Some("Saved.".to_owned()));
+                    saved.set(Some(
+                        td_string!(crate::language::current(), pages.saved).to_owned(),
+                    ));
                 }
                 Err(e) => error.set(Some(e.message)),
             }
@@ -65,7 +72,7 @@ pub fn SettingsPage() -> impl IntoView {
     };
     let radio = move |group: &'static str,
                       value: &'static str,
-                      label: &'static str,
+                      label: AnyView,
                       checked: Signal<bool>,
                       pick: Callback<()>| {
         let id = format!("{group}-{value}");
@@ -77,7 +84,7 @@ pub fn SettingsPage() -> impl IntoView {
             </div>
         }
     };
-    let theme_radio = move |t: Theme, label: &'static str| {
+    let theme_radio = move |t: Theme, label: AnyView| {
         radio(
             "theme",
             t.as_str(),
@@ -86,7 +93,16 @@ pub fn SettingsPage() -> impl IntoView {
             Callback::new(move |()| crate::theme::choose(session, t)),
         )
     };
-    let level_radio = move |l: NotifyLevel, label: &'static str| {
+    let language_radio = move |l: Language, label: AnyView| {
+        radio(
+            "language",
+            l.as_str(),
+            label,
+            Signal::derive(move || language.get() == l),
+            Callback::new(move |()| crate::language::choose(session, l)),
+        )
+    };
+    let level_radio = move |l: NotifyLevel, label: AnyView| {
         radio(
             "notify",
             l.as_str(),
@@ -98,41 +114,48 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <super::header::PageHeader />
         <main id="main" class="home-page">
-            <p><A href="/">{"← Your workspaces"}</A></p>
-            <h1>{"Profile and settings"}</h1>
+            <p><A href="/">{t!(i18n, pages.back_to_workspaces)}</A></p>
+            <h1>{t!(i18n, pages.profile_and_settings)}</h1>
             <form on:submit=submit class="stack narrow settings-form">
-                <label for="display-name">{"Your name, as others see it"}</label>
+                <label for="display-name">{t!(i18n, pages.your_name)}</label>
                 <input id="display-name" required maxlength="64" autocomplete="name"
                     prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev)) />
                 <fieldset>
-                    <legend>{"Theme (changes at once)"}</legend>
-                    {theme_radio(Theme::System, "As the system")}
-                    {theme_radio(Theme::Light, "Light")}
-                    {theme_radio(Theme::Dark, "Dark")}
+                    <legend>{t!(i18n, pages.theme_legend)}</legend>
+                    {theme_radio(Theme::System, t!(i18n, pages.theme_system).into_any())}
+                    {theme_radio(Theme::Light, t!(i18n, pages.theme_light).into_any())}
+                    {theme_radio(Theme::Dark, t!(i18n, pages.theme_dark).into_any())}
                 </fieldset>
                 <fieldset>
-                    <legend>{"Notify me in channels, unless I set it for one"}</legend>
-                    {level_radio(NotifyLevel::All, "Of every message")}
-                    {level_radio(NotifyLevel::Mentions, "Of mentions only")}
-                    {level_radio(NotifyLevel::Nothing, "Of nothing")}
-                    <p class="note">{"Direct messages notify of every message unless you set them otherwise."}</p>
+                    <legend>{t!(i18n, pages.language_legend)}</legend>
+                    {language_radio(Language::Auto, t!(i18n, pages.language_auto).into_any())}
+                    // Each language's name in its own language, whatever the page's.
+                    {language_radio(Language::En, "English".into_any())}
+                    {language_radio(Language::Fr, "Français".into_any())}
+                </fieldset>
+                <fieldset>
+                    <legend>{t!(i18n, pages.notify_legend)}</legend>
+                    {level_radio(NotifyLevel::All, t!(i18n, pages.notify_all).into_any())}
+                    {level_radio(NotifyLevel::Mentions, t!(i18n, pages.notify_mentions).into_any())}
+                    {level_radio(NotifyLevel::Nothing, t!(i18n, pages.notify_nothing).into_any())}
+                    <p class="note">{t!(i18n, pages.notify_direct_note)}</p>
                 </fieldset>
                 <p class="error" role="alert">{move || error.get()}</p>
                 <p class="note" role="status">{move || saved.get()}</p>
-                <button type="submit" class="primary" disabled=move || busy.get()>{"Save"}</button>
+                <button type="submit" class="primary" disabled=move || busy.get()>{t!(i18n, pages.save)}</button>
             </form>
-            <h2>{"Desktop notifications"}</h2>
+            <h2>{t!(i18n, pages.desktop_notifications)}</h2>
             <p class="note">{move || match permission_state.get() {
-                Some(web_sys::NotificationPermission::Granted) => "On: this browser shows Huddle's notifications while its tab is hidden.",
-                Some(web_sys::NotificationPermission::Denied) => "Blocked in this browser: allow them in the site's settings to get them.",
-                Some(_) => "Off in this browser.",
-                None => "This browser shows no notifications.",
+                Some(web_sys::NotificationPermission::Granted) => t_string!(i18n, pages.notifications_granted),
+                Some(web_sys::NotificationPermission::Denied) => t_string!(i18n, pages.notifications_denied),
+                Some(_) => t_string!(i18n, pages.notifications_off),
+                None => t_string!(i18n, pages.notifications_unsupported),
             }}</p>
             <Show when=move || permission_state.get() == Some(web_sys::NotificationPermission::Default)>
-                <button type="button" on:click=ask>{"Turn on desktop notifications"}</button>
+                <button type="button" on:click=ask>{t!(i18n, pages.turn_on_notifications)}</button>
             </Show>
-            <p><A href="/account">{"Password, two-factor sign-in, passkeys and sessions"}</A></p>
+            <p><A href="/account">{t!(i18n, pages.account_security)}</A></p>
         </main>
     }
 }

@@ -7,11 +7,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, TotpSetup};
+use crate::i18n::*;
 use crate::qr::QrImage;
 
 /// The two-factor section of the account page.
 #[component]
 pub fn TwoFactor() -> impl IntoView {
+    let i18n = use_i18n();
     let reload = RwSignal::new(0u32);
     let status = LocalResource::new(move || {
         reload.track();
@@ -23,17 +25,20 @@ pub fn TwoFactor() -> impl IntoView {
     let said = RwSignal::new(None::<String>);
     view! {
         <section aria-labelledby="two-factor-heading">
-            <h2 id="two-factor-heading">{"Two-factor sign-in"}</h2>
+            <h2 id="two-factor-heading">{t!(i18n, auth.two_factor_title)}</h2>
             <p class="note" role="status">{move || said.get()}</p>
             {move || codes.get().map(|list| view! { <ShowCodes list=list codes=codes /> })}
-            <Transition fallback=|| view! { <p>{"Loading…"}</p> }>
+            <Transition fallback=move || view! { <p>{t!(i18n, auth.loading)}</p> }>
                 {move || status.get().map(|r| match r {
                     Ok(s) if s.enabled => view! {
-                        <p>{format!(
-                            "On: signing in asks for a code from your authenticator app. {} recovery code{} left.",
-                            s.recovery_codes_left,
-                            if s.recovery_codes_left == 1 { "" } else { "s" },
-                        )}</p>
+                        <p>{
+                            let n = s.recovery_codes_left;
+                            move || if crate::language::one(n) {
+                                t!(i18n, auth.two_factor_on_one, count = n).into_any()
+                            } else {
+                                t!(i18n, auth.two_factor_on_plural, count = n).into_any()
+                            }
+                        }</p>
                         <Manage reload=reload codes=codes said=said />
                     }.into_any(),
                     Ok(_) => view! {
@@ -52,6 +57,7 @@ pub fn TwoFactor() -> impl IntoView {
 /// Off: what it is, and the form (the password) that starts the setup.
 #[component]
 fn Start(setup: RwSignal<Option<TotpSetup>>) -> impl IntoView {
+    let i18n = use_i18n();
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let start = move |ev: SubmitEvent| {
@@ -64,14 +70,14 @@ fn Start(setup: RwSignal<Option<TotpSetup>>) -> impl IntoView {
         });
     };
     view! {
-        <p>{"Off. With it on, signing in also asks for a code from an authenticator app on your phone, so a stolen password is not enough."}</p>
+        <p>{t!(i18n, auth.two_factor_off)}</p>
         <form on:submit=start class="stack small-form">
-            <label for="totp-password">{"Password, to set up two-factor sign-in"}</label>
+            <label for="totp-password">{t!(i18n, auth.password_to_set_up)}</label>
             <input id="totp-password" type="password" autocomplete="current-password" required
                 prop:value=move || password.get()
                 on:input=move |ev| password.set(event_target_value(&ev)) />
             <p class="error" role="alert">{move || error.get()}</p>
-            <button type="submit" class="primary">{"Set up two-factor sign-in"}</button>
+            <button type="submit" class="primary">{t!(i18n, auth.set_up_two_factor)}</button>
         </form>
     }
 }
@@ -84,6 +90,7 @@ fn Confirm(
     reload: RwSignal<u32>,
     said: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -95,7 +102,9 @@ fn Confirm(
                 Ok(c) => {
                     setup.set(None);
                     codes.set(Some(c.codes));
-                    said.set(Some("Two-factor sign-in is on".into()));
+                    said.set(Some(
+                        td_string!(crate::language::current(), auth.two_factor_turned_on).into(),
+                    ));
                     reload.update(|n| *n += 1);
                 }
                 Err(e) => {
@@ -121,21 +130,21 @@ fn Confirm(
     view! {
         <ol class="setup-steps">
             <li>
-                <p>{"Scan this code with your authenticator app (for example Aegis, Google Authenticator, 1Password):"}</p>
-                <QrImage data=s.uri.clone() label="QR code of your two-factor secret".to_owned() />
-                <p>{"Or type this key into the app (time-based, 6 digits):"}</p>
-                <p><code class="totp-secret" aria-label="Two-factor key">{grouped}</code></p>
+                <p>{t!(i18n, auth.scan_code)}</p>
+                <QrImage data=s.uri.clone() label=t_string!(i18n, auth.qr_label).to_owned() />
+                <p>{t!(i18n, auth.type_key)}</p>
+                <p><code class="totp-secret" aria-label=move || t_string!(i18n, auth.two_factor_key)>{grouped}</code></p>
             </li>
             <li>
                 <form on:submit=submit class="stack">
-                    <label for="totp-code">{"Then the 6-digit code the app shows"}</label>
+                    <label for="totp-code">{t!(i18n, auth.then_code)}</label>
                     <input id="totp-code" required inputmode="numeric" autocomplete="one-time-code"
                         maxlength="6" pattern="[0-9]{6}"
                         prop:value=move || code.get()
                         on:input=move |ev| code.set(event_target_value(&ev)) />
                     <p class="error" role="alert">{move || error.get()}</p>
-                    <button type="submit" class="primary" disabled=move || busy.get()>{"Turn on"}</button>
-                    <button type="button" on:click=move |_| setup.set(None)>{"Cancel"}</button>
+                    <button type="submit" class="primary" disabled=move || busy.get()>{t!(i18n, auth.turn_on)}</button>
+                    <button type="button" on:click=move |_| setup.set(None)>{t!(i18n, auth.cancel)}</button>
                 </form>
             </li>
         </ol>
@@ -145,14 +154,15 @@ fn Confirm(
 /// Recovery codes, shown once.
 #[component]
 fn ShowCodes(list: Vec<String>, codes: RwSignal<Option<Vec<String>>>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <div class="recovery" role="group" aria-labelledby="recovery-heading">
-            <h3 id="recovery-heading">{"Your recovery codes"}</h3>
-            <p>{"Keep them somewhere safe, apart from your phone: each signs you in once in place of a code from the app. They are not shown again."}</p>
+            <h3 id="recovery-heading">{t!(i18n, auth.recovery_title)}</h3>
+            <p>{t!(i18n, auth.recovery_note)}</p>
             <ol class="recovery-codes">
                 {list.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
             </ol>
-            <button type="button" on:click=move |_| codes.set(None)>{"I have saved them"}</button>
+            <button type="button" on:click=move |_| codes.set(None)>{t!(i18n, auth.saved_them)}</button>
         </div>
     }
 }
@@ -164,6 +174,7 @@ fn Manage(
     codes: RwSignal<Option<Vec<String>>>,
     said: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let renew_password = RwSignal::new(String::new());
     let off_password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -176,7 +187,7 @@ fn Manage(
                     renew_password.set(String::new());
                     codes.set(Some(c.codes));
                     said.set(Some(
-                        "New recovery codes: the old ones no longer work".into(),
+                        td_string!(crate::language::current(), auth.new_codes_said).into(),
                     ));
                     reload.update(|n| *n += 1);
                 }
@@ -191,7 +202,9 @@ fn Manage(
                 Ok(()) => {
                     error.set(None);
                     codes.set(None);
-                    said.set(Some("Two-factor sign-in is off".into()));
+                    said.set(Some(
+                        td_string!(crate::language::current(), auth.two_factor_turned_off).into(),
+                    ));
                     reload.update(|n| *n += 1);
                 }
                 Err(e) => error.set(Some(e.message)),
@@ -201,18 +214,18 @@ fn Manage(
     view! {
         <p class="error" role="alert">{move || error.get()}</p>
         <form on:submit=renew class="stack small-form">
-            <label for="renew-password">{"Password, for new recovery codes"}</label>
+            <label for="renew-password">{t!(i18n, auth.password_for_new_codes)}</label>
             <input id="renew-password" type="password" autocomplete="current-password" required
                 prop:value=move || renew_password.get()
                 on:input=move |ev| renew_password.set(event_target_value(&ev)) />
-            <button type="submit">{"Get new recovery codes"}</button>
+            <button type="submit">{t!(i18n, auth.get_new_codes)}</button>
         </form>
         <form on:submit=off class="stack small-form">
-            <label for="off-password">{"Password, to turn two-factor sign-in off"}</label>
+            <label for="off-password">{t!(i18n, auth.password_to_turn_off)}</label>
             <input id="off-password" type="password" autocomplete="current-password" required
                 prop:value=move || off_password.get()
                 on:input=move |ev| off_password.set(event_target_value(&ev)) />
-            <button type="submit" class="danger">{"Turn off two-factor sign-in"}</button>
+            <button type="submit" class="danger">{t!(i18n, auth.turn_off_two_factor)}</button>
         </form>
     }
 }

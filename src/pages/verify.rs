@@ -12,6 +12,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
+use crate::i18n::*;
 use crate::session::use_session;
 
 use super::link_token::LinkToken;
@@ -25,6 +26,7 @@ const LINK: LinkToken = LinkToken {
 /// `/verify`.
 #[component]
 pub fn Verify() -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
     let token = RwSignal::new(LINK.take());
@@ -60,7 +62,8 @@ pub fn Verify() -> impl IntoView {
                 Err(e) if e.code == "USERNAME_TAKEN" => {
                     username.set(Some(name.unwrap_or_default()));
                     error.set(Some(
-                        "Someone took that username in the meantime: choose another.".into(),
+                        td_string!(crate::language::current(), auth.username_taken_meanwhile)
+                            .into(),
                     ));
                 }
                 Err(e) if e.status == 410 => {
@@ -79,27 +82,27 @@ pub fn Verify() -> impl IntoView {
     };
     view! {
         <main id="main" class="auth-page">
-            <h1>{"Confirm your e-mail address"}</h1>
+            <h1>{t!(i18n, auth.confirm_email_title)}</h1>
             <Show when=move || !dead.get()
-                fallback=|| view! {
+                fallback=move || view! {
                     <p class="error" role="alert">
-                        {"This link was already used or has expired (links work for 24 hours). Sign in if you already confirmed it, or sign up again."}
+                        {t!(i18n, auth.signup_link_dead)}
                     </p>
                     <p class="join-actions">
-                        <A href="/signin" attr:class="button primary">{"Sign in"}</A>
-                        <A href="/signup" attr:class="button">{"Sign up again"}</A>
+                        <A href="/signin" attr:class="button primary">{t!(i18n, auth.sign_in)}</A>
+                        <A href="/signup" attr:class="button">{t!(i18n, auth.sign_up_again)}</A>
                     </p>
                 }>
                 <form on:submit=submit.clone() class="stack">
-                    <p>{"Your address is confirmed once you create the account."}</p>
+                    <p>{t!(i18n, auth.address_confirmed_on_create)}</p>
                     <Show when=move || username.with(Option::is_some)>
-                        <label for="username">{"Username"}</label>
+                        <label for="username">{t!(i18n, auth.username)}</label>
                         <input id="username" name="username" autocomplete="username" required node_ref=field
                             prop:value=move || username.get().unwrap_or_default()
                             on:input=move |ev| username.set(Some(event_target_value(&ev))) />
                     </Show>
                     <p class="error" role="alert">{move || error.get()}</p>
-                    <button type="submit" class="primary" disabled=move || busy.get()>{"Create my account"}</button>
+                    <button type="submit" class="primary" disabled=move || busy.get()>{t!(i18n, auth.create_my_account)}</button>
                 </form>
             </Show>
         </main>

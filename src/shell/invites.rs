@@ -9,24 +9,27 @@ use leptos::task::spawn_local;
 
 use super::state::{workspace_id, MemberNames};
 use crate::api::{self, Action, InviteLink, SentInvitation};
+use crate::i18n::*;
+use crate::language::Localized;
 use crate::session::use_session;
 use crate::time::date_time;
 use crate::ui::dialog::Dialog;
 
 /// How long a new link may work, as offered: hours and label.
-const LINK_LIFETIMES: [(u32, &str); 4] = [
-    (1, "1 hour"),
-    (24, "1 day"),
-    (7 * 24, "7 days"),
-    (30 * 24, "30 days"),
+const LINK_LIFETIMES: [(u32, Localized); 4] = [
+    (1, |l| td_string!(l, shell.link_hour)),
+    (24, |l| td_string!(l, shell.link_day)),
+    (7 * 24, |l| td_string!(l, shell.link_7_days)),
+    (30 * 24, |l| td_string!(l, shell.link_30_days)),
 ];
 
 /// Invitations and invite links.
 #[component]
 pub fn Invites() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <section class="invites" aria-labelledby="invite-heading">
-            <h2 id="invite-heading">{"Invite people"}</h2>
+            <h2 id="invite-heading">{t!(i18n, shell.invite_people)}</h2>
             <Invitations />
             <Links />
         </section>
@@ -37,6 +40,7 @@ pub fn Invites() -> impl IntoView {
 /// page, which shows the same forms) and its dialog.
 #[component]
 pub fn InviteButton() -> impl IntoView {
+    let i18n = use_i18n();
     let open = RwSignal::new(false);
     let location = leptos_router::hooks::use_location();
     let names = expect_context::<MemberNames>();
@@ -53,16 +57,16 @@ pub fn InviteButton() -> impl IntoView {
     view! {
         <Show when=may>
             <p class="nav-tools">
-                <button type="button" on:click=move |_| open.set(true)>{"Invite people…"}</button>
+                <button type="button" on:click=move |_| open.set(true)>{t!(i18n, shell.invite_people_button)}</button>
             </p>
         </Show>
-        <Dialog open=open title="Invite people" class="wide">
+        <Dialog open=open title=Signal::derive(move || t_string!(i18n, shell.invite_people).to_owned()) class="wide">
             <div class="invites">
                 <Invitations />
                 <Links />
             </div>
             <div class="ui-dialog-actions">
-                <button type="button" on:click=move |_| open.set(false)>{"Close"}</button>
+                <button type="button" on:click=move |_| open.set(false)>{t!(i18n, shell.close)}</button>
             </div>
         </Dialog>
     }
@@ -71,6 +75,7 @@ pub fn InviteButton() -> impl IntoView {
 /// The form that invites one person, and the invitations waiting for an answer.
 #[component]
 fn Invitations() -> impl IntoView {
+    let i18n = use_i18n();
     let ws = workspace_id();
     let reload = RwSignal::new(0u32);
     let sent = LocalResource::new(move || {
@@ -93,9 +98,10 @@ fn Invitations() -> impl IntoView {
                 Ok(i) => {
                     retry_key.update_value(|k| k.done());
                     error.set(None);
-                    note.set(Some(format!(
-                        "Invitation sent to {}: they see it on their home page once signed in",
-                        i.user
+                    note.set(Some(td_string!(
+                        crate::language::current(),
+                        shell.invitation_sent,
+                        user = i.user
                     )));
                     who.set(String::new());
                     reload.update(|n| *n += 1);
@@ -107,18 +113,18 @@ fn Invitations() -> impl IntoView {
     };
     view! {
         <form on:submit=submit class="stack small-form">
-            <label for="invite">{"Invite (username or email)"}</label>
+            <label for="invite">{t!(i18n, shell.invite_field)}</label>
             <input id="invite" required maxlength="254" autocomplete="off"
                 prop:value=move || who.get()
                 on:input=move |ev| who.set(event_target_value(&ev)) />
             <p class="error" role="alert">{move || error.get()}</p>
             <p class="note" role="status">{move || note.get()}</p>
-            <button type="submit">{"Send invitation"}</button>
+            <button type="submit">{t!(i18n, shell.send_invitation)}</button>
         </form>
-        <h3 id="sent-heading">{"Waiting for an answer"}</h3>
-        <Transition fallback=|| view! { <p>{"Loading…"}</p> }>
+        <h3 id="sent-heading">{t!(i18n, shell.waiting_heading)}</h3>
+        <Transition fallback=move || view! { <p>{t!(i18n, shell.loading)}</p> }>
             {move || sent.get().map(|r| match r {
-                Ok(list) if list.is_empty() => view! { <p class="note">{"No invitation is waiting."}</p> }.into_any(),
+                Ok(list) if list.is_empty() => view! { <p class="note">{t!(i18n, shell.no_invitation_waiting)}</p> }.into_any(),
                 Ok(list) => view! {
                     <ul class="invite-list" aria-labelledby="sent-heading">
                         {list.into_iter().map(|i| view! { <SentRow i=i reload=reload note=note /> }).collect_view()}
@@ -137,15 +143,21 @@ fn SentRow(
     reload: RwSignal<u32>,
     note: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let ws = workspace_id();
     let error = RwSignal::new(None::<String>);
     let (id, user) = (i.id, i.user.clone());
+    let (invited_by, expires_at, invitee) = (i.invited_by.clone(), i.expires_at, i.user.clone());
     let withdraw = move |_| {
         let user = user.clone();
         spawn_local(async move {
             match api::withdraw_invitation(ws.get_untracked(), id).await {
                 Ok(()) => {
-                    note.set(Some(format!("The invitation to {user} was withdrawn")));
+                    note.set(Some(td_string!(
+                        crate::language::current(),
+                        shell.invitation_withdrawn,
+                        user = user
+                    )));
                     reload.update(|n| *n += 1);
                 }
                 Err(e) => error.set(Some(e.message)),
@@ -155,10 +167,10 @@ fn SentRow(
     view! {
         <li class="invite">
             <span class="invite-who">{i.user.clone()}</span>
-            <span class="note">{format!("invited by {}, until {}", i.invited_by, date_time(i.expires_at))}</span>
+            <span class="note">{move || t_string!(i18n, shell.invited_by, by = invited_by.clone(), until = date_time(expires_at))}</span>
             <span class="spacer">{""}</span>
-            <button type="button" on:click=withdraw aria-label=format!("Withdraw the invitation to {}", i.user)>
-                {"Withdraw"}
+            <button type="button" on:click=withdraw aria-label=move || t_string!(i18n, shell.withdraw_label, user = invitee.clone())>
+                {t!(i18n, shell.withdraw)}
             </button>
             <p class="error" role="alert">{move || error.get()}</p>
         </li>
@@ -177,6 +189,7 @@ fn link_address(token: &str) -> String {
 /// still let people in.
 #[component]
 fn Links() -> impl IntoView {
+    let i18n = use_i18n();
     let ws = workspace_id();
     let reload = RwSignal::new(0u32);
     let links = LocalResource::new(move || {
@@ -193,9 +206,7 @@ fn Links() -> impl IntoView {
         ev.prevent_default();
         let (ws, hours) = (ws.get_untracked(), hours.get_untracked());
         let Ok(max_uses) = uses.get_untracked().trim().parse::<u32>() else {
-            error.set(Some(
-                "How many people: a whole number from 1 to 1000".into(),
-            ));
+            error.set(Some(t_string!(i18n, shell.uses_invalid).into()));
             return;
         };
         spawn_local(async move {
@@ -210,28 +221,28 @@ fn Links() -> impl IntoView {
         });
     };
     view! {
-        <h3 id="links-heading">{"Invite links"}</h3>
-        <p class="note">{"Anyone holding a link can join until it expires or has let in as many people as you chose."}</p>
+        <h3 id="links-heading">{t!(i18n, shell.links_heading)}</h3>
+        <p class="note">{t!(i18n, shell.links_note)}</p>
         <form on:submit=submit class="stack small-form link-form">
-            <label for="link-hours">{"Works for"}</label>
+            <label for="link-hours">{t!(i18n, shell.works_for)}</label>
             <select id="link-hours" prop:value=move || hours.get().to_string()
                 on:change=move |ev| if let Ok(h) = event_target_value(&ev).parse() { hours.set(h) }>
                 {LINK_LIFETIMES.into_iter().map(|(h, label)| view! {
-                    <option value=h.to_string() selected=h == hours.get_untracked()>{label}</option>
+                    <option value=h.to_string() selected=h == hours.get_untracked()>{move || label(i18n.get_locale())}</option>
                 }).collect_view()}
             </select>
-            <label for="link-uses">{"How many people (1 to 1000)"}</label>
+            <label for="link-uses">{t!(i18n, shell.how_many)}</label>
             <input id="link-uses" type="number" min="1" max="1000" required inputmode="numeric"
                 prop:value=move || uses.get()
                 on:input=move |ev| uses.set(event_target_value(&ev)) />
             <p class="error" role="alert">{move || error.get()}</p>
-            <button type="submit">{"Make a link"}</button>
+            <button type="submit">{t!(i18n, shell.make_link)}</button>
         </form>
         {move || made.get().map(|address| view! { <NewLink address=address note=note /> })}
         <p class="note" role="status">{move || note.get()}</p>
-        <Transition fallback=|| view! { <p>{"Loading…"}</p> }>
+        <Transition fallback=move || view! { <p>{t!(i18n, shell.loading)}</p> }>
             {move || links.get().map(|r| match r {
-                Ok(list) if list.is_empty() => view! { <p class="note">{"No link is working."}</p> }.into_any(),
+                Ok(list) if list.is_empty() => view! { <p class="note">{t!(i18n, shell.no_link)}</p> }.into_any(),
                 Ok(list) => view! {
                     <ul class="invite-list" aria-labelledby="links-heading">
                         {list.into_iter().map(|l| view! { <LinkRow l=l reload=reload note=note /> }).collect_view()}
@@ -246,6 +257,7 @@ fn Links() -> impl IntoView {
 /// A link just made: its address (shown this once) and a button that copies it.
 #[component]
 fn NewLink(address: String, note: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
     let copy = {
         let address = address.clone();
         move |_| {
@@ -254,12 +266,11 @@ fn NewLink(address: String, note: RwSignal<Option<String>>) -> impl IntoView {
             };
             let promise = clipboard.write_text(&address);
             spawn_local(async move {
+                let locale = crate::language::current();
                 note.set(Some(
                     match wasm_bindgen_futures::JsFuture::from(promise).await {
-                        Ok(_) => "The link was copied",
-                        Err(_) => {
-                            "The browser did not let the page copy: select the link and copy it"
-                        }
+                        Ok(_) => td_string!(locale, shell.link_copied),
+                        Err(_) => td_string!(locale, shell.copy_failed),
                     }
                     .into(),
                 ));
@@ -268,10 +279,10 @@ fn NewLink(address: String, note: RwSignal<Option<String>>) -> impl IntoView {
     };
     view! {
         <div class="new-link stack">
-            <label for="new-link">{"New invite link (shown only now: copy it)"}</label>
+            <label for="new-link">{t!(i18n, shell.new_link)}</label>
             <input id="new-link" readonly prop:value=address
                 on:focus=select_all />
-            <button type="button" on:click=copy>{"Copy link"}</button>
+            <button type="button" on:click=copy>{t!(i18n, shell.copy_link)}</button>
         </div>
     }
 }
@@ -284,16 +295,25 @@ fn select_all(ev: leptos::ev::FocusEvent) {
 /// One working link.
 #[component]
 fn LinkRow(l: InviteLink, reload: RwSignal<u32>, note: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
     let ws = workspace_id();
     let error = RwSignal::new(None::<String>);
     let id = l.id;
-    let label = format!("made by {} on {}", l.created_by, date_time(l.created_at));
+    let (created_by, created_at, expires_at) = (l.created_by.clone(), l.created_at, l.expires_at);
+    let label = move || {
+        t_string!(
+            i18n,
+            shell.made_by,
+            by = created_by.clone(),
+            date = date_time(created_at)
+        )
+    };
     let revoke = move |_| {
         spawn_local(async move {
             match api::revoke_invite_link(ws.get_untracked(), id).await {
                 Ok(()) => {
                     note.set(Some(
-                        "The link was revoked: it no longer lets anyone in".into(),
+                        td_string!(crate::language::current(), shell.link_revoked).into(),
                     ));
                     reload.update(|n| *n += 1);
                 }
@@ -303,11 +323,14 @@ fn LinkRow(l: InviteLink, reload: RwSignal<u32>, note: RwSignal<Option<String>>)
     };
     view! {
         <li class="invite">
-            <span class="invite-who">{format!("{} of {} used", l.uses, l.max_uses)}</span>
-            <span class="note">{format!("{label}, until {}", date_time(l.expires_at))}</span>
+            <span class="invite-who">{t!(i18n, shell.uses_of, uses = l.uses, max = l.max_uses)}</span>
+            <span class="note">{
+                let label = label.clone();
+                move || t_string!(i18n, shell.link_until, label = label(), until = date_time(expires_at))
+            }</span>
             <span class="spacer">{""}</span>
             <button type="button" class="danger" on:click=revoke
-                aria-label=format!("Revoke the link {label}")>{"Revoke"}</button>
+                aria-label=move || t_string!(i18n, shell.revoke_label, label = label())>{t!(i18n, shell.revoke)}</button>
             <p class="error" role="alert">{move || error.get()}</p>
         </li>
     }

@@ -7,6 +7,7 @@ use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api::{self, ChannelKind};
+use crate::i18n::*;
 use crate::realtime::{Realtime, Status};
 use crate::session::{require_user, use_session};
 use crate::theme::ThemeToggle;
@@ -24,6 +25,7 @@ use state::{workspace_id, ChannelList, FocusMessage, MemberNames, RefreshChannel
 /// The shell.
 #[component]
 pub fn WorkspacePage() -> impl IntoView {
+    let i18n = use_i18n();
     require_user();
     let session = use_session();
     let navigate = use_navigate();
@@ -121,41 +123,41 @@ pub fn WorkspacePage() -> impl IntoView {
         <header class="topbar">
             // Phones: the sidebar is a drawer this button opens.
             <button type="button" class="drawer-toggle ui-icon-button" node_ref=toggle
-                aria-label="Channels and apps" aria-controls="app-nav"
+                aria-label=move || t_string!(i18n, shell.channels_and_apps) aria-controls="app-nav"
                 aria-expanded=move || drawer.get().to_string()
                 on:click=move |_| drawer.update(|d| *d = !*d)>{"☰"}</button>
             <A href="/" attr:class="brand">{"Huddle"}</A>
             <WorkspaceSwitcher />
             <span class="conn" role="status" aria-live="polite" data-status=move || format!("{:?}", status.get()).to_lowercase()>
                 {move || match status.get() {
-                    Status::Online => "Connected",
-                    Status::Connecting => "Connecting…",
-                    Status::Offline => "Offline: reconnecting…",
+                    Status::Online => t_string!(i18n, shell.status_online),
+                    Status::Connecting => t_string!(i18n, shell.status_connecting),
+                    Status::Offline => t_string!(i18n, shell.status_offline),
                 }}
             </span>
             <search::SearchBox />
             <span class="spacer">{""}</span>
-            <A href="/account" attr:class="who" attr:title="Your account">{move || session.user.get().map(|u| u.display_name)}</A>
+            <A href="/account" attr:class="who" attr:title=move || t_string!(i18n, shell.your_account)>{move || session.user.get().map(|u| u.display_name)}</A>
             <ThemeToggle />
-            <button type="button" on:click=signout>{"Sign out"}</button>
+            <button type="button" on:click=signout>{t!(i18n, shell.sign_out)}</button>
         </header>
         <div class="layout">
             <div class="drawer-backdrop" class:open=move || drawer.get() on:click=move |_| close_drawer()>{""}</div>
-            <nav id="app-nav" class="app-nav" class:open=move || drawer.get() aria-label="Apps" node_ref=nav
+            <nav id="app-nav" class="app-nav" class:open=move || drawer.get() aria-label=move || t_string!(i18n, shell.apps) node_ref=nav
                 on:keydown=move |ev| if ev.key() == "Escape" && drawer.get_untracked() {
                     close_drawer();
                 }>
-                <button type="button" class="drawer-close" on:click=move |_| close_drawer()>{"Close"}</button>
+                <button type="button" class="drawer-close" on:click=move |_| close_drawer()>{t!(i18n, shell.close)}</button>
                 <ul>
                     // Messages is the workspace's own page and its channels (`/w/1`,
                     // `/w/1/c/…`), not every page under it as a prefix match would say.
                     <li><a href=move || format!("/w/{}", ws.get()) class="app-link"
-                        aria-current=move || in_messages().then_some("page")>{"Messages"}</a></li>
-                    <li><A href=move || format!("/w/{}/drive", ws.get()) attr:class="app-link">{"Drive"}</A></li>
-                    <li><A href=move || format!("/w/{}/tasks", ws.get()) attr:class="app-link">{"Tasks"}</A></li>
-                    <li><A href=move || format!("/w/{}/calendar", ws.get()) attr:class="app-link">{"Calendar"}</A></li>
+                        aria-current=move || in_messages().then_some("page")>{t!(i18n, shell.messages)}</a></li>
+                    <li><A href=move || format!("/w/{}/drive", ws.get()) attr:class="app-link">{t!(i18n, shell.drive)}</A></li>
+                    <li><A href=move || format!("/w/{}/tasks", ws.get()) attr:class="app-link">{t!(i18n, shell.tasks)}</A></li>
+                    <li><A href=move || format!("/w/{}/calendar", ws.get()) attr:class="app-link">{t!(i18n, shell.calendar)}</A></li>
                 </ul>
-                <Suspense fallback=|| view! { <Skeleton lines=4 label="Loading channels…" /> }>
+                <Suspense fallback=move || view! { <Skeleton lines=4 label=t_string!(i18n, shell.loading_channels) /> }>
                     {move || channels.get().map(|r| match r {
                         // Drawn from the merged list (live renames and archiving included).
                         Ok(_) => {
@@ -164,15 +166,15 @@ pub fn WorkspacePage() -> impl IntoView {
                             let (archived, rooms): (Vec<_>, Vec<_>) =
                                 rooms.into_iter().partition(|c| c.archived);
                             view! {
-                                <h2 class="nav-heading" id="channels-heading">{"Channels"}</h2>
+                                <h2 class="nav-heading" id="channels-heading">{t!(i18n, shell.channels)}</h2>
                                 <ChannelLinks list=rooms labelled_by="channels-heading" />
                                 {(!archived.is_empty()).then(|| view! {
-                                    <h2 class="nav-heading" id="archived-heading">{"Archived"}</h2>
+                                    <h2 class="nav-heading" id="archived-heading">{t!(i18n, shell.archived)}</h2>
                                     <ChannelLinks list=archived labelled_by="archived-heading" />
                                 })}
-                                <h2 class="nav-heading" id="direct-heading">{"Direct messages"}</h2>
+                                <h2 class="nav-heading" id="direct-heading">{t!(i18n, shell.direct_messages)}</h2>
                                 {if direct.is_empty() {
-                                    view! { <p class="nav-note">{"Start one from People."}</p> }.into_any()
+                                    view! { <p class="nav-note">{t!(i18n, shell.start_from_people)}</p> }.into_any()
                                 } else {
                                     view! { <ChannelLinks list=direct labelled_by="direct-heading" /> }.into_any()
                                 }}
@@ -180,15 +182,15 @@ pub fn WorkspacePage() -> impl IntoView {
                         }
                         Err(e) if e.status == 404 => view! {
                             <div class="error" role="alert">
-                                <p>{"You are not a member of this workspace (any more)."}</p>
-                                <A href="/">{"Your workspaces"}</A>
+                                <p>{t!(i18n, shell.not_a_member)}</p>
+                                <A href="/">{t!(i18n, shell.your_workspaces)}</A>
                             </div>
                         }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
                     })}
                 </Suspense>
                 <p class="nav-people">
-                    <A href=move || format!("/w/{}/people", ws.get()) attr:class="app-link">{"People"}</A>
+                    <A href=move || format!("/w/{}/people", ws.get()) attr:class="app-link">{t!(i18n, shell.people)}</A>
                 </p>
                 <new_channel::NewChannelButton />
                 <invites::InviteButton />
@@ -204,6 +206,7 @@ pub fn WorkspacePage() -> impl IntoView {
 /// links, so it needs no script to work with a keyboard or a screen reader.
 #[component]
 fn WorkspaceSwitcher() -> impl IntoView {
+    let i18n = use_i18n();
     let ws = workspace_id();
     let open = RwSignal::new(false);
     let reload = expect_context::<state::RefreshWorkspaces>().0;
@@ -222,12 +225,12 @@ fn WorkspaceSwitcher() -> impl IntoView {
             .and_then(|r| r.ok())
             .and_then(|l| l.into_iter().find(|w| w.id == id))
             .map(|w| w.name)
-            .unwrap_or_else(|| "Workspace".to_owned())
+            .unwrap_or_else(|| t_string!(i18n, shell.workspace).to_owned())
     };
     view! {
         <details class="switcher" prop:open=move || open.get()
             on:toggle=move |ev| open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
-            <summary aria-label=move || format!("Workspace: {}. Switch workspace", current())>{current}</summary>
+            <summary aria-label=move || t_string!(i18n, shell.switch_workspace, name = current())>{current}</summary>
             <ul class="switcher-list">
                 {move || all.get().and_then(|r| r.ok()).unwrap_or_default().into_iter().map(|w| {
                     let here = w.id == ws.get_untracked();
@@ -237,7 +240,7 @@ fn WorkspaceSwitcher() -> impl IntoView {
                         </li>
                     }
                 }).collect_view()}
-                <li><A href="/">{"All workspaces…"}</A></li>
+                <li><A href="/">{t!(i18n, shell.all_workspaces)}</A></li>
             </ul>
         </details>
     }
@@ -245,17 +248,27 @@ fn WorkspaceSwitcher() -> impl IntoView {
 
 /// What a channel's mention badge says: its mentions, or a direct message's unread
 /// messages (all of them are for the reader).
-fn mention_label(kind: ChannelKind, n: i64) -> String {
-    match (kind, n) {
-        (ChannelKind::Direct, n) => format!("{n} unread"),
-        (_, 1) => "1 mention".to_owned(),
-        (_, n) => format!("{n} mentions"),
+fn mention_label(locale: Locale, kind: ChannelKind, n: i64) -> String {
+    match (kind, crate::language::one(n as f64)) {
+        (ChannelKind::Direct, _) => unread_label(locale, n),
+        (_, true) => td_string!(locale, shell.mentions_one, count = n),
+        (_, false) => td_string!(locale, shell.mentions_plural, count = n),
+    }
+}
+
+/// What an unread badge says: `n` unread.
+fn unread_label(locale: Locale, n: i64) -> String {
+    if crate::language::one(n as f64) {
+        td_string!(locale, shell.unread_one, count = n)
+    } else {
+        td_string!(locale, shell.unread_plural, count = n)
     }
 }
 
 /// Links to channels, with unread badges.
 #[component]
 fn ChannelLinks(list: Vec<api::Channel>, labelled_by: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <ul class="channel-list" aria-labelledby=labelled_by>
             {list.into_iter().map(|c| {
@@ -271,10 +284,10 @@ fn ChannelLinks(list: Vec<api::Channel>, labelled_by: &'static str) -> impl Into
                         <A href=format!("/w/{}/c/{}", c.workspace_id, c.id) attr:class="channel-link">
                             <span class:muted-channel=muted>{label}</span>
                             {(mentions > 0).then(|| view! {
-                                <span class="badge mention-badge" aria-label=mention_label(c.kind, mentions)>{if c.kind == ChannelKind::Direct { mentions.to_string() } else { format!("@{mentions}") }}</span>
+                                <span class="badge mention-badge" aria-label=move || mention_label(i18n.get_locale(), c.kind, mentions)>{if c.kind == ChannelKind::Direct { mentions.to_string() } else { format!("@{mentions}") }}</span>
                             })}
                             {(plain > 0).then(|| view! {
-                                <span class="badge" class:quiet=muted aria-label=format!("{plain} unread")>{plain}</span>
+                                <span class="badge" class:quiet=muted aria-label=move || unread_label(i18n.get_locale(), plain)>{plain}</span>
                             })}
                         </A>
                     </li>

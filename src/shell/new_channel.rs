@@ -10,17 +10,19 @@ use leptos_router::hooks::use_navigate;
 
 use super::state::{workspace_id, RefreshChannels};
 use crate::api;
+use crate::i18n::*;
 use crate::ui::dialog::Dialog;
 
 /// The sidebar's button and its dialog.
 #[component]
 pub fn NewChannelButton() -> impl IntoView {
+    let i18n = use_i18n();
     let open = RwSignal::new(false);
     view! {
         <p class="nav-tools">
-            <button type="button" on:click=move |_| open.set(true)>{"New channel…"}</button>
+            <button type="button" on:click=move |_| open.set(true)>{t!(i18n, shell.new_channel_button)}</button>
         </p>
-        <Dialog open=open title="New channel">
+        <Dialog open=open title=Signal::derive(move || t_string!(i18n, shell.new_channel).to_owned())>
             <NewChannel open=open />
         </Dialog>
     }
@@ -29,6 +31,7 @@ pub fn NewChannelButton() -> impl IntoView {
 /// The form.
 #[component]
 fn NewChannel(open: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
     let ws = workspace_id();
     let refresh = expect_context::<RefreshChannels>();
     let name = RwSignal::new(String::new());
@@ -64,19 +67,19 @@ fn NewChannel(open: RwSignal<bool>) -> impl IntoView {
     };
     view! {
         <form on:submit=submit class="stack">
-            <label for="new-channel">{"Channel name"}</label>
+            <label for="new-channel">{t!(i18n, shell.channel_name)}</label>
             <input id="new-channel" required maxlength="80" autofocus
                 prop:value=move || name.get()
                 on:input=move |ev| name.set(event_target_value(&ev)) />
             <label class="check">
                 <input type="checkbox" prop:checked=move || private.get()
                     on:change=move |ev| private.set(event_target_checked(&ev)) />
-                {"Private: only the people added can read it"}
+                {t!(i18n, shell.private_label)}
             </label>
             <p class="error" role="alert">{move || error.get()}</p>
             <div class="ui-dialog-actions">
-                <button type="button" on:click=move |_| open.set(false)>{"Cancel"}</button>
-                <button type="submit" class="primary">{"Create"}</button>
+                <button type="button" on:click=move |_| open.set(false)>{t!(i18n, shell.cancel)}</button>
+                <button type="submit" class="primary">{t!(i18n, shell.create)}</button>
             </div>
         </form>
     }

@@ -20,6 +20,7 @@ use wasm_bindgen::prelude::*;
 
 use super::state::{workspace_id, ChannelList};
 use crate::api::{self, Channel, ChannelKind, Message, NotifyLevel, PageQuery};
+use crate::i18n::*;
 use crate::ui::menu::MenuItem;
 
 /// What a channel adds to the title's count: its unread messages, its unread mentions,
@@ -48,7 +49,7 @@ pub fn wanted(c: &Channel, m: &Message, me: i64) -> bool {
 /// The document title for `count` unread messages.
 pub fn title(count: i64) -> String {
     if count > 0 {
-        format!("({count}) Huddle")
+        td_string!(crate::language::current(), shell.title_count, count = count)
     } else {
         "Huddle".to_owned()
     }
@@ -83,19 +84,20 @@ pub fn request_permission(then: impl FnOnce() + 'static) {
 /// The menu item that asks the browser for notifications (disabled once they are on,
 /// or blocked, or where the browser has none).
 pub fn permission_item() -> MenuItem {
+    let locale = crate::language::current();
     match permission() {
         Some(web_sys::NotificationPermission::Default) => {
-            MenuItem::new("Turn on desktop notifications", || {
+            MenuItem::new(td_string!(locale, shell.notifications_turn_on), || {
                 request_permission(|| {})
             })
         }
         Some(web_sys::NotificationPermission::Granted) => {
-            MenuItem::new("Desktop notifications are on", || {}).disabled(true)
+            MenuItem::new(td_string!(locale, shell.notifications_on), || {}).disabled(true)
         }
         Some(_) => {
-            MenuItem::new("Desktop notifications are blocked in this browser", || {}).disabled(true)
+            MenuItem::new(td_string!(locale, shell.notifications_blocked), || {}).disabled(true)
         }
-        None => MenuItem::new("This browser shows no notifications", || {}).disabled(true),
+        None => MenuItem::new(td_string!(locale, shell.notifications_none), || {}).disabled(true),
     }
 }
 
@@ -148,7 +150,12 @@ impl Notifier {
         }
         let heading = match c.kind {
             ChannelKind::Direct => m.author.display_name.clone(),
-            _ => format!("{} in #{}", m.author.display_name, c.name),
+            _ => td_string!(
+                crate::language::current(),
+                shell.notification_heading,
+                author = m.author.display_name.clone(),
+                channel = c.name.clone()
+            ),
         };
         let text: String = m
             .body

@@ -11,10 +11,12 @@ use leptos_router::hooks::use_navigate;
 
 use super::state::{workspace_id, ChannelList, FocusMessage};
 use crate::api::{self, Message};
+use crate::i18n::*;
 
 /// The search box and its results.
 #[component]
 pub fn SearchBox() -> impl IntoView {
+    let i18n = use_i18n();
     let ws = workspace_id();
     let list = expect_context::<ChannelList>();
     let focus = expect_context::<FocusMessage>();
@@ -111,22 +113,23 @@ pub fn SearchBox() -> impl IntoView {
 
     view! {
         <form role="search" class="search" on:submit=submit>
-            <label class="visually-hidden" for="search-q">{"Search messages"}</label>
-            <input id="search-q" type="search" node_ref=input placeholder="Search messages (/)"
+            <label class="visually-hidden" for="search-q">{t!(i18n, shell.search_label)}</label>
+            <input id="search-q" type="search" node_ref=input placeholder=move || t_string!(i18n, shell.search_placeholder)
                 autocomplete="off" maxlength="256"
                 prop:value=move || query.get()
                 on:input=move |ev| query.set(event_target_value(&ev))
                 on:keydown=move |ev: KeyboardEvent| if ev.key() == "Escape" { close() } />
-            <button type="submit" disabled=move || busy.get()>{"Search"}</button>
+            <button type="submit" disabled=move || busy.get()>{t!(i18n, shell.search)}</button>
         </form>
         <Show when=move || results.with(|r| r.is_some()) || error.with(|e| e.is_some())>
-            <section class="search-results" aria-label="Search results"
+            <section class="search-results" aria-label=move || t_string!(i18n, shell.search_results)
                 on:keydown=move |ev: KeyboardEvent| if ev.key() == "Escape" { close() }>
                 <p class="error" role="alert">{move || error.get()}</p>
                 <p class="muted" role="status">{move || results.with(|r| r.as_ref().map(|l| match l.len() {
-                    0 => format!("No message has every word of “{}”.", searched.get()),
-                    1 => "1 message".to_owned(),
-                    n => format!("{n} messages{}", if more.get().is_some() { ", more below" } else { "" }),
+                    0 => t_string!(i18n, shell.search_none, query = searched.get()),
+                    n if crate::language::one(n as f64) => t_string!(i18n, shell.results_one, count = n),
+                    n if more.get().is_some() => t_string!(i18n, shell.results_more, count = n),
+                    n => t_string!(i18n, shell.results_plural, count = n),
                 }))}</p>
                 <ol class="search-list">
                     {move || results.get().unwrap_or_default().into_iter().map(|m| {
@@ -135,7 +138,7 @@ pub fn SearchBox() -> impl IntoView {
                         let when = format_date(m.created_at);
                         let text = match &m.body {
                             Some(b) => b.clone(),
-                            None => "(this message cannot be read)".to_owned(),
+                            None => t_string!(i18n, shell.unreadable).to_owned(),
                         };
                         let chosen = m.clone();
                         view! {
@@ -156,10 +159,10 @@ pub fn SearchBox() -> impl IntoView {
                 </ol>
                 <Show when=move || more.get().is_some()>
                     <button type="button" disabled=move || busy.get() on:click=move |_| run(more.get_untracked())>
-                        {"More results"}
+                        {t!(i18n, shell.more_results)}
                     </button>
                 </Show>
-                <button type="button" class="search-close" on:click=move |_| close()>{"Close results"}</button>
+                <button type="button" class="search-close" on:click=move |_| close()>{t!(i18n, shell.close_results)}</button>
             </section>
         </Show>
     }

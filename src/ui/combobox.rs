@@ -5,6 +5,8 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::*;
+
 use super::{unique_id, wrap};
 
 /// One choice.
@@ -55,6 +57,7 @@ pub fn Combobox(
     #[prop(optional, into)]
     placeholder: String,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let input_id = unique_id("combobox");
     let list_id = unique_id("listbox");
     let open = RwSignal::new(false);
@@ -112,7 +115,7 @@ pub fn Combobox(
                 {move || {
                     let items = shown.get();
                     if items.is_empty() {
-                        return view! { <li class="ui-listbox-empty" role="presentation">{"No matches"}</li> }.into_any();
+                        return view! { <li class="ui-listbox-empty" role="presentation">{t!(i18n, ui.no_matches)}</li> }.into_any();
                     }
                     items.into_iter().enumerate().map(|(i, o)| {
                         let id = option_id(i);

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::*;
+
 use super::dialog::Dialog;
 
 /// Asks `message`; `on_confirm` runs when the person presses `confirm`.
@@ -25,12 +27,13 @@ pub fn ConfirmDialog(
     /// Runs on confirmation (the dialog closes first).
     on_confirm: Callback<()>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let class = if danger { "danger-solid" } else { "primary" };
     view! {
         <Dialog open=open title=title class="ui-confirm">
             <p class="ui-confirm-message">{move || message.get()}</p>
             <div class="ui-dialog-actions">
-                <button type="button" autofocus on:click=move |_| open.set(false)>{"Cancel"}</button>
+                <button type="button" autofocus on:click=move |_| open.set(false)>{t!(i18n, ui.cancel)}</button>
                 <button type="button" class=class on:click=move |_| {
                     open.set(false);
                     on_confirm.run(());

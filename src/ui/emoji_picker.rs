@@ -9,6 +9,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::{focus, query_all, unique_id};
+use crate::i18n::*;
 
 /// Emoji per row of the grid.
 pub const COLUMNS: usize = 8;
@@ -140,6 +141,7 @@ fn remember(emoji: &str) {
 /// The picker; `on_pick` gets the emoji chosen.
 #[component]
 pub fn EmojiPicker(on_pick: Callback<String>) -> impl IntoView {
+    let i18n = use_i18n();
     let query = RwSignal::new(String::new());
     let active = RwSignal::new(0usize);
     let grid = NodeRef::<html::Div>::new();
@@ -216,8 +218,8 @@ pub fn EmojiPicker(on_pick: Callback<String>) -> impl IntoView {
     };
     view! {
         <div class="emoji-picker">
-            <label for="emoji-search" class="visually-hidden">{"Search emoji"}</label>
-            <input id="emoji-search" type="search" placeholder="Search emoji" autocomplete="off"
+            <label for="emoji-search" class="visually-hidden">{t!(i18n, ui.emoji_search)}</label>
+            <input id="emoji-search" type="search" placeholder=move || t_string!(i18n, ui.emoji_search) autocomplete="off"
                 prop:value=move || query.get()
                 on:input=move |ev| {
                     query.set(event_target_value(&ev));
@@ -225,10 +227,22 @@ pub fn EmojiPicker(on_pick: Callback<String>) -> impl IntoView {
                 }
                 on:keydown=on_search_key />
             <p class="visually-hidden" role="status">
-                {move || format!("{} emoji", shown.with(Vec::len))}
+                {move || {
+                    let n = shown.with(Vec::len);
+                    if crate::language::one(n as f64) {
+                        t_string!(i18n, ui.emoji_count_one, count = n)
+                    } else {
+                        // 1,872 in English, 1 872 in French.
+                        t_string!(i18n, ui.emoji_count_plural, count = crate::language::number(n as f64))
+                    }
+                }}
             </p>
             <p class="emoji-section" id=grid_label.clone()>
-                {move || if recent_count.get() > 0 { "Recently used, then all" } else { "Emoji" }}
+                {move || if recent_count.get() > 0 {
+                    t_string!(i18n, ui.emoji_recent_then_all)
+                } else {
+                    t_string!(i18n, ui.emoji_all)
+                }}
             </p>
             <div class="emoji-grid" node_ref=grid role="group" aria-labelledby=grid_label
                 on:keydown=on_grid_key>
@@ -243,7 +257,7 @@ pub fn EmojiPicker(on_pick: Callback<String>) -> impl IntoView {
                 }).collect_view()}
             </div>
             <Show when=move || shown.with(Vec::is_empty)>
-                <p class="muted">{"No emoji matches."}</p>
+                <p class="muted">{t!(i18n, ui.emoji_no_match)}</p>
             </Show>
         </div>
     }

@@ -5,45 +5,57 @@ use leptos::prelude::*;
 
 use super::dialog::Dialog;
 use super::typing_into;
+use crate::i18n::*;
 
 /// One shortcut: its keys (each shown as a `<kbd>`, alternatives joined by "or") and
 /// what it does.
 pub struct Shortcut {
-    /// The keys.
+    /// The keys (in English; [`key_name`] gives them in the language in use).
     pub keys: &'static [&'static str],
-    /// What it does.
-    pub what: &'static str,
+    /// What it does, in a language.
+    pub what: crate::language::Localized,
+}
+
+/// Key `k` of [`SHORTCUTS`] as the keyboards of `locale` name it.
+pub fn key_name(locale: Locale, k: &'static str) -> &'static str {
+    match k {
+        "Enter" => td_string!(locale, ui.key_enter),
+        "Shift+Enter" => td_string!(locale, ui.key_shift_enter),
+        "Escape" => td_string!(locale, ui.key_escape),
+        "Shift+Tab" => td_string!(locale, ui.key_shift_tab),
+        _ => k,
+    }
 }
 
 /// Every shortcut of the app.
 pub const SHORTCUTS: &[Shortcut] = &[
     Shortcut {
         keys: &["?"],
-        what: "Show this list",
+        what: |l| td_string!(l, ui.shortcut_show_list),
     },
     Shortcut {
         keys: &["/", "Ctrl+K"],
-        what: "Search",
+        what: |l| td_string!(l, ui.shortcut_search),
     },
     Shortcut {
         keys: &["Enter"],
-        what: "Send the message",
+        what: |l| td_string!(l, ui.shortcut_send),
     },
     Shortcut {
         keys: &["Shift+Enter"],
-        what: "New line in a message",
+        what: |l| td_string!(l, ui.shortcut_new_line),
     },
     Shortcut {
         keys: &["Escape"],
-        what: "Close a dialog, menu or thread; cancel an edit",
+        what: |l| td_string!(l, ui.shortcut_close),
     },
     Shortcut {
         keys: &["Tab", "Shift+Tab"],
-        what: "Move between parts of the page",
+        what: |l| td_string!(l, ui.shortcut_move_parts),
     },
     Shortcut {
         keys: &["↑", "↓"],
-        what: "Move in menus, lists and tabs",
+        what: |l| td_string!(l, ui.shortcut_move_lists),
     },
 ];
 
@@ -53,6 +65,7 @@ pub fn ShortcutHelp(
     /// Open or closed (a button elsewhere may open it too).
     open: RwSignal<bool>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let key = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.key() == "?" && !ev.ctrl_key() && !ev.meta_key() && !ev.alt_key() && !typing_into(&ev)
         {
@@ -62,22 +75,24 @@ pub fn ShortcutHelp(
     });
     on_cleanup(move || key.remove());
     view! {
-        <Dialog open=open title="Keyboard shortcuts" class="ui-shortcuts">
+        <Dialog open=open title=Signal::derive(move || t_string!(i18n, ui.shortcuts_title).to_string())
+            class="ui-shortcuts">
             <table class="ui-shortcut-table">
-                <thead><tr><th scope="col">{"Keys"}</th><th scope="col">{"Does"}</th></tr></thead>
+                <thead><tr><th scope="col">{t!(i18n, ui.shortcuts_keys)}</th><th scope="col">{t!(i18n, ui.shortcuts_does)}</th></tr></thead>
                 <tbody>
-                    {SHORTCUTS.iter().map(|s| view! {
+                    {SHORTCUTS.iter().map(move |s| view! {
                         <tr>
-                            <td>{s.keys.iter().enumerate().map(|(i, k)| view! {
-                                {(i > 0).then_some(" or ")}<kbd>{*k}</kbd>
+                            <td>{s.keys.iter().enumerate().map(move |(i, k)| view! {
+                                {(i > 0).then_some(t!(i18n, ui.shortcuts_or))}
+                                <kbd>{move || key_name(i18n.get_locale(), k)}</kbd>
                             }).collect_view()}</td>
-                            <td>{s.what}</td>
+                            <td>{move || (s.what)(i18n.get_locale())}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
             <div class="ui-dialog-actions">
-                <button type="button" class="primary" autofocus on:click=move |_| open.set(false)>{"Close"}</button>
+                <button type="button" class="primary" autofocus on:click=move |_| open.set(false)>{t!(i18n, ui.close)}</button>
             </div>
         </Dialog>
     }

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::*;
+
 /// `lines` placeholder lines (the last one shorter), optionally with avatars.
 #[component]
 pub fn Skeleton(
@@ -13,10 +15,16 @@ pub fn Skeleton(
     /// Whether each line has an avatar placeholder (message lists).
     #[prop(optional)]
     avatars: bool,
-    /// What is loading, read by screen readers.
-    #[prop(default = "Loading…".into(), into)]
+    /// What is loading, read by screen readers ("Loading…" when empty).
+    #[prop(optional, into)]
     label: String,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = if label.is_empty() {
+        t!(i18n, ui.loading).into_any()
+    } else {
+        label.into_any()
+    };
     view! {
         <div class="ui-skeleton" role="status" aria-busy="true">
             <span class="visually-hidden">{label}</span>

@@ -5,6 +5,8 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::*;
+
 /// How long a toast stays (ms).
 pub const TOAST_MS: u32 = 8000;
 
@@ -100,9 +102,10 @@ pub fn use_toaster() -> Toaster {
 /// screen readers know the live region before anything is said in it.
 #[component]
 pub fn ToastRegion() -> impl IntoView {
+    let i18n = use_i18n();
     let t = use_toaster();
     view! {
-        <section class="ui-toasts" aria-label="Notifications"
+        <section class="ui-toasts" aria-label=move || t_string!(i18n, ui.notifications)
             on:mouseenter=move |_| t.held.set(true)
             on:mouseleave=move |_| t.held.set(false)
             on:focusin=move |_| t.held.set(true)
@@ -121,7 +124,7 @@ pub fn ToastRegion() -> impl IntoView {
                                 }>{a.label.clone()}</button>
                             }
                         })}
-                        <button type="button" class="ui-icon-button" aria-label="Dismiss"
+                        <button type="button" class="ui-icon-button" aria-label=move || t_string!(i18n, ui.dismiss)
                             on:click={
                                 let id = x.id;
                                 move |_| t.dismiss(id)

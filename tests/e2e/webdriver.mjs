@@ -115,7 +115,7 @@ export function watchCsp(driver) {
   return driver.executeScript(`
     if (!window.__csp) {
       window.__csp = [];
-      document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
+      document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI + (e.sample ? " " + e.sample : "")));
     }`);
 }
 

@@ -12,12 +12,14 @@ use leptos_router::hooks::use_navigate;
 
 use super::channel_menu::ChannelTools;
 use crate::api::{self, Action, Channel, ChannelChange, ChannelKind};
+use crate::i18n::*;
 use crate::session::use_session;
 use crate::shell::state::{workspace_id, ChannelList, MemberNames, RefreshChannels};
 
 /// The header of the channel view.
 #[component]
 pub fn ChannelHeader(channel: Memo<i64>) -> impl IntoView {
+    let i18n = use_i18n();
     let list = expect_context::<ChannelList>();
     let current = Memo::new(move |_| {
         let ch = channel.get();
@@ -58,10 +60,10 @@ pub fn ChannelHeader(channel: Memo<i64>) -> impl IntoView {
             </div>
             <p class="channel-topic">{move || current.get().map(|c| c.topic)}</p>
             <Show when=move || archived.get()>
-                <p class="note archived-note">{"This channel is archived: it can be read, not changed."}</p>
+                <p class="note archived-note">{t!(i18n, messages.archived_note)}</p>
             </Show>
             <details class="channel-settings">
-                <summary>{"Channel settings"}</summary>
+                <summary>{t!(i18n, messages.channel_settings)}</summary>
                 <div class="stack">
                     <Show when=move || !archived.get()>
                         <ChangeForm channel=channel field=Field::Topic />
@@ -88,18 +90,22 @@ enum Field {
 /// A one-field form that renames the channel or sets its topic.
 #[component]
 fn ChangeForm(channel: Memo<i64>, field: Field) -> impl IntoView {
+    let i18n = use_i18n();
     let list = expect_context::<ChannelList>();
     let value = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let note = RwSignal::new(None::<String>);
-    let (id, label, button, max) = match field {
-        Field::Name => ("channel-name", "New name", "Rename", "80"),
-        Field::Topic => (
-            "channel-topic",
-            "Topic (empty clears it)",
-            "Set topic",
-            "250",
-        ),
+    let (id, max) = match field {
+        Field::Name => ("channel-name", "80"),
+        Field::Topic => ("channel-topic", "250"),
+    };
+    let label = move || match field {
+        Field::Name => t_string!(i18n, messages.new_name),
+        Field::Topic => t_string!(i18n, messages.topic_field),
+    };
+    let button = move || match field {
+        Field::Name => t_string!(i18n, messages.rename),
+        Field::Topic => t_string!(i18n, messages.set_topic),
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -119,9 +125,10 @@ fn ChangeForm(channel: Memo<i64>, field: Field) -> impl IntoView {
                 Ok(c) => {
                     error.set(None);
                     value.set(String::new());
+                    let locale = crate::language::current();
                     note.set(Some(match field {
-                        Field::Name => format!("Renamed to {}", c.name),
-                        Field::Topic => "Topic saved".to_owned(),
+                        Field::Name => td_string!(locale, messages.renamed_to, name = &c.name),
+                        Field::Topic => td_string!(locale, messages.topic_saved).to_owned(),
                     }));
                     list.put(c);
                 }
@@ -146,6 +153,7 @@ fn ChangeForm(channel: Memo<i64>, field: Field) -> impl IntoView {
 /// Archives or unarchives the channel.
 #[component]
 fn ArchiveButton(channel: Memo<i64>, archived: Signal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
     let list = expect_context::<ChannelList>();
     let error = RwSignal::new(None::<String>);
     let toggle = move |_| {
@@ -166,7 +174,11 @@ fn ArchiveButton(channel: Memo<i64>, archived: Signal<bool>) -> impl IntoView {
     view! {
         <div>
             <button type="button" on:click=toggle>
-                {move || if archived.get() { "Unarchive channel" } else { "Archive channel" }}
+                {move || if archived.get() {
+                    t_string!(i18n, messages.unarchive_channel)
+                } else {
+                    t_string!(i18n, messages.archive_channel)
+                }}
             </button>
             <p class="error" role="alert">{move || error.get()}</p>
         </div>
@@ -180,6 +192,7 @@ pub fn ChannelMembers(
     manager: Signal<bool>,
     archived: Signal<bool>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let names = expect_context::<MemberNames>();
     let refresh = expect_context::<RefreshChannels>();
@@ -225,8 +238,8 @@ pub fn ChannelMembers(
     };
     view! {
         <section class="channel-members" aria-labelledby="channel-members-heading">
-            <h2 id="channel-members-heading">{"Members"}</h2>
-            <Transition fallback=|| view! { <p>{"Loading…"}</p> }>
+            <h2 id="channel-members-heading">{t!(i18n, messages.members)}</h2>
+            <Transition fallback=move || view! { <p>{t!(i18n, messages.loading)}</p> }>
                 {move || members.get().map(|r| match r {
                     Ok(list) => {
                         let inside: Vec<i64> = list.iter().map(|m| m.user_id).collect();
@@ -242,7 +255,12 @@ pub fn ChannelMembers(
                                 {list.into_iter().map(|m| {
                                     let mine = Some(m.user_id) == me();
                                     let remove = remove.clone();
-                                    let label = if mine { "Leave channel".to_owned() } else { format!("Remove {}", m.display_name) };
+                                    let name = m.display_name.clone();
+                                    let label = move || if mine {
+                                        t_string!(i18n, messages.leave_channel).to_owned()
+                                    } else {
+                                        t_string!(i18n, messages.remove_member, name = &name)
+                                    };
                                     let shown = mine || manager.get_untracked();
                                     view! {
                                         <li class="member">
@@ -252,7 +270,11 @@ pub fn ChannelMembers(
                                             {shown.then(|| view! {
                                                 <button type="button" class="danger" aria-label=label.clone()
                                                     on:click=move |_| remove(m.user_id)>
-                                                    {if mine { "Leave" } else { "Remove" }}
+                                                    {move || if mine {
+                                                        t_string!(i18n, messages.leave)
+                                                    } else {
+                                                        t_string!(i18n, messages.remove)
+                                                    }}
                                                 </button>
                                             })}
                                         </li>
@@ -261,16 +283,16 @@ pub fn ChannelMembers(
                             </ul>
                             {(!others.is_empty() && !archived.get_untracked()).then(|| view! {
                                 <form class="small-form" on:submit=add>
-                                    <label for="channel-add">{"Add someone"}</label>
+                                    <label for="channel-add">{t!(i18n, messages.add_someone)}</label>
                                     <select id="channel-add" required
                                         prop:value=move || adding.get()
                                         on:change=move |ev| adding.set(event_target_value(&ev))>
-                                        <option value="">{"Choose…"}</option>
+                                        <option value="">{t!(i18n, messages.choose)}</option>
                                         {others.into_iter().map(|(id, name)| view! {
                                             <option value=id.to_string()>{name}</option>
                                         }).collect_view()}
                                     </select>
-                                    <button type="submit">{"Add"}</button>
+                                    <button type="submit">{t!(i18n, messages.add)}</button>
                                 </form>
                             })}
                         }.into_any()

@@ -9,6 +9,7 @@ use leptos_router::hooks::use_navigate;
 use super::channel_header::ChannelMembers;
 use super::pins::PinnedMessages;
 use crate::api::{self, Channel, ChannelKind, NotifyLevel};
+use crate::i18n::*;
 use crate::session::use_session;
 use crate::shell::state::{workspace_id, ChannelList, MemberNames, RefreshChannels};
 use crate::ui::confirm::ConfirmDialog;
@@ -16,21 +17,22 @@ use crate::ui::dialog::Dialog;
 use crate::ui::menu::{MenuButton, MenuItem};
 use crate::ui::toast::use_toaster;
 
-/// What a notification level is called in the menu.
-pub fn level_label(level: NotifyLevel) -> &'static str {
+/// What a notification level is called in the menu, in `locale`.
+pub fn level_label(level: NotifyLevel, locale: Locale) -> &'static str {
     match level {
-        NotifyLevel::All => "Notify me of every message",
-        NotifyLevel::Mentions => "Notify me of mentions only",
-        NotifyLevel::Nothing => "Mute this channel",
+        NotifyLevel::All => td_string!(locale, messages.notify_all),
+        NotifyLevel::Mentions => td_string!(locale, messages.notify_mentions),
+        NotifyLevel::Nothing => td_string!(locale, messages.notify_nothing),
     }
 }
 
-/// What the toast says once a level is set.
+/// What the toast says once a level is set (in the language in use).
 fn level_note(level: NotifyLevel) -> &'static str {
+    let locale = crate::language::current();
     match level {
-        NotifyLevel::All => "You will be notified of every message here.",
-        NotifyLevel::Mentions => "You will be notified of mentions only here.",
-        NotifyLevel::Nothing => "This channel is muted.",
+        NotifyLevel::All => td_string!(locale, messages.notify_all_note),
+        NotifyLevel::Mentions => td_string!(locale, messages.notify_mentions_note),
+        NotifyLevel::Nothing => td_string!(locale, messages.notify_nothing_note),
     }
 }
 
@@ -42,6 +44,7 @@ pub fn ChannelTools(
     manager: Signal<bool>,
     archived: Signal<bool>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let list = expect_context::<ChannelList>();
     let names = expect_context::<MemberNames>();
     let refresh = expect_context::<RefreshChannels>();
@@ -85,20 +88,32 @@ pub fn ChannelTools(
     };
     let items = Signal::derive(move || {
         let mut items = vec![
-            MenuItem::new("Members", move || members_open.set(true)),
-            MenuItem::new("Pinned messages", move || pins_open.set(true)),
+            MenuItem::new(t_string!(i18n, messages.members), move || {
+                members_open.set(true)
+            }),
+            MenuItem::new(t_string!(i18n, messages.pinned_messages), move || {
+                pins_open.set(true)
+            }),
         ];
         let now = level.get();
+        let locale = i18n.get_locale();
         for l in [
             NotifyLevel::All,
             NotifyLevel::Mentions,
             NotifyLevel::Nothing,
         ] {
-            items.push(MenuItem::new(level_label(l), move || set_level(l)).radio(now == Some(l)));
+            items.push(
+                MenuItem::new(level_label(l, locale), move || set_level(l)).radio(now == Some(l)),
+            );
         }
         items.push(crate::shell::notifications::permission_item());
         if kind.get() == Some(ChannelKind::Private) {
-            items.push(MenuItem::new("Leave channel", move || confirm_leave.set(true)).danger());
+            items.push(
+                MenuItem::new(t_string!(i18n, messages.leave_channel), move || {
+                    confirm_leave.set(true)
+                })
+                .danger(),
+            );
         }
         items
     });
@@ -123,15 +138,23 @@ pub fn ChannelTools(
     view! {
         <div class="channel-tools">
             <button type="button" class="ui-icon-button member-count"
-                aria-label=move || match count() { 1 => "1 member".to_owned(), n => format!("{n} members") }
+                aria-label=move || {
+                    let n = count();
+                    if crate::language::one(n as f64) {
+                        t_string!(i18n, messages.member_count_one, count = n)
+                    } else {
+                        t_string!(i18n, messages.member_count_plural, count = n)
+                    }
+                }
                 on:click=move |_| members_open.set(true)>
                 <span aria-hidden="true">{"👥 "}</span>{count}
             </button>
-            <button type="button" class="ui-icon-button" aria-label="Pinned messages"
+            <button type="button" class="ui-icon-button"
+                aria-label=move || t_string!(i18n, messages.pinned_messages)
                 on:click=move |_| pins_open.set(true)>{"📌"}</button>
-            <MenuButton label="Channel menu" text="⋯" items=items align_end=true class="ui-icon-button" />
+            <MenuButton label=t_string!(i18n, messages.channel_menu) text="⋯" items=items align_end=true class="ui-icon-button" />
         </div>
-        <Dialog open=members_open title=Signal::derive(|| "Members".to_owned()) class="wide">
+        <Dialog open=members_open title=Signal::derive(move || t_string!(i18n, messages.members).to_owned()) class="wide">
             <Show when=move || private.get() fallback=move || view! {
                 <ul class="member-list">
                     <For each=move || members.get() key=|m| m.user_id let:m>
@@ -145,14 +168,16 @@ pub fn ChannelTools(
                 <ChannelMembers channel=channel manager=manager archived=archived />
             </Show>
             <div class="ui-dialog-actions">
-                <button type="button" on:click=move |_| members_open.set(false)>{"Close"}</button>
+                <button type="button" on:click=move |_| members_open.set(false)>{t!(i18n, messages.close)}</button>
             </div>
         </Dialog>
-        <Dialog open=pins_open title=Signal::derive(|| "Pinned messages".to_owned()) class="wide">
+        <Dialog open=pins_open title=Signal::derive(move || t_string!(i18n, messages.pinned_messages).to_owned()) class="wide">
             <PinnedMessages channel=channel open=pins_open />
         </Dialog>
-        <ConfirmDialog open=confirm_leave title="Leave this channel?"
-            message="You will no longer see its messages. Someone in it can add you back."
-            confirm="Leave" danger=true on_confirm=leave />
+        <ConfirmDialog open=confirm_leave
+            title=Signal::derive(move || t_string!(i18n, messages.leave_channel_title).to_owned())
+            message=Signal::derive(move || t_string!(i18n, messages.leave_channel_message).to_owned())
+            confirm=Signal::derive(move || t_string!(i18n, messages.leave).to_owned())
+            danger=true on_confirm=leave />
     }
 }

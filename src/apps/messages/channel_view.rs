@@ -18,6 +18,7 @@ use super::pages::Pages;
 use super::state::{merge, EditRequest, OpenThread};
 use super::thread::ThreadPanel;
 use crate::api::{self, Message};
+use crate::i18n::*;
 use crate::realtime::{Event, Realtime};
 use crate::session::use_session;
 use crate::shell::notifications::{Notifier, Visible};
@@ -28,6 +29,7 @@ use huddle_protocol::realtime::{Collection, Sender};
 /// The channel view.
 #[component]
 pub fn ChannelView() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let channel = Memo::new(move |_| {
         params
@@ -106,7 +108,11 @@ pub fn ChannelView() -> impl IntoView {
         spawn_local(async move {
             match api::message(target).await {
                 Ok(m) => focus.0.set(Some(m)),
-                Err(e) => error.set(Some(format!("That message cannot be shown: {}", e.message))),
+                Err(e) => error.set(Some(td_string!(
+                    crate::language::current(),
+                    messages.message_cannot_be_shown,
+                    error = e.message
+                ))),
             }
         });
     });
@@ -169,7 +175,9 @@ pub fn ChannelView() -> impl IntoView {
                     }
                     Event::Resync => pages.resync(),
                     Event::AccessLost => {
-                        error.set(Some("You no longer have access to this channel.".into()));
+                        error.set(Some(
+                            td_string!(crate::language::current(), messages.access_lost).into(),
+                        ));
                         refresh.0.update(|n| *n += 1);
                     }
                 })
@@ -271,8 +279,10 @@ pub fn ChannelView() -> impl IntoView {
                 load_newer=Callback::new(move |_| pages.load_newer())
                 to_latest=Callback::new(move |_| pages.to_latest()) />
             <p class="typing" aria-live="polite">{move || typing.get().map(|u| {
-                let who = names.name(u).unwrap_or_else(|| "Someone".to_owned());
-                format!("{who} is typing…")
+                let who = names
+                    .name(u)
+                    .unwrap_or_else(|| t_string!(i18n, messages.someone).to_owned());
+                t_string!(i18n, messages.is_typing, name = who)
             })}</p>
             // An archived channel takes no messages (its header says so).
             <Show when=move || !archived.get()>

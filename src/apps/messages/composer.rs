@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use super::mention::{self, Suggestion};
 use super::state::Drafts;
 use crate::api::{self, ChannelKind, Message};
+use crate::i18n::*;
 use crate::realtime::Realtime;
 use crate::session::use_session;
 use crate::shell::state::{ChannelList, MemberNames};
@@ -38,6 +39,7 @@ pub fn Composer(
     /// Up in an empty composer: edit one's last message.
     edit_last: Callback<()>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let drafts = expect_context::<Drafts>();
     let rt = expect_context::<Realtime>();
     let pending = RwSignal::new(Vec::<Pending>::new());
@@ -188,7 +190,7 @@ pub fn Composer(
         }
     };
     view! {
-        <ul class="pending" aria-label="Unsent messages">
+        <ul class="pending" aria-label=move || t_string!(i18n, messages.unsent_messages)>
             <For each=move || {
                     let ch = channel.get();
                     pending.with(|p| p.iter().filter(|x| x.channel == ch).cloned().collect::<Vec<_>>())
@@ -204,14 +206,14 @@ pub fn Composer(
                         <li class="message pending-message" class:failed=is_failed>
                             <p class="body">{p.body.clone()}</p>
                             {match failed {
-                                None => view! { <p class="sending">{"Sending…"}</p> }.into_any(),
+                                None => view! { <p class="sending">{t!(i18n, messages.sending)}</p> }.into_any(),
                                 Some(err) => view! {
-                                    <p class="error" role="alert">{format!("Not sent: {err}")}</p>
+                                    <p class="error" role="alert">{t!(i18n, messages.not_sent, error = err)}</p>
                                     <button type="button" on:click=move |_| {
                                         pending.update(|ps| if let Some(x) = ps.iter_mut().find(|x| x.local_id == local_id) { x.error = None; });
                                         send_body(local_id, written_in, body.clone(), key.clone());
-                                    }>{"Retry"}</button>
-                                    <button type="button" on:click=move |_| pending.update(|ps| ps.retain(|x| x.local_id != local_id))>{"Discard"}</button>
+                                    }>{t!(i18n, messages.retry)}</button>
+                                    <button type="button" on:click=move |_| pending.update(|ps| ps.retain(|x| x.local_id != local_id))>{t!(i18n, messages.discard)}</button>
                                 }.into_any(),
                             }}
                         </li>
@@ -220,8 +222,8 @@ pub fn Composer(
             </For>
         </ul>
         <form class="composer" on:submit=move |ev| { ev.prevent_default(); send(); }>
-            <label for="composer-input" class="visually-hidden">{"Message"}</label>
-            <ul id="mention-list" role="listbox" aria-label="People to mention"
+            <label for="composer-input" class="visually-hidden">{t!(i18n, messages.message)}</label>
+            <ul id="mention-list" role="listbox" aria-label=move || t_string!(i18n, messages.people_to_mention)
                 class="ui-listbox ui-popup above mention-list" hidden=move || mention.with(Option::is_none)>
                 {move || mention.get().map(|(_, _, list)| list.into_iter().enumerate().map(|(i, s)| {
                     let selected = move || (active.get() == i).to_string();
@@ -236,9 +238,14 @@ pub fn Composer(
                 }).collect_view())}
             </ul>
             <p class="visually-hidden" role="status">{move || mention.with(|m| m.as_ref().map(|(_, _, l)| {
-                if l.len() == 1 { "1 suggestion".to_owned() } else { format!("{} suggestions", l.len()) }
+                let n = l.len();
+                if crate::language::one(n as f64) {
+                    t_string!(i18n, messages.suggestion_count_one, count = n)
+                } else {
+                    t_string!(i18n, messages.suggestion_count_plural, count = n)
+                }
             }))}</p>
-            <textarea id="composer-input" rows="2" placeholder="Write a message (Enter sends, Shift+Enter for a new line)"
+            <textarea id="composer-input" rows="2" placeholder=move || t_string!(i18n, messages.composer_placeholder)
                 node_ref=area
                 aria-autocomplete="list" aria-controls="mention-list"
                 aria-activedescendant=move || mention.with(|m| m.is_some().then(|| format!("mention-{}", active.get())))
@@ -271,7 +278,7 @@ pub fn Composer(
                         edit_last.run(());
                     }
                 }></textarea>
-            <button type="submit" class="primary">{"Send"}</button>
+            <button type="submit" class="primary">{t!(i18n, messages.send)}</button>
         </form>
     }
 }

@@ -5,6 +5,8 @@
 
 use huddle_protocol::messages::username_char;
 
+use crate::i18n::*;
+
 /// One suggestion.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Suggestion {
@@ -34,15 +36,16 @@ pub fn query_at(text: &str, caret: usize) -> Option<(usize, &str)> {
 }
 
 /// The suggestions for `query` among `people` (username, display name), then `@here`
-/// and `@channel`: those whose username or name starts with it first, then those that
-/// contain it, at most [`LIMIT`].
+/// and `@channel` (described in the language in use): those whose username or name starts
+/// with it first, then those that contain it, at most [`LIMIT`].
 pub fn suggest(people: &[(String, String)], query: &str) -> Vec<Suggestion> {
     let q = query.to_lowercase();
     let mut starts = Vec::new();
     let mut within = Vec::new();
+    let locale = crate::language::current();
     let everyone = [
-        ("here", "Notify everyone here now"),
-        ("channel", "Notify everyone in the channel"),
+        ("here", td_string!(locale, messages.mention_here)),
+        ("channel", td_string!(locale, messages.mention_channel)),
     ];
     for (name, label) in people.iter().map(|(u, d)| (u.as_str(), d.as_str())) {
         let (n, l) = (name.to_lowercase(), label.to_lowercase());

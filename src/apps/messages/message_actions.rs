@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 
 use super::state::OpenThread;
 use crate::api;
+use crate::i18n::*;
 use crate::shell::state::workspace_id;
 use crate::ui::confirm::ConfirmDialog;
 use crate::ui::emoji_picker::EmojiPicker;
@@ -44,6 +45,7 @@ pub fn MessageActions(
     /// Where a failed action says why.
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let open = use_context::<OpenThread>();
     let toaster = use_toaster();
     let ws = workspace_id();
@@ -67,9 +69,11 @@ pub fn MessageActions(
         let link = format!("{origin}{}", permalink(ws.get_untracked(), channel, id));
         let clipboard = window.navigator().clipboard();
         spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&link)).await {
-                Ok(_) => toaster.show("Link copied.", None),
-                Err(_) => toaster.error("The browser did not let the page copy the link."),
+            let copied = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&link)).await;
+            let locale = crate::language::current();
+            match copied {
+                Ok(_) => toaster.show(td_string!(locale, messages.link_copied), None),
+                Err(_) => toaster.error(td_string!(locale, messages.copy_failed)),
             }
         });
     };
@@ -84,11 +88,12 @@ pub fn MessageActions(
             match api::pin(id, on).await {
                 Ok(_) => {
                     error.set(None);
+                    let locale = crate::language::current();
                     toaster.show(
                         if on {
-                            "Message pinned."
+                            td_string!(locale, messages.message_pinned)
                         } else {
-                            "Message unpinned."
+                            td_string!(locale, messages.message_unpinned)
                         },
                         None,
                     );
@@ -100,45 +105,63 @@ pub fn MessageActions(
     let items = Signal::derive(move || {
         let mut items = Vec::new();
         if mine {
-            items.push(MenuItem::new("Edit", move || editing.set(true)));
+            items.push(MenuItem::new(t_string!(i18n, messages.edit), move || {
+                editing.set(true)
+            }));
         }
-        items.push(MenuItem::new("Copy link", copy_link));
+        items.push(MenuItem::new(
+            t_string!(i18n, messages.copy_link),
+            copy_link,
+        ));
         items.push(MenuItem::new(
             if pinned.get() {
-                "Unpin"
+                t_string!(i18n, messages.unpin)
             } else {
-                "Pin to channel"
+                t_string!(i18n, messages.pin_to_channel)
             },
             pin,
         ));
         if is_root {
-            items.push(MenuItem::new("Reply in thread", reply));
+            items.push(MenuItem::new(
+                t_string!(i18n, messages.reply_in_thread),
+                reply,
+            ));
         }
         if mine {
-            items.push(MenuItem::new("Delete", move || confirm_delete.set(true)).danger());
+            items.push(
+                MenuItem::new(t_string!(i18n, messages.delete), move || {
+                    confirm_delete.set(true)
+                })
+                .danger(),
+            );
         }
         items
     });
     view! {
-        <div class="message-actions" role="group" aria-label="Message actions">
-            <button type="button" class="ui-icon-button" aria-label="React with thumbs up"
+        <div class="message-actions" role="group"
+            aria-label=move || t_string!(i18n, messages.message_actions)>
+            <button type="button" class="ui-icon-button"
+                aria-label=move || t_string!(i18n, messages.react_thumbs_up)
                 aria-pressed=move || thumbs.get().to_string()
                 on:click=move |_| react("👍".into(), !thumbs.get_untracked())>{"👍"}</button>
-            <Popover label="Add reaction" text="☺" icon=true open=picking align_end=true class="ui-icon-button">
+            <Popover label=t_string!(i18n, messages.add_reaction) text="☺" icon=true open=picking align_end=true class="ui-icon-button">
                 <EmojiPicker on_pick=Callback::new(move |e: String| {
                     picking.set(false);
                     react(e, true);
                 }) />
             </Popover>
             {is_root.then(|| view! {
-                <button type="button" class="ui-icon-button" data-thread=id aria-label="Reply in thread"
+                <button type="button" class="ui-icon-button" data-thread=id
+                    aria-label=move || t_string!(i18n, messages.reply_in_thread)
                     on:click=move |_| reply()>{"💬"}</button>
             })}
-            <MenuButton label="More actions" text="⋯" items=items align_end=true class="ui-icon-button" />
+            <MenuButton label=t_string!(i18n, messages.more_actions) text="⋯" items=items align_end=true class="ui-icon-button" />
         </div>
         // Outside the toolbar, which is transparent while nothing points at it.
-        <ConfirmDialog open=confirm_delete title="Delete this message?"
-            message="It is deleted for everyone in the channel. This cannot be undone."
-            confirm="Delete" danger=true on_confirm=delete />
+        <ConfirmDialog open=confirm_delete
+            title=Signal::derive(move || t_string!(i18n, messages.delete_message_title).to_owned())
+            message=Signal::derive(move || t_string!(i18n, messages.delete_message_message).to_owned())
+            confirm=Signal::derive(move || t_string!(i18n, messages.delete).to_owned())
+            danger=true on_confirm=delete />
     }
 }

@@ -12,6 +12,7 @@ use leptos_router::components::A;
 use super::message_actions::{permalink, MessageActions};
 use super::state::{continues, Clock, EditRequest, OpenThread};
 use crate::api::{self, Message};
+use crate::i18n::*;
 use crate::markdown::Markdown;
 use crate::session::use_session;
 use crate::shell::state::workspace_id;
@@ -41,6 +42,7 @@ pub fn MessageItem(
     source: RwSignal<Vec<Message>>,
     #[prop(optional, into)] first_unread: Option<Signal<Option<i64>>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let msg = Memo::new(move |_| {
         source.with(|l| {
             l.binary_search_by_key(&id, |m| m.id)
@@ -151,9 +153,13 @@ pub fn MessageItem(
     let open = use_context::<OpenThread>();
     let replies = move || msg.with(|m| m.as_ref().map_or(0, |m| m.reply_count));
     let has_replies = move || replies() != 0;
-    let reply_label = move || match replies() {
-        1 => "1 reply".to_owned(),
-        n => format!("{n} replies"),
+    let reply_label = move || {
+        let n = replies();
+        if crate::language::one(n as f64) {
+            t_string!(i18n, messages.reply_count_one, count = n)
+        } else {
+            t_string!(i18n, messages.reply_count_plural, count = n)
+        }
     };
     let thumbs = Signal::derive(move || reaction("👍").is_some_and(|r| r.by(me)));
     // Calls on the reader (by name, `@here` or `@channel`): highlighted.
@@ -172,7 +178,7 @@ pub fn MessageItem(
             <li class="day-divider"><h2 class="day-label">{day}</h2></li>
         })}
         <Show when=new_line>
-            <li class="new-divider"><span>{"New messages"}</span></li>
+            <li class="new-divider"><span>{t!(i18n, messages.new_messages)}</span></li>
         </Show>
         <li class="message" class:grouped=grouped class:mentions-me=calls_me class:pinned=pinned data-id=id>
             <div class="gutter">
@@ -188,28 +194,28 @@ pub fn MessageItem(
                         <time datetime=time::iso(created)>{when}</time>
                     </A>
                 </Tooltip>
-                {move || msg.with(|m| m.as_ref().and_then(|m| m.edited_at)).map(|_| view! { <span class="edited">{"(edited)"}</span> })}
+                {move || msg.with(|m| m.as_ref().and_then(|m| m.edited_at)).map(|_| view! { <span class="edited">{t!(i18n, messages.edited)}</span> })}
                 <Show when=move || pinned.get()>
-                    <span class="pinned-mark">{"📌 Pinned"}</span>
+                    <span class="pinned-mark">{t!(i18n, messages.pinned)}</span>
                 </Show>
                 <Show when=calls_me>
-                    <span class="visually-hidden">{"Mentions you"}</span>
+                    <span class="visually-hidden">{t!(i18n, messages.mentions_you)}</span>
                 </Show>
             </div>
             {move || if deleted() {
-                view! { <p class="deleted">{"This message was deleted."}</p> }.into_any()
+                view! { <p class="deleted">{t!(i18n, messages.deleted)}</p> }.into_any()
             } else if unreadable_text() && !editing.get() {
                 view! {
-                    <p class="deleted unreadable">{"This message cannot be read: its text is damaged on the server."}</p>
+                    <p class="deleted unreadable">{t!(i18n, messages.unreadable)}</p>
                     {mine.then(|| view! {
-                        <button type="button" on:click=move |_| { draft.set(String::new()); editing.set(true); }>{"Write it again"}</button>
+                        <button type="button" on:click=move |_| { draft.set(String::new()); editing.set(true); }>{t!(i18n, messages.write_again)}</button>
                     })}
                 }.into_any()
             } else {
                 let body = msg.with(|m| m.as_ref().and_then(|m| m.body.clone()).unwrap_or_default());
                 view! {
                     <Show when=move || editing.get() fallback=move || view! { <Markdown text=body.clone() /> }>
-                        <label class="visually-hidden" for=format!("edit-{id}")>{"Edit message"}</label>
+                        <label class="visually-hidden" for=format!("edit-{id}")>{t!(i18n, messages.edit_message)}</label>
                         <textarea id=format!("edit-{id}") class="edit-box"
                             prop:value=move || draft.get()
                             on:input=move |ev| draft.set(event_target_value(&ev))
@@ -217,13 +223,13 @@ pub fn MessageItem(
                                 if ev.key() == "Enter" && !ev.shift_key() { ev.prevent_default(); save(); }
                                 if ev.key() == "Escape" { editing.set(false); back_to_composer(); }
                             }></textarea>
-                        <button type="button" on:click=move |_| save()>{"Save"}</button>
-                        <button type="button" on:click=move |_| editing.set(false)>{"Cancel"}</button>
+                        <button type="button" on:click=move |_| save()>{t!(i18n, messages.save)}</button>
+                        <button type="button" on:click=move |_| editing.set(false)>{t!(i18n, messages.cancel)}</button>
                     </Show>
                 }.into_any()
             }}
             <Show when=unreadable_reaction>
-                <p class="muted">{"A reaction to this message is damaged on the server and is not shown."}</p>
+                <p class="muted">{t!(i18n, messages.unreadable_reaction)}</p>
             </Show>
             <div class="reactions">
                 <For each=emojis key=|e| e.clone() let:emoji>
@@ -236,7 +242,15 @@ pub fn MessageItem(
                         };
                         let aria = {
                             let r = r.clone();
-                            move || r().map(|r| format!("{} reaction{}, {}", r.count, if r.count == 1 { "" } else { "s" }, if r.by(me) { "yours" } else { "add yours" })).unwrap_or_default()
+                            move || r().map(|r| {
+                                let n = r.count;
+                                match (crate::language::one(n as f64), r.by(me)) {
+                                    (true, true) => t_string!(i18n, messages.reaction_yours_one, count = n),
+                                    (false, true) => t_string!(i18n, messages.reaction_yours_plural, count = n),
+                                    (true, false) => t_string!(i18n, messages.reaction_add_one, count = n),
+                                    (false, false) => t_string!(i18n, messages.reaction_add_plural, count = n),
+                                }
+                            }).unwrap_or_default()
                         };
                         let pressed = {
                             let r = r.clone();

@@ -16,6 +16,7 @@ use wasm_bindgen::JsCast;
 use super::message_item::MessageItem;
 use super::window::{self as message_window, End};
 use crate::api::Message;
+use crate::i18n::*;
 use crate::ui::skeleton::Skeleton;
 
 /// Focuses the message `id` if focus was lost (the page's focus fell back to `<body>`, as
@@ -86,6 +87,7 @@ pub fn MessageList(
     to_latest: Callback<()>,
     focus: RwSignal<Option<i64>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let scroller = NodeRef::<Div>::new();
     let end = RwSignal::new(End::Latest);
     // At the bottom: new messages scroll into view.
@@ -251,14 +253,19 @@ pub fn MessageList(
             on:keydown=move |_| keep_focus.set_value(None)>
             <Show when=move || older_in_memory() || has_more.get()>
                 <button type="button" class="load-older" on:click=show_older>
-                    {move || if loading.get() { "Loading…" } else { "Show older messages" }}
+                    {move || if loading.get() {
+                        t_string!(i18n, messages.loading)
+                    } else {
+                        t_string!(i18n, messages.show_older)
+                    }}
                 </button>
             </Show>
             // The first page on its way: grey lines where the messages will be.
             <Show when=move || loading.get() && ids.with(Vec::is_empty)>
-                <Skeleton lines=6 avatars=true label="Loading messages…" />
+                <Skeleton lines=6 avatars=true label=t_string!(i18n, messages.loading_messages) />
             </Show>
-            <div role="log" aria-live="polite" aria-label="Messages" aria-busy=move || loading.get().to_string()>
+            <div role="log" aria-live="polite" aria-label=move || t_string!(i18n, messages.messages)
+                aria-busy=move || loading.get().to_string()>
                 <ol class="messages">
                     <For each=visible key=|id| *id let:id>
                         <MessageItem id=id source=messages first_unread=first_unread />
@@ -267,7 +274,7 @@ pub fn MessageList(
             </div>
         </div>
         <Show when=move || end.get() != End::Latest || !following.get()>
-            <button type="button" class="jump-newest" on:click=jump_to_newest>{"Jump to newest ↓"}</button>
+            <button type="button" class="jump-newest" on:click=jump_to_newest>{t!(i18n, messages.jump_to_newest)}</button>
         </Show>
     }
 }

@@ -34,6 +34,7 @@ pub mod window;
 pub use channel_view::ChannelView;
 
 use crate::api::{self, ChannelKind};
+use crate::i18n::*;
 use crate::shell::state::{workspace_id, AppMemory, ChannelList};
 
 /// `/w/:ws/c`: provides the app's state (drafts per channel, kept in the shell's
@@ -61,6 +62,7 @@ pub fn MessagesApp() -> impl IntoView {
 /// workspace has no channel one can open.
 #[component]
 pub fn PickChannel() -> impl IntoView {
+    let i18n = use_i18n();
     let list = expect_context::<ChannelList>();
     let ws = workspace_id();
     let navigate = use_navigate();
@@ -88,8 +90,8 @@ pub fn PickChannel() -> impl IntoView {
     });
     view! {
         <main id="main" class="empty-state">
-            <h1>{"Messages"}</h1>
-            <p>{"Pick a channel on the left, or create one."}</p>
+            <h1>{t!(i18n, messages.messages)}</h1>
+            <p>{t!(i18n, messages.pick_channel)}</p>
         </main>
     }
 }

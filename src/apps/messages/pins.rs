@@ -7,6 +7,7 @@ use leptos_router::components::A;
 
 use super::message_actions::permalink;
 use crate::api;
+use crate::i18n::*;
 use crate::markdown::Markdown;
 use crate::shell::state::workspace_id;
 use crate::time;
@@ -15,6 +16,7 @@ use crate::ui::skeleton::Skeleton;
 /// The pinned messages of `channel`, while `open`.
 #[component]
 pub fn PinnedMessages(channel: Memo<i64>, open: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
     let ws = workspace_id();
     let reload = RwSignal::new(0u32);
     let pins = LocalResource::new(move || {
@@ -39,10 +41,12 @@ pub fn PinnedMessages(channel: Memo<i64>, open: RwSignal<bool>) -> impl IntoView
         });
     };
     view! {
-        <Transition fallback=|| view! { <Skeleton lines=3 label="Loading pinned messages…" /> }>
+        <Transition fallback=move || view! {
+            <Skeleton lines=3 label=t_string!(i18n, messages.loading_pins) />
+        }>
             {move || pins.get().flatten().map(|r| match r {
                 Ok(list) if list.is_empty() => view! {
-                    <p class="muted">{"Nothing is pinned yet. Pin a message from its “More actions” menu."}</p>
+                    <p class="muted">{t!(i18n, messages.no_pins)}</p>
                 }.into_any(),
                 Ok(list) => view! {
                     <ul class="pin-list">
@@ -52,8 +56,12 @@ pub fn PinnedMessages(channel: Memo<i64>, open: RwSignal<bool>) -> impl IntoView
                             let href = permalink(ws.get_untracked(), m.channel_id, target);
                             let id = m.id;
                             let whose = format!("{}, {}", m.author.display_name, time::date_time(m.created_at));
-                            let open_label = format!("Open in channel: the message of {whose}");
-                            let unpin_label = format!("Unpin the message of {whose}");
+                            let open_label = {
+                                let whose = whose.clone();
+                                move || t_string!(i18n, messages.open_pin_label, whose = &whose)
+                            };
+                            let unpin_label =
+                                move || t_string!(i18n, messages.unpin_label, whose = &whose);
                             view! {
                                 <li class="pin">
                                     <p class="meta">
@@ -62,8 +70,8 @@ pub fn PinnedMessages(channel: Memo<i64>, open: RwSignal<bool>) -> impl IntoView
                                     </p>
                                     <Markdown text=m.body.clone().unwrap_or_default() />
                                     <p class="pin-actions">
-                                        <A href=href attr:aria-label=open_label on:click=move |_| open.set(false)>{"Open in channel"}</A>
-                                        <button type="button" aria-label=unpin_label on:click=move |_| unpin(id)>{"Unpin"}</button>
+                                        <A href=href attr:aria-label=open_label on:click=move |_| open.set(false)>{t!(i18n, messages.open_in_channel)}</A>
+                                        <button type="button" aria-label=unpin_label on:click=move |_| unpin(id)>{t!(i18n, messages.unpin)}</button>
                                     </p>
                                 </li>
                             }
@@ -75,7 +83,7 @@ pub fn PinnedMessages(channel: Memo<i64>, open: RwSignal<bool>) -> impl IntoView
         </Transition>
         <p class="error" role="alert">{move || error.get()}</p>
         <div class="ui-dialog-actions">
-            <button type="button" on:click=move |_| open.set(false)>{"Close"}</button>
+            <button type="button" on:click=move |_| open.set(false)>{t!(i18n, messages.close)}</button>
         </div>
     }
 }

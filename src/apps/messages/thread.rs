@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use super::message_item::MessageItem;
 use super::state::{merge, OpenThread};
 use crate::api::{self, Message};
+use crate::i18n::*;
 use crate::markdown::Markdown;
 
 /// The thread panel: the root message (from `messages`), its `replies` (live), and a reply
@@ -21,6 +22,7 @@ pub fn ThreadPanel(
     found: RwSignal<Option<i64>>,
     root_changed: Callback<Message>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let thread = expect_context::<OpenThread>();
     let load_earlier = move || {
         let (Some(root), Some(before)) = (thread.0.get_untracked(), earlier.get_untracked()) else {
@@ -117,11 +119,11 @@ pub fn ThreadPanel(
         });
     };
     view! {
-        <aside class="thread" aria-label="Thread"
+        <aside class="thread" aria-label=move || t_string!(i18n, messages.thread)
             on:keydown=move |ev: KeyboardEvent| if ev.key() == "Escape" { close() }>
             <div class="thread-head">
-                <h2>{"Thread"}</h2>
-                <button type="button" on:click=move |_| close()>{"Close thread"}</button>
+                <h2>{t!(i18n, messages.thread)}</h2>
+                <button type="button" on:click=move |_| close()>{t!(i18n, messages.close_thread)}</button>
             </div>
             {move || root().map(|m| view! {
                 <div class="thread-root">
@@ -130,14 +132,14 @@ pub fn ThreadPanel(
                 </div>
             })}
             <Show when=move || earlier.get().is_some()>
-                <button type="button" class="load-older" on:click=move |_| load_earlier()>{"Show earlier replies"}</button>
+                <button type="button" class="load-older" on:click=move |_| load_earlier()>{t!(i18n, messages.show_earlier_replies)}</button>
             </Show>
-            <ol class="messages" aria-label="Replies">
+            <ol class="messages" aria-label=move || t_string!(i18n, messages.replies)>
                 <For each=move || replies.with(|l| l.iter().map(|m| m.id).collect::<Vec<_>>()) key=|id| *id let:id>
                     <MessageItem id=id source=replies />
                 </For>
             </ol>
-            <label for="reply-input">{"Reply"}</label>
+            <label for="reply-input">{t!(i18n, messages.reply)}</label>
             <textarea id="reply-input" rows="2" node_ref=reply_box
                 prop:value=move || draft.get()
                 on:input=move |ev| draft.set(event_target_value(&ev))
@@ -148,7 +150,7 @@ pub fn ThreadPanel(
                     }
                 }></textarea>
             <p class="error" role="alert">{move || error.get()}</p>
-            <button type="button" class="primary" on:click=move |_| send()>{"Send reply"}</button>
+            <button type="button" class="primary" on:click=move |_| send()>{t!(i18n, messages.send_reply)}</button>
         </aside>
     }
 }
