@@ -86,6 +86,12 @@ struct Room {
 struct Inner {
     sender: Option<UnboundedSender<String>>,
     rooms: HashMap<Collection, Room>,
+    /// The watches on their way (joining), by the number each was given: one that
+    /// `unwatch`, or a newer `watch` of the collection, took out of here is dropped when
+    /// its join answers, so that a view left while it joined is not called afterwards.
+    joining: HashMap<Collection, u64>,
+    /// The number the next watch is given.
+    next_watch: u64,
     /// Whether the connection loop runs.
     running: bool,
     /// Raised by each stop: a loop of an earlier start sees it and ends.
@@ -276,7 +282,23 @@ impl Realtime {
             Delivery::Resync => on_event(Event::Resync),
             Delivery::AccessLost => on_event(Event::AccessLost),
         });
-        let joined = api::join(collection).await?;
+        let ticket = {
+            let mut inner = self.inner.borrow_mut();
+            inner.next_watch += 1;
+            let ticket = inner.next_watch;
+            inner.joining.insert(collection, ticket);
+            ticket
+        };
+        let joined = api::join(collection).await;
+        {
+            let mut inner = self.inner.borrow_mut();
+            if inner.joining.get(&collection) != Some(&ticket) {
+                // Unwatched (or watched again) meanwhile: this watch is over.
+                return Ok(());
+            }
+            inner.joining.remove(&collection);
+        }
+        let joined = joined?;
         let (session, actions) = RoomSession::new(&joined.room, &joined.key, &joined.key_version)
             .map_err(|e| api::ApiError {
             status: 0,
@@ -295,9 +317,13 @@ impl Realtime {
         Ok(())
     }
 
-    /// Stops watching a collection.
+    /// Stops watching a collection (one still joining too: its join's answer is dropped).
     pub fn unwatch(&self, collection: Collection) {
-        let room = self.inner.borrow_mut().rooms.remove(&collection);
+        let room = {
+            let mut inner = self.inner.borrow_mut();
+            inner.joining.remove(&collection);
+            inner.rooms.remove(&collection)
+        };
         if let Some(room) = room {
             self.send(&ClientFrame::unsubscribe(room.session.endpoint()));
         }

@@ -101,8 +101,10 @@ pub fn WorkspacePage() -> impl IntoView {
     Effect::new(move |_| {
         if drawer.get() {
             request_animation_frame(move || {
+                // `try_`: the shell may be gone by then.
                 let first = nav
-                    .get_untracked()
+                    .try_get_untracked()
+                    .flatten()
                     .and_then(|n| n.query_selector("a").ok().flatten());
                 if let Some(a) = first
                     .and_then(|a| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(a).ok())

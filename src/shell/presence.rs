@@ -117,12 +117,8 @@ pub fn provide(rt: Realtime, ws: Memo<i64>, me: Signal<Option<i64>>) -> Presence
                 Event::App { .. } => {}
             };
             // The first announcement follows the relay's confirmation (Event::Resync).
-            if rt.watch(Collection::Workspace(id), on_event).await.is_ok()
-                && ws.get_untracked() != id
-            {
-                // Switched workspaces while joining.
-                rt.unwatch(Collection::Workspace(id));
-            }
+            // Switching workspaces while joining unwatches this one, which drops it.
+            let _ = rt.watch(Collection::Workspace(id), on_event).await;
         });
         id
     });

@@ -39,7 +39,8 @@ pub fn Dialog(
             // The content is rendered in this same turn: once it is, focus goes to its
             // `autofocus` element, else its first focusable one.
             request_animation_frame(move || {
-                let Some(d) = node.get_untracked() else {
+                // `try_`: the dialog may be gone by then.
+                let Some(d) = node.try_get_untracked().flatten() else {
                     return;
                 };
                 if contains(&d, focused_element().map(Into::into)) {

@@ -92,7 +92,8 @@ pub fn MenuButton(
         // After this turn's rendering, when the menu is shown (a hidden element
         // cannot take focus).
         request_animation_frame(move || {
-            if let Some(m) = menu.get_untracked() {
+            // `try_`: the menu may be gone by then.
+            if let Some(m) = menu.try_get_untracked().flatten() {
                 if let Some(el) = query_all(&m, "[role^=menuitem]").get(i) {
                     focus(el);
                 }

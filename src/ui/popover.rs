@@ -57,7 +57,8 @@ pub fn Popover(
             // Once the panel and its content are on screen: its first field or button,
             // else the panel itself.
             request_animation_frame(move || {
-                if let Some(p) = panel.get_untracked() {
+                // `try_`: the popover may be gone by then.
+                if let Some(p) = panel.try_get_untracked().flatten() {
                     match query_all(&p, FOCUSABLE).first() {
                         Some(el) => focus(el),
                         None => {

@@ -80,6 +80,8 @@ export async function person(browser, options = {}) {
     if (r.status() >= 400 && path.startsWith("/api/")) problems.push(`response: ${r.request().method()} ${path} ${r.status()}`);
   });
   await page.addInitScript(() => {
+    // Whole stacks in panics' messages (a Rust panic's stack is deep).
+    Error.stackTraceLimit = 60;
     window.__csp = [];
     document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
   });

@@ -182,14 +182,13 @@ pub fn ChannelView() -> impl IntoView {
                     }
                 })
                 .await;
-            match r {
-                // Switched channels while joining: this watch is no longer wanted.
-                Ok(()) if channel.get_untracked() != ch => {
-                    rt.unwatch(Collection::Channel(ch));
+            // A watch left while it joined (another channel, another app) is dropped by
+            // `unwatch`; its error, if any, is no longer this view's (`try_`: the view
+            // may be gone).
+            if let Err(e) = r {
+                if channel.try_get_untracked() == Some(ch) {
+                    error.set(Some(e.message));
                 }
-                Ok(()) => {}
-                Err(e) if channel.get_untracked() == ch => error.set(Some(e.message)),
-                Err(_) => {}
             }
         });
     };

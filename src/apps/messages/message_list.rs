@@ -45,7 +45,8 @@ fn refocus(scroller: NodeRef<Div>, id: i64) {
 /// more frames).
 fn mark_found(scroller: NodeRef<Div>, target: i64, frames: u32) {
     request_animation_frame(move || {
-        let li = scroller.get_untracked().and_then(|el| {
+        // `try_`: the list may be gone by then (as in every frame callback here).
+        let li = scroller.try_get_untracked().flatten().and_then(|el| {
             el.query_selector(&format!("li.message[data-id=\"{target}\"]"))
                 .ok()
                 .flatten()
@@ -152,12 +153,12 @@ pub fn MessageList(
         ids.track();
         end.track();
         request_animation_frame(move || {
-            let Some(el) = scroller.get_untracked() else {
+            let Some(el) = scroller.try_get_untracked().flatten() else {
                 return;
             };
-            if following.get_untracked() {
+            if following.try_get_untracked().unwrap_or(false) {
                 el.set_scroll_top(el.scroll_height());
-            } else if let Some((id, offset)) = anchor.get_value() {
+            } else if let Some((id, offset)) = anchor.try_get_value().flatten() {
                 let sel = format!("li.message[data-id=\"{id}\"]");
                 if let Some(li) = el
                     .query_selector(&sel)
@@ -183,8 +184,8 @@ pub fn MessageList(
         let now = loading.get();
         if was_loading == Some(true) && !now {
             request_animation_frame(move || {
-                if let Some(el) = scroller.get_untracked() {
-                    if !following.get_untracked() {
+                if let Some(el) = scroller.try_get_untracked().flatten() {
+                    if !following.try_get_untracked().unwrap_or(true) {
                         check_edges(&el);
                     }
                 }

@@ -78,7 +78,10 @@ impl Pages {
         spawn_local(async move {
             let page = api::messages(ch, &at).await;
             self.in_flight.update(|n| *n = n.saturating_sub(1));
-            if self.epoch.get_value() != epoch || self.channel.get_untracked() != ch {
+            // `try_`: the list may be gone (the person left the channel's app) by now.
+            if self.epoch.try_get_value() != Some(epoch)
+                || self.channel.try_get_untracked() != Some(ch)
+            {
                 return;
             }
             match page {

@@ -76,7 +76,8 @@ pub fn ThreadPanel(
     Effect::new(move |_| {
         thread.0.track();
         request_animation_frame(move || {
-            if let Some(el) = reply_box.get_untracked() {
+            // `try_`: the thread may be closed by then.
+            if let Some(el) = reply_box.try_get_untracked().flatten() {
                 let _ = el.focus();
             }
         });
