@@ -89,11 +89,14 @@ fn localize(code: &str, server: String, retry_after: Option<u32>) -> String {
         "PASSKEY_EXISTS" => td_string!(l, common.error_passkey_exists),
         "PASSKEY_REJECTED" => td_string!(l, common.error_passkey_rejected),
         "RATE_LIMITED" => {
-            return td_string!(
-                l,
-                common.error_rate_limited,
-                seconds = retry_after.unwrap_or(60)
-            )
+            // Seconds up to a minute and a half, then minutes, as the server words it.
+            let secs = retry_after.unwrap_or(60).max(1);
+            let wait = if secs <= 90 {
+                format!("{secs}\u{202f}s")
+            } else {
+                format!("{}\u{a0}min", secs.div_ceil(60))
+            };
+            return td_string!(l, common.error_rate_limited, wait = wait);
         }
         "SIGNIN_EXPIRED" => td_string!(l, common.error_signin_expired),
         "SIGNUP_LINK_INVALID" => td_string!(l, common.error_signup_link_invalid),
@@ -110,6 +113,9 @@ fn localize(code: &str, server: String, retry_after: Option<u32>) -> String {
         "USERNAME_TAKEN" => td_string!(l, common.error_username_taken),
         "WRONG_CODE" => td_string!(l, common.error_wrong_code),
         "WRONG_PASSWORD" => td_string!(l, common.error_wrong_password),
+        "IDEMPOTENCY_KEY_IN_USE" => td_string!(l, common.error_idempotency_key_in_use),
+        "IDEMPOTENCY_KEY_REUSED" => td_string!(l, common.error_idempotency_key_reused),
+        "UNSUPPORTED_MEDIA_TYPE" => td_string!(l, common.error_unsupported_media_type),
         _ => return td_string!(l, common.error_unlisted, message = server),
     };
     known.to_owned()

@@ -33,12 +33,46 @@ pub fn current() -> Locale {
     CURRENT.with(Cell::get)
 }
 
-/// The BCP 47 tag of the locale in use, for `Intl` (tracked when read in a view).
+/// The BCP 47 tag for `Intl` of the locale in use (tracked when read in a view): the
+/// browser's own variant of that language when it lists one (`en-GB` writes dates
+/// day first and a 24-hour clock, `fr-CA` its own way), else the language alone.
 pub fn tag() -> &'static str {
-    match use_context::<I18nContext<Locale>>() {
-        Some(i18n) => i18n.get_locale().as_str(),
-        None => current().as_str(),
-    }
+    let locale = match use_context::<I18nContext<Locale>>() {
+        Some(i18n) => i18n.get_locale(),
+        None => current(),
+    };
+    regional(locale)
+}
+
+thread_local! {
+    /// [`regional`]'s answers (one per language, made once).
+    static REGIONAL: std::cell::RefCell<Vec<(Locale, &'static str)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn regional(locale: Locale) -> &'static str {
+    REGIONAL.with(|cache| {
+        if let Some((_, t)) = cache.borrow().iter().find(|(l, _)| *l == locale) {
+            return *t;
+        }
+        let found = web_sys::window()
+            .map(|w| w.navigator().languages().to_vec())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|l| l.as_string())
+            .find(|l| {
+                l.split(['-', '_'])
+                    .next()
+                    .is_some_and(|p| p.eq_ignore_ascii_case(locale.as_str()))
+            });
+        // At most one string per language for the page's life.
+        let t: &'static str = match found {
+            Some(t) => Box::leak(t.into_boxed_str()),
+            None => locale.as_str(),
+        };
+        cache.borrow_mut().push((locale, t));
+        t
+    })
 }
 
 /// A fixed string in the language given: what a table of choices holds in place of a
@@ -49,20 +83,52 @@ pub type Localized = fn(Locale) -> &'static str;
 /// English, zero and one in French). Translations that count have `_one` and `_plural`
 /// keys; a view picks one with this.
 pub fn one(n: impl Into<f64>) -> bool {
-    let locales = js_sys::Array::of1(&tag().into());
-    let rules = js_sys::Intl::PluralRules::new(&locales, &js_sys::Object::new());
-    rules.select(n.into()) == "one"
+    let n = n.into();
+    with_intl(tag(), |i| i.plurals.select(n) == "one")
 }
 
 /// `n` written for the language in use (`Intl.NumberFormat`: 1,234 or 1 234).
 pub fn number(n: impl Into<f64>) -> String {
-    let locales = js_sys::Array::of1(&tag().into());
-    let format = js_sys::Intl::NumberFormat::new(&locales, &js_sys::Object::new()).format();
-    format
-        .call1(&wasm_bindgen::JsValue::NULL, &n.into().into())
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_default()
+    let n = n.into();
+    with_intl(tag(), |i| {
+        i.numbers
+            .format()
+            .call1(&wasm_bindgen::JsValue::NULL, &n.into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    })
+}
+
+/// A locale's `Intl` formatters, made once (making one resolves the locale, which is
+/// slow next to using it, and a list of messages asks for plurals many times).
+struct Intl {
+    tag: &'static str,
+    plurals: js_sys::Intl::PluralRules,
+    numbers: js_sys::Intl::NumberFormat,
+}
+
+thread_local! {
+    static INTL: std::cell::RefCell<Vec<Intl>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn with_intl<T>(tag: &'static str, f: impl FnOnce(&Intl) -> T) -> T {
+    INTL.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let i = match cache.iter().position(|i| i.tag == tag) {
+            Some(i) => i,
+            None => {
+                let locales = js_sys::Array::of1(&tag.into());
+                cache.push(Intl {
+                    tag,
+                    plurals: js_sys::Intl::PluralRules::new(&locales, &js_sys::Object::new()),
+                    numbers: js_sys::Intl::NumberFormat::new(&locales, &js_sys::Object::new()),
+                });
+                cache.len() - 1
+            }
+        };
+        f(&cache[i])
+    })
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -134,6 +200,9 @@ pub fn provide(session: Session) -> I18nContext<Locale> {
     Effect::new(move |_| {
         let language = choice.0.get();
         let l = locale(language);
+        // Tracked: leptos_i18n follows the browser's languages on its own (on
+        // `languagechange`); a chosen language wins over that.
+        i18n.get_locale();
         CURRENT.with(|c| c.set(l));
         if i18n.get_locale_untracked() != l {
             i18n.set_locale(l);

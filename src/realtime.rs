@@ -266,9 +266,29 @@ impl Realtime {
     /// Watches a collection: joins its room (fresh key over HTTPS) and subscribes. The
     /// room's events are decoded as the app's event type `E`; one whose sender its
     /// [`RoomEvent::origin`] does not allow, or that is not an `E`, is dropped.
-    pub async fn watch<E: RoomEvent + DeserializeOwned + 'static>(
+    ///
+    /// The watch counts from the call (not from the future's first poll): an `unwatch`
+    /// that comes before the join answers, even before the future runs, drops it.
+    pub fn watch<E: RoomEvent + DeserializeOwned + 'static>(
         &self,
         collection: Collection,
+        on_event: impl Fn(Event<E>) + 'static,
+    ) -> impl std::future::Future<Output = api::ApiResult<()>> + 'static {
+        let ticket = {
+            let mut inner = self.inner.borrow_mut();
+            inner.next_watch += 1;
+            let ticket = inner.next_watch;
+            inner.joining.insert(collection, ticket);
+            ticket
+        };
+        let this = self.clone();
+        async move { this.join_room(collection, ticket, on_event).await }
+    }
+
+    async fn join_room<E: RoomEvent + DeserializeOwned + 'static>(
+        &self,
+        collection: Collection,
+        ticket: u64,
         on_event: impl Fn(Event<E>) + 'static,
     ) -> api::ApiResult<()> {
         let on_event: Callback = Rc::new(move |d: Delivery<'_>| match d {
@@ -282,13 +302,6 @@ impl Realtime {
             Delivery::Resync => on_event(Event::Resync),
             Delivery::AccessLost => on_event(Event::AccessLost),
         });
-        let ticket = {
-            let mut inner = self.inner.borrow_mut();
-            inner.next_watch += 1;
-            let ticket = inner.next_watch;
-            inner.joining.insert(collection, ticket);
-            ticket
-        };
         let joined = api::join(collection).await;
         {
             let mut inner = self.inner.borrow_mut();

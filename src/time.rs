@@ -40,6 +40,12 @@ pub fn date_time(secs: i64) -> String {
     String::from(date(secs).to_locale_string(tag(), &o))
 }
 
+/// A date and time, short (e.g. in a list of search results).
+pub fn short_date_time(secs: i64) -> String {
+    let o = options(&[("dateStyle", "medium"), ("timeStyle", "short")]);
+    String::from(date(secs).to_locale_string(tag(), &o))
+}
+
 /// The time of day, hours and minutes.
 pub fn clock(secs: i64) -> String {
     let o = options(&[("hour", "2-digit"), ("minute", "2-digit")]);

@@ -99,7 +99,12 @@ pub fn SettingsPage() -> impl IntoView {
             l.as_str(),
             label,
             Signal::derive(move || language.get() == l),
-            Callback::new(move |()| crate::language::choose(session, l)),
+            Callback::new(move |()| {
+                // Notes written in the language before go.
+                saved.set(None);
+                error.set(None);
+                crate::language::choose(session, l)
+            }),
         )
     };
     let level_radio = move |l: NotifyLevel, label: AnyView| {
@@ -131,8 +136,8 @@ pub fn SettingsPage() -> impl IntoView {
                     <legend>{t!(i18n, pages.language_legend)}</legend>
                     {language_radio(Language::Auto, t!(i18n, pages.language_auto).into_any())}
                     // Each language's name in its own language, whatever the page's.
-                    {language_radio(Language::En, "English".into_any())}
-                    {language_radio(Language::Fr, "Français".into_any())}
+                    {language_radio(Language::En, view! { <span lang=Language::En.as_str()>{"English"}</span> }.into_any())}
+                    {language_radio(Language::Fr, view! { <span lang=Language::Fr.as_str()>{"Français"}</span> }.into_any())}
                 </fieldset>
                 <fieldset>
                     <legend>{t!(i18n, pages.notify_legend)}</legend>

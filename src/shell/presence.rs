@@ -80,7 +80,7 @@ pub fn provide(rt: Realtime, ws: Memo<i64>, me: Signal<Option<i64>>) -> Presence
                 .update(|m| m.retain(|u, _| Some(*u) == me.get_untracked()));
         }
         let rt = rt_watch.clone();
-        spawn_local(async move {
+        {
             let reply = rt.clone();
             let on_event = move |ev| match ev {
                 Event::App {
@@ -118,8 +118,11 @@ pub fn provide(rt: Realtime, ws: Memo<i64>, me: Signal<Option<i64>>) -> Presence
             };
             // The first announcement follows the relay's confirmation (Event::Resync).
             // Switching workspaces while joining unwatches this one, which drops it.
-            let _ = rt.watch(Collection::Workspace(id), on_event).await;
-        });
+            let joining = rt.watch(Collection::Workspace(id), on_event);
+            spawn_local(async move {
+                let _ = joining.await;
+            });
+        }
         id
     });
 

@@ -135,7 +135,7 @@ pub fn SearchBox() -> impl IntoView {
                     {move || results.get().unwrap_or_default().into_iter().map(|m| {
                         let words = searched.get_untracked();
                         let where_ = channel_name(m.channel_id);
-                        let when = format_date(m.created_at);
+                        let when = crate::time::short_date_time(m.created_at);
                         let text = match &m.body {
                             Some(b) => b.clone(),
                             None => t_string!(i18n, shell.unreadable).to_owned(),
@@ -252,17 +252,4 @@ fn marked(text: &str, q: &str) -> Vec<AnyView> {
         out.push(plain.into_any());
     }
     out
-}
-
-/// A message's date and time, in the reader's time zone.
-fn format_date(secs: i64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(secs as f64 * 1000.0));
-    format!(
-        "{}-{:02}-{:02} {:02}:{:02}",
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date(),
-        d.get_hours(),
-        d.get_minutes()
-    )
 }

@@ -27,13 +27,14 @@ pub fn ConfirmDialog(
     /// Runs on confirmation (the dialog closes first).
     on_confirm: Callback<()>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    // A modal question is answered before any change of language: its words once.
+    let locale = use_i18n().get_locale_untracked();
     let class = if danger { "danger-solid" } else { "primary" };
     view! {
         <Dialog open=open title=title class="ui-confirm">
             <p class="ui-confirm-message">{move || message.get()}</p>
             <div class="ui-dialog-actions">
-                <button type="button" autofocus on:click=move |_| open.set(false)>{t!(i18n, ui.cancel)}</button>
+                <button type="button" autofocus on:click=move |_| open.set(false)>{td_string!(locale, ui.cancel)}</button>
                 <button type="button" class=class on:click=move |_| {
                     open.set(false);
                     on_confirm.run(());

@@ -45,10 +45,22 @@ test("views left before their next frame do not panic", async () => {
   await clickInOneTask(page, [page.getByRole("button", { name: "Channel menu" }), link("People")]);
   await page.getByRole("heading", { name: "People", exact: true }).waitFor();
   await frames(page);
-  // The "New channel…" dialog (focus to its field on the next frame), left for a channel.
+  // The "New channel…" dialog (focus to its field on the next frame), with a channel
+  // opened under it meanwhile; it stays open, and Escape closes it.
   await clickInOneTask(page, [page.getByRole("button", { name: "New channel…" }), link("# general")]);
   await page.getByRole("heading", { name: "# general" }).waitFor();
   await frames(page);
+  await page.keyboard.press("Escape");
+  await page.getByRole("dialog").waitFor({ state: "hidden" });
+
+  // A message sent, and the app left before the server answers it (the answer, and the
+  // live copy, find the channel's view gone).
+  await page.locator("#composer-input").fill("Sent on the way out");
+  await clickInOneTask(page, [page.getByRole("button", { name: "Send", exact: true }), link("People")]);
+  await page.getByRole("heading", { name: "People", exact: true }).waitFor();
+  await frames(page, 30);
+  await link("# general").click();
+  await page.getByRole("log").getByText("Sent on the way out").waitFor();
 
   assert.deepEqual(await alice.csp(), []);
   assert.deepEqual(alice.problems, []);

@@ -127,61 +127,60 @@ pub fn ChannelView() -> impl IntoView {
     });
     // Follows the channel's room: live messages, typing, resyncs, losing access.
     let watch = move |rt: Realtime, ch: i64| {
-        spawn_local(async move {
-            let r = rt
-                .watch(Collection::Channel(ch), move |ev| match ev {
-                    Event::App {
-                        event: MessagesEvent::Typing,
-                        from: Sender::User(user),
-                    } => {
-                        // The name comes from the member list (see the view), not from
-                        // the payload: the relay vouches for the sender's id only.
-                        typing.set(Some(user));
-                        gloo_timers::callback::Timeout::new(3000, move || typing.set(None))
-                            .forget();
-                    }
-                    Event::App {
-                        event: MessagesEvent::ChannelUpdated { channel },
-                        ..
-                    } => list.apply(channel),
-                    Event::App { event, .. } => {
-                        let Some(m) = event.message().cloned() else {
-                            return;
-                        };
-                        if m.channel_id != ch {
-                            return;
+        // Watched from now (not from when the task first runs): see `Realtime::watch`.
+        let joining = rt.watch(Collection::Channel(ch), move |ev| match ev {
+            Event::App {
+                event: MessagesEvent::Typing,
+                from: Sender::User(user),
+            } => {
+                // The name comes from the member list (see the view), not from
+                // the payload: the relay vouches for the sender's id only.
+                typing.set(Some(user));
+                gloo_timers::callback::Timeout::new(3000, move || typing.set(None)).forget();
+            }
+            Event::App {
+                event: MessagesEvent::ChannelUpdated { channel },
+                ..
+            } => list.apply(channel),
+            Event::App { event, .. } => {
+                let Some(m) = event.message().cloned() else {
+                    return;
+                };
+                if m.channel_id != ch {
+                    return;
+                }
+                if matches!(event, MessagesEvent::Created { .. }) {
+                    notifier.message(&m);
+                }
+                let created = matches!(event, MessagesEvent::Created { .. });
+                match m.thread_root_id {
+                    // A change to a message outside the loaded run (unpinned
+                    // from the panel, say) does not add it to the list.
+                    None if created => pages.live(m),
+                    None => pages.update(m),
+                    Some(root) => {
+                        if thread.0.get_untracked() == Some(root) {
+                            replies.update(|l| merge(l, m));
                         }
-                        if matches!(event, MessagesEvent::Created { .. }) {
-                            notifier.message(&m);
-                        }
-                        let created = matches!(event, MessagesEvent::Created { .. });
-                        match m.thread_root_id {
-                            // A change to a message outside the loaded run (unpinned
-                            // from the panel, say) does not add it to the list.
-                            None if created => pages.live(m),
-                            None => pages.update(m),
-                            Some(root) => {
-                                if thread.0.get_untracked() == Some(root) {
-                                    replies.update(|l| merge(l, m));
-                                }
-                                // The root's reply count changed.
-                                spawn_local(async move {
-                                    if let Ok(r) = api::message(root).await {
-                                        pages.update(r);
-                                    }
-                                });
+                        // The root's reply count changed.
+                        spawn_local(async move {
+                            if let Ok(r) = api::message(root).await {
+                                pages.update(r);
                             }
-                        }
+                        });
                     }
-                    Event::Resync => pages.resync(),
-                    Event::AccessLost => {
-                        error.set(Some(
-                            td_string!(crate::language::current(), messages.access_lost).into(),
-                        ));
-                        refresh.0.update(|n| *n += 1);
-                    }
-                })
-                .await;
+                }
+            }
+            Event::Resync => pages.resync(),
+            Event::AccessLost => {
+                error.set(Some(
+                    td_string!(crate::language::current(), messages.access_lost).into(),
+                ));
+                refresh.0.update(|n| *n += 1);
+            }
+        });
+        spawn_local(async move {
+            let r = joining.await;
             // A watch left while it joined (another channel, another app) is dropped by
             // `unwatch`; its error, if any, is no longer this view's (`try_`: the view
             // may be gone).
@@ -241,8 +240,8 @@ pub fn ChannelView() -> impl IntoView {
         if let Some(root) = thread.0.get() {
             spawn_local(async move {
                 let page = api::replies(root, None).await;
-                // Another thread opened meanwhile: this answer is not for the view.
-                if thread.0.get_untracked() != Some(root) {
+                // Another thread opened meanwhile (or the view is gone): not for the view.
+                if thread.0.try_get_untracked() != Some(Some(root)) {
                     return;
                 }
                 match page {

@@ -61,7 +61,8 @@ pub fn Composer(
             match api::post_message(ch, &body, &key).await {
                 Ok(m) => {
                     pending.update(|p| p.retain(|x| x.local_id != local_id));
-                    if channel.get_untracked() == ch {
+                    // `try_`: the channel's view may be gone by the answer.
+                    if channel.try_get_untracked() == Some(ch) {
                         sent.run(m);
                     }
                 }

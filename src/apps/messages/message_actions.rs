@@ -45,7 +45,9 @@ pub fn MessageActions(
     /// Where a failed action says why.
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    // Words taken once (no reactive node each): one toolbar per message, and the list is
+    // never on screen while the language changes (that happens on /settings).
+    let locale = use_i18n().get_locale_untracked();
     let open = use_context::<OpenThread>();
     let toaster = use_toaster();
     let ws = workspace_id();
@@ -105,31 +107,32 @@ pub fn MessageActions(
     let items = Signal::derive(move || {
         let mut items = Vec::new();
         if mine {
-            items.push(MenuItem::new(t_string!(i18n, messages.edit), move || {
-                editing.set(true)
-            }));
+            items.push(MenuItem::new(
+                td_string!(locale, messages.edit),
+                move || editing.set(true),
+            ));
         }
         items.push(MenuItem::new(
-            t_string!(i18n, messages.copy_link),
+            td_string!(locale, messages.copy_link),
             copy_link,
         ));
         items.push(MenuItem::new(
             if pinned.get() {
-                t_string!(i18n, messages.unpin)
+                td_string!(locale, messages.unpin)
             } else {
-                t_string!(i18n, messages.pin_to_channel)
+                td_string!(locale, messages.pin_to_channel)
             },
             pin,
         ));
         if is_root {
             items.push(MenuItem::new(
-                t_string!(i18n, messages.reply_in_thread),
+                td_string!(locale, messages.reply_in_thread),
                 reply,
             ));
         }
         if mine {
             items.push(
-                MenuItem::new(t_string!(i18n, messages.delete), move || {
+                MenuItem::new(td_string!(locale, messages.delete), move || {
                     confirm_delete.set(true)
                 })
                 .danger(),
@@ -139,12 +142,12 @@ pub fn MessageActions(
     });
     view! {
         <div class="message-actions" role="group"
-            aria-label=move || t_string!(i18n, messages.message_actions)>
+            aria-label=td_string!(locale, messages.message_actions)>
             <button type="button" class="ui-icon-button"
-                aria-label=move || t_string!(i18n, messages.react_thumbs_up)
+                aria-label=td_string!(locale, messages.react_thumbs_up)
                 aria-pressed=move || thumbs.get().to_string()
                 on:click=move |_| react("👍".into(), !thumbs.get_untracked())>{"👍"}</button>
-            <Popover label=t_string!(i18n, messages.add_reaction) text="☺" icon=true open=picking align_end=true class="ui-icon-button">
+            <Popover label=td_string!(locale, messages.add_reaction) text="☺" icon=true open=picking align_end=true class="ui-icon-button">
                 <EmojiPicker on_pick=Callback::new(move |e: String| {
                     picking.set(false);
                     react(e, true);
@@ -152,16 +155,16 @@ pub fn MessageActions(
             </Popover>
             {is_root.then(|| view! {
                 <button type="button" class="ui-icon-button" data-thread=id
-                    aria-label=move || t_string!(i18n, messages.reply_in_thread)
+                    aria-label=td_string!(locale, messages.reply_in_thread)
                     on:click=move |_| reply()>{"💬"}</button>
             })}
-            <MenuButton label=t_string!(i18n, messages.more_actions) text="⋯" items=items align_end=true class="ui-icon-button" />
+            <MenuButton label=td_string!(locale, messages.more_actions) text="⋯" items=items align_end=true class="ui-icon-button" />
         </div>
         // Outside the toolbar, which is transparent while nothing points at it.
         <ConfirmDialog open=confirm_delete
-            title=Signal::derive(move || t_string!(i18n, messages.delete_message_title).to_owned())
-            message=Signal::derive(move || t_string!(i18n, messages.delete_message_message).to_owned())
-            confirm=Signal::derive(move || t_string!(i18n, messages.delete).to_owned())
+            title=td_string!(locale, messages.delete_message_title)
+            message=td_string!(locale, messages.delete_message_message)
+            confirm=td_string!(locale, messages.delete)
             danger=true on_confirm=delete />
     }
 }

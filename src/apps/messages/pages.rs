@@ -55,6 +55,12 @@ impl Pages {
         Signal::derive(move || self.in_flight.get() > 0)
     }
 
+    /// Whether the view that owns the list is still there: a live event or an answer
+    /// that comes after the person left the app finds it gone and does nothing.
+    fn gone(self) -> bool {
+        self.messages.try_with_untracked(|_| ()).is_none()
+    }
+
     /// Whether the list ends before the newest message.
     pub fn detached(self) -> bool {
         self.newer.get_untracked().is_some()
@@ -115,6 +121,9 @@ impl Pages {
     /// The newest page, merged in (the first load, and after a resync). While detached,
     /// refreshes the loaded run instead (see [`Pages::resync`]).
     pub fn latest(self) {
+        if self.gone() {
+            return;
+        }
         if self.detached() {
             return self.refetch_loaded();
         }
@@ -244,6 +253,9 @@ impl Pages {
     /// the end of a detached list it waits on the server; otherwise it is merged, and a
     /// new one counts as read.
     pub fn live(self, m: Message) {
+        if self.gone() {
+            return;
+        }
         let beyond = self.detached()
             && self
                 .messages
@@ -283,6 +295,9 @@ impl Pages {
     /// The answer to one's own post: merged, or, while detached, the list moves to the
     /// newest messages (which include it).
     pub fn sent(self, m: Message) {
+        if self.gone() {
+            return;
+        }
         if self.detached() {
             self.to_latest();
         } else {
@@ -293,6 +308,9 @@ impl Pages {
     /// A message in the list changed outside the realtime feed (a reply count, after
     /// one's own reply).
     pub fn update(self, m: Message) {
+        if self.gone() {
+            return;
+        }
         if self
             .messages
             .with_untracked(|l| l.iter().any(|x| x.id == m.id))

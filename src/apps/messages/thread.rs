@@ -30,7 +30,7 @@ pub fn ThreadPanel(
         };
         spawn_local(async move {
             if let Ok(page) = api::replies(root, Some(before)).await {
-                if thread.0.get_untracked() == Some(root) {
+                if thread.0.try_get_untracked() == Some(Some(root)) {
                     earlier.set(page.next_before);
                     replies.update(|l| page.messages.into_iter().for_each(|m| merge(l, m)));
                 }
