@@ -198,6 +198,12 @@ pub fn mention_at(s: &str) -> Option<&str> {
     (!name.is_empty() && name.len() <= 32).then_some(name)
 }
 
+/// Whether `@username` would mention this person: the whole name is read as a mention
+/// (no trailing `.`) and it is not `here` or `channel` in any case, which mention everyone.
+pub fn mentionable(username: &str) -> bool {
+    mention_at(username) == Some(username) && Broadcast::parse(&username.to_lowercase()).is_none()
+}
+
 /// A page of messages, oldest first; `next_before` fetches the older page and
 /// `next_after` the newer one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -350,5 +356,15 @@ mod tests {
         assert_eq!(mention_names("HTTPS://x.example/@eve, then @fay"), ["fay"]);
         let long = format!("@{}", "a".repeat(33));
         assert!(mention_names(&long).is_empty());
+    }
+
+    #[test]
+    fn only_names_a_mention_reaches_are_mentionable() {
+        for ok in ["bob", "alice.smith", "a-b_c", "here2", "channels"] {
+            assert!(mentionable(ok), "{ok}");
+        }
+        for no in ["alice.", "a b", "here", "HERE", "Channel"] {
+            assert!(!mentionable(no), "{no}");
+        }
     }
 }

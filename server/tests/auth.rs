@@ -110,6 +110,13 @@ async fn bad_input_is_a_json_error_with_a_stable_code() {
     let mut bad = alice();
     bad["username"] = json!("a b");
     assert_error(&c.post("/auth/signup", bad).await, 400, "INVALID_INPUT");
+    // Names that `@name` could not mention: a trailing '.' ends the mention before it,
+    // and @here / @channel mention everyone.
+    for name in ["alice.", "Here", "channel"] {
+        let mut bad = alice();
+        bad["username"] = json!(name);
+        assert_error(&c.post("/auth/signup", bad).await, 400, "INVALID_INPUT");
+    }
     let mut bad = alice();
     bad["password"] = json!("short");
     assert_error(&c.post("/auth/signup", bad).await, 400, "INVALID_INPUT");

@@ -34,9 +34,11 @@ fn validate_username(u: &str) -> ApiResult<()> {
         || !u
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        || !huddle_protocol::messages::mentionable(u)
     {
         return Err(ApiError::invalid(
-            "username: 3 to 32 characters, letters, digits, '.', '_' or '-'",
+            "username: 3 to 32 characters, letters, digits, '.', '_' or '-', \
+             not ending in '.' and not here or channel",
         ));
     }
     Ok(())
