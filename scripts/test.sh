@@ -24,8 +24,9 @@ cargo test --workspace --all-features
 log "the server's integration suite on PostgreSQL (a throwaway cluster)"
 scripts/with-postgres.sh cargo test -p huddle-server --all-features
 
-log "v1 vectors against an independent implementation (Python + OpenSSL)"
+log "v1 envelope and segmented-file vectors against an independent implementation (Python + OpenSSL)"
 python3 crypto-wasm/tests/v1_independent.py
+python3 crypto-wasm/tests/segments_independent.py
 
 log "crypto-wasm under wasm-bindgen-test: Node.js"
 scripts/cargo-wasm test -p crypto-wasm

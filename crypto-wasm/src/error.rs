@@ -34,6 +34,14 @@ pub enum Error {
     NoKey,
     /// A keyring that requires authenticated envelopes was handed a v0 one.
     V0Rejected,
+    /// A segment of a segmented file failed authentication: tampered, reordered, cut
+    /// short, of another file or under another key.
+    BadSegment {
+        /// Its index in the file.
+        index: u64,
+    },
+    /// A segmented file ended before its first segment.
+    Truncated,
     /// An argument is out of range (message explains).
     Argument(String),
     /// The platform's random number generator failed.
@@ -55,6 +63,8 @@ impl Error {
             Error::UnknownKeyVersion { .. } => "UNKNOWN_KEY_VERSION",
             Error::NoKey => "NO_KEY",
             Error::V0Rejected => "V0_REJECTED",
+            Error::BadSegment { .. } => "BAD_SEGMENT",
+            Error::Truncated => "TRUNCATED",
             Error::Argument(_) => "BAD_ARGUMENT",
             Error::Random(_) => "RANDOM",
         }
@@ -95,6 +105,12 @@ impl fmt::Display for Error {
                 "unauthenticated v0 envelope rejected: this keyring accepts only v1 \
                  (create it with acceptV0 to talk to Twake clients)",
             ),
+            Error::BadSegment { index } => write!(
+                f,
+                "segment {index} failed authentication: the file was tampered with, \
+                 reordered or cut short, or it is another file's or under another key"
+            ),
+            Error::Truncated => f.write_str("the file ends before its first segment"),
             Error::Argument(m) => f.write_str(m),
             Error::Random(m) => write!(f, "random number generator failed: {m}"),
         }

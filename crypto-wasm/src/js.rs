@@ -55,12 +55,21 @@ export interface CurrentKey {
   version: string;
   key: string;
 }
+/** The keys of one segmented file. */
+export interface SegmentKeyOptions {
+  /** The file's own random key: 32 bytes (e.g. `randomBytes(32)`), for this one file only. */
+  fileKey: Uint8Array;
+  /** What the file is (its id, its version): bound into every segment. */
+  context: string;
+  /** The installation's salt, mixed into the keys by HKDF (default: none). */
+  salt?: Uint8Array;
+}
 /** Errors thrown by this package: `err.name === "CryptoError"`, `err.code` is stable. */
 export interface CryptoError extends Error {
   name: "CryptoError";
   code: "KEY_LENGTH" | "IV_LENGTH" | "CIPHERTEXT_LENGTH" | "BAD_PADDING" | "BAD_MAC" | "NOT_UTF8"
       | "BAD_ENVELOPE" | "UNKNOWN_FORMAT" | "UNKNOWN_KEY_VERSION" | "NO_KEY" | "V0_REJECTED"
-      | "BAD_ARGUMENT" | "RANDOM";
+      | "BAD_SEGMENT" | "TRUNCATED" | "BAD_ARGUMENT" | "RANDOM";
 }
 "#;
 
@@ -499,4 +508,107 @@ impl JsRoomKeyring {
     pub fn versions(&self) -> Vec<String> {
         self.inner.versions()
     }
+}
+
+fn segment_keys(options: &JsValue, what: &str) -> Result<(crate::segments::Keys, String), JsValue> {
+    if !is_object(options) {
+        return Err(arg_error(format!("{what}: options must be an object")));
+    }
+    let bytes = |name: &str, required: bool| -> Result<Vec<u8>, JsValue> {
+        let v = Reflect::get(options, &name.into()).unwrap_or(JsValue::UNDEFINED);
+        if v.is_undefined() && !required {
+            return Ok(Vec::new());
+        }
+        v.dyn_ref::<js_sys::Uint8Array>()
+            .map(|a| a.to_vec())
+            .ok_or_else(|| arg_error(format!("{what}: option `{name}` must be a Uint8Array")))
+    };
+    let file_key = zeroize::Zeroizing::new(bytes("fileKey", true)?);
+    let salt = bytes("salt", false)?;
+    let context = Reflect::get(options, &"context".into()).unwrap_or(JsValue::UNDEFINED);
+    let context = string_arg(&context, &format!("{what}: option `context`"))?;
+    let keys = crate::segments::Keys::derive(&file_key, &salt).map_err(js_error)?;
+    Ok((keys, context))
+}
+
+/// Encrypts a file as it comes, in authenticated 64 KiB segments (see `docs/protocol.md`):
+/// `push` each chunk and store what it returns, then store what `finish` returns.
+#[wasm_bindgen(js_name = SegmentEncryptor)]
+pub struct JsSegmentEncryptor {
+    inner: crate::segments::Encryptor,
+}
+
+#[wasm_bindgen(js_class = SegmentEncryptor)]
+impl JsSegmentEncryptor {
+    /// An encryptor for one file.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "SegmentKeyOptions")] options: JsValue,
+    ) -> Result<JsSegmentEncryptor, JsValue> {
+        let (keys, context) = segment_keys(&options, "SegmentEncryptor")?;
+        let inner = crate::segments::Encryptor::new(keys, context.as_bytes()).map_err(js_error)?;
+        Ok(JsSegmentEncryptor { inner })
+    }
+
+    /// Takes the next plaintext bytes; returns the sealed bytes ready to be stored (may
+    /// be empty: a segment is sealed once it is known not to be the last).
+    pub fn push(&mut self, data: &[u8]) -> Result<Vec<u8>, JsValue> {
+        self.inner.push(data).map_err(js_error)
+    }
+
+    /// Ends the file; returns its last sealed bytes.
+    pub fn finish(&mut self) -> Result<Vec<u8>, JsValue> {
+        self.inner.finish().map_err(js_error)
+    }
+
+    /// How many plaintext bytes it has taken so far.
+    #[wasm_bindgen(getter)]
+    pub fn position(&self) -> f64 {
+        self.inner.position() as f64
+    }
+}
+
+/// Decrypts a segmented file as it comes: `push` each stored chunk, then `finish`, which
+/// throws `BAD_SEGMENT` if the file was cut short. Only authenticated plaintext is ever
+/// returned, and after an error every call throws.
+#[wasm_bindgen(js_name = SegmentDecryptor)]
+pub struct JsSegmentDecryptor {
+    inner: crate::segments::Decryptor,
+}
+
+#[wasm_bindgen(js_class = SegmentDecryptor)]
+impl JsSegmentDecryptor {
+    /// A decryptor for one file, with the keys and context it was sealed with.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "SegmentKeyOptions")] options: JsValue,
+    ) -> Result<JsSegmentDecryptor, JsValue> {
+        let (keys, context) = segment_keys(&options, "SegmentDecryptor")?;
+        let inner = crate::segments::Decryptor::new(keys, context.as_bytes()).map_err(js_error)?;
+        Ok(JsSegmentDecryptor { inner })
+    }
+
+    /// Takes the next stored bytes; returns the plaintext of the segments it could
+    /// authenticate (may be empty).
+    pub fn push(&mut self, data: &[u8]) -> Result<Vec<u8>, JsValue> {
+        self.inner.push(data).map_err(js_error)
+    }
+
+    /// Ends the file; returns the plaintext of its last segment.
+    pub fn finish(&mut self) -> Result<Vec<u8>, JsValue> {
+        self.inner.finish().map_err(js_error)
+    }
+}
+
+/// The stored size of a segmented file of `length` plaintext bytes.
+#[wasm_bindgen(js_name = segmentedLength)]
+pub fn segmented_length(length: f64) -> Result<f64, JsValue> {
+    // Up to 2^50 bytes, so that the stored size is still a whole number in a double.
+    const MAX: f64 = (1u64 << 50) as f64;
+    if !(length.is_finite() && length.fract() == 0.0 && (0.0..=MAX).contains(&length)) {
+        return Err(arg_error(format!(
+            "segmentedLength: length must be a whole number from 0 to 2^50, got {length}"
+        )));
+    }
+    Ok(crate::segments::stored_len(length as u64) as f64)
 }

@@ -7,6 +7,8 @@
 //!   [`open`] are the stateless entry points, with derived keys cached per room key.
 //! * [`RoomKeyring`]: the client side of key rotation; [`room_session::RoomSession`]:
 //!   the rules that keep a room's keys current, as a pure state machine.
+//! * [`segments`]: large files encrypted at rest in authenticated 64 KiB segments,
+//!   streamed both ways by pure state machines, any segment readable on its own.
 //!
 //! With the `js` feature the same API is exported to JavaScript with `wasm-bindgen`
 //! (camelCase names; see `crypto-wasm/npm/README.md`, the npm package README).
@@ -22,6 +24,7 @@ mod mix;
 pub mod random;
 pub mod room_key;
 pub mod room_session;
+pub mod segments;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod vperm;
 

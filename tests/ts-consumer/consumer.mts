@@ -2,8 +2,8 @@
 // shipped .d.ts, and reject the lines marked @ts-expect-error (so the types are real).
 import init, {
   aesCbcDecrypt, aesCbcEncrypt, decryptEnvelope, encryptEnvelope, mixKeys, randomBytes,
-  randomToken, randomUuid, RoomKeyring, clearKeyCache,
-  type CryptoError, type CurrentKey, type Envelope, type EnvelopeV0, type EnvelopeV1,
+  randomToken, randomUuid, RoomKeyring, clearKeyCache, SegmentEncryptor, SegmentDecryptor,
+  segmentedLength, type CryptoError, type SegmentKeyOptions, type CurrentKey, type Envelope, type EnvelopeV0, type EnvelopeV1,
 } from "crypto-wasm";
 
 await init();
@@ -45,6 +45,18 @@ try {
   void code;
 }
 
+const fileKeys: SegmentKeyOptions = { fileKey: randomBytes(32), context: "drive/1/1", salt: randomBytes(16) };
+const enc = new SegmentEncryptor(fileKeys);
+const stored: Uint8Array[] = [enc.push(ct), enc.finish()];
+const taken: number = enc.position + segmentedLength(2);
+const dec = new SegmentDecryptor(fileKeys);
+const plain: Uint8Array[] = stored.map((c) => dec.push(c)).concat([dec.finish()]);
+enc.free();
+// @ts-expect-error the file key is bytes
+new SegmentDecryptor({ fileKey: "k", context: "c" });
+// @ts-expect-error the context is required
+new SegmentEncryptor({ fileKey: key });
+
 // @ts-expect-error keys are bytes, not strings
 aesCbcEncrypt("key", iv, pt);
 // @ts-expect-error only "v0" and "v1" exist
@@ -54,4 +66,4 @@ ring.decrypt({ v: 1 });
 // @ts-expect-error retain is an option now
 new RoomKeyring("r", 4);
 
-export { ct, text, opened, cur, versions };
+export { ct, text, opened, cur, versions, taken, plain };
