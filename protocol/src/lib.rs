@@ -2,12 +2,13 @@
 //! that both build from (serde only; builds natively and for wasm32).
 //!
 //! * REST bodies per resource: [`auth`], [`passkeys`], [`workspaces`], [`invitations`],
-//!   [`channels`], [`messages`], [`search`], and
+//!   [`channels`], [`messages`], [`search`], [`drive`], and
 //!   the error body of every failed call, [`error`].
 //! * Realtime: [`realtime::Collection`] (what a room belongs to, typed), the key
 //!   service's answers, the relay's frames, and the key events every room carries.
 //! * One `#[serde(tag = "type")]` event enum per app: [`messages::MessagesEvent`] in a
-//!   channel's room, [`workspaces::WorkspaceEvent`] in a workspace's room. Every event
+//!   channel's room, [`workspaces::WorkspaceEvent`] in a workspace's room,
+//!   [`drive::DriveEvent`] in a workspace's drive room. Every event
 //!   says who may send it ([`realtime::Origin`]); payloads are the same for every viewer.
 
 /// `Debug` that prints only the type's name, for bodies that carry secrets (passwords,
@@ -24,6 +25,7 @@ macro_rules! redacted_debug {
 
 pub mod auth;
 pub mod channels;
+pub mod drive;
 pub mod error;
 pub mod invitations;
 pub mod messages;

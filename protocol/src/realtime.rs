@@ -4,15 +4,16 @@
 //! A room's traffic is envelopes (crypto-wasm `v1`) sealed under the room key; the relay
 //! forwards them without reading them. Opened, an envelope holds JSON: a [`KeyEvent`]
 //! (handled by the realtime layer) or the event of the app that watches the room
-//! ([`crate::messages::MessagesEvent`], [`crate::workspaces::WorkspaceEvent`]).
+//! ([`crate::messages::MessagesEvent`], [`crate::workspaces::WorkspaceEvent`],
+//! [`crate::drive::DriveEvent`]).
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// What a realtime room belongs to; written `channel:<id>` or `workspace:<id>` on the
-/// wire.
+/// What a realtime room belongs to; written `channel:<id>`, `workspace:<id>` or
+/// `drive:<workspace id>` on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub enum Collection {
@@ -20,6 +21,8 @@ pub enum Collection {
     Channel(i64),
     /// A workspace's presence.
     Workspace(i64),
+    /// A workspace's Drive: its folders and files changing.
+    Drive(i64),
 }
 
 impl fmt::Display for Collection {
@@ -27,6 +30,7 @@ impl fmt::Display for Collection {
         match self {
             Collection::Channel(id) => write!(f, "channel:{id}"),
             Collection::Workspace(id) => write!(f, "workspace:{id}"),
+            Collection::Drive(id) => write!(f, "drive:{id}"),
         }
     }
 }
@@ -37,7 +41,7 @@ pub struct BadCollection;
 
 impl fmt::Display for BadCollection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("expected \"channel:<id>\" or \"workspace:<id>\"")
+        f.write_str("expected \"channel:<id>\", \"workspace:<id>\" or \"drive:<id>\"")
     }
 }
 
@@ -53,6 +57,7 @@ impl FromStr for Collection {
         match kind {
             "channel" => Ok(Collection::Channel(id)),
             "workspace" => Ok(Collection::Workspace(id)),
+            "drive" => Ok(Collection::Drive(id)),
             _ => Err(BadCollection),
         }
     }
@@ -77,10 +82,10 @@ impl From<Collection> for String {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Join {
-    /// What to join: `channel:<id>` or `workspace:<id>`.
+    /// What to join: `channel:<id>`, `workspace:<id>` or `drive:<workspace id>`.
     #[cfg_attr(
         feature = "openapi",
-        schema(value_type = String, pattern = "^(channel|workspace):[0-9]+$", example = "channel:42")
+        schema(value_type = String, pattern = "^(channel|workspace|drive):[0-9]+$", example = "channel:42")
     )]
     pub collection: Collection,
 }
@@ -348,6 +353,8 @@ mod tests {
             serde_json::from_value::<Collection>(json!("workspace:7")).unwrap(),
             Collection::Workspace(7)
         );
+        assert_eq!("drive:3".parse::<Collection>(), Ok(Collection::Drive(3)));
+        assert_eq!(Collection::Drive(3).to_string(), "drive:3");
         for bad in [
             "channel:",
             "channel:x",

@@ -36,17 +36,20 @@ pub enum Action {
     /// Rename, archive and unarchive any channel, and remove people from any private
     /// channel (a channel's creator may do this to their own channel).
     ManageChannels,
+    /// Delete everything in the workspace's Drive trash for good.
+    EmptyTrash,
 }
 
 impl Action {
     /// Every action, in the order of the docs' table.
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::Invite,
         Action::RemoveMember,
         Action::RemoveManager,
         Action::ChangeRole,
         Action::RenameWorkspace,
         Action::ManageChannels,
+        Action::EmptyTrash,
     ];
 }
 
@@ -57,7 +60,9 @@ impl Role {
     /// Whether this role may do `action`.
     pub fn may(self, action: Action) -> bool {
         match action {
-            Action::Invite | Action::RemoveMember | Action::ManageChannels => self >= Role::Admin,
+            Action::Invite | Action::RemoveMember | Action::ManageChannels | Action::EmptyTrash => {
+                self >= Role::Admin
+            }
             Action::RemoveManager | Action::ChangeRole | Action::RenameWorkspace => {
                 self == Role::Owner
             }

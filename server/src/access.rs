@@ -53,6 +53,7 @@ pub fn forbidden(action: Action) -> ApiError {
         Action::ChangeRole => "change roles",
         Action::RenameWorkspace => "rename the workspace",
         Action::ManageChannels => "manage channels they did not create",
+        Action::EmptyTrash => "empty the trash",
     };
     ApiError::new(
         axum::http::StatusCode::FORBIDDEN,
@@ -149,4 +150,37 @@ pub async fn message(
         }
     })?;
     Ok((ch, author))
+}
+
+/// A Drive item the user can see: its workspace and kind, and the user's role there;
+/// 404 for an item of a workspace they are not in (or no such item).
+pub async fn drive_item(tx: &mut Tx, item_id: i64, user_id: i64) -> ApiResult<DriveAccess> {
+    let found: Option<(i64, String, String)> = tx
+        .optional(
+            "SELECT i.workspace_id, i.kind, wm.role FROM drive_items i \
+             JOIN workspace_members wm ON wm.workspace_id = i.workspace_id AND wm.user_id = $2 \
+             WHERE i.id = $1",
+            args![item_id, user_id],
+        )
+        .await?;
+    let (workspace_id, kind, role) = found.ok_or_else(|| ApiError::not_found("item"))?;
+    Ok(DriveAccess {
+        id: item_id,
+        workspace_id,
+        kind: enum_value(&kind, huddle_protocol::drive::ItemKind::parse)?,
+        role: enum_value(&role, Role::parse)?,
+    })
+}
+
+/// A Drive item the user can see.
+#[derive(Debug, Clone, Copy)]
+pub struct DriveAccess {
+    /// Item id.
+    pub id: i64,
+    /// Its workspace.
+    pub workspace_id: i64,
+    /// Folder or file.
+    pub kind: huddle_protocol::drive::ItemKind,
+    /// The user's role in the workspace.
+    pub role: Role,
 }

@@ -71,7 +71,17 @@ pub const USAGE: &str = "usage: huddle-server [options]
                          tickets (HUDDLE_RELAY_SECRET; needed by the api and relay roles,
                          random per process for `all`); prefer the environment variable
   --relay-url URL        the relay's WebSocket endpoint as the API server reaches it, e.g.
-                         ws://127.0.0.1:8081/ws (HUDDLE_RELAY_URL; role api)";
+                         ws://127.0.0.1:8081/ws (HUDDLE_RELAY_URL; role api)
+  --drive-dir DIR        where Drive keeps files, encrypted (HUDDLE_DRIVE_DIR, default
+                         DATA_DIR/drive)
+  --drive-quota BYTES    what each workspace's files may take, unless set for it
+                         (HUDDLE_DRIVE_QUOTA; default: no limit)
+  --drive-max-file-size BYTES
+                         the largest file Drive takes (HUDDLE_DRIVE_MAX_FILE_SIZE; default:
+                         no limit but the quota)
+  --download-origin URL  serve download URLs from this origin, e.g.
+                         https://files.huddle.example.com (HUDDLE_DOWNLOAD_ORIGIN; default:
+                         the app's own; see docs/deploy.md)";
 
 /// The certificate and key HTTPS is served with.
 #[derive(Debug, Clone)]
@@ -240,6 +250,14 @@ pub struct Config {
     pub relay_secret: Option<String>,
     /// The relay's `/ws` as the API server reaches it (role `api`).
     pub relay_url: Option<String>,
+    /// Where Drive's chunks go (default `data_dir/drive`).
+    pub drive_dir: Option<PathBuf>,
+    /// Bytes each workspace's Drive may take unless set for it.
+    pub drive_quota: Option<u64>,
+    /// The largest file Drive takes.
+    pub drive_max_file_size: Option<u64>,
+    /// The origin download URLs point at (default: the app's, a path only).
+    pub download_origin: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -269,6 +287,10 @@ impl std::fmt::Debug for Config {
                 &self.relay_secret.as_ref().map(|_| "<redacted>"),
             )
             .field("relay_url", &self.relay_url)
+            .field("drive_dir", &self.drive_dir)
+            .field("drive_quota", &self.drive_quota)
+            .field("drive_max_file_size", &self.drive_max_file_size)
+            .field("download_origin", &self.download_origin)
             .finish()
     }
 }
@@ -300,6 +322,10 @@ impl Config {
             role: Role::All,
             relay_secret: None,
             relay_url: None,
+            drive_dir: None,
+            drive_quota: None,
+            drive_max_file_size: None,
+            download_origin: None,
         }
     }
 }
@@ -342,6 +368,10 @@ impl Config {
         let mut acme_ca_file = env("HUDDLE_ACME_CA_FILE");
         let mut smtp_url = env("HUDDLE_SMTP_URL");
         let mut mail_from = env("HUDDLE_MAIL_FROM");
+        let mut drive_dir = env("HUDDLE_DRIVE_DIR");
+        let mut drive_quota = env("HUDDLE_DRIVE_QUOTA");
+        let mut drive_max_file_size = env("HUDDLE_DRIVE_MAX_FILE_SIZE");
+        let mut download_origin = env("HUDDLE_DOWNLOAD_ORIGIN");
         let mut args = args;
         while let Some(a) = args.next() {
             let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -369,6 +399,12 @@ impl Config {
                 "--acme-ca-file" => acme_ca_file = Some(value("--acme-ca-file")?),
                 "--smtp-url" => smtp_url = Some(value("--smtp-url")?),
                 "--mail-from" => mail_from = Some(value("--mail-from")?),
+                "--drive-dir" => drive_dir = Some(value("--drive-dir")?),
+                "--drive-quota" => drive_quota = Some(value("--drive-quota")?),
+                "--drive-max-file-size" => {
+                    drive_max_file_size = Some(value("--drive-max-file-size")?)
+                }
+                "--download-origin" => download_origin = Some(value("--download-origin")?),
                 "-h" | "--help" => return Err("help".into()),
                 other => return Err(format!("unknown argument {other:?}")),
             }
@@ -399,6 +435,24 @@ impl Config {
                     .map_err(|_| format!("--trusted-proxy: expected an address or CIDR, got {t:?}"))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let bytes = |v: Option<String>, name: &str| -> Result<Option<u64>, String> {
+            v.map(|v| {
+                v.parse::<u64>()
+                    .ok()
+                    .filter(|&n| n <= i64::MAX as u64)
+                    .ok_or(format!("{name}: a number of bytes, got {v:?}"))
+            })
+            .transpose()
+        };
+        let drive_quota = bytes(drive_quota, "--drive-quota")?;
+        let drive_max_file_size = bytes(drive_max_file_size, "--drive-max-file-size")?;
+        if let Some(o) = &download_origin {
+            if !(o.starts_with("https://") || o.starts_with("http://")) || o.ends_with('/') {
+                return Err(format!(
+                    "--download-origin: expected scheme://host[:port], got {o:?}"
+                ));
+            }
+        }
         let data_dir = PathBuf::from(data_dir);
         let database = match database {
             None => Database::Sqlite(data_dir.join("huddle.sqlite")),
@@ -529,6 +583,10 @@ impl Config {
             role,
             relay_secret,
             relay_url,
+            drive_dir: drive_dir.map(PathBuf::from),
+            drive_quota,
+            drive_max_file_size,
+            download_origin,
         })
     }
 }

@@ -1,7 +1,8 @@
 //! `huddle-server copy-database --from URL --to URL`: moves a whole installation (users,
 //! sessions, workspaces, channels, messages, reactions, read positions, room keys,
 //! invitations, invite links, two-factor secrets and recovery codes, passkeys, sign-ups
-//! waiting for their address to be confirmed, idempotency keys) between databases, typically from the
+//! waiting for their address to be confirmed, idempotency keys, Drive's folders, files, versions and
+//! uploads) between databases, typically from the
 //! embedded SQLite file to PostgreSQL. Values stay sealed as they are (see `vault`): the server that runs on the
 //! destination needs the same master key file. Both are first migrated to this server's
 //! schema; the destination must be
@@ -9,7 +10,8 @@
 //! PostgreSQL's id sequences are moved past the copied ids. The secret salt and the other
 //! files of the data directory are not in the database: the server that runs on the
 //! destination uses the same data directory (or the same `--secret-salt`), else every
-//! session ends.
+//! session ends; the bytes of Drive's files are not in the database either, and stay in
+//! the storage (the data directory's `drive/` or the object store).
 
 use crate::args;
 use crate::config::Database;
@@ -86,6 +88,7 @@ const TABLES: &[Table] = &[
             ("name", Text),
             ("created_by", Int),
             ("created_at", Int),
+            ("drive_quota", OptInt),
         ],
         order: "id",
         identity: true,
@@ -315,6 +318,88 @@ const TABLES: &[Table] = &[
             ("created_at", Int),
         ],
         order: "user_id, key",
+        identity: false,
+    },
+    // Drive: the rows only; the files' bytes stay in the storage (the data directory or
+    // the object store), which the destination's server must use too.
+    Table {
+        name: "drive_items",
+        columns: &[
+            ("id", Int),
+            ("workspace_id", Int),
+            ("parent_id", OptInt),
+            ("kind", Text),
+            ("name", Text),
+            ("name_key", Text),
+            ("current_version_id", OptInt),
+            ("created_by", Int),
+            ("created_at", Int),
+            ("updated_at", Int),
+            ("trashed_at", OptInt),
+            ("trashed_by", OptInt),
+            ("revision", Int),
+        ],
+        order: "id",
+        identity: true,
+    },
+    Table {
+        name: "drive_versions",
+        columns: &[
+            ("id", Int),
+            ("item_id", OptInt),
+            ("workspace_id", Int),
+            ("number", Int),
+            ("state", Text),
+            ("size", Int),
+            ("mime", OptText),
+            ("file_key", Text),
+            ("created_by", Int),
+            ("created_at", Int),
+        ],
+        order: "id",
+        identity: true,
+    },
+    Table {
+        name: "drive_chunks",
+        columns: &[
+            ("version_id", Int),
+            ("seq", Int),
+            ("start", Int),
+            ("bytes", Int),
+        ],
+        order: "version_id, seq",
+        identity: false,
+    },
+    Table {
+        name: "drive_uploads",
+        columns: &[
+            ("id", Text),
+            ("version_id", Int),
+            ("workspace_id", Int),
+            ("user_id", Int),
+            ("filename", Text),
+            ("parent_id", OptInt),
+            ("replaces_id", OptInt),
+            ("length", Int),
+            ("upload_offset", Int),
+            ("sealed", Int),
+            ("tail", Text),
+            ("created_at", Int),
+            ("expires_at", Int),
+        ],
+        order: "id",
+        identity: false,
+    },
+    Table {
+        name: "drive_tokens",
+        columns: &[
+            ("token_hash", Text),
+            ("version_id", Int),
+            ("user_id", Int),
+            ("expires_at", Int),
+            ("used_at", OptInt),
+        ],
+        order: "token_hash",
         identity: false,
     },
 ];

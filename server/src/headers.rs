@@ -42,13 +42,17 @@ pub fn list(https: bool) -> Vec<(HeaderName, &'static str)> {
     h
 }
 
-/// Wraps `router` so that every response carries the headers.
+/// Wraps `router` so that every response carries the headers. A response that sets its
+/// own Content-Security-Policy keeps it: only Drive's downloads do, with a stricter one
+/// (`sandbox; default-src 'none'`).
 pub fn secure(mut router: Router, https: bool) -> Router {
     for (name, value) in list(https) {
-        router = router.layer(SetResponseHeaderLayer::overriding(
-            name,
-            HeaderValue::from_static(value),
-        ));
+        let value = HeaderValue::from_static(value);
+        router = router.layer(if name == header::CONTENT_SECURITY_POLICY {
+            SetResponseHeaderLayer::if_not_present(name, value)
+        } else {
+            SetResponseHeaderLayer::overriding(name, value)
+        });
     }
     router
 }

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod acme;
 pub mod api;
+pub mod blobs;
 pub mod client_addr;
 pub mod config;
 pub mod copy;
@@ -65,6 +66,8 @@ pub struct AppState {
     /// Held by the key service from a room's transaction until its frames are handed to
     /// the relay, so that members get key parts in order (see `realtime::keys`).
     pub room_order: Arc<tokio::sync::Mutex<()>>,
+    /// Drive's file store and salt.
+    pub drive: Arc<api::drive::Drive>,
 }
 
 /// The configured secret salt, or the one kept in the data directory (created, readable
@@ -73,7 +76,13 @@ fn secret_salt(config: &Config) -> Result<Vec<u8>, String> {
     if let Some(s) = &config.secret_salt {
         return Ok(s.as_bytes().to_vec());
     }
-    let path = config.data_dir.join("secret-salt");
+    kept_secret(config, "secret-salt")
+}
+
+/// The random secret kept in `DATA_DIR/<name>` (32 random bytes, hex), made on first
+/// start, readable by the owner only.
+fn kept_secret(config: &Config, name: &str) -> Result<Vec<u8>, String> {
+    let path = config.data_dir.join(name);
     match std::fs::read_to_string(&path) {
         Ok(s) if s.trim().len() >= 32 => return Ok(s.trim().as_bytes().to_vec()),
         Ok(_) => {
@@ -98,7 +107,7 @@ fn secret_salt(config: &Config) -> Result<Vec<u8>, String> {
         Ok(f) => f,
         // Another server sharing the data directory made it a moment ago.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return secret_salt(config);
+            return kept_secret(config, name);
         }
         Err(e) => return Err(format!("cannot create {}: {e}", path.display())),
     };
@@ -134,6 +143,17 @@ impl AppState {
             .map_err(|e| format!("cannot seal the plain values of an earlier server: {e}"))?;
         let tickets = Arc::new(ticket_key(&config).map_err(|e| e.to_string())?);
         let secret_salt = Arc::new(secret_salt(&config)?);
+        // The installation's Drive salt: one of the three parts of every file's keys
+        // (see api::drive::content); losing it loses the files.
+        let drive = Arc::new(api::drive::Drive::new(
+            blobs::Blobs::local(
+                &config
+                    .drive_dir
+                    .clone()
+                    .unwrap_or_else(|| config.data_dir.join("drive")),
+            )?,
+            kept_secret(&config, "drive-salt")?,
+        ));
         let relay = match (&config.role, &config.relay_url) {
             (Role::Api, Some(url)) => {
                 Relay::Remote(RemoteRelay::start(url.clone(), tickets.clone()))
@@ -161,14 +181,15 @@ impl AppState {
             tickets,
             secret_salt,
             room_order: Arc::default(),
+            drive,
         };
         start_housekeeping(state.clone());
         Ok(state)
     }
 }
 
-/// Purges expired idempotency keys, sessions, invitations, invite links and sign-ups
-/// waiting for confirmation now and every hour, as long as the runtime runs.
+/// Purges expired idempotency keys, sessions, invitations, invite links, sign-ups
+/// waiting for confirmation and Drive uploads now and every hour, as long as the runtime runs.
 fn start_housekeeping(state: AppState) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -183,6 +204,9 @@ fn start_housekeeping(state: AppState) {
             }
             if let Err(e) = api::auth::purge_expired_signups(&state.db).await {
                 tracing::warn!(error = %e.message, "expired sign-ups not purged");
+            }
+            if let Err(e) = api::drive::tus::purge_expired(&state).await {
+                tracing::warn!(error = %e.message, "expired uploads not purged");
             }
         }
     });

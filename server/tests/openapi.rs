@@ -39,6 +39,8 @@ async fn the_document_is_served_and_every_operation_is_routed() {
                 .replace("{user_id}", "1")
                 .replace("{invitation_id}", "1")
                 .replace("{link_id}", "1")
+                .replace("{upload}", "x")
+                .replace("{token}", "x")
                 .replace("{id}", "1");
             let r = c.send(&method, &concrete, None, &[]).await;
             // Unrouted paths answer the API fallback; wrong methods answer 405.
@@ -49,5 +51,5 @@ async fn the_document_is_served_and_every_operation_is_routed() {
             );
         }
     }
-    assert_eq!(operations, 67);
+    assert_eq!(operations, 84);
 }

@@ -2,6 +2,7 @@
 
 pub(crate) mod auth;
 pub(crate) mod channels;
+pub mod drive;
 pub(crate) mod invitations;
 pub(crate) mod messages;
 mod realtime;
@@ -51,6 +52,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(messages::router())
         .merge(realtime::router())
         .merge(search::router())
+        .merge(drive::router())
         .routes(routes!(openapi))
 }
 
@@ -60,10 +62,13 @@ pub fn router(state: AppState) -> Router {
     router
         .fallback(|| async { ApiError::not_found("API route") })
         // Answers hold people's data: no cache (browser, proxy, back-forward) keeps them.
-        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
-            axum::http::header::CACHE_CONTROL,
-            axum::http::HeaderValue::from_static("no-store"),
-        ))
+        // (Downloads say `private, no-store` themselves.)
+        .layer(
+            tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            ),
+        )
         .layer(DefaultBodyLimit::max(MAX_BODY))
         // Layers run bottom-up: the CSRF check first, then idempotency keys.
         .layer(axum::middleware::from_fn_with_state(

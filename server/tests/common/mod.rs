@@ -24,6 +24,8 @@ pub struct Server {
     pub db: Db,
     /// The data directory (secret salt).
     pub data_dir: PathBuf,
+    /// The server's state (to run its housekeeping now).
+    pub state: AppState,
     _dir: tempfile::TempDir,
 }
 
@@ -123,6 +125,7 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Server {
     let data_dir = config.data_dir.clone();
     let state = AppState::new(config).await.unwrap();
     let db = state.db.clone();
+    let kept = state.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -138,6 +141,7 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Server {
         database,
         db,
         data_dir,
+        state: kept,
         _dir: dir,
     }
 }
@@ -244,6 +248,56 @@ impl Client {
             headers,
             body,
         }
+    }
+
+    /// Sends raw bytes (a tus `PATCH`, say) with the CSRF header, the session cookie and
+    /// `extra` headers.
+    pub async fn send_bytes(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Vec<u8>,
+        extra: &[(&str, &str)],
+    ) -> Reply {
+        let mut req = self
+            .http
+            .request(method.parse().unwrap(), format!("{}{path}", self.base))
+            .header("x-requested-with", "huddle")
+            .body(body);
+        if let Some(c) = &self.cookie {
+            req = req.header(COOKIE, c.as_str());
+        }
+        for (k, v) in extra {
+            req = req.header(*k, HeaderValue::from_str(v).unwrap());
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let bytes = res.bytes().await.unwrap();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(crate::common::hex(&bytes)));
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// The raw bytes of a `GET` (a download), with `extra` headers and no cookie.
+    pub async fn fetch_raw(&self, url: &str, extra: &[(&str, &str)]) -> (u16, HeaderMap, Vec<u8>) {
+        let url = if url.starts_with("http") {
+            url.to_owned()
+        } else {
+            format!("http://{}{url}", self.host())
+        };
+        let mut req = self.http.get(url);
+        for (k, v) in extra {
+            req = req.header(*k, HeaderValue::from_str(v).unwrap());
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        (status, headers, res.bytes().await.unwrap().to_vec())
     }
 
     pub async fn post(&mut self, path: &str, body: Value) -> Reply {
@@ -391,4 +445,9 @@ pub async fn add_member(inviter: &mut Client, ws: i64, invitee: &mut Client, log
         .post(&format!("/invitations/{id}/accept"), serde_json::json!({}))
         .await;
     assert_eq!(r.status, 200, "accept: {:?}", r.body);
+}
+
+/// Lowercase hex.
+pub fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
 }

@@ -154,6 +154,7 @@ pub async fn remove_member(
         pushes.extend(keys::rotate_fresh(tx, Collection::Channel(ch)).await?);
     }
     pushes.extend(keys::rotate_fresh(tx, Collection::Workspace(workspace)).await?);
+    pushes.extend(keys::rotate_fresh(tx, Collection::Drive(workspace)).await?);
     Ok(pushes)
 }
 

@@ -1,0 +1,218 @@
+//! Drive: a workspace's folders and files.
+//!
+//! Files arrive by the tus 1.0.0 resumable upload protocol (`POST
+//! /workspaces/{id}/drive/uploads`, then `PATCH` of the upload's URL); everything else is
+//! JSON. A file's bytes never come back through the JSON API: a download is a short-lived
+//! single-purpose URL ([`DownloadUrl`]).
+
+use serde::{Deserialize, Serialize};
+
+/// A folder or a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ItemKind {
+    /// Holds other items.
+    Folder,
+    /// Holds bytes, in versions.
+    File,
+}
+
+impl ItemKind {
+    /// The kind's name on the wire and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Folder => "folder",
+            ItemKind::File => "file",
+        }
+    }
+
+    /// The kind named `s` on the wire or in the database.
+    pub fn parse(s: &str) -> Option<ItemKind> {
+        match s {
+            "folder" => Some(ItemKind::Folder),
+            "file" => Some(ItemKind::File),
+            _ => None,
+        }
+    }
+}
+
+/// A folder or file as a workspace member sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Item {
+    /// Id.
+    pub id: i64,
+    /// Its workspace.
+    pub workspace_id: i64,
+    /// The folder it is in; `None` at the top of the drive.
+    pub parent_id: Option<i64>,
+    /// Folder or file.
+    pub kind: ItemKind,
+    /// Its name (unique in its folder, ignoring case).
+    pub name: String,
+    /// Bytes of the current version (0 for a folder).
+    pub size: i64,
+    /// The current version's type, sniffed from its bytes by the server (`None` for a
+    /// folder).
+    pub mime: Option<String>,
+    /// The current version's number (1 for the first upload; 0 for a folder).
+    pub version: i64,
+    /// Who created it.
+    pub created_by: i64,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds of the last change of its name, place or content.
+    pub updated_at: i64,
+    /// Unix seconds it went to the trash (itself, not with a folder it is in).
+    pub trashed_at: Option<i64>,
+    /// Grows with every change: of two copies, the one with the higher revision is newer.
+    pub revision: i64,
+}
+
+/// A folder's content, folders first, then by name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Listing {
+    /// The folder (`None` for the top of the drive).
+    pub folder: Option<Item>,
+    /// The folders from the top down to the folder's parent, for breadcrumbs.
+    pub path: Vec<Item>,
+    /// What it holds (not in the trash).
+    pub items: Vec<Item>,
+}
+
+/// What the workspace's files take, and what they may take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Usage {
+    /// Bytes of every version of every file, the trash's included.
+    pub used: i64,
+    /// The workspace's quota in bytes (`None`: no limit).
+    pub quota: Option<i64>,
+    /// The largest file the server takes, in bytes (`None`: no limit but the quota).
+    pub max_file_size: Option<i64>,
+}
+
+/// `POST /workspaces/{id}/drive/folders`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewFolder {
+    /// Its name.
+    pub name: String,
+    /// The folder to make it in; absent for the top of the drive.
+    #[serde(default)]
+    pub parent_id: Option<i64>,
+}
+
+/// `PATCH /drive/items/{id}`: a new name, a new place, or both.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemChange {
+    /// A new name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A new folder: `{"parent_id": 7}`, or `{"parent_id": null}` for the top.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "double_option"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub parent_id: Option<Option<i64>>,
+}
+
+/// `Some(None)` for an explicit `null`, `None` for an absent field.
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<Option<i64>>, s: S) -> Result<S::Ok, S::Error> {
+        v.as_ref().unwrap_or(&None).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+        Option::<i64>::deserialize(d).map(Some)
+    }
+}
+
+/// `POST /drive/files/{id}/download`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DownloadRequest {
+    /// A version number (default: the current one).
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+/// A URL that downloads one version of one file, once, within a minute, for the person
+/// who asked for it. It holds a random token and nothing else.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DownloadUrl {
+    /// Path and query, under the same origin as the API (or the configured download
+    /// origin's full URL).
+    pub url: String,
+    /// Unix seconds after which it no longer works.
+    pub expires_at: i64,
+}
+
+redacted_debug!(DownloadUrl);
+
+/// Events of a workspace's drive room (`drive:<workspace id>`), sent by the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DriveEvent {
+    /// An item was created, renamed, moved, trashed, restored, or got a new version:
+    /// here is its new state.
+    Item {
+        /// The item.
+        item: Item,
+    },
+    /// Items were deleted for good (the trash emptied).
+    Deleted {
+        /// Their ids.
+        ids: Vec<i64>,
+    },
+}
+
+impl crate::realtime::RoomEvent for DriveEvent {
+    fn origin(&self) -> crate::realtime::Origin {
+        crate::realtime::Origin::Server
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_move_to_the_top_is_an_explicit_null() {
+        let c: ItemChange = serde_json::from_str(r#"{"parent_id": null}"#).unwrap();
+        assert_eq!(c.parent_id, Some(None));
+        let c: ItemChange = serde_json::from_str(r#"{"name": "a"}"#).unwrap();
+        assert_eq!(c.parent_id, None);
+        let c: ItemChange = serde_json::from_str(r#"{"parent_id": 3}"#).unwrap();
+        assert_eq!(c.parent_id, Some(Some(3)));
+        assert_eq!(
+            serde_json::to_string(&ItemChange {
+                name: None,
+                parent_id: Some(None)
+            })
+            .unwrap(),
+            r#"{"parent_id":null}"#
+        );
+        assert!(serde_json::from_str::<ItemChange>(r#"{"parent": 3}"#).is_err());
+    }
+
+    #[test]
+    fn events_are_tagged() {
+        let e = DriveEvent::Deleted { ids: vec![1, 2] };
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"type":"deleted","ids":[1,2]}"#
+        );
+    }
+}

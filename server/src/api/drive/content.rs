@@ -1,0 +1,273 @@
+//! The bytes of a version: sealed as they arrive into chunks (see `blobs`), and read back
+//! for any byte range, one authenticated segment at a time.
+//!
+//! Each version has its own 32-byte random key (sealed under the workspace's data key in
+//! `drive_versions.file_key`); the segment keys come from it, the installation's Drive
+//! salt and crypto-wasm's constant by HKDF (`segments::Keys::derive`). The segments are
+//! bound to the context `drive/v<version id>`: a version id names one version of one file.
+
+use std::ops::Range;
+
+use bytes::Bytes;
+use crypto_wasm::segments::{self, Encryptor, Keys, SEGMENT_SIZE, STORED_SEGMENT};
+use futures_util::Stream;
+use zeroize::Zeroizing;
+
+use crate::args;
+use crate::blobs::{Blobs, CHUNK_SEGMENTS};
+use crate::db::Tx;
+use crate::error::{ApiError, ApiResult};
+use crate::vault::{Place, Scope};
+
+/// What a version's segments are bound to.
+pub fn context(version: i64) -> Vec<u8> {
+    format!("drive/v{version}").into_bytes()
+}
+
+/// A fresh file key, sealed for `drive_versions.file_key` of `version`.
+pub async fn new_key(tx: &mut Tx, workspace: i64, version: i64) -> ApiResult<String> {
+    let key = Zeroizing::new(crypto_wasm::random::token(32).map_err(ApiError::internal)?);
+    tx.seal(
+        Scope::Workspace(workspace),
+        &Place::new("drive_versions", "file_key", version),
+        &key,
+    )
+    .await
+}
+
+/// The segment keys of `version` from its sealed file key.
+pub async fn keys(tx: &mut Tx, version: i64, sealed: &str, salt: &[u8]) -> ApiResult<Keys> {
+    let hex = Zeroizing::new(
+        tx.open(&Place::new("drive_versions", "file_key", version), sealed)
+            .await?,
+    );
+    let key =
+        Zeroizing::new(crypto_wasm::hex::decode(&hex, "file key").map_err(ApiError::internal)?);
+    Keys::derive(&key, salt).map_err(ApiError::internal)
+}
+
+/// One chunk of a version: its number, where it starts in the stored file, its length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chunk {
+    /// Its number.
+    pub seq: i64,
+    /// Where it starts in the whole stored file.
+    pub start: i64,
+    /// Its length.
+    pub bytes: i64,
+}
+
+/// The chunks of `version`, in order.
+pub async fn chunks(tx: &mut Tx, version: i64) -> ApiResult<Vec<Chunk>> {
+    let rows: Vec<(i64, i64, i64)> = tx
+        .all(
+            "SELECT seq, start, bytes FROM drive_chunks WHERE version_id = $1 ORDER BY seq",
+            args![version],
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(seq, start, bytes)| Chunk { seq, start, bytes })
+        .collect())
+}
+
+/// Seals an upload into chunks as its bytes arrive. It writes a chunk every
+/// [`CHUNK_SEGMENTS`] segments and on [`Writer::flush`]; the caller records the chunks it
+/// wrote ([`Writer::written`]) in the same transaction as the upload's new offset.
+pub struct Writer {
+    blobs: Blobs,
+    version: i64,
+    enc: Encryptor,
+    buf: Vec<u8>,
+    next_seq: i64,
+    next_start: i64,
+    written: Vec<Chunk>,
+}
+
+impl Writer {
+    /// Continues `version` after `chunks` (its chunks so far), with `sealed` segments and
+    /// the plaintext `pending` after them.
+    pub fn resume(
+        blobs: Blobs,
+        version: i64,
+        keys: Keys,
+        chunks: &[Chunk],
+        sealed: u64,
+        pending: &[u8],
+    ) -> ApiResult<Writer> {
+        let enc = if chunks.is_empty() {
+            let mut e = Encryptor::new(keys, &context(version)).map_err(ApiError::internal)?;
+            // Nothing stored yet: the header comes with the first chunk.
+            let head = e.push(pending).map_err(ApiError::internal)?;
+            return Ok(Writer {
+                blobs,
+                version,
+                enc: e,
+                buf: head,
+                next_seq: 0,
+                next_start: 0,
+                written: Vec::new(),
+            });
+        } else {
+            Encryptor::resume(keys, &context(version), sealed, pending)
+                .map_err(ApiError::internal)?
+        };
+        let last = chunks.last().expect("not empty");
+        Ok(Writer {
+            blobs,
+            version,
+            enc,
+            buf: Vec::new(),
+            next_seq: last.seq + 1,
+            next_start: last.start + last.bytes,
+            written: Vec::new(),
+        })
+    }
+
+    /// Plaintext bytes taken so far (the upload's offset).
+    pub fn position(&self) -> u64 {
+        self.enc.position()
+    }
+
+    /// Segments sealed so far.
+    pub fn sealed(&self) -> u64 {
+        self.enc.sealed()
+    }
+
+    /// The plaintext after the last sealed segment.
+    pub fn pending(&self) -> &[u8] {
+        self.enc.pending()
+    }
+
+    /// The chunks written so far by this writer.
+    pub fn written(&self) -> &[Chunk] {
+        &self.written
+    }
+
+    /// Takes the next bytes of the upload.
+    pub async fn push(&mut self, data: &[u8]) -> ApiResult<()> {
+        let out = self.enc.push(data).map_err(ApiError::internal)?;
+        self.buf.extend_from_slice(&out);
+        if self.buf.len() >= CHUNK_SEGMENTS * STORED_SEGMENT {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    /// Writes what is sealed and not written yet as a chunk.
+    pub async fn flush(&mut self) -> ApiResult<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let bytes = std::mem::take(&mut self.buf);
+        let chunk = Chunk {
+            seq: self.next_seq,
+            start: self.next_start,
+            bytes: bytes.len() as i64,
+        };
+        self.blobs.put(self.version, chunk.seq, bytes).await?;
+        self.next_seq += 1;
+        self.next_start += chunk.bytes;
+        self.written.push(chunk);
+        Ok(())
+    }
+
+    /// Seals the last segment and writes the rest.
+    pub async fn finish(&mut self) -> ApiResult<()> {
+        let out = self.enc.finish().map_err(ApiError::internal)?;
+        self.buf.extend_from_slice(&out);
+        self.flush().await
+    }
+}
+
+/// Where segment `index` of a stored file of `size` plaintext bytes lies: its stored
+/// byte range and whether it is the last.
+fn segment_range(index: u64, size: u64) -> (Range<u64>, bool) {
+    let count = segments::segment_count(size);
+    let start = segments::segment_offset(index);
+    let last = index + 1 == count;
+    let end = if last {
+        segments::stored_len(size)
+    } else {
+        start + STORED_SEGMENT as u64
+    };
+    (start..end, last)
+}
+
+/// Everything needed to read a version back.
+#[derive(Clone)]
+pub struct Reader {
+    /// Where its chunks are.
+    pub blobs: Blobs,
+    /// The version.
+    pub version: i64,
+    /// Its segment keys.
+    pub keys: Keys,
+    /// Its chunks.
+    pub chunks: Vec<Chunk>,
+    /// Its plaintext size.
+    pub size: u64,
+}
+
+impl Reader {
+    /// Reads and opens segment `index`.
+    pub async fn segment(&self, index: u64) -> ApiResult<Vec<u8>> {
+        let (range, last) = segment_range(index, self.size);
+        let i = self
+            .chunks
+            .partition_point(|c| c.start as u64 <= range.start)
+            .checked_sub(1)
+            .ok_or_else(|| ApiError::internal("drive: a segment before the first chunk"))?;
+        let c = self.chunks[i];
+        let (from, to) = (range.start - c.start as u64, range.end - c.start as u64);
+        if to > c.bytes as u64 {
+            return Err(unreadable(self.version, index, "its chunk is too short"));
+        }
+        let stored = self.blobs.read(self.version, c.seq, from..to).await?;
+        let mut out = Vec::with_capacity(SEGMENT_SIZE);
+        self.keys
+            .open_segment(&context(self.version), index, last, &stored, &mut out)
+            .map_err(|e| unreadable(self.version, index, &e.to_string()))?;
+        Ok(out)
+    }
+
+    /// The plaintext bytes `range` (within the size), as a stream of whole segments
+    /// trimmed to the range: memory stays at one segment.
+    pub fn stream(self, range: Range<u64>) -> impl Stream<Item = Result<Bytes, ApiError>> + Send {
+        let first = range.start / SEGMENT_SIZE as u64;
+        futures_util::stream::unfold(
+            (self, range, Some(first)),
+            |(reader, range, index)| async move {
+                let index = index?;
+                let seg_start = index * SEGMENT_SIZE as u64;
+                if seg_start >= range.end {
+                    return None;
+                }
+                let r = reader.segment(index).await.map(|plain| {
+                    let from = range.start.saturating_sub(seg_start) as usize;
+                    let to = ((range.end - seg_start) as usize).min(plain.len());
+                    Bytes::copy_from_slice(&plain[from.min(to)..to])
+                });
+                // After an error the stream ends (the response is cut short).
+                let next = r.is_ok().then_some(index + 1);
+                Some((r, (reader, range, next)))
+            },
+        )
+    }
+}
+
+/// A stored segment that does not open: tampered with, moved or cut short. Logged; the
+/// download is cut rather than ever sending wrong bytes.
+fn unreadable(version: i64, index: u64, why: &str) -> ApiError {
+    tracing::error!(
+        version,
+        index,
+        why,
+        "drive: a stored segment failed to open"
+    );
+    ApiError::new(
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "UNREADABLE",
+        "this file is damaged on the server and cannot be read",
+    )
+}

@@ -1,0 +1,411 @@
+//! Drive's folders, files and versions in the database. Every function runs inside the
+//! caller's transaction; those that change an item return it as it is now, for the
+//! handler to announce once committed.
+
+use axum::http::StatusCode;
+use huddle_protocol::drive::{Item, ItemKind, Usage};
+
+use crate::args;
+use crate::db::{enum_value, is_unique_violation, now, Tx};
+use crate::error::{ApiError, ApiResult};
+use crate::vault::{Place, Scope};
+
+/// The columns [`item_from`] reads, for `FROM drive_items i LEFT JOIN drive_versions v ON
+/// v.id = i.current_version_id`.
+pub const ITEM_COLUMNS: &str = "i.id, i.workspace_id, i.parent_id, i.kind, i.name, \
+    COALESCE(v.size, 0), v.mime, COALESCE(v.number, 0), i.created_by, i.created_at, \
+    i.updated_at, i.trashed_at, i.revision";
+
+/// A row of [`ITEM_COLUMNS`].
+pub type ItemRow = (
+    i64,
+    i64,
+    Option<i64>,
+    String,
+    String,
+    i64,
+    Option<String>,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<i64>,
+    i64,
+);
+
+/// An item from its row, its name opened.
+pub async fn item_from(tx: &mut Tx, row: ItemRow) -> ApiResult<Item> {
+    let (
+        id,
+        workspace_id,
+        parent_id,
+        kind,
+        name,
+        size,
+        mime,
+        version,
+        created_by,
+        created_at,
+        updated_at,
+        trashed_at,
+        revision,
+    ) = row;
+    let name = tx
+        .open_name(&Place::new("drive_items", "name", id), &name)
+        .await?;
+    // The type is one of the server's own sniffed names (see `sniff`), kept plain like
+    // the other enumerations.
+    Ok(Item {
+        id,
+        workspace_id,
+        parent_id,
+        kind: enum_value(&kind, ItemKind::parse)?,
+        name,
+        size,
+        mime,
+        version,
+        created_by,
+        created_at,
+        updated_at,
+        trashed_at,
+        revision,
+    })
+}
+
+/// The item `id` (any state).
+pub async fn item(tx: &mut Tx, id: i64) -> ApiResult<Item> {
+    let sql = format!(
+        "SELECT {ITEM_COLUMNS} FROM drive_items i \
+         LEFT JOIN drive_versions v ON v.id = i.current_version_id WHERE i.id = $1"
+    );
+    let row: Option<ItemRow> = tx.optional(sqlx::AssertSqlSafe(sql), args![id]).await?;
+    item_from(tx, row.ok_or_else(|| ApiError::not_found("item"))?).await
+}
+
+/// The items of a folder (`None`: the top) that are not in the trash, folders first, then
+/// by name.
+pub async fn children(tx: &mut Tx, workspace: i64, folder: Option<i64>) -> ApiResult<Vec<Item>> {
+    let sql = format!(
+        "SELECT {ITEM_COLUMNS} FROM drive_items i \
+         LEFT JOIN drive_versions v ON v.id = i.current_version_id \
+         WHERE i.workspace_id = $1 AND COALESCE(i.parent_id, 0) = COALESCE($2, 0) \
+           AND i.trashed_at IS NULL"
+    );
+    let rows: Vec<ItemRow> = tx
+        .all(sqlx::AssertSqlSafe(sql), args![workspace, folder])
+        .await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for r in rows {
+        items.push(item_from(tx, r).await?);
+    }
+    sort(&mut items);
+    Ok(items)
+}
+
+/// Folders first, then by name (ignoring case), then by id.
+pub fn sort(items: &mut [Item]) {
+    items.sort_by_cached_key(|i| (i.kind != ItemKind::Folder, i.name.to_lowercase(), i.id));
+}
+
+/// The items put in the trash themselves (not those inside a trashed folder), newest
+/// first.
+pub async fn trash(tx: &mut Tx, workspace: i64) -> ApiResult<Vec<Item>> {
+    let sql = format!(
+        "SELECT {ITEM_COLUMNS} FROM drive_items i \
+         LEFT JOIN drive_versions v ON v.id = i.current_version_id \
+         WHERE i.workspace_id = $1 AND i.trashed_at IS NOT NULL \
+         ORDER BY i.trashed_at DESC, i.id DESC"
+    );
+    let rows: Vec<ItemRow> = tx.all(sqlx::AssertSqlSafe(sql), args![workspace]).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for r in rows {
+        items.push(item_from(tx, r).await?);
+    }
+    Ok(items)
+}
+
+/// The folders from the top of the drive down to `folder` itself.
+pub async fn path(tx: &mut Tx, folder: i64) -> ApiResult<Vec<Item>> {
+    let mut out = Vec::new();
+    let mut next = Some(folder);
+    while let Some(id) = next {
+        let it = item(tx, id).await?;
+        next = it.parent_id;
+        out.push(it);
+        if out.len() > 256 {
+            return Err(ApiError::internal("drive: a folder chain deeper than 256"));
+        }
+    }
+    out.reverse();
+    Ok(out)
+}
+
+/// The keyed hash that makes names unique in a folder, ignoring case.
+async fn name_key(tx: &mut Tx, workspace: i64, name: &str) -> ApiResult<String> {
+    tx.blind(
+        Scope::Workspace(workspace),
+        "drive-name",
+        &name.to_lowercase(),
+    )
+    .await
+}
+
+/// Whether no item of `folder` that is not in the trash is named `name` (ignoring case).
+pub async fn name_free(
+    tx: &mut Tx,
+    workspace: i64,
+    folder: Option<i64>,
+    name: &str,
+) -> ApiResult<bool> {
+    let key = name_key(tx, workspace, name).await?;
+    let found: Option<(i64,)> = tx
+        .optional(
+            "SELECT id FROM drive_items WHERE workspace_id = $1 \
+               AND COALESCE(parent_id, 0) = COALESCE($2, 0) AND name_key = $3 \
+               AND trashed_at IS NULL",
+            args![workspace, folder, key],
+        )
+        .await?;
+    Ok(found.is_none())
+}
+
+fn name_taken(name: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "NAME_TAKEN",
+        format!("there is already an item named \u{201c}{name}\u{201d} in this folder"),
+    )
+}
+
+/// Checks that `folder` is a folder of `workspace` that is not in the trash (nor inside a
+/// folder that is): 404 otherwise.
+pub async fn check_folder(tx: &mut Tx, workspace: i64, folder: Option<i64>) -> ApiResult<()> {
+    let Some(id) = folder else { return Ok(()) };
+    let chain = path(tx, id)
+        .await
+        .map_err(|_| ApiError::not_found("folder"))?;
+    let it = chain.last().expect("a path ends at its folder");
+    if it.workspace_id != workspace
+        || it.kind != ItemKind::Folder
+        || chain.iter().any(|f| f.trashed_at.is_some())
+    {
+        return Err(ApiError::not_found("folder"));
+    }
+    Ok(())
+}
+
+/// Creates a folder.
+pub async fn create_folder(
+    tx: &mut Tx,
+    workspace: i64,
+    me: i64,
+    parent: Option<i64>,
+    name: &str,
+) -> ApiResult<Item> {
+    check_folder(tx, workspace, parent).await?;
+    insert(tx, workspace, me, parent, ItemKind::Folder, name, None).await
+}
+
+/// Inserts an item (a file with its current version).
+pub async fn insert(
+    tx: &mut Tx,
+    workspace: i64,
+    me: i64,
+    parent: Option<i64>,
+    kind: ItemKind,
+    name: &str,
+    version: Option<i64>,
+) -> ApiResult<Item> {
+    let key = name_key(tx, workspace, name).await?;
+    let t = now();
+    let inserted: Result<(i64,), sqlx::Error> = tx
+        .one(
+            "INSERT INTO drive_items (workspace_id, parent_id, kind, name, name_key, \
+               current_version_id, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, '', $4, $5, $6, $7, $7) RETURNING id",
+            args![workspace, parent, kind.as_str(), key, version, me, t],
+        )
+        .await;
+    let (id,) = match inserted {
+        Err(e) if is_unique_violation(&e) => return Err(name_taken(name)),
+        r => r?,
+    };
+    let sealed = tx
+        .seal(
+            Scope::Workspace(workspace),
+            &Place::new("drive_items", "name", id),
+            name,
+        )
+        .await?;
+    tx.execute(
+        "UPDATE drive_items SET name = $2 WHERE id = $1",
+        args![id, sealed],
+    )
+    .await?;
+    item(tx, id).await
+}
+
+/// Renames and/or moves an item.
+pub async fn change(
+    tx: &mut Tx,
+    it: &Item,
+    name: Option<&str>,
+    parent: Option<Option<i64>>,
+) -> ApiResult<Item> {
+    if it.trashed_at.is_some() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "IN_TRASH",
+            "this item is in the trash: restore it first",
+        ));
+    }
+    let name = name.unwrap_or(&it.name);
+    let parent = parent.unwrap_or(it.parent_id);
+    check_folder(tx, it.workspace_id, parent).await?;
+    if let Some(p) = parent {
+        if path(tx, p).await?.iter().any(|f| f.id == it.id) {
+            return Err(ApiError::invalid(
+                "parent_id: a folder cannot go inside itself",
+            ));
+        }
+    }
+    let key = name_key(tx, it.workspace_id, name).await?;
+    let sealed = tx
+        .seal(
+            Scope::Workspace(it.workspace_id),
+            &Place::new("drive_items", "name", it.id),
+            name,
+        )
+        .await?;
+    let r = tx
+        .execute(
+            "UPDATE drive_items SET name = $2, name_key = $3, parent_id = $4, updated_at = $5, \
+             revision = revision + 1 WHERE id = $1",
+            args![it.id, sealed, key, parent, now()],
+        )
+        .await;
+    match r {
+        Err(e) if is_unique_violation(&e) => return Err(name_taken(name)),
+        r => r?,
+    };
+    item(tx, it.id).await
+}
+
+/// Puts an item in the trash (what a folder holds goes with it) or takes it out.
+pub async fn set_trashed(tx: &mut Tx, it: &Item, me: i64, trashed: bool) -> ApiResult<Item> {
+    if trashed == it.trashed_at.is_some() {
+        return Ok(it.clone());
+    }
+    if !trashed {
+        // Back where it was, if that folder still is.
+        check_folder(tx, it.workspace_id, it.parent_id)
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::CONFLICT,
+                    "PARENT_GONE",
+                    "the folder it was in is in the trash or gone: restore that first",
+                )
+            })?;
+    }
+    let r = tx
+        .execute(
+            "UPDATE drive_items SET trashed_at = $2, trashed_by = $3, revision = revision + 1 \
+             WHERE id = $1",
+            if trashed {
+                args![it.id, now(), me]
+            } else {
+                args![it.id, None::<i64>, None::<i64>]
+            },
+        )
+        .await;
+    match r {
+        Err(e) if is_unique_violation(&e) => return Err(name_taken(&it.name)),
+        r => r?,
+    };
+    item(tx, it.id).await
+}
+
+/// Bytes every version of every file of the workspace takes (uploads in progress count
+/// at their full length: the space is theirs until they finish or expire).
+pub async fn used(tx: &mut Tx, workspace: i64) -> ApiResult<i64> {
+    let (used,): (i64,) = tx
+        .one(
+            "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM drive_versions WHERE workspace_id = $1",
+            args![workspace],
+        )
+        .await?;
+    Ok(used)
+}
+
+/// The workspace's usage and limits.
+pub async fn usage(
+    tx: &mut Tx,
+    workspace: i64,
+    default_quota: Option<u64>,
+    max_file_size: Option<u64>,
+) -> ApiResult<Usage> {
+    let (quota,): (Option<i64>,) = tx
+        .one(
+            "SELECT drive_quota FROM workspaces WHERE id = $1",
+            args![workspace],
+        )
+        .await?;
+    Ok(Usage {
+        used: used(tx, workspace).await?,
+        quota: quota.or(default_quota.map(|q| q as i64)),
+        max_file_size: max_file_size.map(|m| m as i64),
+    })
+}
+
+/// Every item in the subtree of `root` (itself included), deepest first.
+pub async fn subtree(tx: &mut Tx, root: i64) -> ApiResult<Vec<i64>> {
+    let mut out = vec![root];
+    let mut i = 0;
+    while i < out.len() {
+        let kids: Vec<(i64,)> = tx
+            .all(
+                "SELECT id FROM drive_items WHERE parent_id = $1",
+                args![out[i]],
+            )
+            .await?;
+        out.extend(kids.into_iter().map(|(k,)| k));
+        i += 1;
+    }
+    out.reverse();
+    Ok(out)
+}
+
+/// Deletes the items in the trash of `workspace` and everything in them; returns their
+/// ids and the versions whose chunks to remove.
+pub async fn empty_trash(tx: &mut Tx, workspace: i64) -> ApiResult<(Vec<i64>, Vec<i64>)> {
+    let roots: Vec<(i64,)> = tx
+        .all(
+            "SELECT id FROM drive_items WHERE workspace_id = $1 AND trashed_at IS NOT NULL",
+            args![workspace],
+        )
+        .await?;
+    let mut ids = Vec::new();
+    for (root,) in roots {
+        ids.extend(subtree(tx, root).await?);
+    }
+    let mut versions = Vec::new();
+    for &id in &ids {
+        let rows: Vec<(i64,)> = tx
+            .all(
+                "SELECT id FROM drive_versions WHERE item_id = $1",
+                args![id],
+            )
+            .await?;
+        versions.extend(rows.into_iter().map(|(v,)| v));
+        // Uploads of new versions of it end with it.
+        tx.execute("DELETE FROM drive_versions WHERE item_id = $1", args![id])
+            .await?;
+    }
+    // Deepest first, so that no folder goes before what it holds.
+    for &id in &ids {
+        tx.execute("DELETE FROM drive_items WHERE id = $1", args![id])
+            .await?;
+    }
+    Ok((ids, versions))
+}

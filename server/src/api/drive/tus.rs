@@ -1,0 +1,761 @@
+//! Uploads by the tus 1.0.0 resumable upload protocol (<https://tus.io/protocols/resumable-upload>):
+//! core, creation, creation-with-upload, termination, expiration and checksum (sha256).
+//!
+//! `POST /workspaces/{id}/drive/uploads` with `Upload-Length` and `Upload-Metadata`
+//! (`filename`, required; `parent`, a folder id; `replaces`, a file id to add a version
+//! to) makes an upload at `/drive/uploads/{upload}`; `PATCH` there with
+//! `Upload-Offset` sends bytes from that offset, `HEAD` says the offset, `DELETE` ends it.
+//! Requests are those of a signed-in member, with `X-Requested-With: huddle` on the
+//! changing ones like every other request. An upload is its creator's alone.
+//!
+//! The bytes are sealed as they arrive (`content::Writer`), so the server never holds
+//! more than about one chunk of an upload. At the end of every request the sealed
+//! segments are stored and the plaintext after them (less than a segment) is kept
+//! sealed in the upload's row: the offset is always every byte received, and a resumed
+//! upload goes on from there, across restarts. The request that completes an upload
+//! answers the file's id in `Huddle-File-Id`; until then nothing of it is listed.
+//! An upload untouched for a day expires, and its bytes are removed.
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use futures_util::StreamExt;
+use huddle_protocol::drive::ItemKind;
+use sha2::{Digest, Sha256};
+use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use zeroize::Zeroizing;
+
+use super::content::{self, Chunk, Reader, Writer};
+use super::{clean_item_name, store, Busy};
+use crate::api::ApiPath;
+use crate::args;
+use crate::db::{now, Tx};
+use crate::error::{ApiError, ApiResult};
+use crate::session::CurrentUser;
+use crate::vault::{Place, Scope};
+use crate::{access, AppState};
+
+/// The protocol version.
+const TUS: &str = "1.0.0";
+/// The extensions this server has.
+const EXTENSIONS: &str = "creation,creation-with-upload,termination,expiration,checksum";
+/// How long an upload lives after its last request.
+pub const EXPIRES_AFTER_SECS: i64 = 24 * 3600;
+/// The header that says which file a completed upload made (or added a version to).
+pub const FILE_ID: &str = "huddle-file-id";
+
+fn h(name: &'static str) -> HeaderName {
+    HeaderName::from_static(name)
+}
+
+/// The routes of uploads; every answer says `Tus-Resumable: 1.0.0`, and bodies are
+/// streamed, not limited to the API's JSON size.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(options, create))
+        .routes(routes!(head, patch, terminate))
+        .layer(SetResponseHeaderLayer::overriding(
+            h("tus-resumable"),
+            HeaderValue::from_static(TUS),
+        ))
+        .layer(axum::extract::DefaultBodyLimit::disable())
+}
+
+/// 412 for a request of another tus version (or none).
+fn check_version(headers: &HeaderMap) -> ApiResult<()> {
+    if headers.get("tus-resumable").and_then(|v| v.to_str().ok()) == Some(TUS) {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::PRECONDITION_FAILED,
+        "TUS_VERSION",
+        "this server speaks tus 1.0.0: send Tus-Resumable: 1.0.0",
+    ))
+}
+
+fn number(headers: &HeaderMap, name: &str) -> ApiResult<Option<i64>> {
+    match headers.get(name) {
+        None => Ok(None),
+        Some(v) => v
+            .to_str()
+            .ok()
+            .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && s.len() <= 18)
+            .and_then(|s| s.parse().ok())
+            .map(Some)
+            .ok_or_else(|| ApiError::invalid(format!("{name}: a whole number of bytes"))),
+    }
+}
+
+/// `Upload-Metadata`: `key base64,key base64,…`.
+fn metadata(headers: &HeaderMap) -> ApiResult<Vec<(String, Vec<u8>)>> {
+    let Some(raw) = headers.get("upload-metadata") else {
+        return Ok(Vec::new());
+    };
+    let bad = || ApiError::invalid("Upload-Metadata: comma-separated `key base64value` pairs");
+    let raw = raw.to_str().map_err(|_| bad())?;
+    let mut out = Vec::new();
+    for pair in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once(' ').unwrap_or((pair, ""));
+        let value = base64::engine::general_purpose::STANDARD
+            .decode(value.trim())
+            .map_err(|_| bad())?;
+        out.push((key.to_owned(), value));
+    }
+    Ok(out)
+}
+
+fn id_in(meta: &[(String, Vec<u8>)], key: &str) -> ApiResult<Option<i64>> {
+    match meta.iter().find(|(k, _)| k == key) {
+        None => Ok(None),
+        Some((_, v)) => std::str::from_utf8(v)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .map(Some)
+            .ok_or_else(|| ApiError::invalid(format!("Upload-Metadata {key}: an id"))),
+    }
+}
+
+/// `Upload-Checksum: sha256 <base64>`, if sent.
+fn checksum(headers: &HeaderMap) -> ApiResult<Option<Vec<u8>>> {
+    let Some(v) = headers.get("upload-checksum") else {
+        return Ok(None);
+    };
+    let v = v
+        .to_str()
+        .map_err(|_| ApiError::invalid("Upload-Checksum: `sha256 <base64>`"))?;
+    let (alg, sum) = v.split_once(' ').unwrap_or((v, ""));
+    if !alg.eq_ignore_ascii_case("sha256") {
+        return Err(ApiError::invalid(
+            "Upload-Checksum: this server checks sha256 only",
+        ));
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(sum.trim())
+        .ok()
+        .filter(|s| s.len() == 32)
+        .map(Some)
+        .ok_or_else(|| ApiError::invalid("Upload-Checksum: a base64 SHA-256"))
+}
+
+fn http_date(unix: i64) -> String {
+    httpdate::fmt_http_date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix as u64))
+}
+
+fn value(s: impl ToString) -> HeaderValue {
+    HeaderValue::from_str(&s.to_string()).expect("numbers and dates are header values")
+}
+
+/// What the server supports.
+#[utoipa::path(options, path = "/workspaces/{id}/drive/uploads", tag = "drive", params(("id" = i64, Path, description = "Workspace id")), responses((status = 204, description = "`Tus-Version`, `Tus-Extension`, `Tus-Checksum-Algorithm`, `Tus-Max-Size`")))]
+async fn options(State(state): State<AppState>) -> Response {
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    let hs = res.headers_mut();
+    hs.insert(h("tus-version"), HeaderValue::from_static(TUS));
+    hs.insert(h("tus-extension"), HeaderValue::from_static(EXTENSIONS));
+    hs.insert(
+        h("tus-checksum-algorithm"),
+        HeaderValue::from_static("sha256"),
+    );
+    if let Some(max) = state.config.drive_max_file_size {
+        hs.insert(h("tus-max-size"), value(max));
+    }
+    res
+}
+
+/// Makes an upload (and takes its first bytes, with `Content-Type:
+/// application/offset+octet-stream`).
+#[utoipa::path(post, path = "/workspaces/{id}/drive/uploads", tag = "drive", params(("id" = i64, Path, description = "Workspace id"), ("Tus-Resumable" = String, Header, description = "1.0.0"), ("Upload-Length" = i64, Header, description = "The file's size in bytes"), ("Upload-Metadata" = String, Header, description = "`filename` (required), `parent` (a folder id), `replaces` (a file id): base64 values")), responses((status = 201, description = "`Location` of the upload; `Upload-Offset` with creation-with-upload; `Huddle-File-Id` once complete"), (status = 413, description = "`TOO_LARGE` or `QUOTA_EXCEEDED`")))]
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(workspace): ApiPath<i64>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    check_version(&headers)?;
+    if headers.contains_key("upload-defer-length") {
+        return Err(ApiError::invalid(
+            "Upload-Defer-Length: not supported; send Upload-Length",
+        ));
+    }
+    let length = number(&headers, "upload-length")?
+        .ok_or_else(|| ApiError::invalid("Upload-Length: required"))?;
+    let meta = metadata(&headers)?;
+    let filename = meta
+        .iter()
+        .find(|(k, _)| k == "filename")
+        .and_then(|(_, v)| std::str::from_utf8(v).ok())
+        .ok_or_else(|| ApiError::invalid("Upload-Metadata filename: required (UTF-8)"))?;
+    let filename = clean_item_name(filename, "filename")?;
+    let parent = id_in(&meta, "parent")?;
+    let replaces = id_in(&meta, "replaces")?;
+    let with_bytes = is_offset_stream(&headers);
+    if !with_bytes && headers.contains_key(header::CONTENT_TYPE) {
+        return Err(unsupported_type());
+    }
+
+    let mut tx = state.db.write().await?;
+    access::workspace_role(&mut tx, workspace, user.id).await?;
+    let (parent, replaces) = match replaces {
+        Some(file) => {
+            let it = store::item(&mut tx, file)
+                .await
+                .map_err(|_| ApiError::not_found("file"))?;
+            if it.workspace_id != workspace || it.kind != ItemKind::File {
+                return Err(ApiError::not_found("file"));
+            }
+            (it.parent_id, Some(file))
+        }
+        None => {
+            store::check_folder(&mut tx, workspace, parent).await?;
+            (parent, None)
+        }
+    };
+    if let Some(max) = state.config.drive_max_file_size {
+        if length as u64 > max {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "TOO_LARGE",
+                format!("files over {max} bytes are not accepted"),
+            ));
+        }
+    }
+    let u = store::usage(
+        &mut tx,
+        workspace,
+        state.config.drive_quota,
+        state.config.drive_max_file_size,
+    )
+    .await?;
+    if let Some(quota) = u.quota {
+        if u.used + length > quota {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "QUOTA_EXCEEDED",
+                format!(
+                    "this workspace's Drive is full: {} of {quota} bytes used, {length} more asked for",
+                    u.used
+                ),
+            ));
+        }
+    }
+    let t = now();
+    let (version,): (i64,) = tx
+        .one(
+            "INSERT INTO drive_versions (item_id, workspace_id, number, state, size, file_key, \
+               created_by, created_at) VALUES ($1, $2, 0, 'uploading', $3, '', $4, $5) RETURNING id",
+            args![replaces, workspace, length, user.id, t],
+        )
+        .await?;
+    let key = content::new_key(&mut tx, workspace, version).await?;
+    tx.execute(
+        "UPDATE drive_versions SET file_key = $2 WHERE id = $1",
+        args![version, key],
+    )
+    .await?;
+    let id = crypto_wasm::random::token(16).map_err(ApiError::internal)?;
+    let sealed_name = tx
+        .seal(
+            Scope::Workspace(workspace),
+            &Place::new("drive_uploads", "filename", &id),
+            &filename,
+        )
+        .await?;
+    tx.execute(
+        "INSERT INTO drive_uploads (id, version_id, workspace_id, user_id, filename, parent_id, \
+           replaces_id, length, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        args![
+            id.clone(),
+            version,
+            workspace,
+            user.id,
+            sealed_name,
+            parent,
+            replaces,
+            length,
+            t,
+            t + EXPIRES_AFTER_SECS
+        ],
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(workspace, version, length, "drive: upload started");
+
+    let mut res = StatusCode::CREATED.into_response();
+    res.headers_mut().insert(
+        header::LOCATION,
+        value(format!("/api/v1/drive/uploads/{id}")),
+    );
+    if with_bytes || length == 0 {
+        let done = receive(&state, &user, &id, 0, &headers, body).await?;
+        done.apply(res.headers_mut());
+    } else {
+        res.headers_mut().insert(
+            h("upload-expires"),
+            value(http_date(t + EXPIRES_AFTER_SECS)),
+        );
+    }
+    Ok(res)
+}
+
+fn is_offset_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("application/offset+octet-stream"))
+}
+
+fn unsupported_type() -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "UNSUPPORTED_MEDIA_TYPE",
+        "upload bytes as Content-Type: application/offset+octet-stream",
+    )
+}
+
+/// An upload's row.
+struct Upload {
+    version: i64,
+    workspace: i64,
+    filename: String,
+    parent: Option<i64>,
+    replaces: Option<i64>,
+    length: i64,
+    offset: i64,
+    sealed: i64,
+    tail: String,
+    expires_at: i64,
+}
+
+/// The caller's upload `id`, if it has not expired (404 otherwise).
+async fn load(tx: &mut Tx, id: &str, me: i64) -> ApiResult<Upload> {
+    type Row = (
+        i64,
+        i64,
+        String,
+        Option<i64>,
+        Option<i64>,
+        i64,
+        i64,
+        i64,
+        String,
+        i64,
+    );
+    let row: Option<Row> = tx
+        .optional(
+            "SELECT version_id, workspace_id, filename, parent_id, replaces_id, length, \
+               upload_offset, sealed, tail, expires_at \
+             FROM drive_uploads WHERE id = $1 AND user_id = $2",
+            args![id, me],
+        )
+        .await?;
+    let (version, workspace, filename, parent, replaces, length, offset, sealed, tail, expires_at) =
+        row.ok_or_else(|| ApiError::not_found("upload"))?;
+    if expires_at <= now() {
+        return Err(ApiError::not_found("upload"));
+    }
+    // Still a member of the workspace (404 otherwise, as for everything in it).
+    access::workspace_role(tx, workspace, me).await?;
+    let filename = tx
+        .open(&Place::new("drive_uploads", "filename", id), &filename)
+        .await?;
+    Ok(Upload {
+        version,
+        workspace,
+        filename,
+        parent,
+        replaces,
+        length,
+        offset,
+        sealed,
+        tail,
+        expires_at,
+    })
+}
+
+/// The offset of an upload.
+#[utoipa::path(head, path = "/drive/uploads/{upload}", tag = "drive", params(("upload" = String, Path, description = "Upload id"), ("Tus-Resumable" = String, Header, description = "1.0.0")), responses((status = 200, description = "`Upload-Offset`, `Upload-Length`, `Upload-Expires`")))]
+async fn head(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    check_version(&headers)?;
+    let mut tx = state.db.read().await?;
+    let u = load(&mut tx, &id, user.id).await?;
+    let mut res = StatusCode::OK.into_response();
+    let hs = res.headers_mut();
+    hs.insert(h("upload-offset"), value(u.offset));
+    hs.insert(h("upload-length"), value(u.length));
+    hs.insert(h("upload-expires"), value(http_date(u.expires_at)));
+    hs.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// Sends bytes from `Upload-Offset`.
+#[utoipa::path(patch, path = "/drive/uploads/{upload}", tag = "drive", params(("upload" = String, Path, description = "Upload id"), ("Tus-Resumable" = String, Header, description = "1.0.0"), ("Upload-Offset" = i64, Header, description = "Where these bytes go"), ("Upload-Checksum" = Option<String>, Header, description = "`sha256 <base64>` of this request's bytes")), request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"), responses((status = 204, description = "`Upload-Offset`; `Huddle-File-Id` once complete"), (status = 409, description = "`OFFSET_MISMATCH`"), (status = 460, description = "`CHECKSUM_MISMATCH`: nothing of this request was kept")))]
+async fn patch(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    check_version(&headers)?;
+    if !is_offset_stream(&headers) {
+        return Err(unsupported_type());
+    }
+    let offset = number(&headers, "upload-offset")?
+        .ok_or_else(|| ApiError::invalid("Upload-Offset: required"))?;
+    let done = receive(&state, &user, &id, offset, &headers, body).await?;
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    done.apply(res.headers_mut());
+    Ok(res)
+}
+
+/// Ends an upload and removes what it stored.
+#[utoipa::path(delete, path = "/drive/uploads/{upload}", tag = "drive", params(("upload" = String, Path, description = "Upload id"), ("Tus-Resumable" = String, Header, description = "1.0.0")), responses((status = 204)))]
+async fn terminate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    check_version(&headers)?;
+    let _busy = Busy::take(&state.drive, &id)?;
+    let mut tx = state.db.write().await?;
+    let u = load(&mut tx, &id, user.id).await?;
+    tx.execute("DELETE FROM drive_versions WHERE id = $1", args![u.version])
+        .await?;
+    tx.commit().await?;
+    state.drive.blobs.remove_version(u.version).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Where an upload stands after a request.
+struct Done {
+    offset: i64,
+    expires_at: i64,
+    file: Option<i64>,
+}
+
+impl Done {
+    fn apply(&self, hs: &mut HeaderMap) {
+        hs.insert(h("upload-offset"), value(self.offset));
+        match self.file {
+            Some(id) => {
+                hs.insert(h(FILE_ID), value(id));
+            }
+            None => {
+                hs.insert(h("upload-expires"), value(http_date(self.expires_at)));
+            }
+        }
+    }
+}
+
+fn checksum_mismatch() -> ApiError {
+    ApiError::new(
+        StatusCode::from_u16(460).expect("460 is a status code"),
+        "CHECKSUM_MISMATCH",
+        "the bytes do not match Upload-Checksum: nothing of this request was kept",
+    )
+}
+
+/// Takes a request's bytes into upload `id` at `offset`, and completes the upload when
+/// the last byte is in.
+async fn receive(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    offset: i64,
+    headers: &HeaderMap,
+    body: Body,
+) -> ApiResult<Done> {
+    let expected_sum = checksum(headers)?;
+    let declared = number(headers, "content-length")?;
+    let _busy = Busy::take(&state.drive, id)?;
+    let drive = &state.drive;
+    let (u, keys, chunks, tail) = {
+        let mut tx = state.db.read().await?;
+        let u = load(&mut tx, id, user.id).await?;
+        if offset != u.offset {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "OFFSET_MISMATCH",
+                format!("this upload is at byte {}, not {offset}", u.offset),
+            ));
+        }
+        if declared.is_some_and(|n| u.offset + n > u.length) {
+            return Err(too_long(u.length));
+        }
+        let (sealed_key,): (String,) = tx
+            .one(
+                "SELECT file_key FROM drive_versions WHERE id = $1",
+                args![u.version],
+            )
+            .await?;
+        let keys = content::keys(&mut tx, u.version, &sealed_key, &drive.salt).await?;
+        let chunks = content::chunks(&mut tx, u.version).await?;
+        let tail = if u.tail.is_empty() {
+            Zeroizing::new(Vec::new())
+        } else {
+            let b64 = Zeroizing::new(
+                tx.open(&Place::new("drive_uploads", "tail", id), &u.tail)
+                    .await?,
+            );
+            Zeroizing::new(
+                base64::engine::general_purpose::STANDARD
+                    .decode(b64.as_bytes())
+                    .map_err(ApiError::internal)?,
+            )
+        };
+        (u, keys, chunks, tail)
+    };
+    let mut w = Writer::resume(
+        drive.blobs.clone(),
+        u.version,
+        keys.clone(),
+        &chunks,
+        u.sealed as u64,
+        &tail,
+    )?;
+    let mut hasher = Sha256::new();
+    let mut stream = body.into_data_stream();
+    let mut cut = false;
+    let mut failure = None;
+    while let Some(frame) = stream.next().await {
+        match frame {
+            Ok(bytes) => {
+                if w.position() + bytes.len() as u64 > u.length as u64 {
+                    failure = Some(too_long(u.length));
+                    break;
+                }
+                hasher.update(&bytes);
+                if let Err(e) = w.push(&bytes).await {
+                    failure = Some(e);
+                    break;
+                }
+            }
+            Err(_) => {
+                cut = true;
+                break;
+            }
+        }
+    }
+    let sum_ok = match &expected_sum {
+        Some(sum) => !cut && hasher.finalize().as_slice() == sum.as_slice(),
+        None => true,
+    };
+    if failure.is_some() || !sum_ok {
+        // Nothing of this request is kept: its chunks go, the row stays as it was.
+        for c in w.written() {
+            drive.blobs.remove_chunk(u.version, c.seq).await;
+        }
+        return Err(failure.unwrap_or_else(checksum_mismatch));
+    }
+    if w.position() == u.length as u64 {
+        w.finish().await?;
+        let file = complete(state, user, id, &u, keys, &chunks, w.written()).await?;
+        return Ok(Done {
+            offset: u.length,
+            expires_at: u.expires_at,
+            file: Some(file),
+        });
+    }
+    // Part of the file: keep every byte received, sealed segments in chunks and the rest
+    // in the row.
+    w.flush().await?;
+    let mut tx = state.db.write().await?;
+    let tail = if w.pending().is_empty() {
+        String::new()
+    } else {
+        let b64 = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(w.pending()));
+        tx.seal(
+            Scope::Workspace(u.workspace),
+            &Place::new("drive_uploads", "tail", id),
+            &b64,
+        )
+        .await?
+    };
+    let expires_at = now() + EXPIRES_AFTER_SECS;
+    record_chunks(&mut tx, u.version, w.written()).await?;
+    tx.execute(
+        "UPDATE drive_uploads SET upload_offset = $2, sealed = $3, tail = $4, expires_at = $5 \
+         WHERE id = $1",
+        args![id, w.position() as i64, w.sealed() as i64, tail, expires_at],
+    )
+    .await?;
+    tx.commit().await?;
+    if cut {
+        tracing::info!(
+            version = u.version,
+            offset = w.position(),
+            "drive: upload interrupted, kept"
+        );
+    }
+    Ok(Done {
+        offset: w.position() as i64,
+        expires_at,
+        file: None,
+    })
+}
+
+fn too_long(length: i64) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "TOO_LARGE",
+        format!("more bytes than Upload-Length ({length})"),
+    )
+}
+
+async fn record_chunks(tx: &mut Tx, version: i64, written: &[Chunk]) -> ApiResult<()> {
+    for c in written {
+        tx.execute(
+            "INSERT INTO drive_chunks (version_id, seq, start, bytes) VALUES ($1, $2, $3, $4)",
+            args![version, c.seq, c.start, c.bytes],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Turns a finished upload into a file (or a new version of one), and announces it.
+async fn complete(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    u: &Upload,
+    keys: crypto_wasm::segments::Keys,
+    before: &[Chunk],
+    written: &[Chunk],
+) -> ApiResult<i64> {
+    let all: Vec<Chunk> = before.iter().chain(written).copied().collect();
+    let reader = Reader {
+        blobs: state.drive.blobs.clone(),
+        version: u.version,
+        keys,
+        chunks: all,
+        size: u.length as u64,
+    };
+    let mime = super::sniff::mime(&reader.segment(0).await?, &u.filename);
+    let mut tx = state.db.write().await?;
+    // Checked again: the upload may have ended meanwhile (terminated, or its file deleted).
+    load(&mut tx, id, user.id).await?;
+    record_chunks(&mut tx, u.version, written).await?;
+    let item = match u.replaces {
+        Some(file) => {
+            let (next,): (i64,) = tx
+                .one(
+                    "SELECT COALESCE(MAX(number), 0) + 1 FROM drive_versions \
+                     WHERE item_id = $1 AND state = 'ready'",
+                    args![file],
+                )
+                .await?;
+            tx.execute(
+                "UPDATE drive_versions SET state = 'ready', number = $2, mime = $3 WHERE id = $1",
+                args![u.version, next, mime],
+            )
+            .await?;
+            tx.execute(
+                "UPDATE drive_items SET current_version_id = $2, updated_at = $3, \
+                 revision = revision + 1 WHERE id = $1",
+                args![file, u.version, now()],
+            )
+            .await?;
+            store::item(&mut tx, file).await?
+        }
+        None => {
+            // Its folder may have gone to the trash meanwhile: the file goes to the top.
+            let parent = match store::check_folder(&mut tx, u.workspace, u.parent).await {
+                Ok(()) => u.parent,
+                Err(_) => None,
+            };
+            tx.execute(
+                "UPDATE drive_versions SET state = 'ready', number = 1, mime = $2 WHERE id = $1",
+                args![u.version, mime],
+            )
+            .await?;
+            let item = insert_unique(&mut tx, u, user.id, parent).await?;
+            tx.execute(
+                "UPDATE drive_versions SET item_id = $2 WHERE id = $1",
+                args![u.version, item.id],
+            )
+            .await?;
+            item
+        }
+    };
+    tx.execute("DELETE FROM drive_uploads WHERE id = $1", args![id])
+        .await?;
+    tx.commit().await?;
+    tracing::info!(
+        workspace = u.workspace,
+        version = u.version,
+        item = item.id,
+        size = u.length,
+        "drive: upload complete"
+    );
+    super::announce(state, &item).await;
+    Ok(item.id)
+}
+
+/// The new file, named as uploaded, or `name (2).ext`, `name (3).ext`, … when another
+/// item of its folder has that name.
+async fn insert_unique(
+    tx: &mut Tx,
+    u: &Upload,
+    me: i64,
+    parent: Option<i64>,
+) -> ApiResult<huddle_protocol::drive::Item> {
+    let (stem, ext) = match u.filename.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() => (s.to_owned(), format!(".{e}")),
+        _ => (u.filename.clone(), String::new()),
+    };
+    // Looked up first: on PostgreSQL a failed insert would end the transaction.
+    let mut name = u.filename.clone();
+    for n in 2..1000 {
+        if store::name_free(tx, u.workspace, parent, &name).await? {
+            return store::insert(
+                tx,
+                u.workspace,
+                me,
+                parent,
+                ItemKind::File,
+                &name,
+                Some(u.version),
+            )
+            .await;
+        }
+        name = format!("{stem} ({n}){ext}");
+    }
+    Err(ApiError::new(
+        StatusCode::CONFLICT,
+        "NAME_TAKEN",
+        "too many items of this name in the folder",
+    ))
+}
+
+/// Removes uploads that expired and their bytes; run every hour.
+pub async fn purge_expired(state: &AppState) -> ApiResult<usize> {
+    let mut tx = state.db.write().await?;
+    let gone: Vec<(i64,)> = tx
+        .all(
+            "SELECT version_id FROM drive_uploads WHERE expires_at <= $1",
+            args![now()],
+        )
+        .await?;
+    for (version,) in &gone {
+        tx.execute("DELETE FROM drive_versions WHERE id = $1", args![*version])
+            .await?;
+    }
+    tx.commit().await?;
+    for (version,) in &gone {
+        state.drive.blobs.remove_version(*version).await;
+    }
+    Ok(gone.len())
+}

@@ -1,0 +1,104 @@
+//! Where Drive keeps the bytes of files: a directory (by default `DATA_DIR/drive/`,
+//! outside anything served), through `object_store`, the same interface an S3-compatible
+//! store would take.
+//!
+//! A version of a file is one crypto-wasm segmented file (see `docs/protocol.md`), kept
+//! as numbered **chunks**: objects `v<version>/<seq>` that each hold whole segments (the
+//! first one also the 8-byte header). An upload writes a chunk whenever it has sealed
+//! [`CHUNK_SEGMENTS`] segments and at the end of every request, so nothing is ever
+//! appended to an object, and the bytes of one upload in memory stay under one chunk.
+//! `drive_chunks` lists every chunk with where it starts in the whole stored file.
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+
+use crate::error::{ApiError, ApiResult};
+
+/// Segments per chunk: 64, about 4 MiB.
+pub const CHUNK_SEGMENTS: usize = 64;
+
+/// The store of Drive's chunks.
+#[derive(Clone)]
+pub struct Blobs {
+    store: Arc<dyn ObjectStore>,
+}
+
+impl std::fmt::Debug for Blobs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Blobs({})", self.store)
+    }
+}
+
+fn failed(what: &'static str) -> impl Fn(object_store::Error) -> ApiError {
+    move |e| ApiError::internal(format!("storage: cannot {what}: {e}"))
+}
+
+impl Blobs {
+    /// Chunks as files under `dir` (created, readable by the server only).
+    pub fn local(dir: &Path) -> Result<Blobs, String> {
+        crate::private_fs::create_dir(dir)
+            .and_then(|()| crate::private_fs::tighten(dir))
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let store = object_store::local::LocalFileSystem::new_with_prefix(dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?;
+        Ok(Blobs {
+            store: Arc::new(store),
+        })
+    }
+
+    fn path(version: i64, seq: i64) -> ObjectPath {
+        ObjectPath::from(format!("v{version}/{seq}"))
+    }
+
+    /// Stores chunk `seq` of `version`.
+    pub async fn put(&self, version: i64, seq: i64, bytes: Vec<u8>) -> ApiResult<()> {
+        self.store
+            .put(&Self::path(version, seq), PutPayload::from(bytes))
+            .await
+            .map(drop)
+            .map_err(failed("write a chunk"))
+    }
+
+    /// Bytes `range` of chunk `seq` of `version`.
+    pub async fn read(&self, version: i64, seq: i64, range: Range<u64>) -> ApiResult<Bytes> {
+        self.store
+            .get_range(&Self::path(version, seq), range)
+            .await
+            .map_err(failed("read a chunk"))
+    }
+
+    /// Removes chunk `seq` of `version` (logged if it fails).
+    pub async fn remove_chunk(&self, version: i64, seq: i64) {
+        match self.store.delete(&Self::path(version, seq)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => tracing::warn!(version, seq, error = %e, "drive: a chunk was not removed"),
+        }
+    }
+
+    /// Removes every chunk of `version`, those no row lists included (written by a
+    /// request that failed before it committed). A failure is logged: it leaves bytes
+    /// nobody can reach, never a file that lacks some.
+    pub async fn remove_version(&self, version: i64) {
+        if let Err(e) = self.try_remove_version(version).await {
+            tracing::warn!(version, error = %e, "drive: chunks not removed");
+        }
+    }
+
+    async fn try_remove_version(&self, version: i64) -> Result<(), object_store::Error> {
+        use futures_util::TryStreamExt;
+        let prefix = ObjectPath::from(format!("v{version}"));
+        let found: Vec<_> = self.store.list(Some(&prefix)).try_collect().await?;
+        for meta in found {
+            match self.store.delete(&meta.location).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+}

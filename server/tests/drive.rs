@@ -1,0 +1,841 @@
+//! Drive over real HTTP: tus uploads (whole, in pieces, resumed across a restart, with
+//! checksums, expired), folders, versions, trash, limits, download tokens and ranges,
+//! the bytes at rest (never in plain text, and any damage an error rather than wrong
+//! bytes).
+
+mod common;
+
+use base64::Engine as _;
+use common::{assert_error, spawn, spawn_with, user, workspace, Client, Reply, Server};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+const SEG: usize = 65_536;
+
+fn b64(s: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
+
+/// Bytes that say where they are (and hold a marker to look for at rest).
+fn content(len: usize, marker: &str) -> Vec<u8> {
+    let mut v: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+    let m = marker.as_bytes();
+    for at in (0..len.saturating_sub(m.len())).step_by(50_000) {
+        v[at..at + m.len()].copy_from_slice(m);
+    }
+    v
+}
+
+fn meta(name: &str, parent: Option<i64>, replaces: Option<i64>) -> String {
+    let mut m = vec![format!("filename {}", b64(name))];
+    if let Some(p) = parent {
+        m.push(format!("parent {}", b64(&p.to_string())));
+    }
+    if let Some(r) = replaces {
+        m.push(format!("replaces {}", b64(&r.to_string())));
+    }
+    m.join(",")
+}
+
+/// Creates an upload of `len` bytes; returns its path under the API.
+async fn create(c: &mut Client, ws: i64, len: usize, metadata: &str) -> Reply {
+    c.send_bytes(
+        "POST",
+        &format!("/workspaces/{ws}/drive/uploads"),
+        Vec::new(),
+        &[
+            ("tus-resumable", "1.0.0"),
+            ("upload-length", &len.to_string()),
+            ("upload-metadata", metadata),
+        ],
+    )
+    .await
+}
+
+fn location(r: &Reply) -> String {
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let loc = r.headers["location"].to_str().unwrap();
+    loc.strip_prefix("/api/v1").unwrap().to_owned()
+}
+
+async fn patch(
+    c: &mut Client,
+    at: &str,
+    offset: usize,
+    bytes: &[u8],
+    extra: &[(&str, &str)],
+) -> Reply {
+    let offset = offset.to_string();
+    let mut h = vec![
+        ("tus-resumable", "1.0.0"),
+        ("content-type", "application/offset+octet-stream"),
+        ("upload-offset", offset.as_str()),
+    ];
+    h.extend_from_slice(extra);
+    c.send_bytes("PATCH", at, bytes.to_vec(), &h).await
+}
+
+fn offset(r: &Reply) -> usize {
+    r.headers["upload-offset"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+fn file_id(r: &Reply) -> i64 {
+    r.headers
+        .get("huddle-file-id")
+        .unwrap_or_else(|| panic!("no Huddle-File-Id: {} {:?}", r.status, r.body))
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// Uploads `bytes` in one creation-with-upload request; returns the file id.
+async fn upload(c: &mut Client, ws: i64, name: &str, parent: Option<i64>, bytes: &[u8]) -> i64 {
+    let r = c
+        .send_bytes(
+            "POST",
+            &format!("/workspaces/{ws}/drive/uploads"),
+            bytes.to_vec(),
+            &[
+                ("tus-resumable", "1.0.0"),
+                ("upload-length", &bytes.len().to_string()),
+                ("upload-metadata", &meta(name, parent, None)),
+                ("content-type", "application/offset+octet-stream"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert_eq!(r.headers["tus-resumable"], "1.0.0");
+    assert_eq!(offset(&r), bytes.len());
+    file_id(&r)
+}
+
+/// Downloads `file` (a version of it) through a fresh token.
+async fn download(
+    c: &mut Client,
+    file: i64,
+    version: Option<i64>,
+    range: Option<&str>,
+) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+    let r = c
+        .post(
+            &format!("/drive/files/{file}/download"),
+            json!({ "version": version }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let url = r.body["url"].as_str().unwrap().to_owned();
+    let extra: Vec<(&str, &str)> = range.map(|v| ("range", v)).into_iter().collect();
+    c.fetch_raw(&url, &extra).await
+}
+
+fn sha(b: &[u8]) -> String {
+    common::hex(&Sha256::digest(b))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn upload_list_download_version_and_ranges() {
+    let server = spawn().await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let r = ann
+        .post(
+            &format!("/workspaces/{ws}/drive/folders"),
+            json!({ "name": "Reports" }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let folder = r.body["id"].as_i64().unwrap();
+
+    let bytes = content(3 * SEG + 123, "MARKER-one");
+    let file = upload(&mut ann, ws, "Q3 résumé.bin", Some(folder), &bytes).await;
+    let list = ann.get(&format!("/drive/folders/{folder}")).await;
+    assert_eq!(list.status, 200);
+    let items = list.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["id"], file);
+    assert_eq!(items[0]["name"], "Q3 résumé.bin");
+    assert_eq!(items[0]["size"], bytes.len());
+    assert_eq!(items[0]["version"], 1);
+    assert_eq!(list.body["folder"]["name"], "Reports");
+
+    let (status, h, got) = download(&mut ann, file, None, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(sha(&got), sha(&bytes));
+    assert_eq!(h["content-type"], "application/octet-stream");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["content-security-policy"], "sandbox; default-src 'none'");
+    assert_eq!(h["cache-control"], "private, no-store");
+    assert_eq!(
+        h["content-disposition"],
+        "attachment; filename=\"Q3 r_sum_.bin\"; filename*=UTF-8''Q3%20r%C3%A9sum%C3%A9.bin"
+    );
+
+    // Ranges across a segment boundary, the tail, and one past the end.
+    let (status, h, got) = download(&mut ann, file, None, Some("bytes=65530-65545")).await;
+    assert_eq!(status, 206);
+    assert_eq!(got, bytes[65_530..65_546]);
+    assert_eq!(
+        h["content-range"],
+        format!("bytes 65530-65545/{}", bytes.len()).as_str()
+    );
+    let (status, _, got) = download(&mut ann, file, None, Some("bytes=-100")).await;
+    assert_eq!((status, got.as_slice()), (206, &bytes[bytes.len() - 100..]));
+    let (status, h, _) = download(
+        &mut ann,
+        file,
+        None,
+        Some(&format!("bytes={}-", bytes.len())),
+    )
+    .await;
+    assert_eq!(status, 416);
+    assert_eq!(
+        h["content-range"],
+        format!("bytes */{}", bytes.len()).as_str()
+    );
+
+    // A new version over it; the first stays downloadable.
+    let v2 = content(10, "v2");
+    let r = create(
+        &mut ann,
+        ws,
+        v2.len(),
+        &meta("ignored.txt", None, Some(file)),
+    )
+    .await;
+    let at = location(&r);
+    let r = patch(&mut ann, &at, 0, &v2, &[]).await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    assert_eq!(file_id(&r), file);
+    let it = ann.get(&format!("/drive/items/{file}")).await;
+    assert_eq!(
+        (it.body["version"].as_i64(), it.body["size"].as_i64()),
+        (Some(2), Some(10))
+    );
+    assert_eq!(it.body["name"], "Q3 résumé.bin");
+    assert_eq!(download(&mut ann, file, None, None).await.2, v2);
+    assert_eq!(
+        sha(&download(&mut ann, file, Some(1), None).await.2),
+        sha(&bytes)
+    );
+    let r = ann
+        .post(
+            &format!("/drive/files/{file}/download"),
+            json!({ "version": 9 }),
+        )
+        .await;
+    assert_error(&r, 404, "NOT_FOUND");
+
+    // Usage counts both versions.
+    let u = ann.get(&format!("/workspaces/{ws}/drive/usage")).await;
+    assert_eq!(u.body["used"], bytes.len() + 10);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_is_one_download_of_one_version_for_a_minute() {
+    let server = spawn().await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let file = upload(&mut ann, ws, "a.txt", None, b"hello").await;
+    let r = ann
+        .post(&format!("/drive/files/{file}/download"), json!({}))
+        .await;
+    let url = r.body["url"].as_str().unwrap().to_owned();
+    assert!(
+        url.starts_with("/api/v1/drive/download/") && url.len() > 60,
+        "{url}"
+    );
+    let (status, h, got) = ann.fetch_raw(&url, &[]).await;
+    assert_eq!((status, got.as_slice()), (200, &b"hello"[..]));
+    assert_eq!(h["content-type"], "text/plain; charset=utf-8");
+    // Used: a second whole download is refused.
+    let (status, _, body) = ann.fetch_raw(&url, &[]).await;
+    assert_eq!(status, 410);
+    assert!(String::from_utf8_lossy(&body).contains("DOWNLOAD_EXPIRED"));
+    // Expired.
+    let r = ann
+        .post(&format!("/drive/files/{file}/download"), json!({}))
+        .await;
+    let url = r.body["url"].as_str().unwrap().to_owned();
+    server
+        .exec(
+            "UPDATE drive_tokens SET expires_at = 1 WHERE used_at IS NULL",
+            vec![],
+        )
+        .await;
+    assert_eq!(ann.fetch_raw(&url, &[]).await.0, 410);
+    // A token nobody made.
+    let (status, _, _) = ann
+        .fetch_raw(&format!("/api/v1/drive/download/{}", "ab".repeat(32)), &[])
+        .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn html_and_svg_download_as_attachments_that_cannot_run() {
+    let server = spawn().await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    for (name, body) in [
+        (
+            "page.html",
+            &b"<!doctype html><script>alert(document.cookie)</script>"[..],
+        ),
+        (
+            "pic.svg",
+            &b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"[..],
+        ),
+    ] {
+        let file = upload(&mut ann, ws, name, None, body).await;
+        let (status, h, got) = download(&mut ann, file, None, None).await;
+        assert_eq!((status, got.as_slice()), (200, body));
+        let ct = h["content-type"].to_str().unwrap();
+        assert!(!ct.contains("html") && !ct.contains("svg"), "{name}: {ct}");
+        assert!(h["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment;"));
+        assert_eq!(h["content-security-policy"], "sandbox; default-src 'none'");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upload_in_small_pieces_resumes_from_its_offset() {
+    let server = spawn().await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let bytes = content(2 * SEG + 5_000, "pieces");
+    let at = location(&create(&mut ann, ws, bytes.len(), &meta("p.bin", None, None)).await);
+    // Nothing half-uploaded is listed.
+    let top = ann.get(&format!("/workspaces/{ws}/drive")).await;
+    assert_eq!(top.body["items"], json!([]));
+    let mut at_byte = 0;
+    for piece in bytes.chunks(30_000) {
+        let head = ann
+            .send_bytes("HEAD", &at, Vec::new(), &[("tus-resumable", "1.0.0")])
+            .await;
+        assert_eq!(head.status, 200);
+        assert_eq!(offset(&head), at_byte);
+        assert_eq!(
+            head.headers["upload-length"],
+            bytes.len().to_string().as_str()
+        );
+        let r = patch(&mut ann, &at, at_byte, piece, &[]).await;
+        assert_eq!(r.status, 204, "{:?}", r.body);
+        at_byte += piece.len();
+        assert_eq!(offset(&r), at_byte);
+    }
+    let top = ann.get(&format!("/workspaces/{ws}/drive")).await;
+    let file = top.body["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(
+        sha(&download(&mut ann, file, None, None).await.2),
+        sha(&bytes)
+    );
+    // The upload is gone once complete.
+    let head = ann
+        .send_bytes("HEAD", &at, Vec::new(), &[("tus-resumable", "1.0.0")])
+        .await;
+    assert_eq!(head.status, 404);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn protocol_errors_are_clear_and_change_nothing() {
+    let server = spawn().await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let bytes = content(100_000, "errors");
+    let at = location(&create(&mut ann, ws, bytes.len(), &meta("e.bin", None, None)).await);
+    assert_eq!(
+        patch(&mut ann, &at, 0, &bytes[..40_000], &[]).await.status,
+        204
+    );
+    // Wrong offset.
+    let r = patch(&mut ann, &at, 10, &bytes[10..20], &[]).await;
+    assert_error(&r, 409, "OFFSET_MISMATCH");
+    // Wrong checksum: nothing of the request is kept.
+    let wrong = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"other"));
+    let r = patch(
+        &mut ann,
+        &at,
+        40_000,
+        &bytes[40_000..90_000],
+        &[("upload-checksum", &format!("sha256 {wrong}"))],
+    )
+    .await;
+    assert_eq!(r.status, 460, "{:?}", r.body);
+    assert_eq!(r.body["error"]["code"], "CHECKSUM_MISMATCH");
+    let right = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&bytes[40_000..]));
+    let r = patch(
+        &mut ann,
+        &at,
+        40_000,
+        &bytes[40_000..],
+        &[("upload-checksum", &format!("sha256 {right}"))],
+    )
+    .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    let file = file_id(&r);
+    assert_eq!(
+        sha(&download(&mut ann, file, None, None).await.2),
+        sha(&bytes)
+    );
+    // Other errors.
+    let r = ann
+        .send_bytes(
+            "POST",
+            &format!("/workspaces/{ws}/drive/uploads"),
+            Vec::new(),
+            &[
+                ("upload-length", "5"),
+                ("upload-metadata", &meta("a", None, None)),
+            ],
+        )
+        .await;
+    assert_error(&r, 412, "TUS_VERSION");
+    let r = create(&mut ann, ws, 5, "").await;
+    assert_error(&r, 400, "INVALID_INPUT");
+    let r = create(&mut ann, ws, 5, &meta("a/b", None, None)).await;
+    assert_error(&r, 400, "INVALID_INPUT");
+    let r = create(&mut ann, ws, 5, &meta("a", Some(file), None)).await;
+    assert_error(&r, 404, "NOT_FOUND");
+    let at = location(&create(&mut ann, ws, 5, &meta("b", None, None)).await);
+    let r = patch(&mut ann, &at, 0, b"too many bytes", &[]).await;
+    assert_error(&r, 413, "TOO_LARGE");
+    let r = ann
+        .send_bytes(
+            "PATCH",
+            &at,
+            b"x".to_vec(),
+            &[("tus-resumable", "1.0.0"), ("upload-offset", "0")],
+        )
+        .await;
+    assert_error(&r, 415, "UNSUPPORTED_MEDIA_TYPE");
+    // Termination removes it.
+    let r = ann
+        .send_bytes("DELETE", &at, Vec::new(), &[("tus-resumable", "1.0.0")])
+        .await;
+    assert_eq!(r.status, 204);
+    assert_eq!(patch(&mut ann, &at, 0, b"12345", &[]).await.status, 404);
+    // OPTIONS says what the server does.
+    let r = ann
+        .send_bytes(
+            "OPTIONS",
+            &format!("/workspaces/{ws}/drive/uploads"),
+            Vec::new(),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    assert_eq!(r.headers["tus-version"], "1.0.0");
+    assert!(r.headers["tus-extension"]
+        .to_str()
+        .unwrap()
+        .contains("creation-with-upload"));
+    assert_eq!(r.headers["tus-checksum-algorithm"], "sha256");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upload_resumes_on_a_restarted_server() {
+    let server = spawn().await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let bytes = content(SEG * 2 + 777, "restart");
+    let at = location(&create(&mut ann, ws, bytes.len(), &meta("r.bin", None, None)).await);
+    assert_eq!(
+        patch(&mut ann, &at, 0, &bytes[..SEG + 10], &[])
+            .await
+            .status,
+        204
+    );
+    // Another server process on the same database and data directory.
+    let again = spawn_on(&server).await;
+    let mut ann2 = Client::new(&again);
+    ann2.cookie = ann.cookie.clone();
+    let head = ann2
+        .send_bytes("HEAD", &at, Vec::new(), &[("tus-resumable", "1.0.0")])
+        .await;
+    assert_eq!(offset(&head), SEG + 10);
+    let r = patch(&mut ann2, &at, SEG + 10, &bytes[SEG + 10..], &[]).await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    let file = file_id(&r);
+    assert_eq!(
+        sha(&download(&mut ann2, file, None, None).await.2),
+        sha(&bytes)
+    );
+}
+
+/// A second server on `server`'s database and data directory.
+async fn spawn_on(server: &Server) -> Server {
+    let database = server.database.clone();
+    let data_dir = server.data_dir.clone();
+    spawn_with(move |c| {
+        c.database = database;
+        c.data_dir = data_dir;
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_abandoned_upload_expires_and_its_bytes_go() {
+    let server = spawn().await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let bytes = content(SEG + 1, "abandoned");
+    let at = location(&create(&mut ann, ws, bytes.len(), &meta("x.bin", None, None)).await);
+    assert_eq!(
+        patch(&mut ann, &at, 0, &bytes[..SEG + 1 - 5], &[])
+            .await
+            .status,
+        204
+    );
+    assert!(!stored_files(&server).is_empty());
+    server
+        .exec("UPDATE drive_uploads SET expires_at = 1", vec![])
+        .await;
+    let gone = huddle_server::api::drive::tus::purge_expired(&server.state)
+        .await
+        .unwrap();
+    assert_eq!(gone, 1);
+    assert_eq!(stored_files(&server), Vec::<std::path::PathBuf>::new());
+    assert_eq!(server.count("SELECT count(*) FROM drive_versions").await, 0);
+    assert_eq!(
+        patch(&mut ann, &at, SEG - 4, &bytes[SEG - 4..], &[])
+            .await
+            .status,
+        404
+    );
+    let u = ann.get(&format!("/workspaces/{ws}/drive/usage")).await;
+    assert_eq!(u.body["used"], 0);
+}
+
+fn stored_files(server: &Server) -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&server.data_dir.join("drive"), &mut out);
+    out.sort();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn limits_refuse_before_storing_anything() {
+    let server = spawn_with(|c| {
+        c.drive_quota = Some(100_000);
+        c.drive_max_file_size = Some(60_000);
+    })
+    .await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let r = create(&mut ann, ws, 60_001, &meta("big", None, None)).await;
+    assert_error(&r, 413, "TOO_LARGE");
+    upload(&mut ann, ws, "a", None, &content(60_000, "a")).await;
+    let r = create(&mut ann, ws, 50_000, &meta("b", None, None)).await;
+    assert_error(&r, 413, "QUOTA_EXCEEDED");
+    assert_eq!(server.count("SELECT count(*) FROM drive_versions").await, 1);
+    let u = ann.get(&format!("/workspaces/{ws}/drive/usage")).await;
+    assert_eq!(
+        u.body,
+        json!({ "used": 60_000, "quota": 100_000, "max_file_size": 60_000 })
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn nothing_is_stored_in_plain_text() {
+    let server = spawn().await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let marker = "PLAINTEXT-MARKER-7f3a";
+    let bytes = content(3 * SEG, marker);
+    upload(&mut ann, ws, "secret-name-marker.txt", None, &bytes).await;
+    // Half an upload too (its tail is kept in the database).
+    let at = location(&create(&mut ann, ws, bytes.len(), &meta("half", None, None)).await);
+    assert_eq!(
+        patch(&mut ann, &at, 0, &bytes[..SEG + 500], &[])
+            .await
+            .status,
+        204
+    );
+    let files = stored_files(&server);
+    assert!(!files.is_empty());
+    for f in files {
+        let b = std::fs::read(&f).unwrap();
+        assert!(
+            !contains(&b, marker.as_bytes()),
+            "{} holds the marker",
+            f.display()
+        );
+    }
+    // The database (SQLite's file) holds neither the bytes nor the names.
+    if let Some(path) = server.db.sqlite_path() {
+        let mut db = std::fs::read(path).unwrap();
+        if let Ok(wal) = std::fs::read(format!("{}-wal", path.display())) {
+            db.extend(wal);
+        }
+        for needle in [marker, "secret-name-marker"] {
+            assert!(
+                !contains(&db, needle.as_bytes()),
+                "the database holds {needle}"
+            );
+        }
+    }
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_stored_file_is_an_error_never_wrong_bytes() {
+    let server = spawn().await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let bytes = content(3 * SEG + 10, "damage");
+    let file = upload(&mut ann, ws, "d.bin", None, &bytes).await;
+    let files = stored_files(&server);
+    assert_eq!(files.len(), 1, "{files:?}");
+    let original = std::fs::read(&files[0]).unwrap();
+    let seg = |i: usize| 8 + i * (SEG + 64);
+
+    // A flipped byte in the first segment: a clear error before any byte.
+    let mut t = original.clone();
+    t[seg(0) + 100] ^= 1;
+    std::fs::write(&files[0], &t).unwrap();
+    let (status, _, body) = download(&mut ann, file, None, None).await;
+    assert_eq!(status, 500);
+    assert!(String::from_utf8_lossy(&body).contains("UNREADABLE"));
+
+    // Two segments swapped, or the file cut: the download stops before them; what came
+    // before is the file's own start.
+    let mut swapped = original.clone();
+    let (a, b) = (
+        original[seg(1)..seg(2)].to_vec(),
+        original[seg(2)..seg(3)].to_vec(),
+    );
+    swapped[seg(1)..seg(2)].copy_from_slice(&b);
+    swapped[seg(2)..seg(3)].copy_from_slice(&a);
+    for damaged in [
+        swapped,
+        original[..seg(2)].to_vec(),
+        original[..original.len() - 1].to_vec(),
+    ] {
+        std::fs::write(&files[0], &damaged).unwrap();
+        let r = ann
+            .post(&format!("/drive/files/{file}/download"), json!({}))
+            .await;
+        let url = r.body["url"].as_str().unwrap().to_owned();
+        let got = reqwest::get(format!("http://{}{url}", ann.host()))
+            .await
+            .unwrap();
+        let partial = got.bytes().await;
+        if let Ok(b) = partial {
+            assert!(
+                b.len() < bytes.len() && bytes.starts_with(&b),
+                "wrong bytes served"
+            );
+        }
+    }
+    // A segment in range of a request but damaged: 500, never wrong bytes.
+    std::fs::write(&files[0], &original[..seg(2)]).unwrap();
+    let (status, _, _) = download(
+        &mut ann,
+        file,
+        None,
+        Some(&format!("bytes={}-", 2 * SEG + 1)),
+    )
+    .await;
+    assert_eq!(status, 500);
+    std::fs::write(&files[0], &original).unwrap();
+    assert_eq!(
+        sha(&download(&mut ann, file, None, None).await.2),
+        sha(&bytes)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn folders_move_rename_trash_restore_and_empty() {
+    let server = spawn().await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let mk = |name: &str, parent: Option<i64>| json!({ "name": name, "parent_id": parent });
+    let a = ann
+        .post(&format!("/workspaces/{ws}/drive/folders"), mk("A", None))
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let b = ann
+        .post(&format!("/workspaces/{ws}/drive/folders"), mk("B", Some(a)))
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let r = ann
+        .post(&format!("/workspaces/{ws}/drive/folders"), mk("a", None))
+        .await;
+    assert_error(&r, 409, "NAME_TAKEN");
+    let f = upload(&mut ann, ws, "notes.md", Some(b), b"# Notes").await;
+    assert_eq!(
+        ann.get(&format!("/drive/items/{f}")).await.body["mime"],
+        "text/markdown"
+    );
+    // A file of the same name in the same folder gets a number.
+    let f2 = upload(&mut ann, ws, "notes.md", Some(b), b"# Other").await;
+    assert_eq!(
+        ann.get(&format!("/drive/items/{f2}")).await.body["name"],
+        "notes (2).md"
+    );
+
+    // A folder cannot go inside itself.
+    let r = ann
+        .send(
+            "PATCH",
+            &format!("/drive/items/{a}"),
+            Some(json!({ "parent_id": b })),
+            &[],
+        )
+        .await;
+    assert_error(&r, 400, "INVALID_INPUT");
+    // Move B to the top and rename it.
+    let r = ann
+        .send(
+            "PATCH",
+            &format!("/drive/items/{b}"),
+            Some(json!({ "parent_id": null, "name": "Bee" })),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(
+        (r.body["parent_id"].clone(), r.body["name"].clone()),
+        (Value::Null, json!("Bee"))
+    );
+    let top = ann.get(&format!("/workspaces/{ws}/drive")).await;
+    let names: Vec<&str> = top.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["A", "Bee"]);
+    let inside = ann.get(&format!("/drive/folders/{b}")).await;
+    assert_eq!(inside.body["path"], json!([]));
+    assert_eq!(inside.body["items"].as_array().unwrap().len(), 2);
+
+    // Trash B (its files go with it, out of every listing), restore, trash again.
+    let r = ann
+        .post(&format!("/drive/items/{b}/trash"), json!({}))
+        .await;
+    assert!(r.body["trashed_at"].is_i64());
+    let top = ann.get(&format!("/workspaces/{ws}/drive")).await;
+    assert_eq!(top.body["items"].as_array().unwrap().len(), 1);
+    let trash = ann.get(&format!("/workspaces/{ws}/drive/trash")).await;
+    assert_eq!(trash.body.as_array().unwrap().len(), 1);
+    let r = create(&mut ann, ws, 1, &meta("x", Some(b), None)).await;
+    assert_error(&r, 404, "NOT_FOUND");
+    let r = ann
+        .send(
+            "PATCH",
+            &format!("/drive/items/{b}"),
+            Some(json!({ "name": "C" })),
+            &[],
+        )
+        .await;
+    assert_error(&r, 409, "IN_TRASH");
+    let r = ann
+        .post(&format!("/drive/items/{b}/restore"), json!({}))
+        .await;
+    assert_eq!(r.body["trashed_at"], Value::Null);
+    ann.post(&format!("/drive/items/{b}/trash"), json!({}))
+        .await;
+    // A folder of the same name can be made while the other is in the trash; restoring
+    // then clashes.
+    ann.post(&format!("/workspaces/{ws}/drive/folders"), mk("Bee", None))
+        .await;
+    let r = ann
+        .post(&format!("/drive/items/{b}/restore"), json!({}))
+        .await;
+    assert_error(&r, 409, "NAME_TAKEN");
+
+    assert!(!stored_files(&server).is_empty());
+    let r = ann
+        .send(
+            "DELETE",
+            &format!("/workspaces/{ws}/drive/trash"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    assert_eq!(ann.get(&format!("/drive/items/{f}")).await.status, 404);
+    assert_eq!(stored_files(&server), Vec::<std::path::PathBuf>::new());
+    let u = ann.get(&format!("/workspaces/{ws}/drive/usage")).await;
+    assert_eq!(u.body["used"], 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn outsiders_and_removed_members_find_nothing() {
+    let server = spawn().await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (mut bob, _) = user(&server, "bob").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let file = upload(&mut ann, ws, "a.txt", None, b"private").await;
+    let r = ann
+        .post(&format!("/drive/files/{file}/download"), json!({}))
+        .await;
+    let url = r.body["url"].as_str().unwrap().to_owned();
+    for path in [
+        format!("/workspaces/{ws}/drive"),
+        format!("/drive/items/{file}"),
+        format!("/workspaces/{ws}/drive/usage"),
+    ] {
+        assert_error(&bob.get(&path).await, 404, "NOT_FOUND");
+    }
+    assert_error(
+        &bob.post(&format!("/drive/files/{file}/download"), json!({}))
+            .await,
+        404,
+        "NOT_FOUND",
+    );
+    assert_error(
+        &create(&mut bob, ws, 1, &meta("x", None, None)).await,
+        404,
+        "NOT_FOUND",
+    );
+    // Ann's upload is hers alone.
+    let at = location(&create(&mut ann, ws, 10, &meta("y", None, None)).await);
+    common::add_member(&mut ann, ws, &mut bob, "bob").await;
+    assert_eq!(
+        patch(&mut bob, &at, 0, b"0123456789", &[]).await.status,
+        404
+    );
+    // A member's token stops working once they are removed.
+    let r = bob
+        .post(&format!("/drive/files/{file}/download"), json!({}))
+        .await;
+    let bobs = r.body["url"].as_str().unwrap().to_owned();
+    let me = bob.get("/auth/me").await.body["id"].as_i64().unwrap();
+    let r = ann
+        .send(
+            "DELETE",
+            &format!("/workspaces/{ws}/members/{me}"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    assert_eq!(bob.fetch_raw(&bobs, &[]).await.0, 404);
+    // Ann's still works.
+    assert_eq!(ann.fetch_raw(&url, &[]).await.0, 200);
+}
