@@ -16,7 +16,9 @@ use std::fmt::Write;
 
 /// The locales, the first being the default, and the namespaces (one per part of the SPA).
 const LOCALES: [&str; 2] = ["en", "fr"];
-const NAMESPACES: [&str; 6] = ["common", "ui", "shell", "messages", "auth", "pages"];
+const NAMESPACES: [&str; 7] = [
+    "common", "ui", "shell", "messages", "auth", "pages", "drive",
+];
 
 fn translations() {
     use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};

@@ -22,6 +22,8 @@ use serde::Serialize;
 use crate::i18n::*;
 use crate::language::current;
 
+pub mod drive;
+
 const BASE: &str = "/api/v1";
 
 /// A failed API call.
@@ -84,6 +86,11 @@ fn localize(code: &str, server: String, retry_after: Option<u32>) -> String {
         "NOT_A_MEMBER" => td_string!(l, common.error_not_a_member),
         "NOT_FOUND" => td_string!(l, common.error_not_found),
         "NOT_PRIVATE" => td_string!(l, common.error_not_private),
+        "NAME_TAKEN" => td_string!(l, common.error_name_taken),
+        "IN_TRASH" => td_string!(l, common.error_in_trash),
+        "PARENT_GONE" => td_string!(l, common.error_parent_gone),
+        "QUOTA_EXCEEDED" => td_string!(l, common.error_quota_exceeded),
+        "DOWNLOAD_EXPIRED" => td_string!(l, common.error_download_expired),
         "NO_PASSKEY" => td_string!(l, common.error_no_passkey),
         "PASSKEYS_UNAVAILABLE" => td_string!(l, common.error_passkeys_unavailable),
         "PASSKEY_EXISTS" => td_string!(l, common.error_passkey_exists),

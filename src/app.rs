@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
+use crate::apps::drive::{DriveApp, FolderView, TrashView};
 use crate::apps::messages::{ChannelView, MessagesApp, PickChannel};
 use crate::apps::{AppKind, EmptyState};
 use crate::i18n::*;
@@ -46,7 +47,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!(":channel") view=ChannelView />
                     </ParentRoute>
                     <Route path=path!("people") view=PeoplePage />
-                    <Route path=path!("drive") view=|| view! { <EmptyState app=AppKind::Drive /> } />
+                    <ParentRoute path=path!("drive") view=DriveApp>
+                        <Route path=path!("") view=FolderView />
+                        <Route path=path!("f/:folder") view=FolderView />
+                        <Route path=path!("trash") view=TrashView />
+                    </ParentRoute>
                     <Route path=path!("tasks") view=|| view! { <EmptyState app=AppKind::Tasks /> } />
                     <Route path=path!("calendar") view=|| view! { <EmptyState app=AppKind::Calendar /> } />
                 </ParentRoute>

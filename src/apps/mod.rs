@@ -1,16 +1,16 @@
-//! The workspace's apps, one module each: [`messages`]; Drive, Tasks and Calendar show
-//! an empty state until their issues land.
+//! The workspace's apps, one module each: [`messages`], [`drive`]; Tasks and Calendar
+//! show an empty state until their issues land.
 
 use leptos::prelude::*;
 
 use crate::i18n::*;
 
+pub mod drive;
 pub mod messages;
 
 /// One app of the workspace.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum AppKind {
-    Drive,
     Tasks,
     Calendar,
 }
@@ -19,7 +19,6 @@ impl AppKind {
     /// The app's name as shown in the navigation, in `locale`.
     pub fn name(self, locale: Locale) -> &'static str {
         match self {
-            AppKind::Drive => td_string!(locale, messages.app_drive),
             AppKind::Tasks => td_string!(locale, messages.app_tasks),
             AppKind::Calendar => td_string!(locale, messages.app_calendar),
         }
@@ -27,7 +26,6 @@ impl AppKind {
 
     fn blurb(self, locale: Locale) -> &'static str {
         match self {
-            AppKind::Drive => td_string!(locale, messages.app_drive_blurb),
             AppKind::Tasks => td_string!(locale, messages.app_tasks_blurb),
             AppKind::Calendar => td_string!(locale, messages.app_calendar_blurb),
         }

@@ -1,0 +1,210 @@
+//! Drive's calls: folders and files (JSON), uploads by tus (bytes from the browser's
+//! `File`, sent slice by slice), download URLs. Part of [`crate::api`], the app's one
+//! HTTP client.
+
+use gloo_net::http::Request;
+use huddle_protocol::drive::{DownloadRequest, ItemChange, NewFolder};
+pub use huddle_protocol::drive::{DownloadUrl, DriveEvent, Item, ItemKind, Listing, Usage};
+
+use super::{
+    check, network, send_empty, send_json, url, with_csrf, with_key, ApiError, ApiResult, NO_BODY,
+};
+
+/// The top of a workspace's drive.
+pub async fn top(workspace: i64) -> ApiResult<Listing> {
+    send_json(
+        Request::get(&url(&format!("/workspaces/{workspace}/drive"))),
+        NO_BODY,
+    )
+    .await
+}
+
+/// A folder's content and its path.
+pub async fn folder(id: i64) -> ApiResult<Listing> {
+    send_json(Request::get(&url(&format!("/drive/folders/{id}"))), NO_BODY).await
+}
+
+/// One item.
+pub async fn item(id: i64) -> ApiResult<Item> {
+    send_json(Request::get(&url(&format!("/drive/items/{id}"))), NO_BODY).await
+}
+
+/// Makes a folder (`parent`: `None` for the top).
+pub async fn create_folder(
+    workspace: i64,
+    parent: Option<i64>,
+    name: &str,
+    key: &str,
+) -> ApiResult<Item> {
+    let body = NewFolder {
+        name: name.to_owned(),
+        parent_id: parent,
+    };
+    let r = with_key(
+        Request::post(&url(&format!("/workspaces/{workspace}/drive/folders"))),
+        key,
+    );
+    send_json(r, Some(&body)).await
+}
+
+/// Renames an item.
+pub async fn rename(id: i64, name: &str) -> ApiResult<Item> {
+    let body = ItemChange {
+        name: Some(name.to_owned()),
+        parent_id: None,
+    };
+    send_json(
+        Request::patch(&url(&format!("/drive/items/{id}"))),
+        Some(&body),
+    )
+    .await
+}
+
+/// Puts an item in the trash, or takes it out.
+pub async fn set_trashed(id: i64, trashed: bool) -> ApiResult<Item> {
+    let what = if trashed { "trash" } else { "restore" };
+    send_json(
+        Request::post(&url(&format!("/drive/items/{id}/{what}"))),
+        Some(&super::Empty {}),
+    )
+    .await
+}
+
+/// The items in the trash.
+pub async fn trash(workspace: i64) -> ApiResult<Vec<Item>> {
+    send_json(
+        Request::get(&url(&format!("/workspaces/{workspace}/drive/trash"))),
+        NO_BODY,
+    )
+    .await
+}
+
+/// Deletes what is in the trash for good (admins and owners).
+pub async fn empty_trash(workspace: i64) -> ApiResult<()> {
+    send_empty(
+        Request::delete(&url(&format!("/workspaces/{workspace}/drive/trash"))),
+        NO_BODY,
+    )
+    .await
+}
+
+/// What the workspace's files take.
+pub async fn usage(workspace: i64) -> ApiResult<Usage> {
+    send_json(
+        Request::get(&url(&format!("/workspaces/{workspace}/drive/usage"))),
+        NO_BODY,
+    )
+    .await
+}
+
+/// A URL that downloads the file once within a minute.
+pub async fn download_url(id: i64, version: Option<i64>) -> ApiResult<DownloadUrl> {
+    send_json(
+        Request::post(&url(&format!("/drive/files/{id}/download"))),
+        Some(&DownloadRequest { version }),
+    )
+    .await
+}
+
+fn b64(s: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
+
+/// Starts a tus upload of `size` bytes named `name` into `parent`; returns its URL (an
+/// empty file is complete at once: its id comes too).
+pub async fn start_upload(
+    workspace: i64,
+    name: &str,
+    parent: Option<i64>,
+    size: f64,
+) -> ApiResult<(String, Option<i64>)> {
+    let mut meta = format!("filename {}", b64(name));
+    if let Some(p) = parent {
+        meta.push_str(&format!(",parent {}", b64(&p.to_string())));
+    }
+    let res = with_csrf(Request::post(&url(&format!(
+        "/workspaces/{workspace}/drive/uploads"
+    ))))
+    .header("Tus-Resumable", "1.0.0")
+    .header("Upload-Length", &size.to_string())
+    .header("Upload-Metadata", &meta)
+    .send()
+    .await
+    .map_err(network)?;
+    let res = check(res).await?;
+    let file = res
+        .headers()
+        .get("huddle-file-id")
+        .and_then(|v| v.parse().ok());
+    let location = res
+        .headers()
+        .get("location")
+        .ok_or_else(|| missing("Location"))?;
+    Ok((location, file))
+}
+
+fn missing(header: &str) -> ApiError {
+    ApiError {
+        status: 0,
+        code: "HTTP".into(),
+        message: format!("the server's answer has no {header}"),
+    }
+}
+
+/// What the server said after a piece of an upload: its offset, and the file once complete.
+pub struct Sent {
+    /// Bytes the server has.
+    pub offset: f64,
+    /// The file, once the last byte is in.
+    pub file: Option<i64>,
+}
+
+/// Sends `piece` (the bytes from `offset`) to the upload at `location`.
+pub async fn send_piece(location: &str, offset: f64, piece: &web_sys::Blob) -> ApiResult<Sent> {
+    let res = with_csrf(Request::patch(location))
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Offset", &offset.to_string())
+        .header("Content-Type", "application/offset+octet-stream")
+        .body(wasm_bindgen::JsValue::from(piece.clone()))
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    let res = check(res).await?;
+    let offset = res
+        .headers()
+        .get("upload-offset")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| missing("Upload-Offset"))?;
+    let file = res
+        .headers()
+        .get("huddle-file-id")
+        .and_then(|v| v.parse().ok());
+    Ok(Sent { offset, file })
+}
+
+/// The offset of the upload at `location` (to resume it).
+pub async fn upload_offset(location: &str) -> ApiResult<f64> {
+    let res = gloo_net::http::RequestBuilder::new(location)
+        .method(gloo_net::http::Method::HEAD)
+        .header("Tus-Resumable", "1.0.0")
+        .send()
+        .await
+        .map_err(network)?;
+    let res = check(res).await?;
+    res.headers()
+        .get("upload-offset")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| missing("Upload-Offset"))
+}
+
+/// Ends the upload at `location` and has its bytes removed.
+pub async fn cancel_upload(location: &str) -> ApiResult<()> {
+    let res = with_csrf(Request::delete(location))
+        .header("Tus-Resumable", "1.0.0")
+        .send()
+        .await
+        .map_err(network)?;
+    check(res).await.map(drop)
+}

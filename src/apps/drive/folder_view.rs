@@ -1,0 +1,219 @@
+//! A folder (or the top of the drive): its path as breadcrumbs, its items in a table,
+//! and what can be done there: a new folder, uploads from a button or dropped files.
+
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use super::item_row::ItemRow;
+use super::state::Items;
+use super::uploads::upload_files;
+use super::Reload;
+use crate::api::{self, drive};
+use crate::i18n::*;
+use crate::shell::state::workspace_id;
+
+/// `/w/:ws/drive` and `/w/:ws/drive/f/:folder`.
+#[component]
+pub fn FolderView() -> impl IntoView {
+    let i18n = use_i18n();
+    let ws = workspace_id();
+    let params = use_params_map();
+    let folder = Memo::new(move |_| {
+        params
+            .read()
+            .get("folder")
+            .and_then(|s| s.parse::<i64>().ok())
+    });
+    let items = expect_context::<Items>();
+    let reload = expect_context::<Reload>();
+    let path = RwSignal::new(Vec::<drive::Item>::new());
+    let loaded = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+
+    Effect::new(move |_| {
+        let (ws, folder) = (ws.get(), folder.get());
+        reload.0.track();
+        spawn_local(async move {
+            let r = match folder {
+                None => drive::top(ws).await,
+                Some(id) => drive::folder(id).await,
+            };
+            match r {
+                Ok(l) => {
+                    let mut p = l.path;
+                    p.extend(l.folder);
+                    let _ = path.try_set(p);
+                    items.merge_listing(folder, l.items);
+                    let _ = error.try_set(None);
+                }
+                Err(e) => {
+                    let _ = error.try_set(Some(e.message));
+                }
+            }
+            let _ = loaded.try_set(true);
+        });
+    });
+
+    let shown = Memo::new(move |_| items.in_folder(folder.get()));
+    // What the workspace's files take, again whenever the folder's items change.
+    let usage = RwSignal::new(None::<drive::Usage>);
+    Effect::new(move |_| {
+        shown.track();
+        let ws = ws.get();
+        spawn_local(async move {
+            if let Ok(u) = drive::usage(ws).await {
+                let _ = usage.try_set(Some(u));
+            }
+        });
+    });
+    let here = move || {
+        path.with(|p| p.last().map(|f| f.name.clone()))
+            .unwrap_or_else(|| td_string!(i18n.get_locale(), drive.title).to_owned())
+    };
+
+    // Uploads: the button opens the file picker; files dropped anywhere on the folder.
+    let picker = NodeRef::<html::Input>::new();
+    let pick = move |_| {
+        if let Some(input) = picker.get() {
+            input.click();
+        }
+    };
+    let picked = move |_| {
+        let Some(input) = picker.get() else { return };
+        let files = input.files().map(file_list).unwrap_or_default();
+        input.set_value("");
+        if !files.is_empty() {
+            upload_files(ws.get_untracked(), folder.get_untracked(), files);
+        }
+    };
+    let dragging = RwSignal::new(false);
+    let on_drop = move |ev: web_sys::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        let files = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .map(file_list)
+            .unwrap_or_default();
+        if !files.is_empty() {
+            upload_files(ws.get_untracked(), folder.get_untracked(), files);
+        }
+    };
+
+    // A new folder, named in place.
+    let naming = RwSignal::new(false);
+    let new_name = RwSignal::new(String::new());
+    let new_error = RwSignal::new(None::<String>);
+    let retry = StoredValue::new(api::RetryKey::default());
+    let create = move || {
+        let name = new_name.get_untracked();
+        if name.trim().is_empty() {
+            return;
+        }
+        let key = retry
+            .try_update_value(|k| k.for_request(&format!("{}/{name}", ws.get_untracked())))
+            .unwrap_or_default();
+        spawn_local(async move {
+            match drive::create_folder(ws.get_untracked(), folder.get_untracked(), &name, &key)
+                .await
+            {
+                Ok(it) => {
+                    retry.update_value(|k| k.done());
+                    items.merge(it);
+                    let _ = naming.try_set(false);
+                    let _ = new_name.try_set(String::new());
+                    let _ = new_error.try_set(None);
+                }
+                // What was typed stays, with the reason beside it.
+                Err(e) => {
+                    let _ = new_error.try_set(Some(e.message));
+                }
+            }
+        });
+    };
+
+    view! {
+        <nav class="drive-crumbs" aria-label=move || td_string!(i18n.get_locale(), drive.path_label)>
+            <ol>
+                <li><A href=move || format!("/w/{}/drive", ws.get())>{t!(i18n, drive.title)}</A></li>
+                <For each=move || path.get() key=|f| (f.id, f.revision) let:f>
+                    <li><A href=format!("/w/{}/drive/f/{}", f.workspace_id, f.id)>{f.name.clone()}</A></li>
+                </For>
+            </ol>
+        </nav>
+        <div class="drive-head">
+            <h1>{here}</h1>
+            <div class="drive-actions">
+                <button type="button" on:click=move |_| { naming.set(true); }>{t!(i18n, drive.new_folder)}</button>
+                <button type="button" class="primary" on:click=pick>{t!(i18n, drive.upload_files)}</button>
+                <input type="file" multiple class="visually-hidden" tabindex="-1" aria-hidden="true" node_ref=picker on:change=picked />
+                <A href=move || format!("/w/{}/drive/trash", ws.get())>{t!(i18n, drive.trash)}</A>
+            </div>
+        </div>
+        <Show when=move || naming.get()>
+            <form class="drive-new-folder" on:submit=move |ev| { ev.prevent_default(); create(); }>
+                <label>
+                    {t!(i18n, drive.folder_name)}
+                    <input type="text" autofocus required maxlength="255" prop:value=move || new_name.get()
+                        on:input=move |ev| new_name.set(event_target_value(&ev))
+                        on:keydown=move |ev| if ev.key() == "Escape" { naming.set(false); }
+                        aria-invalid=move || new_error.get().is_some().then_some("true")
+                        aria-describedby="drive-new-folder-error" />
+                </label>
+                <button type="submit" class="primary">{t!(i18n, drive.create)}</button>
+                <button type="button" on:click=move |_| naming.set(false)>{t!(i18n, drive.cancel)}</button>
+                <p id="drive-new-folder-error" class="error" role="alert">{move || new_error.get()}</p>
+            </form>
+        </Show>
+        <section
+            class="drive-list"
+            class:dragging=move || dragging.get()
+            aria-label=move || td_string!(i18n.get_locale(), drive.items_label)
+            on:dragover=move |ev: web_sys::DragEvent| { ev.prevent_default(); dragging.set(true); }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop
+        >
+            <p class="error" role="alert">{move || error.get()}</p>
+            <Show
+                when=move || !shown.get().is_empty()
+                fallback=move || view! {
+                    <p class="drive-empty">{move || if loaded.get() { td_string!(i18n.get_locale(), drive.empty_folder) } else { "" }}</p>
+                }
+            >
+                <table class="drive-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, drive.col_name)}</th>
+                            <th scope="col" class="num">{t!(i18n, drive.col_size)}</th>
+                            <th scope="col">{t!(i18n, drive.col_modified)}</th>
+                            <th scope="col"><span class="visually-hidden">{t!(i18n, drive.col_actions)}</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For each=move || shown.get() key=|i| (i.id, i.revision) let:item>
+                            <ItemRow item=item />
+                        </For>
+                    </tbody>
+                </table>
+            </Show>
+            <p class="drive-drop-hint muted">{t!(i18n, drive.drop_hint)}</p>
+        </section>
+        <p class="drive-usage muted">
+            {move || usage.get().map(|u| {
+                let l = i18n.get_locale();
+                let used = super::size_label(u.used);
+                match u.quota {
+                    Some(q) => td_string!(l, drive.usage_of, used = used, quota = super::size_label(q)),
+                    None => td_string!(l, drive.usage, used = used),
+                }
+            })}
+        </p>
+    }
+}
+
+fn file_list(list: web_sys::FileList) -> Vec<web_sys::File> {
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}

@@ -1,0 +1,123 @@
+//! One item of a folder: its name (a folder opens, a file downloads), size and date, and
+//! a menu: download, rename (in place), move to the trash.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+use super::state::Items;
+use super::{download, size_label};
+use crate::api::drive::{self, Item, ItemKind};
+use crate::i18n::*;
+use crate::ui::menu::{MenuButton, MenuItem};
+use crate::ui::toast::use_toaster;
+
+/// A row of the folder's table.
+#[component]
+pub fn ItemRow(item: Item) -> impl IntoView {
+    let i18n = use_i18n();
+    let items = expect_context::<Items>();
+    let toaster = use_toaster();
+    let id = item.id;
+    let folder = item.kind == ItemKind::Folder;
+    let renaming = RwSignal::new(false);
+    let name = RwSignal::new(item.name.clone());
+    let rename_error = RwSignal::new(None::<String>);
+
+    let save = move || {
+        let typed = name.get_untracked();
+        spawn_local(async move {
+            match drive::rename(id, &typed).await {
+                Ok(it) => {
+                    items.merge(it);
+                    let _ = renaming.try_set(false);
+                }
+                Err(e) => {
+                    let _ = rename_error.try_set(Some(e.message));
+                }
+            }
+        });
+    };
+    let trash = move || {
+        spawn_local(async move {
+            match drive::set_trashed(id, true).await {
+                Ok(it) => items.merge(it),
+                Err(e) => toaster.error(e.message),
+            }
+        });
+    };
+    let menu = Signal::derive(move || {
+        let l = i18n.get_locale();
+        let mut v = Vec::new();
+        if !folder {
+            v.push(MenuItem::new(td_string!(l, drive.download), move || {
+                download(id, move |e| toaster.error(e.message))
+            }));
+        }
+        v.push(MenuItem::new(td_string!(l, drive.rename), move || {
+            rename_error.set(None);
+            renaming.set(true)
+        }));
+        v.push(MenuItem::new(td_string!(l, drive.move_to_trash), trash).danger());
+        v
+    });
+
+    let shown_name = item.name.clone();
+    let href = format!("/w/{}/drive/f/{}", item.workspace_id, item.id);
+    let label = item.name.clone();
+    let updated = item.updated_at;
+    view! {
+        <tr class="drive-row" class:folder=folder>
+            <td class="drive-name">
+                <span class="drive-icon" aria-hidden="true">{if folder { "📁" } else { "📄" }}</span>
+                <Show
+                    when=move || renaming.get()
+                    fallback={
+                        let shown_name = shown_name.clone();
+                        let href = href.clone();
+                        move || {
+                            let (n, href) = (shown_name.clone(), href.clone());
+                            if folder {
+                                view! { <A href=href>{n}</A> }.into_any()
+                            } else {
+                                view! {
+                                    <button type="button" class="link" on:click=move |_| download(id, move |e| toaster.error(e.message))>
+                                        {n}
+                                    </button>
+                                }.into_any()
+                            }
+                        }
+                    }
+                >
+                    <form class="drive-rename" on:submit=move |ev| { ev.prevent_default(); save(); }>
+                        <label class="visually-hidden" for=format!("rename-{id}")>{t!(i18n, drive.new_name)}</label>
+                        <input id=format!("rename-{id}") type="text" autofocus required maxlength="255"
+                            prop:value=move || name.get()
+                            on:input=move |ev| name.set(event_target_value(&ev))
+                            on:keydown=move |ev| if ev.key() == "Escape" { renaming.set(false); }
+                            aria-invalid=move || rename_error.get().is_some().then_some("true")
+                            aria-describedby=format!("rename-error-{id}") />
+                        <button type="submit" class="primary">{t!(i18n, drive.save)}</button>
+                        <button type="button" on:click=move |_| renaming.set(false)>{t!(i18n, drive.cancel)}</button>
+                        <span id=format!("rename-error-{id}") class="error" role="alert">{move || rename_error.get()}</span>
+                    </form>
+                </Show>
+            </td>
+            <td class="num">{if folder { String::new() } else { size_label(item.size) }}</td>
+            <td>
+                <time datetime=crate::time::iso(updated) title=crate::time::date_time(updated)>
+                    {crate::time::short_date_time(updated)}
+                </time>
+            </td>
+            <td class="drive-row-actions">
+                <MenuButton
+                    label=td_string!(i18n.get_locale_untracked(), drive.actions_for, name = label.clone())
+                    text="⋯"
+                    items=menu
+                    align_end=true
+                    class="ui-icon-button"
+                />
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,127 @@
+// Drive in Chromium, two people of the demo workspace: Alice makes a folder, uploads
+// files into it with the button and by dropping them, with their progress in the upload
+// panel; Bob, on the same folder, sees each one arrive live. A file downloads as an
+// attachment (an uploaded .html and .svg come back as application/octet-stream with a
+// sandboxing CSP, never rendered); a rename keeps the typed name on a clash and says why;
+// the trash and restore. No CSP violation, no console error, axe clean; screenshots.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { audit, demoEnvironment, person, shot, signInDemo, unexpected } from "./harness.mjs";
+
+const env = demoEnvironment();
+
+async function openDrive(p, who) {
+  await signInDemo(p.page, env.base, who);
+  await p.page.getByRole("link", { name: "Demo workspace" }).click();
+  await p.page.getByRole("link", { name: "Drive" }).click();
+  await p.page.getByRole("heading", { name: "Drive", level: 1 }).waitFor();
+}
+
+test("two people: a folder, uploads by button and drop seen live, downloads that never render, rename, trash", async () => {
+  const alice = await person(env.browser, { acceptDownloads: true });
+  const bob = await person(env.browser);
+  await openDrive(alice, "alice");
+  await openDrive(bob, "bob");
+  const a = alice.page;
+  const b = bob.page;
+
+  // A folder, opened by both.
+  await a.getByRole("button", { name: "New folder" }).click();
+  await a.getByLabel("Folder name").fill("Reports");
+  await a.getByRole("button", { name: "Create" }).click();
+  await b.getByRole("link", { name: "Reports" }).waitFor();
+  await a.getByRole("link", { name: "Reports" }).click();
+  await a.getByRole("heading", { name: "Reports", level: 1 }).waitFor();
+  await b.getByRole("link", { name: "Reports" }).click();
+  await b.getByRole("heading", { name: "Reports", level: 1 }).waitFor();
+  await a.getByText("This folder is empty").waitFor();
+
+  // Upload by the button (the file picker), a text and an HTML page.
+  await a.locator('input[type="file"]').setInputFiles([
+    { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello from alice\n") },
+    { name: "page.html", mimeType: "text/html", buffer: Buffer.from("<!doctype html><script>document.title='pwned'</script>") },
+  ]);
+  await a.getByRole("region", { name: "Uploads" }).getByText("Uploaded").first().waitFor();
+  await a.getByRole("button", { name: "notes.txt", exact: true }).waitFor();
+  await b.getByRole("button", { name: "notes.txt", exact: true }).waitFor({ timeout: 10000 });
+  await b.getByRole("button", { name: "page.html", exact: true }).waitFor({ timeout: 10000 });
+
+  // Upload by dropping a file (a bigger one: several pieces) onto the folder.
+  const big = Buffer.alloc(9 * 1024 * 1024 + 17, 7);
+  const drop = await a.evaluateHandle(({ name, size }) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(size).fill(7)], name, { type: "application/octet-stream" }));
+    return dt;
+  }, { name: "image.svg", size: 300 });
+  await a.getByRole("region", { name: "Files and folders" }).dispatchEvent("drop", { dataTransfer: drop });
+  const bigDrop = await a.evaluateHandle(({ size }) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(size).fill(7)], "big.bin"));
+    return dt;
+  }, { size: big.length });
+  await a.getByRole("region", { name: "Files and folders" }).dispatchEvent("drop", { dataTransfer: bigDrop });
+  await b.getByRole("button", { name: "big.bin", exact: true }).waitFor({ timeout: 30000 });
+  await b.getByRole("button", { name: "image.svg", exact: true }).waitFor();
+  const bigRow = a.getByRole("row").filter({ hasText: "big.bin" });
+  await bigRow.getByText("9 MB").waitFor();
+  await shot(a, "drive-folder");
+  await audit(a, "drive folder");
+
+  // Downloads: the text as it was; the HTML as an attachment that is never rendered.
+  const urls = new Map();
+  for (const [name, body] of [["notes.txt", "hello from alice\n"], ["page.html", null]]) {
+    const [download] = await Promise.all([
+      a.waitForEvent("download"),
+      a.getByRole("button", { name, exact: true }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), name);
+    urls.set(name, download.url());
+    const stream = await download.createReadStream();
+    const chunks = [];
+    for await (const c of stream) chunks.push(c);
+    if (body) assert.equal(Buffer.concat(chunks).toString(), body);
+  }
+  // The headers the browser got, asked again within the link's minute (a range request
+  // does not use the link up).
+  const again = await fetch(new URL(urls.get("page.html"), env.base), { headers: { range: "bytes=0-" } });
+  assert.equal(again.status, 206);
+  assert.equal(again.headers.get("content-type"), "application/octet-stream");
+  assert.equal(again.headers.get("content-security-policy"), "sandbox; default-src 'none'");
+  assert.equal(again.headers.get("x-content-type-options"), "nosniff");
+  assert.match(again.headers.get("content-disposition"), /^attachment; filename="page\.html"/);
+  assert.notEqual(await a.title(), "pwned");
+
+  // Rename: a clash keeps the typed name and says why; then a free name.
+  const notes = a.getByRole("row").filter({ hasText: "notes.txt" });
+  await notes.getByRole("button", { name: "Actions for notes.txt", exact: true }).click();
+  await a.getByRole("menuitem", { name: "Rename" }).click();
+  const field = a.getByLabel("New name");
+  await field.fill("page.html");
+  await field.press("Enter");
+  await a.getByRole("alert").filter({ hasText: "already an item" }).waitFor();
+  assert.equal(await field.inputValue(), "page.html");
+  await field.fill("minutes.txt");
+  await field.press("Enter");
+  await b.getByRole("button", { name: "minutes.txt", exact: true }).waitFor();
+
+  // Trash and restore.
+  const minutes = a.getByRole("row").filter({ hasText: "minutes.txt" });
+  await minutes.getByRole("button", { name: "Actions for minutes.txt", exact: true }).click();
+  await a.getByRole("menuitem", { name: "Move to trash" }).click();
+  await b.getByRole("button", { name: "minutes.txt", exact: true }).waitFor({ state: "detached" });
+  await a.getByRole("link", { name: "Trash" }).click();
+  await a.getByRole("heading", { name: "Trash", level: 1 }).waitFor();
+  await shot(a, "drive-trash");
+  await audit(a, "drive trash");
+  await a.getByRole("button", { name: "Restore" }).click();
+  await b.getByRole("button", { name: "minutes.txt", exact: true }).waitFor();
+
+  assert.deepEqual(unexpected(alice.problems, [
+    { method: "PATCH", path: /\/api\/v1\/drive\/items\/\d+/, status: 409 },
+  ]), []);
+  assert.deepEqual(unexpected(bob.problems, []), []);
+  assert.deepEqual(await alice.csp(), []);
+  assert.deepEqual(await bob.csp(), []);
+  await alice.context.close();
+  await bob.context.close();
+});
