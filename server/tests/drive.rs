@@ -839,3 +839,185 @@ async fn outsiders_and_removed_members_find_nothing() {
     // Ann's still works.
     assert_eq!(ann.fetch_raw(&url, &[]).await.0, 200);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn emptying_the_trash_ends_the_uploads_into_it() {
+    let server = spawn().await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let f = ann
+        .post(
+            &format!("/workspaces/{ws}/drive/folders"),
+            json!({ "name": "F" }),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let bytes = content(SEG + 100, "into-trash");
+    let at = location(&create(&mut ann, ws, 5_000_000, &meta("big", Some(f), None)).await);
+    assert_eq!(patch(&mut ann, &at, 0, &bytes, &[]).await.status, 204);
+    ann.post(&format!("/drive/items/{f}/trash"), json!({}))
+        .await;
+    let r = ann
+        .send(
+            "DELETE",
+            &format!("/workspaces/{ws}/drive/trash"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    // Its space and its bytes are free again, and it is gone.
+    let u = ann.get(&format!("/workspaces/{ws}/drive/usage")).await;
+    assert_eq!(u.body["used"], 0);
+    assert_eq!(stored_files(&server), Vec::<std::path::PathBuf>::new());
+    assert_eq!(patch(&mut ann, &at, SEG + 100, b"x", &[]).await.status, 404);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refused_first_bytes_leave_no_upload_behind() {
+    let server = spawn_with(|c| c.drive_quota = Some(10_000)).await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let wrong = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"other"));
+    let r = ann
+        .send_bytes(
+            "POST",
+            &format!("/workspaces/{ws}/drive/uploads"),
+            b"hello".to_vec(),
+            &[
+                ("tus-resumable", "1.0.0"),
+                ("upload-length", "8000"),
+                ("upload-metadata", &meta("a", None, None)),
+                ("content-type", "application/offset+octet-stream"),
+                ("upload-checksum", &format!("sha256 {wrong}")),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 460, "{:?}", r.body);
+    assert_eq!(server.count("SELECT count(*) FROM drive_versions").await, 0);
+    // Its reservation is gone: the quota still takes a file of that size.
+    upload(&mut ann, ws, "b", None, &content(8_000, "b")).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_serves_one_whole_download_even_asked_at_once() {
+    let server = spawn().await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let file = upload(&mut ann, ws, "a.bin", None, &content(3 * SEG, "once")).await;
+    let r = ann
+        .post(&format!("/drive/files/{file}/download"), json!({}))
+        .await;
+    let url = format!("http://{}{}", ann.host(), r.body["url"].as_str().unwrap());
+    // A HEAD (a link checker) does not use it up; a range that does not parse is ignored.
+    let http = reqwest::Client::new();
+    assert_eq!(http.head(&url).send().await.unwrap().status(), 200);
+    let gets = (0..8).map(|_| {
+        let (http, url) = (http.clone(), url.clone());
+        tokio::spawn(async move {
+            let r = http
+                .get(&url)
+                .header("range", "bytes=x-1")
+                .send()
+                .await
+                .unwrap();
+            (
+                r.status().as_u16(),
+                r.bytes().await.map(|b| b.len()).unwrap_or(0),
+            )
+        })
+    });
+    let mut whole = 0;
+    for g in gets {
+        let (status, len) = g.await.unwrap();
+        assert!(status == 200 || status == 410, "{status}");
+        if status == 200 {
+            assert_eq!(len, 3 * SEG);
+            whole += 1;
+        }
+    }
+    assert_eq!(whole, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn uploads_started_at_once_fit_the_quota() {
+    let server = spawn_with(|c| c.drive_quota = Some(100_000)).await;
+    let (ann, _) = user(&server, "ann").await;
+    let mut ann = ann;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let cookie = ann.cookie.clone();
+    let starts = (0..6).map(|i| {
+        let mut c = Client::new(&server);
+        c.cookie = cookie.clone();
+        tokio::spawn(async move {
+            create(&mut c, ws, 40_000, &meta(&format!("f{i}"), None, None))
+                .await
+                .status
+        })
+    });
+    let mut made = 0;
+    for s in starts {
+        match s.await.unwrap() {
+            201 => made += 1,
+            413 => {}
+            other => panic!("{other}"),
+        }
+    }
+    assert_eq!(made, 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_folders_moved_into_each_other_at_once_do_not_both_go() {
+    let server = spawn().await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    for round in 0..5 {
+        let mk = |n: String| json!({ "name": n });
+        let a = ann
+            .post(
+                &format!("/workspaces/{ws}/drive/folders"),
+                mk(format!("A{round}")),
+            )
+            .await
+            .body["id"]
+            .as_i64()
+            .unwrap();
+        let b = ann
+            .post(
+                &format!("/workspaces/{ws}/drive/folders"),
+                mk(format!("B{round}")),
+            )
+            .await
+            .body["id"]
+            .as_i64()
+            .unwrap();
+        let cookie = ann.cookie.clone();
+        let moves = [(a, b), (b, a)].map(|(x, into)| {
+            let mut c = Client::new(&server);
+            c.cookie = cookie.clone();
+            tokio::spawn(async move {
+                c.send(
+                    "PATCH",
+                    &format!("/drive/items/{x}"),
+                    Some(json!({ "parent_id": into })),
+                    &[],
+                )
+                .await
+                .status
+            })
+        });
+        let mut moved = 0;
+        for m in moves {
+            if m.await.unwrap() == 200 {
+                moved += 1;
+            }
+        }
+        assert_eq!(moved, 1, "round {round}");
+        // Both still reachable from the top.
+        for x in [a, b] {
+            assert_eq!(ann.get(&format!("/drive/folders/{x}")).await.status, 200);
+        }
+    }
+}

@@ -9,7 +9,7 @@
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures_util::StreamExt;
@@ -121,20 +121,27 @@ fn range(headers: &HeaderMap, size: u64) -> Result<Option<std::ops::Range<u64>>,
         return Ok(None);
     };
     let (a, b) = (a.trim(), b.trim());
-    let parse = |s: &str| s.parse::<u64>().map_err(|_| ());
+    // A range that does not parse is ignored (RFC 9110, 14.2).
+    let parse = |s: &str| s.parse::<u64>().ok();
     let r = match (a.is_empty(), b.is_empty()) {
         (true, true) => return Ok(None),
         (true, false) => {
-            let n = parse(b)?.min(size);
+            let Some(n) = parse(b) else { return Ok(None) };
+            let n = n.min(size);
             size - n..size
         }
-        (false, true) => parse(a)?..size,
+        (false, true) => match parse(a) {
+            Some(a) => a..size,
+            None => return Ok(None),
+        },
         (false, false) => {
-            let (a, b) = (parse(a)?, parse(b)?);
+            let (Some(a), Some(b)) = (parse(a), parse(b)) else {
+                return Ok(None);
+            };
             if b < a {
                 return Ok(None);
             }
-            a..(b + 1).min(size)
+            a..b.saturating_add(1).min(size)
         }
     };
     if r.start >= size || r.is_empty() {
@@ -173,6 +180,7 @@ fn disposition(name: &str) -> HeaderValue {
 #[utoipa::path(get, path = "/drive/download/{token}", tag = "drive", security(()), params(("token" = String, Path, description = "The token of a download URL")), responses((status = 200, description = "The file, as an attachment"), (status = 206, description = "A range of it"), (status = 410, description = "`DOWNLOAD_EXPIRED`: expired or used")))]
 async fn fetch(
     State(state): State<AppState>,
+    method: Method,
     ApiPath(token): ApiPath<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
@@ -210,15 +218,18 @@ async fn fetch(
         .await?;
     let size = size as u64;
     let wanted = range(&headers, size);
-    if matches!(wanted, Ok(None)) {
-        if used_at.is_some() {
+    // A whole download uses the token up, once, even with two requests at once; a HEAD
+    // (a link checker's) does not.
+    if matches!(wanted, Ok(None)) && method != Method::HEAD {
+        let took = tx
+            .execute(
+                "UPDATE drive_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL",
+                args![token_hash(&token), now()],
+            )
+            .await?;
+        if used_at.is_some() || took != 1 {
             return Err(gone("was used already"));
         }
-        tx.execute(
-            "UPDATE drive_tokens SET used_at = $2 WHERE token_hash = $1",
-            args![token_hash(&token), now()],
-        )
-        .await?;
     }
     let keys = content::keys(&mut tx, version, &sealed_key, &state.drive.salt).await?;
     let chunks = content::chunks(&mut tx, version).await?;
@@ -310,7 +321,8 @@ mod tests {
         assert_eq!(r("bytes=100-"), Err(()));
         assert_eq!(r("bytes=0-1,5-6"), Ok(None));
         assert_eq!(r("items=0-1"), Ok(None));
-        assert_eq!(r("bytes=x-1"), Err(()));
+        assert_eq!(r("bytes=x-1"), Ok(None));
+        assert_eq!(r("bytes=0-18446744073709551615"), Ok(Some(0..100)));
     }
 
     #[test]

@@ -245,6 +245,17 @@ pub async fn insert(
     item(tx, id).await
 }
 
+/// Holds the workspace's row until the transaction ends (PostgreSQL; SQLite's write
+/// transactions already exclude each other): what checks the whole drive (the quota, a
+/// move's path) and then writes does so alone.
+pub async fn lock_workspace(tx: &mut Tx, workspace: i64) -> ApiResult<()> {
+    let sql = format!("SELECT id FROM workspaces WHERE id = $1{}", tx.for_update());
+    let _: Option<(i64,)> = tx
+        .optional(sqlx::AssertSqlSafe(sql), args![workspace])
+        .await?;
+    Ok(())
+}
+
 /// Renames and/or moves an item.
 pub async fn change(
     tx: &mut Tx,
@@ -261,6 +272,10 @@ pub async fn change(
     }
     let name = name.unwrap_or(&it.name);
     let parent = parent.unwrap_or(it.parent_id);
+    if parent != it.parent_id {
+        // Two crossing moves (A into B, B into A) must not both pass the check below.
+        lock_workspace(tx, it.workspace_id).await?;
+    }
     check_folder(tx, it.workspace_id, parent).await?;
     if let Some(p) = parent {
         if path(tx, p).await?.iter().any(|f| f.id == it.id) {
@@ -361,6 +376,7 @@ pub async fn usage(
 /// Every item in the subtree of `root` (itself included), deepest first.
 pub async fn subtree(tx: &mut Tx, root: i64) -> ApiResult<Vec<i64>> {
     let mut out = vec![root];
+    let mut seen: std::collections::HashSet<i64> = out.iter().copied().collect();
     let mut i = 0;
     while i < out.len() {
         let kids: Vec<(i64,)> = tx
@@ -369,7 +385,8 @@ pub async fn subtree(tx: &mut Tx, root: i64) -> ApiResult<Vec<i64>> {
                 args![out[i]],
             )
             .await?;
-        out.extend(kids.into_iter().map(|(k,)| k));
+        // A cycle (which moves under the workspace's lock prevent) must not loop.
+        out.extend(kids.into_iter().map(|(k,)| k).filter(|k| seen.insert(*k)));
         i += 1;
     }
     out.reverse();
@@ -401,6 +418,18 @@ pub async fn empty_trash(tx: &mut Tx, workspace: i64) -> ApiResult<(Vec<i64>, Ve
         // Uploads of new versions of it end with it.
         tx.execute("DELETE FROM drive_versions WHERE item_id = $1", args![id])
             .await?;
+        // So do uploads of new files into it (their versions belong to no item yet).
+        let uploads: Vec<(i64,)> = tx
+            .all(
+                "SELECT version_id FROM drive_uploads WHERE parent_id = $1",
+                args![id],
+            )
+            .await?;
+        for (v,) in uploads {
+            tx.execute("DELETE FROM drive_versions WHERE id = $1", args![v])
+                .await?;
+            versions.push(v);
+        }
     }
     // Deepest first, so that no folder goes before what it holds.
     for &id in &ids {

@@ -45,6 +45,8 @@ const TUS: &str = "1.0.0";
 const EXTENSIONS: &str = "creation,creation-with-upload,termination,expiration,checksum";
 /// How long an upload lives after its last request.
 pub const EXPIRES_AFTER_SECS: i64 = 24 * 3600;
+/// Seconds a request may send nothing before it counts as cut.
+const IDLE_SECS: u64 = 60;
 /// The header that says which file a completed upload made (or added a version to).
 pub const FILE_ID: &str = "huddle-file-id";
 
@@ -200,14 +202,17 @@ async fn create(
 
     let mut tx = state.db.write().await?;
     access::workspace_role(&mut tx, workspace, user.id).await?;
+    // Uploads started at once must not all fit in the same free space.
+    store::lock_workspace(&mut tx, workspace).await?;
     let (parent, replaces) = match replaces {
         Some(file) => {
-            let it = store::item(&mut tx, file)
+            let a = access::drive_item(&mut tx, file, user.id)
                 .await
                 .map_err(|_| ApiError::not_found("file"))?;
-            if it.workspace_id != workspace || it.kind != ItemKind::File {
+            if a.workspace_id != workspace || a.kind != ItemKind::File {
                 return Err(ApiError::not_found("file"));
             }
+            let it = store::item(&mut tx, file).await?;
             (it.parent_id, Some(file))
         }
         None => {
@@ -232,7 +237,7 @@ async fn create(
     )
     .await?;
     if let Some(quota) = u.quota {
-        if u.used + length > quota {
+        if u.used.saturating_add(length) > quota {
             return Err(ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "QUOTA_EXCEEDED",
@@ -292,7 +297,22 @@ async fn create(
         value(format!("/api/v1/drive/uploads/{id}")),
     );
     if with_bytes || length == 0 {
-        let done = receive(&state, &user, &id, 0, &headers, body).await?;
+        let done = match receive(&state, &user, &id, 0, &headers, body).await {
+            Ok(d) => d,
+            // Its first bytes were refused: it was never told, so it goes.
+            Err(e) => {
+                if let Ok(mut tx) = state.db.write().await {
+                    let gone = tx
+                        .execute("DELETE FROM drive_versions WHERE id = $1", args![version])
+                        .await
+                        .is_ok();
+                    if gone && tx.commit().await.is_ok() {
+                        state.drive.blobs.remove_version(version).await;
+                    }
+                }
+                return Err(e);
+            }
+        };
         done.apply(res.headers_mut());
     } else {
         res.headers_mut().insert(
@@ -428,6 +448,7 @@ async fn terminate(
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
     check_version(&headers)?;
+    load(&mut state.db.read().await?, &id, user.id).await?;
     let _busy = Busy::take(&state.drive, &id)?;
     let mut tx = state.db.write().await?;
     let u = load(&mut tx, &id, user.id).await?;
@@ -479,6 +500,8 @@ async fn receive(
 ) -> ApiResult<Done> {
     let expected_sum = checksum(headers)?;
     let declared = number(headers, "content-length")?;
+    // Someone else's upload is not found, busy or not.
+    load(&mut state.db.read().await?, id, user.id).await?;
     let _busy = Busy::take(&state.drive, id)?;
     let drive = &state.drive;
     let (u, keys, chunks, tail) = {
@@ -529,7 +552,16 @@ async fn receive(
     let mut stream = body.into_data_stream();
     let mut cut = false;
     let mut failure = None;
-    while let Some(frame) = stream.next().await {
+    loop {
+        // A client gone silent (a connection dropped without a close) must not hold the
+        // upload: after IDLE_SECS without a byte, what came is kept as if it was cut.
+        let Ok(frame) =
+            tokio::time::timeout(std::time::Duration::from_secs(IDLE_SECS), stream.next()).await
+        else {
+            cut = true;
+            break;
+        };
+        let Some(frame) = frame else { break };
         match frame {
             Ok(bytes) => {
                 if w.position() + bytes.len() as u64 > u.length as u64 {
@@ -585,12 +617,32 @@ async fn receive(
     };
     let expires_at = now() + EXPIRES_AFTER_SECS;
     record_chunks(&mut tx, u.version, w.written()).await?;
-    tx.execute(
-        "UPDATE drive_uploads SET upload_offset = $2, sealed = $3, tail = $4, expires_at = $5 \
-         WHERE id = $1",
-        args![id, w.position() as i64, w.sealed() as i64, tail, expires_at],
-    )
-    .await?;
+    let saved = tx
+        .execute(
+            "UPDATE drive_uploads SET upload_offset = $2, sealed = $3, tail = $4, expires_at = $5 \
+         WHERE id = $1 AND upload_offset = $6",
+            args![
+                id,
+                w.position() as i64,
+                w.sealed() as i64,
+                tail,
+                expires_at,
+                u.offset
+            ],
+        )
+        .await?;
+    if saved != 1 {
+        // Another server process took this upload meanwhile: keep its state.
+        drop(tx);
+        for c in w.written() {
+            drive.blobs.remove_chunk(u.version, c.seq).await;
+        }
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "OFFSET_MISMATCH",
+            "this upload moved on meanwhile: ask its offset again",
+        ));
+    }
     tx.commit().await?;
     if cut {
         tracing::info!(
@@ -650,6 +702,12 @@ async fn complete(
     record_chunks(&mut tx, u.version, written).await?;
     let item = match u.replaces {
         Some(file) => {
+            // Two versions finishing at once must not get the same number.
+            let sql = format!(
+                "SELECT id FROM drive_items WHERE id = $1{}",
+                tx.for_update()
+            );
+            let _: Option<(i64,)> = tx.optional(sqlx::AssertSqlSafe(sql), args![file]).await?;
             let (next,): (i64,) = tx
                 .one(
                     "SELECT COALESCE(MAX(number), 0) + 1 FROM drive_versions \
@@ -743,18 +801,49 @@ async fn insert_unique(
 /// Removes uploads that expired and their bytes; run every hour.
 pub async fn purge_expired(state: &AppState) -> ApiResult<usize> {
     let mut tx = state.db.write().await?;
-    let gone: Vec<(i64,)> = tx
+    let expired: Vec<(String, i64)> = tx
         .all(
-            "SELECT version_id FROM drive_uploads WHERE expires_at <= $1",
+            "SELECT id, version_id FROM drive_uploads WHERE expires_at <= $1",
             args![now()],
         )
         .await?;
-    for (version,) in &gone {
-        tx.execute("DELETE FROM drive_versions WHERE id = $1", args![*version])
+    let mut gone = Vec::new();
+    for (id, version) in expired {
+        // One receiving bytes right now is not abandoned.
+        let Ok(_busy) = Busy::take(&state.drive, &id) else {
+            continue;
+        };
+        // Only while it is still an upload (it may have completed meanwhile).
+        let n = tx
+            .execute(
+                "DELETE FROM drive_uploads WHERE id = $1 AND expires_at <= $2",
+                args![id, now()],
+            )
             .await?;
+        if n == 1 {
+            tx.execute(
+                "DELETE FROM drive_versions WHERE id = $1 AND state = 'uploading'",
+                args![version],
+            )
+            .await?;
+            gone.push(version);
+        }
+    }
+    // Versions left uploading with no upload (ended with their folder by an older server).
+    let orphans: Vec<(i64,)> = tx
+        .all(
+            "SELECT id FROM drive_versions v WHERE state = 'uploading' \
+             AND NOT EXISTS (SELECT 1 FROM drive_uploads u WHERE u.version_id = v.id)",
+            args![],
+        )
+        .await?;
+    for (version,) in orphans {
+        tx.execute("DELETE FROM drive_versions WHERE id = $1", args![version])
+            .await?;
+        gone.push(version);
     }
     tx.commit().await?;
-    for (version,) in &gone {
+    for version in &gone {
         state.drive.blobs.remove_version(*version).await;
     }
     Ok(gone.len())
