@@ -150,4 +150,19 @@ if [ ! -d "$observatory" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 fi
 [ -f "$observatory/conf/hsts-preload.json" ] || echo '{}' > "$observatory/conf/hsts-preload.json"
 
+# An S3-compatible server (moto's, from PyPI) for Drive's tests on an object store, in
+# its own virtual environment under .tools.
+if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c "import ensurepip" 2>/dev/null; then
+  is_debian && apt_install python3-venv
+fi
+stamp="$TOOLS/s3-stamp"
+want="$(sha256sum "$ROOT/tests/s3/requirements.txt" | cut -d' ' -f1)"
+if [ ! -x "$TOOLS/s3/bin/moto_server" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  log "pip install moto[server] (tests/s3/requirements.txt) into .tools/s3"
+  rm -rf "$TOOLS/s3"
+  python3 -m venv "$TOOLS/s3"
+  "$TOOLS/s3/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/tests/s3/requirements.txt"
+  echo "$want" > "$stamp"
+fi
+
 log "setup done (wasm toolchain: $mode)"

@@ -24,6 +24,9 @@ cargo test --workspace --all-features
 log "the server's integration suite on PostgreSQL (a throwaway cluster)"
 scripts/with-postgres.sh cargo test -p huddle-server --all-features
 
+log "Drive's tests again on an S3-compatible object store (moto's server, from PyPI)"
+scripts/with-s3.sh cargo test -p huddle-server --test drive
+
 log "v1 envelope and segmented-file vectors against an independent implementation (Python + OpenSSL)"
 python3 crypto-wasm/tests/v1_independent.py
 python3 crypto-wasm/tests/segments_independent.py

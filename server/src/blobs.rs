@@ -1,6 +1,7 @@
-//! Where Drive keeps the bytes of files: a directory (by default `DATA_DIR/drive/`,
-//! outside anything served), through `object_store`, the same interface an S3-compatible
-//! store would take.
+//! Where Drive keeps the bytes of files, through `object_store`: a directory (by default
+//! `DATA_DIR/drive/`, outside anything served), or an S3-compatible object store
+//! (`--drive-store s3://BUCKET[/PREFIX]`, with the standard `AWS_*` variables for the
+//! endpoint and credentials).
 //!
 //! A version of a file is one crypto-wasm segmented file (see `docs/protocol.md`), kept
 //! as numbered **chunks**: objects `v<version>/<seq>` that each hold whole segments (the
@@ -49,6 +50,65 @@ impl Blobs {
         Ok(Blobs {
             store: Arc::new(store),
         })
+    }
+
+    /// Chunks in an S3-compatible bucket, `s3://BUCKET[/PREFIX]`; the endpoint, region
+    /// and credentials come from the environment (`AWS_ENDPOINT`, `AWS_REGION`,
+    /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_ALLOW_HTTP` for a plain-HTTP
+    /// endpoint on a private network).
+    pub fn s3(url: &str) -> Result<Blobs, String> {
+        let rest = url
+            .strip_prefix("s3://")
+            .filter(|r| !r.is_empty())
+            .ok_or(format!(
+                "--drive-store: expected s3://BUCKET[/PREFIX], got {url:?}"
+            ))?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        let s3 = object_store::aws::AmazonS3Builder::from_env()
+            .with_bucket_name(bucket)
+            .build()
+            .map_err(|e| format!("--drive-store {url}: {e}"))?;
+        let store: Arc<dyn ObjectStore> = match prefix.trim_matches('/') {
+            "" => Arc::new(s3),
+            p => Arc::new(object_store::prefix::PrefixStore::new(s3, p)),
+        };
+        Ok(Blobs { store })
+    }
+
+    /// Every stored object, its name and bytes (for tests and tools that check what is
+    /// at rest).
+    pub async fn objects(&self) -> Result<Vec<(String, Bytes)>, String> {
+        use futures_util::TryStreamExt;
+        let metas: Vec<_> = self
+            .store
+            .list(None)
+            .try_collect()
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        for m in metas {
+            let bytes = self
+                .store
+                .get(&m.location)
+                .await
+                .map_err(|e| e.to_string())?
+                .bytes()
+                .await
+                .map_err(|e| e.to_string())?;
+            out.push((m.location.to_string(), bytes));
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+
+    /// Replaces the object `name` (one of [`Blobs::objects`]) with `bytes` (for tests
+    /// that damage what is stored).
+    pub async fn overwrite(&self, name: &str, bytes: Vec<u8>) -> Result<(), String> {
+        self.store
+            .put(&ObjectPath::from(name), PutPayload::from(bytes))
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
     }
 
     fn path(version: i64, seq: i64) -> ObjectPath {

@@ -74,6 +74,10 @@ pub const USAGE: &str = "usage: huddle-server [options]
                          ws://127.0.0.1:8081/ws (HUDDLE_RELAY_URL; role api)
   --drive-dir DIR        where Drive keeps files, encrypted (HUDDLE_DRIVE_DIR, default
                          DATA_DIR/drive)
+  --drive-store URL      keep Drive's files in an S3-compatible bucket instead:
+                         s3://BUCKET[/PREFIX] (HUDDLE_DRIVE_STORE), with AWS_ENDPOINT,
+                         AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and
+                         AWS_ALLOW_HTTP=true for a plain-HTTP endpoint) in the environment
   --drive-quota BYTES    what each workspace's files may take, unless set for it
                          (HUDDLE_DRIVE_QUOTA; default: no limit)
   --drive-max-file-size BYTES
@@ -252,6 +256,8 @@ pub struct Config {
     pub relay_url: Option<String>,
     /// Where Drive's chunks go (default `data_dir/drive`).
     pub drive_dir: Option<PathBuf>,
+    /// An S3-compatible bucket for Drive's chunks instead (`s3://BUCKET[/PREFIX]`).
+    pub drive_store: Option<String>,
     /// Bytes each workspace's Drive may take unless set for it.
     pub drive_quota: Option<u64>,
     /// The largest file Drive takes.
@@ -288,6 +294,7 @@ impl std::fmt::Debug for Config {
             )
             .field("relay_url", &self.relay_url)
             .field("drive_dir", &self.drive_dir)
+            .field("drive_store", &self.drive_store)
             .field("drive_quota", &self.drive_quota)
             .field("drive_max_file_size", &self.drive_max_file_size)
             .field("download_origin", &self.download_origin)
@@ -323,6 +330,7 @@ impl Config {
             relay_secret: None,
             relay_url: None,
             drive_dir: None,
+            drive_store: None,
             drive_quota: None,
             drive_max_file_size: None,
             download_origin: None,
@@ -369,6 +377,7 @@ impl Config {
         let mut smtp_url = env("HUDDLE_SMTP_URL");
         let mut mail_from = env("HUDDLE_MAIL_FROM");
         let mut drive_dir = env("HUDDLE_DRIVE_DIR");
+        let mut drive_store = env("HUDDLE_DRIVE_STORE");
         let mut drive_quota = env("HUDDLE_DRIVE_QUOTA");
         let mut drive_max_file_size = env("HUDDLE_DRIVE_MAX_FILE_SIZE");
         let mut download_origin = env("HUDDLE_DOWNLOAD_ORIGIN");
@@ -400,6 +409,7 @@ impl Config {
                 "--smtp-url" => smtp_url = Some(value("--smtp-url")?),
                 "--mail-from" => mail_from = Some(value("--mail-from")?),
                 "--drive-dir" => drive_dir = Some(value("--drive-dir")?),
+                "--drive-store" => drive_store = Some(value("--drive-store")?),
                 "--drive-quota" => drive_quota = Some(value("--drive-quota")?),
                 "--drive-max-file-size" => {
                     drive_max_file_size = Some(value("--drive-max-file-size")?)
@@ -584,6 +594,7 @@ impl Config {
             relay_secret,
             relay_url,
             drive_dir: drive_dir.map(PathBuf::from),
+            drive_store,
             drive_quota,
             drive_max_file_size,
             download_origin,

@@ -145,13 +145,17 @@ impl AppState {
         let secret_salt = Arc::new(secret_salt(&config)?);
         // The installation's Drive salt: one of the three parts of every file's keys
         // (see api::drive::content); losing it loses the files.
-        let drive = Arc::new(api::drive::Drive::new(
-            blobs::Blobs::local(
+        let blobs = match &config.drive_store {
+            Some(url) => blobs::Blobs::s3(url)?,
+            None => blobs::Blobs::local(
                 &config
                     .drive_dir
                     .clone()
                     .unwrap_or_else(|| config.data_dir.join("drive")),
             )?,
+        };
+        let drive = Arc::new(api::drive::Drive::new(
+            blobs,
             kept_secret(&config, "drive-salt")?,
         ));
         let relay = match (&config.role, &config.relay_url) {

@@ -472,9 +472,11 @@ async fn an_upload_resumes_on_a_restarted_server() {
 async fn spawn_on(server: &Server) -> Server {
     let database = server.database.clone();
     let data_dir = server.data_dir.clone();
+    let store = server.state.config.drive_store.clone();
     spawn_with(move |c| {
         c.database = database;
         c.data_dir = data_dir;
+        c.drive_store = store;
     })
     .await
 }
@@ -492,7 +494,7 @@ async fn an_abandoned_upload_expires_and_its_bytes_go() {
             .status,
         204
     );
-    assert!(!stored_files(&server).is_empty());
+    assert!(!stored(&server).await.is_empty());
     server
         .exec("UPDATE drive_uploads SET expires_at = 1", vec![])
         .await;
@@ -500,7 +502,7 @@ async fn an_abandoned_upload_expires_and_its_bytes_go() {
         .await
         .unwrap();
     assert_eq!(gone, 1);
-    assert_eq!(stored_files(&server), Vec::<std::path::PathBuf>::new());
+    assert_eq!(stored(&server).await, Vec::<(String, Vec<u8>)>::new());
     assert_eq!(server.count("SELECT count(*) FROM drive_versions").await, 0);
     assert_eq!(
         patch(&mut ann, &at, SEG - 4, &bytes[SEG - 4..], &[])
@@ -512,21 +514,29 @@ async fn an_abandoned_upload_expires_and_its_bytes_go() {
     assert_eq!(u.body["used"], 0);
 }
 
-fn stored_files(server: &Server) -> Vec<std::path::PathBuf> {
-    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&server.data_dir.join("drive"), &mut out);
-    out.sort();
-    out
+/// Every object the server stored (in its data directory, or its bucket), with its
+/// bytes, read through the server's own store.
+async fn stored(server: &Server) -> Vec<(String, Vec<u8>)> {
+    server
+        .state
+        .drive
+        .blobs
+        .objects()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(n, b)| (n, b.to_vec()))
+        .collect()
+}
+
+async fn overwrite(server: &Server, name: &str, bytes: &[u8]) {
+    server
+        .state
+        .drive
+        .blobs
+        .overwrite(name, bytes.to_vec())
+        .await
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -567,15 +577,10 @@ async fn nothing_is_stored_in_plain_text() {
             .status,
         204
     );
-    let files = stored_files(&server);
-    assert!(!files.is_empty());
-    for f in files {
-        let b = std::fs::read(&f).unwrap();
-        assert!(
-            !contains(&b, marker.as_bytes()),
-            "{} holds the marker",
-            f.display()
-        );
+    let objects = stored(&server).await;
+    assert!(!objects.is_empty());
+    for (name, b) in objects {
+        assert!(!contains(&b, marker.as_bytes()), "{name} holds the marker");
     }
     // The database (SQLite's file) holds neither the bytes nor the names.
     if let Some(path) = server.db.sqlite_path() {
@@ -603,15 +608,15 @@ async fn a_damaged_stored_file_is_an_error_never_wrong_bytes() {
     let (ws, _) = workspace(&mut ann, "Drive").await;
     let bytes = content(3 * SEG + 10, "damage");
     let file = upload(&mut ann, ws, "d.bin", None, &bytes).await;
-    let files = stored_files(&server);
-    assert_eq!(files.len(), 1, "{files:?}");
-    let original = std::fs::read(&files[0]).unwrap();
+    let objects = stored(&server).await;
+    assert_eq!(objects.len(), 1);
+    let (name, original) = objects.into_iter().next().unwrap();
     let seg = |i: usize| 8 + i * (SEG + 64);
 
     // A flipped byte in the first segment: a clear error before any byte.
     let mut t = original.clone();
     t[seg(0) + 100] ^= 1;
-    std::fs::write(&files[0], &t).unwrap();
+    overwrite(&server, &name, &t).await;
     let (status, _, body) = download(&mut ann, file, None, None).await;
     assert_eq!(status, 500);
     assert!(String::from_utf8_lossy(&body).contains("UNREADABLE"));
@@ -630,7 +635,7 @@ async fn a_damaged_stored_file_is_an_error_never_wrong_bytes() {
         original[..seg(2)].to_vec(),
         original[..original.len() - 1].to_vec(),
     ] {
-        std::fs::write(&files[0], &damaged).unwrap();
+        overwrite(&server, &name, &damaged).await;
         let r = ann
             .post(&format!("/drive/files/{file}/download"), json!({}))
             .await;
@@ -647,7 +652,7 @@ async fn a_damaged_stored_file_is_an_error_never_wrong_bytes() {
         }
     }
     // A segment in range of a request but damaged: 500, never wrong bytes.
-    std::fs::write(&files[0], &original[..seg(2)]).unwrap();
+    overwrite(&server, &name, &original[..seg(2)]).await;
     let (status, _, _) = download(
         &mut ann,
         file,
@@ -656,7 +661,7 @@ async fn a_damaged_stored_file_is_an_error_never_wrong_bytes() {
     )
     .await;
     assert_eq!(status, 500);
-    std::fs::write(&files[0], &original).unwrap();
+    overwrite(&server, &name, &original).await;
     assert_eq!(
         sha(&download(&mut ann, file, None, None).await.2),
         sha(&bytes)
@@ -768,7 +773,7 @@ async fn folders_move_rename_trash_restore_and_empty() {
         .await;
     assert_error(&r, 409, "NAME_TAKEN");
 
-    assert!(!stored_files(&server).is_empty());
+    assert!(!stored(&server).await.is_empty());
     let r = ann
         .send(
             "DELETE",
@@ -779,7 +784,7 @@ async fn folders_move_rename_trash_restore_and_empty() {
         .await;
     assert_eq!(r.status, 204, "{:?}", r.body);
     assert_eq!(ann.get(&format!("/drive/items/{f}")).await.status, 404);
-    assert_eq!(stored_files(&server), Vec::<std::path::PathBuf>::new());
+    assert_eq!(stored(&server).await, Vec::<(String, Vec<u8>)>::new());
     let u = ann.get(&format!("/workspaces/{ws}/drive/usage")).await;
     assert_eq!(u.body["used"], 0);
 }
@@ -871,7 +876,7 @@ async fn emptying_the_trash_ends_the_uploads_into_it() {
     // Its space and its bytes are free again, and it is gone.
     let u = ann.get(&format!("/workspaces/{ws}/drive/usage")).await;
     assert_eq!(u.body["used"], 0);
-    assert_eq!(stored_files(&server), Vec::<std::path::PathBuf>::new());
+    assert_eq!(stored(&server).await, Vec::<(String, Vec<u8>)>::new());
     assert_eq!(patch(&mut ann, &at, SEG + 100, b"x", &[]).await.status, 404);
 }
 

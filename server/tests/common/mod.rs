@@ -120,6 +120,17 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Server {
     std::fs::write(dist.join("index.html"), "<!doctype html><title>t</title>").unwrap();
     let mut config = Config::local(dist, dir.path().join("huddle.sqlite"));
     config.database = fresh_database(dir.path()).await;
+    // Drive's files in an S3-compatible bucket when the tests run against one (see
+    // `scripts/with-s3.sh`), under a prefix of this server's own.
+    if let Ok(bucket) = std::env::var("HUDDLE_TEST_S3") {
+        let prefix = dir
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        config.drive_store = Some(format!("{bucket}/{prefix}"));
+    }
     tweak(&mut config);
     let database = config.database.clone();
     let data_dir = config.data_dir.clone();
