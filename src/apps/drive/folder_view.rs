@@ -9,7 +9,8 @@ use leptos_router::hooks::use_params_map;
 
 use super::item_row::ItemRow;
 use super::state::Items;
-use super::uploads::upload_files;
+use super::tree;
+use super::uploads::upload_entries;
 use super::Reload;
 use crate::api::{self, drive};
 use crate::i18n::*;
@@ -81,26 +82,64 @@ pub fn FolderView() -> impl IntoView {
             input.click();
         }
     };
-    let picked = move |_| {
-        let Some(input) = picker.get() else { return };
+    let folder_picker = NodeRef::<html::Input>::new();
+    let pick_folder = move |_| {
+        if let Some(input) = folder_picker.get() {
+            input.click();
+        }
+    };
+    // The folder picker picks folders (an attribute the view macro does not know).
+    Effect::new(move |_| {
+        if let Some(input) = folder_picker.get() {
+            let _ = input.set_attribute("webkitdirectory", "");
+        }
+    });
+    // Files picked one by one, or a whole folder (each file with its relative path).
+    let picked = move |input: Option<web_sys::HtmlInputElement>| {
+        let Some(input) = input else { return };
         let files = input.files().map(file_list).unwrap_or_default();
         input.set_value("");
         if !files.is_empty() {
-            upload_files(ws.get_untracked(), folder.get_untracked(), files);
+            upload_entries(
+                ws.get_untracked(),
+                folder.get_untracked(),
+                tree::from_picked(files),
+            );
         }
     };
     let dragging = RwSignal::new(false);
+    let toaster = crate::ui::toast::use_toaster();
+    let owner = Owner::current();
     let on_drop = move |ev: web_sys::DragEvent| {
         ev.prevent_default();
         dragging.set(false);
-        let files = ev
-            .data_transfer()
-            .and_then(|d| d.files())
-            .map(file_list)
-            .unwrap_or_default();
-        if !files.is_empty() {
-            upload_files(ws.get_untracked(), folder.get_untracked(), files);
+        let Some(dt) = ev.data_transfer() else { return };
+        // Entries (files and folders) are readable only during the event.
+        let entries = tree::dropped(&dt);
+        let (ws, into) = (ws.get_untracked(), folder.get_untracked());
+        if entries.is_empty() {
+            let files = dt.files().map(file_list).unwrap_or_default();
+            let plain = files.into_iter().map(|file| tree::Entry {
+                dirs: Vec::new(),
+                file,
+            });
+            upload_entries(ws, into, plain.collect());
+            return;
         }
+        let owner = owner.clone();
+        spawn_local(async move {
+            match tree::walk(entries).await {
+                Ok(found) => {
+                    if let Some(owner) = owner {
+                        owner.with(|| upload_entries(ws, into, found));
+                    }
+                }
+                Err(_) => toaster.error(td_string!(
+                    crate::language::current(),
+                    drive.file_unreadable
+                )),
+            }
+        });
     };
 
     // A new folder, named in place.
@@ -148,8 +187,12 @@ pub fn FolderView() -> impl IntoView {
             <h1>{here}</h1>
             <div class="drive-actions">
                 <button type="button" on:click=move |_| { naming.set(true); }>{t!(i18n, drive.new_folder)}</button>
+                <button type="button" on:click=pick_folder>{t!(i18n, drive.upload_folder)}</button>
                 <button type="button" class="primary" on:click=pick>{t!(i18n, drive.upload_files)}</button>
-                <input type="file" multiple class="visually-hidden" tabindex="-1" aria-hidden="true" node_ref=picker on:change=picked />
+                <input type="file" multiple class="visually-hidden" tabindex="-1" aria-hidden="true" node_ref=picker
+                    on:change=move |_| picked(picker.get()) />
+                <input type="file" class="visually-hidden" tabindex="-1" aria-hidden="true" node_ref=folder_picker
+                    on:change=move |_| picked(folder_picker.get()) />
                 <A href=move || format!("/w/{}/drive/trash", ws.get())>{t!(i18n, drive.trash)}</A>
             </div>
         </div>

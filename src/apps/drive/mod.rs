@@ -4,7 +4,8 @@
 //! ([`state`]: every item seen, merged by revision; the uploads) and keeps it live through
 //! the workspace's drive room. Files, one concern each: [`folder_view`] (a folder: its
 //! path, its items, new folder, upload, drop), [`item_row`] (one item: open, download,
-//! rename, trash), [`uploads`] (sending files by tus), [`upload_panel`] (their
+//! rename, trash), [`tree`] (folders picked or dropped, walked), [`uploads`] (making their
+//! folders and sending files by tus), [`upload_panel`] (their
 //! progress), [`trash_view`] (the trash: restore, empty).
 
 use std::collections::HashMap;
@@ -16,6 +17,7 @@ pub mod folder_view;
 pub mod item_row;
 pub mod state;
 pub mod trash_view;
+pub mod tree;
 pub mod upload_panel;
 pub mod uploads;
 

@@ -1,14 +1,16 @@
-//! Uploading files: each file is a tus upload sent in pieces of [`PIECE`] bytes, one file
-//! after another, with its progress in the upload panel; a piece that fails on the
+//! Uploading files and folders: the folders are made first (an existing one of the same
+//! name is used), then each file is a tus upload sent in pieces of [`PIECE`] bytes, one
+//! file after another, with its progress in the upload panel; a piece that fails on the
 //! network is retried from the offset the server reports; Cancel ends the upload and has
 //! its bytes removed.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::state::{Items, Upload, UploadStatus, Uploads};
+use super::tree::Entry;
 use crate::api::{self, drive};
 use crate::i18n::*;
 
@@ -21,8 +23,10 @@ const TRIES: u32 = 4;
 #[derive(Clone, Copy)]
 pub struct Cancelled(pub StoredValue<HashSet<u32>>);
 
-/// Queues `files` for upload into `parent` of workspace `ws`.
-pub fn upload_files(ws: i64, parent: Option<i64>, files: Vec<web_sys::File>) {
+/// Queues `entries` (files, each with the folders it goes in) for upload into `parent`
+/// of workspace `ws`: the folders are made as needed (or found, when one of that name is
+/// there already), then each file is sent into its own.
+pub fn upload_entries(ws: i64, parent: Option<i64>, entries: Vec<Entry>) {
     let uploads = expect_context::<Uploads>();
     let items = expect_context::<Items>();
     let cancelled = expect_context::<Cancelled>();
@@ -30,25 +34,35 @@ pub fn upload_files(ws: i64, parent: Option<i64>, files: Vec<web_sys::File>) {
         .0
         .with_untracked(|v| v.iter().map(|u| u.id).max().unwrap_or(0))
         + 1;
-    let queued: Vec<(u32, web_sys::File)> = files
+    let queued: Vec<(u32, Entry)> = entries
         .into_iter()
         .enumerate()
-        .map(|(i, f)| (first + i as u32, f))
+        .map(|(i, e)| (first + i as u32, e))
         .collect();
     uploads.0.update(|v| {
-        for (id, f) in &queued {
+        for (id, e) in &queued {
+            let mut name = e.dirs.join("/");
+            if !name.is_empty() {
+                name.push('/');
+            }
+            name.push_str(&e.file.name());
             v.push(Upload {
                 id: *id,
-                name: f.name(),
-                size: f.size(),
+                name,
+                size: e.file.size(),
                 sent: 0.0,
                 status: UploadStatus::Sending,
             });
         }
     });
     spawn_local(async move {
-        for (id, file) in queued {
-            let r = send(ws, parent, id, &file, uploads, cancelled).await;
+        let mut folders: HashMap<Vec<String>, Option<i64>> = HashMap::new();
+        folders.insert(Vec::new(), parent);
+        for (id, Entry { dirs, file }) in queued {
+            let r = match folder_for(ws, &dirs, &mut folders, items).await {
+                Ok(into) => send(ws, into, id, &file, uploads, cancelled).await,
+                Err(e) => Err(e),
+            };
             let status = match r {
                 Ok(Some(item)) => {
                     if let Ok(it) = drive::item(item).await {
@@ -62,6 +76,49 @@ pub fn upload_files(ws: i64, parent: Option<i64>, files: Vec<web_sys::File>) {
             uploads.update(id, |u| u.status = status);
         }
     });
+}
+
+/// The folder of `dirs` (below the upload's own), made or found on first use.
+async fn folder_for(
+    ws: i64,
+    dirs: &[String],
+    known: &mut HashMap<Vec<String>, Option<i64>>,
+    items: Items,
+) -> api::ApiResult<Option<i64>> {
+    for depth in 1..=dirs.len() {
+        let path = dirs[..depth].to_vec();
+        if known.contains_key(&path) {
+            continue;
+        }
+        let parent = known[&dirs[..depth - 1].to_vec()];
+        let name = &dirs[depth - 1];
+        let id = match drive::create_folder(ws, parent, name, &api::new_key()).await {
+            Ok(f) => {
+                let id = f.id;
+                items.merge(f);
+                id
+            }
+            // One of that name is there: the files go into it.
+            Err(e) if e.code == "NAME_TAKEN" => {
+                let listing = match parent {
+                    None => drive::top(ws).await?,
+                    Some(p) => drive::folder(p).await?,
+                };
+                listing
+                    .items
+                    .into_iter()
+                    .find(|i| {
+                        i.kind == drive::ItemKind::Folder
+                            && i.name.to_lowercase() == name.to_lowercase()
+                    })
+                    .map(|i| i.id)
+                    .ok_or(e)?
+            }
+            Err(e) => return Err(e),
+        };
+        known.insert(path, Some(id));
+    }
+    Ok(known[dirs])
 }
 
 /// Sends one file; `Ok(None)` if it was cancelled.
