@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests), printed as Markdown tables: crypto-wasm against WebCrypto,
 # @noble/ciphers and crypto-js in Node.js and headless Chromium; time to the first
-# rendered channel and wasm sizes; Lighthouse on the signed-in channel view; relay fan-out (deliveries/s, p50/p99 latency); relay
+# rendered channel and wasm sizes; Lighthouse on the signed-in channel view; relay fan-out (deliveries/s, p50/p99 latency); Drive
+# (throughput against the disk, memory during a 1 GiB upload, a 10,000-item folder); relay
 # memory (per idle connection, and bounded under a flood of stalled readers); REST
 # API load (50 clients posting and reading, requests/s, p50/p99) and search latency, on
 # SQLite and on PostgreSQL (tests/bench/api-load.mjs).
@@ -30,6 +31,9 @@ cargo bench -p huddle-server --bench relay_fanout
 # Relay memory: per idle connection, and under a flood with 200 connections that never
 # read (Node.js 22 for its WebSocket client).
 tests/node_modules/node22/bin/node tests/bench/relay-memory.mjs
+# Drive: upload and download throughput against the disk's own, the server's memory
+# during a 1 GiB upload, listing a folder of 10,000 items.
+node tests/bench/drive.mjs
 # An older server to compare the API load with (HUDDLE_BASELINE_REV, see above).
 if [ -n "${HUDDLE_BASELINE_REV:-}" ]; then
   git -C "$ROOT" worktree remove --force "$ROOT/target/baseline-src" 2>/dev/null || true
