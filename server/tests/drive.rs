@@ -1026,3 +1026,40 @@ async fn two_folders_moved_into_each_other_at_once_do_not_both_go() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_of_several_chunks_reads_back_whole_and_in_any_range() {
+    let server = spawn().await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    // 70 segments: two chunks (64 segments each at most), read 16 segments at a time.
+    let bytes = content(70 * SEG - 3, "chunks");
+    let at = location(&create(&mut ann, ws, bytes.len(), &meta("c.bin", None, None)).await);
+    // In three requests, so that the chunks do not line up with the batches.
+    let cuts = [0, 20 * SEG + 7, 50 * SEG + 1, bytes.len()];
+    let mut file = 0;
+    for w in cuts.windows(2) {
+        let r = patch(&mut ann, &at, w[0], &bytes[w[0]..w[1]], &[]).await;
+        assert_eq!(r.status, 204, "{:?}", r.body);
+        if w[1] == bytes.len() {
+            file = file_id(&r);
+        }
+    }
+    assert!(stored(&server).await.len() >= 3);
+    assert_eq!(
+        sha(&download(&mut ann, file, None, None).await.2),
+        sha(&bytes)
+    );
+    for (a, b) in [
+        (15 * SEG - 1, 16 * SEG + 1),
+        (20 * SEG, 20 * SEG + 20),
+        (63 * SEG - 5, 65 * SEG + 5),
+        (SEG, 69 * SEG),
+        (bytes.len() - 1, bytes.len()),
+    ] {
+        let (status, _, got) =
+            download(&mut ann, file, None, Some(&format!("bytes={a}-{}", b - 1))).await;
+        assert_eq!(status, 206);
+        assert!(got == bytes[a..b], "bytes {a}..{b}");
+    }
+}

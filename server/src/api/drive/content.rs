@@ -19,6 +19,9 @@ use crate::db::Tx;
 use crate::error::{ApiError, ApiResult};
 use crate::vault::{Place, Scope};
 
+/// Segments a download reads at once (1 MiB): one read of the store each.
+const READ_SEGMENTS: u64 = 16;
+
 /// What a version's segments are bound to.
 pub fn context(version: i64) -> Vec<u8> {
     format!("drive/v{version}").into_bytes()
@@ -212,44 +215,86 @@ pub struct Reader {
 impl Reader {
     /// Reads and opens segment `index`.
     pub async fn segment(&self, index: u64) -> ApiResult<Vec<u8>> {
-        let (range, last) = segment_range(index, self.size);
-        let i = self
-            .chunks
-            .partition_point(|c| c.start as u64 <= range.start)
-            .checked_sub(1)
-            .ok_or_else(|| ApiError::internal("drive: a segment before the first chunk"))?;
-        let c = self.chunks[i];
-        let (from, to) = (range.start - c.start as u64, range.end - c.start as u64);
+        self.segments(index, index).await
+    }
+
+    /// Reads segments `first..=last` (of one chunk: the caller stops at a chunk's end)
+    /// with one read of the store, and opens them in order; their plaintext, joined.
+    async fn segments(&self, first: u64, last: u64) -> ApiResult<Vec<u8>> {
+        let (start, _) = segment_range(first, self.size);
+        let (end, _) = segment_range(last, self.size);
+        let c = self.chunk_of(start.start, first)?;
+        let (from, to) = (start.start - c.start as u64, end.end - c.start as u64);
         if to > c.bytes as u64 {
-            return Err(unreadable(self.version, index, "its chunk is too short"));
+            return Err(unreadable(self.version, last, "its chunk is too short"));
         }
         let stored = self.blobs.read(self.version, c.seq, from..to).await?;
-        let mut out = Vec::with_capacity(SEGMENT_SIZE);
-        self.keys
-            .open_segment(&context(self.version), index, last, &stored, &mut out)
-            .map_err(|e| unreadable(self.version, index, &e.to_string()))?;
+        let mut out = Vec::with_capacity(SEGMENT_SIZE * (last - first + 1) as usize);
+        for index in first..=last {
+            let (r, is_last) = segment_range(index, self.size);
+            let at = (r.start - start.start) as usize..(r.end - start.start) as usize;
+            self.keys
+                .open_segment(
+                    &context(self.version),
+                    index,
+                    is_last,
+                    &stored[at],
+                    &mut out,
+                )
+                .map_err(|e| unreadable(self.version, index, &e.to_string()))?;
+        }
         Ok(out)
     }
 
-    /// The plaintext bytes `range` (within the size), as a stream of whole segments
-    /// trimmed to the range: memory stays at one segment.
+    /// The chunk that holds stored byte `at` (of segment `index`, for the error).
+    fn chunk_of(&self, at: u64, index: u64) -> ApiResult<Chunk> {
+        let i = self
+            .chunks
+            .partition_point(|c| c.start as u64 <= at)
+            .checked_sub(1)
+            .ok_or_else(|| unreadable(self.version, index, "no chunk holds it"))?;
+        Ok(self.chunks[i])
+    }
+
+    /// The last segment, from `first` on and at most [`READ_SEGMENTS`] of them, that is
+    /// in the same chunk as `first` and not past `until`.
+    fn batch_end(&self, first: u64, until: u64) -> u64 {
+        let Ok(c) = self.chunk_of(segment_range(first, self.size).0.start, first) else {
+            return first;
+        };
+        let chunk_end = (c.start + c.bytes) as u64;
+        let mut last = first;
+        while last < until
+            && last + 1 < first + READ_SEGMENTS
+            && segment_range(last + 1, self.size).0.end <= chunk_end
+        {
+            last += 1;
+        }
+        last
+    }
+
+    /// The plaintext bytes `range` (within the size), as a stream of pieces of up to
+    /// [`READ_SEGMENTS`] segments, trimmed to the range: memory stays at one piece.
     pub fn stream(self, range: Range<u64>) -> impl Stream<Item = Result<Bytes, ApiError>> + Send {
-        let first = range.start / SEGMENT_SIZE as u64;
+        let seg = SEGMENT_SIZE as u64;
+        let first = range.start / seg;
+        let until = range.end.saturating_sub(1) / seg;
         futures_util::stream::unfold(
             (self, range, Some(first)),
-            |(reader, range, index)| async move {
+            move |(reader, range, index)| async move {
                 let index = index?;
-                let seg_start = index * SEGMENT_SIZE as u64;
+                let seg_start = index * seg;
                 if seg_start >= range.end {
                     return None;
                 }
-                let r = reader.segment(index).await.map(|plain| {
+                let last = reader.batch_end(index, until);
+                let r = reader.segments(index, last).await.map(|plain| {
                     let from = range.start.saturating_sub(seg_start) as usize;
                     let to = ((range.end - seg_start) as usize).min(plain.len());
-                    Bytes::copy_from_slice(&plain[from.min(to)..to])
+                    Bytes::from(plain).slice(from.min(to)..to)
                 });
                 // After an error the stream ends (the response is cut short).
-                let next = r.is_ok().then_some(index + 1);
+                let next = r.is_ok().then_some(last + 1);
                 Some((r, (reader, range, next)))
             },
         )
