@@ -5,7 +5,9 @@
 //! * a stranger (not in the workspace), on every channel, public ones included,
 //! * a workspace member outside a private channel,
 //! * a workspace member outside a direct message between two others,
-//! * a former member (removed from the workspace).
+//! * a former member (removed from the workspace),
+//!
+//! on channels and messages, and on Drive's folders, files and uploads.
 //!
 //! And every state-changing route refuses a signed-in request without CSRF proof.
 
@@ -13,6 +15,11 @@ mod common;
 
 use common::{assert_error, spawn, user, Client};
 use serde_json::{json, Value};
+
+fn b64(s: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
 
 fn id(v: &Value) -> i64 {
     v["id"].as_i64().unwrap_or_else(|| panic!("an id in {v}"))
@@ -132,6 +139,54 @@ fn workspace_routes(ws: i64, someone: i64) -> Vec<Call> {
             Some(json!({"collection": format!("workspace:{ws}")})),
         ),
         ("GET", format!("/workspaces/{ws}/search?q=eyes"), None),
+        // Drive.
+        ("GET", format!("/workspaces/{ws}/drive"), None),
+        (
+            "POST",
+            format!("/workspaces/{ws}/drive/folders"),
+            Some(json!({"name": "intruders"})),
+        ),
+        ("GET", format!("/workspaces/{ws}/drive/trash"), None),
+        ("DELETE", format!("/workspaces/{ws}/drive/trash"), None),
+        ("GET", format!("/workspaces/{ws}/drive/usage"), None),
+        (
+            "POST",
+            "/realtime/join".to_owned(),
+            Some(json!({"collection": format!("drive:{ws}")})),
+        ),
+    ]
+}
+
+/// Every JSON route into one Drive item (a folder and a file).
+fn drive_routes(folder: i64, file: i64) -> Vec<Call> {
+    vec![
+        ("GET", format!("/drive/folders/{folder}"), None),
+        ("GET", format!("/drive/items/{file}"), None),
+        (
+            "PATCH",
+            format!("/drive/items/{file}"),
+            Some(json!({"name": "taken"})),
+        ),
+        (
+            "PATCH",
+            format!("/drive/items/{file}"),
+            Some(json!({"parent_id": null})),
+        ),
+        (
+            "POST",
+            format!("/drive/items/{folder}/trash"),
+            Some(json!({})),
+        ),
+        (
+            "POST",
+            format!("/drive/items/{file}/restore"),
+            Some(json!({})),
+        ),
+        (
+            "POST",
+            format!("/drive/files/{file}/download"),
+            Some(json!({})),
+        ),
     ]
 }
 
@@ -237,6 +292,37 @@ async fn outsiders_get_not_found_on_every_route_and_change_nothing() {
         }
         posted.push((channel, root, reply));
     }
+    // A folder with a file in it, in Alice's Drive.
+    let folder = id(&alice
+        .post(
+            &format!("/workspaces/{ws}/drive/folders"),
+            json!({"name": "Secret plans"}),
+        )
+        .await
+        .body);
+    let up = alice
+        .send_bytes(
+            "POST",
+            &format!("/workspaces/{ws}/drive/uploads"),
+            b"plans".to_vec(),
+            &[
+                ("tus-resumable", "1.0.0"),
+                ("upload-length", "5"),
+                (
+                    "upload-metadata",
+                    &format!("filename cGxhbnMudHh0,parent {}", b64(&folder.to_string())),
+                ),
+                ("content-type", "application/offset+octet-stream"),
+            ],
+        )
+        .await;
+    assert_eq!(up.status, 201, "{:?}", up.body);
+    let file: i64 = up.headers["huddle-file-id"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let drive_before = alice.get(&format!("/drive/folders/{folder}")).await.body;
     // Dave is removed from the workspace.
     let r = alice
         .send(
@@ -295,6 +381,21 @@ async fn outsiders_get_not_found_on_every_route_and_change_nothing() {
         for &(channel, root, reply) in &posted {
             all_not_found(who, c, channel_routes(channel, root, reply, carol_id)).await;
         }
+        all_not_found(who, c, drive_routes(folder, file)).await;
+        // Nor can they upload into it.
+        let r = c
+            .send_bytes(
+                "POST",
+                &format!("/workspaces/{ws}/drive/uploads"),
+                Vec::new(),
+                &[
+                    ("tus-resumable", "1.0.0"),
+                    ("upload-length", "1"),
+                    ("upload-metadata", "filename eA=="),
+                ],
+            )
+            .await;
+        assert_error(&r, 404, "NOT_FOUND");
         assert_eq!(c.get("/workspaces").await.body, json!([]), "{who}");
     }
 
@@ -304,6 +405,10 @@ async fn outsiders_get_not_found_on_every_route_and_change_nothing() {
     }
     let members = alice.get(&format!("/workspaces/{ws}/members")).await.body;
     assert_eq!(members.as_array().unwrap().len(), 3, "{members}");
+    assert_eq!(
+        alice.get(&format!("/drive/folders/{folder}")).await.body,
+        drive_before
+    );
 }
 
 /// Every state-changing route refuses a signed-in request without CSRF proof (no
@@ -410,6 +515,19 @@ async fn every_state_change_needs_csrf_proof() {
             Some(json!({"collection": format!("channel:{general}")})),
         ),
         ("POST", "/realtime/ticket".into(), Some(json!({}))),
+        (
+            "POST",
+            format!("/workspaces/{ws}/drive/folders"),
+            Some(json!({"name": "x"})),
+        ),
+        ("DELETE", format!("/workspaces/{ws}/drive/trash"), None),
+        ("PATCH", "/drive/items/1".into(), Some(json!({"name": "x"}))),
+        ("POST", "/drive/items/1/trash".into(), Some(json!({}))),
+        ("POST", "/drive/items/1/restore".into(), Some(json!({}))),
+        ("POST", "/drive/files/1/download".into(), Some(json!({}))),
+        ("POST", format!("/workspaces/{ws}/drive/uploads"), None),
+        ("PATCH", "/drive/uploads/x".into(), None),
+        ("DELETE", "/drive/uploads/x".into(), None),
     ];
     for (method, path, body) in calls {
         // No X-Requested-With (the client sends it unless told to send an empty one).

@@ -229,6 +229,14 @@ impl Reader {
             return Err(unreadable(self.version, last, "its chunk is too short"));
         }
         let stored = self.blobs.read(self.version, c.seq, from..to).await?;
+        // A store may answer short (an object cut behind the server's back).
+        if stored.len() as u64 != to - from {
+            return Err(unreadable(
+                self.version,
+                first,
+                "its chunk is shorter than listed",
+            ));
+        }
         let mut out = Vec::with_capacity(SEGMENT_SIZE * (last - first + 1) as usize);
         for index in first..=last {
             let (r, is_last) = segment_range(index, self.size);
