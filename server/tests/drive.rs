@@ -133,15 +133,21 @@ async fn download(
     c.fetch_raw(&url, &extra).await
 }
 
+/// A server, Ann signed up, and her workspace "Drive".
+async fn ann_drive() -> (Server, Client, i64) {
+    let server = spawn().await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    (server, ann, ws)
+}
+
 fn sha(b: &[u8]) -> String {
     common::hex(&Sha256::digest(b))
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn upload_list_download_version_and_ranges() {
-    let server = spawn().await;
-    let (mut ann, _) = user(&server, "ann").await;
-    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let (_server, mut ann, ws) = ann_drive().await;
     let r = ann
         .post(
             &format!("/workspaces/{ws}/drive/folders"),
@@ -237,9 +243,7 @@ async fn upload_list_download_version_and_ranges() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_token_is_one_download_of_one_version_for_a_minute() {
-    let server = spawn().await;
-    let (mut ann, _) = user(&server, "ann").await;
-    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let (server, mut ann, ws) = ann_drive().await;
     let file = upload(&mut ann, ws, "a.txt", None, b"hello").await;
     let r = ann
         .post(&format!("/drive/files/{file}/download"), json!({}))
@@ -277,9 +281,7 @@ async fn a_token_is_one_download_of_one_version_for_a_minute() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn html_and_svg_download_as_attachments_that_cannot_run() {
-    let server = spawn().await;
-    let (mut ann, _) = user(&server, "ann").await;
-    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let (_server, mut ann, ws) = ann_drive().await;
     for (name, body) in [
         (
             "page.html",
@@ -305,9 +307,7 @@ async fn html_and_svg_download_as_attachments_that_cannot_run() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_upload_in_small_pieces_resumes_from_its_offset() {
-    let server = spawn().await;
-    let (mut ann, _) = user(&server, "ann").await;
-    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let (_server, mut ann, ws) = ann_drive().await;
     let bytes = content(2 * SEG + 5_000, "pieces");
     let at = location(&create(&mut ann, ws, bytes.len(), &meta("p.bin", None, None)).await);
     // Nothing half-uploaded is listed.
@@ -344,9 +344,7 @@ async fn an_upload_in_small_pieces_resumes_from_its_offset() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn protocol_errors_are_clear_and_change_nothing() {
-    let server = spawn().await;
-    let (mut ann, _) = user(&server, "ann").await;
-    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let (_server, mut ann, ws) = ann_drive().await;
     let bytes = content(100_000, "errors");
     let at = location(&create(&mut ann, ws, bytes.len(), &meta("e.bin", None, None)).await);
     assert_eq!(
@@ -440,9 +438,7 @@ async fn protocol_errors_are_clear_and_change_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_upload_resumes_on_a_restarted_server() {
-    let server = spawn().await;
-    let (mut ann, _) = user(&server, "ann").await;
-    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let (server, mut ann, ws) = ann_drive().await;
     let bytes = content(SEG * 2 + 777, "restart");
     let at = location(&create(&mut ann, ws, bytes.len(), &meta("r.bin", None, None)).await);
     assert_eq!(
@@ -483,9 +479,7 @@ async fn spawn_on(server: &Server) -> Server {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_abandoned_upload_expires_and_its_bytes_go() {
-    let server = spawn().await;
-    let (mut ann, _) = user(&server, "ann").await;
-    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let (server, mut ann, ws) = ann_drive().await;
     let bytes = content(SEG + 1, "abandoned");
     let at = location(&create(&mut ann, ws, bytes.len(), &meta("x.bin", None, None)).await);
     assert_eq!(
@@ -563,9 +557,7 @@ async fn limits_refuse_before_storing_anything() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn nothing_is_stored_in_plain_text() {
-    let server = spawn().await;
-    let (mut ann, _) = user(&server, "ann").await;
-    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let (server, mut ann, ws) = ann_drive().await;
     let marker = "PLAINTEXT-MARKER-7f3a";
     let bytes = content(3 * SEG, marker);
     upload(&mut ann, ws, "secret-name-marker.txt", None, &bytes).await;
@@ -603,9 +595,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_damaged_stored_file_is_an_error_never_wrong_bytes() {
-    let server = spawn().await;
-    let (mut ann, _) = user(&server, "ann").await;
-    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let (server, mut ann, ws) = ann_drive().await;
     let bytes = content(3 * SEG + 10, "damage");
     let file = upload(&mut ann, ws, "d.bin", None, &bytes).await;
     let objects = stored(&server).await;
@@ -670,9 +660,7 @@ async fn a_damaged_stored_file_is_an_error_never_wrong_bytes() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn folders_move_rename_trash_restore_and_empty() {
-    let server = spawn().await;
-    let (mut ann, _) = user(&server, "ann").await;
-    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let (server, mut ann, ws) = ann_drive().await;
     let mk = |name: &str, parent: Option<i64>| json!({ "name": name, "parent_id": parent });
     let a = ann
         .post(&format!("/workspaces/{ws}/drive/folders"), mk("A", None))
@@ -847,9 +835,7 @@ async fn outsiders_and_removed_members_find_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn emptying_the_trash_ends_the_uploads_into_it() {
-    let server = spawn().await;
-    let (mut ann, _) = user(&server, "ann").await;
-    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let (server, mut ann, ws) = ann_drive().await;
     let f = ann
         .post(
             &format!("/workspaces/{ws}/drive/folders"),
@@ -908,9 +894,7 @@ async fn refused_first_bytes_leave_no_upload_behind() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_token_serves_one_whole_download_even_asked_at_once() {
-    let server = spawn().await;
-    let (mut ann, _) = user(&server, "ann").await;
-    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let (_server, mut ann, ws) = ann_drive().await;
     let file = upload(&mut ann, ws, "a.bin", None, &content(3 * SEG, "once")).await;
     let r = ann
         .post(&format!("/drive/files/{file}/download"), json!({}))
@@ -975,9 +959,7 @@ async fn uploads_started_at_once_fit_the_quota() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_folders_moved_into_each_other_at_once_do_not_both_go() {
-    let server = spawn().await;
-    let (mut ann, _) = user(&server, "ann").await;
-    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let (server, mut ann, ws) = ann_drive().await;
     for round in 0..5 {
         let mk = |n: String| json!({ "name": n });
         let a = ann
@@ -1029,9 +1011,7 @@ async fn two_folders_moved_into_each_other_at_once_do_not_both_go() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_file_of_several_chunks_reads_back_whole_and_in_any_range() {
-    let server = spawn().await;
-    let (mut ann, _) = user(&server, "ann").await;
-    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let (server, mut ann, ws) = ann_drive().await;
     // 70 segments: two chunks (64 segments each at most), read 16 segments at a time.
     let bytes = content(70 * SEG - 3, "chunks");
     let at = location(&create(&mut ann, ws, bytes.len(), &meta("c.bin", None, None)).await);
