@@ -13,13 +13,8 @@
 
 mod common;
 
-use common::{assert_error, spawn, user, Client};
+use common::{assert_error, b64, spawn, user, Client};
 use serde_json::{json, Value};
-
-fn b64(s: &str) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(s)
-}
 
 fn id(v: &Value) -> i64 {
     v["id"].as_i64().unwrap_or_else(|| panic!("an id in {v}"))

@@ -6,14 +6,18 @@
 mod common;
 
 use base64::Engine as _;
-use common::{assert_error, spawn, spawn_with, user, workspace, Client, Reply, Server};
+use common::{assert_error, b64, spawn, spawn_with, user, workspace, Client, Reply, Server};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 const SEG: usize = 65_536;
 
-fn b64(s: &str) -> String {
-    base64::engine::general_purpose::STANDARD.encode(s)
+/// `Upload-Checksum` of `bytes`.
+fn checksum(bytes: &[u8]) -> String {
+    format!(
+        "sha256 {}",
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(bytes))
+    )
 }
 
 /// Bytes that say where they are (and hold a marker to look for at rest).
@@ -355,24 +359,24 @@ async fn protocol_errors_are_clear_and_change_nothing() {
     let r = patch(&mut ann, &at, 10, &bytes[10..20], &[]).await;
     assert_error(&r, 409, "OFFSET_MISMATCH");
     // Wrong checksum: nothing of the request is kept.
-    let wrong = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"other"));
+    let wrong = checksum(b"other");
     let r = patch(
         &mut ann,
         &at,
         40_000,
         &bytes[40_000..90_000],
-        &[("upload-checksum", &format!("sha256 {wrong}"))],
+        &[("upload-checksum", &wrong)],
     )
     .await;
     assert_eq!(r.status, 460, "{:?}", r.body);
     assert_eq!(r.body["error"]["code"], "CHECKSUM_MISMATCH");
-    let right = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&bytes[40_000..]));
+    let right = checksum(&bytes[40_000..]);
     let r = patch(
         &mut ann,
         &at,
         40_000,
         &bytes[40_000..],
-        &[("upload-checksum", &format!("sha256 {right}"))],
+        &[("upload-checksum", &right)],
     )
     .await;
     assert_eq!(r.status, 204, "{:?}", r.body);
@@ -871,7 +875,7 @@ async fn refused_first_bytes_leave_no_upload_behind() {
     let server = spawn_with(|c| c.drive_quota = Some(10_000)).await;
     let (mut ann, _) = user(&server, "ann").await;
     let (ws, _) = workspace(&mut ann, "Drive").await;
-    let wrong = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"other"));
+    let wrong = checksum(b"other");
     let r = ann
         .send_bytes(
             "POST",
@@ -882,7 +886,7 @@ async fn refused_first_bytes_leave_no_upload_behind() {
                 ("upload-length", "8000"),
                 ("upload-metadata", &meta("a", None, None)),
                 ("content-type", "application/offset+octet-stream"),
-                ("upload-checksum", &format!("sha256 {wrong}")),
+                ("upload-checksum", &wrong),
             ],
         )
         .await;

@@ -458,6 +458,12 @@ pub async fn add_member(inviter: &mut Client, ws: i64, invitee: &mut Client, log
     assert_eq!(r.status, 200, "accept: {:?}", r.body);
 }
 
+/// Standard base64 (tus's Upload-Metadata values).
+pub fn b64(s: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
+
 /// Lowercase hex.
 pub fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
