@@ -161,6 +161,160 @@ pub struct DownloadUrl {
 
 redacted_debug!(DownloadUrl);
 
+/// What a share link lets someone without an account do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ShareMode {
+    /// See and download the file, or the folder's content.
+    View,
+    /// Upload files into the folder, without seeing what it holds ("file drop").
+    Drop,
+}
+
+impl ShareMode {
+    /// The mode's name on the wire and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShareMode::View => "view",
+            ShareMode::Drop => "drop",
+        }
+    }
+
+    /// The mode named `s` on the wire or in the database.
+    pub fn parse(s: &str) -> Option<ShareMode> {
+        match s {
+            "view" => Some(ShareMode::View),
+            "drop" => Some(ShareMode::Drop),
+            _ => None,
+        }
+    }
+}
+
+/// `POST /drive/items/{id}/shares`: a new share link.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewShare {
+    /// `view` (files and folders) or `drop` (folders only); default `view`.
+    #[serde(default)]
+    pub mode: Option<ShareMode>,
+    /// A password the link asks for (8 to 256 characters), kept only hashed.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// Unix seconds after which the link stops working.
+    #[serde(default)]
+    pub expires_at: Option<i64>,
+    /// Downloads the link allows (at least 1); counted when a download starts.
+    #[serde(default)]
+    pub download_limit: Option<i64>,
+}
+
+redacted_debug!(NewShare);
+
+/// A share link, as the workspace's members see it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Share {
+    /// Id.
+    pub id: i64,
+    /// Its workspace.
+    pub workspace_id: i64,
+    /// The shared file or folder.
+    pub item_id: i64,
+    /// The shared item's name.
+    pub item_name: String,
+    /// The shared item's kind.
+    pub item_kind: ItemKind,
+    /// What the link allows.
+    pub mode: ShareMode,
+    /// The link's path under the app's origin: `/s/<token>`.
+    pub path: String,
+    /// Whether it asks for a password.
+    pub has_password: bool,
+    /// Unix seconds after which it stops working.
+    pub expires_at: Option<i64>,
+    /// Downloads it allows.
+    pub download_limit: Option<i64>,
+    /// Downloads started through it so far.
+    pub downloads: i64,
+    /// Who made it.
+    pub created_by: i64,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+redacted_debug!(Share);
+
+/// `GET /public/shares/{token}`: what a link shows before anything is unlocked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShareInfo {
+    /// What the link allows.
+    pub mode: ShareMode,
+    /// Whether a password must be given (`POST …/unlock`) before anything else; nothing
+    /// about the item is shown until then.
+    pub needs_password: bool,
+    /// The shared item (absent while a password is needed).
+    pub item: Option<SharedItem>,
+    /// Unix seconds after which the link stops working.
+    pub expires_at: Option<i64>,
+}
+
+/// An item seen through a share link: no ids of people, no workspace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SharedItem {
+    /// Id (to list a folder or download a file within the share).
+    pub id: i64,
+    /// Folder or file.
+    pub kind: ItemKind,
+    /// Its name.
+    pub name: String,
+    /// Bytes (0 for a folder).
+    pub size: i64,
+    /// The sniffed type of a file.
+    pub mime: Option<String>,
+    /// Unix seconds of its last change.
+    pub updated_at: i64,
+}
+
+/// `POST /public/shares/{token}/unlock`.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShareUnlock {
+    /// The link's password.
+    pub password: String,
+}
+
+redacted_debug!(ShareUnlock);
+
+/// A grant to use a password-protected link for a while, without its password: sent
+/// back as the `Huddle-Share-Grant` header.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShareGrant {
+    /// The grant (random).
+    pub grant: String,
+    /// Unix seconds after which it no longer works.
+    pub expires_at: i64,
+}
+
+redacted_debug!(ShareGrant);
+
+/// `GET /public/shares/{token}/folders/{id}`: a folder within a shared folder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SharedListing {
+    /// The folder.
+    pub folder: SharedItem,
+    /// The folders from the shared one down to this one's parent.
+    pub path: Vec<SharedItem>,
+    /// What it holds, folders first, then by name.
+    pub items: Vec<SharedItem>,
+}
+
 /// Events of a workspace's drive room (`drive:<workspace id>`), sent by the server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]

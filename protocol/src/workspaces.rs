@@ -38,11 +38,14 @@ pub enum Action {
     ManageChannels,
     /// Delete everything in the workspace's Drive trash for good.
     EmptyTrash,
+    /// See every Drive share link of the workspace and revoke any (a link's creator may
+    /// revoke their own).
+    ManageShares,
 }
 
 impl Action {
     /// Every action, in the order of the docs' table.
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 8] = [
         Action::Invite,
         Action::RemoveMember,
         Action::RemoveManager,
@@ -50,6 +53,7 @@ impl Action {
         Action::RenameWorkspace,
         Action::ManageChannels,
         Action::EmptyTrash,
+        Action::ManageShares,
     ];
 }
 
@@ -60,9 +64,11 @@ impl Role {
     /// Whether this role may do `action`.
     pub fn may(self, action: Action) -> bool {
         match action {
-            Action::Invite | Action::RemoveMember | Action::ManageChannels | Action::EmptyTrash => {
-                self >= Role::Admin
-            }
+            Action::Invite
+            | Action::RemoveMember
+            | Action::ManageChannels
+            | Action::EmptyTrash
+            | Action::ManageShares => self >= Role::Admin,
             Action::RemoveManager | Action::ChangeRole | Action::RenameWorkspace => {
                 self == Role::Owner
             }

@@ -54,6 +54,7 @@ pub fn forbidden(action: Action) -> ApiError {
         Action::RenameWorkspace => "rename the workspace",
         Action::ManageChannels => "manage channels they did not create",
         Action::EmptyTrash => "empty the trash",
+        Action::ManageShares => "manage other people's share links",
     };
     ApiError::new(
         axum::http::StatusCode::FORBIDDEN,

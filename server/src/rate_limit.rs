@@ -84,6 +84,14 @@ impl Counter {
         }
     }
 
+    /// The counter of password guesses at a Drive share link.
+    pub fn share_link(id: i64) -> Counter {
+        Counter {
+            key: format!("share-link:{id}"),
+            free: ACCOUNT_FREE,
+        }
+    }
+
     /// A known device's counter.
     pub fn device(id: &str) -> Counter {
         Counter {

@@ -144,6 +144,7 @@ fn workspace_routes(ws: i64, someone: i64) -> Vec<Call> {
         ("GET", format!("/workspaces/{ws}/drive/trash"), None),
         ("DELETE", format!("/workspaces/{ws}/drive/trash"), None),
         ("GET", format!("/workspaces/{ws}/drive/usage"), None),
+        ("GET", format!("/workspaces/{ws}/drive/shares"), None),
         (
             "POST",
             "/realtime/join".to_owned(),
@@ -152,9 +153,16 @@ fn workspace_routes(ws: i64, someone: i64) -> Vec<Call> {
     ]
 }
 
-/// Every JSON route into one Drive item (a folder and a file).
-fn drive_routes(folder: i64, file: i64) -> Vec<Call> {
+/// Every JSON route into one Drive item (a folder and a file) and a share link.
+fn drive_routes(folder: i64, file: i64, share: i64) -> Vec<Call> {
     vec![
+        ("GET", format!("/drive/items/{file}/shares"), None),
+        (
+            "POST",
+            format!("/drive/items/{folder}/shares"),
+            Some(json!({})),
+        ),
+        ("DELETE", format!("/drive/shares/{share}"), None),
         ("GET", format!("/drive/folders/{folder}"), None),
         ("GET", format!("/drive/items/{file}"), None),
         (
@@ -317,6 +325,10 @@ async fn outsiders_get_not_found_on_every_route_and_change_nothing() {
         .unwrap()
         .parse()
         .unwrap();
+    let share = id(&alice
+        .post(&format!("/drive/items/{file}/shares"), json!({}))
+        .await
+        .body);
     let drive_before = alice.get(&format!("/drive/folders/{folder}")).await.body;
     // Dave is removed from the workspace.
     let r = alice
@@ -376,7 +388,7 @@ async fn outsiders_get_not_found_on_every_route_and_change_nothing() {
         for &(channel, root, reply) in &posted {
             all_not_found(who, c, channel_routes(channel, root, reply, carol_id)).await;
         }
-        all_not_found(who, c, drive_routes(folder, file)).await;
+        all_not_found(who, c, drive_routes(folder, file, share)).await;
         // Nor can they upload into it.
         let r = c
             .send_bytes(
@@ -523,6 +535,17 @@ async fn every_state_change_needs_csrf_proof() {
         ("POST", format!("/workspaces/{ws}/drive/uploads"), None),
         ("PATCH", "/drive/uploads/x".into(), None),
         ("DELETE", "/drive/uploads/x".into(), None),
+        ("POST", "/drive/items/1/shares".into(), Some(json!({}))),
+        ("DELETE", "/drive/shares/1".into(), None),
+        (
+            "POST",
+            "/public/shares/x/unlock".into(),
+            Some(json!({"password": "x"})),
+        ),
+        ("POST", "/public/shares/x/files/1/download".into(), None),
+        ("POST", "/public/shares/x/uploads".into(), None),
+        ("PATCH", "/public/uploads/x".into(), None),
+        ("DELETE", "/public/uploads/x".into(), None),
     ];
     for (method, path, body) in calls {
         // No X-Requested-With (the client sends it unless told to send an empty one).

@@ -1047,3 +1047,467 @@ async fn a_file_of_several_chunks_reads_back_whole_and_in_any_range() {
         assert!(got == bytes[a..b], "bytes {a}..{b}");
     }
 }
+
+/// Makes a share link to `item`; returns its id and token.
+async fn share(c: &mut Client, item: i64, body: Value) -> (i64, String) {
+    let r = c.post(&format!("/drive/items/{item}/shares"), body).await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let path = r.body["path"].as_str().unwrap();
+    let token = path.strip_prefix("/s/").unwrap().to_owned();
+    (r.body["id"].as_i64().unwrap(), token)
+}
+
+/// Through link `token` (with `grant`, if any): a download of `file`.
+async fn link_download(c: &mut Client, token: &str, file: i64, grant: &str) -> Reply {
+    c.send(
+        "POST",
+        &format!("/public/shares/{token}/files/{file}/download"),
+        Some(json!({})),
+        &[("huddle-share-grant", grant)],
+    )
+    .await
+}
+
+async fn folder_in(c: &mut Client, ws: i64, name: &str, parent: Option<i64>) -> i64 {
+    let r = c
+        .post(
+            &format!("/workspaces/{ws}/drive/folders"),
+            json!({ "name": name, "parent_id": parent }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    r.body["id"].as_i64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_view_link_shows_its_folder_and_nothing_else_within_its_download_limit() {
+    let (server, mut ann, ws) = ann_drive().await;
+    let public = folder_in(&mut ann, ws, "Public", None).await;
+    let sub = folder_in(&mut ann, ws, "Sub", Some(public)).await;
+    let inside = upload(&mut ann, ws, "inside.txt", Some(sub), b"shared bytes").await;
+    let secret = upload(&mut ann, ws, "secret.txt", None, b"not shared").await;
+    let outside = folder_in(&mut ann, ws, "Private", None).await;
+    let (id, token) = share(&mut ann, public, json!({ "download_limit": 2 })).await;
+
+    // Someone with the link and no account.
+    let mut anon = Client::new(&server);
+    let info = anon.get(&format!("/public/shares/{token}")).await;
+    assert_eq!(info.status, 200, "{:?}", info.body);
+    assert_eq!(info.body["mode"], "view");
+    assert_eq!(info.body["needs_password"], false);
+    assert_eq!(info.body["item"]["name"], "Public");
+    assert!(info.body["item"].get("created_by").is_none());
+    let top = anon
+        .get(&format!("/public/shares/{token}/folders/{public}"))
+        .await;
+    assert_eq!(top.body["items"][0]["name"], "Sub", "{:?}", top.body);
+    let down = anon
+        .get(&format!("/public/shares/{token}/folders/{sub}"))
+        .await;
+    assert_eq!(down.body["path"][0]["name"], "Public", "{:?}", down.body);
+    assert_eq!(down.body["items"][0]["name"], "inside.txt");
+
+    // Nothing outside it, and asking does not count as a download.
+    assert_error(
+        &link_download(&mut anon, &token, secret, "").await,
+        404,
+        "NOT_FOUND",
+    );
+    assert_error(
+        &anon
+            .get(&format!("/public/shares/{token}/folders/{outside}"))
+            .await,
+        404,
+        "NOT_FOUND",
+    );
+    assert_error(
+        &anon.get("/public/shares/not-a-token").await,
+        404,
+        "SHARE_NOT_FOUND",
+    );
+
+    // Two downloads, then no more.
+    let r = link_download(&mut anon, &token, inside, "").await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let first = r.body["url"].as_str().unwrap().to_owned();
+    let (status, headers, bytes) = anon.fetch_raw(&first, &[]).await;
+    assert_eq!((status, bytes.as_slice()), (200, &b"shared bytes"[..]));
+    assert!(headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let r = link_download(&mut anon, &token, inside, "").await;
+    let second = r.body["url"].as_str().unwrap().to_owned();
+    assert_error(
+        &link_download(&mut anon, &token, inside, "").await,
+        410,
+        "SHARE_EXHAUSTED",
+    );
+    let listed = ann.get(&format!("/drive/items/{public}/shares")).await;
+    assert_eq!(listed.body[0]["downloads"], 2, "{:?}", listed.body);
+    assert_eq!(listed.body[0]["path"], format!("/s/{token}"));
+
+    // In the trash, the link stops working; restored, it works again.
+    assert_eq!(
+        ann.post(&format!("/drive/items/{public}/trash"), json!({}))
+            .await
+            .status,
+        200
+    );
+    assert_error(
+        &anon.get(&format!("/public/shares/{token}")).await,
+        404,
+        "SHARE_NOT_FOUND",
+    );
+    assert_eq!(anon.fetch_raw(&second, &[]).await.0, 404);
+    ann.post(&format!("/drive/items/{public}/restore"), json!({}))
+        .await;
+    assert_eq!(
+        anon.get(&format!("/public/shares/{token}")).await.status,
+        200
+    );
+
+    // Revoked: the link and the URL it handed out are gone.
+    let r = ann
+        .send("DELETE", &format!("/drive/shares/{id}"), None, &[])
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    assert_error(
+        &anon.get(&format!("/public/shares/{token}")).await,
+        404,
+        "SHARE_NOT_FOUND",
+    );
+    assert_eq!(anon.fetch_raw(&second, &[]).await.0, 404);
+    // The token is kept sealed, never in plain text.
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM drive_shares WHERE token LIKE '%' || token_hash || '%'")
+            .await,
+        0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_password_link_shows_nothing_until_unlocked_and_slows_guessing() {
+    let (server, mut ann, ws) = ann_drive().await;
+    let file = upload(&mut ann, ws, "plan.txt", None, b"the plan").await;
+    let other = upload(&mut ann, ws, "other.txt", None, b"other").await;
+    assert_error(
+        &ann.post(
+            &format!("/drive/items/{file}/shares"),
+            json!({ "password": "short" }),
+        )
+        .await,
+        400,
+        "INVALID_INPUT",
+    );
+    let (_, token) = share(&mut ann, file, json!({ "password": "correct horse" })).await;
+    let (_, other_token) = share(&mut ann, other, json!({ "password": "other horse" })).await;
+    assert_eq!(
+        server
+            .count(
+                "SELECT COUNT(*) FROM drive_shares WHERE password_hash LIKE 'pbkdf2-sha256$%' \
+                 AND password_hash NOT LIKE '%horse%'"
+            )
+            .await,
+        2
+    );
+
+    let mut anon = Client::new(&server);
+    let info = anon.get(&format!("/public/shares/{token}")).await;
+    assert_eq!(info.body["needs_password"], true);
+    assert!(info.body["item"].is_null(), "{:?}", info.body);
+    assert_error(
+        &link_download(&mut anon, &token, file, "").await,
+        401,
+        "SHARE_LOCKED",
+    );
+    let unlock = |pw: &str| json!({ "password": pw });
+    let r = anon
+        .post(
+            &format!("/public/shares/{token}/unlock"),
+            unlock("correct horse"),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let grant = r.body["grant"].as_str().unwrap().to_owned();
+    let info = anon
+        .send(
+            "GET",
+            &format!("/public/shares/{token}"),
+            None,
+            &[("huddle-share-grant", &grant)],
+        )
+        .await;
+    assert_eq!(info.body["item"]["name"], "plan.txt", "{:?}", info.body);
+    let r = link_download(&mut anon, &token, file, &grant).await;
+    let url = r.body["url"].as_str().unwrap().to_owned();
+    assert_eq!(anon.fetch_raw(&url, &[]).await.2, b"the plan");
+    // A grant opens its own link only.
+    assert_error(
+        &link_download(&mut anon, &other_token, other, &grant).await,
+        401,
+        "SHARE_LOCKED",
+    );
+
+    // Five wrong guesses come free; then even the right password waits.
+    for _ in 0..5 {
+        assert_error(
+            &anon
+                .post(
+                    &format!("/public/shares/{token}/unlock"),
+                    unlock("wrong guess"),
+                )
+                .await,
+            401,
+            "WRONG_PASSWORD",
+        );
+    }
+    let r = anon
+        .post(
+            &format!("/public/shares/{token}/unlock"),
+            unlock("correct horse"),
+        )
+        .await;
+    assert_error(&r, 429, "RATE_LIMITED");
+    assert!(r.headers.contains_key("retry-after"));
+    // The grant given before still works.
+    assert_eq!(
+        link_download(&mut anon, &token, file, &grant).await.status,
+        200
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_link_says_so() {
+    let (server, mut ann, ws) = ann_drive().await;
+    let file = upload(&mut ann, ws, "a.txt", None, b"a").await;
+    assert_error(
+        &ann.post(
+            &format!("/drive/items/{file}/shares"),
+            json!({ "expires_at": 1 }),
+        )
+        .await,
+        400,
+        "INVALID_INPUT",
+    );
+    let soon = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 3600;
+    let (_, token) = share(&mut ann, file, json!({ "expires_at": soon })).await;
+    let mut anon = Client::new(&server);
+    assert_eq!(
+        anon.get(&format!("/public/shares/{token}")).await.status,
+        200
+    );
+    server
+        .exec("UPDATE drive_shares SET expires_at = 1000", vec![])
+        .await;
+    assert_error(
+        &anon.get(&format!("/public/shares/{token}")).await,
+        410,
+        "SHARE_EXPIRED",
+    );
+    assert_error(
+        &link_download(&mut anon, &token, file, "").await,
+        410,
+        "SHARE_EXPIRED",
+    );
+}
+
+/// Creates a tus upload through drop link `token`; returns the reply.
+async fn drop_create(c: &mut Client, token: &str, len: usize, metadata: &str) -> Reply {
+    c.send_bytes(
+        "POST",
+        &format!("/public/shares/{token}/uploads"),
+        Vec::new(),
+        &[
+            ("tus-resumable", "1.0.0"),
+            ("upload-length", &len.to_string()),
+            ("upload-metadata", metadata),
+        ],
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_drop_link_takes_uploads_and_shows_nothing() {
+    let (server, mut ann, ws) = ann_drive().await;
+    let inbox = folder_in(&mut ann, ws, "Inbox", None).await;
+    let there = upload(&mut ann, ws, "report.pdf", Some(inbox), b"%PDF-1.4 mine").await;
+    let file = upload(&mut ann, ws, "f.txt", None, b"f").await;
+    assert_error(
+        &ann.post(
+            &format!("/drive/items/{file}/shares"),
+            json!({ "mode": "drop" }),
+        )
+        .await,
+        400,
+        "INVALID_INPUT",
+    );
+    let (id, token) = share(&mut ann, inbox, json!({ "mode": "drop" })).await;
+    let (_, view) = share(&mut ann, inbox, json!({})).await;
+
+    let mut anon = Client::new(&server);
+    let info = anon.get(&format!("/public/shares/{token}")).await;
+    assert_eq!(info.body["mode"], "drop");
+    assert_error(
+        &anon
+            .get(&format!("/public/shares/{token}/folders/{inbox}"))
+            .await,
+        403,
+        "UPLOAD_ONLY",
+    );
+    assert_error(
+        &link_download(&mut anon, &token, there, "").await,
+        403,
+        "UPLOAD_ONLY",
+    );
+    assert_error(
+        &drop_create(&mut anon, &view, 3, &meta("x", None, None)).await,
+        403,
+        "VIEW_ONLY",
+    );
+    assert_error(
+        &drop_create(&mut anon, &token, 3, &meta("x", Some(inbox), None)).await,
+        400,
+        "INVALID_INPUT",
+    );
+
+    // A resumable upload in two parts, under the name it asked for or a free one.
+    let bytes = content(SEG + 10, "DROPPED");
+    let r = drop_create(
+        &mut anon,
+        &token,
+        bytes.len(),
+        &meta("report.pdf", None, None),
+    )
+    .await;
+    let at = location(&r);
+    assert!(at.starts_with("/public/uploads/"), "{at}");
+    let r = patch(&mut anon, &at, 0, &bytes[..1000], &[]).await;
+    assert_eq!((r.status, offset(&r)), (204, 1000), "{:?}", r.body);
+    let r = anon
+        .send_bytes("HEAD", &at, Vec::new(), &[("tus-resumable", "1.0.0")])
+        .await;
+    assert_eq!(offset(&r), 1000);
+    let r = patch(&mut anon, &at, 1000, &bytes[1000..], &[]).await;
+    let dropped = file_id(&r);
+    let list = ann.get(&format!("/drive/folders/{inbox}")).await;
+    let names: Vec<&str> = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["report (2).pdf", "report.pdf"]);
+    let item = ann.get(&format!("/drive/items/{dropped}")).await;
+    assert_eq!(item.body["parent_id"], inbox);
+    assert_eq!(download(&mut ann, dropped, None, None).await.2, bytes);
+
+    // A member's upload is not reachable through the public upload URL, nor the other
+    // way round.
+    let mine = location(&create(&mut ann, ws, 10, &meta("y", None, None)).await);
+    let public_path = mine.replace("/drive/uploads/", "/public/uploads/");
+    assert_eq!(
+        patch(&mut anon, &public_path, 0, b"0123456789", &[])
+            .await
+            .status,
+        404
+    );
+
+    // Revoked midway: the upload ends with the link.
+    let r = drop_create(&mut anon, &token, 20, &meta("late.txt", None, None)).await;
+    let at = location(&r);
+    patch(&mut anon, &at, 0, b"0123456789", &[]).await;
+    ann.send("DELETE", &format!("/drive/shares/{id}"), None, &[])
+        .await;
+    assert_eq!(
+        patch(&mut anon, &at, 10, b"0123456789", &[]).await.status,
+        404
+    );
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM drive_versions WHERE state = 'uploading' AND size = 20")
+            .await,
+        0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn who_sees_and_revokes_links() {
+    let (server, mut ann, ws) = ann_drive().await;
+    let (mut bob, bob_id) = user(&server, "bob").await;
+    let (mut cat, _) = user(&server, "cat").await;
+    common::add_member(&mut ann, ws, &mut bob, "bob").await;
+    let file = upload(&mut ann, ws, "a.txt", None, b"a").await;
+    let (anns, _) = share(&mut ann, file, json!({})).await;
+    let (bobs, bob_token) = share(&mut bob, file, json!({})).await;
+    // A member sees an item's links, revokes their own only, and does not list all.
+    assert_eq!(
+        bob.get(&format!("/drive/items/{file}/shares"))
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_error(
+        &bob.send("DELETE", &format!("/drive/shares/{anns}"), None, &[])
+            .await,
+        403,
+        "FORBIDDEN",
+    );
+    assert_error(
+        &bob.get(&format!("/workspaces/{ws}/drive/shares")).await,
+        403,
+        "FORBIDDEN",
+    );
+    // An outsider finds nothing.
+    assert_error(
+        &cat.send("DELETE", &format!("/drive/shares/{anns}"), None, &[])
+            .await,
+        404,
+        "NOT_FOUND",
+    );
+    assert_error(
+        &cat.get(&format!("/drive/items/{file}/shares")).await,
+        404,
+        "NOT_FOUND",
+    );
+    // The owner sees every link of the workspace.
+    let all = ann.get(&format!("/workspaces/{ws}/drive/shares")).await;
+    assert_eq!(all.body.as_array().unwrap().len(), 2, "{:?}", all.body);
+    // A link stops working when its creator leaves the workspace.
+    let mut anon = Client::new(&server);
+    assert_eq!(
+        anon.get(&format!("/public/shares/{bob_token}"))
+            .await
+            .status,
+        200
+    );
+    let r = ann
+        .send(
+            "DELETE",
+            &format!("/workspaces/{ws}/members/{bob_id}"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    assert_error(
+        &anon.get(&format!("/public/shares/{bob_token}")).await,
+        404,
+        "SHARE_NOT_FOUND",
+    );
+    // The owner revokes it.
+    assert_eq!(
+        ann.send("DELETE", &format!("/drive/shares/{bobs}"), None, &[])
+            .await
+            .status,
+        204
+    );
+}

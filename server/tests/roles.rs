@@ -689,6 +689,89 @@ fn cases() -> Vec<Case> {
             &[("tus-resumable", "1.0.0")],
             [204, 204, 204, 404, 401],
         ),
+        // Share links: members make them and see an item's; admins and owners see every
+        // link and revoke anyone's (Olive's here), a member only their own.
+        case(
+            "POST /drive/items/{id}/shares",
+            "/drive/items/<file>/shares",
+            Some("{}"),
+            [201, 201, 201, 404, 401],
+        ),
+        case(
+            "GET /drive/items/{id}/shares",
+            "/drive/items/<file>/shares",
+            None,
+            members,
+        ),
+        case(
+            "GET /workspaces/{id}/drive/shares",
+            "/workspaces/<ws>/drive/shares",
+            None,
+            [200, 200, 403, 404, 401],
+        ),
+        case(
+            "DELETE /drive/shares/{id}",
+            "/drive/shares/<share>",
+            None,
+            [204, 204, 403, 404, 401],
+        ),
+        // What a link allows, anyone who holds it may do, signed in or not.
+        case(
+            "GET /public/shares/{token}",
+            "/public/shares/<view_link>",
+            None,
+            all,
+        ),
+        case(
+            "GET /public/shares/{token}/folders/{id}",
+            "/public/shares/<view_link>/folders/<folder>",
+            None,
+            all,
+        ),
+        case(
+            "POST /public/shares/{token}/files/{id}/download",
+            "/public/shares/<file_link>/files/<file>/download",
+            Some("{}"),
+            all,
+        ),
+        case(
+            "POST /public/shares/{token}/unlock",
+            "/public/shares/<password_link>/unlock",
+            Some(r#"{"password": "long enough password"}"#),
+            all,
+        ),
+        tus(
+            "POST /public/shares/{token}/uploads",
+            "/public/shares/<drop_link>/uploads",
+            &[
+                ("tus-resumable", "1.0.0"),
+                ("upload-length", "3"),
+                ("upload-metadata", "filename YS50eHQ="),
+            ],
+            [201; 5],
+        ),
+        tus(
+            "HEAD /public/uploads/{upload}",
+            "/public/uploads/<dropped>",
+            &[("tus-resumable", "1.0.0")],
+            [200; 5],
+        ),
+        tus(
+            "PATCH /public/uploads/{upload}",
+            "/public/uploads/<dropped>",
+            &[
+                ("tus-resumable", "1.0.0"),
+                ("upload-offset", "0"),
+                ("content-type", "application/offset+octet-stream"),
+            ],
+            [204; 5],
+        ),
+        tus(
+            "DELETE /public/uploads/{upload}",
+            "/public/uploads/<dropped>",
+            &[("tus-resumable", "1.0.0")],
+            [204; 5],
+        ),
     ]
 }
 
@@ -888,7 +971,52 @@ async fn fixture(p: &mut People, who: Who, n: usize) -> Fixture {
         .next()
         .unwrap()
         .to_owned();
+    // Olive's links: to the folder (view, drop, with a password) and to the file; an
+    // upload through the drop link.
+    let owner = &mut p.callers[0].0;
+    let mut link_to = async |item: &str, body: Value| {
+        let r = ok(
+            owner,
+            "POST",
+            &format!("/drive/items/{item}/shares"),
+            Some(body),
+        )
+        .await;
+        let token = r.body["path"].as_str().unwrap()[3..].to_owned();
+        (id(&r), token)
+    };
+    let (share, view_link) = link_to(&folder.to_string(), json!({})).await;
+    let (_, drop_link) = link_to(&folder.to_string(), json!({"mode": "drop"})).await;
+    let (_, password_link) = link_to(&folder.to_string(), json!({"password": PASSWORD})).await;
+    let (_, file_link) = link_to(&file, json!({})).await;
+    let r = p.callers[0]
+        .0
+        .send_bytes(
+            "POST",
+            &format!("/public/shares/{drop_link}/uploads"),
+            Vec::new(),
+            &[
+                ("tus-resumable", "1.0.0"),
+                ("upload-length", "5"),
+                ("upload-metadata", "filename eC50eHQ="),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 201, "fixture: a dropped upload: {:?}", r.body);
+    let dropped = r.headers["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
     Fixture(vec![
+        ("share", share.to_string()),
+        ("view_link", view_link),
+        ("drop_link", drop_link),
+        ("password_link", password_link),
+        ("file_link", file_link),
+        ("dropped", dropped),
         ("folder", folder.to_string()),
         ("file", file),
         ("dl", dl),

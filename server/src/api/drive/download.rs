@@ -14,17 +14,17 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures_util::StreamExt;
 use huddle_protocol::drive::{DownloadRequest, DownloadUrl, ItemKind};
-use sha2::{Digest, Sha256};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crypto_wasm::segments::SEGMENT_SIZE;
 
 use super::content::{self, Reader};
-use super::{sniff, store};
+use super::shares::token_hash;
+use super::{public, sniff, store};
 use crate::api::{ApiJson, ApiPath};
 use crate::args;
-use crate::db::now;
+use crate::db::{now, Tx};
 use crate::error::{ApiError, ApiResult};
 use crate::session::CurrentUser;
 use crate::{access, AppState};
@@ -37,10 +37,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(ask))
         .routes(routes!(fetch))
-}
-
-fn token_hash(token: &str) -> String {
-    crypto_wasm::hex::encode(&Sha256::digest(token.as_bytes()))
 }
 
 /// A URL that downloads the file (its current version, or `version`).
@@ -74,12 +70,26 @@ async fn ask(
         }
     };
     let (version,) = version.ok_or_else(|| ApiError::not_found("version"))?;
+    let url = issue(&mut tx, &state, version, user.id, None).await?;
+    tx.commit().await?;
+    Ok(Json(url))
+}
+
+/// A download URL of `version` for `user`, or for whoever holds `share` (a link made by
+/// `user`), recorded in the caller's transaction.
+pub(crate) async fn issue(
+    tx: &mut Tx,
+    state: &AppState,
+    version: i64,
+    user: i64,
+    share: Option<i64>,
+) -> ApiResult<DownloadUrl> {
     let token = crypto_wasm::random::token(32).map_err(ApiError::internal)?;
     let expires_at = now() + TOKEN_SECS;
     tx.execute(
-        "INSERT INTO drive_tokens (token_hash, version_id, user_id, expires_at) \
-         VALUES ($1, $2, $3, $4)",
-        args![token_hash(&token), version, user.id, expires_at],
+        "INSERT INTO drive_tokens (token_hash, version_id, user_id, expires_at, share_id) \
+         VALUES ($1, $2, $3, $4, $5)",
+        args![token_hash(&token), version, user, expires_at, share],
     )
     .await?;
     // Tokens long expired go as new ones come.
@@ -88,13 +98,12 @@ async fn ask(
         args![now() - 3600],
     )
     .await?;
-    tx.commit().await?;
     let path = format!("/api/v1/drive/download/{token}");
     let url = match &state.config.download_origin {
         Some(origin) => format!("{}{path}", origin.trim_end_matches('/')),
         None => path,
     };
-    Ok(Json(DownloadUrl { url, expires_at }))
+    Ok(DownloadUrl { url, expires_at })
 }
 
 fn gone(what: &str) -> ApiError {
@@ -193,14 +202,15 @@ async fn fetch(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let mut tx = state.db.write().await?;
-    let row: Option<(i64, i64, i64, Option<i64>)> = tx
+    type TokenRow = (i64, i64, i64, Option<i64>, Option<i64>);
+    let row: Option<TokenRow> = tx
         .optional(
-            "SELECT version_id, user_id, expires_at, used_at FROM drive_tokens \
+            "SELECT version_id, user_id, expires_at, used_at, share_id FROM drive_tokens \
              WHERE token_hash = $1",
             args![token_hash(&token)],
         )
         .await?;
-    let (version, user, expires_at, used_at) =
+    let (version, user, expires_at, used_at, share) =
         row.ok_or_else(|| ApiError::not_found("download"))?;
     if expires_at <= now() {
         return Err(gone("has expired"));
@@ -213,10 +223,23 @@ async fn fetch(
         )
         .await?;
     let (item, size, sealed_key) = v.ok_or_else(|| ApiError::not_found("file"))?;
-    // The person must still be allowed to read it.
-    access::drive_item(&mut tx, item, user)
-        .await
-        .map_err(|_| ApiError::not_found("file"))?;
+    // The person must still be allowed to read it; through a link, the link must still
+    // work and reach it.
+    match share {
+        None => {
+            access::drive_item(&mut tx, item, user)
+                .await
+                .map_err(|_| ApiError::not_found("file"))?;
+        }
+        Some(share) => {
+            let link = public::live_by_id(&mut tx, share)
+                .await
+                .map_err(|_| ApiError::not_found("file"))?;
+            public::within(&mut tx, &link, item)
+                .await
+                .map_err(|_| ApiError::not_found("file"))?;
+        }
+    }
     let it = store::item(&mut tx, item).await?;
     let (mime,): (Option<String>,) = tx
         .one(

@@ -5,6 +5,8 @@
 
 pub(crate) mod content;
 mod download;
+mod public;
+mod shares;
 mod sniff;
 pub(crate) mod store;
 pub mod tus;
@@ -101,6 +103,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(trash_item))
         .routes(routes!(restore_item))
         .merge(download::router())
+        .merge(shares::router())
+        .merge(public::router())
         .merge(tus::router())
 }
 

@@ -8,6 +8,12 @@
 //! Requests are those of a signed-in member, with `X-Requested-With: huddle` on the
 //! changing ones like every other request. An upload is its creator's alone.
 //!
+//! Through a `drop` share link (see `public`), anyone with the link creates uploads at
+//! `POST /public/shares/{token}/uploads` (no `parent` or `replaces`: the file goes into
+//! the link's folder, as the link creator's) and continues them at
+//! `/public/uploads/{upload}`, where the random upload id is the credential; they end
+//! when the link stops working.
+//!
 //! The bytes are sealed as they arrive (`content::Writer`), so the server never holds
 //! more than about one chunk of an upload. At the end of every request the sealed
 //! segments are stored and the plaintext after them (less than a segment) is kept
@@ -22,7 +28,7 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use futures_util::StreamExt;
-use huddle_protocol::drive::ItemKind;
+use huddle_protocol::drive::{ItemKind, ShareMode};
 use sha2::{Digest, Sha256};
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa_axum::router::OpenApiRouter;
@@ -30,7 +36,7 @@ use utoipa_axum::routes;
 use zeroize::Zeroizing;
 
 use super::content::{self, Chunk, Reader, Writer};
-use super::{clean_item_name, store, Busy};
+use super::{clean_item_name, public, store, Busy};
 use crate::api::ApiPath;
 use crate::args;
 use crate::db::{now, Tx};
@@ -60,6 +66,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(options, create))
         .routes(routes!(head, patch, terminate))
+        .routes(routes!(create_by_link))
+        .routes(routes!(head_by_link, patch_by_link, terminate_by_link))
         .layer(SetResponseHeaderLayer::overriding(
             h("tus-resumable"),
             HeaderValue::from_static(TUS),
@@ -178,35 +186,129 @@ async fn create(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
-    check_version(&headers)?;
+    start(&state, Uploader::Member(user.id), workspace, &headers, body).await
+}
+
+/// Makes an upload into the folder of a `drop` share link (tus creation, as
+/// `POST /workspaces/{id}/drive/uploads`, without `parent` or `replaces`): the file lands
+/// in the link's folder, under a free name, as its creator's.
+#[utoipa::path(post, path = "/public/shares/{token}/uploads", tag = "drive", security(()), params(("token" = String, Path, description = "The token of a `drop` link"), ("Huddle-Share-Grant" = Option<String>, Header, description = "A grant from `unlock`"), ("Tus-Resumable" = String, Header, description = "1.0.0"), ("Upload-Length" = i64, Header, description = "The file's size in bytes"), ("Upload-Metadata" = String, Header, description = "`filename` (required): base64")), responses((status = 201, description = "`Location` of the upload (under `/public/uploads/`)"), (status = 413, description = "`TOO_LARGE` or `QUOTA_EXCEEDED`")))]
+async fn create_by_link(
+    State(state): State<AppState>,
+    ApiPath(token): ApiPath<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    let link = public::unlocked(&mut state.db.read().await?, &token, &headers).await?;
+    if link.mode != ShareMode::Drop {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "VIEW_ONLY",
+            "this link does not take uploads",
+        ));
+    }
+    let who = Uploader::Link {
+        share: link.id,
+        creator: link.created_by,
+        folder: link.item_id,
+    };
+    start(&state, who, link.workspace_id, &headers, body).await
+}
+
+/// Who sends an upload's bytes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Uploader {
+    /// A member, by their session.
+    Member(i64),
+    /// Whoever holds a `drop` link; the file goes into its folder, as its creator's.
+    Link {
+        /// The link.
+        share: i64,
+        /// Its creator.
+        creator: i64,
+        /// Its folder.
+        folder: i64,
+    },
+}
+
+impl Uploader {
+    /// Whose the file will be.
+    fn owner(self) -> i64 {
+        match self {
+            Uploader::Member(id) => id,
+            Uploader::Link { creator, .. } => creator,
+        }
+    }
+
+    fn share(self) -> Option<i64> {
+        match self {
+            Uploader::Member(_) => None,
+            Uploader::Link { share, .. } => Some(share),
+        }
+    }
+
+    /// The path of upload `id` under the API.
+    fn location(self, id: &str) -> String {
+        match self {
+            Uploader::Member(_) => format!("/api/v1/drive/uploads/{id}"),
+            Uploader::Link { .. } => format!("/api/v1/public/uploads/{id}"),
+        }
+    }
+}
+
+/// Creates an upload for `who` (and takes its first bytes).
+async fn start(
+    state: &AppState,
+    who: Uploader,
+    workspace: i64,
+    headers: &HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    check_version(headers)?;
     if headers.contains_key("upload-defer-length") {
         return Err(ApiError::invalid(
             "Upload-Defer-Length: not supported; send Upload-Length",
         ));
     }
-    let length = number(&headers, "upload-length")?
+    let length = number(headers, "upload-length")?
         .ok_or_else(|| ApiError::invalid("Upload-Length: required"))?;
-    let meta = metadata(&headers)?;
+    let meta = metadata(headers)?;
     let filename = meta
         .iter()
         .find(|(k, _)| k == "filename")
         .and_then(|(_, v)| std::str::from_utf8(v).ok())
         .ok_or_else(|| ApiError::invalid("Upload-Metadata filename: required (UTF-8)"))?;
     let filename = clean_item_name(filename, "filename")?;
-    let parent = id_in(&meta, "parent")?;
-    let replaces = id_in(&meta, "replaces")?;
-    let with_bytes = is_offset_stream(&headers);
+    let (parent, replaces) = match who {
+        Uploader::Member(_) => (id_in(&meta, "parent")?, id_in(&meta, "replaces")?),
+        Uploader::Link { folder, .. } => {
+            if meta.iter().any(|(k, _)| k == "parent" || k == "replaces") {
+                return Err(ApiError::invalid(
+                    "Upload-Metadata: a file drop takes no parent or replaces",
+                ));
+            }
+            (Some(folder), None)
+        }
+    };
+    let with_bytes = is_offset_stream(headers);
     if !with_bytes && headers.contains_key(header::CONTENT_TYPE) {
         return Err(unsupported_type());
     }
 
     let mut tx = state.db.write().await?;
-    access::workspace_role(&mut tx, workspace, user.id).await?;
+    match who {
+        Uploader::Member(me) => {
+            access::workspace_role(&mut tx, workspace, me).await?;
+        }
+        Uploader::Link { share, .. } => {
+            public::live_by_id(&mut tx, share).await?;
+        }
+    }
     // Uploads started at once must not all fit in the same free space.
     store::lock_workspace(&mut tx, workspace).await?;
     let (parent, replaces) = match replaces {
         Some(file) => {
-            let a = access::drive_item(&mut tx, file, user.id)
+            let a = access::drive_item(&mut tx, file, who.owner())
                 .await
                 .map_err(|_| ApiError::not_found("file"))?;
             if a.workspace_id != workspace || a.kind != ItemKind::File {
@@ -253,7 +355,7 @@ async fn create(
         .one(
             "INSERT INTO drive_versions (item_id, workspace_id, number, state, size, file_key, \
                created_by, created_at) VALUES ($1, $2, 0, 'uploading', $3, '', $4, $5) RETURNING id",
-            args![replaces, workspace, length, user.id, t],
+            args![replaces, workspace, length, who.owner(), t],
         )
         .await?;
     let key = content::new_key(&mut tx, workspace, version).await?;
@@ -272,19 +374,20 @@ async fn create(
         .await?;
     tx.execute(
         "INSERT INTO drive_uploads (id, version_id, workspace_id, user_id, filename, parent_id, \
-           replaces_id, length, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+           replaces_id, length, created_at, expires_at, share_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         args![
             id.clone(),
             version,
             workspace,
-            user.id,
+            who.owner(),
             sealed_name,
             parent,
             replaces,
             length,
             t,
-            t + EXPIRES_AFTER_SECS
+            t + EXPIRES_AFTER_SECS,
+            who.share()
         ],
     )
     .await?;
@@ -292,12 +395,10 @@ async fn create(
     tracing::info!(workspace, version, length, "drive: upload started");
 
     let mut res = StatusCode::CREATED.into_response();
-    res.headers_mut().insert(
-        header::LOCATION,
-        value(format!("/api/v1/drive/uploads/{id}")),
-    );
+    res.headers_mut()
+        .insert(header::LOCATION, value(who.location(&id)));
     if with_bytes || length == 0 {
-        let done = match receive(&state, &user, &id, 0, &headers, body).await {
+        let done = match receive(state, who, &id, 0, headers, body).await {
             Ok(d) => d,
             // Its first bytes were refused: it was never told, so it goes.
             Err(e) => {
@@ -352,8 +453,9 @@ struct Upload {
     expires_at: i64,
 }
 
-/// The caller's upload `id`, if it has not expired (404 otherwise).
-async fn load(tx: &mut Tx, id: &str, me: i64) -> ApiResult<Upload> {
+/// The upload `id` of `who`, if it has not expired and they may still upload (404
+/// otherwise).
+async fn load(tx: &mut Tx, id: &str, who: Uploader) -> ApiResult<Upload> {
     type Row = (
         i64,
         i64,
@@ -366,21 +468,36 @@ async fn load(tx: &mut Tx, id: &str, me: i64) -> ApiResult<Upload> {
         String,
         i64,
     );
-    let row: Option<Row> = tx
-        .optional(
-            "SELECT version_id, workspace_id, filename, parent_id, replaces_id, length, \
-               upload_offset, sealed, tail, expires_at \
-             FROM drive_uploads WHERE id = $1 AND user_id = $2",
-            args![id, me],
-        )
-        .await?;
+    const COLUMNS: &str = "SELECT version_id, workspace_id, filename, parent_id, replaces_id, \
+        length, upload_offset, sealed, tail, expires_at FROM drive_uploads WHERE id = $1";
+    let row: Option<Row> = match who {
+        Uploader::Member(me) => {
+            let sql = format!("{COLUMNS} AND user_id = $2 AND share_id IS NULL");
+            tx.optional(sqlx::AssertSqlSafe(sql), args![id, me]).await?
+        }
+        Uploader::Link { share, .. } => {
+            let sql = format!("{COLUMNS} AND share_id = $2");
+            tx.optional(sqlx::AssertSqlSafe(sql), args![id, share])
+                .await?
+        }
+    };
     let (version, workspace, filename, parent, replaces, length, offset, sealed, tail, expires_at) =
         row.ok_or_else(|| ApiError::not_found("upload"))?;
     if expires_at <= now() {
         return Err(ApiError::not_found("upload"));
     }
-    // Still a member of the workspace (404 otherwise, as for everything in it).
-    access::workspace_role(tx, workspace, me).await?;
+    match who {
+        // Still a member of the workspace (404 otherwise, as for everything in it).
+        Uploader::Member(me) => {
+            access::workspace_role(tx, workspace, me).await?;
+        }
+        // The link still works.
+        Uploader::Link { share, .. } => {
+            public::live_by_id(tx, share)
+                .await
+                .map_err(|_| ApiError::not_found("upload"))?;
+        }
+    }
     let filename = tx
         .open(&Place::new("drive_uploads", "filename", id), &filename)
         .await?;
@@ -406,9 +523,73 @@ async fn head(
     ApiPath(id): ApiPath<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    check_version(&headers)?;
+    offset_of(&state, Uploader::Member(user.id), &id, &headers).await
+}
+
+/// The link an upload goes through (its id is the capability), 404 if none.
+async fn link_uploader(state: &AppState, id: &str) -> ApiResult<Uploader> {
+    let row: Option<(Option<i64>, i64, Option<i64>)> = state
+        .db
+        .read()
+        .await?
+        .optional(
+            "SELECT share_id, user_id, parent_id FROM drive_uploads WHERE id = $1",
+            args![id],
+        )
+        .await?;
+    match row {
+        Some((Some(share), creator, Some(folder))) => Ok(Uploader::Link {
+            share,
+            creator,
+            folder,
+        }),
+        _ => Err(ApiError::not_found("upload")),
+    }
+}
+
+/// The offset of an upload through a `drop` link.
+#[utoipa::path(head, path = "/public/uploads/{upload}", tag = "drive", security(()), params(("upload" = String, Path, description = "Upload id"), ("Tus-Resumable" = String, Header, description = "1.0.0")), responses((status = 200, description = "`Upload-Offset`, `Upload-Length`, `Upload-Expires`")))]
+async fn head_by_link(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let who = link_uploader(&state, &id).await?;
+    offset_of(&state, who, &id, &headers).await
+}
+
+/// Sends bytes to an upload through a `drop` link.
+#[utoipa::path(patch, path = "/public/uploads/{upload}", tag = "drive", security(()), params(("upload" = String, Path, description = "Upload id"), ("Tus-Resumable" = String, Header, description = "1.0.0"), ("Upload-Offset" = i64, Header, description = "Where these bytes go"), ("Upload-Checksum" = Option<String>, Header, description = "`sha256 <base64>` of this request's bytes")), request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"), responses((status = 204, description = "`Upload-Offset`; `Huddle-File-Id` once complete")))]
+async fn patch_by_link(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    let who = link_uploader(&state, &id).await?;
+    take_bytes(&state, who, &id, &headers, body).await
+}
+
+/// Ends an upload through a `drop` link.
+#[utoipa::path(delete, path = "/public/uploads/{upload}", tag = "drive", security(()), params(("upload" = String, Path, description = "Upload id"), ("Tus-Resumable" = String, Header, description = "1.0.0")), responses((status = 204)))]
+async fn terminate_by_link(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    let who = link_uploader(&state, &id).await?;
+    end(&state, who, &id, &headers).await
+}
+
+async fn offset_of(
+    state: &AppState,
+    who: Uploader,
+    id: &str,
+    headers: &HeaderMap,
+) -> ApiResult<Response> {
+    check_version(headers)?;
     let mut tx = state.db.read().await?;
-    let u = load(&mut tx, &id, user.id).await?;
+    let u = load(&mut tx, id, who).await?;
     let mut res = StatusCode::OK.into_response();
     let hs = res.headers_mut();
     hs.insert(h("upload-offset"), value(u.offset));
@@ -427,13 +608,23 @@ async fn patch(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
-    check_version(&headers)?;
-    if !is_offset_stream(&headers) {
+    take_bytes(&state, Uploader::Member(user.id), &id, &headers, body).await
+}
+
+async fn take_bytes(
+    state: &AppState,
+    who: Uploader,
+    id: &str,
+    headers: &HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    check_version(headers)?;
+    if !is_offset_stream(headers) {
         return Err(unsupported_type());
     }
-    let offset = number(&headers, "upload-offset")?
+    let offset = number(headers, "upload-offset")?
         .ok_or_else(|| ApiError::invalid("Upload-Offset: required"))?;
-    let done = receive(&state, &user, &id, offset, &headers, body).await?;
+    let done = receive(state, who, id, offset, headers, body).await?;
     let mut res = StatusCode::NO_CONTENT.into_response();
     done.apply(res.headers_mut());
     Ok(res)
@@ -447,11 +638,20 @@ async fn terminate(
     ApiPath(id): ApiPath<String>,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
-    check_version(&headers)?;
-    load(&mut state.db.read().await?, &id, user.id).await?;
-    let _busy = Busy::take(&state.drive, &id)?;
+    end(&state, Uploader::Member(user.id), &id, &headers).await
+}
+
+async fn end(
+    state: &AppState,
+    who: Uploader,
+    id: &str,
+    headers: &HeaderMap,
+) -> ApiResult<StatusCode> {
+    check_version(headers)?;
+    load(&mut state.db.read().await?, id, who).await?;
+    let _busy = Busy::take(&state.drive, id)?;
     let mut tx = state.db.write().await?;
-    let u = load(&mut tx, &id, user.id).await?;
+    let u = load(&mut tx, id, who).await?;
     tx.execute("DELETE FROM drive_versions WHERE id = $1", args![u.version])
         .await?;
     tx.commit().await?;
@@ -492,7 +692,7 @@ fn checksum_mismatch() -> ApiError {
 /// the last byte is in.
 async fn receive(
     state: &AppState,
-    user: &CurrentUser,
+    who: Uploader,
     id: &str,
     offset: i64,
     headers: &HeaderMap,
@@ -501,12 +701,12 @@ async fn receive(
     let expected_sum = checksum(headers)?;
     let declared = number(headers, "content-length")?;
     // Someone else's upload is not found, busy or not.
-    load(&mut state.db.read().await?, id, user.id).await?;
+    load(&mut state.db.read().await?, id, who).await?;
     let _busy = Busy::take(&state.drive, id)?;
     let drive = &state.drive;
     let (u, keys, chunks, tail) = {
         let mut tx = state.db.read().await?;
-        let u = load(&mut tx, id, user.id).await?;
+        let u = load(&mut tx, id, who).await?;
         if offset != u.offset {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
@@ -593,7 +793,7 @@ async fn receive(
     }
     if w.position() == u.length as u64 {
         w.finish().await?;
-        let file = complete(state, user, id, &u, keys, &chunks, w.written()).await?;
+        let file = complete(state, who, id, &u, keys, &chunks, w.written()).await?;
         return Ok(Done {
             offset: u.length,
             expires_at: u.expires_at,
@@ -680,7 +880,7 @@ async fn record_chunks(tx: &mut Tx, version: i64, written: &[Chunk]) -> ApiResul
 /// Turns a finished upload into a file (or a new version of one), and announces it.
 async fn complete(
     state: &AppState,
-    user: &CurrentUser,
+    who: Uploader,
     id: &str,
     u: &Upload,
     keys: crypto_wasm::segments::Keys,
@@ -698,7 +898,7 @@ async fn complete(
     let mime = super::sniff::mime(&reader.segment(0).await?, &u.filename);
     let mut tx = state.db.write().await?;
     // Checked again: the upload may have ended meanwhile (terminated, or its file deleted).
-    load(&mut tx, id, user.id).await?;
+    load(&mut tx, id, who).await?;
     record_chunks(&mut tx, u.version, written).await?;
     let item = match u.replaces {
         Some(file) => {
@@ -739,7 +939,7 @@ async fn complete(
                 args![u.version, mime],
             )
             .await?;
-            let item = insert_unique(&mut tx, u, user.id, parent).await?;
+            let item = insert_unique(&mut tx, u, who.owner(), parent).await?;
             tx.execute(
                 "UPDATE drive_versions SET item_id = $2 WHERE id = $1",
                 args![u.version, item.id],

@@ -1,0 +1,37 @@
+-- Drive share links (see server/src/api/drive/shares.rs and public.rs).
+--
+-- `drive_shares`: a link to a file or folder. `token_hash` is the SHA-256 of its random
+-- token (how a request finds it); `token` is the token itself, sealed (vault) under the
+-- workspace's data key, so that members can copy the link again. `password_hash` is the
+-- PBKDF2 hash of its optional password. A link stops working when it expires, when its
+-- item is in the trash (or deleted), or when its creator leaves the workspace; revoking
+-- it deletes the row. `downloads` counts the downloads started through it.
+-- `drive_share_grants`: what unlocking a password-protected link gives (only the
+-- SHA-256 of the random grant is kept), for an hour.
+-- `drive_tokens.share_id` / `drive_uploads.share_id`: a download or an upload made
+-- through a link (its `user_id` is then the link's creator).
+CREATE TABLE drive_shares (
+    id             INTEGER PRIMARY KEY,
+    workspace_id   INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    item_id        INTEGER NOT NULL REFERENCES drive_items(id) ON DELETE CASCADE,
+    token_hash     TEXT NOT NULL UNIQUE,
+    token          TEXT NOT NULL,
+    mode           TEXT NOT NULL CHECK (mode IN ('view', 'drop')),
+    password_hash  TEXT,
+    expires_at     INTEGER,
+    download_limit INTEGER,
+    downloads      INTEGER NOT NULL DEFAULT 0,
+    created_by     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at     INTEGER NOT NULL
+) STRICT;
+CREATE INDEX drive_shares_item ON drive_shares(item_id);
+CREATE INDEX drive_shares_workspace ON drive_shares(workspace_id);
+
+CREATE TABLE drive_share_grants (
+    grant_hash  TEXT PRIMARY KEY,
+    share_id    INTEGER NOT NULL REFERENCES drive_shares(id) ON DELETE CASCADE,
+    expires_at  INTEGER NOT NULL
+) STRICT;
+
+ALTER TABLE drive_tokens ADD COLUMN share_id INTEGER REFERENCES drive_shares(id) ON DELETE CASCADE;
+ALTER TABLE drive_uploads ADD COLUMN share_id INTEGER REFERENCES drive_shares(id) ON DELETE CASCADE;
