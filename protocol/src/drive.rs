@@ -228,7 +228,7 @@ pub struct Share {
     pub item_kind: ItemKind,
     /// What the link allows.
     pub mode: ShareMode,
-    /// The link's path under the app's origin: `/s/<token>`.
+    /// The link under the app's origin: `/s#<token>` (the token after `#` never reaches a server).
     pub path: String,
     /// Whether it asks for a password.
     pub has_password: bool,

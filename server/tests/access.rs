@@ -539,11 +539,11 @@ async fn every_state_change_needs_csrf_proof() {
         ("DELETE", "/drive/shares/1".into(), None),
         (
             "POST",
-            "/public/shares/x/unlock".into(),
+            "/public/share/unlock".into(),
             Some(json!({"password": "x"})),
         ),
-        ("POST", "/public/shares/x/files/1/download".into(), None),
-        ("POST", "/public/shares/x/uploads".into(), None),
+        ("POST", "/public/share/files/1/download".into(), None),
+        ("POST", "/public/share/uploads".into(), None),
         ("PATCH", "/public/uploads/x".into(), None),
         ("DELETE", "/public/uploads/x".into(), None),
     ];

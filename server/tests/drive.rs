@@ -1053,7 +1053,7 @@ async fn share(c: &mut Client, item: i64, body: Value) -> (i64, String) {
     let r = c.post(&format!("/drive/items/{item}/shares"), body).await;
     assert_eq!(r.status, 201, "{:?}", r.body);
     let path = r.body["path"].as_str().unwrap();
-    let token = path.strip_prefix("/s/").unwrap().to_owned();
+    let token = path.strip_prefix("/s#").unwrap().to_owned();
     (r.body["id"].as_i64().unwrap(), token)
 }
 
@@ -1061,9 +1061,30 @@ async fn share(c: &mut Client, item: i64, body: Value) -> (i64, String) {
 async fn link_download(c: &mut Client, token: &str, file: i64, grant: &str) -> Reply {
     c.send(
         "POST",
-        &format!("/public/shares/{token}/files/{file}/download"),
+        &format!("/public/share/files/{file}/download"),
         Some(json!({})),
-        &[("huddle-share-grant", grant)],
+        &[("huddle-share-token", token), ("huddle-share-grant", grant)],
+    )
+    .await
+}
+
+/// Through link `token` (with `grant`, if any): a `GET` of `path` under `/public/share`.
+async fn link_get(c: &mut Client, token: &str, path: &str, grant: &str) -> Reply {
+    c.send(
+        "GET",
+        &format!("/public/share{path}"),
+        None,
+        &[("huddle-share-token", token), ("huddle-share-grant", grant)],
+    )
+    .await
+}
+
+async fn link_unlock(c: &mut Client, token: &str, password: &str) -> Reply {
+    c.send(
+        "POST",
+        "/public/share/unlock",
+        Some(json!({ "password": password })),
+        &[("huddle-share-token", token)],
     )
     .await
 }
@@ -1091,19 +1112,15 @@ async fn a_view_link_shows_its_folder_and_nothing_else_within_its_download_limit
 
     // Someone with the link and no account.
     let mut anon = Client::new(&server);
-    let info = anon.get(&format!("/public/shares/{token}")).await;
+    let info = link_get(&mut anon, &token, "", "").await;
     assert_eq!(info.status, 200, "{:?}", info.body);
     assert_eq!(info.body["mode"], "view");
     assert_eq!(info.body["needs_password"], false);
     assert_eq!(info.body["item"]["name"], "Public");
     assert!(info.body["item"].get("created_by").is_none());
-    let top = anon
-        .get(&format!("/public/shares/{token}/folders/{public}"))
-        .await;
+    let top = link_get(&mut anon, &token, &format!("/folders/{public}"), "").await;
     assert_eq!(top.body["items"][0]["name"], "Sub", "{:?}", top.body);
-    let down = anon
-        .get(&format!("/public/shares/{token}/folders/{sub}"))
-        .await;
+    let down = link_get(&mut anon, &token, &format!("/folders/{sub}"), "").await;
     assert_eq!(down.body["path"][0]["name"], "Public", "{:?}", down.body);
     assert_eq!(down.body["items"][0]["name"], "inside.txt");
 
@@ -1114,14 +1131,12 @@ async fn a_view_link_shows_its_folder_and_nothing_else_within_its_download_limit
         "NOT_FOUND",
     );
     assert_error(
-        &anon
-            .get(&format!("/public/shares/{token}/folders/{outside}"))
-            .await,
+        &link_get(&mut anon, &token, &format!("/folders/{outside}"), "").await,
         404,
         "NOT_FOUND",
     );
     assert_error(
-        &anon.get("/public/shares/not-a-token").await,
+        &link_get(&mut anon, "not-a-token", "", "").await,
         404,
         "SHARE_NOT_FOUND",
     );
@@ -1145,7 +1160,7 @@ async fn a_view_link_shows_its_folder_and_nothing_else_within_its_download_limit
     );
     let listed = ann.get(&format!("/drive/items/{public}/shares")).await;
     assert_eq!(listed.body[0]["downloads"], 2, "{:?}", listed.body);
-    assert_eq!(listed.body[0]["path"], format!("/s/{token}"));
+    assert_eq!(listed.body[0]["path"], format!("/s#{token}"));
 
     // In the trash, the link stops working; restored, it works again.
     assert_eq!(
@@ -1155,17 +1170,14 @@ async fn a_view_link_shows_its_folder_and_nothing_else_within_its_download_limit
         200
     );
     assert_error(
-        &anon.get(&format!("/public/shares/{token}")).await,
+        &link_get(&mut anon, &token, "", "").await,
         404,
         "SHARE_NOT_FOUND",
     );
     assert_eq!(anon.fetch_raw(&second, &[]).await.0, 404);
     ann.post(&format!("/drive/items/{public}/restore"), json!({}))
         .await;
-    assert_eq!(
-        anon.get(&format!("/public/shares/{token}")).await.status,
-        200
-    );
+    assert_eq!(link_get(&mut anon, &token, "", "").await.status, 200);
 
     // Revoked: the link and the URL it handed out are gone.
     let r = ann
@@ -1173,7 +1185,7 @@ async fn a_view_link_shows_its_folder_and_nothing_else_within_its_download_limit
         .await;
     assert_eq!(r.status, 204, "{:?}", r.body);
     assert_error(
-        &anon.get(&format!("/public/shares/{token}")).await,
+        &link_get(&mut anon, &token, "", "").await,
         404,
         "SHARE_NOT_FOUND",
     );
@@ -1214,7 +1226,7 @@ async fn a_password_link_shows_nothing_until_unlocked_and_slows_guessing() {
     );
 
     let mut anon = Client::new(&server);
-    let info = anon.get(&format!("/public/shares/{token}")).await;
+    let info = link_get(&mut anon, &token, "", "").await;
     assert_eq!(info.body["needs_password"], true);
     assert!(info.body["item"].is_null(), "{:?}", info.body);
     assert_error(
@@ -1222,23 +1234,10 @@ async fn a_password_link_shows_nothing_until_unlocked_and_slows_guessing() {
         401,
         "SHARE_LOCKED",
     );
-    let unlock = |pw: &str| json!({ "password": pw });
-    let r = anon
-        .post(
-            &format!("/public/shares/{token}/unlock"),
-            unlock("correct horse"),
-        )
-        .await;
+    let r = link_unlock(&mut anon, &token, "correct horse").await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     let grant = r.body["grant"].as_str().unwrap().to_owned();
-    let info = anon
-        .send(
-            "GET",
-            &format!("/public/shares/{token}"),
-            None,
-            &[("huddle-share-grant", &grant)],
-        )
-        .await;
+    let info = link_get(&mut anon, &token, "", &grant).await;
     assert_eq!(info.body["item"]["name"], "plan.txt", "{:?}", info.body);
     let r = link_download(&mut anon, &token, file, &grant).await;
     let url = r.body["url"].as_str().unwrap().to_owned();
@@ -1253,22 +1252,12 @@ async fn a_password_link_shows_nothing_until_unlocked_and_slows_guessing() {
     // Five wrong guesses come free; then even the right password waits.
     for _ in 0..5 {
         assert_error(
-            &anon
-                .post(
-                    &format!("/public/shares/{token}/unlock"),
-                    unlock("wrong guess"),
-                )
-                .await,
+            &link_unlock(&mut anon, &token, "wrong guess").await,
             401,
             "WRONG_PASSWORD",
         );
     }
-    let r = anon
-        .post(
-            &format!("/public/shares/{token}/unlock"),
-            unlock("correct horse"),
-        )
-        .await;
+    let r = link_unlock(&mut anon, &token, "correct horse").await;
     assert_error(&r, 429, "RATE_LIMITED");
     assert!(r.headers.contains_key("retry-after"));
     // The grant given before still works.
@@ -1298,15 +1287,12 @@ async fn an_expired_link_says_so() {
         + 3600;
     let (_, token) = share(&mut ann, file, json!({ "expires_at": soon })).await;
     let mut anon = Client::new(&server);
-    assert_eq!(
-        anon.get(&format!("/public/shares/{token}")).await.status,
-        200
-    );
+    assert_eq!(link_get(&mut anon, &token, "", "").await.status, 200);
     server
         .exec("UPDATE drive_shares SET expires_at = 1000", vec![])
         .await;
     assert_error(
-        &anon.get(&format!("/public/shares/{token}")).await,
+        &link_get(&mut anon, &token, "", "").await,
         410,
         "SHARE_EXPIRED",
     );
@@ -1321,9 +1307,10 @@ async fn an_expired_link_says_so() {
 async fn drop_create(c: &mut Client, token: &str, len: usize, metadata: &str) -> Reply {
     c.send_bytes(
         "POST",
-        &format!("/public/shares/{token}/uploads"),
+        "/public/share/uploads",
         Vec::new(),
         &[
+            ("huddle-share-token", token),
             ("tus-resumable", "1.0.0"),
             ("upload-length", &len.to_string()),
             ("upload-metadata", metadata),
@@ -1351,12 +1338,10 @@ async fn a_drop_link_takes_uploads_and_shows_nothing() {
     let (_, view) = share(&mut ann, inbox, json!({})).await;
 
     let mut anon = Client::new(&server);
-    let info = anon.get(&format!("/public/shares/{token}")).await;
+    let info = link_get(&mut anon, &token, "", "").await;
     assert_eq!(info.body["mode"], "drop");
     assert_error(
-        &anon
-            .get(&format!("/public/shares/{token}/folders/{inbox}"))
-            .await,
+        &link_get(&mut anon, &token, &format!("/folders/{inbox}"), "").await,
         403,
         "UPLOAD_ONLY",
     );
@@ -1483,12 +1468,7 @@ async fn who_sees_and_revokes_links() {
     assert_eq!(all.body.as_array().unwrap().len(), 2, "{:?}", all.body);
     // A link stops working when its creator leaves the workspace.
     let mut anon = Client::new(&server);
-    assert_eq!(
-        anon.get(&format!("/public/shares/{bob_token}"))
-            .await
-            .status,
-        200
-    );
+    assert_eq!(link_get(&mut anon, &bob_token, "", "").await.status, 200);
     let r = ann
         .send(
             "DELETE",
@@ -1499,7 +1479,7 @@ async fn who_sees_and_revokes_links() {
         .await;
     assert_eq!(r.status, 204);
     assert_error(
-        &anon.get(&format!("/public/shares/{bob_token}")).await,
+        &link_get(&mut anon, &bob_token, "", "").await,
         404,
         "SHARE_NOT_FOUND",
     );

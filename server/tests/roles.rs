@@ -716,34 +716,42 @@ fn cases() -> Vec<Case> {
             [204, 204, 403, 404, 401],
         ),
         // What a link allows, anyone who holds it may do, signed in or not.
-        case(
-            "GET /public/shares/{token}",
-            "/public/shares/<view_link>",
-            None,
-            all,
-        ),
-        case(
-            "GET /public/shares/{token}/folders/{id}",
-            "/public/shares/<view_link>/folders/<folder>",
-            None,
-            all,
-        ),
-        case(
-            "POST /public/shares/{token}/files/{id}/download",
-            "/public/shares/<file_link>/files/<file>/download",
-            Some("{}"),
-            all,
-        ),
-        case(
-            "POST /public/shares/{token}/unlock",
-            "/public/shares/<password_link>/unlock",
-            Some(r#"{"password": "long enough password"}"#),
-            all,
-        ),
+        Case {
+            headers: &[("huddle-share-token", "<view_link>")],
+            ..case("GET /public/share", "/public/share", None, all)
+        },
+        Case {
+            headers: &[("huddle-share-token", "<view_link>")],
+            ..case(
+                "GET /public/share/folders/{id}",
+                "/public/share/folders/<folder>",
+                None,
+                all,
+            )
+        },
+        Case {
+            headers: &[("huddle-share-token", "<file_link>")],
+            ..case(
+                "POST /public/share/files/{id}/download",
+                "/public/share/files/<file>/download",
+                Some("{}"),
+                all,
+            )
+        },
+        Case {
+            headers: &[("huddle-share-token", "<password_link>")],
+            ..case(
+                "POST /public/share/unlock",
+                "/public/share/unlock",
+                Some(r#"{"password": "long enough password"}"#),
+                all,
+            )
+        },
         tus(
-            "POST /public/shares/{token}/uploads",
-            "/public/shares/<drop_link>/uploads",
+            "POST /public/share/uploads",
+            "/public/share/uploads",
             &[
+                ("huddle-share-token", "<drop_link>"),
                 ("tus-resumable", "1.0.0"),
                 ("upload-length", "3"),
                 ("upload-metadata", "filename YS50eHQ="),
@@ -993,9 +1001,10 @@ async fn fixture(p: &mut People, who: Who, n: usize) -> Fixture {
         .0
         .send_bytes(
             "POST",
-            &format!("/public/shares/{drop_link}/uploads"),
+            "/public/share/uploads",
             Vec::new(),
             &[
+                ("huddle-share-token", &drop_link),
                 ("tus-resumable", "1.0.0"),
                 ("upload-length", "5"),
                 ("upload-metadata", "filename eC50eHQ="),
@@ -1104,7 +1113,11 @@ async fn every_route_with_every_role_and_a_non_member() {
                 serde_json::from_str::<Value>(&filled).unwrap()
             });
             let method = case.op.split(' ').next().unwrap();
-            let h = case.headers;
+            // Header values may hold placeholders too (a link's token).
+            let filled: Vec<(&str, String)> =
+                case.headers.iter().map(|(k, v)| (*k, fx.fill(v))).collect();
+            let h: Vec<(&str, &str)> = filled.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let h = h.as_slice();
             let r = match (who, case.session) {
                 (Who::SignedOut, _) => Client::new(&server).send(method, &path, body, h).await,
                 (_, Session::Usual) => {

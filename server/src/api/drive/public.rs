@@ -4,7 +4,9 @@
 //! otherwise it is `404 SHARE_NOT_FOUND` (or `410 SHARE_EXPIRED`), the same as a token
 //! that never existed. A password-protected link shows nothing but that it needs one until
 //! `unlock` gives a grant (an hour; sent back as `Huddle-Share-Grant`); guesses are
-//! limited per link and per client like sign-in. A `view` link lists its folder and what
+//! limited per link and per client like sign-in. The token travels in the
+//! `Huddle-Share-Token` header, never in a path; the app's link is `/s#<token>`, so it
+//! never reaches a server either (see `src/pages/shared.rs`). A `view` link lists its folder and what
 //! is below it and hands out download URLs (counted against its limit); a `drop` link
 //! takes tus uploads into its folder (see `tus`) and shows nothing of it.
 
@@ -33,6 +35,18 @@ use crate::{access, AppState};
 pub const GRANT_SECS: i64 = 3600;
 /// The header that carries a grant.
 pub const GRANT_HEADER: &str = "huddle-share-grant";
+/// The header that carries a link's token (never the path: a link's token would
+/// otherwise be in the access log of every proxy in front of the server).
+pub const TOKEN_HEADER: &str = "huddle-share-token";
+
+/// The link token a request carries (404 `SHARE_NOT_FOUND` without one).
+pub(crate) fn token_of(headers: &HeaderMap) -> ApiResult<&str> {
+    headers
+        .get(TOKEN_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|t| !t.is_empty())
+        .ok_or_else(not_found)
+}
 
 /// The public routes of share links (tus drops are in `tus`).
 pub fn router() -> OpenApiRouter<AppState> {
@@ -129,9 +143,10 @@ async fn is_unlocked(tx: &mut Tx, link: &Link, headers: &HeaderMap) -> ApiResult
     Ok(found.is_some_and(|(t,)| t > now()))
 }
 
-/// The working, unlocked link of `token` (401 `SHARE_LOCKED` without its grant).
-pub(crate) async fn unlocked(tx: &mut Tx, token: &str, headers: &HeaderMap) -> ApiResult<Link> {
-    let link = live(tx, token).await?;
+/// The working, unlocked link of the request's token (401 `SHARE_LOCKED` without its
+/// grant).
+pub(crate) async fn unlocked(tx: &mut Tx, headers: &HeaderMap) -> ApiResult<Link> {
+    let link = live(tx, token_of(headers)?).await?;
     if !is_unlocked(tx, &link, headers).await? {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -180,14 +195,10 @@ fn view_only(link: &Link) -> ApiResult<()> {
 }
 
 /// What a link is: its mode, whether it needs a password, and (once unlocked) its item.
-#[utoipa::path(get, path = "/public/shares/{token}", tag = "drive", security(()), params(("token" = String, Path, description = "The link's token"), ("Huddle-Share-Grant" = Option<String>, Header, description = "A grant from `unlock`")), responses((status = 200, body = ShareInfo), (status = 404, description = "`SHARE_NOT_FOUND`"), (status = 410, description = "`SHARE_EXPIRED`")))]
-async fn info(
-    State(state): State<AppState>,
-    ApiPath(token): ApiPath<String>,
-    headers: HeaderMap,
-) -> ApiResult<Json<ShareInfo>> {
+#[utoipa::path(get, path = "/public/share", tag = "drive", security(()), params(("Huddle-Share-Token" = String, Header, description = "The link's token"), ("Huddle-Share-Grant" = Option<String>, Header, description = "A grant from `unlock`")), responses((status = 200, body = ShareInfo), (status = 404, description = "`SHARE_NOT_FOUND`"), (status = 410, description = "`SHARE_EXPIRED`")))]
+async fn info(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Json<ShareInfo>> {
     let mut tx = state.db.read().await?;
-    let link = live(&mut tx, &token).await?;
+    let link = live(&mut tx, token_of(&headers)?).await?;
     let open = is_unlocked(&mut tx, &link, &headers).await?;
     let item = if open {
         Some(shared(&store::item(&mut tx, link.item_id).await?))
@@ -203,17 +214,17 @@ async fn info(
 }
 
 /// Gives the password of a link; answers a grant to use it for an hour.
-#[utoipa::path(post, path = "/public/shares/{token}/unlock", tag = "drive", security(()), params(("token" = String, Path, description = "The link's token")), request_body = ShareUnlock, responses((status = 200, body = ShareGrant), (status = 401, description = "`WRONG_PASSWORD`"), (status = 429, description = "Too many attempts: wait `Retry-After` seconds")))]
+#[utoipa::path(post, path = "/public/share/unlock", tag = "drive", security(()), params(("Huddle-Share-Token" = String, Header, description = "The link's token")), request_body = ShareUnlock, responses((status = 200, body = ShareGrant), (status = 401, description = "`WRONG_PASSWORD`"), (status = 429, description = "Too many attempts: wait `Retry-After` seconds")))]
 async fn unlock(
     State(state): State<AppState>,
     client: ClientAddr,
-    ApiPath(token): ApiPath<String>,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<ShareUnlock>,
 ) -> ApiResult<Json<ShareGrant>> {
     if body.password.len() > 4096 {
         return Err(ApiError::invalid("password: too long"));
     }
-    let link = live(&mut state.db.read().await?, &token).await?;
+    let link = live(&mut state.db.read().await?, token_of(&headers)?).await?;
     let Some(stored) = link.password_hash.clone() else {
         return Err(ApiError::invalid("this link has no password"));
     };
@@ -253,14 +264,14 @@ async fn unlock(
 }
 
 /// A folder of a shared folder (`view` links).
-#[utoipa::path(get, path = "/public/shares/{token}/folders/{id}", tag = "drive", security(()), params(("token" = String, Path, description = "The link's token"), ("id" = i64, Path, description = "The shared folder's id, or one below it"), ("Huddle-Share-Grant" = Option<String>, Header, description = "A grant from `unlock`")), responses((status = 200, body = SharedListing), (status = 401, description = "`SHARE_LOCKED`")))]
+#[utoipa::path(get, path = "/public/share/folders/{id}", tag = "drive", security(()), params(("Huddle-Share-Token" = String, Header, description = "The link's token"), ("id" = i64, Path, description = "The shared folder's id, or one below it"), ("Huddle-Share-Grant" = Option<String>, Header, description = "A grant from `unlock`")), responses((status = 200, body = SharedListing), (status = 401, description = "`SHARE_LOCKED`")))]
 async fn folder(
     State(state): State<AppState>,
-    ApiPath((token, id)): ApiPath<(String, i64)>,
+    ApiPath(id): ApiPath<i64>,
     headers: HeaderMap,
 ) -> ApiResult<Json<SharedListing>> {
     let mut tx = state.db.read().await?;
-    let link = unlocked(&mut tx, &token, &headers).await?;
+    let link = unlocked(&mut tx, &headers).await?;
     view_only(&link)?;
     let (folder, path) = within(&mut tx, &link, id).await?;
     if folder.kind != ItemKind::Folder {
@@ -276,14 +287,14 @@ async fn folder(
 
 /// A URL that downloads a shared file (`view` links); each counts against the link's
 /// download limit (`410 SHARE_EXHAUSTED` once reached).
-#[utoipa::path(post, path = "/public/shares/{token}/files/{id}/download", tag = "drive", security(()), params(("token" = String, Path, description = "The link's token"), ("id" = i64, Path, description = "The shared file's id, or one below the shared folder"), ("Huddle-Share-Grant" = Option<String>, Header, description = "A grant from `unlock`")), responses((status = 200, body = DownloadUrl), (status = 410, description = "`SHARE_EXHAUSTED`")))]
+#[utoipa::path(post, path = "/public/share/files/{id}/download", tag = "drive", security(()), params(("Huddle-Share-Token" = String, Header, description = "The link's token"), ("id" = i64, Path, description = "The shared file's id, or one below the shared folder"), ("Huddle-Share-Grant" = Option<String>, Header, description = "A grant from `unlock`")), responses((status = 200, body = DownloadUrl), (status = 410, description = "`SHARE_EXHAUSTED`")))]
 async fn download_file(
     State(state): State<AppState>,
-    ApiPath((token, id)): ApiPath<(String, i64)>,
+    ApiPath(id): ApiPath<i64>,
     headers: HeaderMap,
 ) -> ApiResult<Json<DownloadUrl>> {
     let mut tx = state.db.write().await?;
-    let link = unlocked(&mut tx, &token, &headers).await?;
+    let link = unlocked(&mut tx, &headers).await?;
     view_only(&link)?;
     let (file, _) = within(&mut tx, &link, id).await?;
     if file.kind != ItemKind::File {

@@ -84,7 +84,7 @@ async fn from_row(tx: &mut Tx, row: Row) -> ApiResult<Share> {
         item_name: item.name,
         item_kind: item.kind,
         mode: enum_value(&mode, ShareMode::parse)?,
-        path: format!("/s/{token}"),
+        path: format!("/s#{token}"),
         has_password,
         expires_at,
         download_limit,

@@ -9,7 +9,7 @@
 //! changing ones like every other request. An upload is its creator's alone.
 //!
 //! Through a `drop` share link (see `public`), anyone with the link creates uploads at
-//! `POST /public/shares/{token}/uploads` (no `parent` or `replaces`: the file goes into
+//! `POST /public/share/uploads` (the token in `Huddle-Share-Token`) (no `parent` or `replaces`: the file goes into
 //! the link's folder, as the link creator's) and continues them at
 //! `/public/uploads/{upload}`, where the random upload id is the credential; they end
 //! when the link stops working.
@@ -192,14 +192,13 @@ async fn create(
 /// Makes an upload into the folder of a `drop` share link (tus creation, as
 /// `POST /workspaces/{id}/drive/uploads`, without `parent` or `replaces`): the file lands
 /// in the link's folder, under a free name, as its creator's.
-#[utoipa::path(post, path = "/public/shares/{token}/uploads", tag = "drive", security(()), params(("token" = String, Path, description = "The token of a `drop` link"), ("Huddle-Share-Grant" = Option<String>, Header, description = "A grant from `unlock`"), ("Tus-Resumable" = String, Header, description = "1.0.0"), ("Upload-Length" = i64, Header, description = "The file's size in bytes"), ("Upload-Metadata" = String, Header, description = "`filename` (required): base64")), responses((status = 201, description = "`Location` of the upload (under `/public/uploads/`)"), (status = 413, description = "`TOO_LARGE` or `QUOTA_EXCEEDED`")))]
+#[utoipa::path(post, path = "/public/share/uploads", tag = "drive", security(()), params(("Huddle-Share-Token" = String, Header, description = "The token of a `drop` link"), ("Huddle-Share-Grant" = Option<String>, Header, description = "A grant from `unlock`"), ("Tus-Resumable" = String, Header, description = "1.0.0"), ("Upload-Length" = i64, Header, description = "The file's size in bytes"), ("Upload-Metadata" = String, Header, description = "`filename` (required): base64")), responses((status = 201, description = "`Location` of the upload (under `/public/uploads/`)"), (status = 413, description = "`TOO_LARGE` or `QUOTA_EXCEEDED`")))]
 async fn create_by_link(
     State(state): State<AppState>,
-    ApiPath(token): ApiPath<String>,
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
-    let link = public::unlocked(&mut state.db.read().await?, &token, &headers).await?;
+    let link = public::unlocked(&mut state.db.read().await?, &headers).await?;
     if link.mode != ShareMode::Drop {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
