@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::apps::drive::{DriveApp, FolderView, TrashView};
+use crate::apps::drive::{DriveApp, FolderView, LinkPage, TrashView};
 use crate::apps::messages::{ChannelView, MessagesApp, PickChannel};
 use crate::apps::{AppKind, EmptyState};
 use crate::i18n::*;
@@ -41,6 +41,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings") view=SettingsPage />
                 <Route path=path!("/join") view=Join />
                 <Route path=path!("/kit") view=KitPage />
+                <Route path=path!("/s") view=LinkPage />
                 <ParentRoute path=path!("/w/:ws") view=WorkspacePage>
                     <Route path=path!("") view=PickChannel />
                     <ParentRoute path=path!("c") view=MessagesApp>

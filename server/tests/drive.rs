@@ -1254,7 +1254,7 @@ async fn a_password_link_shows_nothing_until_unlocked_and_slows_guessing() {
         assert_error(
             &link_unlock(&mut anon, &token, "wrong guess").await,
             401,
-            "WRONG_PASSWORD",
+            "WRONG_SHARE_PASSWORD",
         );
     }
     let r = link_unlock(&mut anon, &token, "correct horse").await;

@@ -3,8 +3,11 @@
 //! HTTP client.
 
 use gloo_net::http::Request;
-use huddle_protocol::drive::{DownloadRequest, ItemChange, NewFolder};
-pub use huddle_protocol::drive::{DownloadUrl, DriveEvent, Item, ItemKind, Listing, Usage};
+use huddle_protocol::drive::{DownloadRequest, ItemChange, NewFolder, ShareUnlock};
+pub use huddle_protocol::drive::{
+    DownloadUrl, DriveEvent, Item, ItemKind, Listing, NewShare, Share, ShareGrant, ShareInfo,
+    ShareMode, SharedItem, SharedListing, Usage,
+};
 
 use super::{
     check, network, send_empty, send_json, url, with_csrf, with_key, ApiError, ApiResult, NO_BODY,
@@ -111,27 +114,44 @@ fn b64(s: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(s)
 }
 
-/// Starts a tus upload of `size` bytes named `name` into `parent`; returns its URL (an
-/// empty file is complete at once: its id comes too).
+/// Where an upload goes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UploadTarget {
+    /// A folder of a workspace's drive (`None`: the top), as a member.
+    Folder {
+        /// The workspace.
+        workspace: i64,
+        /// The folder.
+        parent: Option<i64>,
+    },
+    /// The folder of a `drop` share link, as whoever holds the link.
+    Link(LinkKey),
+}
+
+/// Starts a tus upload of `size` bytes named `name`; returns its URL (an empty file is
+/// complete at once: its id comes too).
 pub async fn start_upload(
-    workspace: i64,
+    target: &UploadTarget,
     name: &str,
-    parent: Option<i64>,
     size: f64,
 ) -> ApiResult<(String, Option<i64>)> {
     let mut meta = format!("filename {}", b64(name));
-    if let Some(p) = parent {
-        meta.push_str(&format!(",parent {}", b64(&p.to_string())));
-    }
-    let res = with_csrf(Request::post(&url(&format!(
-        "/workspaces/{workspace}/drive/uploads"
-    ))))
-    .header("Tus-Resumable", "1.0.0")
-    .header("Upload-Length", &size.to_string())
-    .header("Upload-Metadata", &meta)
-    .send()
-    .await
-    .map_err(network)?;
+    let req = match target {
+        UploadTarget::Folder { workspace, parent } => {
+            if let Some(p) = parent {
+                meta.push_str(&format!(",parent {}", b64(&p.to_string())));
+            }
+            Request::post(&url(&format!("/workspaces/{workspace}/drive/uploads")))
+        }
+        UploadTarget::Link(key) => key.on(Request::post(&url("/public/share/uploads"))),
+    };
+    let res = with_csrf(req)
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", &size.to_string())
+        .header("Upload-Metadata", &meta)
+        .send()
+        .await
+        .map_err(network)?;
     let res = check(res).await?;
     let file = res
         .headers()
@@ -207,4 +227,88 @@ pub async fn cancel_upload(location: &str) -> ApiResult<()> {
         .await
         .map_err(network)?;
     check(res).await.map(drop)
+}
+
+/// Makes a share link to an item.
+pub async fn create_share(item: i64, share: &NewShare) -> ApiResult<Share> {
+    send_json(
+        Request::post(&url(&format!("/drive/items/{item}/shares"))),
+        Some(share),
+    )
+    .await
+}
+
+/// The share links of an item, newest first.
+pub async fn item_shares(item: i64) -> ApiResult<Vec<Share>> {
+    send_json(
+        Request::get(&url(&format!("/drive/items/{item}/shares"))),
+        NO_BODY,
+    )
+    .await
+}
+
+/// Revokes a share link.
+pub async fn revoke_share(id: i64) -> ApiResult<()> {
+    send_empty(
+        Request::delete(&url(&format!("/drive/shares/{id}"))),
+        NO_BODY,
+    )
+    .await
+}
+
+/// What opens a share link: its token and, once its password was given, a grant. Sent
+/// in headers, never in a path.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LinkKey {
+    /// The link's token.
+    pub token: String,
+    /// A grant from [`unlock_share`].
+    pub grant: Option<String>,
+}
+
+impl LinkKey {
+    fn on(&self, r: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
+        let r = r.header("Huddle-Share-Token", &self.token);
+        match &self.grant {
+            Some(g) => r.header("Huddle-Share-Grant", g),
+            None => r,
+        }
+    }
+}
+
+/// What a share link is.
+pub async fn share_info(key: &LinkKey) -> ApiResult<ShareInfo> {
+    send_json(key.on(Request::get(&url("/public/share"))), NO_BODY).await
+}
+
+/// Gives a link's password; answers a grant.
+pub async fn unlock_share(key: &LinkKey, password: &str) -> ApiResult<ShareGrant> {
+    let body = ShareUnlock {
+        password: password.to_owned(),
+    };
+    send_json(
+        key.on(Request::post(&url("/public/share/unlock"))),
+        Some(&body),
+    )
+    .await
+}
+
+/// A folder of a shared folder.
+pub async fn shared_folder(key: &LinkKey, id: i64) -> ApiResult<SharedListing> {
+    send_json(
+        key.on(Request::get(&url(&format!("/public/share/folders/{id}")))),
+        NO_BODY,
+    )
+    .await
+}
+
+/// A URL that downloads a shared file once.
+pub async fn shared_download_url(key: &LinkKey, id: i64) -> ApiResult<DownloadUrl> {
+    send_json(
+        key.on(Request::post(&url(&format!(
+            "/public/share/files/{id}/download"
+        )))),
+        Some(&super::Empty {}),
+    )
+    .await
 }

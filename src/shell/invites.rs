@@ -261,16 +261,15 @@ fn NewLink(address: String, note: RwSignal<Option<String>>) -> impl IntoView {
     let copy = {
         let address = address.clone();
         move |_| {
-            let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) else {
-                return;
-            };
-            let promise = clipboard.write_text(&address);
+            let address = address.clone();
             spawn_local(async move {
+                let copied = crate::ui::copy_text(&address).await;
                 let locale = crate::language::current();
                 note.set(Some(
-                    match wasm_bindgen_futures::JsFuture::from(promise).await {
-                        Ok(_) => td_string!(locale, shell.link_copied),
-                        Err(_) => td_string!(locale, shell.copy_failed),
+                    if copied {
+                        td_string!(locale, shell.link_copied)
+                    } else {
+                        td_string!(locale, shell.copy_failed)
                     }
                     .into(),
                 ));

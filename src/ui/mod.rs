@@ -37,6 +37,15 @@ use wasm_bindgen::JsCast;
 pub const FOCUSABLE: &str = "button:not([disabled]), [href], input:not([disabled]), \
      select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
+/// Copies `text` to the clipboard; whether it worked.
+pub async fn copy_text(text: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let promise = window.navigator().clipboard().write_text(text);
+    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+}
+
 /// A document-unique id for ARIA references (`aria-controls`, `aria-labelledby`, …).
 pub fn unique_id(prefix: &str) -> String {
     static NEXT: AtomicU64 = AtomicU64::new(1);

@@ -4,7 +4,11 @@
 // attachment (an uploaded .html and .svg come back as application/octet-stream with a
 // sandboxing CSP, never rendered); a rename keeps the typed name on a clash and says why;
 // the trash and restore; a whole folder by the "Upload folder" picker, its tree made and
-// seen by Bob. No CSP violation, no console error, axe clean; screenshots.
+// seen by Bob. Share links: Alice shares a folder with a password and as a file drop;
+// someone signed out, in a third browser context, opens the first (a wrong password keeps
+// what was typed and says why), browses and downloads; through the second, they send a
+// file, which Alice sees arrive live. No CSP violation, no console error, axe clean;
+// screenshots.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -148,4 +152,88 @@ test("two people: a folder, uploads by button and drop seen live, downloads that
   assert.deepEqual(await bob.csp(), []);
   await alice.context.close();
   await bob.context.close();
+});
+
+test("share links: a password-protected folder opened signed out, and a file drop", async () => {
+  const alice = await person(env.browser);
+  await openDrive(alice, "alice");
+  const a = alice.page;
+  await a.getByRole("button", { name: "New folder" }).click();
+  await a.getByLabel("Folder name").fill("Shared");
+  await a.getByRole("button", { name: "Create" }).click();
+  await a.getByRole("link", { name: "Shared", exact: true }).click();
+  await a.getByRole("heading", { name: "Shared", level: 1 }).waitFor();
+  await a.locator('input[type="file"][multiple]').setInputFiles([
+    { name: "hello.txt", mimeType: "text/plain", buffer: Buffer.from("hello, stranger\n") },
+  ]);
+  await a.getByRole("button", { name: "hello.txt", exact: true }).waitFor();
+  await a.getByRole("navigation", { name: "Folder path" }).getByRole("link", { name: "Drive" }).click();
+
+  // The share dialog: a link with a password, then a file drop link.
+  const row = a.getByRole("row").filter({ hasText: "Shared" });
+  await row.getByRole("button", { name: "Actions for Shared", exact: true }).click();
+  await a.getByRole("menuitem", { name: "Share…" }).click();
+  const dialog = a.getByRole("dialog", { name: "Share “Shared”" });
+  await dialog.getByLabel("Password (optional)").fill("open sesame");
+  await dialog.getByRole("button", { name: "Make link" }).click();
+  const viewLink = await dialog.getByLabel("New link").inputValue();
+  assert.match(viewLink, /\/s#[0-9a-f]{64}$/);
+  await dialog.getByText("View and download · password").waitFor();
+  await shot(a, "drive-share-dialog");
+  await audit(a, "drive share dialog");
+  await dialog.getByLabel("Upload only (file drop)").check();
+  await dialog.getByLabel("Password (optional)").fill("");
+  await dialog.getByRole("button", { name: "Make link" }).click();
+  // The list shows both links once the second is made.
+  await dialog.getByRole("list").getByRole("listitem").nth(1).waitFor();
+  const dropLink = await dialog.getByLabel("New link").inputValue();
+  assert.notEqual(dropLink, viewLink);
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await a.getByRole("link", { name: "Shared", exact: true }).click();
+  await a.getByRole("heading", { name: "Shared", level: 1 }).waitFor();
+
+  // Someone signed out opens the protected link.
+  const stranger = await person(env.browser, { acceptDownloads: true });
+  const s = stranger.page;
+  await s.goto(viewLink);
+  await s.getByRole("heading", { name: "This link is protected" }).waitFor();
+  const pw = s.getByLabel("Password");
+  await pw.fill("not the password");
+  await s.getByRole("button", { name: "Open" }).click();
+  await s.getByRole("alert").filter({ hasText: "wrong password for this link" }).waitFor();
+  assert.equal(await pw.inputValue(), "not the password");
+  await pw.fill("open sesame");
+  await s.getByRole("button", { name: "Open" }).click();
+  await s.getByRole("heading", { name: "Shared", level: 1 }).waitFor();
+  await shot(s, "drive-link-folder");
+  await audit(s, "share link page");
+  const [download] = await Promise.all([
+    s.waitForEvent("download"),
+    s.getByRole("button", { name: "hello.txt", exact: true }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), "hello.txt");
+  const chunks = [];
+  for await (const c of await download.createReadStream()) chunks.push(c);
+  assert.equal(Buffer.concat(chunks).toString(), "hello, stranger\n");
+
+  // The file drop: they send a file; Alice sees it arrive.
+  const drop = await stranger.context.newPage();
+  await drop.goto(dropLink);
+  await drop.getByRole("heading", { name: "Send files to “Shared”" }).waitFor();
+  await drop.locator('input[type="file"]').setInputFiles([
+    { name: "from-stranger.txt", mimeType: "text/plain", buffer: Buffer.from("dropped\n") },
+  ]);
+  await drop.getByRole("region", { name: "Uploads" }).getByText("Uploaded").waitFor();
+  await a.getByRole("button", { name: "from-stranger.txt", exact: true }).waitFor({ timeout: 10000 });
+  await shot(drop, "drive-link-drop");
+  await audit(drop, "file drop page");
+
+  assert.deepEqual(unexpected(stranger.problems, [
+    { method: "POST", path: "/api/v1/public/share/unlock", status: 401 },
+  ]), []);
+  assert.deepEqual(unexpected(alice.problems, []), []);
+  assert.deepEqual(await alice.csp(), []);
+  assert.deepEqual(await stranger.csp(), []);
+  await alice.context.close();
+  await stranger.context.close();
 });

@@ -97,7 +97,7 @@ pub fn FolderView() -> impl IntoView {
     // Files picked one by one, or a whole folder (each file with its relative path).
     let picked = move |input: Option<web_sys::HtmlInputElement>| {
         let Some(input) = input else { return };
-        let files = input.files().map(file_list).unwrap_or_default();
+        let files = input.files().map(tree::file_list).unwrap_or_default();
         input.set_value("");
         if !files.is_empty() {
             upload_entries(
@@ -118,7 +118,7 @@ pub fn FolderView() -> impl IntoView {
         let entries = tree::dropped(&dt);
         let (ws, into) = (ws.get_untracked(), folder.get_untracked());
         if entries.is_empty() {
-            let files = dt.files().map(file_list).unwrap_or_default();
+            let files = dt.files().map(tree::file_list).unwrap_or_default();
             let plain = files.into_iter().map(|file| tree::Entry {
                 dirs: Vec::new(),
                 file,
@@ -255,8 +255,4 @@ pub fn FolderView() -> impl IntoView {
             })}
         </p>
     }
-}
-
-fn file_list(list: web_sys::FileList) -> Vec<web_sys::File> {
-    (0..list.length()).filter_map(|i| list.get(i)).collect()
 }

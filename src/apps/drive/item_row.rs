@@ -1,10 +1,11 @@
 //! One item of a folder: its name (a folder opens, a file downloads), size and date, and
-//! a menu: download, rename (in place), move to the trash.
+//! a menu: download, share, rename (in place), move to the trash.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
+use super::share_dialog::ShareDialog;
 use super::state::Items;
 use super::{download, size_label};
 use crate::api::drive::{self, Item, ItemKind};
@@ -23,6 +24,8 @@ pub fn ItemRow(item: Item) -> impl IntoView {
     let renaming = RwSignal::new(false);
     let name = RwSignal::new(item.name.clone());
     let rename_error = RwSignal::new(None::<String>);
+    let sharing = RwSignal::new(false);
+    let shared_item = item.clone();
 
     let save = move || {
         let typed = name.get_untracked();
@@ -54,6 +57,9 @@ pub fn ItemRow(item: Item) -> impl IntoView {
                 download(id, move |e| toaster.error(e.message))
             }));
         }
+        v.push(MenuItem::new(td_string!(l, drive.share), move || {
+            sharing.set(true)
+        }));
         v.push(MenuItem::new(td_string!(l, drive.rename), move || {
             rename_error.set(None);
             renaming.set(true)
@@ -117,6 +123,7 @@ pub fn ItemRow(item: Item) -> impl IntoView {
                     align_end=true
                     class="ui-icon-button"
                 />
+                <ShareDialog item=shared_item open=sharing />
             </td>
         </tr>
     }

@@ -4,9 +4,10 @@
 //! ([`state`]: every item seen, merged by revision; the uploads) and keeps it live through
 //! the workspace's drive room. Files, one concern each: [`folder_view`] (a folder: its
 //! path, its items, new folder, upload, drop), [`item_row`] (one item: open, download,
-//! rename, trash), [`tree`] (folders picked or dropped, walked), [`uploads`] (making their
+//! share, rename, trash), [`share_dialog`] (its links), [`tree`] (folders picked or dropped, walked), [`uploads`] (making their
 //! folders and sending files by tus), [`upload_panel`] (their
-//! progress), [`trash_view`] (the trash: restore, empty).
+//! progress), [`trash_view`] (the trash: restore, empty). [`link_page`] is the page of a
+//! share link (`/s`), outside the workspace.
 
 use std::collections::HashMap;
 
@@ -15,6 +16,8 @@ use leptos_router::components::Outlet;
 
 pub mod folder_view;
 pub mod item_row;
+pub mod link_page;
+pub mod share_dialog;
 pub mod state;
 pub mod trash_view;
 pub mod tree;
@@ -22,6 +25,7 @@ pub mod upload_panel;
 pub mod uploads;
 
 pub use folder_view::FolderView;
+pub use link_page::LinkPage;
 pub use trash_view::TrashView;
 
 use crate::api::drive::DriveEvent;
@@ -103,17 +107,21 @@ pub fn size_label(bytes: i64) -> String {
 pub fn download(id: i64, on_error: impl Fn(api::ApiError) + 'static) {
     leptos::task::spawn_local(async move {
         match api::drive::download_url(id, None).await {
-            Ok(u) => {
-                let doc = web_sys::window().and_then(|w| w.document());
-                if let Some(a) = doc.and_then(|d| d.create_element("a").ok()).and_then(|e| {
-                    wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlAnchorElement>(e).ok()
-                }) {
-                    a.set_href(&u.url);
-                    a.set_download("");
-                    a.click();
-                }
-            }
+            Ok(u) => save(&u.url),
             Err(e) => on_error(e),
         }
     });
+}
+
+/// Has the browser save what `url` answers (an attachment).
+pub fn save(url: &str) {
+    let doc = web_sys::window().and_then(|w| w.document());
+    if let Some(a) = doc
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlAnchorElement>(e).ok())
+    {
+        a.set_href(url);
+        a.set_download("");
+        a.click();
+    }
 }

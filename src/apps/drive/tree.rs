@@ -85,3 +85,8 @@ pub async fn walk(top: Vec<FileSystemEntry>) -> Result<Vec<Entry>, JsValue> {
     }
     Ok(out)
 }
+
+/// The files of a `FileList` (a file input's, a drop's).
+pub fn file_list(list: web_sys::FileList) -> Vec<File> {
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}

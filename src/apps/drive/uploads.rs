@@ -60,7 +60,13 @@ pub fn upload_entries(ws: i64, parent: Option<i64>, entries: Vec<Entry>) {
         folders.insert(Vec::new(), parent);
         for (id, Entry { dirs, file }) in queued {
             let r = match folder_for(ws, &dirs, &mut folders, items).await {
-                Ok(into) => send(ws, into, id, &file, uploads, cancelled).await,
+                Ok(parent) => {
+                    let target = drive::UploadTarget::Folder {
+                        workspace: ws,
+                        parent,
+                    };
+                    send(&target, id, &file, uploads, cancelled).await
+                }
                 Err(e) => Err(e),
             };
             let status = match r {
@@ -122,16 +128,15 @@ async fn folder_for(
 }
 
 /// Sends one file; `Ok(None)` if it was cancelled.
-async fn send(
-    ws: i64,
-    parent: Option<i64>,
+pub async fn send(
+    target: &drive::UploadTarget,
     id: u32,
     file: &web_sys::File,
     uploads: Uploads,
     cancelled: Cancelled,
 ) -> api::ApiResult<Option<i64>> {
     let size = file.size();
-    let (location, done) = drive::start_upload(ws, &file.name(), parent, size).await?;
+    let (location, done) = drive::start_upload(target, &file.name(), size).await?;
     if done.is_some() {
         uploads.update(id, |u| u.sent = size);
         return Ok(done);

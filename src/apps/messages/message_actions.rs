@@ -69,13 +69,13 @@ pub fn MessageActions(
         };
         let origin = window.location().origin().unwrap_or_default();
         let link = format!("{origin}{}", permalink(ws.get_untracked(), channel, id));
-        let clipboard = window.navigator().clipboard();
         spawn_local(async move {
-            let copied = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&link)).await;
+            let copied = crate::ui::copy_text(&link).await;
             let locale = crate::language::current();
-            match copied {
-                Ok(_) => toaster.show(td_string!(locale, messages.link_copied), None),
-                Err(_) => toaster.error(td_string!(locale, messages.copy_failed)),
+            if copied {
+                toaster.show(td_string!(locale, messages.link_copied), None)
+            } else {
+                toaster.error(td_string!(locale, messages.copy_failed))
             }
         });
     };

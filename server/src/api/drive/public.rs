@@ -214,7 +214,7 @@ async fn info(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Js
 }
 
 /// Gives the password of a link; answers a grant to use it for an hour.
-#[utoipa::path(post, path = "/public/share/unlock", tag = "drive", security(()), params(("Huddle-Share-Token" = String, Header, description = "The link's token")), request_body = ShareUnlock, responses((status = 200, body = ShareGrant), (status = 401, description = "`WRONG_PASSWORD`"), (status = 429, description = "Too many attempts: wait `Retry-After` seconds")))]
+#[utoipa::path(post, path = "/public/share/unlock", tag = "drive", security(()), params(("Huddle-Share-Token" = String, Header, description = "The link's token")), request_body = ShareUnlock, responses((status = 200, body = ShareGrant), (status = 401, description = "`WRONG_SHARE_PASSWORD`"), (status = 429, description = "Too many attempts: wait `Retry-After` seconds")))]
 async fn unlock(
     State(state): State<AppState>,
     client: ClientAddr,
@@ -241,8 +241,8 @@ async fn unlock(
     if !ok {
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "WRONG_PASSWORD",
-            "wrong password",
+            "WRONG_SHARE_PASSWORD",
+            "wrong password for this link",
         ));
     }
     state.signin_limiter.succeeded(attempt, &[&counter]);
