@@ -371,6 +371,17 @@ const TABLES: &[Table] = &[
         identity: false,
     },
     Table {
+        name: "drive_thumbnails",
+        columns: &[
+            ("version_id", Int),
+            ("state", Text),
+            ("image", Text),
+            ("reason", Text),
+        ],
+        order: "version_id",
+        identity: false,
+    },
+    Table {
         name: "drive_shares",
         columns: &[
             ("id", Int),

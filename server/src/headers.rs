@@ -7,7 +7,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The Content-Security-Policy of the app.
 pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
-style-src 'self'; img-src 'self' blob: data:; font-src 'self'; connect-src 'self'; \
+style-src 'self'; img-src 'self' blob: data:; media-src 'self'; font-src 'self'; connect-src 'self'; \
 manifest-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'self'; \
 frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types huddle-sw";
 

@@ -157,6 +157,8 @@ fn workspace_routes(ws: i64, someone: i64) -> Vec<Call> {
 fn drive_routes(folder: i64, file: i64, share: i64) -> Vec<Call> {
     vec![
         ("GET", format!("/drive/items/{file}/shares"), None),
+        ("GET", format!("/drive/files/{file}/content"), None),
+        ("GET", format!("/drive/files/{file}/thumbnail"), None),
         (
             "POST",
             format!("/drive/items/{folder}/shares"),

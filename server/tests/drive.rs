@@ -637,12 +637,18 @@ async fn a_damaged_stored_file_is_an_error_never_wrong_bytes() {
         let got = reqwest::get(format!("http://{}{url}", ann.host()))
             .await
             .unwrap();
+        let status = got.status().as_u16();
         let partial = got.bytes().await;
-        if let Ok(b) = partial {
-            assert!(
+        match (status, partial) {
+            // Damage within the first megabyte: a clear error before any byte.
+            (500, Ok(b)) => assert!(String::from_utf8_lossy(&b).contains("UNREADABLE")),
+            // Further on: the download stops before it.
+            (200, Ok(b)) => assert!(
                 b.len() < bytes.len() && bytes.starts_with(&b),
                 "wrong bytes served"
-            );
+            ),
+            (200, Err(_)) => {}
+            (s, b) => panic!("{s} {b:?}"),
         }
     }
     // A segment in range of a request but damaged: 500, never wrong bytes.
@@ -1490,4 +1496,143 @@ async fn who_sees_and_revokes_links() {
             .status,
         204
     );
+}
+
+/// A PNG of `width` × `height` pixels.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 77])
+    });
+    let mut out = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn thumbnails_of_images_and_nothing_else_and_no_bomb_decoded() {
+    let (server, mut ann, ws) = ann_drive().await;
+    let photo = upload(&mut ann, ws, "photo.png", None, &png(600, 300)).await;
+    let r = ann
+        .send("GET", &format!("/drive/files/{photo}/thumbnail"), None, &[])
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.headers["content-type"], "image/png");
+    let (status, _, first) =
+        with_session(&ann, &format!("/api/v1/drive/files/{photo}/thumbnail")).await;
+    assert_eq!(status, 200);
+    let small = image::load_from_memory(&first).unwrap();
+    assert_eq!((small.width(), small.height()), (256, 128));
+    // Kept, sealed: the stored value is not the PNG.
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM drive_thumbnails WHERE state = 'ready' AND image NOT LIKE '%iVBOR%'")
+            .await,
+        1
+    );
+    let (_, _, again) = with_session(&ann, &format!("/api/v1/drive/files/{photo}/thumbnail")).await;
+    assert_eq!(again, first);
+
+    let text = upload(&mut ann, ws, "a.txt", None, b"plain words").await;
+    assert_error(
+        &ann.get(&format!("/drive/files/{text}/thumbnail")).await,
+        404,
+        "NO_PREVIEW",
+    );
+    // A PNG that claims 60,000 × 60,000 pixels (10.8 GB decoded) in a few bytes.
+    let bomb = {
+        let mut p = png(1, 1);
+        // IHDR's width and height, then its CRC recomputed.
+        p[16..20].copy_from_slice(&60_000u32.to_be_bytes());
+        p[20..24].copy_from_slice(&60_000u32.to_be_bytes());
+        let crc = crc32(&p[12..29]);
+        p[29..33].copy_from_slice(&crc.to_be_bytes());
+        p
+    };
+    let bomb = upload(&mut ann, ws, "bomb.png", None, &bomb).await;
+    assert_eq!(
+        ann.get(&format!("/drive/items/{bomb}")).await.body["mime"],
+        "image/png"
+    );
+    let r = ann.get(&format!("/drive/files/{bomb}/thumbnail")).await;
+    assert_error(&r, 404, "NO_PREVIEW");
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("larger than"),
+        "{:?}",
+        r.body
+    );
+    // Refused once, not tried again.
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM drive_thumbnails WHERE state = 'refused'")
+            .await,
+        1
+    );
+    assert_error(
+        &ann.get(&format!("/drive/files/{bomb}/thumbnail")).await,
+        404,
+        "NO_PREVIEW",
+    );
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut c = 0xffff_ffffu32;
+    for &b in bytes {
+        c ^= u32::from(b);
+        for _ in 0..8 {
+            c = if c & 1 != 0 {
+                0xedb8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+    }
+    c ^ 0xffff_ffff
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_viewer_reads_a_file_whole_or_in_ranges_with_the_session() {
+    let (server, mut ann, ws) = ann_drive().await;
+    let bytes = content(2 * SEG + 5, "viewer");
+    let file = upload(&mut ann, ws, "clip.bin", None, &bytes).await;
+    let (status, headers, body) =
+        with_session(&ann, &format!("/api/v1/drive/files/{file}/content")).await;
+    assert_eq!((status, body.len()), (200, bytes.len()));
+    assert_eq!(body, bytes);
+    assert!(headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    assert_eq!(
+        headers["content-security-policy"],
+        "sandbox; default-src 'none'"
+    );
+    let r = ann
+        .send_bytes(
+            "GET",
+            &format!("/drive/files/{file}/content"),
+            Vec::new(),
+            &[("range", &format!("bytes={}-{}", SEG - 2, SEG + 2))],
+        )
+        .await;
+    assert_eq!(r.status, 206);
+    assert_eq!(
+        r.body.as_str().unwrap(),
+        common::hex(&bytes[SEG - 2..SEG + 3])
+    );
+    // Signed out, nothing.
+    let anon = Client::new(&server);
+    let (status, _, _) = anon
+        .fetch_raw(&format!("/api/v1/drive/files/{file}/content"), &[])
+        .await;
+    assert_eq!(status, 401);
+}
+
+/// The raw answer to a `GET` of `path` with `c`'s session.
+async fn with_session(c: &Client, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+    let cookie = c.cookie.clone().unwrap();
+    c.fetch_raw(path, &[("cookie", cookie.as_str())]).await
 }

@@ -689,6 +689,19 @@ fn cases() -> Vec<Case> {
             &[("tus-resumable", "1.0.0")],
             [204, 204, 204, 404, 401],
         ),
+        // Previews: every member.
+        case(
+            "GET /drive/files/{id}/content",
+            "/drive/files/<file>/content",
+            None,
+            members,
+        ),
+        case(
+            "GET /drive/files/{id}/thumbnail",
+            "/drive/files/<image>/thumbnail",
+            None,
+            members,
+        ),
         // Share links: members make them and see an item's; admins and owners see every
         // link and revoke anyone's (Olive's here), a member only their own.
         case(
@@ -979,6 +992,29 @@ async fn fixture(p: &mut People, who: Who, n: usize) -> Fixture {
         .next()
         .unwrap()
         .to_owned();
+    // An image of Olive's.
+    let image = {
+        let img = image::RgbImage::from_pixel(40, 30, image::Rgb([200, 30, 30]));
+        let mut png = Vec::new();
+        img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let r = p.callers[0]
+            .0
+            .send_bytes(
+                "POST",
+                &format!("/workspaces/{ws}/drive/uploads"),
+                png.clone(),
+                &[
+                    ("tus-resumable", "1.0.0"),
+                    ("upload-length", &png.len().to_string()),
+                    ("upload-metadata", "filename cmVkLnBuZw=="),
+                    ("content-type", "application/offset+octet-stream"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 201, "fixture: an image: {:?}", r.body);
+        r.headers["huddle-file-id"].to_str().unwrap().to_owned()
+    };
     // Olive's links: to the folder (view, drop, with a password) and to the file; an
     // upload through the drop link.
     let owner = &mut p.callers[0].0;
@@ -1020,6 +1056,7 @@ async fn fixture(p: &mut People, who: Who, n: usize) -> Fixture {
         .unwrap()
         .to_owned();
     Fixture(vec![
+        ("image", image),
         ("share", share.to_string()),
         ("view_link", view_link),
         ("drop_link", drop_link),

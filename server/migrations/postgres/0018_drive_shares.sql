@@ -1,4 +1,4 @@
--- Drive share links (see server/src/api/drive/shares.rs and public.rs).
+-- Drive share links (see server/src/api/drive/shares.rs and public.rs), and thumbnails.
 --
 -- `drive_shares`: a link to a file or folder. `token_hash` is the SHA-256 of its random
 -- token (how a request finds it); `token` is the token itself, sealed (vault) under the
@@ -35,3 +35,13 @@ CREATE TABLE drive_share_grants (
 
 ALTER TABLE drive_tokens ADD COLUMN share_id BIGINT REFERENCES drive_shares(id) ON DELETE CASCADE;
 ALTER TABLE drive_uploads ADD COLUMN share_id BIGINT REFERENCES drive_shares(id) ON DELETE CASCADE;
+
+-- Thumbnails of image files, made on first request (see preview.rs): `image` is the PNG,
+-- base64, sealed under the workspace's data key; 'refused' when the file could not or
+-- would not be decoded (`reason` says why: not an image, too large, a decoding error).
+CREATE TABLE drive_thumbnails (
+    version_id  BIGINT PRIMARY KEY REFERENCES drive_versions(id) ON DELETE CASCADE,
+    state       TEXT NOT NULL CHECK (state IN ('ready', 'refused')),
+    image       TEXT NOT NULL DEFAULT '',
+    reason      TEXT NOT NULL DEFAULT ''
+);

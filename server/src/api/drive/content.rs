@@ -281,6 +281,18 @@ impl Reader {
         last
     }
 
+    /// The whole plaintext, in memory (for small files only: thumbnails).
+    pub async fn read_all(self) -> ApiResult<Vec<u8>> {
+        use futures_util::StreamExt as _;
+        let size = self.size;
+        let mut out = Vec::with_capacity(size as usize);
+        let mut s = std::pin::pin!(self.stream(0..size));
+        while let Some(b) = s.next().await {
+            out.extend_from_slice(&b?);
+        }
+        Ok(out)
+    }
+
     /// The plaintext bytes `range` (within the size), as a stream of pieces of up to
     /// [`READ_SEGMENTS`] segments, trimmed to the range: memory stays at one piece.
     pub fn stream(self, range: Range<u64>) -> impl Stream<Item = Result<Bytes, ApiError>> + Send {

@@ -17,8 +17,6 @@ use huddle_protocol::drive::{DownloadRequest, DownloadUrl, ItemKind};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crypto_wasm::segments::SEGMENT_SIZE;
-
 use super::content::{self, Reader};
 use super::shares::token_hash;
 use super::{public, sniff, store};
@@ -116,7 +114,7 @@ fn gone(what: &str) -> ApiError {
 
 /// `Range: bytes=a-b`, `bytes=a-` or `bytes=-n` (one range), within `size`.
 /// `Ok(None)`: no range (or one this server ignores, as RFC 9110 allows); `Err`: 416.
-fn range(headers: &HeaderMap, size: u64) -> Result<Option<std::ops::Range<u64>>, ()> {
+pub(crate) fn range(headers: &HeaderMap, size: u64) -> Result<Option<std::ops::Range<u64>>, ()> {
     let Some(v) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
         return Ok(None);
     };
@@ -265,7 +263,25 @@ async fn fetch(
     let keys = content::keys(&mut tx, version, &sealed_key, &state.drive.salt).await?;
     let chunks = content::chunks(&mut tx, version).await?;
     tx.commit().await?;
+    let reader = Reader {
+        blobs: state.drive.blobs.clone(),
+        version,
+        keys,
+        chunks,
+        size,
+    };
+    respond(reader, wanted, &it.name, mime.as_deref()).await
+}
 
+/// The answer with the bytes of `reader` (all, or the range `wanted`), as an attachment
+/// named `name` of type `mime` (if on the safe list) that a browser never runs.
+pub(crate) async fn respond(
+    reader: Reader,
+    wanted: Result<Option<std::ops::Range<u64>>, ()>,
+    name: &str,
+    mime: Option<&str>,
+) -> ApiResult<Response> {
+    let size = reader.size;
     let mut res = match wanted {
         Err(()) => {
             let mut r = ApiError::new(
@@ -283,21 +299,21 @@ async fn fetch(
         Ok(r) => {
             let partial = r.is_some();
             let r = r.unwrap_or(0..size);
-            let reader = Reader {
-                blobs: state.drive.blobs.clone(),
-                version,
-                keys,
-                chunks,
-                size,
-            };
-            // The first segment is opened before answering, so that a damaged file is
-            // a clear error rather than a cut response (later segments can only cut it).
-            if size > 0 {
-                reader.segment(r.start / SEGMENT_SIZE as u64).await?;
-            }
             let len = r.end - r.start;
             let (start, end) = (r.start, r.end);
-            let body = Body::from_stream(reader.stream(r).map(|b| b.map_err(|e| e.message)));
+            // The first piece (up to a megabyte) is read and checked before answering, so
+            // that damage there is a clear error rather than a cut response (later pieces
+            // can only cut it).
+            let mut stream = Box::pin(reader.stream(r));
+            let first = match stream.next().await {
+                Some(piece) => Some(piece?),
+                None => None,
+            };
+            let body = Body::from_stream(
+                futures_util::stream::iter(first.map(Ok))
+                    .chain(stream)
+                    .map(|b| b.map_err(|e| e.message)),
+            );
             let mut res = Response::new(body);
             let hs = res.headers_mut();
             hs.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
@@ -315,9 +331,9 @@ async fn fetch(
     let hs = res.headers_mut();
     hs.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static(sniff::content_type(mime.as_deref())),
+        HeaderValue::from_static(sniff::content_type(mime)),
     );
-    hs.insert(header::CONTENT_DISPOSITION, disposition(&it.name));
+    hs.insert(header::CONTENT_DISPOSITION, disposition(name));
     hs.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     hs.insert(
         header::CACHE_CONTROL,

@@ -5,6 +5,7 @@
 
 pub(crate) mod content;
 mod download;
+mod preview;
 mod public;
 mod shares;
 mod sniff;
@@ -39,6 +40,8 @@ pub struct Drive {
     pub salt: Vec<u8>,
     /// Uploads with a request writing to them (one at a time each).
     busy: Mutex<HashSet<String>>,
+    /// Thumbnails being made (at most `preview::AT_ONCE`).
+    thumbnailing: tokio::sync::Semaphore,
 }
 
 impl Drive {
@@ -48,6 +51,7 @@ impl Drive {
             blobs,
             salt,
             busy: Mutex::default(),
+            thumbnailing: tokio::sync::Semaphore::new(preview::AT_ONCE),
         }
     }
 }
@@ -103,6 +107,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(trash_item))
         .routes(routes!(restore_item))
         .merge(download::router())
+        .merge(preview::router())
         .merge(shares::router())
         .merge(public::router())
         .merge(tus::router())
