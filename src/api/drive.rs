@@ -312,3 +312,35 @@ pub async fn shared_download_url(key: &LinkKey, id: i64) -> ApiResult<DownloadUr
     )
     .await
 }
+
+/// The path players stream a file from (with the session; ranges allowed).
+pub fn content_url(id: i64) -> String {
+    url(&format!("/drive/files/{id}/content"))
+}
+
+async fn blob_of(res: gloo_net::http::Response) -> ApiResult<web_sys::Blob> {
+    let res = check(res).await?;
+    let raw: web_sys::Response = res.into();
+    let promise = raw.blob().map_err(|_| missing("body"))?;
+    let blob = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(|_| missing("body"))?;
+    Ok(wasm_bindgen::JsCast::unchecked_into(blob))
+}
+
+/// A file's bytes for the viewer (the first `limit` bytes, if given), as a blob.
+pub async fn content(id: i64, limit: Option<u64>) -> ApiResult<web_sys::Blob> {
+    let mut r = Request::get(&content_url(id));
+    if let Some(n) = limit {
+        r = r.header("Range", &format!("bytes=0-{}", n.saturating_sub(1)));
+    }
+    blob_of(r.send().await.map_err(network)?).await
+}
+
+/// The thumbnail of version `version` of an image file (a PNG).
+pub async fn thumbnail(id: i64, version: i64) -> ApiResult<web_sys::Blob> {
+    let r = Request::get(&url(&format!(
+        "/drive/files/{id}/thumbnail?version={version}"
+    )));
+    blob_of(r.send().await.map_err(network)?).await
+}

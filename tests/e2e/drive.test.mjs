@@ -14,9 +14,48 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import zlib from "node:zlib";
 import { audit, demoEnvironment, person, shot, signInDemo, unexpected } from "./harness.mjs";
 
 const env = demoEnvironment();
+
+/** A PNG of `w` × `h` pixels, a red-to-blue gradient (made here: no image library). */
+function png(w, h) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const rows = [];
+  for (let y = 0; y < h; y++) {
+    const row = Buffer.alloc(1 + 3 * w);
+    for (let x = 0; x < w; x++) row.set([Math.round((255 * x) / w), 40, Math.round((255 * y) / h)], 1 + 3 * x);
+    rows.push(row);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", zlib.deflateSync(Buffer.concat(rows))),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
 
 async function openDrive(p, who) {
   await signInDemo(p.page, env.base, who);
@@ -48,6 +87,7 @@ test("two people: a folder, uploads by button and drop seen live, downloads that
   await a.locator('input[type="file"][multiple]').setInputFiles([
     { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello from alice\n") },
     { name: "page.html", mimeType: "text/html", buffer: Buffer.from("<!doctype html><script>document.title='pwned'</script>") },
+    { name: "sunset.png", mimeType: "image/png", buffer: png(640, 360) },
   ]);
   await a.getByRole("region", { name: "Uploads" }).getByText("Uploaded").first().waitFor();
   await a.getByRole("button", { name: "notes.txt", exact: true }).waitFor();
@@ -75,13 +115,37 @@ test("two people: a folder, uploads by button and drop seen live, downloads that
   await shot(a, "drive-folder");
   await audit(a, "drive folder");
 
-  // Downloads: the text as it was; the HTML as an attachment that is never rendered.
+  // Previews: the image's thumbnail in its row (on Bob's side too), the image and the
+  // text in the viewer.
+  const thumb = (page) => page.getByRole("row").filter({ hasText: "sunset.png" }).locator(".drive-thumb img");
+  await thumb(a).waitFor();
+  await thumb(b).waitFor();
+  assert.match(await thumb(b).getAttribute("src"), /^blob:/);
+  const size = await thumb(a).evaluate((img) => [img.naturalWidth, img.naturalHeight]);
+  assert.deepEqual(size, [256, 144]);
+  await b.getByRole("button", { name: "sunset.png", exact: true }).click();
+  const viewer = b.getByRole("dialog", { name: "sunset.png" });
+  const full = viewer.getByRole("img", { name: "sunset.png" });
+  await full.waitFor();
+  await b.waitForFunction(() => document.querySelector(".drive-viewer img")?.naturalWidth === 640);
+  await shot(b, "drive-viewer-image");
+  await audit(b, "drive viewer");
+  await viewer.getByRole("button", { name: "Close" }).click();
+  await b.getByRole("button", { name: "notes.txt", exact: true }).click();
+  const textViewer = b.getByRole("dialog", { name: "notes.txt" });
+  await textViewer.getByText("hello from alice").waitFor();
+  await textViewer.getByRole("button", { name: "Close" }).click();
+
+  // Downloads: the text as it was (from the row's menu: its name opens the viewer); the
+  // HTML, which cannot be shown, by its name, as an attachment that is never rendered.
   const urls = new Map();
   for (const [name, body] of [["notes.txt", "hello from alice\n"], ["page.html", null]]) {
-    const [download] = await Promise.all([
-      a.waitForEvent("download"),
-      a.getByRole("button", { name, exact: true }).click(),
-    ]);
+    const start = async () => {
+      if (name === "page.html") return a.getByRole("button", { name, exact: true }).click();
+      await a.getByRole("row").filter({ hasText: name }).getByRole("button", { name: `Actions for ${name}`, exact: true }).click();
+      await a.getByRole("menuitem", { name: "Download" }).click();
+    };
+    const [download] = await Promise.all([a.waitForEvent("download"), start()]);
     assert.equal(download.suggestedFilename(), name);
     urls.set(name, download.url());
     const stream = await download.createReadStream();

@@ -1,10 +1,12 @@
-//! One item of a folder: its name (a folder opens, a file downloads), size and date, and
+//! One item of a folder: its name (a folder opens; a file opens in the viewer when it can
+//! be shown, else downloads; an image has its thumbnail), size and date, and
 //! a menu: download, share, rename (in place), move to the trash.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
+use super::preview::{self, Thumbnail, Viewer};
 use super::share_dialog::ShareDialog;
 use super::state::Items;
 use super::{download, size_label};
@@ -26,6 +28,10 @@ pub fn ItemRow(item: Item) -> impl IntoView {
     let rename_error = RwSignal::new(None::<String>);
     let sharing = RwSignal::new(false);
     let shared_item = item.clone();
+    let viewing = RwSignal::new(false);
+    let viewable = preview::kind(item.mime.as_deref()).is_some();
+    let thumb = preview::has_thumbnail(item.mime.as_deref()).then_some(item.version);
+    let viewed_item = item.clone();
 
     let save = move || {
         let typed = name.get_untracked();
@@ -75,7 +81,10 @@ pub fn ItemRow(item: Item) -> impl IntoView {
     view! {
         <tr class="drive-row" class:folder=folder>
             <td class="drive-name">
-                <span class="drive-icon" aria-hidden="true">{if folder { "📁" } else { "📄" }}</span>
+                {match thumb {
+                    Some(version) => view! { <Thumbnail id=id version=version /> }.into_any(),
+                    None => view! { <span class="drive-icon" aria-hidden="true">{if folder { "📁" } else { "📄" }}</span> }.into_any(),
+                }}
                 <Show
                     when=move || renaming.get()
                     fallback={
@@ -86,8 +95,13 @@ pub fn ItemRow(item: Item) -> impl IntoView {
                             if folder {
                                 view! { <A href=href>{n}</A> }.into_any()
                             } else {
+                                // A file opens in the viewer if it can be shown, else downloads.
                                 view! {
-                                    <button type="button" class="link" on:click=move |_| download(id, move |e| toaster.error(e.message))>
+                                    <button type="button" class="link" on:click=move |_| if viewable {
+                                        viewing.set(true)
+                                    } else {
+                                        download(id, move |e| toaster.error(e.message))
+                                    }>
                                         {n}
                                     </button>
                                 }.into_any()
@@ -124,6 +138,9 @@ pub fn ItemRow(item: Item) -> impl IntoView {
                     class="ui-icon-button"
                 />
                 <ShareDialog item=shared_item open=sharing />
+                <Show when=move || viewable>
+                    <Viewer item=viewed_item.clone() open=viewing />
+                </Show>
             </td>
         </tr>
     }
