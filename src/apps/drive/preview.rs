@@ -174,12 +174,9 @@ pub fn Thumbnail(id: i64, version: i64) -> impl IntoView {
     let callback = StoredValue::new_local(None::<Seen>);
     let fetch = move || {
         spawn_local(async move {
-            match drive::thumbnail(id, version).await {
-                Ok(blob) => {
-                    let _ = url.try_set(ObjectUrl::new(&blob).map(std::rc::Rc::new));
-                }
-                // No thumbnail (refused, or the network): the icon stays.
-                Err(_) => {}
+            // Without a thumbnail (refused, or the network), the icon stays.
+            if let Ok(blob) = drive::thumbnail(id, version).await {
+                let _ = url.try_set(ObjectUrl::new(&blob).map(std::rc::Rc::new));
             }
         });
     };
