@@ -407,6 +407,19 @@ const TABLES: &[Table] = &[
         identity: false,
     },
     Table {
+        name: "drive_zip_tokens",
+        columns: &[
+            ("token_hash", Text),
+            ("folder_id", Int),
+            ("user_id", Int),
+            ("share_id", OptInt),
+            ("expires_at", Int),
+            ("used_at", OptInt),
+        ],
+        order: "token_hash",
+        identity: false,
+    },
+    Table {
         name: "drive_uploads",
         columns: &[
             ("id", Text),

@@ -158,6 +158,11 @@ fn drive_routes(folder: i64, file: i64, share: i64) -> Vec<Call> {
     vec![
         ("GET", format!("/drive/items/{file}/shares"), None),
         ("GET", format!("/drive/files/{file}/content"), None),
+        (
+            "POST",
+            format!("/drive/folders/{folder}/download"),
+            Some(json!({})),
+        ),
         ("GET", format!("/drive/files/{file}/thumbnail"), None),
         (
             "POST",
@@ -546,6 +551,8 @@ async fn every_state_change_needs_csrf_proof() {
         ),
         ("POST", "/public/share/files/1/download".into(), None),
         ("POST", "/public/share/uploads".into(), None),
+        ("POST", "/drive/folders/1/download".into(), Some(json!({}))),
+        ("POST", "/public/share/folders/1/download".into(), None),
         ("PATCH", "/public/uploads/x".into(), None),
         ("DELETE", "/public/uploads/x".into(), None),
     ];

@@ -1636,3 +1636,93 @@ async fn with_session(c: &Client, path: &str) -> (u16, reqwest::header::HeaderMa
     let cookie = c.cookie.clone().unwrap();
     c.fetch_raw(path, &[("cookie", cookie.as_str())]).await
 }
+
+/// Every entry of the zip `bytes`, as Python's `zipfile` (another implementation) reads
+/// it: name → SHA-256 of its content (after checking every CRC).
+fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let at = dir.path().join("folder.zip");
+    std::fs::write(&at, bytes).unwrap();
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import hashlib, json, sys, zipfile\n\
+             z = zipfile.ZipFile(sys.argv[1])\n\
+             assert z.testzip() is None\n\
+             print(json.dumps({i.filename: hashlib.sha256(z.read(i)).hexdigest() for i in z.infolist()}))",
+        )
+        .arg(&at)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_folder_downloads_as_a_zip_that_unzips_whole() {
+    let (server, mut ann, ws) = ann_drive().await;
+    let trip = folder_in(&mut ann, ws, "Trip", None).await;
+    let photos = folder_in(&mut ann, ws, "Photos", Some(trip)).await;
+    folder_in(&mut ann, ws, "Empty", Some(trip)).await;
+    let notes = b"pack the tent\n".repeat(1000);
+    upload(&mut ann, ws, "notes.txt", Some(trip), &notes).await;
+    let big = content(5 * SEG + 3, "ZIPPED");
+    upload(&mut ann, ws, "été.bin", Some(photos), &big).await;
+    let gone = upload(&mut ann, ws, "gone.txt", Some(trip), b"trashed").await;
+    ann.post(&format!("/drive/items/{gone}/trash"), json!({}))
+        .await;
+
+    let r = ann
+        .post(&format!("/drive/folders/{trip}/download"), json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let url = r.body["url"].as_str().unwrap().to_owned();
+    let (status, headers, zip) = ann.fetch_raw(&url, &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "application/zip");
+    assert!(headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("Trip.zip"));
+    let got = unzip(&zip);
+    let expected: std::collections::BTreeMap<String, String> = [
+        ("Trip/", sha(b"")),
+        ("Trip/Empty/", sha(b"")),
+        ("Trip/Photos/", sha(b"")),
+        ("Trip/Photos/été.bin", sha(&big)),
+        ("Trip/notes.txt", sha(&notes)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    assert_eq!(got, expected);
+    // Deflated: the repetitive text takes less room than itself.
+    assert!(zip.len() < notes.len() + big.len());
+    // Once.
+    assert_eq!(ann.fetch_raw(&url, &[]).await.0, 410);
+
+    // Through a link, counted against its limit.
+    let (_, token) = share(&mut ann, trip, json!({ "download_limit": 1 })).await;
+    let mut anon = Client::new(&server);
+    let r = link_zip(&mut anon, &token, photos).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let (_, _, zip) = anon.fetch_raw(r.body["url"].as_str().unwrap(), &[]).await;
+    assert_eq!(unzip(&zip).len(), 2);
+    let r = link_zip(&mut anon, &token, trip).await;
+    assert_error(&r, 410, "SHARE_EXHAUSTED");
+}
+
+/// Through link `token`: a zip download of folder `id`.
+async fn link_zip(c: &mut Client, token: &str, id: i64) -> Reply {
+    c.send(
+        "POST",
+        &format!("/public/share/folders/{id}/download"),
+        Some(json!({})),
+        &[("huddle-share-token", token)],
+    )
+    .await
+}

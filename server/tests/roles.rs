@@ -702,6 +702,23 @@ fn cases() -> Vec<Case> {
             None,
             members,
         ),
+        // Folder downloads: members ask; the token is the credential, as for files.
+        case(
+            "POST /drive/folders/{id}/download",
+            "/drive/folders/<folder>/download",
+            Some("{}"),
+            members,
+        ),
+        case("GET /drive/zip/{token}", "/drive/zip/<zip>", None, all),
+        Case {
+            headers: &[("huddle-share-token", "<view_link>")],
+            ..case(
+                "POST /public/share/folders/{id}/download",
+                "/public/share/folders/<folder>/download",
+                Some("{}"),
+                all,
+            )
+        },
         // Share links: members make them and see an item's; admins and owners see every
         // link and revoke anyone's (Olive's here), a member only their own.
         case(
@@ -1055,7 +1072,27 @@ async fn fixture(p: &mut People, who: Who, n: usize) -> Fixture {
         .next()
         .unwrap()
         .to_owned();
+    // A folder download URL of the caller's (or Mia's).
+    let zipper = match who {
+        Who::Owner | Who::Admin | Who::Member => &mut p.caller(who).unwrap().0,
+        _ => &mut p.callers[2].0,
+    };
+    let zip = ok(
+        zipper,
+        "POST",
+        &format!("/drive/folders/{folder}/download"),
+        Some(json!({})),
+    )
+    .await;
+    let zip = zip.body["url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
     Fixture(vec![
+        ("zip", zip),
         ("image", image),
         ("share", share.to_string()),
         ("view_link", view_link),

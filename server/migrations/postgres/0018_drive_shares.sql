@@ -1,4 +1,5 @@
--- Drive share links (see server/src/api/drive/shares.rs and public.rs), and thumbnails.
+-- Drive share links (see server/src/api/drive/shares.rs and public.rs), thumbnails and
+-- folder downloads.
 --
 -- `drive_shares`: a link to a file or folder. `token_hash` is the SHA-256 of its random
 -- token (how a request finds it); `token` is the token itself, sealed (vault) under the
@@ -44,4 +45,15 @@ CREATE TABLE drive_thumbnails (
     state       TEXT NOT NULL CHECK (state IN ('ready', 'refused')),
     image       TEXT NOT NULL DEFAULT '',
     reason      TEXT NOT NULL DEFAULT ''
+);
+
+-- Single-use tokens of folder downloads (a zip made as it streams; see zip.rs): only
+-- their SHA-256 is kept, for 60 seconds, bound to the folder and the person (or the link).
+CREATE TABLE drive_zip_tokens (
+    token_hash  TEXT PRIMARY KEY,
+    folder_id   BIGINT NOT NULL REFERENCES drive_items(id) ON DELETE CASCADE,
+    user_id     BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    share_id    BIGINT REFERENCES drive_shares(id) ON DELETE CASCADE,
+    expires_at  BIGINT NOT NULL,
+    used_at     BIGINT
 );

@@ -104,7 +104,8 @@ pub(crate) async fn issue(
     Ok(DownloadUrl { url, expires_at })
 }
 
-fn gone(what: &str) -> ApiError {
+/// 410 `DOWNLOAD_EXPIRED`: the link `what` (has expired, was used already).
+pub(crate) fn gone(what: &str) -> ApiError {
     ApiError::new(
         StatusCode::GONE,
         "DOWNLOAD_EXPIRED",
@@ -173,7 +174,7 @@ const ATTR_CHAR: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMER
     .remove(b'~');
 
 /// RFC 6266 / RFC 8187: an ASCII fallback and the exact UTF-8 name.
-fn disposition(name: &str) -> HeaderValue {
+pub(crate) fn disposition(name: &str) -> HeaderValue {
     let ascii: String = name
         .chars()
         .map(|c| {

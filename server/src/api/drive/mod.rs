@@ -11,6 +11,7 @@ mod shares;
 mod sniff;
 pub(crate) mod store;
 pub mod tus;
+mod zip;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -108,6 +109,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(restore_item))
         .merge(download::router())
         .merge(preview::router())
+        .merge(zip::router())
         .merge(shares::router())
         .merge(public::router())
         .merge(tus::router())

@@ -183,7 +183,8 @@ fn shared(i: &Item) -> SharedItem {
     }
 }
 
-fn view_only(link: &Link) -> ApiResult<()> {
+/// 403 `UPLOAD_ONLY` for a `drop` link.
+pub(crate) fn view_only(link: &Link) -> ApiResult<()> {
     if link.mode != ShareMode::View {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -300,6 +301,21 @@ async fn download_file(
     if file.kind != ItemKind::File {
         return Err(ApiError::not_found("file"));
     }
+    count_download(&mut tx, &link).await?;
+    let (version,): (Option<i64>,) = tx
+        .one(
+            "SELECT current_version_id FROM drive_items WHERE id = $1",
+            args![id],
+        )
+        .await?;
+    let version = version.ok_or_else(|| ApiError::not_found("file"))?;
+    let url = download::issue(&mut tx, &state, version, link.created_by, Some(link.id)).await?;
+    tx.commit().await?;
+    Ok(Json(url))
+}
+
+/// Counts a download against the link's limit (410 `SHARE_EXHAUSTED` once reached).
+pub(crate) async fn count_download(tx: &mut Tx, link: &Link) -> ApiResult<()> {
     let counted = tx
         .execute(
             "UPDATE drive_shares SET downloads = downloads + 1 WHERE id = $1 \
@@ -314,14 +330,5 @@ async fn download_file(
             "this link has been downloaded as many times as it allows",
         ));
     }
-    let (version,): (Option<i64>,) = tx
-        .one(
-            "SELECT current_version_id FROM drive_items WHERE id = $1",
-            args![id],
-        )
-        .await?;
-    let version = version.ok_or_else(|| ApiError::not_found("file"))?;
-    let url = download::issue(&mut tx, &state, version, link.created_by, Some(link.id)).await?;
-    tx.commit().await?;
-    Ok(Json(url))
+    Ok(())
 }
