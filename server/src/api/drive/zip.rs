@@ -118,7 +118,7 @@ async fn ask_by_link(
 /// An entry of the zip: a folder (its path, ending in `/`) or a file and its reader.
 enum Entry {
     Folder(String),
-    File(String, Reader),
+    File(String, Box<Reader>),
 }
 
 /// Every entry under `folder` (itself first), paths starting with its name.
@@ -153,13 +153,13 @@ async fn entries(state: &AppState, tx: &mut Tx, folder: i64) -> ApiResult<Vec<En
                     let chunks = content::chunks(tx, version).await?;
                     out.push(Entry::File(
                         name,
-                        Reader {
+                        Box::new(Reader {
                             blobs: state.drive.blobs.clone(),
                             version,
                             keys,
                             chunks,
                             size: size as u64,
-                        },
+                        }),
                     ));
                 }
             }
