@@ -344,3 +344,23 @@ pub async fn thumbnail(id: i64, version: i64) -> ApiResult<web_sys::Blob> {
     )));
     blob_of(r.send().await.map_err(network)?).await
 }
+
+/// A URL that downloads a folder as a zip, once within a minute.
+pub async fn folder_zip_url(id: i64) -> ApiResult<DownloadUrl> {
+    send_json(
+        Request::post(&url(&format!("/drive/folders/{id}/download"))),
+        Some(&super::Empty {}),
+    )
+    .await
+}
+
+/// A URL that downloads a folder of a share link as a zip.
+pub async fn shared_folder_zip_url(key: &LinkKey, id: i64) -> ApiResult<DownloadUrl> {
+    send_json(
+        key.on(Request::post(&url(&format!(
+            "/public/share/folders/{id}/download"
+        )))),
+        Some(&super::Empty {}),
+    )
+    .await
+}

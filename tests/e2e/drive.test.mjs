@@ -280,6 +280,18 @@ test("share links: a password-protected folder opened signed out, and a file dro
   for await (const c of await download.createReadStream()) chunks.push(c);
   assert.equal(Buffer.concat(chunks).toString(), "hello, stranger\n");
 
+  // The whole folder as a zip.
+  const [zip] = await Promise.all([
+    s.waitForEvent("download"),
+    s.getByRole("button", { name: "Download as zip" }).click(),
+  ]);
+  assert.equal(zip.suggestedFilename(), "Shared.zip");
+  const zipped = [];
+  for await (const c of await zip.createReadStream()) zipped.push(c);
+  const bytes = Buffer.concat(zipped);
+  assert.equal(bytes.subarray(0, 2).toString(), "PK");
+  assert.ok(bytes.includes(Buffer.from("Shared/hello.txt")));
+
   // The file drop: they send a file; Alice sees it arrive.
   const drop = await stranger.context.newPage();
   await drop.goto(dropLink);

@@ -9,7 +9,7 @@ use leptos_router::components::A;
 use super::preview::{self, Thumbnail, Viewer};
 use super::share_dialog::ShareDialog;
 use super::state::Items;
-use super::{download, size_label};
+use super::{download, download_zip, size_label};
 use crate::api::drive::{self, Item, ItemKind};
 use crate::i18n::*;
 use crate::ui::menu::{MenuButton, MenuItem};
@@ -58,7 +58,12 @@ pub fn ItemRow(item: Item) -> impl IntoView {
     let menu = Signal::derive(move || {
         let l = i18n.get_locale();
         let mut v = Vec::new();
-        if !folder {
+        if folder {
+            v.push(MenuItem::new(
+                td_string!(l, drive.download_zip),
+                move || download_zip(id, move |e| toaster.error(e.message)),
+            ));
+        } else {
             v.push(MenuItem::new(td_string!(l, drive.download), move || {
                 download(id, move |e| toaster.error(e.message))
             }));

@@ -135,6 +135,21 @@ fn download(key: LinkKey, id: i64, error: RwSignal<Option<String>>) {
     });
 }
 
+/// Downloads a shared folder as a zip (counted as one download).
+fn download_zip(key: LinkKey, id: i64, error: RwSignal<Option<String>>) {
+    spawn_local(async move {
+        match drive::shared_folder_zip_url(&key, id).await {
+            Ok(u) => {
+                let _ = error.try_set(None);
+                super::save(&u.url);
+            }
+            Err(e) => {
+                let _ = error.try_set(Some(e.message));
+            }
+        }
+    });
+}
+
 /// A shared file: its name, size, and a download button.
 #[component]
 fn SharedFile(key: LinkKey, item: SharedItem) -> impl IntoView {
@@ -177,7 +192,13 @@ fn SharedFolder(key: LinkKey, root: SharedItem) -> impl IntoView {
                                 }).collect_view()}
                             </ol>
                         </nav>
-                        <h1>{here}</h1>
+                        <div class="drive-head">
+                            <h1>{here}</h1>
+                            <button type="button" on:click={
+                                let folder = l.folder.id;
+                                move |_| download_zip(key.get_value(), folder, error)
+                            }>{t!(i18n, drive.download_zip)}</button>
+                        </div>
                         <p class="error" role="alert">{move || error.get()}</p>
                         {if l.items.is_empty() {
                             view! { <p class="note">{t!(i18n, drive.link_folder_empty)}</p> }.into_any()

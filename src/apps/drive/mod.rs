@@ -114,6 +114,16 @@ pub fn download(id: i64, on_error: impl Fn(api::ApiError) + 'static) {
     });
 }
 
+/// Downloads a folder as a zip, as [`download`] does a file.
+pub fn download_zip(id: i64, on_error: impl Fn(api::ApiError) + 'static) {
+    leptos::task::spawn_local(async move {
+        match api::drive::folder_zip_url(id).await {
+            Ok(u) => save(&u.url),
+            Err(e) => on_error(e),
+        }
+    });
+}
+
 /// Has the browser save what `url` answers (an attachment).
 pub fn save(url: &str) {
     let doc = web_sys::window().and_then(|w| w.document());
