@@ -315,6 +315,28 @@ pub struct SharedListing {
     pub items: Vec<SharedItem>,
 }
 
+/// `GET /workspaces/{id}/drive/search?q=`: items by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct DriveSearchQuery {
+    /// The words to find in names, as in the workspace's message search: every one must
+    /// match, a word of 3 letters or more also matches the words it starts.
+    #[cfg_attr(feature = "openapi", param(max_length = 256))]
+    pub q: String,
+}
+
+/// An item found by name, with the folders it is in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Found {
+    /// The item.
+    pub item: Item,
+    /// The folders from the top down to its parent.
+    pub path: Vec<Item>,
+}
+
 /// Events of a workspace's drive room (`drive:<workspace id>`), sent by the server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]

@@ -371,6 +371,12 @@ const TABLES: &[Table] = &[
         identity: false,
     },
     Table {
+        name: "drive_search_index",
+        columns: &[("token", Text), ("item_id", Int)],
+        order: "item_id, token",
+        identity: false,
+    },
+    Table {
         name: "drive_thumbnails",
         columns: &[
             ("version_id", Int),

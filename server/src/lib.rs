@@ -141,6 +141,9 @@ impl AppState {
         upgrade::seal_plain_values(&db)
             .await
             .map_err(|e| format!("cannot seal the plain values of an earlier server: {e}"))?;
+        upgrade::index_drive_names(&db)
+            .await
+            .map_err(|e| format!("cannot index Drive's names: {e}"))?;
         let tickets = Arc::new(ticket_key(&config).map_err(|e| e.to_string())?);
         let secret_salt = Arc::new(secret_salt(&config)?);
         // The installation's Drive salt: one of the three parts of every file's keys

@@ -221,6 +221,47 @@ fn rooms(tx: &mut Tx) -> Batch<'_> {
     })
 }
 
+/// Adds the names of Drive's items made before Drive's search index existed to it, once
+/// (recorded in `settings`); new names are indexed as they are written.
+pub async fn index_drive_names(db: &Db) -> Result<(), String> {
+    let fail = |e: sqlx::Error| e.to_string();
+    let mut tx = db.write().await.map_err(fail)?;
+    let done: Option<(String,)> = tx
+        .optional(
+            "SELECT value FROM settings WHERE name = 'drive_search_indexed'",
+            args![],
+        )
+        .await
+        .map_err(fail)?;
+    if done.is_some() {
+        return Ok(());
+    }
+    let rows: Vec<(i64, i64, String)> = tx
+        .all(
+            "SELECT id, workspace_id, name FROM drive_items ORDER BY id",
+            args![],
+        )
+        .await
+        .map_err(fail)?;
+    for (id, ws, name) in rows {
+        let name = tx
+            .open(&Place::new("drive_items", "name", id), &name)
+            .await
+            .map_err(|e| e.message)?;
+        crate::api::search::store::index_drive_item(&mut tx, ws, id, &name)
+            .await
+            .map_err(|e| e.message)?;
+    }
+    tx.execute(
+        "INSERT INTO settings (name, value) VALUES ('drive_search_indexed', 'complete') \
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        args![],
+    )
+    .await
+    .map_err(fail)?;
+    tx.commit().await.map_err(fail)
+}
+
 /// Adds the messages stored before the search index existed to it, a batch per
 /// transaction, from where the last start stopped (recorded in `settings`); then records
 /// that the index is complete (new messages are indexed as they are written).

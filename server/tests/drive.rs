@@ -1726,3 +1726,62 @@ async fn link_zip(c: &mut Client, token: &str, id: i64) -> Reply {
     )
     .await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn names_are_found_through_the_blind_index() {
+    let (server, mut ann, ws) = ann_drive().await;
+    let reports = folder_in(&mut ann, ws, "Quarterly Reports", None).await;
+    upload(&mut ann, ws, "Budget 2027.txt", Some(reports), b"a").await;
+    let notes = upload(&mut ann, ws, "budget notes.txt", None, b"b").await;
+    let old = upload(&mut ann, ws, "old budget.txt", None, b"c").await;
+    ann.post(&format!("/drive/items/{old}/trash"), json!({}))
+        .await;
+    let find = |q: &str| format!("/workspaces/{ws}/drive/search?q={q}");
+    let names = |r: &Reply| -> Vec<String> {
+        r.body
+            .as_array()
+            .unwrap_or_else(|| panic!("{:?}", r.body))
+            .iter()
+            .map(|f| f["item"]["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let r = ann.get(&find("BUDG")).await;
+    assert_eq!(names(&r), ["budget notes.txt", "Budget 2027.txt"]);
+    assert_eq!(r.body[1]["path"][0]["name"], "Quarterly Reports");
+    assert_eq!(
+        names(&ann.get(&find("report")).await),
+        ["Quarterly Reports"]
+    );
+    assert_eq!(
+        names(&ann.get(&find("budget%202027")).await),
+        ["Budget 2027.txt"]
+    );
+    // Renamed: found by its new name only.
+    ann.send(
+        "PATCH",
+        &format!("/drive/items/{notes}"),
+        Some(json!({ "name": "plans.txt" })),
+        &[],
+    )
+    .await;
+    assert_eq!(names(&ann.get(&find("budget")).await), ["Budget 2027.txt"]);
+    assert_eq!(names(&ann.get(&find("plans")).await), ["plans.txt"]);
+    // A folder in the trash hides what it holds.
+    ann.post(&format!("/drive/items/{reports}/trash"), json!({}))
+        .await;
+    assert!(names(&ann.get(&find("budget")).await).is_empty());
+    assert_error(&ann.get(&find("%20")).await, 400, "INVALID_INPUT");
+    // The index holds keyed hashes, not words.
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM drive_search_index WHERE token LIKE '%budget%' OR token LIKE '%plans%'")
+            .await,
+        0
+    );
+    assert!(
+        server
+            .count("SELECT COUNT(*) FROM drive_search_index")
+            .await
+            > 10
+    );
+}

@@ -51,5 +51,5 @@ async fn the_document_is_served_and_every_operation_is_routed() {
             );
         }
     }
-    assert_eq!(operations, 101);
+    assert_eq!(operations, 102);
 }

@@ -689,6 +689,12 @@ fn cases() -> Vec<Case> {
             &[("tus-resumable", "1.0.0")],
             [204, 204, 204, 404, 401],
         ),
+        case(
+            "GET /workspaces/{id}/drive/search",
+            "/workspaces/<ws>/drive/search?q=hello",
+            None,
+            members,
+        ),
         // Previews: every member.
         case(
             "GET /drive/files/{id}/content",

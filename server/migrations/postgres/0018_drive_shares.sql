@@ -1,5 +1,5 @@
--- Drive share links (see server/src/api/drive/shares.rs and public.rs), thumbnails and
--- folder downloads.
+-- Drive share links (see server/src/api/drive/shares.rs and public.rs), thumbnails,
+-- folder downloads and the search index of Drive's names.
 --
 -- `drive_shares`: a link to a file or folder. `token_hash` is the SHA-256 of its random
 -- token (how a request finds it); `token` is the token itself, sealed (vault) under the
@@ -57,3 +57,12 @@ CREATE TABLE drive_zip_tokens (
     expires_at  BIGINT NOT NULL,
     used_at     BIGINT
 );
+
+-- The blind search index of Drive's names, as `search_index` is for messages: keyed
+-- hashes of the words (and prefixes) of each item's name, never the words.
+CREATE TABLE drive_search_index (
+    token    TEXT NOT NULL,
+    item_id  BIGINT NOT NULL REFERENCES drive_items(id) ON DELETE CASCADE,
+    PRIMARY KEY (token, item_id)
+);
+CREATE INDEX drive_search_index_item ON drive_search_index(item_id);

@@ -19,12 +19,14 @@ use std::sync::{Arc, Mutex};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use huddle_protocol::drive::{DriveEvent, Item, ItemChange, ItemKind, Listing, NewFolder, Usage};
+use huddle_protocol::drive::{
+    DriveEvent, DriveSearchQuery, Found, Item, ItemChange, ItemKind, Listing, NewFolder, Usage,
+};
 use huddle_protocol::realtime::Collection;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{clean_name, ApiJson, ApiPath};
+use super::{clean_name, ApiJson, ApiPath, ApiQuery};
 use crate::access::{self, Action};
 use crate::blobs::Blobs;
 use crate::error::{ApiError, ApiResult};
@@ -103,6 +105,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_folder))
         .routes(routes!(list_trash, empty_trash))
         .routes(routes!(usage))
+        .routes(routes!(search))
         .routes(routes!(get_item, change_item))
         .routes(routes!(list_folder))
         .routes(routes!(trash_item))
@@ -308,4 +311,35 @@ async fn usage(
     Ok(Json(
         store::usage(&mut tx, id, cfg.drive_quota, cfg.drive_max_file_size).await?,
     ))
+}
+
+/// Most items a Drive search answers.
+pub const SEARCH_LIMIT: i64 = 50;
+
+/// Items of the workspace whose names have every word of `q` (or words they start, from
+/// 3 letters), not in the trash, newest change first, with their paths; at most
+/// [`SEARCH_LIMIT`]. Names are found through the blind index (keyed hashes of their
+/// words), as messages are.
+#[utoipa::path(get, path = "/workspaces/{id}/drive/search", tag = "drive", params(("id" = i64, Path, description = "Workspace id"), DriveSearchQuery), responses((status = 200, body = [Found])))]
+async fn search(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<DriveSearchQuery>,
+) -> ApiResult<Json<Vec<Found>>> {
+    let terms = super::search::terms_of(&q.q)?;
+    let mut tx = state.db.read().await?;
+    access::workspace_role(&mut tx, id, user.id).await?;
+    let ids = crate::api::search::store::search_drive(&mut tx, id, &terms, SEARCH_LIMIT).await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for item in ids {
+        let mut path = store::path(&mut tx, item).await?;
+        // Inside a folder in the trash: hidden with it.
+        if path.iter().any(|f| f.trashed_at.is_some()) {
+            continue;
+        }
+        let Some(item) = path.pop() else { continue };
+        out.push(Found { item, path });
+    }
+    Ok(Json(out))
 }

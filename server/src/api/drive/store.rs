@@ -242,6 +242,7 @@ pub async fn insert(
         args![id, sealed],
     )
     .await?;
+    crate::api::search::store::index_drive_item(tx, workspace, id, name).await?;
     item(tx, id).await
 }
 
@@ -303,6 +304,9 @@ pub async fn change(
         Err(e) if is_unique_violation(&e) => return Err(name_taken(name)),
         r => r?,
     };
+    if name != it.name {
+        crate::api::search::store::index_drive_item(tx, it.workspace_id, it.id, name).await?;
+    }
     item(tx, it.id).await
 }
 

@@ -35,19 +35,7 @@ pub async fn search(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> ApiResult<Json<Page>> {
-    if q.q.len() > MAX_QUERY {
-        return Err(ApiError::invalid(format!("q: at most {MAX_QUERY} bytes")));
-    }
-    let terms = crate::search::query_terms(&q.q);
-    if terms.is_empty() {
-        return Err(ApiError::invalid("q: type a word to search for"));
-    }
-    if terms.len() > crate::search::MAX_QUERY_WORDS {
-        return Err(ApiError::invalid(format!(
-            "q: at most {} words",
-            crate::search::MAX_QUERY_WORDS
-        )));
-    }
+    let terms = terms_of(&q.q)?;
     let limit = q.limit.unwrap_or(super::messages::DEFAULT_LIMIT);
     if !(1..=super::messages::MAX_LIMIT).contains(&limit) {
         return Err(ApiError::invalid(format!(
@@ -65,4 +53,23 @@ pub async fn search(
     )
     .await?;
     Ok(Json(page))
+}
+
+/// The terms of query `q`, checked: at most [`MAX_QUERY`] bytes, one word at least, at
+/// most `MAX_QUERY_WORDS`.
+pub(crate) fn terms_of(q: &str) -> ApiResult<Vec<String>> {
+    if q.len() > MAX_QUERY {
+        return Err(ApiError::invalid(format!("q: at most {MAX_QUERY} bytes")));
+    }
+    let terms = crate::search::query_terms(q);
+    if terms.is_empty() {
+        return Err(ApiError::invalid("q: type a word to search for"));
+    }
+    if terms.len() > crate::search::MAX_QUERY_WORDS {
+        return Err(ApiError::invalid(format!(
+            "q: at most {} words",
+            crate::search::MAX_QUERY_WORDS
+        )));
+    }
+    Ok(terms)
 }

@@ -1,4 +1,5 @@
-//! The blind index in the database: `search_index(token, message_id)`.
+//! The blind index in the database: `search_index(token, message_id)` for messages,
+//! `drive_search_index(token, item_id)` for the names of Drive's items.
 
 use huddle_protocol::messages::Page;
 
@@ -34,6 +35,53 @@ pub async fn index_new(tx: &mut Tx, workspace: i64, messages: &[(i64, &str)]) ->
     tx.insert_many("search_index", &["token", "message_id"], rows)
         .await?;
     Ok(())
+}
+
+/// Indexes Drive item `id` of `workspace` under the terms of its `name` (its earlier
+/// terms go).
+pub async fn index_drive_item(tx: &mut Tx, workspace: i64, id: i64, name: &str) -> ApiResult<()> {
+    tx.execute(
+        "DELETE FROM drive_search_index WHERE item_id = $1",
+        args![id],
+    )
+    .await?;
+    let mut rows = Vec::new();
+    for term in crate::search::index_terms(name) {
+        rows.push(args![token(tx, workspace, &term).await?, id]);
+    }
+    tx.insert_many("drive_search_index", &["token", "item_id"], rows)
+        .await?;
+    Ok(())
+}
+
+/// The ids of the items of `workspace` whose names have every term (not those in the
+/// trash themselves), at most `limit`, newest change first.
+pub async fn search_drive(
+    tx: &mut Tx,
+    workspace: i64,
+    terms: &[String],
+    limit: i64,
+) -> ApiResult<Vec<i64>> {
+    let mut tokens = Vec::with_capacity(terms.len());
+    for t in terms {
+        let tok = token(tx, workspace, t).await?;
+        if !tokens.contains(&tok) {
+            tokens.push(tok);
+        }
+    }
+    let placeholders: Vec<String> = (0..tokens.len()).map(|i| format!("${}", i + 3)).collect();
+    // Only numbered placeholders are formatted into the statement.
+    let sql = format!(
+        "SELECT si.item_id FROM drive_search_index si JOIN drive_items i ON i.id = si.item_id \
+         WHERE si.token IN ({}) AND i.workspace_id = $1 AND i.trashed_at IS NULL \
+         GROUP BY si.item_id, i.updated_at HAVING count(*) = $2 \
+         ORDER BY i.updated_at DESC, si.item_id DESC LIMIT {limit}",
+        placeholders.join(", ")
+    );
+    let mut args: Vec<Arg> = args![workspace, tokens.len() as i64];
+    args.extend(tokens.into_iter().map(Arg::from));
+    let rows: Vec<(i64,)> = tx.all(sqlx::AssertSqlSafe(sql), args).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
 /// Removes message `id` from the index.
