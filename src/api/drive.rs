@@ -5,8 +5,8 @@
 use gloo_net::http::Request;
 use huddle_protocol::drive::{DownloadRequest, ItemChange, NewFolder, ShareUnlock};
 pub use huddle_protocol::drive::{
-    DownloadUrl, DriveEvent, Item, ItemKind, Listing, NewShare, Share, ShareGrant, ShareInfo,
-    ShareMode, SharedItem, SharedListing, Usage,
+    DownloadUrl, DriveEvent, Found, Item, ItemKind, Listing, NewShare, Share, ShareGrant,
+    ShareInfo, ShareMode, SharedItem, SharedListing, Usage,
 };
 
 use super::{
@@ -361,6 +361,18 @@ pub async fn shared_folder_zip_url(key: &LinkKey, id: i64) -> ApiResult<Download
             "/public/share/folders/{id}/download"
         )))),
         Some(&super::Empty {}),
+    )
+    .await
+}
+
+/// Items of the workspace by name (not in the trash), with their paths.
+pub async fn search(workspace: i64, q: &str) -> ApiResult<Vec<Found>> {
+    send_json(
+        Request::get(&url(&format!(
+            "/workspaces/{workspace}/drive/search?q={}",
+            super::encode(q)
+        ))),
+        NO_BODY,
     )
     .await
 }

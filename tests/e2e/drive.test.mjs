@@ -115,6 +115,18 @@ test("two people: a folder, uploads by button and drop seen live, downloads that
   await shot(a, "drive-folder");
   await audit(a, "drive folder");
 
+  // Sorting: by size, largest first on the second click (the header says so).
+  const sizeHeader = a.getByRole("columnheader", { name: "Size" });
+  const firstFile = () => a.locator("tbody tr").first().locator(".drive-name").innerText();
+  await sizeHeader.getByRole("button").click();
+  assert.equal(await sizeHeader.getAttribute("aria-sort"), "ascending");
+  assert.match(await firstFile(), /notes\.txt/);
+  await sizeHeader.getByRole("button").click();
+  assert.equal(await sizeHeader.getAttribute("aria-sort"), "descending");
+  assert.match(await firstFile(), /big\.bin/);
+  await a.getByRole("columnheader", { name: "Name" }).getByRole("button").click();
+  assert.match(await firstFile(), /big\.bin/);
+
   // Previews: the image's thumbnail in its row (on Bob's side too), the image and the
   // text in the viewer.
   const thumb = (page) => page.getByRole("row").filter({ hasText: "sunset.png" }).locator(".drive-thumb img");
@@ -253,7 +265,15 @@ test("share links: a password-protected folder opened signed out, and a file dro
   const dropLink = await dialog.getByLabel("New link").inputValue();
   assert.notEqual(dropLink, viewLink);
   await dialog.getByRole("button", { name: "Close" }).click();
-  await a.getByRole("link", { name: "Shared", exact: true }).click();
+
+  // Alice finds the file by name from the top of her drive: it opens its folder.
+  await a.getByRole("navigation", { name: "Folder path" }).getByRole("link", { name: "Drive" }).click();
+  const driveSearch = a.getByRole("searchbox", { name: "Search Drive by name" });
+  await driveSearch.fill("HELL");
+  await driveSearch.press("Enter");
+  const results = a.getByRole("region", { name: "Found for “HELL”" });
+  await results.getByText("in Shared").waitFor();
+  await results.getByRole("link", { name: "hello.txt" }).click();
   await a.getByRole("heading", { name: "Shared", level: 1 }).waitFor();
 
   // Someone signed out opens the protected link.

@@ -8,6 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::item_row::ItemRow;
+use super::search::DriveSearch;
 use super::state::Items;
 use super::tree;
 use super::uploads::upload_entries;
@@ -58,7 +59,12 @@ pub fn FolderView() -> impl IntoView {
         });
     });
 
-    let shown = Memo::new(move |_| items.in_folder(folder.get()));
+    let order = RwSignal::new(Order::default());
+    let shown = Memo::new(move |_| {
+        let mut v = items.in_folder(folder.get());
+        order.get().apply(&mut v);
+        v
+    });
     // What the workspace's files take, again whenever the folder's items change.
     let usage = RwSignal::new(None::<drive::Usage>);
     Effect::new(move |_| {
@@ -196,6 +202,7 @@ pub fn FolderView() -> impl IntoView {
                 <A href=move || format!("/w/{}/drive/trash", ws.get())>{t!(i18n, drive.trash)}</A>
             </div>
         </div>
+        <DriveSearch />
         <Show when=move || naming.get()>
             <form class="drive-new-folder" on:submit=move |ev| { ev.prevent_default(); create(); }>
                 <label>
@@ -229,9 +236,9 @@ pub fn FolderView() -> impl IntoView {
                 <table class="drive-table">
                     <thead>
                         <tr>
-                            <th scope="col">{t!(i18n, drive.col_name)}</th>
-                            <th scope="col" class="num">{t!(i18n, drive.col_size)}</th>
-                            <th scope="col">{t!(i18n, drive.col_modified)}</th>
+                            <SortHeader column=Column::Name order=order />
+                            <SortHeader column=Column::Size order=order />
+                            <SortHeader column=Column::Modified order=order />
                             <th scope="col"><span class="visually-hidden">{t!(i18n, drive.col_actions)}</span></th>
                         </tr>
                     </thead>
@@ -254,5 +261,139 @@ pub fn FolderView() -> impl IntoView {
                 }
             })}
         </p>
+    }
+}
+
+/// A column the folder can be sorted by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Column {
+    /// By name (folders first), the default.
+    #[default]
+    Name,
+    /// By size (folders first).
+    Size,
+    /// By the last change.
+    Modified,
+}
+
+/// How the folder is sorted: a column, and whether in descending order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Order {
+    /// The column.
+    pub column: Column,
+    /// Largest, newest or Z first.
+    pub descending: bool,
+}
+
+impl Order {
+    /// Sorts `items` (folders stay first).
+    pub fn apply(self, items: &mut [drive::Item]) {
+        items.sort_by(|a, b| {
+            let folders =
+                (a.kind != drive::ItemKind::Folder).cmp(&(b.kind != drive::ItemKind::Folder));
+            let by = match self.column {
+                Column::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+                Column::Size => a.size.cmp(&b.size),
+                Column::Modified => a.updated_at.cmp(&b.updated_at),
+            }
+            .then(a.id.cmp(&b.id));
+            folders.then(if self.descending { by.reverse() } else { by })
+        });
+    }
+}
+
+/// A column's header: a button that sorts by it (again: the other way), with
+/// `aria-sort` on the sorted one.
+#[component]
+fn SortHeader(column: Column, order: RwSignal<Order>) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = move || {
+        let l = i18n.get_locale();
+        match column {
+            Column::Name => td_string!(l, drive.col_name),
+            Column::Size => td_string!(l, drive.col_size),
+            Column::Modified => td_string!(l, drive.col_modified),
+        }
+    };
+    let sorted = move || {
+        let o = order.get();
+        (o.column == column).then_some(if o.descending {
+            "descending"
+        } else {
+            "ascending"
+        })
+    };
+    let click = move |_| {
+        order.update(|o| {
+            if o.column == column {
+                o.descending = !o.descending;
+            } else {
+                *o = Order {
+                    column,
+                    descending: column == Column::Modified,
+                };
+            }
+        })
+    };
+    view! {
+        <th scope="col" class:num=column == Column::Size aria-sort=sorted>
+            <button type="button" class="drive-sort" on:click=click>
+                {label}
+                <span aria-hidden="true">{move || match sorted() {
+                    Some("descending") => " ↓",
+                    Some(_) => " ↑",
+                    None => "",
+                }}</span>
+            </button>
+        </th>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::drive::{Item, ItemKind};
+
+    fn item(id: i64, kind: ItemKind, name: &str, size: i64, updated_at: i64) -> Item {
+        Item {
+            id,
+            workspace_id: 1,
+            parent_id: None,
+            kind,
+            name: name.into(),
+            size,
+            mime: None,
+            version: 1,
+            created_by: 1,
+            created_at: 0,
+            updated_at,
+            trashed_at: None,
+            revision: 1,
+        }
+    }
+
+    #[test]
+    fn folders_stay_first_whatever_the_order() {
+        let mut v = vec![
+            item(1, ItemKind::File, "b", 10, 5),
+            item(2, ItemKind::Folder, "z", 0, 1),
+            item(3, ItemKind::File, "A", 30, 9),
+            item(4, ItemKind::File, "c", 20, 7),
+        ];
+        let names = |v: &[Item]| v.iter().map(|i| i.name.clone()).collect::<Vec<_>>();
+        Order::default().apply(&mut v);
+        assert_eq!(names(&v), ["z", "A", "b", "c"]);
+        Order {
+            column: Column::Size,
+            descending: true,
+        }
+        .apply(&mut v);
+        assert_eq!(names(&v), ["z", "A", "c", "b"]);
+        Order {
+            column: Column::Modified,
+            descending: false,
+        }
+        .apply(&mut v);
+        assert_eq!(names(&v), ["z", "b", "c", "A"]);
     }
 }

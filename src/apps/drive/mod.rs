@@ -18,6 +18,7 @@ pub mod folder_view;
 pub mod item_row;
 pub mod link_page;
 pub mod preview;
+pub mod search;
 pub mod share_dialog;
 pub mod state;
 pub mod trash_view;
