@@ -137,6 +137,24 @@ mod double_option {
     }
 }
 
+/// One version of a file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Version {
+    /// Its number (1 for the first upload).
+    pub number: i64,
+    /// Bytes.
+    pub size: i64,
+    /// The type the server sniffed from its bytes.
+    pub mime: Option<String>,
+    /// Who uploaded it.
+    pub created_by: i64,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Whether it is the file's current version.
+    pub current: bool,
+}
+
 /// `POST /drive/files/{id}/download`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -163,6 +163,12 @@ fn drive_routes(folder: i64, file: i64, share: i64) -> Vec<Call> {
     vec![
         ("GET", format!("/drive/items/{file}/shares"), None),
         ("GET", format!("/drive/files/{file}/content"), None),
+        ("GET", format!("/drive/files/{file}/versions"), None),
+        (
+            "POST",
+            format!("/drive/files/{file}/versions/1/restore"),
+            Some(json!({})),
+        ),
         (
             "POST",
             format!("/drive/folders/{folder}/download"),
@@ -557,6 +563,11 @@ async fn every_state_change_needs_csrf_proof() {
         ("POST", "/public/share/files/1/download".into(), None),
         ("POST", "/public/share/uploads".into(), None),
         ("POST", "/drive/folders/1/download".into(), Some(json!({}))),
+        (
+            "POST",
+            "/drive/files/1/versions/1/restore".into(),
+            Some(json!({})),
+        ),
         ("POST", "/public/share/folders/1/download".into(), None),
         ("PATCH", "/public/uploads/x".into(), None),
         ("DELETE", "/public/uploads/x".into(), None),

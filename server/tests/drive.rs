@@ -1785,3 +1785,73 @@ async fn names_are_found_through_the_blind_index() {
             > 10
     );
 }
+
+/// Uploads `bytes` as a new version of `file`.
+async fn new_version(c: &mut Client, ws: i64, file: i64, bytes: &[u8]) {
+    let r = c
+        .send_bytes(
+            "POST",
+            &format!("/workspaces/{ws}/drive/uploads"),
+            bytes.to_vec(),
+            &[
+                ("tus-resumable", "1.0.0"),
+                ("upload-length", &bytes.len().to_string()),
+                ("upload-metadata", &meta("ignored", None, Some(file))),
+                ("content-type", "application/offset+octet-stream"),
+            ],
+        )
+        .await;
+    assert_eq!(file_id(&r), file);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn versions_are_listed_and_an_earlier_one_restored() {
+    let (_server, mut ann, ws) = ann_drive().await;
+    let file = upload(&mut ann, ws, "plan.txt", None, b"first plan").await;
+    new_version(&mut ann, ws, file, b"second plan").await;
+    let list = |r: &Reply| -> Vec<(i64, bool)> {
+        r.body
+            .as_array()
+            .unwrap_or_else(|| panic!("{:?}", r.body))
+            .iter()
+            .map(|v| {
+                (
+                    v["number"].as_i64().unwrap(),
+                    v["current"].as_bool().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let versions = format!("/drive/files/{file}/versions");
+    assert_eq!(list(&ann.get(&versions).await), [(2, true), (1, false)]);
+    let r = ann
+        .post(
+            &format!("/drive/files/{file}/versions/1/restore"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["version"], 1);
+    assert_eq!(r.body["size"], 10);
+    assert_eq!(download(&mut ann, file, None, None).await.2, b"first plan");
+    assert_eq!(list(&ann.get(&versions).await), [(2, false), (1, true)]);
+    assert_error(
+        &ann.post(
+            &format!("/drive/files/{file}/versions/9/restore"),
+            json!({}),
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    );
+    // The next upload comes after every version, restored or not.
+    new_version(&mut ann, ws, file, b"third plan").await;
+    assert_eq!(
+        list(&ann.get(&versions).await),
+        [(3, true), (2, false), (1, false)]
+    );
+    assert_eq!(
+        download(&mut ann, file, Some(2), None).await.2,
+        b"second plan"
+    );
+}

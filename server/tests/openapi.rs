@@ -40,6 +40,7 @@ async fn the_document_is_served_and_every_operation_is_routed() {
                 .replace("{invitation_id}", "1")
                 .replace("{link_id}", "1")
                 .replace("{upload}", "x")
+                .replace("{number}", "1")
                 .replace("{token}", "x")
                 .replace("{id}", "1");
             let r = c.send(&method, &concrete, None, &[]).await;
@@ -51,5 +52,5 @@ async fn the_document_is_served_and_every_operation_is_routed() {
             );
         }
     }
-    assert_eq!(operations, 102);
+    assert_eq!(operations, 104);
 }

@@ -695,6 +695,18 @@ fn cases() -> Vec<Case> {
             None,
             members,
         ),
+        case(
+            "GET /drive/files/{id}/versions",
+            "/drive/files/<file>/versions",
+            None,
+            members,
+        ),
+        case(
+            "POST /drive/files/{id}/versions/{number}/restore",
+            "/drive/files/<file>/versions/1/restore",
+            Some("{}"),
+            members,
+        ),
         // Previews: every member.
         case(
             "GET /drive/files/{id}/content",

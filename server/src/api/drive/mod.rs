@@ -21,6 +21,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use huddle_protocol::drive::{
     DriveEvent, DriveSearchQuery, Found, Item, ItemChange, ItemKind, Listing, NewFolder, Usage,
+    Version,
 };
 use huddle_protocol::realtime::Collection;
 use utoipa_axum::router::OpenApiRouter;
@@ -106,6 +107,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_trash, empty_trash))
         .routes(routes!(usage))
         .routes(routes!(search))
+        .routes(routes!(list_versions))
+        .routes(routes!(restore_version))
         .routes(routes!(get_item, change_item))
         .routes(routes!(list_folder))
         .routes(routes!(trash_item))
@@ -342,4 +345,42 @@ async fn search(
         out.push(Found { item, path });
     }
     Ok(Json(out))
+}
+
+/// The versions of a file, newest first (each downloads with `version` in
+/// `POST /drive/files/{id}/download`).
+#[utoipa::path(get, path = "/drive/files/{id}/versions", tag = "drive", params(("id" = i64, Path, description = "File id")), responses((status = 200, body = [Version])))]
+async fn list_versions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<Version>>> {
+    let mut tx = state.db.read().await?;
+    let a = access::drive_item(&mut tx, id, user.id).await?;
+    if a.kind != ItemKind::File {
+        return Err(ApiError::not_found("file"));
+    }
+    Ok(Json(store::versions(&mut tx, id).await?))
+}
+
+/// Makes an earlier version the file's current one (no version is lost: the one it
+/// replaces stays in the list).
+#[utoipa::path(post, path = "/drive/files/{id}/versions/{number}/restore", tag = "drive", params(("id" = i64, Path, description = "File id"), ("number" = i64, Path, description = "Version number")), responses((status = 200, body = Item)))]
+async fn restore_version(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath((id, number)): ApiPath<(i64, i64)>,
+) -> ApiResult<Json<Item>> {
+    let mut tx = state.db.write().await?;
+    let a = access::drive_item(&mut tx, id, user.id).await?;
+    if a.kind != ItemKind::File {
+        return Err(ApiError::not_found("file"));
+    }
+    let it = store::item(&mut tx, id).await?;
+    let item = store::restore_version(&mut tx, &it, number).await?;
+    tx.commit().await?;
+    if item.revision != it.revision {
+        announce(&state, &item).await;
+    }
+    Ok(Json(item))
 }

@@ -310,6 +310,57 @@ pub async fn change(
     item(tx, it.id).await
 }
 
+/// The versions of file `id`, newest first.
+pub async fn versions(tx: &mut Tx, id: i64) -> ApiResult<Vec<huddle_protocol::drive::Version>> {
+    let rows: Vec<(i64, i64, Option<String>, i64, i64, bool)> = tx
+        .all(
+            "SELECT v.number, v.size, v.mime, v.created_by, v.created_at, \
+               v.id = i.current_version_id FROM drive_versions v \
+             JOIN drive_items i ON i.id = v.item_id \
+             WHERE v.item_id = $1 AND v.state = 'ready' ORDER BY v.number DESC",
+            args![id],
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(number, size, mime, created_by, created_at, current)| {
+            huddle_protocol::drive::Version {
+                number,
+                size,
+                mime,
+                created_by,
+                created_at,
+                current,
+            }
+        })
+        .collect())
+}
+
+/// Makes version `number` of file `it` its current one again (the others stay).
+pub async fn restore_version(tx: &mut Tx, it: &Item, number: i64) -> ApiResult<Item> {
+    if it.trashed_at.is_some() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "IN_TRASH",
+            "this item is in the trash: restore it first",
+        ));
+    }
+    let found: Option<(i64,)> = tx
+        .optional(
+            "SELECT id FROM drive_versions WHERE item_id = $1 AND number = $2 AND state = 'ready'",
+            args![it.id, number],
+        )
+        .await?;
+    let (version,) = found.ok_or_else(|| ApiError::not_found("version"))?;
+    tx.execute(
+        "UPDATE drive_items SET current_version_id = $2, updated_at = $3, \
+         revision = revision + 1 WHERE id = $1 AND current_version_id <> $2",
+        args![it.id, version, now()],
+    )
+    .await?;
+    item(tx, it.id).await
+}
+
 /// Puts an item in the trash (what a folder holds goes with it) or takes it out.
 pub async fn set_trashed(tx: &mut Tx, it: &Item, me: i64, trashed: bool) -> ApiResult<Item> {
     if trashed == it.trashed_at.is_some() {
