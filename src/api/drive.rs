@@ -6,7 +6,7 @@ use gloo_net::http::Request;
 use huddle_protocol::drive::{DownloadRequest, ItemChange, NewFolder, ShareUnlock};
 pub use huddle_protocol::drive::{
     DownloadUrl, DriveEvent, Found, Item, ItemKind, Listing, NewShare, Share, ShareGrant,
-    ShareInfo, ShareMode, SharedItem, SharedListing, Usage,
+    ShareInfo, ShareMode, SharedItem, SharedListing, Usage, Version,
 };
 
 use super::{
@@ -124,6 +124,13 @@ pub enum UploadTarget {
         /// The folder.
         parent: Option<i64>,
     },
+    /// A new version of a file, as a member.
+    NewVersion {
+        /// The workspace.
+        workspace: i64,
+        /// The file.
+        file: i64,
+    },
     /// The folder of a `drop` share link, as whoever holds the link.
     Link(LinkKey),
 }
@@ -141,6 +148,10 @@ pub async fn start_upload(
             if let Some(p) = parent {
                 meta.push_str(&format!(",parent {}", b64(&p.to_string())));
             }
+            Request::post(&url(&format!("/workspaces/{workspace}/drive/uploads")))
+        }
+        UploadTarget::NewVersion { workspace, file } => {
+            meta.push_str(&format!(",replaces {}", b64(&file.to_string())));
             Request::post(&url(&format!("/workspaces/{workspace}/drive/uploads")))
         }
         UploadTarget::Link(key) => key.on(Request::post(&url("/public/share/uploads"))),
@@ -373,6 +384,26 @@ pub async fn search(workspace: i64, q: &str) -> ApiResult<Vec<Found>> {
             super::encode(q)
         ))),
         NO_BODY,
+    )
+    .await
+}
+
+/// The versions of a file, newest first.
+pub async fn versions(id: i64) -> ApiResult<Vec<Version>> {
+    send_json(
+        Request::get(&url(&format!("/drive/files/{id}/versions"))),
+        NO_BODY,
+    )
+    .await
+}
+
+/// Makes version `number` the file's current one.
+pub async fn restore_version(id: i64, number: i64) -> ApiResult<Item> {
+    send_json(
+        Request::post(&url(&format!(
+            "/drive/files/{id}/versions/{number}/restore"
+        ))),
+        Some(&super::Empty {}),
     )
     .await
 }

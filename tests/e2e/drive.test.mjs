@@ -175,6 +175,23 @@ test("two people: a folder, uploads by button and drop seen live, downloads that
   assert.match(again.headers.get("content-disposition"), /^attachment; filename="page\.html"/);
   assert.notEqual(await a.title(), "pwned");
 
+  // Versions: a new one uploaded from the dialog, then the first made current again.
+  const notesRow = a.getByRole("row").filter({ hasText: "notes.txt" });
+  await notesRow.getByRole("button", { name: "Actions for notes.txt", exact: true }).click();
+  await a.getByRole("menuitem", { name: "Versions…" }).click();
+  const versions = a.getByRole("dialog", { name: "Versions of “notes.txt”" });
+  await versions.getByText("Version 1").waitFor();
+  await versions.locator('input[type="file"]').setInputFiles([
+    { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello again, longer\n") },
+  ]);
+  await versions.getByText("Version 2").waitFor();
+  await versions.getByRole("button", { name: "Make current (version 1)" }).waitFor();
+  await shot(a, "drive-versions");
+  await audit(a, "drive versions");
+  await versions.getByRole("button", { name: "Make current (version 1)" }).click();
+  await versions.getByRole("button", { name: "Make current (version 2)" }).waitFor();
+  await versions.getByRole("button", { name: "Close" }).click();
+
   // Rename: a clash keeps the typed name and says why; then a free name.
   const notes = a.getByRole("row").filter({ hasText: "notes.txt" });
   await notes.getByRole("button", { name: "Actions for notes.txt", exact: true }).click();

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use super::preview::{self, Thumbnail, Viewer};
-use super::share_dialog::ShareDialog;
+use super::panels::{OpenPanel, Panel};
+use super::preview::{self, Thumbnail};
 use super::state::Items;
 use super::{download, download_zip, size_label};
 use crate::api::drive::{self, Item, ItemKind};
@@ -26,12 +26,9 @@ pub fn ItemRow(item: Item) -> impl IntoView {
     let renaming = RwSignal::new(false);
     let name = RwSignal::new(item.name.clone());
     let rename_error = RwSignal::new(None::<String>);
-    let sharing = RwSignal::new(false);
-    let shared_item = item.clone();
-    let viewing = RwSignal::new(false);
+    let panel = expect_context::<OpenPanel>();
     let viewable = preview::kind(item.mime.as_deref()).is_some();
     let thumb = preview::has_thumbnail(item.mime.as_deref()).then_some(item.version);
-    let viewed_item = item.clone();
 
     let save = move || {
         let typed = name.get_untracked();
@@ -67,9 +64,12 @@ pub fn ItemRow(item: Item) -> impl IntoView {
             v.push(MenuItem::new(td_string!(l, drive.download), move || {
                 download(id, move |e| toaster.error(e.message))
             }));
+            v.push(MenuItem::new(td_string!(l, drive.versions), move || {
+                panel.open(Panel::Versions, id)
+            }));
         }
         v.push(MenuItem::new(td_string!(l, drive.share), move || {
-            sharing.set(true)
+            panel.open(Panel::Share, id)
         }));
         v.push(MenuItem::new(td_string!(l, drive.rename), move || {
             rename_error.set(None);
@@ -103,7 +103,7 @@ pub fn ItemRow(item: Item) -> impl IntoView {
                                 // A file opens in the viewer if it can be shown, else downloads.
                                 view! {
                                     <button type="button" class="link" on:click=move |_| if viewable {
-                                        viewing.set(true)
+                                        panel.open(Panel::View, id)
                                     } else {
                                         download(id, move |e| toaster.error(e.message))
                                     }>
@@ -142,10 +142,7 @@ pub fn ItemRow(item: Item) -> impl IntoView {
                     align_end=true
                     class="ui-icon-button"
                 />
-                <ShareDialog item=shared_item open=sharing />
-                <Show when=move || viewable>
-                    <Viewer item=viewed_item.clone() open=viewing />
-                </Show>
+
             </td>
         </tr>
     }

@@ -4,7 +4,7 @@
 //! ([`state`]: every item seen, merged by revision; the uploads) and keeps it live through
 //! the workspace's drive room. Files, one concern each: [`folder_view`] (a folder: its
 //! path, its items, new folder, upload, drop), [`item_row`] (one item: open, download,
-//! share, rename, trash), [`share_dialog`] (its links), [`preview`] (viewer, thumbnails), [`tree`] (folders picked or dropped, walked), [`uploads`] (making their
+//! share, rename, trash), [`share_dialog`] (its links), [`preview`] (viewer, thumbnails), [`versions`] (a file's versions), [`search`] (by name), [`tree`] (folders picked or dropped, walked), [`uploads`] (making their
 //! folders and sending files by tus), [`upload_panel`] (their
 //! progress), [`trash_view`] (the trash: restore, empty). [`link_page`] is the page of a
 //! share link (`/s`), outside the workspace.
@@ -17,6 +17,7 @@ use leptos_router::components::Outlet;
 pub mod folder_view;
 pub mod item_row;
 pub mod link_page;
+pub mod panels;
 pub mod preview;
 pub mod search;
 pub mod share_dialog;
@@ -25,6 +26,7 @@ pub mod trash_view;
 pub mod tree;
 pub mod upload_panel;
 pub mod uploads;
+pub mod versions;
 
 pub use folder_view::FolderView;
 pub use link_page::LinkPage;
@@ -50,6 +52,7 @@ pub fn DriveApp() -> impl IntoView {
     provide_context(uploads);
     provide_context(reload);
     provide_context(uploads::Cancelled(StoredValue::new(Default::default())));
+    provide_context(panels::OpenPanel(RwSignal::new(None)));
     let ws = workspace_id();
     let rt = expect_context::<Realtime>();
     let rt_watch = rt.clone();
@@ -82,6 +85,7 @@ pub fn DriveApp() -> impl IntoView {
     view! {
         <main id="main" class="drive">
             <Outlet />
+            <panels::ItemPanels />
             <upload_panel::UploadPanel />
         </main>
     }

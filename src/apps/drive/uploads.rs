@@ -84,6 +84,43 @@ pub fn upload_entries(ws: i64, parent: Option<i64>, entries: Vec<Entry>) {
     });
 }
 
+/// Queues `file` as a new version of `item` (its progress in the upload panel).
+pub fn upload_version(ws: i64, item: i64, file: web_sys::File) {
+    let uploads = expect_context::<Uploads>();
+    let items = expect_context::<Items>();
+    let cancelled = expect_context::<Cancelled>();
+    let id = uploads
+        .0
+        .with_untracked(|v| v.iter().map(|u| u.id).max().unwrap_or(0))
+        + 1;
+    uploads.0.update(|v| {
+        v.push(Upload {
+            id,
+            name: file.name(),
+            size: file.size(),
+            sent: 0.0,
+            status: UploadStatus::Sending,
+        })
+    });
+    spawn_local(async move {
+        let target = drive::UploadTarget::NewVersion {
+            workspace: ws,
+            file: item,
+        };
+        let status = match send(&target, id, &file, uploads, cancelled).await {
+            Ok(Some(f)) => {
+                if let Ok(it) = drive::item(f).await {
+                    items.merge(it);
+                }
+                UploadStatus::Done
+            }
+            Ok(None) => UploadStatus::Cancelled,
+            Err(e) => UploadStatus::Failed(e.message),
+        };
+        uploads.update(id, |u| u.status = status);
+    });
+}
+
 /// The folder of `dirs` (below the upload's own), made or found on first use.
 async fn folder_for(
     ws: i64,
