@@ -63,6 +63,19 @@ pub async fn rename(id: i64, name: &str) -> ApiResult<Item> {
     .await
 }
 
+/// Moves an item into folder `parent` (`None`: the top).
+pub async fn move_item(id: i64, parent: Option<i64>) -> ApiResult<Item> {
+    let body = ItemChange {
+        name: None,
+        parent_id: Some(parent),
+    };
+    send_json(
+        Request::patch(&url(&format!("/drive/items/{id}"))),
+        Some(&body),
+    )
+    .await
+}
+
 /// Puts an item in the trash, or takes it out.
 pub async fn set_trashed(id: i64, trashed: bool) -> ApiResult<Item> {
     let what = if trashed { "trash" } else { "restore" };

@@ -237,6 +237,20 @@ test("two people: a folder, uploads by button and drop seen live, downloads that
   await b.getByRole("button", { name: "q1.txt", exact: true }).waitFor();
   await shot(b, "drive-uploaded-folder");
 
+  // Moving with the folder picker: Plans into Reports.
+  await a.getByRole("row").filter({ hasText: "Plans" }).getByRole("button", { name: "Actions for Plans", exact: true }).click();
+  await a.getByRole("menuitem", { name: "Move to…" }).click();
+  const mover = a.getByRole("dialog", { name: "Move “Plans”" });
+  assert.equal(await mover.getByRole("button", { name: "Move here" }).isDisabled(), true);
+  await mover.getByRole("button", { name: "Reports", exact: true }).click();
+  await mover.getByRole("heading", { name: "Reports" }).waitFor();
+  await audit(a, "drive move dialog");
+  await mover.getByRole("button", { name: "Move here" }).click();
+  await mover.waitFor({ state: "detached" });
+  await a.getByRole("link", { name: "Plans", exact: true }).waitFor({ state: "detached" });
+  await a.getByRole("link", { name: "Reports", exact: true }).click();
+  await a.getByRole("link", { name: "Plans", exact: true }).waitFor();
+
   assert.deepEqual(unexpected(alice.problems, [
     { method: "PATCH", path: /\/api\/v1\/drive\/items\/\d+/, status: 409 },
   ]), []);

@@ -4,7 +4,7 @@
 //! ([`state`]: every item seen, merged by revision; the uploads) and keeps it live through
 //! the workspace's drive room. Files, one concern each: [`folder_view`] (a folder: its
 //! path, its items, new folder, upload, drop), [`item_row`] (one item: open, download,
-//! share, rename, trash), [`share_dialog`] (its links), [`preview`] (viewer, thumbnails), [`versions`] (a file's versions), [`search`] (by name), [`tree`] (folders picked or dropped, walked), [`uploads`] (making their
+//! share, rename, trash), [`share_dialog`] (its links), [`preview`] (viewer, thumbnails), [`versions`] (a file's versions), [`move_dialog`] (a folder picker), [`search`] (by name), [`tree`] (folders picked or dropped, walked), [`uploads`] (making their
 //! folders and sending files by tus), [`upload_panel`] (their
 //! progress), [`trash_view`] (the trash: restore, empty). [`link_page`] is the page of a
 //! share link (`/s`), outside the workspace.
@@ -17,6 +17,7 @@ use leptos_router::components::Outlet;
 pub mod folder_view;
 pub mod item_row;
 pub mod link_page;
+pub mod move_dialog;
 pub mod panels;
 pub mod preview;
 pub mod search;

@@ -1,10 +1,11 @@
-//! The dialogs of one item (share, versions, viewer), opened from its row but held by
+//! The dialogs of one item (share, versions, viewer, move), opened from its row but held by
 //! the folder: a row is made again whenever its item changes (a new version, a rename,
 //! live from someone else), and a dialog in it would close with it. One dialog at a time
 //! also keeps a 10,000-item folder from holding 30,000 of them.
 
 use leptos::prelude::*;
 
+use super::move_dialog::MoveDialog;
 use super::preview::Viewer;
 use super::share_dialog::ShareDialog;
 use super::state::Items;
@@ -19,6 +20,8 @@ pub enum Panel {
     Versions,
     /// A file in the viewer.
     View,
+    /// Moving it to another folder.
+    Move,
 }
 
 /// The open dialog, if any: which, and of which item.
@@ -51,6 +54,7 @@ pub fn ItemPanels() -> impl IntoView {
             Panel::Share => view! { <ShareDialog item=item open=open /> }.into_any(),
             Panel::Versions => view! { <VersionsDialog item=item open=open /> }.into_any(),
             Panel::View => view! { <Viewer item=item open=open /> }.into_any(),
+            Panel::Move => view! { <MoveDialog item=item open=open /> }.into_any(),
         })
     }
 }
