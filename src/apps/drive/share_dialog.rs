@@ -96,20 +96,9 @@ fn ShareForm(item: Item) -> impl IntoView {
         });
     };
     let copy = move |_| {
-        let Some(address) = made.get_untracked() else {
-            return;
-        };
-        spawn_local(async move {
-            let l = crate::language::current();
-            note.set(Some(
-                if crate::ui::copy_text(&address).await {
-                    td_string!(l, drive.share_copied)
-                } else {
-                    td_string!(l, drive.share_copy_failed)
-                }
-                .to_owned(),
-            ));
-        });
+        if let Some(address) = made.get_untracked() {
+            copy_link(address, note);
+        }
     };
     view! {
         <form class="stack small-form drive-share-form" on:submit=submit>
@@ -214,20 +203,7 @@ fn ShareRow(share: Share, reload: RwSignal<u32>, note: RwSignal<Option<String>>)
             parts.join(" · ")
         }
     };
-    let copy = move |_| {
-        let address = address.clone();
-        spawn_local(async move {
-            let l = crate::language::current();
-            note.set(Some(
-                if crate::ui::copy_text(&address).await {
-                    td_string!(l, drive.share_copied)
-                } else {
-                    td_string!(l, drive.share_copy_failed)
-                }
-                .to_owned(),
-            ));
-        });
-    };
+    let copy = move |_| copy_link(address.clone(), note);
     let revoke = move |_| {
         spawn_local(async move {
             match drive::revoke_share(id).await {
@@ -255,4 +231,19 @@ fn ShareRow(share: Share, reload: RwSignal<u32>, note: RwSignal<Option<String>>)
 /// Selects all of a field's text (focusing the link selects it, ready to copy).
 fn select_all(ev: leptos::ev::FocusEvent) {
     event_target::<web_sys::HtmlInputElement>(&ev).select();
+}
+
+/// Copies a link's `address` and says whether it worked in `note`.
+fn copy_link(address: String, note: RwSignal<Option<String>>) {
+    spawn_local(async move {
+        let l = crate::language::current();
+        note.set(Some(
+            if crate::ui::copy_text(&address).await {
+                td_string!(l, drive.share_copied)
+            } else {
+                td_string!(l, drive.share_copy_failed)
+            }
+            .to_owned(),
+        ));
+    });
 }

@@ -96,12 +96,18 @@ pub(crate) async fn issue(
         args![now() - 3600],
     )
     .await?;
-    let path = format!("/api/v1/drive/download/{token}");
-    let url = match &state.config.download_origin {
+    Ok(DownloadUrl {
+        url: url_of(state, &format!("/api/v1/drive/download/{token}")),
+        expires_at,
+    })
+}
+
+/// The URL of a download `path`: under the configured download origin, if any.
+pub(crate) fn url_of(state: &AppState, path: &str) -> String {
+    match &state.config.download_origin {
         Some(origin) => format!("{}{path}", origin.trim_end_matches('/')),
-        None => path,
-    };
-    Ok(DownloadUrl { url, expires_at })
+        None => path.to_owned(),
+    }
 }
 
 /// 410 `DOWNLOAD_EXPIRED`: the link `what` (has expired, was used already).

@@ -69,12 +69,10 @@ async fn issue(
         args![now() - 3600],
     )
     .await?;
-    let path = format!("/api/v1/drive/zip/{token}");
-    let url = match &state.config.download_origin {
-        Some(origin) => format!("{}{path}", origin.trim_end_matches('/')),
-        None => path,
-    };
-    Ok(DownloadUrl { url, expires_at })
+    Ok(DownloadUrl {
+        url: download::url_of(state, &format!("/api/v1/drive/zip/{token}")),
+        expires_at,
+    })
 }
 
 /// A URL that downloads the folder as a zip, once, within a minute.
