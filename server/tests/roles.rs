@@ -1000,13 +1000,7 @@ async fn fixture(p: &mut People, who: Who, n: usize) -> Fixture {
         Some(json!({})),
     )
     .await;
-    let dl = dl.body["url"]
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let dl = last_segment(dl.body["url"].as_str().unwrap());
     let r = uploader
         .send_bytes(
             "POST",
@@ -1020,13 +1014,7 @@ async fn fixture(p: &mut People, who: Who, n: usize) -> Fixture {
         )
         .await;
     assert_eq!(r.status, 201, "fixture: an upload: {:?}", r.body);
-    let upload = r.headers["location"]
-        .to_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let upload = last_segment(r.headers["location"].to_str().unwrap());
     // An image of Olive's.
     let image = {
         let img = image::RgbImage::from_pixel(40, 30, image::Rgb([200, 30, 30]));
@@ -1083,13 +1071,7 @@ async fn fixture(p: &mut People, who: Who, n: usize) -> Fixture {
         )
         .await;
     assert_eq!(r.status, 201, "fixture: a dropped upload: {:?}", r.body);
-    let dropped = r.headers["location"]
-        .to_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let dropped = last_segment(r.headers["location"].to_str().unwrap());
     // A folder download URL of the caller's (or Mia's).
     let zipper = match who {
         Who::Owner | Who::Admin | Who::Member => &mut p.caller(who).unwrap().0,
@@ -1102,13 +1084,7 @@ async fn fixture(p: &mut People, who: Who, n: usize) -> Fixture {
         Some(json!({})),
     )
     .await;
-    let zip = zip.body["url"]
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let zip = last_segment(zip.body["url"].as_str().unwrap());
     Fixture(vec![
         ("zip", zip),
         ("image", image),
@@ -1267,4 +1243,9 @@ async fn every_route_with_every_role_and_a_non_member() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// The last segment of a URL or path (a token, an upload id).
+fn last_segment(url: &str) -> String {
+    url.rsplit('/').next().unwrap().to_owned()
 }
