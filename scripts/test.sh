@@ -6,6 +6,9 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 SECONDS=0
+# A run from scratch gains nothing from incremental compilation, whose caches would about
+# double what target/ holds on disk (a CI run once stopped on a full disk).
+export CARGO_INCREMENTAL=0
 
 "$ROOT/scripts/setup.sh"
 
