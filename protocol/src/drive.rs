@@ -106,6 +106,16 @@ pub struct NewFolder {
     pub parent_id: Option<i64>,
 }
 
+/// `POST /drive/items/{id}/copy`: where the copy goes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CopyItem {
+    /// The folder to copy into; absent for the top of the drive.
+    #[serde(default)]
+    pub parent_id: Option<i64>,
+}
+
 /// `PATCH /drive/items/{id}`: a new name, a new place, or both.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

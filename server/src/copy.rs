@@ -355,6 +355,7 @@ const TABLES: &[Table] = &[
             ("file_key", Text),
             ("created_by", Int),
             ("created_at", Int),
+            ("content_id", OptInt),
         ],
         order: "id",
         identity: true,

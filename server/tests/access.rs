@@ -205,6 +205,11 @@ fn drive_routes(folder: i64, file: i64, share: i64) -> Vec<Call> {
         ),
         (
             "POST",
+            format!("/drive/items/{folder}/copy"),
+            Some(json!({})),
+        ),
+        (
+            "POST",
             format!("/drive/files/{file}/download"),
             Some(json!({})),
         ),

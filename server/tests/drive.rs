@@ -1855,3 +1855,194 @@ async fn versions_are_listed_and_an_earlier_one_restored() {
         b"second plan"
     );
 }
+
+/// The names of a folder's items (`None`: the top), in the listing's order.
+async fn names_in(c: &mut Client, ws: i64, folder: Option<i64>) -> Vec<String> {
+    let path = match folder {
+        Some(f) => format!("/drive/folders/{f}"),
+        None => format!("/workspaces/{ws}/drive"),
+    };
+    let r = c.get(&path).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn id_named(listing: &Value, name: &str) -> i64 {
+    listing["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {listing}"))["id"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_copy_holds_the_same_bytes_under_a_free_name_and_counts_in_the_quota() {
+    let (server, mut ann, ws) = ann_drive().await;
+    let photos = folder_in(&mut ann, ws, "Photos", None).await;
+    let trip = folder_in(&mut ann, ws, "Trip", Some(photos)).await;
+    let a = content(3 * SEG + 17, "copy-a");
+    let b = content(SEG / 2, "copy-b");
+    let fa = upload(&mut ann, ws, "a.bin", Some(photos), &a).await;
+    upload(&mut ann, ws, "b.bin", Some(trip), &b).await;
+    // Something in the trash is not copied.
+    let gone = upload(&mut ann, ws, "gone.txt", Some(photos), b"gone").await;
+    ann.post(&format!("/drive/items/{gone}/trash"), json!({}))
+        .await;
+    let objects = stored(&server).await.len();
+
+    // A file into its own folder: a free name, the same bytes, version 1, mine.
+    let r = ann
+        .post(
+            &format!("/drive/items/{fa}/copy"),
+            json!({ "parent_id": photos }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert_eq!(r.body["name"], "a (2).bin");
+    assert_eq!(r.body["version"], 1);
+    assert_eq!(r.body["size"], a.len());
+    assert_eq!(r.body["parent_id"], photos);
+    let fa2 = r.body["id"].as_i64().unwrap();
+    let (status, _, got) = download(&mut ann, fa2, None, None).await;
+    assert_eq!((status, sha(&got)), (200, sha(&a)));
+    let (status, _, got) = download(&mut ann, fa2, None, Some("bytes=65530-65545")).await;
+    assert_eq!((status, got.as_slice()), (206, &a[65_530..65_546]));
+
+    // A folder to the top: everything in it but the trash, under the same names.
+    let r = ann
+        .post(&format!("/drive/items/{photos}/copy"), json!({}))
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert_eq!(r.body["name"], "Photos (2)");
+    assert_eq!(r.body["parent_id"], Value::Null);
+    let photos2 = r.body["id"].as_i64().unwrap();
+    assert_eq!(
+        names_in(&mut ann, ws, Some(photos2)).await,
+        ["Trip", "a (2).bin", "a.bin"]
+    );
+    let listing = ann.get(&format!("/drive/folders/{photos2}")).await.body;
+    let trip2 = id_named(&listing, "Trip");
+    assert_ne!(trip2, trip);
+    let listing = ann.get(&format!("/drive/folders/{trip2}")).await.body;
+    let fb2 = id_named(&listing, "b.bin");
+    let (_, _, got) = download(&mut ann, fb2, None, None).await;
+    assert_eq!(sha(&got), sha(&b));
+    // Found by name like any item.
+    let found = ann
+        .get(&format!("/workspaces/{ws}/drive/search?q=trip"))
+        .await;
+    assert_eq!(found.body.as_array().unwrap().len(), 2, "{:?}", found.body);
+
+    // Nothing was written to the store; the quota counts every copy.
+    assert_eq!(stored(&server).await.len(), objects);
+    let used = ann.get(&format!("/workspaces/{ws}/drive/usage")).await.body["used"].clone();
+    let one = (a.len() + b.len() + 4) as i64;
+    assert_eq!(
+        used,
+        json!(one + a.len() as i64 + (2 * a.len() + b.len()) as i64)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_copy_outlives_its_original_and_the_bytes_go_with_the_last_one() {
+    let (server, mut ann, ws) = ann_drive().await;
+    let bytes = content(2 * SEG + 5, "shared");
+    let f = upload(&mut ann, ws, "shared.bin", None, &bytes).await;
+    let objects = stored(&server).await.len();
+    assert!(objects > 0);
+    let copy = ann
+        .post(&format!("/drive/items/{f}/copy"), json!({}))
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let copy2 = ann
+        .post(&format!("/drive/items/{copy}/copy"), json!({}))
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+
+    // The original deleted for good: the copies still read its bytes.
+    ann.post(&format!("/drive/items/{f}/trash"), json!({}))
+        .await;
+    let r = ann
+        .send(
+            "DELETE",
+            &format!("/workspaces/{ws}/drive/trash"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    assert_eq!(stored(&server).await.len(), objects);
+    for c in [copy, copy2] {
+        let (status, _, got) = download(&mut ann, c, None, None).await;
+        assert_eq!((status, sha(&got)), (200, sha(&bytes)));
+    }
+    // The bytes held for the copies count once per copy, not for the deleted file.
+    let u = ann.get(&format!("/workspaces/{ws}/drive/usage")).await;
+    assert_eq!(u.body["used"], 2 * bytes.len());
+
+    // Both copies in the trash and deleted together: the bytes go.
+    ann.post(&format!("/drive/items/{copy}/trash"), json!({}))
+        .await;
+    ann.post(&format!("/drive/items/{copy2}/trash"), json!({}))
+        .await;
+    ann.send(
+        "DELETE",
+        &format!("/workspaces/{ws}/drive/trash"),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(stored(&server).await.len(), 0);
+    assert_eq!(server.count("SELECT count(*) FROM drive_versions").await, 0);
+    let u = ann.get(&format!("/workspaces/{ws}/drive/usage")).await;
+    assert_eq!(u.body["used"], 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_copy_that_cannot_be_made_makes_nothing() {
+    let server = spawn_with(|c| c.drive_quota = Some(100_000)).await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let top = folder_in(&mut ann, ws, "Top", None).await;
+    let inner = folder_in(&mut ann, ws, "Inner", Some(top)).await;
+    let f = upload(&mut ann, ws, "big.bin", Some(inner), &content(60_000, "q")).await;
+    let items = server.count("SELECT count(*) FROM drive_items").await;
+
+    let r = ann
+        .post(
+            &format!("/drive/items/{top}/copy"),
+            json!({ "parent_id": inner }),
+        )
+        .await;
+    assert_error(&r, 400, "INVALID_INPUT");
+    let r = ann
+        .post(&format!("/drive/items/{top}/copy"), json!({}))
+        .await;
+    assert_error(&r, 413, "QUOTA_EXCEEDED");
+    let r = ann
+        .post(&format!("/drive/items/{f}/copy"), json!({ "parent_id": f }))
+        .await;
+    assert_error(&r, 404, "NOT_FOUND");
+    ann.post(&format!("/drive/items/{inner}/trash"), json!({}))
+        .await;
+    let r = ann.post(&format!("/drive/items/{f}/copy"), json!({})).await;
+    // Inside a folder in the trash: as good as in it.
+    assert_error(&r, 409, "IN_TRASH");
+    assert_eq!(
+        server.count("SELECT count(*) FROM drive_items").await,
+        items
+    );
+    assert_eq!(server.count("SELECT count(*) FROM drive_versions").await, 1);
+}

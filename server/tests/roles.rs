@@ -625,6 +625,12 @@ fn cases() -> Vec<Case> {
             members,
         ),
         case(
+            "POST /drive/items/{id}/copy",
+            "/drive/items/<file>/copy",
+            Some("{}"),
+            [201, 201, 201, 404, 401],
+        ),
+        case(
             "POST /drive/items/{id}/trash",
             "/drive/items/<file>/trash",
             Some("{}"),

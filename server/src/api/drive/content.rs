@@ -5,6 +5,8 @@
 //! `drive_versions.file_key`); the segment keys come from it, the installation's Drive
 //! salt and crypto-wasm's constant by HKDF (`segments::Keys::derive`). The segments are
 //! bound to the context `drive/v<version id>`: a version id names one version of one file.
+//! A copied file's version reads the bytes of the version it was copied from (its
+//! `content_id`), with the same key sealed again for its own row: see [`reader`].
 
 use std::ops::Range;
 
@@ -183,6 +185,25 @@ impl Writer {
     }
 }
 
+/// A reader of `version`: its key, and the chunks and context of its content (its own, or
+/// those of the version it was copied from).
+pub async fn reader(tx: &mut Tx, blobs: &Blobs, salt: &[u8], version: i64) -> ApiResult<Reader> {
+    let (size, sealed, content): (i64, String, Option<i64>) = tx
+        .one(
+            "SELECT size, file_key, content_id FROM drive_versions WHERE id = $1",
+            args![version],
+        )
+        .await?;
+    let content = content.unwrap_or(version);
+    Ok(Reader {
+        blobs: blobs.clone(),
+        content,
+        keys: keys(tx, version, &sealed, salt).await?,
+        chunks: chunks(tx, content).await?,
+        size: size as u64,
+    })
+}
+
 /// Where segment `index` of a stored file of `size` plaintext bytes lies: its stored
 /// byte range and whether it is the last.
 fn segment_range(index: u64, size: u64) -> (Range<u64>, bool) {
@@ -202,8 +223,8 @@ fn segment_range(index: u64, size: u64) -> (Range<u64>, bool) {
 pub struct Reader {
     /// Where its chunks are.
     pub blobs: Blobs,
-    /// The version.
-    pub version: i64,
+    /// The version whose chunks hold the bytes (itself, or the original of a copy).
+    pub content: i64,
     /// Its segment keys.
     pub keys: Keys,
     /// Its chunks.
@@ -226,13 +247,13 @@ impl Reader {
         let c = self.chunk_of(start.start, first)?;
         let (from, to) = (start.start - c.start as u64, end.end - c.start as u64);
         if to > c.bytes as u64 {
-            return Err(unreadable(self.version, last, "its chunk is too short"));
+            return Err(unreadable(self.content, last, "its chunk is too short"));
         }
-        let stored = self.blobs.read(self.version, c.seq, from..to).await?;
+        let stored = self.blobs.read(self.content, c.seq, from..to).await?;
         // A store may answer short (an object cut behind the server's back).
         if stored.len() as u64 != to - from {
             return Err(unreadable(
-                self.version,
+                self.content,
                 first,
                 "its chunk is shorter than listed",
             ));
@@ -243,13 +264,13 @@ impl Reader {
             let at = (r.start - start.start) as usize..(r.end - start.start) as usize;
             self.keys
                 .open_segment(
-                    &context(self.version),
+                    &context(self.content),
                     index,
                     is_last,
                     &stored[at],
                     &mut out,
                 )
-                .map_err(|e| unreadable(self.version, index, &e.to_string()))?;
+                .map_err(|e| unreadable(self.content, index, &e.to_string()))?;
         }
         Ok(out)
     }
@@ -260,7 +281,7 @@ impl Reader {
             .chunks
             .partition_point(|c| c.start as u64 <= at)
             .checked_sub(1)
-            .ok_or_else(|| unreadable(self.version, index, "no chunk holds it"))?;
+            .ok_or_else(|| unreadable(self.content, index, "no chunk holds it"))?;
         Ok(self.chunks[i])
     }
 

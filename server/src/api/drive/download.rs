@@ -220,14 +220,16 @@ async fn fetch(
     if expires_at <= now() {
         return Err(gone("has expired"));
     }
-    let v: Option<(i64, i64, String)> = tx
+    let v: Option<(Option<i64>, i64)> = tx
         .optional(
-            "SELECT item_id, size, file_key FROM drive_versions WHERE id = $1 \
-             AND state = 'ready'",
+            "SELECT item_id, size FROM drive_versions WHERE id = $1 AND state = 'ready'",
             args![version],
         )
         .await?;
-    let (item, size, sealed_key) = v.ok_or_else(|| ApiError::not_found("file"))?;
+    // A holder (the bytes of a deleted file that a copy still reads) has no item.
+    let (Some(item), size) = v.ok_or_else(|| ApiError::not_found("file"))? else {
+        return Err(ApiError::not_found("file"));
+    };
     // The person must still be allowed to read it; through a link, the link must still
     // work and reach it.
     match share {
@@ -267,16 +269,8 @@ async fn fetch(
             return Err(gone("was used already"));
         }
     }
-    let keys = content::keys(&mut tx, version, &sealed_key, &state.drive.salt).await?;
-    let chunks = content::chunks(&mut tx, version).await?;
+    let reader = content::reader(&mut tx, &state.drive.blobs, &state.drive.salt, version).await?;
     tx.commit().await?;
-    let reader = Reader {
-        blobs: state.drive.blobs.clone(),
-        version,
-        keys,
-        chunks,
-        size,
-    };
     respond(reader, wanted, &it.name, mime.as_deref()).await
 }
 

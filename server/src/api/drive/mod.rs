@@ -20,8 +20,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use huddle_protocol::drive::{
-    DriveEvent, DriveSearchQuery, Found, Item, ItemChange, ItemKind, Listing, NewFolder, Usage,
-    Version,
+    CopyItem, DriveEvent, DriveSearchQuery, Found, Item, ItemChange, ItemKind, Listing, NewFolder,
+    Usage, Version,
 };
 use huddle_protocol::realtime::Collection;
 use utoipa_axum::router::OpenApiRouter;
@@ -111,6 +111,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(restore_version))
         .routes(routes!(get_item, change_item))
         .routes(routes!(list_folder))
+        .routes(routes!(copy_item))
         .routes(routes!(trash_item))
         .routes(routes!(restore_item))
         .merge(download::router())
@@ -229,6 +230,38 @@ async fn change_item(
     tx.commit().await?;
     announce(&state, &item).await;
     Ok(Json(item))
+}
+
+/// Copies a file (its current version) or a folder (with everything in it that is not in
+/// the trash) into a folder, under a free name (`report (2).pdf` where `report.pdf` is
+/// taken). The copies share the originals' stored bytes, so a copy is quick whatever the
+/// size, but count in the quota at their size (413 `QUOTA_EXCEEDED`); at most
+/// `store::COPY_LIMIT` items (413 `TOO_LARGE`).
+#[utoipa::path(post, path = "/drive/items/{id}/copy", tag = "drive", params(("id" = i64, Path, description = "Item id")), request_body = CopyItem, responses((status = 201, body = Item), (status = 413, description = "`QUOTA_EXCEEDED` or `TOO_LARGE`")))]
+async fn copy_item(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<CopyItem>,
+) -> ApiResult<(StatusCode, Json<Item>)> {
+    let mut tx = state.db.write().await?;
+    let a = access::drive_item(&mut tx, id, user.id).await?;
+    let it = store::item(&mut tx, id).await?;
+    let quota = store::usage(&mut tx, a.workspace_id, state.config.drive_quota, None)
+        .await?
+        .quota;
+    let made = store::copy(&mut tx, &it, user.id, body.parent_id, quota).await?;
+    tx.commit().await?;
+    let top = made.into_iter().next().expect("a copy makes its item");
+    tracing::info!(
+        workspace = a.workspace_id,
+        from = id,
+        to = top.id,
+        "drive: copied"
+    );
+    // What is inside a new folder is in no one's open listing yet: the folder says it all.
+    announce(&state, &top).await;
+    Ok((StatusCode::CREATED, Json(top)))
 }
 
 /// Puts an item (and what it holds) in the trash.

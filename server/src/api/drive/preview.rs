@@ -25,7 +25,7 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::content::{self, Reader};
+use super::content;
 use super::{download, store};
 use crate::api::ApiPath;
 use crate::args;
@@ -76,15 +76,15 @@ async fn version_of(
     id: i64,
     user: i64,
     number: Option<i64>,
-) -> ApiResult<(i64, i64, String, Option<String>)> {
+) -> ApiResult<(i64, Option<String>)> {
     let a = access::drive_item(tx, id, user).await?;
     if a.kind != ItemKind::File {
         return Err(ApiError::not_found("file"));
     }
-    let row: Option<(i64, i64, String, Option<String>)> = match number {
+    let row: Option<(i64, Option<String>)> = match number {
         None => {
             tx.optional(
-                "SELECT v.id, v.size, v.file_key, v.mime FROM drive_items i \
+                "SELECT v.id, v.mime FROM drive_items i \
                  JOIN drive_versions v ON v.id = i.current_version_id WHERE i.id = $1",
                 args![id],
             )
@@ -92,7 +92,7 @@ async fn version_of(
         }
         Some(n) => {
             tx.optional(
-                "SELECT id, size, file_key, mime FROM drive_versions \
+                "SELECT id, mime FROM drive_versions \
                  WHERE item_id = $1 AND number = $2 AND state = 'ready'",
                 args![id, n],
             )
@@ -112,19 +112,11 @@ async fn file_content(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let mut tx = state.db.read().await?;
-    let (version, size, sealed_key, mime) = version_of(&mut tx, id, user.id, q.version).await?;
+    let (version, mime) = version_of(&mut tx, id, user.id, q.version).await?;
     let it = store::item(&mut tx, id).await?;
-    let keys = content::keys(&mut tx, version, &sealed_key, &state.drive.salt).await?;
-    let chunks = content::chunks(&mut tx, version).await?;
+    let reader = content::reader(&mut tx, &state.drive.blobs, &state.drive.salt, version).await?;
     drop(tx);
-    let size = size as u64;
-    let reader = Reader {
-        blobs: state.drive.blobs.clone(),
-        version,
-        keys,
-        chunks,
-        size,
-    };
+    let size = reader.size;
     download::respond(
         reader,
         download::range(&headers, size),
@@ -152,24 +144,25 @@ async fn thumbnail(
     Query(q): Query<VersionQuery>,
 ) -> ApiResult<Response> {
     let mut tx = state.db.read().await?;
-    let (version, size, sealed_key, mime) = version_of(&mut tx, id, user.id, q.version).await?;
+    let (version, mime) = version_of(&mut tx, id, user.id, q.version).await?;
+    let reader = content::reader(&mut tx, &state.drive.blobs, &state.drive.salt, version).await?;
+    // Kept per content: a copy shows its original's thumbnail.
+    let content = reader.content;
     let (workspace,): (i64,) = tx
         .one(
             "SELECT workspace_id FROM drive_versions WHERE id = $1",
             args![version],
         )
         .await?;
-    if let Some(png) = stored(&mut tx, version).await? {
+    if let Some(png) = stored(&mut tx, content).await? {
         return Ok(png_response(png));
     }
     if !mime.as_deref().is_some_and(|m| IMAGES.contains(&m)) {
         return Err(no_preview("not an image the server can read"));
     }
-    if size as u64 > MAX_INPUT {
+    if reader.size > MAX_INPUT {
         return Err(no_preview("the image is too large"));
     }
-    let keys = content::keys(&mut tx, version, &sealed_key, &state.drive.salt).await?;
-    let chunks = content::chunks(&mut tx, version).await?;
     drop(tx);
 
     let _permit = state
@@ -179,16 +172,9 @@ async fn thumbnail(
         .await
         .map_err(ApiError::internal)?;
     // Made meanwhile by another request?
-    if let Some(png) = stored(&mut state.db.read().await?, version).await? {
+    if let Some(png) = stored(&mut state.db.read().await?, content).await? {
         return Ok(png_response(png));
     }
-    let reader = Reader {
-        blobs: state.drive.blobs.clone(),
-        version,
-        keys,
-        chunks,
-        size: size as u64,
-    };
     let bytes = reader.read_all().await?;
     let made = tokio::task::spawn_blocking(move || make(&bytes))
         .await
@@ -200,24 +186,24 @@ async fn thumbnail(
             let sealed = tx
                 .seal(
                     Scope::Workspace(workspace),
-                    &Place::new("drive_thumbnails", "image", version),
+                    &Place::new("drive_thumbnails", "image", content),
                     &b64,
                 )
                 .await?;
             tx.execute(
                 "INSERT INTO drive_thumbnails (version_id, state, image) VALUES ($1, 'ready', $2) \
                  ON CONFLICT (version_id) DO NOTHING",
-                args![version, sealed],
+                args![content, sealed],
             )
             .await?;
             Ok(png_response(png))
         }
         Err(reason) => {
-            tracing::info!(version, %reason, "drive: no thumbnail");
+            tracing::info!(version, content, %reason, "drive: no thumbnail");
             tx.execute(
                 "INSERT INTO drive_thumbnails (version_id, state, reason) \
                  VALUES ($1, 'refused', $2) ON CONFLICT (version_id) DO NOTHING",
-                args![version, reason.clone()],
+                args![content, reason.clone()],
             )
             .await?;
             Err(no_preview(&reason))
@@ -227,7 +213,8 @@ async fn thumbnail(
     result
 }
 
-/// The stored thumbnail of `version`; `Err(NO_PREVIEW)` if it was refused before.
+/// The stored thumbnail of the content `version` (a version whose bytes are its own);
+/// `Err(NO_PREVIEW)` if it was refused before.
 async fn stored(tx: &mut Tx, version: i64) -> ApiResult<Option<Vec<u8>>> {
     let row: Option<(String, String, String)> = tx
         .optional(

@@ -246,6 +246,33 @@ pub async fn insert(
     item(tx, id).await
 }
 
+/// `wanted` if no item of `folder` has that name, else the first free of `stem (2).ext`,
+/// `stem (3).ext`, …
+pub async fn free_name(
+    tx: &mut Tx,
+    workspace: i64,
+    folder: Option<i64>,
+    wanted: &str,
+) -> ApiResult<String> {
+    let (stem, ext) = match wanted.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() => (s, format!(".{e}")),
+        _ => (wanted, String::new()),
+    };
+    // Looked up first: on PostgreSQL a failed insert would end the transaction.
+    let mut name = wanted.to_owned();
+    for n in 2..1000 {
+        if name_free(tx, workspace, folder, &name).await? {
+            return Ok(name);
+        }
+        name = format!("{stem} ({n}){ext}");
+    }
+    Err(ApiError::new(
+        StatusCode::CONFLICT,
+        "NAME_TAKEN",
+        "too many items of this name in the folder",
+    ))
+}
+
 /// Holds the workspace's row until the transaction ends (PostgreSQL; SQLite's write
 /// transactions already exclude each other): what checks the whole drive (the quota, a
 /// move's path) and then writes does so alone.
@@ -397,15 +424,208 @@ pub async fn set_trashed(tx: &mut Tx, it: &Item, me: i64, trashed: bool) -> ApiR
 }
 
 /// Bytes every version of every file of the workspace takes (uploads in progress count
-/// at their full length: the space is theirs until they finish or expire).
+/// at their full length: the space is theirs until they finish or expire; a copy counts
+/// at its size, though it shares its original's bytes; a holder, the bytes of a deleted
+/// file that copies still read, counts no more).
 pub async fn used(tx: &mut Tx, workspace: i64) -> ApiResult<i64> {
     let (used,): (i64,) = tx
         .one(
-            "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM drive_versions WHERE workspace_id = $1",
+            "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM drive_versions \
+             WHERE workspace_id = $1 AND NOT (item_id IS NULL AND state = 'ready')",
             args![workspace],
         )
         .await?;
     Ok(used)
+}
+
+/// Most items one copy makes.
+pub const COPY_LIMIT: usize = 10_000;
+
+/// Copies `it` into `parent` (`None`: the top) under a free name (its own if free there):
+/// a file with its current version only, a folder with everything in it that is not in
+/// the trash. The copies are `me`'s and share their originals' bytes (nothing is read or
+/// written in the store), but count in the quota at their size. Returns the items made,
+/// the copy of `it` first.
+pub async fn copy(
+    tx: &mut Tx,
+    it: &Item,
+    me: i64,
+    parent: Option<i64>,
+    quota: Option<i64>,
+) -> ApiResult<Vec<Item>> {
+    // In the trash, or in a folder that is.
+    if path(tx, it.id)
+        .await?
+        .iter()
+        .any(|f| f.trashed_at.is_some())
+    {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "IN_TRASH",
+            "this item is in the trash: restore it first",
+        ));
+    }
+    let workspace = it.workspace_id;
+    lock_workspace(tx, workspace).await?;
+    check_folder(tx, workspace, parent).await?;
+    if let Some(p) = parent {
+        if path(tx, p).await?.iter().any(|f| f.id == it.id) {
+            return Err(ApiError::invalid(
+                "parent_id: a folder cannot be copied inside itself",
+            ));
+        }
+    }
+    // What to copy, parents before what they hold: (original, index of its parent's copy).
+    let mut plan: Vec<(Item, Option<usize>)> = vec![(it.clone(), None)];
+    let mut i = 0;
+    while i < plan.len() {
+        if plan[i].0.kind == ItemKind::Folder {
+            let kids = children(tx, workspace, Some(plan[i].0.id)).await?;
+            plan.extend(kids.into_iter().map(|k| (k, Some(i))));
+            if plan.len() > COPY_LIMIT {
+                return Err(ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "TOO_LARGE",
+                    format!(
+                        "a copy makes at most {COPY_LIMIT} files and folders: copy smaller folders"
+                    ),
+                ));
+            }
+        }
+        i += 1;
+    }
+    let size: i64 = plan.iter().map(|(p, _)| p.size).sum();
+    if let Some(quota) = quota {
+        let used = used(tx, workspace).await?;
+        if used.saturating_add(size) > quota {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "QUOTA_EXCEEDED",
+                format!(
+                    "this workspace's Drive is full: {used} of {quota} bytes used, {size} more asked for"
+                ),
+            ));
+        }
+    }
+    let mut made: Vec<Item> = Vec::with_capacity(plan.len());
+    for (original, up) in &plan {
+        let (into, name) = match up {
+            None => (parent, free_name(tx, workspace, parent, &it.name).await?),
+            // A new folder: the names are free already.
+            Some(u) => (Some(made[*u].id), original.name.clone()),
+        };
+        let item = match original.kind {
+            ItemKind::Folder => {
+                insert(tx, workspace, me, into, ItemKind::Folder, &name, None).await?
+            }
+            ItemKind::File => {
+                let version = copy_version(tx, workspace, me, original.id).await?;
+                let item = insert(
+                    tx,
+                    workspace,
+                    me,
+                    into,
+                    ItemKind::File,
+                    &name,
+                    Some(version),
+                )
+                .await?;
+                tx.execute(
+                    "UPDATE drive_versions SET item_id = $2 WHERE id = $1",
+                    args![version, item.id],
+                )
+                .await?;
+                item
+            }
+        };
+        made.push(item);
+    }
+    Ok(made)
+}
+
+/// A new version 1 (with no item yet) that reads the bytes of file `file`'s current
+/// version, under the same file key sealed again for its own row.
+async fn copy_version(tx: &mut Tx, workspace: i64, me: i64, file: i64) -> ApiResult<i64> {
+    let (from, size, mime, sealed, content): (i64, i64, Option<String>, String, Option<i64>) = tx
+        .one(
+            "SELECT v.id, v.size, v.mime, v.file_key, v.content_id FROM drive_items i \
+             JOIN drive_versions v ON v.id = i.current_version_id WHERE i.id = $1",
+            args![file],
+        )
+        .await?;
+    let (version,): (i64,) = tx
+        .one(
+            "INSERT INTO drive_versions (item_id, workspace_id, number, state, size, mime, \
+               file_key, created_by, created_at, content_id) \
+             VALUES (NULL, $1, 1, 'ready', $2, $3, '', $4, $5, $6) RETURNING id",
+            args![workspace, size, mime, me, now(), content.unwrap_or(from)],
+        )
+        .await?;
+    let key = zeroize::Zeroizing::new(
+        tx.open(&Place::new("drive_versions", "file_key", from), &sealed)
+            .await?,
+    );
+    let resealed = tx
+        .seal(
+            Scope::Workspace(workspace),
+            &Place::new("drive_versions", "file_key", version),
+            &key,
+        )
+        .await?;
+    tx.execute(
+        "UPDATE drive_versions SET file_key = $2 WHERE id = $1",
+        args![version, resealed],
+    )
+    .await?;
+    Ok(version)
+}
+
+/// Deletes version `version`, or keeps it as a holder (`item_id` NULL) while copies read
+/// its bytes. Returns the contents (versions) whose chunks are no longer read by anyone,
+/// for the caller to remove once committed.
+pub async fn release_version(tx: &mut Tx, version: i64) -> ApiResult<Vec<i64>> {
+    let (content,): (Option<i64>,) = tx
+        .one(
+            "SELECT content_id FROM drive_versions WHERE id = $1",
+            args![version],
+        )
+        .await?;
+    match content {
+        Some(original) => {
+            tx.execute("DELETE FROM drive_versions WHERE id = $1", args![version])
+                .await?;
+            // The original's file may be gone already, its row kept for this copy.
+            let r = tx
+                .execute(
+                    "DELETE FROM drive_versions WHERE id = $1 AND item_id IS NULL \
+                       AND state = 'ready' \
+                       AND NOT EXISTS (SELECT 1 FROM drive_versions c WHERE c.content_id = $1)",
+                    args![original],
+                )
+                .await?;
+            Ok(if r == 1 { vec![original] } else { Vec::new() })
+        }
+        None => {
+            let read: Option<(i64,)> = tx
+                .optional(
+                    "SELECT id FROM drive_versions WHERE content_id = $1 LIMIT 1",
+                    args![version],
+                )
+                .await?;
+            if read.is_some() {
+                tx.execute(
+                    "UPDATE drive_versions SET item_id = NULL WHERE id = $1",
+                    args![version],
+                )
+                .await?;
+                Ok(Vec::new())
+            } else {
+                tx.execute("DELETE FROM drive_versions WHERE id = $1", args![version])
+                    .await?;
+                Ok(vec![version])
+            }
+        }
+    }
 }
 
 /// The workspace's usage and limits.
@@ -449,7 +669,8 @@ pub async fn subtree(tx: &mut Tx, root: i64) -> ApiResult<Vec<i64>> {
 }
 
 /// Deletes the items in the trash of `workspace` and everything in them; returns their
-/// ids and the versions whose chunks to remove.
+/// ids and the versions whose chunks to remove (a version copies still read stays, as a
+/// holder: see [`release_version`]).
 pub async fn empty_trash(tx: &mut Tx, workspace: i64) -> ApiResult<(Vec<i64>, Vec<i64>)> {
     let roots: Vec<(i64,)> = tx
         .all(
@@ -469,10 +690,10 @@ pub async fn empty_trash(tx: &mut Tx, workspace: i64) -> ApiResult<(Vec<i64>, Ve
                 args![id],
             )
             .await?;
-        versions.extend(rows.into_iter().map(|(v,)| v));
-        // Uploads of new versions of it end with it.
-        tx.execute("DELETE FROM drive_versions WHERE item_id = $1", args![id])
-            .await?;
+        for (v,) in rows {
+            versions.extend(release_version(tx, v).await?);
+        }
+        // Uploads of new versions of it end with it (those in progress belong to it too).
         // So do uploads of new files into it (their versions belong to no item yet).
         let uploads: Vec<(i64,)> = tx
             .all(

@@ -889,7 +889,7 @@ async fn complete(
     let all: Vec<Chunk> = before.iter().chain(written).copied().collect();
     let reader = Reader {
         blobs: state.drive.blobs.clone(),
-        version: u.version,
+        content: u.version,
         keys,
         chunks: all,
         size: u.length as u64,
@@ -969,32 +969,17 @@ async fn insert_unique(
     me: i64,
     parent: Option<i64>,
 ) -> ApiResult<huddle_protocol::drive::Item> {
-    let (stem, ext) = match u.filename.rsplit_once('.') {
-        Some((s, e)) if !s.is_empty() => (s.to_owned(), format!(".{e}")),
-        _ => (u.filename.clone(), String::new()),
-    };
-    // Looked up first: on PostgreSQL a failed insert would end the transaction.
-    let mut name = u.filename.clone();
-    for n in 2..1000 {
-        if store::name_free(tx, u.workspace, parent, &name).await? {
-            return store::insert(
-                tx,
-                u.workspace,
-                me,
-                parent,
-                ItemKind::File,
-                &name,
-                Some(u.version),
-            )
-            .await;
-        }
-        name = format!("{stem} ({n}){ext}");
-    }
-    Err(ApiError::new(
-        StatusCode::CONFLICT,
-        "NAME_TAKEN",
-        "too many items of this name in the folder",
-    ))
+    let name = store::free_name(tx, u.workspace, parent, &u.filename).await?;
+    store::insert(
+        tx,
+        u.workspace,
+        me,
+        parent,
+        ItemKind::File,
+        &name,
+        Some(u.version),
+    )
+    .await
 }
 
 /// Removes uploads that expired and their bytes; run every hour.

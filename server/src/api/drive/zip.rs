@@ -140,25 +140,15 @@ async fn entries(state: &AppState, tx: &mut Tx, folder: i64) -> ApiResult<Vec<En
                     queue.push((it.id, name));
                 }
                 ItemKind::File => {
-                    let (version, size, sealed): (i64, i64, String) = tx
+                    let (version,): (i64,) = tx
                         .one(
-                            "SELECT v.id, v.size, v.file_key FROM drive_items i \
-                             JOIN drive_versions v ON v.id = i.current_version_id WHERE i.id = $1",
+                            "SELECT current_version_id FROM drive_items WHERE id = $1",
                             args![it.id],
                         )
                         .await?;
-                    let keys = content::keys(tx, version, &sealed, &state.drive.salt).await?;
-                    let chunks = content::chunks(tx, version).await?;
-                    out.push(Entry::File(
-                        name,
-                        Box::new(Reader {
-                            blobs: state.drive.blobs.clone(),
-                            version,
-                            keys,
-                            chunks,
-                            size: size as u64,
-                        }),
-                    ));
+                    let reader =
+                        content::reader(tx, &state.drive.blobs, &state.drive.salt, version).await?;
+                    out.push(Entry::File(name, Box::new(reader)));
                 }
             }
         }
