@@ -3,7 +3,7 @@
 //! HTTP client.
 
 use gloo_net::http::Request;
-use huddle_protocol::drive::{DownloadRequest, ItemChange, NewFolder, ShareUnlock};
+use huddle_protocol::drive::{CopyItem, DownloadRequest, ItemChange, NewFolder, ShareUnlock};
 pub use huddle_protocol::drive::{
     DownloadUrl, DriveEvent, Found, Item, ItemKind, Listing, NewShare, Share, ShareGrant,
     ShareInfo, ShareMode, SharedItem, SharedListing, Usage, Version,
@@ -72,6 +72,15 @@ pub async fn move_item(id: i64, parent: Option<i64>) -> ApiResult<Item> {
     send_json(
         Request::patch(&url(&format!("/drive/items/{id}"))),
         Some(&body),
+    )
+    .await
+}
+
+/// Copies an item into `parent` (`None`: the top); the copy, under a free name.
+pub async fn copy_item(id: i64, parent: Option<i64>) -> ApiResult<Item> {
+    send_json(
+        Request::post(&url(&format!("/drive/items/{id}/copy"))),
+        Some(&CopyItem { parent_id: parent }),
     )
     .await
 }

@@ -251,6 +251,18 @@ test("two people: a folder, uploads by button and drop seen live, downloads that
   await a.getByRole("link", { name: "Reports", exact: true }).click();
   await a.getByRole("link", { name: "Plans", exact: true }).waitFor();
 
+  // Copying it where it is: "Plans (2)", with what Plans holds.
+  await a.getByRole("row").filter({ hasText: "Plans" }).getByRole("button", { name: "Actions for Plans", exact: true }).click();
+  await a.getByRole("menuitem", { name: "Copy to…" }).click();
+  const copier = a.getByRole("dialog", { name: "Copy “Plans”" });
+  await copier.getByRole("heading", { name: "Reports" }).waitFor();
+  await copier.getByRole("button", { name: "Copy here" }).click();
+  await copier.waitFor({ state: "detached" });
+  await a.getByRole("link", { name: "Plans (2)", exact: true }).click();
+  await a.getByRole("heading", { name: "Plans (2)", level: 1 }).waitFor();
+  await a.getByRole("button", { name: "readme.md", exact: true }).waitFor();
+  await a.getByRole("link", { name: "2026", exact: true }).waitFor();
+
   assert.deepEqual(unexpected(alice.problems, [
     { method: "PATCH", path: /\/api\/v1\/drive\/items\/\d+/, status: 409 },
   ]), []);

@@ -1,6 +1,6 @@
 //! One item of a folder: its name (a folder opens; a file opens in the viewer when it can
 //! be shown, else downloads; an image has its thumbnail), size and date, and
-//! a menu: download, share, versions, move, rename (in place), move to the trash.
+//! a menu: download, share, versions, move, copy, rename (in place), move to the trash.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -73,6 +73,9 @@ pub fn ItemRow(item: Item) -> impl IntoView {
         }));
         v.push(MenuItem::new(td_string!(l, drive.move_to), move || {
             panel.open(Panel::Move, id)
+        }));
+        v.push(MenuItem::new(td_string!(l, drive.copy_to), move || {
+            panel.open(Panel::Copy, id)
         }));
         v.push(MenuItem::new(td_string!(l, drive.rename), move || {
             rename_error.set(None);

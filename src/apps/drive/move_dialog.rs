@@ -1,6 +1,7 @@
-//! Moving an item: a folder picker that starts where the item is, goes into folders and
-//! back up by its path, and moves the item to the folder shown ("Move here"). A folder
-//! cannot be opened inside itself; a name already taken there is said, and nothing moves.
+//! Moving or copying an item: a folder picker that starts where the item is, goes into
+//! folders and back up by its path, and moves the item to the folder shown ("Move here")
+//! or copies it there ("Copy here", under a free name). A folder cannot be opened inside
+//! itself; a name already taken where it moves is said, and nothing moves.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,21 +11,28 @@ use crate::api::drive::{self, Item, ItemKind};
 use crate::i18n::*;
 use crate::ui::dialog::Dialog;
 
-/// The dialog, open while `open` is true.
+/// The dialog, open while `open` is true: it moves the item, or with `copy` copies it.
 #[component]
-pub fn MoveDialog(item: Item, open: RwSignal<bool>) -> impl IntoView {
+pub fn MoveDialog(item: Item, open: RwSignal<bool>, #[prop(optional)] copy: bool) -> impl IntoView {
     let i18n = use_i18n();
     let name = item.name.clone();
-    let title = Signal::derive(move || t_string!(i18n, drive.move_title, name = name.clone()));
+    let title = Signal::derive(move || {
+        let name = name.clone();
+        if copy {
+            t_string!(i18n, drive.copy_title, name = name)
+        } else {
+            t_string!(i18n, drive.move_title, name = name)
+        }
+    });
     view! {
         <Dialog open=open title=title class="wide">
-            <Picker item=item.clone() open=open />
+            <Picker item=item.clone() open=open copy=copy />
         </Dialog>
     }
 }
 
 #[component]
-fn Picker(item: Item, open: RwSignal<bool>) -> impl IntoView {
+fn Picker(item: Item, open: RwSignal<bool>, copy: bool) -> impl IntoView {
     let i18n = use_i18n();
     let items = expect_context::<Items>();
     let ws = item.workspace_id;
@@ -41,15 +49,25 @@ fn Picker(item: Item, open: RwSignal<bool>) -> impl IntoView {
         }
     });
     let error = RwSignal::new(None::<String>);
-    let move_here = move |_| {
+    let busy = RwSignal::new(false);
+    let act = move |_| {
         let to = at.get_untracked();
+        busy.set(true);
         spawn_local(async move {
-            match drive::move_item(id, to).await {
+            let done = if copy {
+                drive::copy_item(id, to).await
+            } else {
+                drive::move_item(id, to).await
+            };
+            let _ = busy.try_set(false);
+            match done {
                 Ok(it) => {
                     items.merge(it);
                     open.set(false);
                 }
-                Err(e) => error.set(Some(e.message)),
+                Err(e) => {
+                    let _ = error.try_set(Some(e.message));
+                }
             }
         });
     };
@@ -99,8 +117,9 @@ fn Picker(item: Item, open: RwSignal<bool>) -> impl IntoView {
         </Transition>
         <p class="error" role="alert">{move || error.get()}</p>
         <div class="ui-dialog-actions">
-            <button type="button" class="primary" disabled=move || at.get() == from on:click=move_here>
-                {t!(i18n, drive.move_here)}
+            // A copy may go into the folder the item is in (under a free name); a move not.
+            <button type="button" class="primary" disabled=move || busy.get() || (!copy && at.get() == from) on:click=act>
+                {move || if copy { t_string!(i18n, drive.copy_here) } else { t_string!(i18n, drive.move_here) }}
             </button>
             <button type="button" on:click=move |_| open.set(false)>{t!(i18n, drive.cancel)}</button>
         </div>

@@ -1,4 +1,4 @@
-//! The dialogs of one item (share, versions, viewer, move), opened from its row but held by
+//! The dialogs of one item (share, versions, viewer, move, copy), opened from its row but held by
 //! the folder: a row is made again whenever its item changes (a new version, a rename,
 //! live from someone else), and a dialog in it would close with it. One dialog at a time
 //! also keeps a 10,000-item folder from holding 30,000 of them.
@@ -22,6 +22,8 @@ pub enum Panel {
     View,
     /// Moving it to another folder.
     Move,
+    /// Copying it into a folder.
+    Copy,
 }
 
 /// The open dialog, if any: which, and of which item.
@@ -55,6 +57,7 @@ pub fn ItemPanels() -> impl IntoView {
             Panel::Versions => view! { <VersionsDialog item=item open=open /> }.into_any(),
             Panel::View => view! { <Viewer item=item open=open /> }.into_any(),
             Panel::Move => view! { <MoveDialog item=item open=open /> }.into_any(),
+            Panel::Copy => view! { <MoveDialog item=item open=open copy=true /> }.into_any(),
         })
     }
 }
