@@ -175,6 +175,15 @@ pub struct DownloadRequest {
     pub version: Option<i64>,
 }
 
+/// `POST /workspaces/{id}/drive/download`: items to download as one zip.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Selection {
+    /// Files and folders of the workspace (1 to 1,000).
+    pub ids: Vec<i64>,
+}
+
 /// A URL that downloads one version of one file, once, within a minute, for the person
 /// who asked for it. It holds a random token and nothing else.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]

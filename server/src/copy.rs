@@ -427,6 +427,19 @@ const TABLES: &[Table] = &[
         identity: false,
     },
     Table {
+        name: "drive_zip_selections",
+        columns: &[
+            ("token_hash", Text),
+            ("workspace_id", Int),
+            ("user_id", Int),
+            ("items", Text),
+            ("expires_at", Int),
+            ("used_at", OptInt),
+        ],
+        order: "token_hash",
+        identity: false,
+    },
+    Table {
         name: "drive_uploads",
         columns: &[
             ("id", Text),

@@ -146,6 +146,11 @@ fn workspace_routes(ws: i64, someone: i64) -> Vec<Call> {
         ("GET", format!("/workspaces/{ws}/drive/usage"), None),
         ("GET", format!("/workspaces/{ws}/drive/shares"), None),
         (
+            "POST",
+            format!("/workspaces/{ws}/drive/download"),
+            Some(json!({"ids": [1]})),
+        ),
+        (
             "GET",
             format!("/workspaces/{ws}/drive/search?q=plans"),
             None,

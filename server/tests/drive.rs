@@ -2046,3 +2046,93 @@ async fn a_copy_that_cannot_be_made_makes_nothing() {
     );
     assert_eq!(server.count("SELECT count(*) FROM drive_versions").await, 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn selected_items_download_as_one_zip_for_whoever_may_see_them() {
+    let (server, mut ann, ws) = ann_drive().await;
+    let trip = folder_in(&mut ann, ws, "Trip", None).await;
+    let other = folder_in(&mut ann, ws, "Other", None).await;
+    let a = upload(&mut ann, ws, "a.txt", Some(trip), b"first").await;
+    let b = upload(&mut ann, ws, "b.txt", Some(trip), b"second").await;
+    upload(&mut ann, ws, "c.txt", Some(trip), b"not selected").await;
+    let inner = folder_in(&mut ann, ws, "Inner", Some(trip)).await;
+    upload(&mut ann, ws, "deep.txt", Some(inner), b"deep").await;
+    let same = upload(&mut ann, ws, "a.txt", Some(other), b"same name").await;
+
+    let ask = |ids: Value| json!({ "ids": ids });
+    let r = ann
+        .post(
+            &format!("/workspaces/{ws}/drive/download"),
+            ask(json!([a, b, inner, a])),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let url = r.body["url"].as_str().unwrap().to_owned();
+    let (status, headers, zip) = ann.fetch_raw(&url, &[]).await;
+    assert_eq!(status, 200);
+    assert!(headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("Trip.zip"));
+    let got: Vec<(String, String)> = unzip(&zip).into_iter().collect();
+    let want = [
+        ("Inner/", sha(b"")),
+        ("Inner/deep.txt", sha(b"deep")),
+        ("a.txt", sha(b"first")),
+        ("b.txt", sha(b"second")),
+    ]
+    .map(|(k, v)| (k.to_owned(), v));
+    assert_eq!(got, want);
+    assert_eq!(ann.fetch_raw(&url, &[]).await.0, 410);
+
+    // From two folders: named "Drive", a repeated name numbered.
+    let r = ann
+        .post(
+            &format!("/workspaces/{ws}/drive/download"),
+            ask(json!([a, same])),
+        )
+        .await;
+    let url = r.body["url"].as_str().unwrap().to_owned();
+    let (_, headers, zip) = ann.fetch_raw(&url, &[]).await;
+    assert!(headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("Drive.zip"));
+    let names: Vec<String> = unzip(&zip).into_keys().collect();
+    assert_eq!(names, ["a (2).txt", "a.txt"]);
+
+    // Nothing, too much, another workspace's item, something in the trash: refused.
+    let path = format!("/workspaces/{ws}/drive/download");
+    assert_error(&ann.post(&path, ask(json!([]))).await, 400, "INVALID_INPUT");
+    let many: Vec<i64> = (1..=1001).collect();
+    assert_error(
+        &ann.post(&path, ask(json!(many))).await,
+        400,
+        "INVALID_INPUT",
+    );
+    let (mut bob, _) = user(&server, "bob").await;
+    let (bobs, _) = workspace(&mut bob, "Bob's").await;
+    let his = folder_in(&mut bob, bobs, "His", None).await;
+    assert_error(
+        &ann.post(&path, ask(json!([a, his]))).await,
+        404,
+        "NOT_FOUND",
+    );
+    let r = bob
+        .post(
+            &format!("/workspaces/{bobs}/drive/download"),
+            ask(json!([a])),
+        )
+        .await;
+    assert_error(&r, 404, "NOT_FOUND");
+    ann.post(&format!("/drive/items/{b}/trash"), json!({}))
+        .await;
+    assert_error(&ann.post(&path, ask(json!([a, b]))).await, 404, "NOT_FOUND");
+
+    // A URL asked for, then the item trashed: the download says so.
+    let r = ann.post(&path, ask(json!([a]))).await;
+    let url = r.body["url"].as_str().unwrap().to_owned();
+    ann.post(&format!("/drive/items/{a}/trash"), json!({}))
+        .await;
+    assert_eq!(ann.fetch_raw(&url, &[]).await.0, 404);
+}

@@ -625,6 +625,12 @@ fn cases() -> Vec<Case> {
             members,
         ),
         case(
+            "POST /workspaces/{id}/drive/download",
+            "/workspaces/<ws>/drive/download",
+            Some(r#"{"ids": [<file>]}"#),
+            members,
+        ),
+        case(
             "POST /drive/items/{id}/copy",
             "/drive/items/<file>/copy",
             Some("{}"),
