@@ -3,7 +3,9 @@
 //! HTTP client.
 
 use gloo_net::http::Request;
-use huddle_protocol::drive::{CopyItem, DownloadRequest, ItemChange, NewFolder, ShareUnlock};
+use huddle_protocol::drive::{
+    CopyItem, DownloadRequest, ItemChange, NewFolder, Selection, ShareUnlock,
+};
 pub use huddle_protocol::drive::{
     DownloadUrl, DriveEvent, Found, Item, ItemKind, Listing, NewShare, Share, ShareGrant,
     ShareInfo, ShareMode, SharedItem, SharedListing, Usage, Version,
@@ -383,6 +385,15 @@ pub async fn folder_zip_url(id: i64) -> ApiResult<DownloadUrl> {
     send_json(
         Request::post(&url(&format!("/drive/folders/{id}/download"))),
         Some(&super::Empty {}),
+    )
+    .await
+}
+
+/// A URL that downloads items `ids` of workspace `ws` as one zip.
+pub async fn selection_zip_url(ws: i64, ids: Vec<i64>) -> ApiResult<DownloadUrl> {
+    send_json(
+        Request::post(&url(&format!("/workspaces/{ws}/drive/download"))),
+        Some(&Selection { ids }),
     )
     .await
 }

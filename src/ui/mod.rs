@@ -110,8 +110,12 @@ pub fn typing_into(ev: &web_sys::KeyboardEvent) -> bool {
     else {
         return false;
     };
+    // A checkbox, radio or button takes no text: shortcuts work from it.
+    if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+        return !matches!(input.type_().as_str(), "checkbox" | "radio" | "button");
+    }
     let tag = el.tag_name().to_ascii_lowercase();
-    tag == "input" || tag == "textarea" || tag == "select" || el.is_content_editable()
+    tag == "textarea" || tag == "select" || el.is_content_editable()
 }
 
 /// The index `step` places after `current` among `n`, wrapping around.

@@ -23,6 +23,11 @@ pub fn key_name(locale: Locale, k: &'static str) -> &'static str {
         "Shift+Enter" => td_string!(locale, ui.key_shift_enter),
         "Escape" => td_string!(locale, ui.key_escape),
         "Shift+Tab" => td_string!(locale, ui.key_shift_tab),
+        "Space" => td_string!(locale, ui.key_space),
+        "Delete" => td_string!(locale, ui.key_delete),
+        "Shift+↑" => td_string!(locale, ui.key_shift_up),
+        "Shift+↓" => td_string!(locale, ui.key_shift_down),
+        "Ctrl+A" => td_string!(locale, ui.key_ctrl_a),
         _ => k,
     }
 }
@@ -56,6 +61,26 @@ pub const SHORTCUTS: &[Shortcut] = &[
     Shortcut {
         keys: &["↑", "↓"],
         what: |l| td_string!(l, ui.shortcut_move_lists),
+    },
+    Shortcut {
+        keys: &["Space"],
+        what: |l| td_string!(l, ui.shortcut_drive_select),
+    },
+    Shortcut {
+        keys: &["Shift+↑", "Shift+↓"],
+        what: |l| td_string!(l, ui.shortcut_drive_extend),
+    },
+    Shortcut {
+        keys: &["Ctrl+A"],
+        what: |l| td_string!(l, ui.shortcut_drive_all),
+    },
+    Shortcut {
+        keys: &["Escape"],
+        what: |l| td_string!(l, ui.shortcut_drive_clear),
+    },
+    Shortcut {
+        keys: &["Delete"],
+        what: |l| td_string!(l, ui.shortcut_drive_trash),
     },
 ];
 

@@ -263,6 +263,45 @@ test("two people: a folder, uploads by button and drop seen live, downloads that
   await a.getByRole("button", { name: "readme.md", exact: true }).waitFor();
   await a.getByRole("link", { name: "2026", exact: true }).waitFor();
 
+  // Selecting: a click, then Shift+↓ from the keyboard; the toolbar says how many.
+  await top(a).click();
+  await a.getByRole("link", { name: "Reports", exact: true }).click();
+  await a.getByRole("heading", { name: "Reports", level: 1 }).waitFor();
+  await a.getByRole("checkbox", { name: "Select Plans", exact: true }).click();
+  await a.keyboard.press("Shift+ArrowDown");
+  const bar = a.getByRole("toolbar", { name: "Selected items" });
+  await bar.getByText("2 selected").waitFor();
+  assert.equal(await a.getByRole("checkbox", { name: "Select Plans (2)" }).isChecked(), true);
+  assert.equal(await a.getByRole("checkbox", { name: "Select all" }).isChecked(), false);
+  await audit(a, "drive selection");
+  await shot(a, "drive-selection");
+  // Both as one zip, named after the folder.
+  const [zip] = await Promise.all([a.waitForEvent("download"), bar.getByRole("button", { name: "Download" }).click()]);
+  assert.equal(zip.suggestedFilename(), "Reports.zip");
+  // Delete puts them in the trash; Undo takes them out.
+  await a.keyboard.press("Delete");
+  await a.getByRole("link", { name: "Plans (2)", exact: true }).waitFor({ state: "detached" });
+  await a.getByRole("link", { name: "Plans", exact: true }).waitFor({ state: "detached" });
+  await bar.waitFor({ state: "detached" });
+  await a.getByText("2 moved to the trash").waitFor();
+  await a.getByRole("button", { name: "Undo" }).click();
+  await a.getByRole("link", { name: "Plans (2)", exact: true }).waitFor();
+  await a.getByRole("link", { name: "Plans", exact: true }).waitFor();
+  // Ctrl+A selects everything; Escape clears.
+  await a.getByRole("checkbox", { name: "Select Plans", exact: true }).focus();
+  await a.keyboard.press("Control+a");
+  const rows = await a.locator("tbody tr.drive-row").count();
+  assert.ok(rows > 2);
+  await bar.getByText(`${rows} selected`).waitFor();
+  assert.equal(await a.getByRole("checkbox", { name: "Select all" }).isChecked(), true);
+  await a.keyboard.press("Escape");
+  await bar.waitFor({ state: "detached" });
+  // The help lists Drive's keys (`?` works from a checkbox, which takes no text).
+  await a.keyboard.press("?");
+  const help = a.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await help.getByText("Drive: select every item of the folder").waitFor();
+  await help.getByRole("button", { name: "Close" }).click();
+
   assert.deepEqual(unexpected(alice.problems, [
     { method: "PATCH", path: /\/api\/v1\/drive\/items\/\d+/, status: 409 },
   ]), []);

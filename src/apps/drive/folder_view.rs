@@ -1,5 +1,6 @@
-//! A folder (or the top of the drive): its path as breadcrumbs, its items in a table,
-//! and what can be done there: a new folder, uploads from a button or dropped files.
+//! A folder (or the top of the drive): its path as breadcrumbs, its items in a table
+//! (selectable, see `selection`), and what can be done there: a new folder, uploads from
+//! a button or dropped files, actions on the selection.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -7,8 +8,10 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use super::bulk::{trash_selected, SelectionBar};
 use super::item_row::ItemRow;
 use super::search::DriveSearch;
+use super::selection::Selection;
 use super::state::Items;
 use super::tree;
 use super::uploads::upload_entries;
@@ -65,6 +68,34 @@ pub fn FolderView() -> impl IntoView {
         order.get().apply(&mut v);
         v
     });
+    // The selection: of this folder only, and only of what it still shows.
+    let selection = Selection::new(Signal::derive(move || {
+        shown.with(|v| v.iter().map(|i| i.id).collect())
+    }));
+    provide_context(selection);
+    Effect::new(move |_| {
+        folder.track();
+        selection.clear();
+    });
+    Effect::new(move |_| selection.keep_shown());
+    let check_all = move |ev: web_sys::MouseEvent| {
+        selection.toggle_all();
+        event_target::<web_sys::HtmlInputElement>(&ev).set_checked(selection.all());
+    };
+    let list_keys = move |ev: web_sys::KeyboardEvent| {
+        if crate::ui::typing_into(&ev) {
+            return;
+        }
+        match ev.key().as_str() {
+            "a" | "A" if ev.ctrl_key() || ev.meta_key() => {
+                ev.prevent_default();
+                selection.select_all();
+            }
+            "Escape" if selection.count() > 0 => selection.clear(),
+            "Delete" if selection.count() > 0 => trash_selected(items, selection),
+            _ => {}
+        }
+    };
     // What the workspace's files take, again whenever the folder's items change.
     let usage = RwSignal::new(None::<drive::Usage>);
     Effect::new(move |_| {
@@ -225,7 +256,9 @@ pub fn FolderView() -> impl IntoView {
             on:dragover=move |ev: web_sys::DragEvent| { ev.prevent_default(); dragging.set(true); }
             on:dragleave=move |_| dragging.set(false)
             on:drop=on_drop
+            on:keydown=list_keys
         >
+            <SelectionBar />
             <p class="error" role="alert">{move || error.get()}</p>
             <Show
                 when=move || !shown.get().is_empty()
@@ -236,6 +269,13 @@ pub fn FolderView() -> impl IntoView {
                 <table class="drive-table">
                     <thead>
                         <tr>
+                            <th scope="col" class="drive-check">
+                                <input type="checkbox"
+                                    aria-label=move || td_string!(i18n.get_locale(), drive.select_all)
+                                    prop:checked=move || selection.all()
+                                    prop:indeterminate={move || selection.count() > 0 && !selection.all()}
+                                    on:click=check_all />
+                            </th>
                             <SortHeader column=Column::Name order=order />
                             <SortHeader column=Column::Size order=order />
                             <SortHeader column=Column::Modified order=order />

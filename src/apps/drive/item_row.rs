@@ -8,6 +8,7 @@ use leptos_router::components::A;
 
 use super::panels::{OpenPanel, Panel};
 use super::preview::{self, Thumbnail};
+use super::selection::{checkbox_beside, Selection};
 use super::state::Items;
 use super::{download, download_zip, size_label};
 use crate::api::drive::{self, Item, ItemKind};
@@ -27,6 +28,38 @@ pub fn ItemRow(item: Item) -> impl IntoView {
     let name = RwSignal::new(item.name.clone());
     let rename_error = RwSignal::new(None::<String>);
     let panel = expect_context::<OpenPanel>();
+    let selection = expect_context::<Selection>();
+    let check = move |ev: web_sys::MouseEvent| {
+        if ev.shift_key() {
+            selection.extend(id);
+        } else {
+            selection.toggle(id);
+        }
+        // The box shows the selection, whatever the click did to it.
+        event_target::<web_sys::HtmlInputElement>(&ev).set_checked(selection.has(id));
+    };
+    // ↑/↓ to the next row's box; with Shift, selecting it on the way.
+    let check_keys = move |ev: web_sys::KeyboardEvent| {
+        let step = match ev.key().as_str() {
+            "ArrowDown" => 1,
+            "ArrowUp" => -1,
+            _ => return,
+        };
+        let Some(target) = ev.target() else { return };
+        let Some(next) = checkbox_beside(&target, step) else {
+            return;
+        };
+        ev.prevent_default();
+        let _ = next.focus();
+        if ev.shift_key() {
+            if !selection.has(id) {
+                selection.toggle(id);
+            }
+            if let Some(to) = next.get_attribute("data-id").and_then(|v| v.parse().ok()) {
+                selection.extend(to);
+            }
+        }
+    };
     let viewable = preview::kind(item.mime.as_deref()).is_some();
     let thumb = preview::has_thumbnail(item.mime.as_deref()).then_some(item.version);
 
@@ -90,7 +123,14 @@ pub fn ItemRow(item: Item) -> impl IntoView {
     let label = item.name.clone();
     let updated = item.updated_at;
     view! {
-        <tr class="drive-row" class:folder=folder>
+        <tr class="drive-row" class:folder=folder class:selected=move || selection.has(id)>
+            <td class="drive-check">
+                <input type="checkbox" data-id=id.to_string()
+                    aria-label=td_string!(i18n.get_locale_untracked(), drive.select_item, name = item.name.clone())
+                    prop:checked=move || selection.has(id)
+                    on:click=check
+                    on:keydown=check_keys />
+            </td>
             <td class="drive-name">
                 {match thumb {
                     Some(version) => view! { <Thumbnail id=id version=version /> }.into_any(),

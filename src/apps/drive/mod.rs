@@ -4,9 +4,12 @@
 //! ([`state`]: every item seen, merged by revision; the uploads) and keeps it live through
 //! the workspace's drive room. Files, one concern each: [`folder_view`] (a folder: its
 //! path, its items, new folder, upload, drop), [`item_row`] (one item: open, download,
-//! share, rename, trash), [`share_dialog`] (its links), [`preview`] (viewer, thumbnails), [`versions`] (a file's versions), [`move_dialog`] (a folder picker), [`search`] (by name), [`tree`] (folders picked or dropped, walked), [`uploads`] (making their
-//! folders and sending files by tus), [`upload_panel`] (their
-//! progress), [`trash_view`] (the trash: restore, empty). [`link_page`] is the page of a
+//! share, rename, trash), [`selection`] (the items selected, and the list's keys),
+//! [`bulk`] (actions on the selection), [`share_dialog`] (its links), [`preview`]
+//! (viewer, thumbnails), [`versions`] (a file's versions), [`move_dialog`] (a folder
+//! picker, to move or copy), [`search`] (by name), [`tree`] (folders picked or dropped,
+//! walked), [`uploads`] (making their folders and sending files by tus),
+//! [`upload_panel`] (their progress), [`trash_view`] (the trash: restore, empty). [`link_page`] is the page of a
 //! share link (`/s`), outside the workspace.
 
 use std::collections::HashMap;
@@ -14,6 +17,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 
+pub mod bulk;
 pub mod folder_view;
 pub mod item_row;
 pub mod link_page;
@@ -21,6 +25,7 @@ pub mod move_dialog;
 pub mod panels;
 pub mod preview;
 pub mod search;
+pub mod selection;
 pub mod share_dialog;
 pub mod state;
 pub mod trash_view;

@@ -1,7 +1,8 @@
-//! Moving or copying an item: a folder picker that starts where the item is, goes into
-//! folders and back up by its path, and moves the item to the folder shown ("Move here")
-//! or copies it there ("Copy here", under a free name). A folder cannot be opened inside
-//! itself; a name already taken where it moves is said, and nothing moves.
+//! Moving or copying items (one, or a selection): a folder picker that starts where the
+//! first item is, goes into folders and back up by its path, and moves the items to the
+//! folder shown ("Move here") or copies them there ("Copy here", under free names). A
+//! folder being moved cannot be opened; an item that cannot go (a name already taken
+//! there) is said by name and stays, the others go.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,34 +12,42 @@ use crate::api::drive::{self, Item, ItemKind};
 use crate::i18n::*;
 use crate::ui::dialog::Dialog;
 
-/// The dialog, open while `open` is true: it moves the item, or with `copy` copies it.
+/// The dialog, open while `open` is true: it moves `chosen` (one item or more, of one
+/// folder), or with `copy` copies them.
 #[component]
-pub fn MoveDialog(item: Item, open: RwSignal<bool>, #[prop(optional)] copy: bool) -> impl IntoView {
+pub fn MoveDialog(
+    chosen: Vec<Item>,
+    open: RwSignal<bool>,
+    #[prop(optional)] copy: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let name = item.name.clone();
-    let title = Signal::derive(move || {
-        let name = name.clone();
-        if copy {
-            t_string!(i18n, drive.copy_title, name = name)
-        } else {
-            t_string!(i18n, drive.move_title, name = name)
-        }
+    let one = (chosen.len() == 1).then(|| chosen[0].name.clone());
+    let count = chosen.len();
+    let title = Signal::derive(move || match (one.clone(), copy) {
+        (Some(name), true) => t_string!(i18n, drive.copy_title, name = name),
+        (Some(name), false) => t_string!(i18n, drive.move_title, name = name),
+        (None, true) => t_string!(i18n, drive.copy_title_many, count = count),
+        (None, false) => t_string!(i18n, drive.move_title_many, count = count),
     });
     view! {
         <Dialog open=open title=title class="wide">
-            <Picker item=item.clone() open=open copy=copy />
+            <Picker chosen=chosen.clone() open=open copy=copy />
         </Dialog>
     }
 }
 
 #[component]
-fn Picker(item: Item, open: RwSignal<bool>, copy: bool) -> impl IntoView {
+fn Picker(chosen: Vec<Item>, open: RwSignal<bool>, copy: bool) -> impl IntoView {
     let i18n = use_i18n();
     let items = expect_context::<Items>();
-    let ws = item.workspace_id;
-    let id = item.id;
-    let from = item.parent_id;
-    let at = RwSignal::new(item.parent_id);
+    let Some(first) = chosen.first().cloned() else {
+        return ().into_any();
+    };
+    let ws = first.workspace_id;
+    let from = first.parent_id;
+    let ids: Vec<i64> = chosen.iter().map(|i| i.id).collect();
+    let moving = StoredValue::new(chosen);
+    let at = RwSignal::new(from);
     let listing = LocalResource::new(move || {
         let folder = at.get();
         async move {
@@ -48,26 +57,37 @@ fn Picker(item: Item, open: RwSignal<bool>, copy: bool) -> impl IntoView {
             }
         }
     });
-    let error = RwSignal::new(None::<String>);
+    let errors = RwSignal::new(Vec::<String>::new());
     let busy = RwSignal::new(false);
     let act = move |_| {
         let to = at.get_untracked();
         busy.set(true);
+        errors.set(Vec::new());
+        let chosen = moving.get_value();
         spawn_local(async move {
-            let done = if copy {
-                drive::copy_item(id, to).await
-            } else {
-                drive::move_item(id, to).await
-            };
+            let mut failed = Vec::new();
+            let mut left = Vec::new();
+            for it in chosen {
+                let done = if copy {
+                    drive::copy_item(it.id, to).await
+                } else {
+                    drive::move_item(it.id, to).await
+                };
+                match done {
+                    Ok(made) => items.merge(made),
+                    Err(e) => {
+                        failed.push(format!("{}: {}", it.name, e.message));
+                        left.push(it);
+                    }
+                }
+            }
             let _ = busy.try_set(false);
-            match done {
-                Ok(it) => {
-                    items.merge(it);
-                    open.set(false);
-                }
-                Err(e) => {
-                    let _ = error.try_set(Some(e.message));
-                }
+            if failed.is_empty() {
+                open.set(false);
+            } else {
+                // What went is done; what did not stays chosen, with its reason.
+                let _ = moving.try_set_value(left);
+                let _ = errors.try_set(failed);
             }
         });
     };
@@ -80,7 +100,7 @@ fn Picker(item: Item, open: RwSignal<bool>, copy: bool) -> impl IntoView {
                     let here = l.folder.as_ref().map(|f| f.name.clone())
                         .unwrap_or_else(|| t_string!(i18n, drive.title).to_owned());
                     let folders: Vec<Item> = l.items.into_iter()
-                        .filter(|i| i.kind == ItemKind::Folder && i.id != id)
+                        .filter(|i| i.kind == ItemKind::Folder && !ids.contains(&i.id))
                         .collect();
                     view! {
                         <nav class="drive-crumbs" aria-label=move || td_string!(i18n.get_locale(), drive.path_label)>
@@ -115,7 +135,9 @@ fn Picker(item: Item, open: RwSignal<bool>, copy: bool) -> impl IntoView {
                 Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
             })}
         </Transition>
-        <p class="error" role="alert">{move || error.get()}</p>
+        <ul class="error" role="alert">
+            {move || errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+        </ul>
         <div class="ui-dialog-actions">
             // A copy may go into the folder the item is in (under a free name); a move not.
             <button type="button" class="primary" disabled=move || busy.get() || (!copy && at.get() == from) on:click=act>
@@ -124,4 +146,5 @@ fn Picker(item: Item, open: RwSignal<bool>, copy: bool) -> impl IntoView {
             <button type="button" on:click=move |_| open.set(false)>{t!(i18n, drive.cancel)}</button>
         </div>
     }
+    .into_any()
 }

@@ -56,8 +56,10 @@ pub fn ItemPanels() -> impl IntoView {
             Panel::Share => view! { <ShareDialog item=item open=open /> }.into_any(),
             Panel::Versions => view! { <VersionsDialog item=item open=open /> }.into_any(),
             Panel::View => view! { <Viewer item=item open=open /> }.into_any(),
-            Panel::Move => view! { <MoveDialog item=item open=open /> }.into_any(),
-            Panel::Copy => view! { <MoveDialog item=item open=open copy=true /> }.into_any(),
+            Panel::Move => view! { <MoveDialog chosen=vec![item] open=open /> }.into_any(),
+            Panel::Copy => {
+                view! { <MoveDialog chosen=vec![item] open=open copy=true /> }.into_any()
+            }
         })
     }
 }

@@ -1,0 +1,172 @@
+//! The items selected in a folder: a checkbox per row (Shift extends from the last one
+//! clicked, as in a file manager), "select all" in the header, and the keys of the list:
+//! ↑/↓ between rows (Shift+↑/↓ selecting on the way), Ctrl+A (⌘A) for every item,
+//! Escape to clear, Delete to move the selection to the trash.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The selection of the folder shown; provided by the folder view.
+#[derive(Clone, Copy)]
+pub struct Selection {
+    ids: RwSignal<BTreeSet<i64>>,
+    /// Where a Shift-click extends from: the last item clicked.
+    anchor: RwSignal<Option<i64>>,
+    /// The items as shown, in order.
+    order: Signal<Vec<i64>>,
+}
+
+impl Selection {
+    /// An empty selection over the items `order` shows.
+    pub fn new(order: Signal<Vec<i64>>) -> Selection {
+        Selection {
+            ids: RwSignal::new(BTreeSet::new()),
+            anchor: RwSignal::new(None),
+            order,
+        }
+    }
+
+    /// Whether `id` is selected (tracked).
+    pub fn has(&self, id: i64) -> bool {
+        self.ids.with(|s| s.contains(&id))
+    }
+
+    /// How many are selected (tracked).
+    pub fn count(&self) -> usize {
+        self.ids.with(BTreeSet::len)
+    }
+
+    /// The selected ids, in the order shown.
+    pub fn ids(&self) -> Vec<i64> {
+        let chosen = self.ids.get_untracked();
+        self.order
+            .with_untracked(|o| o.iter().copied().filter(|i| chosen.contains(i)).collect())
+    }
+
+    /// Selects or unselects `id`, and extends from it next time.
+    pub fn toggle(&self, id: i64) {
+        self.ids.update(|s| {
+            if !s.remove(&id) {
+                s.insert(id);
+            }
+        });
+        self.anchor.set(Some(id));
+    }
+
+    /// Selects every item from the anchor to `id` (Shift-click), keeping the rest.
+    pub fn extend(&self, id: i64) {
+        let from = self.anchor.get_untracked().unwrap_or(id);
+        let more = self.order.with_untracked(|o| span(o, from, id));
+        self.ids.update(|s| s.extend(more));
+        self.anchor.set(Some(id));
+    }
+
+    /// Every item shown.
+    pub fn select_all(&self) {
+        let all = self.order.get_untracked();
+        self.ids.update(|s| s.extend(all));
+    }
+
+    /// Every item shown, or none if they all are already.
+    pub fn toggle_all(&self) {
+        let all: BTreeSet<i64> = self.order.get_untracked().into_iter().collect();
+        self.ids
+            .update(|s| *s = if *s == all { BTreeSet::new() } else { all });
+    }
+
+    /// Whether every item shown is selected (and there is one).
+    pub fn all(&self) -> bool {
+        let n = self.count();
+        n > 0 && self.order.with(|o| o.len() == n)
+    }
+
+    /// Nothing selected.
+    pub fn clear(&self) {
+        self.ids.update(BTreeSet::clear);
+        self.anchor.set(None);
+    }
+
+    /// Drops what is no longer shown (moved, trashed, deleted, live or here).
+    pub fn keep_shown(&self) {
+        let shown: BTreeSet<i64> = self.order.with(|o| o.iter().copied().collect());
+        let stale = self
+            .ids
+            .with_untracked(|s| s.iter().any(|i| !shown.contains(i)));
+        if stale {
+            self.ids.update(|s| s.retain(|i| shown.contains(i)));
+        }
+    }
+}
+
+/// The items of `order` from `from` to `to`, both included, whichever comes first; just
+/// `to` if `from` is not shown.
+pub fn span(order: &[i64], from: i64, to: i64) -> Vec<i64> {
+    let (Some(a), Some(b)) = (
+        order.iter().position(|&i| i == from),
+        order.iter().position(|&i| i == to),
+    ) else {
+        return vec![to];
+    };
+    order[a.min(b)..=a.max(b)].to_vec()
+}
+
+/// From a row's checkbox: the checkbox of the row `step` rows away (±1), if any.
+pub fn checkbox_beside(
+    from: &web_sys::EventTarget,
+    step: i32,
+) -> Option<web_sys::HtmlInputElement> {
+    let el = from.dyn_ref::<web_sys::Element>()?;
+    let row = el.closest("tr").ok()??;
+    let next = if step > 0 {
+        row.next_element_sibling()
+    } else {
+        row.previous_element_sibling()
+    }?;
+    next.query_selector("input[type=checkbox]")
+        .ok()??
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_span_runs_either_way_and_falls_back_to_the_item() {
+        let order = [5, 3, 9, 1, 7];
+        assert_eq!(span(&order, 3, 1), [3, 9, 1]);
+        assert_eq!(span(&order, 7, 9), [9, 1, 7]);
+        assert_eq!(span(&order, 9, 9), [9]);
+        assert_eq!(span(&order, 42, 1), [1]);
+    }
+
+    #[test]
+    fn shift_extends_from_the_last_click_and_all_toggles() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let order = RwSignal::new(vec![1, 2, 3, 4, 5]);
+            let s = Selection::new(order.into());
+            s.toggle(2);
+            s.extend(4);
+            assert_eq!(s.ids(), [2, 3, 4]);
+            // The anchor moved to 4: a second Shift-click extends from there.
+            s.extend(5);
+            assert_eq!(s.ids(), [2, 3, 4, 5]);
+            s.toggle(3);
+            assert_eq!(s.ids(), [2, 4, 5]);
+            s.toggle_all();
+            assert!(s.all());
+            s.toggle_all();
+            assert_eq!(s.count(), 0);
+            // What leaves the folder leaves the selection.
+            s.toggle(1);
+            s.toggle(5);
+            order.set(vec![1, 2, 3]);
+            s.keep_shown();
+            assert_eq!(s.ids(), [1]);
+        });
+    }
+}
