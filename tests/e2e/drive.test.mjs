@@ -117,7 +117,7 @@ test("two people: a folder, uploads by button and drop seen live, downloads that
 
   // Sorting: by size, largest first on the second click (the header says so).
   const sizeHeader = a.getByRole("columnheader", { name: "Size" });
-  const firstFile = () => a.locator("tbody tr").first().locator(".drive-name").innerText();
+  const firstFile = () => a.locator("tbody tr.drive-row").first().locator(".drive-name").innerText();
   await sizeHeader.getByRole("button").click();
   assert.equal(await sizeHeader.getAttribute("aria-sort"), "ascending");
   assert.match(await firstFile(), /notes\.txt/);
@@ -414,4 +414,58 @@ test("share links: a password-protected folder opened signed out, and a file dro
   assert.deepEqual(await stranger.csp(), []);
   await alice.context.close();
   await stranger.context.close();
+});
+
+test("a folder of 1,500 items: only what is on screen is drawn, and all of it is reachable", async () => {
+  const alice = await person(env.browser);
+  await openDrive(alice, "alice");
+  const a = alice.page;
+  const api = a.context().request;
+  const h = { "x-requested-with": "huddle" };
+  const ws = Number(new URL(a.url()).pathname.split("/")[2]);
+  const made = await api.post(`${env.base}/api/v1/workspaces/${ws}/drive/folders`, { headers: h, data: { name: "Big" } });
+  const big = (await made.json()).id;
+  const N = 1500;
+  const name = (i) => `item ${String(i).padStart(4, "0")}`;
+  for (let i = 0; i < N; i += 25) {
+    await Promise.all(Array.from({ length: Math.min(25, N - i) }, (_, k) =>
+      api.post(`${env.base}/api/v1/workspaces/${ws}/drive/folders`, { headers: h, data: { name: name(i + k), parent_id: big } })));
+  }
+  const start = Date.now();
+  await a.getByRole("link", { name: "Big", exact: true }).click();
+  await a.getByRole("link", { name: name(0), exact: true }).waitFor();
+  console.log(`a folder of ${N} items shown in ${Date.now() - start} ms`);
+  const drawn = await a.locator("tbody tr.drive-row").count();
+  assert.ok(drawn < 120, `${drawn} rows drawn`);
+  assert.equal(await a.getByRole("table").getAttribute("aria-rowcount"), String(N + 1));
+  // The end, by scrolling: the last item is drawn, the first no longer.
+  await a.locator("main.drive").evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await a.getByRole("link", { name: name(N - 1), exact: true }).waitFor();
+  await a.getByRole("link", { name: name(0), exact: true }).waitFor({ state: "detached" });
+  assert.equal(await a.getByRole("row").filter({ hasText: name(N - 1) }).getAttribute("aria-rowindex"), String(N + 1));
+  // Every item in a selection, though few are drawn.
+  await a.getByRole("checkbox", { name: `Select ${name(N - 1)}` }).focus();
+  await a.keyboard.press("Control+a");
+  await a.getByRole("toolbar", { name: "Selected items" }).getByText(`${N} selected`).waitFor();
+  // From the keyboard, back up past the drawn rows: focus scrolls, and the rows follow.
+  await a.keyboard.press("Escape");
+  for (let i = 0; i < 150; i++) await a.keyboard.press("ArrowUp");
+  // Every press counts, though the rows come a moment after the keys.
+  const focusOn = async (label) => {
+    try {
+      await a.waitForFunction((l) => document.activeElement?.getAttribute("aria-label") === l, label, { timeout: 5000 });
+    } catch (e) {
+      const now = await a.evaluate(() => { const rows = [...document.querySelectorAll("tbody tr.drive-row")]; const m = document.querySelector("main.drive"); const sp = [...document.querySelectorAll("tr.drive-spacer td")].map(t => t.style.height); return `${document.activeElement?.tagName} ${document.activeElement?.getAttribute("aria-label")} rows ${rows[0]?.getAttribute("aria-rowindex")}-${rows.at(-1)?.getAttribute("aria-rowindex")} scroll ${m.scrollTop}/${m.scrollHeight}/${m.clientHeight} tbodytop ${document.querySelector("tbody").getBoundingClientRect().top} rowh ${rows[0]?.getBoundingClientRect().height} spacers ${sp} focustop ${document.activeElement.getBoundingClientRect().top}`; });
+      throw new Error(`focus on ${now}, not ${label}`);
+    }
+  };
+  await focusOn(`Select ${name(N - 151)}`);
+  for (let i = 0; i < 30; i++) await a.keyboard.press("Shift+ArrowUp");
+  await a.getByRole("toolbar", { name: "Selected items" }).getByText("31 selected").waitFor();
+  await focusOn(`Select ${name(N - 181)}`);
+  await shot(a, "drive-large-folder");
+  await audit(a, "drive large folder");
+  assert.deepEqual(unexpected(alice.problems, []), []);
+  assert.deepEqual(await alice.csp(), []);
+  await alice.context.close();
 });

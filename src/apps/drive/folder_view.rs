@@ -15,6 +15,7 @@ use super::selection::Selection;
 use super::state::Items;
 use super::tree;
 use super::uploads::upload_entries;
+use super::window;
 use super::Reload;
 use crate::api::{self, drive};
 use crate::i18n::*;
@@ -41,6 +42,7 @@ pub fn FolderView() -> impl IntoView {
     Effect::new(move |_| {
         let (ws, folder) = (ws.get(), folder.get());
         reload.0.track();
+        let mark = items.mark();
         spawn_local(async move {
             let r = match folder {
                 None => drive::top(ws).await,
@@ -51,7 +53,7 @@ pub fn FolderView() -> impl IntoView {
                     let mut p = l.path;
                     p.extend(l.folder);
                     let _ = path.try_set(p);
-                    items.merge_listing(folder, l.items);
+                    items.merge_listing(folder, l.items, mark);
                     let _ = error.try_set(None);
                 }
                 Err(e) => {
@@ -96,6 +98,88 @@ pub fn FolderView() -> impl IntoView {
             _ => {}
         }
     };
+    // A large folder: only the rows on screen (and a margin) are drawn.
+    let scroll = window::use_scroll();
+    let body = NodeRef::<html::Tbody>::new();
+    let row_height = RwSignal::new(41.0);
+    let drawn = Memo::new(move |_| {
+        scroll.track();
+        let n = shown.with(Vec::len);
+        let top = body
+            .get()
+            .map(|b| b.get_bounding_client_rect().top())
+            .unwrap_or(0.0);
+        let height = web_sys::window()
+            .and_then(|w| w.inner_height().ok())
+            .and_then(|h| h.as_f64())
+            .unwrap_or(800.0);
+        window::range(n, row_height.get(), top, height)
+    });
+    // The rows drawn follow `drawn`. Rows put before the first drawn one go one at a
+    // time while the focus is in the table: leptos's keyed diff (tachys 0.2) moves the
+    // rows after them in the DOM when several are put before them at once, which takes
+    // the focus out of a focused row (Shift+↑ through a large folder would lose its
+    // place). Each step is a turn of the event loop; without the focus, one step.
+    let rendered = RwSignal::new(0..0usize);
+    let next_step = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        next_step.track();
+        let target = drawn.get();
+        let now = rendered.get_untracked();
+        let overlap = target.start < now.end && now.start < target.end;
+        let focus_inside = body.get_untracked().is_some_and(|b| {
+            let active = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element());
+            active.is_some_and(|a| b.contains(Some(&a)))
+        });
+        if !focus_inside || !overlap || target.start + 1 >= now.start {
+            if now != target {
+                rendered.set(target);
+            }
+            return;
+        }
+        rendered.set(now.start - 1..now.end);
+        set_timeout(
+            move || {
+                let _ = next_step.try_update(|n| *n = n.wrapping_add(1));
+            },
+            std::time::Duration::ZERO,
+        );
+    });
+    // Rows are measured once drawn (the theme, the font size and thumbnails set it).
+    Effect::new(move |_| {
+        rendered.track();
+        // Once the rows are in the page (this turn or the next).
+        selection.focus_pending();
+        set_timeout(move || selection.focus_pending(), std::time::Duration::ZERO);
+        let Some(b) = body.get() else { return };
+        if let Ok(Some(row)) = b.query_selector("tr.drive-row") {
+            // Fractional: a rounded height would add up to rows of error far down.
+            let h = row.get_bounding_client_rect().height();
+            if h > 0.0 && (h - row_height.get_untracked()).abs() > 0.01 {
+                row_height.set(h);
+            }
+        }
+    });
+    let above = move || format!("{}px", rendered.get().start as f64 * row_height.get());
+    let below = move || {
+        let n = shown.with(Vec::len);
+        format!(
+            "{}px",
+            n.saturating_sub(rendered.get().end) as f64 * row_height.get()
+        )
+    };
+    // Where each item is among all (for `aria-rowindex`: the table has them all).
+    let positions = Memo::new(move |_| {
+        shown.with(|v| {
+            v.iter()
+                .enumerate()
+                .map(|(i, it)| (it.id, i))
+                .collect::<std::collections::HashMap<i64, usize>>()
+        })
+    });
+    provide_context(RowIndex(positions));
     // What the workspace's files take, again whenever the folder's items change.
     let usage = RwSignal::new(None::<drive::Usage>);
     Effect::new(move |_| {
@@ -266,9 +350,9 @@ pub fn FolderView() -> impl IntoView {
                     <p class="drive-empty">{move || if loaded.get() { td_string!(i18n.get_locale(), drive.empty_folder) } else { "" }}</p>
                 }
             >
-                <table class="drive-table">
+                <table class="drive-table" aria-rowcount=move || shown.with(Vec::len) + 1>
                     <thead>
-                        <tr>
+                        <tr aria-rowindex="1">
                             <th scope="col" class="drive-check">
                                 <input type="checkbox"
                                     aria-label=move || td_string!(i18n.get_locale(), drive.select_all)
@@ -282,10 +366,16 @@ pub fn FolderView() -> impl IntoView {
                             <th scope="col"><span class="visually-hidden">{t!(i18n, drive.col_actions)}</span></th>
                         </tr>
                     </thead>
-                    <tbody>
-                        <For each=move || shown.get() key=|i| (i.id, i.revision) let:item>
+                    <tbody node_ref=body>
+                        <tr class="drive-spacer" aria-hidden="true"><td colspan="5" style:height=above>{""}</td></tr>
+                        <For
+                            each=move || { let r = rendered.get(); shown.with(|v| v.get(r).map(<[_]>::to_vec).unwrap_or_default()) }
+                            key=|i| (i.id, i.revision)
+                            let:item
+                        >
                             <ItemRow item=item />
                         </For>
+                        <tr class="drive-spacer" aria-hidden="true"><td colspan="5" style:height=below>{""}</td></tr>
                     </tbody>
                 </table>
             </Show>
@@ -303,6 +393,10 @@ pub fn FolderView() -> impl IntoView {
         </p>
     }
 }
+
+/// Where each item of the folder is among all of them, by id (0 first).
+#[derive(Clone, Copy)]
+pub struct RowIndex(pub Memo<std::collections::HashMap<i64, usize>>);
 
 /// A column the folder can be sorted by.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 
 use super::panels::{OpenPanel, Panel};
 use super::preview::{self, Thumbnail};
-use super::selection::{checkbox_beside, Selection};
+use super::selection::{move_focus, Selection};
 use super::state::Items;
 use super::{download, download_zip, size_label};
 use crate::api::drive::{self, Item, ItemKind};
@@ -29,6 +29,7 @@ pub fn ItemRow(item: Item) -> impl IntoView {
     let rename_error = RwSignal::new(None::<String>);
     let panel = expect_context::<OpenPanel>();
     let selection = expect_context::<Selection>();
+    let row_index = expect_context::<super::folder_view::RowIndex>();
     let check = move |ev: web_sys::MouseEvent| {
         if ev.shift_key() {
             selection.extend(id);
@@ -45,19 +46,8 @@ pub fn ItemRow(item: Item) -> impl IntoView {
             "ArrowUp" => -1,
             _ => return,
         };
-        let Some(target) = ev.target() else { return };
-        let Some(next) = checkbox_beside(&target, step) else {
-            return;
-        };
-        ev.prevent_default();
-        let _ = next.focus();
-        if ev.shift_key() {
-            if !selection.has(id) {
-                selection.toggle(id);
-            }
-            if let Some(to) = next.get_attribute("data-id").and_then(|v| v.parse().ok()) {
-                selection.extend(to);
-            }
+        if move_focus(selection, id, step, ev.shift_key()) {
+            ev.prevent_default();
         }
     };
     let viewable = preview::kind(item.mime.as_deref()).is_some();
@@ -123,9 +113,10 @@ pub fn ItemRow(item: Item) -> impl IntoView {
     let label = item.name.clone();
     let updated = item.updated_at;
     view! {
-        <tr class="drive-row" class:folder=folder class:selected=move || selection.has(id)>
+        <tr class="drive-row" data-id=id.to_string() class:folder=folder class:selected=move || selection.has(id)
+            aria-rowindex=move || row_index.0.with(|m| m.get(&id).map(|i| i + 2))>
             <td class="drive-check">
-                <input type="checkbox" data-id=id.to_string()
+                <input type="checkbox"
                     aria-label=td_string!(i18n.get_locale_untracked(), drive.select_item, name = item.name.clone())
                     prop:checked=move || selection.has(id)
                     on:click=check

@@ -9,7 +9,8 @@
 //! (viewer, thumbnails), [`versions`] (a file's versions), [`move_dialog`] (a folder
 //! picker, to move or copy), [`search`] (by name), [`tree`] (folders picked or dropped,
 //! walked), [`uploads`] (making their folders and sending files by tus),
-//! [`upload_panel`] (their progress), [`trash_view`] (the trash: restore, empty). [`link_page`] is the page of a
+//! [`upload_panel`] (their progress), [`trash_view`] (the trash: restore, empty),
+//! [`window`] (which rows of a large folder are drawn). [`link_page`] is the page of a
 //! share link (`/s`), outside the workspace.
 
 use std::collections::HashMap;
@@ -33,6 +34,7 @@ pub mod tree;
 pub mod upload_panel;
 pub mod uploads;
 pub mod versions;
+pub mod window;
 
 pub use folder_view::FolderView;
 pub use link_page::LinkPage;
@@ -51,7 +53,7 @@ pub struct Reload(pub RwSignal<u32>);
 /// `/w/:ws/drive`: provides Drive's state and keeps it live.
 #[component]
 pub fn DriveApp() -> impl IntoView {
-    let items = Items(RwSignal::new(HashMap::new()));
+    let items = Items::new();
     let uploads = Uploads(RwSignal::new(Vec::new()));
     let reload = Reload(RwSignal::new(0));
     provide_context(items);

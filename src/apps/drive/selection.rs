@@ -16,6 +16,8 @@ pub struct Selection {
     anchor: RwSignal<Option<i64>>,
     /// The items as shown, in order.
     order: Signal<Vec<i64>>,
+    /// The row the keyboard moved to that is not drawn yet (see [`move_focus`]).
+    pending: StoredValue<Option<i64>>,
 }
 
 impl Selection {
@@ -25,6 +27,7 @@ impl Selection {
             ids: RwSignal::new(BTreeSet::new()),
             anchor: RwSignal::new(None),
             order,
+            pending: StoredValue::new(None),
         }
     }
 
@@ -88,6 +91,15 @@ impl Selection {
         self.anchor.set(None);
     }
 
+    /// The item `step` (±1) places from `id` in the order shown, if any.
+    pub fn beside(&self, id: i64, step: i32) -> Option<i64> {
+        self.order.with_untracked(|o| {
+            let at = o.iter().position(|&i| i == id)?;
+            let to = at.checked_add_signed(step as isize)?;
+            o.get(to).copied()
+        })
+    }
+
     /// Drops what is no longer shown (moved, trashed, deleted, live or here).
     pub fn keep_shown(&self) {
         let shown: BTreeSet<i64> = self.order.with(|o| o.iter().copied().collect());
@@ -112,22 +124,92 @@ pub fn span(order: &[i64], from: i64, to: i64) -> Vec<i64> {
     order[a.min(b)..=a.max(b)].to_vec()
 }
 
-/// From a row's checkbox: the checkbox of the row `step` rows away (±1), if any.
-pub fn checkbox_beside(
-    from: &web_sys::EventTarget,
-    step: i32,
-) -> Option<web_sys::HtmlInputElement> {
-    let el = from.dyn_ref::<web_sys::Element>()?;
-    let row = el.closest("tr").ok()??;
-    let next = if step > 0 {
-        row.next_element_sibling()
+/// Focuses the checkbox of item `id`'s row if it is drawn; whether it was.
+fn focus_row(id: i64) -> bool {
+    let found = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector(&format!("tr[data-id=\"{id}\"] input[type=checkbox]"))
+                .ok()
+                .flatten()
+        })
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    match found {
+        Some(el) => el.focus().is_ok(),
+        None => false,
+    }
+}
+
+/// ↑/↓ (`step`: ±1) from the checkbox of item `id`: the focus goes to the next row's,
+/// with `shift` selecting on the way. Whether there was a row to go to. In a large
+/// folder the next row may not be drawn yet (see `folder_view`): it is focused once it is
+/// ([`Selection::focus_pending`]), and keys pressed meanwhile count from it.
+pub fn move_focus(selection: Selection, id: i64, step: i32, shift: bool) -> bool {
+    let from = selection.pending.get_value().unwrap_or(id);
+    let Some(to) = selection.beside(from, step) else {
+        return false;
+    };
+    if shift {
+        if !selection.has(from) {
+            selection.toggle(from);
+        }
+        selection.extend(to);
+    }
+    let drawn = focus_row(to);
+    selection.pending.set_value((!drawn).then_some(to));
+    if !drawn {
+        toward_edge(step);
+        retry_pending(selection, step, 120);
+    }
+    true
+}
+
+/// Brings the last drawn row in the direction of `step` to the middle of the screen, so
+/// that the rows beyond it are drawn (the focus stays where it is until they are).
+fn toward_edge(step: i32) {
+    let doc = web_sys::window().and_then(|w| w.document());
+    let rows = doc.and_then(|d| d.query_selector_all("tbody tr.drive-row").ok());
+    let Some(rows) = rows else { return };
+    let at = if step < 0 {
+        0
     } else {
-        row.previous_element_sibling()
-    }?;
-    next.query_selector("input[type=checkbox]")
-        .ok()??
-        .dyn_into::<web_sys::HtmlInputElement>()
-        .ok()
+        rows.length().saturating_sub(1)
+    };
+    if let Some(row) = rows
+        .item(at)
+        .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+    {
+        let o = web_sys::ScrollIntoViewOptions::new();
+        o.set_block(web_sys::ScrollLogicalPosition::Center);
+        row.scroll_into_view_with_scroll_into_view_options(&o);
+    }
+}
+
+/// Tries [`Selection::focus_pending`] every 16 ms, `tries` times at most, until done,
+/// moving the rows drawn toward it (`step`) meanwhile.
+fn retry_pending(selection: Selection, step: i32, tries: u32) {
+    set_timeout(
+        move || {
+            selection.focus_pending();
+            if tries > 0 && matches!(selection.pending.try_get_value(), Some(Some(_))) {
+                toward_edge(step);
+                retry_pending(selection, step, tries - 1);
+            }
+        },
+        std::time::Duration::from_millis(16),
+    );
+}
+
+impl Selection {
+    /// Focuses the row the keyboard moved to, once drawn (call when rows are drawn).
+    pub fn focus_pending(&self) {
+        // Also after the folder is gone (from a timer): then nothing.
+        if let Some(Some(id)) = self.pending.try_get_value() {
+            if focus_row(id) {
+                let _ = self.pending.try_set_value(None);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -157,6 +239,10 @@ mod tests {
             assert_eq!(s.ids(), [2, 3, 4, 5]);
             s.toggle(3);
             assert_eq!(s.ids(), [2, 4, 5]);
+            assert_eq!(
+                (s.beside(1, -1), s.beside(1, 1), s.beside(5, 1)),
+                (None, Some(2), None)
+            );
             s.toggle_all();
             assert!(s.all());
             s.toggle_all();

@@ -8,31 +8,68 @@ use leptos::prelude::*;
 
 use crate::api::drive::{Item, ItemKind};
 
-/// Every item seen, by id.
+/// Every item seen, by id; and when each was last merged (a count of merges), so that a
+/// listing asked for before a live event does not undo it.
 #[derive(Clone, Copy)]
-pub struct Items(pub RwSignal<HashMap<i64, Item>>);
+pub struct Items(
+    pub RwSignal<HashMap<i64, Item>>,
+    StoredValue<(u64, HashMap<i64, u64>)>,
+);
 
 impl Items {
+    /// No items.
+    pub fn new() -> Items {
+        Items(
+            RwSignal::new(HashMap::new()),
+            StoredValue::new((0, HashMap::new())),
+        )
+    }
+
+    /// A mark to take before asking for a listing (see [`Items::merge_listing`]).
+    pub fn mark(&self) -> u64 {
+        self.1.with_value(|(n, _)| *n)
+    }
+
     /// Takes `item` unless a newer copy (higher revision) is already here: the one merge
     /// every answer and live event goes through.
     pub fn merge(&self, item: Item) {
+        let id = item.id;
+        let mut taken = false;
         self.0.update(|m| {
             let newer = m
                 .get(&item.id)
                 .is_none_or(|old| item.revision >= old.revision);
             if newer {
                 m.insert(item.id, item);
+                taken = true;
             }
         });
+        if taken {
+            self.1.update_value(|(n, at)| {
+                *n += 1;
+                at.insert(id, *n);
+            });
+        }
     }
 
-    /// Takes a whole listing of `folder`: its items merged, and those of the folder that
-    /// the listing no longer has (moved, trashed or deleted meanwhile) dropped.
-    pub fn merge_listing(&self, folder: Option<i64>, items: Vec<Item>) {
+    /// Takes a whole listing of `folder`, asked for at `mark` ([`Items::mark`]): its items
+    /// merged, and those of the folder that the listing does not have dropped (moved,
+    /// trashed or deleted meanwhile), unless merged after the mark (made, or moved in,
+    /// after the server read the folder).
+    pub fn merge_listing(&self, folder: Option<i64>, items: Vec<Item>, mark: u64) {
         let ids: std::collections::HashSet<i64> = items.iter().map(|i| i.id).collect();
+        let fresh: std::collections::HashSet<i64> = self.1.with_value(|(_, at)| {
+            at.iter()
+                .filter(|(_, &n)| n > mark)
+                .map(|(&id, _)| id)
+                .collect()
+        });
         self.0.update(|m| {
             m.retain(|id, it| {
-                it.parent_id != folder || it.trashed_at.is_some() || ids.contains(id)
+                it.parent_id != folder
+                    || it.trashed_at.is_some()
+                    || ids.contains(id)
+                    || fresh.contains(id)
             });
         });
         for it in items {
@@ -136,7 +173,7 @@ mod tests {
     fn the_newest_revision_wins_whatever_comes_first() {
         let owner = Owner::new();
         owner.with(|| {
-            let items = Items(RwSignal::new(HashMap::new()));
+            let items = Items::new();
             items.merge(item(1, None, "b", 3));
             items.merge(item(1, None, "old", 2));
             assert_eq!(items.in_folder(None)[0].name, "b");
@@ -144,10 +181,31 @@ mod tests {
             assert!(items.in_folder(None).is_empty());
             // A listing drops what left the folder, keeps the rest sorted.
             items.merge(item(2, None, "a", 1));
-            items.merge_listing(None, vec![item(3, None, "C", 1)]);
+            let mark = items.mark();
+            items.merge_listing(None, vec![item(3, None, "C", 1)], mark);
             let names: Vec<String> = items.in_folder(None).into_iter().map(|i| i.name).collect();
             assert_eq!(names, ["C"]);
             assert_eq!(items.in_folder(Some(9))[0].name, "moved");
+        });
+    }
+
+    #[test]
+    fn a_listing_asked_before_a_live_item_keeps_it() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let items = Items::new();
+            items.merge(item(1, Some(7), "old", 1));
+            // The listing is asked for; meanwhile item 2 arrives live.
+            let mark = items.mark();
+            items.merge(item(2, Some(7), "new", 1));
+            // The listing, read before item 2 was made, has item 1 only.
+            items.merge_listing(Some(7), vec![item(1, Some(7), "old", 1)], mark);
+            let names: Vec<String> = items
+                .in_folder(Some(7))
+                .into_iter()
+                .map(|i| i.name)
+                .collect();
+            assert_eq!(names, ["new", "old"]);
         });
     }
 }
