@@ -269,12 +269,19 @@ test("two people: a folder, uploads by button and drop seen live, downloads that
   await a.getByRole("heading", { name: "Reports", level: 1 }).waitFor();
   await a.getByRole("checkbox", { name: "Select Plans", exact: true }).click();
   await a.keyboard.press("Shift+ArrowDown");
-  const bar = a.getByRole("toolbar", { name: "Selected items" });
+  const bar = a.getByRole("group", { name: "Selected items" });
   await bar.getByText("2 selected").waitFor();
   assert.equal(await a.getByRole("checkbox", { name: "Select Plans (2)" }).isChecked(), true);
   assert.equal(await a.getByRole("checkbox", { name: "Select all" }).isChecked(), false);
   await audit(a, "drive selection");
   await shot(a, "drive-selection");
+  // Escape closes the bulk Move dialog and leaves the selection as it was.
+  await bar.getByRole("button", { name: "Move to…" }).click();
+  const bulkMove = a.getByRole("dialog", { name: "Move 2 items" });
+  await bulkMove.getByRole("heading", { name: "Reports" }).waitFor();
+  await a.keyboard.press("Escape");
+  await bulkMove.waitFor({ state: "detached" });
+  await bar.getByText("2 selected").waitFor();
   // Both as one zip, named after the folder.
   const [zip] = await Promise.all([a.waitForEvent("download"), bar.getByRole("button", { name: "Download" }).click()]);
   assert.equal(zip.suggestedFilename(), "Reports.zip");
@@ -446,7 +453,7 @@ test("a folder of 1,500 items: only what is on screen is drawn, and all of it is
   // Every item in a selection, though few are drawn.
   await a.getByRole("checkbox", { name: `Select ${name(N - 1)}` }).focus();
   await a.keyboard.press("Control+a");
-  await a.getByRole("toolbar", { name: "Selected items" }).getByText(`${N} selected`).waitFor();
+  await a.getByRole("group", { name: "Selected items" }).getByText(`${N} selected`).waitFor();
   // From the keyboard, back up past the drawn rows: focus scrolls, and the rows follow.
   await a.keyboard.press("Escape");
   for (let i = 0; i < 150; i++) await a.keyboard.press("ArrowUp");
@@ -461,7 +468,7 @@ test("a folder of 1,500 items: only what is on screen is drawn, and all of it is
   };
   await focusOn(`Select ${name(N - 151)}`);
   for (let i = 0; i < 30; i++) await a.keyboard.press("Shift+ArrowUp");
-  await a.getByRole("toolbar", { name: "Selected items" }).getByText("31 selected").waitFor();
+  await a.getByRole("group", { name: "Selected items" }).getByText("31 selected").waitFor();
   await focusOn(`Select ${name(N - 181)}`);
   await shot(a, "drive-large-folder");
   await audit(a, "drive large folder");

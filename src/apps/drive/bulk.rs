@@ -1,6 +1,6 @@
-//! What can be done with the selected items at once: download (one file as itself, more
-//! as one zip), move or copy with the folder picker, move to the trash (with Undo), and
-//! clearing the selection. The count is said in a polite live region.
+//! What can be done with the selected items at once (a labelled group of buttons):
+//! download (one file as itself, more as one zip), move or copy with the folder picker,
+//! move to the trash (with Undo), and clearing the selection. The count is said in a polite live region.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -97,7 +97,7 @@ pub fn SelectionBar() -> impl IntoView {
             }}
         </p>
         <Show when=move || selection.count() != 0>
-            <div class="drive-bulk" role="toolbar" aria-label=move || td_string!(i18n.get_locale(), drive.selection_label)>
+            <div class="drive-bulk" role="group" aria-label=move || td_string!(i18n.get_locale(), drive.selection_label)>
                 <span class="drive-bulk-count" aria-hidden="true">
                     {move || td_string!(i18n.get_locale(), drive.selected_count, count = selection.count())}
                 </span>

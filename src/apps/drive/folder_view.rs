@@ -85,7 +85,12 @@ pub fn FolderView() -> impl IntoView {
         event_target::<web_sys::HtmlInputElement>(&ev).set_checked(selection.all());
     };
     let list_keys = move |ev: web_sys::KeyboardEvent| {
-        if crate::ui::typing_into(&ev) {
+        // Not from a field, nor from a dialog opened over the list (its Escape closes it).
+        let in_dialog = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|e| e.closest("dialog").ok().flatten().is_some());
+        if crate::ui::typing_into(&ev) || in_dialog {
             return;
         }
         match ev.key().as_str() {
@@ -139,6 +144,8 @@ pub fn FolderView() -> impl IntoView {
             }
             return;
         }
+        // The back stays until the front is done (the rows drawn are clamped to the
+        // folder, should it shrink meanwhile).
         rendered.set(now.start - 1..now.end);
         set_timeout(
             move || {
@@ -369,7 +376,7 @@ pub fn FolderView() -> impl IntoView {
                     <tbody node_ref=body>
                         <tr class="drive-spacer" aria-hidden="true"><td colspan="5" style:height=above>{""}</td></tr>
                         <For
-                            each=move || { let r = rendered.get(); shown.with(|v| v.get(r).map(<[_]>::to_vec).unwrap_or_default()) }
+                            each=move || { let r = rendered.get(); shown.with(|v| v[window::clamp(r, v.len())].to_vec()) }
                             key=|i| (i.id, i.revision)
                             let:item
                         >

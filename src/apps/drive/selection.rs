@@ -18,6 +18,8 @@ pub struct Selection {
     order: Signal<Vec<i64>>,
     /// The row the keyboard moved to that is not drawn yet (see [`move_focus`]).
     pending: StoredValue<Option<i64>>,
+    /// Whether a timer is trying to focus it.
+    retrying: StoredValue<bool>,
 }
 
 impl Selection {
@@ -28,6 +30,7 @@ impl Selection {
             anchor: RwSignal::new(None),
             order,
             pending: StoredValue::new(None),
+            retrying: StoredValue::new(false),
         }
     }
 
@@ -60,7 +63,12 @@ impl Selection {
 
     /// Selects every item from the anchor to `id` (Shift-click), keeping the rest.
     pub fn extend(&self, id: i64) {
-        let from = self.anchor.get_untracked().unwrap_or(id);
+        self.extend_from(self.anchor.get_untracked().unwrap_or(id), id);
+    }
+
+    /// Selects every item from `from` to `id` (Shift+↑/↓), keeping the rest; the anchor
+    /// moves to `id`.
+    pub fn extend_from(&self, from: i64, id: i64) {
         let more = self.order.with_untracked(|o| span(o, from, id));
         self.ids.update(|s| s.extend(more));
         self.anchor.set(Some(id));
@@ -145,19 +153,22 @@ fn focus_row(id: i64) -> bool {
 /// folder the next row may not be drawn yet (see `folder_view`): it is focused once it is
 /// ([`Selection::focus_pending`]), and keys pressed meanwhile count from it.
 pub fn move_focus(selection: Selection, id: i64, step: i32, shift: bool) -> bool {
-    let from = selection.pending.get_value().unwrap_or(id);
+    // From the row still to be focused, if it is still in the folder.
+    let from = selection
+        .pending
+        .get_value()
+        .filter(|p| selection.beside(*p, 0).is_some())
+        .unwrap_or(id);
     let Some(to) = selection.beside(from, step) else {
         return false;
     };
     if shift {
-        if !selection.has(from) {
-            selection.toggle(from);
-        }
-        selection.extend(to);
+        selection.extend_from(from, to);
     }
     let drawn = focus_row(to);
     selection.pending.set_value((!drawn).then_some(to));
-    if !drawn {
+    if !drawn && !selection.retrying.get_value() {
+        selection.retrying.set_value(true);
         toward_edge(step);
         retry_pending(selection, step, 120);
     }
@@ -191,9 +202,15 @@ fn retry_pending(selection: Selection, step: i32, tries: u32) {
     set_timeout(
         move || {
             selection.focus_pending();
-            if tries > 0 && matches!(selection.pending.try_get_value(), Some(Some(_))) {
+            if !matches!(selection.pending.try_get_value(), Some(Some(_))) {
+                let _ = selection.retrying.try_set_value(false);
+            } else if tries > 0 {
                 toward_edge(step);
                 retry_pending(selection, step, tries - 1);
+            } else {
+                // Given up: the next key counts from the focused row.
+                let _ = selection.pending.try_set_value(None);
+                let _ = selection.retrying.try_set_value(false);
             }
         },
         std::time::Duration::from_millis(16),

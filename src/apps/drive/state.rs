@@ -27,7 +27,7 @@ impl Items {
 
     /// A mark to take before asking for a listing (see [`Items::merge_listing`]).
     pub fn mark(&self) -> u64 {
-        self.1.with_value(|(n, _)| *n)
+        self.1.try_with_value(|(n, _)| *n).unwrap_or(0)
     }
 
     /// Takes `item` unless a newer copy (higher revision) is already here: the one merge
@@ -35,7 +35,8 @@ impl Items {
     pub fn merge(&self, item: Item) {
         let id = item.id;
         let mut taken = false;
-        self.0.update(|m| {
+        // Also from an answer that arrives after Drive was left: then nothing.
+        let _ = self.0.try_update(|m| {
             let newer = m
                 .get(&item.id)
                 .is_none_or(|old| item.revision >= old.revision);
@@ -45,7 +46,7 @@ impl Items {
             }
         });
         if taken {
-            self.1.update_value(|(n, at)| {
+            let _ = self.1.try_update_value(|(n, at)| {
                 *n += 1;
                 at.insert(id, *n);
             });
@@ -58,13 +59,16 @@ impl Items {
     /// after the server read the folder).
     pub fn merge_listing(&self, folder: Option<i64>, items: Vec<Item>, mark: u64) {
         let ids: std::collections::HashSet<i64> = items.iter().map(|i| i.id).collect();
-        let fresh: std::collections::HashSet<i64> = self.1.with_value(|(_, at)| {
+        // An answer that arrives after Drive was left changes nothing.
+        let Some(fresh) = self.1.try_with_value(|(_, at)| {
             at.iter()
                 .filter(|(_, &n)| n > mark)
                 .map(|(&id, _)| id)
-                .collect()
-        });
-        self.0.update(|m| {
+                .collect::<std::collections::HashSet<i64>>()
+        }) else {
+            return;
+        };
+        let _ = self.0.try_update(|m| {
             m.retain(|id, it| {
                 it.parent_id != folder
                     || it.trashed_at.is_some()

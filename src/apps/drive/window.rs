@@ -29,6 +29,13 @@ pub fn range(n: usize, row: f64, top: f64, height: f64) -> Range<usize> {
     start..end
 }
 
+/// `r` within `0..len`: the rows drawn a moment ago, of a folder that has shrunk since
+/// (the window catches up on the next turn; meanwhile the rows that remain stay).
+pub fn clamp(r: Range<usize>, len: usize) -> Range<usize> {
+    let end = r.end.min(len);
+    r.start.min(end)..end
+}
+
 /// A counter that goes up on every scroll (of the page or of any element: listened to
 /// in the capture phase, since scroll events do not bubble) and every resize.
 pub fn use_scroll() -> ReadSignal<u32> {
@@ -55,6 +62,13 @@ pub fn use_scroll() -> ReadSignal<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stale_window_is_clamped_not_emptied() {
+        assert_eq!(clamp(0..10, 9), 0..9);
+        assert_eq!(clamp(5..10, 3), 3..3);
+        assert_eq!(clamp(2..4, 9), 2..4);
+    }
 
     #[test]
     fn small_folders_are_whole() {

@@ -40,6 +40,27 @@ pub async fn new_key(tx: &mut Tx, workspace: i64, version: i64) -> ApiResult<Str
     .await
 }
 
+/// The file key of `from` (sealed there as `sealed`), sealed again for version `to` (a
+/// copy, which reads the same bytes).
+pub async fn reseal_key(
+    tx: &mut Tx,
+    workspace: i64,
+    from: i64,
+    sealed: &str,
+    to: i64,
+) -> ApiResult<String> {
+    let key = Zeroizing::new(
+        tx.open(&Place::new("drive_versions", "file_key", from), sealed)
+            .await?,
+    );
+    tx.seal(
+        Scope::Workspace(workspace),
+        &Place::new("drive_versions", "file_key", to),
+        &key,
+    )
+    .await
+}
+
 /// The segment keys of `version` from its sealed file key.
 pub async fn keys(tx: &mut Tx, version: i64, sealed: &str, salt: &[u8]) -> ApiResult<Keys> {
     let hex = Zeroizing::new(

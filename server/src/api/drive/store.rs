@@ -246,6 +246,14 @@ pub async fn insert(
     item(tx, id).await
 }
 
+/// `name` with a number before its extension: `notes (2).txt`, `Photos (3)`.
+pub fn numbered(name: &str, n: u32) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => format!("{stem} ({n}).{ext}"),
+        _ => format!("{name} ({n})"),
+    }
+}
+
 /// `wanted` if no item of `folder` has that name, else the first free of `stem (2).ext`,
 /// `stem (3).ext`, …
 pub async fn free_name(
@@ -254,17 +262,13 @@ pub async fn free_name(
     folder: Option<i64>,
     wanted: &str,
 ) -> ApiResult<String> {
-    let (stem, ext) = match wanted.rsplit_once('.') {
-        Some((s, e)) if !s.is_empty() => (s, format!(".{e}")),
-        _ => (wanted, String::new()),
-    };
     // Looked up first: on PostgreSQL a failed insert would end the transaction.
     let mut name = wanted.to_owned();
     for n in 2..1000 {
         if name_free(tx, workspace, folder, &name).await? {
             return Ok(name);
         }
-        name = format!("{stem} ({n}){ext}");
+        name = numbered(wanted, n);
     }
     Err(ApiError::new(
         StatusCode::CONFLICT,
@@ -453,6 +457,9 @@ pub async fn copy(
     parent: Option<i64>,
     quota: Option<i64>,
 ) -> ApiResult<Vec<Item>> {
+    // Alone in the drive from here: the quota and the trash checked below stay true (an
+    // emptying of the trash waits).
+    lock_workspace(tx, it.workspace_id).await?;
     // In the trash, or in a folder that is.
     if path(tx, it.id)
         .await?
@@ -466,7 +473,6 @@ pub async fn copy(
         ));
     }
     let workspace = it.workspace_id;
-    lock_workspace(tx, workspace).await?;
     check_folder(tx, workspace, parent).await?;
     if let Some(p) = parent {
         if path(tx, p).await?.iter().any(|f| f.id == it.id) {
@@ -561,17 +567,7 @@ async fn copy_version(tx: &mut Tx, workspace: i64, me: i64, file: i64) -> ApiRes
             args![workspace, size, mime, me, now(), content.unwrap_or(from)],
         )
         .await?;
-    let key = zeroize::Zeroizing::new(
-        tx.open(&Place::new("drive_versions", "file_key", from), &sealed)
-            .await?,
-    );
-    let resealed = tx
-        .seal(
-            Scope::Workspace(workspace),
-            &Place::new("drive_versions", "file_key", version),
-            &key,
-        )
-        .await?;
+    let resealed = super::content::reseal_key(tx, workspace, from, &sealed, version).await?;
     tx.execute(
         "UPDATE drive_versions SET file_key = $2 WHERE id = $1",
         args![version, resealed],
@@ -672,6 +668,7 @@ pub async fn subtree(tx: &mut Tx, root: i64) -> ApiResult<Vec<i64>> {
 /// ids and the versions whose chunks to remove (a version copies still read stays, as a
 /// holder: see [`release_version`]).
 pub async fn empty_trash(tx: &mut Tx, workspace: i64) -> ApiResult<(Vec<i64>, Vec<i64>)> {
+    lock_workspace(tx, workspace).await?;
     let roots: Vec<(i64,)> = tx
         .all(
             "SELECT id FROM drive_items WHERE workspace_id = $1 AND trashed_at IS NOT NULL",

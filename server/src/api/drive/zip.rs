@@ -291,7 +291,7 @@ async fn entries(state: &AppState, tx: &mut Tx, tops: Vec<Item>) -> ApiResult<Ve
         let mut name = it.name.clone();
         let mut n = 2;
         while !taken.insert(name.to_lowercase()) {
-            name = numbered(&it.name, n);
+            name = store::numbered(&it.name, n);
             n += 1;
         }
         push(state, tx, &mut out, &mut queue, it, name).await?;
@@ -303,14 +303,6 @@ async fn entries(state: &AppState, tx: &mut Tx, tops: Vec<Item>) -> ApiResult<Ve
         }
     }
     Ok(out)
-}
-
-/// `name` with a number before its extension.
-fn numbered(name: &str, n: u32) -> String {
-    match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() => format!("{stem} ({n}).{ext}"),
-        _ => format!("{name} ({n})"),
-    }
 }
 
 /// Adds item `it` at `name` (a folder: queued for what it holds).
