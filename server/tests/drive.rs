@@ -137,6 +137,17 @@ async fn download(
     c.fetch_raw(&url, &extra).await
 }
 
+/// Empties the trash of workspace `ws`.
+async fn empty_trash(c: &mut Client, ws: i64) -> Reply {
+    c.send(
+        "DELETE",
+        &format!("/workspaces/{ws}/drive/trash"),
+        None,
+        &[],
+    )
+    .await
+}
+
 /// A server, Ann signed up, and her workspace "Drive".
 async fn ann_drive() -> (Server, Client, i64) {
     let server = spawn().await;
@@ -772,14 +783,7 @@ async fn folders_move_rename_trash_restore_and_empty() {
     assert_error(&r, 409, "NAME_TAKEN");
 
     assert!(!stored(&server).await.is_empty());
-    let r = ann
-        .send(
-            "DELETE",
-            &format!("/workspaces/{ws}/drive/trash"),
-            None,
-            &[],
-        )
-        .await;
+    let r = empty_trash(&mut ann, ws).await;
     assert_eq!(r.status, 204, "{:?}", r.body);
     assert_eq!(ann.get(&format!("/drive/items/{f}")).await.status, 404);
     assert_eq!(stored(&server).await, Vec::<(String, Vec<u8>)>::new());
@@ -860,14 +864,7 @@ async fn emptying_the_trash_ends_the_uploads_into_it() {
     assert_eq!(patch(&mut ann, &at, 0, &bytes, &[]).await.status, 204);
     ann.post(&format!("/drive/items/{f}/trash"), json!({}))
         .await;
-    let r = ann
-        .send(
-            "DELETE",
-            &format!("/workspaces/{ws}/drive/trash"),
-            None,
-            &[],
-        )
-        .await;
+    let r = empty_trash(&mut ann, ws).await;
     assert_eq!(r.status, 204);
     // Its space and its bytes are free again, and it is gone.
     let u = ann.get(&format!("/workspaces/{ws}/drive/usage")).await;
@@ -1974,14 +1971,7 @@ async fn a_copy_outlives_its_original_and_the_bytes_go_with_the_last_one() {
     // The original deleted for good: the copies still read its bytes.
     ann.post(&format!("/drive/items/{f}/trash"), json!({}))
         .await;
-    let r = ann
-        .send(
-            "DELETE",
-            &format!("/workspaces/{ws}/drive/trash"),
-            None,
-            &[],
-        )
-        .await;
+    let r = empty_trash(&mut ann, ws).await;
     assert_eq!(r.status, 204, "{:?}", r.body);
     assert_eq!(stored(&server).await.len(), objects);
     for c in [copy, copy2] {
@@ -1997,13 +1987,7 @@ async fn a_copy_outlives_its_original_and_the_bytes_go_with_the_last_one() {
         .await;
     ann.post(&format!("/drive/items/{copy2}/trash"), json!({}))
         .await;
-    ann.send(
-        "DELETE",
-        &format!("/workspaces/{ws}/drive/trash"),
-        None,
-        &[],
-    )
-    .await;
+    empty_trash(&mut ann, ws).await;
     assert_eq!(stored(&server).await.len(), 0);
     assert_eq!(server.count("SELECT count(*) FROM drive_versions").await, 0);
     let u = ann.get(&format!("/workspaces/{ws}/drive/usage")).await;
