@@ -68,6 +68,11 @@ pub struct Item {
     pub trashed_at: Option<i64>,
     /// Grows with every change: of two copies, the one with the higher revision is newer.
     pub revision: i64,
+    /// For a file uploaded to a channel as a message's attachment: that channel. Such a
+    /// file is in no folder and listed nowhere in Drive; only those who can read the
+    /// channel can see it, and it changes (or goes) only with its message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<i64>,
 }
 
 /// A folder's content, folders first, then by name.

@@ -79,7 +79,21 @@ pub struct Message {
     /// Pinned to its channel: by whom and when.
     #[serde(default)]
     pub pinned: Option<Pin>,
+    /// Its files, in order.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
 }
+
+/// A file a message shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Attachment {
+    /// The file as it is now; `None` once it is in Drive's trash or deleted.
+    pub item: Option<crate::drive::Item>,
+}
+
+/// Files one message may show.
+pub const MAX_ATTACHMENTS: usize = 10;
 
 impl Message {
     /// Whether it calls on `user`: by name, or by `@here`/`@channel` (one's own
@@ -247,12 +261,17 @@ pub struct PageQuery {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewMessage {
-    /// Text (safe Markdown), 1 to 16,000 bytes, not only spaces.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
+    /// Text (safe Markdown), up to 16,000 bytes; it may be empty (or only spaces) only
+    /// when the message has attachments.
     pub body: String,
     /// Reply in this message's thread.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_root_id: Option<i64>,
+    /// Files to show with it (at most [`MAX_ATTACHMENTS`]), by Drive item id: files
+    /// uploaded to this channel by the author and not yet attached (see
+    /// [`crate::drive::Item::channel_id`]), or files of the workspace's Drive.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<i64>,
 }
 
 /// `PATCH /messages/{id}`.

@@ -338,6 +338,7 @@ const TABLES: &[Table] = &[
             ("trashed_at", OptInt),
             ("trashed_by", OptInt),
             ("revision", Int),
+            ("channel_id", OptInt),
         ],
         order: "id",
         identity: true,
@@ -456,6 +457,7 @@ const TABLES: &[Table] = &[
             ("created_at", Int),
             ("expires_at", Int),
             ("share_id", OptInt),
+            ("channel_id", OptInt),
         ],
         order: "id",
         identity: false,
@@ -471,6 +473,12 @@ const TABLES: &[Table] = &[
             ("share_id", OptInt),
         ],
         order: "token_hash",
+        identity: false,
+    },
+    Table {
+        name: "message_attachments",
+        columns: &[("message_id", Int), ("position", Int), ("item_id", OptInt)],
+        order: "message_id, position",
         identity: false,
     },
 ];

@@ -238,7 +238,7 @@ pub async fn index_drive_names(db: &Db) -> Result<(), String> {
     }
     let rows: Vec<(i64, i64, String)> = tx
         .all(
-            "SELECT id, workspace_id, name FROM drive_items ORDER BY id",
+            "SELECT id, workspace_id, name FROM drive_items WHERE channel_id IS NULL ORDER BY id",
             args![],
         )
         .await

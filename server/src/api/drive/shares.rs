@@ -154,6 +154,7 @@ async fn create(
     let token = crypto_wasm::random::token(32).map_err(ApiError::internal)?;
     let mut tx = state.db.write().await?;
     let a = access::drive_item(&mut tx, id, user.id).await?;
+    store::in_drive(&store::item(&mut tx, id).await?)?;
     if in_trash(&mut tx, id).await? {
         return Err(ApiError::new(
             StatusCode::CONFLICT,

@@ -14,7 +14,7 @@ use crate::vault::{Place, Scope};
 /// v.id = i.current_version_id`.
 pub const ITEM_COLUMNS: &str = "i.id, i.workspace_id, i.parent_id, i.kind, i.name, \
     COALESCE(v.size, 0), v.mime, COALESCE(v.number, 0), i.created_by, i.created_at, \
-    i.updated_at, i.trashed_at, i.revision";
+    i.updated_at, i.trashed_at, i.revision, i.channel_id";
 
 /// A row of [`ITEM_COLUMNS`].
 pub type ItemRow = (
@@ -31,6 +31,7 @@ pub type ItemRow = (
     i64,
     Option<i64>,
     i64,
+    Option<i64>,
 );
 
 /// An item from its row, its name opened.
@@ -49,6 +50,7 @@ pub async fn item_from(tx: &mut Tx, row: ItemRow) -> ApiResult<Item> {
         updated_at,
         trashed_at,
         revision,
+        channel_id,
     ) = row;
     let name = tx
         .open_name(&Place::new("drive_items", "name", id), &name)
@@ -69,6 +71,7 @@ pub async fn item_from(tx: &mut Tx, row: ItemRow) -> ApiResult<Item> {
         updated_at,
         trashed_at,
         revision,
+        channel_id,
     })
 }
 
@@ -89,7 +92,7 @@ pub async fn children(tx: &mut Tx, workspace: i64, folder: Option<i64>) -> ApiRe
         "SELECT {ITEM_COLUMNS} FROM drive_items i \
          LEFT JOIN drive_versions v ON v.id = i.current_version_id \
          WHERE i.workspace_id = $1 AND COALESCE(i.parent_id, 0) = COALESCE($2, 0) \
-           AND i.trashed_at IS NULL"
+           AND i.channel_id IS NULL AND i.trashed_at IS NULL"
     );
     let rows: Vec<ItemRow> = tx
         .all(sqlx::AssertSqlSafe(sql), args![workspace, folder])
@@ -150,23 +153,53 @@ async fn name_key(tx: &mut Tx, workspace: i64, name: &str) -> ApiResult<String> 
     .await
 }
 
-/// Whether no item of `folder` that is not in the trash is named `name` (ignoring case).
-pub async fn name_free(
-    tx: &mut Tx,
-    workspace: i64,
-    folder: Option<i64>,
-    name: &str,
-) -> ApiResult<bool> {
+/// Where an item is: in a folder of the drive (`None`: at its top), or in a channel (a
+/// message's attachment, in no folder).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// A folder, or the top of the drive.
+    Folder(Option<i64>),
+    /// A channel's files.
+    Channel(i64),
+}
+
+impl Location {
+    /// `(parent_id, channel_id)`.
+    fn columns(self) -> (Option<i64>, Option<i64>) {
+        match self {
+            Location::Folder(f) => (f, None),
+            Location::Channel(c) => (None, Some(c)),
+        }
+    }
+}
+
+/// Whether no item at `at` that is not in the trash is named `name` (ignoring case).
+pub async fn name_free(tx: &mut Tx, workspace: i64, at: Location, name: &str) -> ApiResult<bool> {
     let key = name_key(tx, workspace, name).await?;
+    let (folder, channel) = at.columns();
     let found: Option<(i64,)> = tx
         .optional(
             "SELECT id FROM drive_items WHERE workspace_id = $1 \
-               AND COALESCE(parent_id, 0) = COALESCE($2, 0) AND name_key = $3 \
+               AND COALESCE(parent_id, 0) = COALESCE($2, 0) \
+               AND COALESCE(channel_id, 0) = COALESCE($4, 0) AND name_key = $3 \
                AND trashed_at IS NULL",
-            args![workspace, folder, key],
+            args![workspace, folder, key, channel],
         )
         .await?;
     Ok(found.is_none())
+}
+
+/// Ok for an item of the drive; 409 `ATTACHMENT` for a file of a channel, which is
+/// changed (and deleted) only through its message.
+pub fn in_drive(it: &Item) -> ApiResult<()> {
+    if it.channel_id.is_some() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "ATTACHMENT",
+            "this file is attached to a message: it changes only with its message",
+        ));
+    }
+    Ok(())
 }
 
 fn name_taken(name: &str) -> ApiError {
@@ -203,27 +236,39 @@ pub async fn create_folder(
     name: &str,
 ) -> ApiResult<Item> {
     check_folder(tx, workspace, parent).await?;
-    insert(tx, workspace, me, parent, ItemKind::Folder, name, None).await
+    let at = Location::Folder(parent);
+    insert(tx, workspace, me, at, ItemKind::Folder, name, None).await
 }
 
-/// Inserts an item (a file with its current version).
+/// Inserts an item (a file with its current version). Only items of the drive are
+/// indexed for its search.
 pub async fn insert(
     tx: &mut Tx,
     workspace: i64,
     me: i64,
-    parent: Option<i64>,
+    at: Location,
     kind: ItemKind,
     name: &str,
     version: Option<i64>,
 ) -> ApiResult<Item> {
     let key = name_key(tx, workspace, name).await?;
     let t = now();
+    let (parent, channel) = at.columns();
     let inserted: Result<(i64,), sqlx::Error> = tx
         .one(
             "INSERT INTO drive_items (workspace_id, parent_id, kind, name, name_key, \
-               current_version_id, created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, '', $4, $5, $6, $7, $7) RETURNING id",
-            args![workspace, parent, kind.as_str(), key, version, me, t],
+               current_version_id, created_by, created_at, updated_at, channel_id) \
+             VALUES ($1, $2, $3, '', $4, $5, $6, $7, $7, $8) RETURNING id",
+            args![
+                workspace,
+                parent,
+                kind.as_str(),
+                key,
+                version,
+                me,
+                t,
+                channel
+            ],
         )
         .await;
     let (id,) = match inserted {
@@ -242,7 +287,9 @@ pub async fn insert(
         args![id, sealed],
     )
     .await?;
-    crate::api::search::store::index_drive_item(tx, workspace, id, name).await?;
+    if channel.is_none() {
+        crate::api::search::store::index_drive_item(tx, workspace, id, name).await?;
+    }
     item(tx, id).await
 }
 
@@ -254,18 +301,18 @@ pub fn numbered(name: &str, n: u32) -> String {
     }
 }
 
-/// `wanted` if no item of `folder` has that name, else the first free of `stem (2).ext`,
+/// `wanted` if no item at `at` has that name, else the first free of `stem (2).ext`,
 /// `stem (3).ext`, …
 pub async fn free_name(
     tx: &mut Tx,
     workspace: i64,
-    folder: Option<i64>,
+    at: Location,
     wanted: &str,
 ) -> ApiResult<String> {
     // Looked up first: on PostgreSQL a failed insert would end the transaction.
     let mut name = wanted.to_owned();
     for n in 2..1000 {
-        if name_free(tx, workspace, folder, &name).await? {
+        if name_free(tx, workspace, at, &name).await? {
             return Ok(name);
         }
         name = numbered(wanted, n);
@@ -295,6 +342,7 @@ pub async fn change(
     name: Option<&str>,
     parent: Option<Option<i64>>,
 ) -> ApiResult<Item> {
+    in_drive(it)?;
     if it.trashed_at.is_some() {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -369,6 +417,7 @@ pub async fn versions(tx: &mut Tx, id: i64) -> ApiResult<Vec<huddle_protocol::dr
 
 /// Makes version `number` of file `it` its current one again (the others stay).
 pub async fn restore_version(tx: &mut Tx, it: &Item, number: i64) -> ApiResult<Item> {
+    in_drive(it)?;
     if it.trashed_at.is_some() {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -394,6 +443,7 @@ pub async fn restore_version(tx: &mut Tx, it: &Item, number: i64) -> ApiResult<I
 
 /// Puts an item in the trash (what a folder holds goes with it) or takes it out.
 pub async fn set_trashed(tx: &mut Tx, it: &Item, me: i64, trashed: bool) -> ApiResult<Item> {
+    in_drive(it)?;
     if trashed == it.trashed_at.is_some() {
         return Ok(it.clone());
     }
@@ -516,13 +566,17 @@ pub async fn copy(
     let mut made: Vec<Item> = Vec::with_capacity(plan.len());
     for (original, up) in &plan {
         let (into, name) = match up {
-            None => (parent, free_name(tx, workspace, parent, &it.name).await?),
+            None => {
+                let name = free_name(tx, workspace, Location::Folder(parent), &it.name).await?;
+                (parent, name)
+            }
             // A new folder: the names are free already.
             Some(u) => (Some(made[*u].id), original.name.clone()),
         };
         let item = match original.kind {
             ItemKind::Folder => {
-                insert(tx, workspace, me, into, ItemKind::Folder, &name, None).await?
+                let at = Location::Folder(into);
+                insert(tx, workspace, me, at, ItemKind::Folder, &name, None).await?
             }
             ItemKind::File => {
                 let version = copy_version(tx, workspace, me, original.id).await?;
@@ -530,7 +584,7 @@ pub async fn copy(
                     tx,
                     workspace,
                     me,
-                    into,
+                    Location::Folder(into),
                     ItemKind::File,
                     &name,
                     Some(version),
@@ -679,8 +733,16 @@ pub async fn empty_trash(tx: &mut Tx, workspace: i64) -> ApiResult<(Vec<i64>, Ve
     for (root,) in roots {
         ids.extend(subtree(tx, root).await?);
     }
+    let versions = delete_items(tx, &ids).await?;
+    Ok((ids, versions))
+}
+
+/// Deletes `ids` for good (deepest first: no folder before what it holds) with their
+/// versions and uploads; returns the versions whose chunks to remove (a version copies
+/// still read stays, as a holder).
+pub async fn delete_items(tx: &mut Tx, ids: &[i64]) -> ApiResult<Vec<i64>> {
     let mut versions = Vec::new();
-    for &id in &ids {
+    for &id in ids {
         let rows: Vec<(i64,)> = tx
             .all(
                 "SELECT id FROM drive_versions WHERE item_id = $1",
@@ -704,10 +766,9 @@ pub async fn empty_trash(tx: &mut Tx, workspace: i64) -> ApiResult<(Vec<i64>, Ve
             versions.push(v);
         }
     }
-    // Deepest first, so that no folder goes before what it holds.
-    for &id in &ids {
+    for &id in ids {
         tx.execute("DELETE FROM drive_items WHERE id = $1", args![id])
             .await?;
     }
-    Ok((ids, versions))
+    Ok(versions)
 }

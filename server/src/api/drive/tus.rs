@@ -3,7 +3,8 @@
 //!
 //! `POST /workspaces/{id}/drive/uploads` with `Upload-Length` and `Upload-Metadata`
 //! (`filename`, required; `parent`, a folder id; `replaces`, a file id to add a version
-//! to) makes an upload at `/drive/uploads/{upload}`; `PATCH` there with
+//! to; `channel`, a channel id, for a file to attach to a message there: see
+//! `drive::Item::channel_id`) makes an upload at `/drive/uploads/{upload}`; `PATCH` there with
 //! `Upload-Offset` sends bytes from that offset, `HEAD` says the offset, `DELETE` ends it.
 //! Requests are those of a signed-in member, with `X-Requested-With: huddle` on the
 //! changing ones like every other request. An upload is its creator's alone.
@@ -36,6 +37,7 @@ use utoipa_axum::routes;
 use zeroize::Zeroizing;
 
 use super::content::{self, Chunk, Reader, Writer};
+use super::store::Location;
 use super::{clean_item_name, public, store, Busy};
 use crate::api::ApiPath;
 use crate::args;
@@ -178,7 +180,7 @@ async fn options(State(state): State<AppState>) -> Response {
 
 /// Makes an upload (and takes its first bytes, with `Content-Type:
 /// application/offset+octet-stream`).
-#[utoipa::path(post, path = "/workspaces/{id}/drive/uploads", tag = "drive", params(("id" = i64, Path, description = "Workspace id"), ("Tus-Resumable" = String, Header, description = "1.0.0"), ("Upload-Length" = i64, Header, description = "The file's size in bytes"), ("Upload-Metadata" = String, Header, description = "`filename` (required), `parent` (a folder id), `replaces` (a file id): base64 values")), responses((status = 201, description = "`Location` of the upload; `Upload-Offset` with creation-with-upload; `Huddle-File-Id` once complete"), (status = 413, description = "`TOO_LARGE` or `QUOTA_EXCEEDED`")))]
+#[utoipa::path(post, path = "/workspaces/{id}/drive/uploads", tag = "drive", params(("id" = i64, Path, description = "Workspace id"), ("Tus-Resumable" = String, Header, description = "1.0.0"), ("Upload-Length" = i64, Header, description = "The file's size in bytes"), ("Upload-Metadata" = String, Header, description = "`filename` (required), `parent` (a folder id), `replaces` (a file id), `channel` (a channel id, for a file to attach to a message there): base64 values")), responses((status = 201, description = "`Location` of the upload; `Upload-Offset` with creation-with-upload; `Huddle-File-Id` once complete"), (status = 413, description = "`TOO_LARGE` or `QUOTA_EXCEEDED`")))]
 async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -278,17 +280,29 @@ async fn start(
         .and_then(|(_, v)| std::str::from_utf8(v).ok())
         .ok_or_else(|| ApiError::invalid("Upload-Metadata filename: required (UTF-8)"))?;
     let filename = clean_item_name(filename, "filename")?;
-    let (parent, replaces) = match who {
-        Uploader::Member(_) => (id_in(&meta, "parent")?, id_in(&meta, "replaces")?),
+    let (parent, replaces, channel) = match who {
+        Uploader::Member(_) => (
+            id_in(&meta, "parent")?,
+            id_in(&meta, "replaces")?,
+            id_in(&meta, "channel")?,
+        ),
         Uploader::Link { folder, .. } => {
-            if meta.iter().any(|(k, _)| k == "parent" || k == "replaces") {
+            if meta
+                .iter()
+                .any(|(k, _)| k == "parent" || k == "replaces" || k == "channel")
+            {
                 return Err(ApiError::invalid(
-                    "Upload-Metadata: a file drop takes no parent or replaces",
+                    "Upload-Metadata: a file drop takes no parent, replaces or channel",
                 ));
             }
-            (Some(folder), None)
+            (Some(folder), None, None)
         }
     };
+    if channel.is_some() && (parent.is_some() || replaces.is_some()) {
+        return Err(ApiError::invalid(
+            "Upload-Metadata: a file for a channel takes no parent or replaces",
+        ));
+    }
     let with_bytes = is_offset_stream(headers);
     if !with_bytes && headers.contains_key(header::CONTENT_TYPE) {
         return Err(unsupported_type());
@@ -305,8 +319,8 @@ async fn start(
     }
     // Uploads started at once must not all fit in the same free space.
     store::lock_workspace(&mut tx, workspace).await?;
-    let (parent, replaces) = match replaces {
-        Some(file) => {
+    let (parent, replaces) = match (replaces, channel) {
+        (Some(file), _) => {
             let a = access::drive_item(&mut tx, file, who.owner())
                 .await
                 .map_err(|_| ApiError::not_found("file"))?;
@@ -314,9 +328,18 @@ async fn start(
                 return Err(ApiError::not_found("file"));
             }
             let it = store::item(&mut tx, file).await?;
+            store::in_drive(&it)?;
             (it.parent_id, Some(file))
         }
-        None => {
+        (None, Some(channel)) => {
+            let ch = access::channel(&mut tx, channel, who.owner()).await?;
+            if ch.workspace_id != workspace {
+                return Err(ApiError::not_found("channel"));
+            }
+            ch.writable()?;
+            (None, None)
+        }
+        (None, None) => {
             store::check_folder(&mut tx, workspace, parent).await?;
             (parent, None)
         }
@@ -373,8 +396,8 @@ async fn start(
         .await?;
     tx.execute(
         "INSERT INTO drive_uploads (id, version_id, workspace_id, user_id, filename, parent_id, \
-           replaces_id, length, created_at, expires_at, share_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+           replaces_id, length, created_at, expires_at, share_id, channel_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         args![
             id.clone(),
             version,
@@ -386,7 +409,8 @@ async fn start(
             length,
             t,
             t + EXPIRES_AFTER_SECS,
-            who.share()
+            who.share(),
+            channel
         ],
     )
     .await?;
@@ -445,6 +469,8 @@ struct Upload {
     filename: String,
     parent: Option<i64>,
     replaces: Option<i64>,
+    /// The channel of a file to attach to a message.
+    channel: Option<i64>,
     length: i64,
     offset: i64,
     sealed: i64,
@@ -466,9 +492,11 @@ async fn load(tx: &mut Tx, id: &str, who: Uploader) -> ApiResult<Upload> {
         i64,
         String,
         i64,
+        Option<i64>,
     );
     const COLUMNS: &str = "SELECT version_id, workspace_id, filename, parent_id, replaces_id, \
-        length, upload_offset, sealed, tail, expires_at FROM drive_uploads WHERE id = $1";
+        length, upload_offset, sealed, tail, expires_at, channel_id FROM drive_uploads \
+        WHERE id = $1";
     let row: Option<Row> = match who {
         Uploader::Member(me) => {
             let sql = format!("{COLUMNS} AND user_id = $2 AND share_id IS NULL");
@@ -480,8 +508,19 @@ async fn load(tx: &mut Tx, id: &str, who: Uploader) -> ApiResult<Upload> {
                 .await?
         }
     };
-    let (version, workspace, filename, parent, replaces, length, offset, sealed, tail, expires_at) =
-        row.ok_or_else(|| ApiError::not_found("upload"))?;
+    let (
+        version,
+        workspace,
+        filename,
+        parent,
+        replaces,
+        length,
+        offset,
+        sealed,
+        tail,
+        expires_at,
+        channel,
+    ) = row.ok_or_else(|| ApiError::not_found("upload"))?;
     if expires_at <= now() {
         return Err(ApiError::not_found("upload"));
     }
@@ -489,6 +528,12 @@ async fn load(tx: &mut Tx, id: &str, who: Uploader) -> ApiResult<Upload> {
         // Still a member of the workspace (404 otherwise, as for everything in it).
         Uploader::Member(me) => {
             access::workspace_role(tx, workspace, me).await?;
+            // And still reads the channel, for a file of one.
+            if let Some(ch) = channel {
+                access::channel(tx, ch, me)
+                    .await
+                    .map_err(|_| ApiError::not_found("upload"))?;
+            }
         }
         // The link still works.
         Uploader::Link { share, .. } => {
@@ -506,6 +551,7 @@ async fn load(tx: &mut Tx, id: &str, who: Uploader) -> ApiResult<Upload> {
         filename,
         parent,
         replaces,
+        channel,
         length,
         offset,
         sealed,
@@ -929,16 +975,19 @@ async fn complete(
         }
         None => {
             // Its folder may have gone to the trash meanwhile: the file goes to the top.
-            let parent = match store::check_folder(&mut tx, u.workspace, u.parent).await {
-                Ok(()) => u.parent,
-                Err(_) => None,
+            let at = match u.channel {
+                Some(ch) => Location::Channel(ch),
+                None => match store::check_folder(&mut tx, u.workspace, u.parent).await {
+                    Ok(()) => Location::Folder(u.parent),
+                    Err(_) => Location::Folder(None),
+                },
             };
             tx.execute(
                 "UPDATE drive_versions SET state = 'ready', number = 1, mime = $2 WHERE id = $1",
                 args![u.version, mime],
             )
             .await?;
-            let item = insert_unique(&mut tx, u, who.owner(), parent).await?;
+            let item = insert_unique(&mut tx, u, who.owner(), at).await?;
             tx.execute(
                 "UPDATE drive_versions SET item_id = $2 WHERE id = $1",
                 args![u.version, item.id],
@@ -957,24 +1006,27 @@ async fn complete(
         size = u.length,
         "drive: upload complete"
     );
-    super::announce(state, &item).await;
+    // A channel's file is announced with the message that shows it.
+    if item.channel_id.is_none() {
+        super::announce(state, &item).await;
+    }
     Ok(item.id)
 }
 
 /// The new file, named as uploaded, or `name (2).ext`, `name (3).ext`, … when another
-/// item of its folder has that name.
+/// item of its folder (or channel) has that name.
 async fn insert_unique(
     tx: &mut Tx,
     u: &Upload,
     me: i64,
-    parent: Option<i64>,
+    at: Location,
 ) -> ApiResult<huddle_protocol::drive::Item> {
-    let name = store::free_name(tx, u.workspace, parent, &u.filename).await?;
+    let name = store::free_name(tx, u.workspace, at, &u.filename).await?;
     store::insert(
         tx,
         u.workspace,
         me,
-        parent,
+        at,
         ItemKind::File,
         &name,
         Some(u.version),
@@ -982,7 +1034,11 @@ async fn insert_unique(
     .await
 }
 
-/// Removes uploads that expired and their bytes; run every hour.
+/// How long a file uploaded to a channel may wait to be attached to a message.
+pub const UNATTACHED_FOR_SECS: i64 = 24 * 3600;
+
+/// Removes uploads that expired and their bytes, and the files of channels never
+/// attached to a message; run every hour.
 pub async fn purge_expired(state: &AppState) -> ApiResult<usize> {
     let mut tx = state.db.write().await?;
     let expired: Vec<(String, i64)> = tx
@@ -1026,6 +1082,16 @@ pub async fn purge_expired(state: &AppState) -> ApiResult<usize> {
             .await?;
         gone.push(version);
     }
+    // Files uploaded to a channel and never attached to a message (a draft given up).
+    let unattached: Vec<(i64,)> = tx
+        .all(
+            "SELECT id FROM drive_items i WHERE channel_id IS NOT NULL AND created_at <= $1 \
+             AND NOT EXISTS (SELECT 1 FROM message_attachments a WHERE a.item_id = i.id)",
+            args![now() - UNATTACHED_FOR_SECS],
+        )
+        .await?;
+    let unattached: Vec<i64> = unattached.into_iter().map(|(i,)| i).collect();
+    gone.extend(store::delete_items(&mut tx, &unattached).await?);
     tx.commit().await?;
     for version in &gone {
         state.drive.blobs.remove_version(*version).await;

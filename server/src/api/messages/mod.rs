@@ -5,7 +5,9 @@ pub(crate) mod store;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use huddle_protocol::messages::{EditMessage, Message, MessagesEvent, NewMessage, Page, PageQuery};
+use huddle_protocol::messages::{
+    EditMessage, Message, MessagesEvent, NewMessage, Page, PageQuery, MAX_ATTACHMENTS,
+};
 use huddle_protocol::realtime::Collection;
 
 use super::{ApiJson, ApiPath, ApiQuery};
@@ -63,8 +65,9 @@ pub async fn replies(
     Ok(Json(p))
 }
 
-fn check_body(body: &str) -> ApiResult<()> {
-    if body.trim().is_empty() {
+/// Checks a message's text; `files`: it has attachments, and may have no text.
+fn check_body(body: &str, files: bool) -> ApiResult<()> {
+    if body.trim().is_empty() && !files {
         return Err(ApiError::invalid("body: a message cannot be empty"));
     }
     if body.len() > MAX_BODY_BYTES {
@@ -91,9 +94,32 @@ pub async fn create(
     ApiPath(id): ApiPath<i64>,
     ApiJson(msg): ApiJson<NewMessage>,
 ) -> ApiResult<(StatusCode, Json<Message>)> {
-    check_body(&msg.body)?;
+    check_body(&msg.body, !msg.attachments.is_empty())?;
+    if msg.attachments.len() > MAX_ATTACHMENTS {
+        return Err(ApiError::invalid(format!(
+            "attachments: at most {MAX_ATTACHMENTS} files"
+        )));
+    }
+    let mut seen = std::collections::HashSet::new();
+    if !msg.attachments.iter().all(|f| seen.insert(*f)) {
+        return Err(ApiError::invalid("attachments: a file is listed twice"));
+    }
+    // Spaces alone with files are no text.
+    let body = if msg.body.trim().is_empty() {
+        ""
+    } else {
+        msg.body.as_str()
+    };
     let mut tx = state.db.write().await?;
-    let (m, event) = store::create(&mut tx, id, user.id, msg.thread_root_id, &msg.body).await?;
+    let (m, event) = store::create(
+        &mut tx,
+        id,
+        user.id,
+        msg.thread_root_id,
+        body,
+        &msg.attachments,
+    )
+    .await?;
     tx.commit().await?;
     announce(&state, &m, &event).await;
     Ok((StatusCode::CREATED, Json(m)))
@@ -118,7 +144,8 @@ pub async fn edit(
     ApiPath(id): ApiPath<i64>,
     ApiJson(msg): ApiJson<EditMessage>,
 ) -> ApiResult<Json<Message>> {
-    check_body(&msg.body)?;
+    // Empty only for a message with files: the store checks.
+    check_body(&msg.body, true)?;
     let mut tx = state.db.write().await?;
     let (m, event) = store::edit(&mut tx, id, user.id, &msg.body).await?;
     tx.commit().await?;
@@ -134,8 +161,11 @@ pub async fn remove(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Message>> {
     let mut tx = state.db.write().await?;
-    let (m, event) = store::remove(&mut tx, id, user.id).await?;
+    let (m, event, versions) = store::remove(&mut tx, id, user.id).await?;
     tx.commit().await?;
+    for v in versions {
+        state.drive.blobs.remove_version(v).await;
+    }
     announce(&state, &m, &event).await;
     Ok(Json(m))
 }

@@ -2,8 +2,10 @@
 //! it is afterwards and the event to announce once the transaction is committed.
 
 use axum::http::StatusCode;
+use huddle_protocol::drive::{Item, ItemKind};
 use huddle_protocol::messages::{
-    mention_names, Author, Broadcast, Message, MessagesEvent, Page, PageQuery, Pin, Reaction,
+    mention_names, Attachment, Author, Broadcast, Message, MessagesEvent, Page, PageQuery, Pin,
+    Reaction,
 };
 
 use super::{DEFAULT_LIMIT, MAX_LIMIT};
@@ -89,6 +91,7 @@ async fn message(
             (Some(by), Some(at)) => Some(Pin { by, at }),
             _ => None,
         },
+        attachments: Vec::new(),
     })
 }
 
@@ -101,9 +104,9 @@ async fn messages(tx: &mut Tx, rows: Vec<Row>) -> ApiResult<Vec<Message>> {
     Ok(out)
 }
 
-/// Fills in the reactions of `msgs`, each emoji in the order it was first given, and
-/// the people they mention.
-async fn with_reactions(tx: &mut Tx, mut msgs: Vec<Message>) -> ApiResult<Vec<Message>> {
+/// Fills in the reactions of `msgs`, each emoji in the order it was first given, the
+/// people they mention and their files.
+async fn with_details(tx: &mut Tx, mut msgs: Vec<Message>) -> ApiResult<Vec<Message>> {
     if msgs.is_empty() {
         return Ok(msgs);
     }
@@ -119,6 +122,21 @@ async fn with_reactions(tx: &mut Tx, mut msgs: Vec<Message>) -> ApiResult<Vec<Me
     for (message, user) in mentions {
         if let Some(m) = msgs.iter_mut().find(|m| m.id == message) {
             m.mentions.push(user);
+        }
+    }
+    let sql = format!(
+        "SELECT message_id, item_id FROM message_attachments WHERE message_id IN ({}) \
+         ORDER BY message_id, position",
+        placeholders.join(", ")
+    );
+    let files: Vec<(i64, Option<i64>)> = tx.all(sqlx::AssertSqlSafe(sql), ids.clone()).await?;
+    for (message, item) in files {
+        let item = match item {
+            Some(id) => live_file(tx, id).await?,
+            None => None,
+        };
+        if let Some(m) = msgs.iter_mut().find(|m| m.id == message) {
+            m.attachments.push(Attachment { item });
         }
     }
     let sql = format!(
@@ -153,6 +171,61 @@ async fn with_reactions(tx: &mut Tx, mut msgs: Vec<Message>) -> ApiResult<Vec<Me
     Ok(msgs)
 }
 
+/// The file `id` as it is now, unless it (or a folder it is in) is in Drive's trash.
+async fn live_file(tx: &mut Tx, id: i64) -> ApiResult<Option<Item>> {
+    let mut path = crate::api::drive::store::path(tx, id).await?;
+    if path.iter().any(|i| i.trashed_at.is_some()) {
+        return Ok(None);
+    }
+    Ok(path.pop())
+}
+
+/// Records the files `ids` that message `id` of `ch`, by `me`, shows: each a file `me`
+/// can see, of the channel's workspace and not in the trash; a file uploaded to a channel
+/// must be `me`'s, uploaded to this channel, and not shown by another message yet (it
+/// goes with its message).
+async fn attach(
+    tx: &mut Tx,
+    ch: &access::ChannelAccess,
+    id: i64,
+    me: i64,
+    ids: &[i64],
+) -> ApiResult<()> {
+    for (position, &file) in ids.iter().enumerate() {
+        let refused = || {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "ATTACHMENT_UNAVAILABLE",
+                format!("attachments: file {file} cannot be attached to this message"),
+            )
+        };
+        let a = access::drive_item(tx, file, me)
+            .await
+            .map_err(|_| refused())?;
+        let it = live_file(tx, file).await?.ok_or_else(refused)?;
+        if a.workspace_id != ch.workspace_id || it.kind != ItemKind::File {
+            return Err(refused());
+        }
+        if let Some(channel) = it.channel_id {
+            let taken: Option<(i64,)> = tx
+                .optional(
+                    "SELECT message_id FROM message_attachments WHERE item_id = $1",
+                    args![file],
+                )
+                .await?;
+            if channel != ch.id || it.created_by != me || taken.is_some() {
+                return Err(refused());
+            }
+        }
+        tx.execute(
+            "INSERT INTO message_attachments (message_id, position, item_id) VALUES ($1, $2, $3)",
+            args![id, position as i64, file],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// One message by id (access already checked).
 async fn one(tx: &mut Tx, id: i64) -> ApiResult<Message> {
     let row: Option<Row> = tx
@@ -163,7 +236,7 @@ async fn one(tx: &mut Tx, id: i64) -> ApiResult<Message> {
         .await?;
     let m = row.ok_or_else(|| ApiError::not_found("message"))?;
     let m = messages(tx, vec![m]).await?;
-    Ok(with_reactions(tx, m).await?.remove(0))
+    Ok(with_details(tx, m).await?.remove(0))
 }
 
 /// Messages by id, in the order given, with their reactions (access already checked).
@@ -182,7 +255,7 @@ pub async fn by_ids(tx: &mut Tx, ids: &[i64]) -> ApiResult<Vec<Message>> {
         .await?;
     rows.sort_by_key(|r| ids.iter().position(|&i| i == r.id));
     let msgs = messages(tx, rows).await?;
-    with_reactions(tx, msgs).await
+    with_details(tx, msgs).await
 }
 
 /// What a page lists.
@@ -297,7 +370,7 @@ async fn page(tx: &mut Tx, of: Of, q: &PageQuery) -> ApiResult<Page> {
         None
     };
     Ok(Page {
-        messages: with_reactions(tx, msgs).await?,
+        messages: with_details(tx, msgs).await?,
         next_before,
         next_after,
     })
@@ -331,14 +404,15 @@ async fn bump(tx: &mut Tx, id: i64) -> ApiResult<()> {
     Ok(())
 }
 
-/// Posts `body` (a reply when `thread_root` is set) as `me`, whose own message counts as
-/// read.
+/// Posts `body` with the files `attachments` (a reply when `thread_root` is set) as `me`,
+/// whose own message counts as read.
 pub async fn create(
     tx: &mut Tx,
     channel: i64,
     me: i64,
     thread_root: Option<i64>,
     body: &str,
+    attachments: &[i64],
 ) -> ApiResult<(Message, MessagesEvent)> {
     let ch = access::channel(tx, channel, me).await?;
     ch.writable()?;
@@ -365,6 +439,7 @@ pub async fn create(
         .await?;
     set_body(tx, ch.workspace_id, id, body).await?;
     set_mentions(tx, &ch, id, body).await?;
+    attach(tx, &ch, id, me, attachments).await?;
     if let Some(root) = thread_root {
         bump(tx, root).await?; // its reply count changed
     }
@@ -477,6 +552,18 @@ pub async fn edit(
     body: &str,
 ) -> ApiResult<(Message, MessagesEvent)> {
     let ch = own_live_message(tx, id, me).await?;
+    if body.trim().is_empty() {
+        let files: Option<(i64,)> = tx
+            .optional(
+                "SELECT message_id FROM message_attachments WHERE message_id = $1 LIMIT 1",
+                args![id],
+            )
+            .await?;
+        if files.is_none() {
+            return Err(ApiError::invalid("body: a message cannot be empty"));
+        }
+    }
+    let body = if body.trim().is_empty() { "" } else { body };
     tx.execute(
         "UPDATE messages SET edited_at = $2, revision = revision + 1 WHERE id = $1",
         args![id, crate::db::now()],
@@ -489,8 +576,13 @@ pub async fn edit(
 }
 
 /// Deletes `me`'s own message: it stays, shown as deleted, with its body and reactions
-/// erased.
-pub async fn remove(tx: &mut Tx, id: i64, me: i64) -> ApiResult<(Message, MessagesEvent)> {
+/// erased, and the files uploaded with it deleted for good (their versions are returned,
+/// for their chunks to be removed once committed; files of the drive stay there).
+pub async fn remove(
+    tx: &mut Tx,
+    id: i64,
+    me: i64,
+) -> ApiResult<(Message, MessagesEvent, Vec<i64>)> {
     own_live_message(tx, id, me).await?;
     let (root,): (Option<i64>,) = tx
         .one(
@@ -512,8 +604,26 @@ pub async fn remove(tx: &mut Tx, id: i64, me: i64) -> ApiResult<(Message, Messag
     )
     .await?;
     crate::api::search::store::unindex(tx, id).await?;
+    let own: Vec<(i64,)> = tx
+        .all(
+            "SELECT i.id FROM message_attachments a JOIN drive_items i ON i.id = a.item_id \
+             WHERE a.message_id = $1 AND i.channel_id IS NOT NULL",
+            args![id],
+        )
+        .await?;
+    tx.execute(
+        "DELETE FROM message_attachments WHERE message_id = $1",
+        args![id],
+    )
+    .await?;
+    let own: Vec<i64> = own.into_iter().map(|(i,)| i).collect();
+    let versions = crate::api::drive::store::delete_items(tx, &own).await?;
     let message = one(tx, id).await?;
-    Ok((message.clone(), MessagesEvent::Deleted { message }))
+    Ok((
+        message.clone(),
+        MessagesEvent::Deleted { message },
+        versions,
+    ))
 }
 
 /// Different reactions one person may put on one message.
@@ -622,5 +732,5 @@ pub async fn pins(tx: &mut Tx, channel: i64, me: i64) -> ApiResult<Vec<Message>>
         )
         .await?;
     let msgs = messages(tx, rows).await?;
-    with_reactions(tx, msgs).await
+    with_details(tx, msgs).await
 }

@@ -74,6 +74,7 @@ pub async fn search_drive(
     let sql = format!(
         "SELECT si.item_id FROM drive_search_index si JOIN drive_items i ON i.id = si.item_id \
          WHERE si.token IN ({}) AND i.workspace_id = $1 AND i.trashed_at IS NULL \
+           AND i.channel_id IS NULL \
          GROUP BY si.item_id, i.updated_at HAVING count(*) = $2 \
          ORDER BY i.updated_at DESC, si.item_id DESC LIMIT {limit}",
         placeholders.join(", ")
