@@ -253,7 +253,7 @@ pub use huddle_protocol::channels::{
     Channel, ChannelChange, ChannelKind, ChannelState, NotifyLevel,
 };
 pub use huddle_protocol::invitations::{Invitation, InviteLink, LinkPreview, SentInvitation};
-pub use huddle_protocol::messages::{Message, Page, PageQuery};
+pub use huddle_protocol::messages::{Attachment, Message, Page, PageQuery};
 pub use huddle_protocol::passkeys::{PasskeyCeremony, PasskeyInfo};
 pub use huddle_protocol::realtime::{Collection, Joined};
 pub use huddle_protocol::workspaces::{Action, Member, Role, Workspace};
@@ -765,13 +765,19 @@ pub async fn messages(channel: i64, at: &PageQuery) -> ApiResult<Page> {
     .await
 }
 
-/// Posts a message.
-pub async fn post_message(channel: i64, body: &str, key: &str) -> ApiResult<Message> {
+/// Posts a message with the files `attachments` (Drive item ids).
+pub async fn post_message(
+    channel: i64,
+    body: &str,
+    attachments: Vec<i64>,
+    key: &str,
+) -> ApiResult<Message> {
     let r = Request::post(&url(&format!("/channels/{channel}/messages")));
     let r = with_key(r, key);
     let body = NewMessage {
         body: body.to_owned(),
         thread_root_id: None,
+        attachments,
     };
     send_json(r, Some(&body)).await
 }
@@ -783,6 +789,7 @@ pub async fn post_reply(channel: i64, root: i64, body: &str, key: &str) -> ApiRe
     let body = NewMessage {
         body: body.to_owned(),
         thread_root_id: Some(root),
+        attachments: Vec::new(),
     };
     send_json(r, Some(&body)).await
 }

@@ -155,6 +155,13 @@ pub enum UploadTarget {
         /// The file.
         file: i64,
     },
+    /// A channel, for a message's attachment (see `Item::channel_id`), as a member.
+    Channel {
+        /// The channel's workspace.
+        workspace: i64,
+        /// The channel.
+        channel: i64,
+    },
     /// The folder of a `drop` share link, as whoever holds the link.
     Link(LinkKey),
 }
@@ -176,6 +183,10 @@ pub async fn start_upload(
         }
         UploadTarget::NewVersion { workspace, file } => {
             meta.push_str(&format!(",replaces {}", b64(&file.to_string())));
+            Request::post(&url(&format!("/workspaces/{workspace}/drive/uploads")))
+        }
+        UploadTarget::Channel { workspace, channel } => {
+            meta.push_str(&format!(",channel {}", b64(&channel.to_string())));
             Request::post(&url(&format!("/workspaces/{workspace}/drive/uploads")))
         }
         UploadTarget::Link(key) => key.on(Request::post(&url("/public/share/uploads"))),

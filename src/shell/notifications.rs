@@ -164,6 +164,17 @@ impl Notifier {
             .chars()
             .take(200)
             .collect();
+        // A message of files alone: their names.
+        let text = if text.trim().is_empty() {
+            let names: Vec<&str> = m
+                .attachments
+                .iter()
+                .filter_map(|a| a.item.as_ref().map(|i| i.name.as_str()))
+                .collect();
+            format!("📎 {}", names.join(", "))
+        } else {
+            text
+        };
         let options = web_sys::NotificationOptions::new();
         options.set_body(&text);
         options.set_tag(&format!("huddle-message-{}", m.id));
@@ -313,6 +324,7 @@ mod tests {
             mentions,
             broadcast,
             pinned: None,
+            attachments: Vec::new(),
         }
     }
 

@@ -7,15 +7,17 @@
 // seen by Bob. Share links: Alice shares a folder with a password and as a file drop;
 // someone signed out, in a third browser context, opens the first (a wrong password keeps
 // what was typed and says why), browses and downloads; through the second, they send a
-// file, which Alice sees arrive live. No CSP violation, no console error, axe clean;
-// screenshots.
+// file, which Alice sees arrive live. Files in Messages: Alice attaches three (by the
+// button, by dropping, by pasting), each uploading with its progress, and sends them;
+// Bob sees the cards live, a thumbnail, the viewer; the files are in no Drive listing.
+// No CSP violation, no console error, axe clean; screenshots.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
-import { audit, demoEnvironment, person, shot, signInDemo, unexpected } from "./harness.mjs";
+import { audit, demoEnvironment, openDemoChannel, person, shot, signInDemo, unexpected } from "./harness.mjs";
 
 const env = demoEnvironment();
 
@@ -475,4 +477,75 @@ test("a folder of 1,500 items: only what is on screen is drawn, and all of it is
   assert.deepEqual(unexpected(alice.problems, []), []);
   assert.deepEqual(await alice.csp(), []);
   await alice.context.close();
+});
+
+test("files in messages: attached by button, drop and paste, seen live by the other with previews", async () => {
+  const alice = await person(env.browser);
+  const bob = await person(env.browser);
+  await openDemoChannel(alice, env.base, "alice", "random");
+  await openDemoChannel(bob, env.base, "bob", "random");
+  const a = alice.page;
+  const b = bob.page;
+  const drafts = a.getByRole("list", { name: "Files to send" });
+
+  // The button opens the file picker.
+  const [chooser] = await Promise.all([
+    a.waitForEvent("filechooser"),
+    a.getByRole("button", { name: "Attach files" }).click(),
+  ]);
+  await chooser.setFiles([{ name: "sunset.png", mimeType: "image/png", buffer: png(640, 360) }]);
+  await drafts.getByText("sunset.png").waitFor();
+  // Dropped on the composer.
+  const dropped = await a.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(["# Minutes\n\n- ship the **attachments**\n"], "minutes.md", { type: "text/markdown" }));
+    return dt;
+  });
+  await a.locator("form.composer").dispatchEvent("drop", { dataTransfer: dropped });
+  // Pasted into the text field (as a screenshot or a copied file would be).
+  await a.getByLabel("Message", { exact: true }).evaluate((field) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(6 * 1024 * 1024).fill(3)], "data.bin"));
+    field.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true }));
+  });
+  await drafts.getByRole("progressbar", { name: "Uploading data.bin" }).waitFor();
+  await shot(a, "messages-attaching");
+  await audit(a, "composer with files");
+  await drafts.getByText("6 MB").waitFor({ timeout: 30000 });
+  await a.getByLabel("Message", { exact: true }).fill("Minutes and the picture");
+  await a.getByLabel("Message", { exact: true }).press("Enter");
+  await drafts.waitFor({ state: "detached" });
+
+  // Bob sees the message with its three cards, live.
+  const message = b.locator("li.message").filter({ hasText: "Minutes and the picture" });
+  const cards = message.getByRole("list", { name: "Files" });
+  await cards.getByRole("button", { name: "minutes.md", exact: true }).waitFor({ timeout: 10000 });
+  await cards.getByText("data.bin").waitFor();
+  const thumb = cards.locator(".drive-thumb img");
+  await thumb.waitFor();
+  assert.match(await thumb.getAttribute("src"), /^blob:/);
+  await cards.getByRole("button", { name: "minutes.md", exact: true }).click();
+  const viewer = b.getByRole("dialog", { name: "minutes.md" });
+  await viewer.getByRole("heading", { name: "Minutes" }).waitFor();
+  await viewer.getByText("attachments").waitFor();
+  await shot(b, "messages-attachment-viewer");
+  await viewer.getByRole("button", { name: "Close" }).click();
+  await cards.getByRole("button", { name: "sunset.png", exact: true }).click();
+  await b.getByRole("dialog", { name: "sunset.png" }).getByRole("img", { name: "sunset.png" }).waitFor();
+  await b.keyboard.press("Escape");
+  await shot(b, "messages-attachments");
+  await audit(b, "message with files");
+
+  // Files of a channel are in no listing of Drive.
+  const ws = Number(new URL(b.url()).pathname.split("/")[2]);
+  const top = await b.context().request.get(`${env.base}/api/v1/workspaces/${ws}/drive`);
+  const names = (await top.json()).items.map((i) => i.name);
+  for (const n of ["sunset.png", "minutes.md", "data.bin"]) assert.ok(!names.includes(n), names.join());
+
+  assert.deepEqual(unexpected(alice.problems, []), []);
+  assert.deepEqual(unexpected(bob.problems, []), []);
+  assert.deepEqual(await alice.csp(), []);
+  assert.deepEqual(await bob.csp(), []);
+  await alice.context.close();
+  await bob.context.close();
 });

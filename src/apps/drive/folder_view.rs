@@ -510,6 +510,7 @@ mod tests {
             updated_at,
             trashed_at: None,
             revision: 1,
+            channel_id: None,
         }
     }
 

@@ -170,6 +170,7 @@ mod tests {
             updated_at: 0,
             trashed_at: None,
             revision,
+            channel_id: None,
         }
     }
 

@@ -164,7 +164,7 @@ async fn folder_for(
     Ok(known[dirs])
 }
 
-/// Sends one file; `Ok(None)` if it was cancelled.
+/// Sends one file of the upload panel (its line `id`); `Ok(None)` if it was cancelled.
 pub async fn send(
     target: &drive::UploadTarget,
     id: u32,
@@ -172,16 +172,34 @@ pub async fn send(
     uploads: Uploads,
     cancelled: Cancelled,
 ) -> api::ApiResult<Option<i64>> {
+    send_file(
+        target,
+        file,
+        move |sent| uploads.update(id, |u| u.sent = sent),
+        move || cancelled.0.with_value(|c| c.contains(&id)),
+    )
+    .await
+}
+
+/// Sends one file, saying how many bytes the server has after each piece (`progress`),
+/// and ending the upload when `cancelled` says so; the file's id, or `Ok(None)` if it was
+/// cancelled.
+pub async fn send_file(
+    target: &drive::UploadTarget,
+    file: &web_sys::File,
+    progress: impl Fn(f64),
+    cancelled: impl Fn() -> bool,
+) -> api::ApiResult<Option<i64>> {
     let size = file.size();
     let (location, done) = drive::start_upload(target, &file.name(), size).await?;
     if done.is_some() {
-        uploads.update(id, |u| u.sent = size);
+        progress(size);
         return Ok(done);
     }
     let mut offset = 0.0;
     let mut failures = 0;
     loop {
-        if cancelled.0.with_value(|c| c.contains(&id)) {
+        if cancelled() {
             let _ = drive::cancel_upload(&location).await;
             return Ok(None);
         }
@@ -193,7 +211,7 @@ pub async fn send(
             Ok(sent) => {
                 failures = 0;
                 offset = sent.offset;
-                uploads.update(id, |u| u.sent = offset);
+                progress(offset);
                 if sent.file.is_some() {
                     return Ok(sent.file);
                 }
@@ -204,7 +222,7 @@ pub async fn send(
                 gloo_timers::future::TimeoutFuture::new(500 * 2u32.pow(failures)).await;
                 if let Ok(at) = drive::upload_offset(&location).await {
                     offset = at;
-                    uploads.update(id, |u| u.sent = offset);
+                    progress(offset);
                 }
             }
             Err(e) => return Err(e),

@@ -3,18 +3,22 @@
 //! Typing `@` opens a list of the people who can read the channel (and `@here`,
 //! `@channel`): Up and Down move in it while focus stays in the field (the option is its
 //! `aria-activedescendant`), Enter or Tab chooses, Escape closes it ([`super::mention`]).
+//! Files come with the message: by the attach button, dropped on the composer, or pasted
+//! into it; each uploads at once ([`super::draft_files`]), and the message is sent once
+//! they are all in.
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::draft_files::{DraftFileList, DraftFiles, Readiness};
 use super::mention::{self, Suggestion};
 use super::state::Drafts;
 use crate::api::{self, ChannelKind, Message};
 use crate::i18n::*;
 use crate::realtime::Realtime;
 use crate::session::use_session;
-use crate::shell::state::{ChannelList, MemberNames};
+use crate::shell::state::{workspace_id, ChannelList, MemberNames};
 use huddle_protocol::messages::MessagesEvent;
 use huddle_protocol::realtime::Collection;
 
@@ -25,6 +29,8 @@ struct Pending {
     /// The channel it was written in (shown there only, and retried there).
     channel: i64,
     body: String,
+    /// Its files: Drive item ids and names.
+    files: Vec<(i64, String)>,
     /// Its `Idempotency-Key`, the same for every retry.
     key: String,
     error: Option<String>,
@@ -56,9 +62,13 @@ pub fn Composer(
         })
     };
 
-    let send_body = move |local_id: u32, ch: i64, body: String, key: String| {
+    let files = expect_context::<DraftFiles>();
+    let ws = workspace_id();
+    // Why the draft cannot go yet (its files), said once Enter or Send is pressed.
+    let waiting = RwSignal::new(None::<String>);
+    let send_body = move |local_id: u32, ch: i64, body: String, ids: Vec<i64>, key: String| {
         spawn_local(async move {
-            match api::post_message(ch, &body, &key).await {
+            match api::post_message(ch, &body, ids, &key).await {
                 Ok(m) => {
                     pending.update(|p| p.retain(|x| x.local_id != local_id));
                     // `try_`: the channel's view may be gone by the answer.
@@ -76,24 +86,57 @@ pub fn Composer(
     };
     let send = move || {
         let body = draft();
-        if body.trim().is_empty() {
+        let ch = channel.get_untracked();
+        let attached = match files.readiness(ch) {
+            Readiness::Ready(f) => f,
+            Readiness::Uploading => {
+                waiting.set(Some(t_string!(i18n, messages.wait_for_files).to_owned()));
+                return;
+            }
+            Readiness::Failed => {
+                waiting.set(Some(t_string!(i18n, messages.files_failed).to_owned()));
+                return;
+            }
+        };
+        waiting.set(None);
+        if body.trim().is_empty() && attached.is_empty() {
             return;
         }
         let local_id = next_local.get_value() + 1;
         next_local.set_value(local_id);
         let key = api::new_key();
-        let ch = channel.get_untracked();
+        let ids = attached.iter().map(|(id, _)| *id).collect();
         pending.update(|p| {
             p.push(Pending {
                 local_id,
                 channel: ch,
                 body: body.clone(),
+                files: attached,
                 key: key.clone(),
                 error: None,
             })
         });
         set_draft(String::new());
-        send_body(local_id, ch, body, key);
+        files.clear(ch);
+        send_body(local_id, ch, body, ids, key);
+    };
+    let picker = NodeRef::<leptos::html::Input>::new();
+    let add_files = move |list: Option<web_sys::FileList>| {
+        let Some(list) = list else { return };
+        let picked: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+        if !picked.is_empty() {
+            waiting.set(None);
+            files.add(ws.get_untracked(), channel.get_untracked(), picked);
+        }
+    };
+    // Files dragged over the composer: it shows that it takes them.
+    let dragging = RwSignal::new(false);
+    let carries_files = |ev: &leptos::ev::DragEvent| {
+        ev.data_transfer().is_some_and(|d| {
+            d.types()
+                .iter()
+                .any(|t| t.as_string().as_deref() == Some("Files"))
+        })
     };
     // Who a mention can name: a public channel's readers are the workspace's members;
     // the others have their own list.
@@ -198,6 +241,8 @@ pub fn Composer(
                 } key=|p| (p.local_id, p.error.clone()) let:p>
                 {
                     let body = p.body.clone();
+                    let ids: Vec<i64> = p.files.iter().map(|(id, _)| *id).collect();
+                    let names = p.files.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>().join(", ");
                     let written_in = p.channel;
                     let key = p.key.clone();
                     let local_id = p.local_id;
@@ -206,13 +251,14 @@ pub fn Composer(
                     view! {
                         <li class="message pending-message" class:failed=is_failed>
                             <p class="body">{p.body.clone()}</p>
+                            {(!names.is_empty()).then(|| view! { <p class="muted">{format!("📎 {names}")}</p> })}
                             {match failed {
                                 None => view! { <p class="sending">{t!(i18n, messages.sending)}</p> }.into_any(),
                                 Some(err) => view! {
                                     <p class="error" role="alert">{t!(i18n, messages.not_sent, error = err)}</p>
                                     <button type="button" on:click=move |_| {
                                         pending.update(|ps| if let Some(x) = ps.iter_mut().find(|x| x.local_id == local_id) { x.error = None; });
-                                        send_body(local_id, written_in, body.clone(), key.clone());
+                                        send_body(local_id, written_in, body.clone(), ids.clone(), key.clone());
                                     }>{t!(i18n, messages.retry)}</button>
                                     <button type="button" on:click=move |_| pending.update(|ps| ps.retain(|x| x.local_id != local_id))>{t!(i18n, messages.discard)}</button>
                                 }.into_any(),
@@ -222,7 +268,19 @@ pub fn Composer(
                 }
             </For>
         </ul>
-        <form class="composer" on:submit=move |ev| { ev.prevent_default(); send(); }>
+        <DraftFileList ws=ws.into() channel=channel />
+        <p class="composer-note" role="status">{move || waiting.get()}</p>
+        <form class="composer" class:dragging=move || dragging.get()
+            on:submit=move |ev| { ev.prevent_default(); send(); }
+            on:dragover=move |ev| if carries_files(&ev) { ev.prevent_default(); dragging.set(true); }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=move |ev| {
+                dragging.set(false);
+                if carries_files(&ev) {
+                    ev.prevent_default();
+                    add_files(ev.data_transfer().and_then(|d| d.files()));
+                }
+            }>
             <label for="composer-input" class="visually-hidden">{t!(i18n, messages.message)}</label>
             <ul id="mention-list" role="listbox" aria-label=move || t_string!(i18n, messages.people_to_mention)
                 class="ui-listbox ui-popup above mention-list" hidden=move || mention.with(Option::is_none)>
@@ -253,6 +311,15 @@ pub fn Composer(
                 prop:value=draft
                 on:input=on_input
                 on:blur=move |_| mention.set(None)
+                on:paste=move |ev: leptos::ev::ClipboardEvent| {
+                    // Pasted files (a screenshot, files copied in a file manager) are
+                    // attached; pasted text goes in as text.
+                    let pasted = ev.clipboard_data().and_then(|d| d.files()).filter(|f| f.length() > 0);
+                    if pasted.is_some() {
+                        ev.prevent_default();
+                        add_files(pasted);
+                    }
+                }
                 on:keydown=move |ev: KeyboardEvent| {
                     // Keys that compose text (an input method) are the input method's.
                     if ev.is_composing() {
@@ -279,6 +346,19 @@ pub fn Composer(
                         edit_last.run(());
                     }
                 }></textarea>
+            <input type="file" multiple hidden node_ref=picker tabindex="-1"
+                on:change=move |ev| {
+                    let input = event_target::<web_sys::HtmlInputElement>(&ev);
+                    add_files(input.files());
+                    // The same file may be picked again.
+                    input.set_value("");
+                } />
+            <button type="button" class="ui-icon-button attach-button"
+                aria-label=move || t_string!(i18n, messages.attach_files)
+                title=move || t_string!(i18n, messages.attach_files)
+                on:click=move |_| if let Some(p) = picker.get() { p.click() }>
+                <span aria-hidden="true">{"📎"}</span>
+            </button>
             <button type="submit" class="primary">{t!(i18n, messages.send)}</button>
         </form>
     }

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
+use super::attachments::AttachmentList;
 use super::message_actions::{permalink, MessageActions};
 use super::state::{continues, Clock, EditRequest, OpenThread};
 use crate::api::{self, Message};
@@ -171,6 +172,14 @@ pub fn MessageItem(
     };
     let pinned =
         Signal::derive(move || msg.with(|m| m.as_ref().is_some_and(|m| m.pinned.is_some())));
+    // Drawn again only when they change (not with every reaction: an open viewer stays).
+    let files = Memo::new(move |_| {
+        msg.with(|m| {
+            m.as_ref()
+                .map(|m| m.attachments.clone())
+                .unwrap_or_default()
+        })
+    });
     let author = m.author.display_name.clone();
     let author_id = m.author.id;
     view! {
@@ -214,7 +223,7 @@ pub fn MessageItem(
             } else {
                 let body = msg.with(|m| m.as_ref().and_then(|m| m.body.clone()).unwrap_or_default());
                 view! {
-                    <Show when=move || editing.get() fallback=move || view! { <Markdown text=body.clone() /> }>
+                    <Show when=move || editing.get() fallback=move || (!body.is_empty()).then(|| view! { <Markdown text=body.clone() /> })>
                         <label class="visually-hidden" for=format!("edit-{id}")>{t!(i18n, messages.edit_message)}</label>
                         <textarea id=format!("edit-{id}") class="edit-box"
                             prop:value=move || draft.get()
@@ -227,6 +236,10 @@ pub fn MessageItem(
                         <button type="button" on:click=move |_| editing.set(false)>{t!(i18n, messages.cancel)}</button>
                     </Show>
                 }.into_any()
+            }}
+            {move || {
+                let files = files.get();
+                (!files.is_empty() && !deleted()).then(|| view! { <AttachmentList files=files error=error /> })
             }}
             <Show when=unreadable_reaction>
                 <p class="muted">{t!(i18n, messages.unreadable_reaction)}</p>

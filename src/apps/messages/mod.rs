@@ -17,10 +17,12 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
+pub mod attachments;
 pub mod channel_header;
 pub mod channel_menu;
 pub mod channel_view;
 pub mod composer;
+pub mod draft_files;
 pub mod mention;
 pub mod message_actions;
 pub mod message_item;
@@ -45,6 +47,7 @@ pub fn MessagesApp() -> impl IntoView {
     let drafts =
         expect_context::<AppMemory>().keep(|| state::Drafts(RwSignal::new(HashMap::new())));
     provide_context(drafts);
+    provide_context(expect_context::<AppMemory>().keep(draft_files::DraftFiles::new));
     provide_context(state::OpenThread(RwSignal::new(None)));
     provide_context(state::EditRequest(RwSignal::new(None)));
     let clock = state::Clock(RwSignal::new(crate::time::now()));

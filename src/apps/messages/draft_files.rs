@@ -1,0 +1,296 @@
+//! Files added to a channel's draft (by the composer's button, by dropping them on it,
+//! or by pasting them): each is uploaded to the channel at once, by tus in pieces like
+//! Drive's uploads, with its progress shown; the message takes them once they are all
+//! in. They are kept per channel, like the draft's text, across channel switches and
+//! visits to the other apps; one removed while it uploads is cancelled (its bytes go).
+
+use std::collections::{HashMap, HashSet};
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::drive::UploadTarget;
+use crate::apps::drive::{size_label, uploads::send_file};
+use crate::i18n::*;
+
+/// Where a file of a draft stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FileState {
+    /// Uploading: bytes the server has.
+    Sending(f64),
+    /// Uploaded: the Drive item to attach.
+    Ready(i64),
+    /// Not uploaded, and why.
+    Failed(String),
+}
+
+/// A file of a draft.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DraftFile {
+    /// Its number in the app (never reused).
+    pub local: u32,
+    /// The channel whose draft it is in.
+    pub channel: i64,
+    /// Its name.
+    pub name: String,
+    /// Its size in bytes.
+    pub size: f64,
+    /// Where its upload stands.
+    pub state: FileState,
+}
+
+/// What a draft's files allow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Readiness {
+    /// Every file is in: their ids and names, in order (none for a draft without files).
+    Ready(Vec<(i64, String)>),
+    /// Some are still uploading.
+    Uploading,
+    /// Some could not be uploaded.
+    Failed,
+}
+
+/// The files of every channel's draft.
+#[derive(Clone, Copy)]
+pub struct DraftFiles {
+    list: RwSignal<Vec<DraftFile>>,
+    next: StoredValue<u32>,
+    /// The browser's files, for a retry.
+    files: StoredValue<HashMap<u32, web_sys::File>, LocalStorage>,
+    cancelled: StoredValue<HashSet<u32>>,
+}
+
+impl DraftFiles {
+    /// No files.
+    pub fn new() -> DraftFiles {
+        DraftFiles {
+            list: RwSignal::new(Vec::new()),
+            next: StoredValue::new(0),
+            files: StoredValue::new_local(HashMap::new()),
+            cancelled: StoredValue::new(HashSet::new()),
+        }
+    }
+
+    /// The files of `channel`'s draft (tracked).
+    pub fn of(&self, channel: i64) -> Vec<DraftFile> {
+        self.list
+            .with(|l| l.iter().filter(|f| f.channel == channel).cloned().collect())
+    }
+
+    /// Adds `files` to `channel`'s draft (of workspace `ws`) and uploads them, one after
+    /// another.
+    pub fn add(&self, ws: i64, channel: i64, files: Vec<web_sys::File>) {
+        let mut queued = Vec::with_capacity(files.len());
+        for file in files {
+            let local = self.next.get_value() + 1;
+            self.next.set_value(local);
+            self.list.update(|l| {
+                l.push(DraftFile {
+                    local,
+                    channel,
+                    name: file.name(),
+                    size: file.size(),
+                    state: FileState::Sending(0.0),
+                })
+            });
+            self.files.update_value(|m| {
+                m.insert(local, file);
+            });
+            queued.push(local);
+        }
+        let this = *self;
+        spawn_local(async move {
+            for local in queued {
+                this.upload(ws, channel, local).await;
+            }
+        });
+    }
+
+    /// Uploads the draft's file `local` again after a failure.
+    pub fn retry(&self, ws: i64, local: u32) {
+        let Some(channel) = self.set_state(local, FileState::Sending(0.0)) else {
+            return;
+        };
+        let this = *self;
+        spawn_local(async move { this.upload(ws, channel, local).await });
+    }
+
+    async fn upload(self, workspace: i64, channel: i64, local: u32) {
+        let Some(file) = self.files.with_value(|m| m.get(&local).cloned()) else {
+            return;
+        };
+        let target = UploadTarget::Channel { workspace, channel };
+        let progress = move |sent: f64| {
+            self.set_state(local, FileState::Sending(sent));
+        };
+        let cancelled = move || self.cancelled.with_value(|c| c.contains(&local));
+        let state = match send_file(&target, &file, progress, cancelled).await {
+            Ok(Some(id)) => FileState::Ready(id),
+            // Removed meanwhile: gone from the list already.
+            Ok(None) => return,
+            Err(e) => FileState::Failed(e.message),
+        };
+        self.set_state(local, state);
+    }
+
+    /// Sets the state of file `local` if it is still in a draft; returns its channel.
+    fn set_state(&self, local: u32, state: FileState) -> Option<i64> {
+        let mut channel = None;
+        // `try_`: the app may be gone by the time an upload answers.
+        self.list.try_update(|l| {
+            if let Some(f) = l.iter_mut().find(|f| f.local == local) {
+                f.state = state;
+                channel = Some(f.channel);
+            }
+        });
+        channel
+    }
+
+    /// Takes file `local` out of its draft (its upload is cancelled if it is still going).
+    pub fn remove(&self, local: u32) {
+        self.cancelled.update_value(|c| {
+            c.insert(local);
+        });
+        self.list.update(|l| l.retain(|f| f.local != local));
+        self.files.update_value(|m| {
+            m.remove(&local);
+        });
+    }
+
+    /// Whether `channel`'s draft can be sent with its files (not tracked).
+    pub fn readiness(&self, channel: i64) -> Readiness {
+        self.list.with_untracked(|l| readiness(l, channel))
+    }
+
+    /// Empties `channel`'s draft of its files (once they went with a message).
+    pub fn clear(&self, channel: i64) {
+        let gone: Vec<u32> = self.list.with_untracked(|l| {
+            l.iter()
+                .filter(|f| f.channel == channel)
+                .map(|f| f.local)
+                .collect()
+        });
+        self.list.update(|l| l.retain(|f| f.channel != channel));
+        self.files
+            .update_value(|m| m.retain(|k, _| !gone.contains(k)));
+    }
+}
+
+impl Default for DraftFiles {
+    fn default() -> Self {
+        DraftFiles::new()
+    }
+}
+
+/// Whether the files of `channel` in `list` let its draft be sent.
+pub fn readiness(list: &[DraftFile], channel: i64) -> Readiness {
+    let mine = || list.iter().filter(|f| f.channel == channel);
+    if mine().any(|f| matches!(f.state, FileState::Failed(_))) {
+        return Readiness::Failed;
+    }
+    let mut ready = Vec::new();
+    for f in mine() {
+        match f.state {
+            FileState::Ready(id) => ready.push((id, f.name.clone())),
+            _ => return Readiness::Uploading,
+        }
+    }
+    Readiness::Ready(ready)
+}
+
+/// The files of the draft of `channel` (of workspace `ws`), each with its progress and a
+/// button to take it out (and one to retry it, if it failed).
+#[component]
+pub fn DraftFileList(ws: Signal<i64>, channel: Memo<i64>) -> impl IntoView {
+    let i18n = use_i18n();
+    let files = expect_context::<DraftFiles>();
+    let mine = Memo::new(move |_| files.of(channel.get()));
+    view! {
+        <Show when=move || mine.with(|m| !m.is_empty())>
+            <ul class="draft-files" aria-label=move || t_string!(i18n, messages.files_to_send)>
+                <For each=move || mine.get() key=|f| f.local let:f>
+                    {
+                        let local = f.local;
+                        let name = f.name.clone();
+                        let size = f.size;
+                        let state = Memo::new(move |_| {
+                            mine.with(|m| m.iter().find(|x| x.local == local).map(|x| x.state.clone()))
+                        });
+                        // Which view the state needs (its progress moves within one).
+                        let stage = Memo::new(move |_| match state.get() {
+                            Some(FileState::Sending(_)) | None => 0,
+                            Some(FileState::Ready(_)) => 1,
+                            Some(FileState::Failed(_)) => 2,
+                        });
+                        let sent = move || match state.get() {
+                            Some(FileState::Sending(s)) => s,
+                            _ => 0.0,
+                        };
+                        let error = move || match state.get() {
+                            Some(FileState::Failed(e)) => e,
+                            _ => String::new(),
+                        };
+                        let remove_label = t_string!(i18n, messages.remove_file, name = name.clone());
+                        let progress_label = t_string!(i18n, messages.uploading_file, name = name.clone());
+                        view! {
+                            <li class="draft-file">
+                                <span class="draft-file-name">{name}</span>
+                                {move || match stage.get() {
+                                    0 => view! {
+                                        <progress max=size.max(1.0) value=sent aria-label=progress_label.clone()></progress>
+                                    }.into_any(),
+                                    1 => view! { <span class="muted">{size_label(size as i64)}</span> }.into_any(),
+                                    _ => view! {
+                                        <span class="error">{move || t_string!(i18n, messages.not_uploaded, error = error())}</span>
+                                        <button type="button" on:click=move |_| files.retry(ws.get_untracked(), local)>
+                                            {t!(i18n, messages.retry)}
+                                        </button>
+                                    }.into_any(),
+                                }}
+                                <button type="button" class="ui-icon-button" aria-label=remove_label
+                                    on:click=move |_| files.remove(local)>
+                                    <span aria-hidden="true">{"✕"}</span>
+                                </button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(local: u32, channel: i64, state: FileState) -> DraftFile {
+        DraftFile {
+            local,
+            channel,
+            name: format!("f{local}"),
+            size: 10.0,
+            state,
+        }
+    }
+
+    #[test]
+    fn a_draft_is_ready_when_every_file_of_its_channel_is_in() {
+        let list = vec![
+            file(1, 7, FileState::Ready(70)),
+            file(2, 8, FileState::Sending(3.0)),
+            file(3, 7, FileState::Ready(71)),
+        ];
+        assert_eq!(
+            readiness(&list, 7),
+            Readiness::Ready(vec![(70, "f1".into()), (71, "f3".into())])
+        );
+        assert_eq!(readiness(&list, 8), Readiness::Uploading);
+        assert_eq!(readiness(&list, 9), Readiness::Ready(Vec::new()));
+        let failed = vec![
+            file(1, 7, FileState::Sending(1.0)),
+            file(2, 7, FileState::Failed("x".into())),
+        ];
+        assert_eq!(readiness(&failed, 7), Readiness::Failed);
+    }
+}
