@@ -479,6 +479,59 @@ test("a folder of 1,500 items: only what is on screen is drawn, and all of it is
   await alice.context.close();
 });
 
+test("an upload interrupted by a reload goes on from where the server is once its file is picked again", async () => {
+  const alice = await person(env.browser);
+  await openDrive(alice, "alice");
+  const a = alice.page;
+  // A file on disk: picked again, it has the same date.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huddle-resume-"));
+  const file = path.join(dir, "backup.bin");
+  fs.writeFileSync(file, Buffer.alloc(14 * 1024 * 1024 + 3, 5));
+  // Pieces go slowly, so that the reload comes in the middle of the upload.
+  await a.route("**/api/v1/drive/uploads/*", async (route) => {
+    if (route.request().method() === "PATCH") await new Promise((r) => setTimeout(r, 700));
+    // A request of the page before the reload has no one to go on for.
+    await route.continue().catch(() => {});
+  });
+  const firstPiece = a.waitForResponse((r) => r.request().method() === "PATCH" && r.status() === 204);
+  await a.locator('input[type="file"][multiple]').setInputFiles(file);
+  const panel = a.getByRole("region", { name: "Uploads" });
+  // Speed and time left, once it has run a second.
+  await panel.getByText(/ left$/).waitFor({ timeout: 10000 });
+  await firstPiece;
+  await a.reload();
+  await a.getByRole("heading", { name: "Drive", level: 1 }).waitFor();
+  await panel.getByText(/^Interrupted/).waitFor();
+  await shot(a, "drive-upload-interrupted");
+  await audit(a, "interrupted upload");
+  // Another file (same name, another size) is refused, with the reason.
+  const resume = panel.getByRole("button", { name: "Resume… the upload of backup.bin" });
+  let [chooser] = await Promise.all([a.waitForEvent("filechooser"), resume.click()]);
+  await chooser.setFiles({ name: "backup.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(10, 1) });
+  await panel.getByText("That is not the same file", { exact: false }).waitFor();
+  // The same file: only what the server does not have yet is sent.
+  const offsets = [];
+  a.on("request", (r) => {
+    if (r.method() === "PATCH") offsets.push(Number(r.headers()["upload-offset"]));
+  });
+  [chooser] = await Promise.all([a.waitForEvent("filechooser"), resume.click()]);
+  await chooser.setFiles(file);
+  await panel.getByText("Uploaded").waitFor({ timeout: 30000 });
+  assert.ok(offsets[0] >= 4 * 1024 * 1024, `resumed at ${offsets.join(", ")}`);
+  await a.getByRole("button", { name: "backup.bin", exact: true }).waitFor();
+  await panel.getByText(/^Interrupted/).waitFor({ state: "detached" });
+  // What arrived is the whole file.
+  const ws = Number(new URL(a.url()).pathname.split("/")[2]);
+  const top = await (await a.context().request.get(`${env.base}/api/v1/workspaces/${ws}/drive`)).json();
+  const backup = top.items.filter((i) => i.name.startsWith("backup"));
+  assert.deepEqual(backup.map((i) => [i.name, i.size]), [["backup.bin", 14 * 1024 * 1024 + 3]]);
+  fs.rmSync(dir, { recursive: true });
+
+  assert.deepEqual(unexpected(alice.problems, []), []);
+  assert.deepEqual(await alice.csp(), []);
+  await alice.context.close();
+});
+
 test("files in messages: attached by button, drop and paste, seen live by the other with previews", async () => {
   const alice = await person(env.browser);
   const bob = await person(env.browser);

@@ -268,13 +268,7 @@ fn DropBox(key: LinkKey, item: SharedItem) -> impl IntoView {
             .collect();
         uploads.0.update(|v| {
             for (id, f) in &queued {
-                v.push(Upload {
-                    id: *id,
-                    name: f.name(),
-                    size: f.size(),
-                    sent: 0.0,
-                    status: UploadStatus::Sending,
-                });
+                v.push(Upload::new(*id, f.name(), f.size()));
             }
         });
         spawn_local(async move {

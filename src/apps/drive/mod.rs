@@ -25,6 +25,7 @@ pub mod link_page;
 pub mod move_dialog;
 pub mod panels;
 pub mod preview;
+pub mod resume;
 pub mod search;
 pub mod selection;
 pub mod share_dialog;
@@ -60,6 +61,7 @@ pub fn DriveApp() -> impl IntoView {
     provide_context(uploads);
     provide_context(reload);
     provide_context(uploads::Cancelled(StoredValue::new(Default::default())));
+    provide_context(uploads::Sources::new());
     provide_context(panels::OpenPanel(RwSignal::new(None)));
     let ws = workspace_id();
     let rt = expect_context::<Realtime>();

@@ -121,6 +121,44 @@ pub struct Upload {
     pub sent: f64,
     /// Where it stands.
     pub status: UploadStatus,
+    /// The bytes the server had and when (ms), at the first answer of this try, and the
+    /// time of the last answer: its speed.
+    pub since: Option<(f64, f64, f64)>,
+}
+
+impl Upload {
+    /// A file about to be sent.
+    pub fn new(id: u32, name: String, size: f64) -> Upload {
+        Upload {
+            id,
+            name,
+            size,
+            sent: 0.0,
+            status: UploadStatus::Sending,
+            since: None,
+        }
+    }
+
+    /// The server has `sent` bytes at `now` (ms).
+    pub fn progress(&mut self, sent: f64, now: f64) {
+        self.sent = sent;
+        match &mut self.since {
+            Some((_, _, last)) => *last = now,
+            None => self.since = Some((sent, now, now)),
+        }
+    }
+
+    /// Bytes per second of this try, once it has been sending for a second.
+    pub fn speed(&self) -> Option<f64> {
+        let (from, start, last) = self.since?;
+        (last - start >= 1000.0 && self.sent > from)
+            .then(|| (self.sent - from) / ((last - start) / 1000.0))
+    }
+
+    /// Seconds left at that speed.
+    pub fn seconds_left(&self) -> Option<f64> {
+        self.speed().map(|s| ((self.size - self.sent) / s).ceil())
+    }
 }
 
 /// Where an upload stands.
@@ -154,6 +192,19 @@ impl Uploads {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn speed_and_time_left_come_from_this_try_once_it_ran_a_second() {
+        let mut u = Upload::new(1, "a".into(), 10_000_000.0);
+        // Resumed at 4 MB.
+        u.progress(4_000_000.0, 1_000.0);
+        assert_eq!(u.speed(), None);
+        u.progress(5_000_000.0, 1_500.0);
+        assert_eq!(u.speed(), None);
+        u.progress(6_000_000.0, 3_000.0);
+        assert_eq!(u.speed(), Some(1_000_000.0));
+        assert_eq!(u.seconds_left(), Some(4.0));
+    }
 
     fn item(id: i64, parent: Option<i64>, name: &str, revision: i64) -> Item {
         Item {

@@ -2,13 +2,15 @@
 //! name is used), then each file is a tus upload sent in pieces of [`PIECE`] bytes, one
 //! file after another, with its progress in the upload panel; a piece that fails on the
 //! network is retried from the offset the server reports; Cancel ends the upload and has
-//! its bytes removed.
+//! its bytes removed; Retry (after a failure) and the same file uploaded again after a
+//! reload go on from where the server is ([`super::resume`]).
 
 use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::resume::{self, Fingerprint, Remembered};
 use super::state::{Items, Upload, UploadStatus, Uploads};
 use super::tree::Entry;
 use crate::api::{self, drive};
@@ -23,17 +25,122 @@ const TRIES: u32 = 4;
 #[derive(Clone, Copy)]
 pub struct Cancelled(pub StoredValue<HashSet<u32>>);
 
+/// The files of the panel's uploads and where they go (by panel number), for Retry.
+#[derive(Clone, Copy)]
+pub struct Sources(
+    pub StoredValue<HashMap<u32, (drive::UploadTarget, web_sys::File)>, LocalStorage>,
+);
+
+impl Sources {
+    /// None yet.
+    pub fn new() -> Sources {
+        Sources(StoredValue::new_local(HashMap::new()))
+    }
+}
+
+impl Default for Sources {
+    fn default() -> Self {
+        Sources::new()
+    }
+}
+
+/// The next free panel number.
+fn next_id(uploads: Uploads) -> u32 {
+    uploads
+        .0
+        .with_untracked(|v| v.iter().map(|u| u.id).max().unwrap_or(0))
+        + 1
+}
+
+/// Sends `file` to `target` as the panel's upload `id`, and shows the outcome (a file
+/// that arrived is merged into the drive's items). The app's state is taken when called
+/// (in its owner), the bytes go when awaited.
+fn run(
+    target: drive::UploadTarget,
+    id: u32,
+    file: web_sys::File,
+) -> impl std::future::Future<Output = ()> {
+    let uploads = expect_context::<Uploads>();
+    let items = expect_context::<Items>();
+    let cancelled = expect_context::<Cancelled>();
+    if let Some(sources) = use_context::<Sources>() {
+        sources.0.update_value(|m| {
+            m.insert(id, (target.clone(), file.clone()));
+        });
+    }
+    async move { finish(target, id, file, uploads, items, cancelled).await }
+}
+
+async fn finish(
+    target: drive::UploadTarget,
+    id: u32,
+    file: web_sys::File,
+    uploads: Uploads,
+    items: Items,
+    cancelled: Cancelled,
+) {
+    let status = match send(&target, id, &file, uploads, cancelled).await {
+        Ok(Some(item)) => {
+            if let Ok(it) = drive::item(item).await {
+                items.merge(it);
+            }
+            UploadStatus::Done
+        }
+        Ok(None) => UploadStatus::Cancelled,
+        Err(e) => UploadStatus::Failed(e.message),
+    };
+    uploads.update(id, |u| u.status = status);
+}
+
+/// Sends the panel's failed upload `id` again, from where the server is.
+pub fn retry(id: u32) {
+    let uploads = expect_context::<Uploads>();
+    let Some((target, file)) = expect_context::<Sources>()
+        .0
+        .with_value(|m| m.get(&id).cloned())
+    else {
+        return;
+    };
+    uploads.update(id, |u| {
+        u.status = UploadStatus::Sending;
+        u.since = None;
+    });
+    let owner = Owner::current();
+    spawn_local(async move {
+        if let Some(o) = owner {
+            o.with(|| run(target, id, file)).await;
+        }
+    });
+}
+
+/// Goes on with the remembered upload `r` (interrupted by a reload) with `file`, picked
+/// again: its name, size and date must be the same (else `false`, and nothing starts).
+pub fn resume_with(r: &Remembered, file: web_sys::File) -> bool {
+    if Fingerprint::of(&file) != r.file {
+        return false;
+    }
+    let uploads = expect_context::<Uploads>();
+    let id = next_id(uploads);
+    uploads
+        .0
+        .update(|v| v.push(Upload::new(id, file.name(), file.size())));
+    let target = r.place.target(r.workspace);
+    let owner = Owner::current();
+    spawn_local(async move {
+        if let Some(o) = owner {
+            o.with(|| run(target, id, file)).await;
+        }
+    });
+    true
+}
+
 /// Queues `entries` (files, each with the folders it goes in) for upload into `parent`
 /// of workspace `ws`: the folders are made as needed (or found, when one of that name is
 /// there already), then each file is sent into its own.
 pub fn upload_entries(ws: i64, parent: Option<i64>, entries: Vec<Entry>) {
     let uploads = expect_context::<Uploads>();
     let items = expect_context::<Items>();
-    let cancelled = expect_context::<Cancelled>();
-    let first = uploads
-        .0
-        .with_untracked(|v| v.iter().map(|u| u.id).max().unwrap_or(0))
-        + 1;
+    let first = next_id(uploads);
     let queued: Vec<(u32, Entry)> = entries
         .into_iter()
         .enumerate()
@@ -46,40 +153,25 @@ pub fn upload_entries(ws: i64, parent: Option<i64>, entries: Vec<Entry>) {
                 name.push('/');
             }
             name.push_str(&e.file.name());
-            v.push(Upload {
-                id: *id,
-                name,
-                size: e.file.size(),
-                sent: 0.0,
-                status: UploadStatus::Sending,
-            });
+            v.push(Upload::new(*id, name, e.file.size()));
         }
     });
+    let owner = Owner::current();
     spawn_local(async move {
+        let Some(owner) = owner else { return };
         let mut folders: HashMap<Vec<String>, Option<i64>> = HashMap::new();
         folders.insert(Vec::new(), parent);
         for (id, Entry { dirs, file }) in queued {
-            let r = match folder_for(ws, &dirs, &mut folders, items).await {
+            match folder_for(ws, &dirs, &mut folders, items).await {
                 Ok(parent) => {
                     let target = drive::UploadTarget::Folder {
                         workspace: ws,
                         parent,
                     };
-                    send(&target, id, &file, uploads, cancelled).await
+                    owner.with(|| run(target, id, file)).await;
                 }
-                Err(e) => Err(e),
-            };
-            let status = match r {
-                Ok(Some(item)) => {
-                    if let Ok(it) = drive::item(item).await {
-                        items.merge(it);
-                    }
-                    UploadStatus::Done
-                }
-                Ok(None) => UploadStatus::Cancelled,
-                Err(e) => UploadStatus::Failed(e.message),
-            };
-            uploads.update(id, |u| u.status = status);
+                Err(e) => uploads.update(id, |u| u.status = UploadStatus::Failed(e.message)),
+            }
         }
     });
 }
@@ -87,37 +179,19 @@ pub fn upload_entries(ws: i64, parent: Option<i64>, entries: Vec<Entry>) {
 /// Queues `file` as a new version of `item` (its progress in the upload panel).
 pub fn upload_version(ws: i64, item: i64, file: web_sys::File) {
     let uploads = expect_context::<Uploads>();
-    let items = expect_context::<Items>();
-    let cancelled = expect_context::<Cancelled>();
-    let id = uploads
+    let id = next_id(uploads);
+    uploads
         .0
-        .with_untracked(|v| v.iter().map(|u| u.id).max().unwrap_or(0))
-        + 1;
-    uploads.0.update(|v| {
-        v.push(Upload {
-            id,
-            name: file.name(),
-            size: file.size(),
-            sent: 0.0,
-            status: UploadStatus::Sending,
-        })
-    });
+        .update(|v| v.push(Upload::new(id, file.name(), file.size())));
+    let target = drive::UploadTarget::NewVersion {
+        workspace: ws,
+        file: item,
+    };
+    let owner = Owner::current();
     spawn_local(async move {
-        let target = drive::UploadTarget::NewVersion {
-            workspace: ws,
-            file: item,
-        };
-        let status = match send(&target, id, &file, uploads, cancelled).await {
-            Ok(Some(f)) => {
-                if let Ok(it) = drive::item(f).await {
-                    items.merge(it);
-                }
-                UploadStatus::Done
-            }
-            Ok(None) => UploadStatus::Cancelled,
-            Err(e) => UploadStatus::Failed(e.message),
-        };
-        uploads.update(id, |u| u.status = status);
+        if let Some(o) = owner {
+            o.with(|| run(target, id, file)).await;
+        }
     });
 }
 
@@ -175,7 +249,7 @@ pub async fn send(
     send_file(
         target,
         file,
-        move |sent| uploads.update(id, |u| u.sent = sent),
+        move |sent| uploads.update(id, |u| u.progress(sent, js_sys::Date::now())),
         move || cancelled.0.with_value(|c| c.contains(&id)),
     )
     .await
@@ -191,16 +265,45 @@ pub async fn send_file(
     cancelled: impl Fn() -> bool,
 ) -> api::ApiResult<Option<i64>> {
     let size = file.size();
-    let (location, done) = drive::start_upload(target, &file.name(), size).await?;
-    if done.is_some() {
-        progress(size);
-        return Ok(done);
+    let fingerprint = Fingerprint::of(file);
+    let place = resume::Place::of(target);
+    // This file's upload to this place, remembered from before (a reload, a failure):
+    // it goes on from what the server has.
+    let mut resumed = None;
+    if let Some(r) = place.and_then(|(ws, p)| resume::find(ws, p, &fingerprint)) {
+        match drive::upload_offset(&r.location).await {
+            Ok(at) => resumed = Some((r.location, at)),
+            // Expired, or ended elsewhere: a new upload.
+            Err(e) if e.status == 404 || e.status == 410 => resume::forget(&r.location),
+            Err(e) => return Err(e),
+        }
     }
-    let mut offset = 0.0;
+    let (location, mut offset) = match resumed {
+        Some(r) => r,
+        None => {
+            let (location, done) = drive::start_upload(target, &file.name(), size).await?;
+            if done.is_some() {
+                progress(size);
+                return Ok(done);
+            }
+            if let Some((workspace, place)) = place {
+                resume::remember(Remembered {
+                    location: location.clone(),
+                    workspace,
+                    place,
+                    file: fingerprint,
+                });
+            }
+            (location, 0.0)
+        }
+    };
+    resume::claim(&location);
+    progress(offset);
     let mut failures = 0;
     loop {
         if cancelled() {
             let _ = drive::cancel_upload(&location).await;
+            resume::forget(&location);
             return Ok(None);
         }
         let end = (offset + PIECE).min(size);
@@ -213,6 +316,7 @@ pub async fn send_file(
                 offset = sent.offset;
                 progress(offset);
                 if sent.file.is_some() {
+                    resume::forget(&location);
                     return Ok(sent.file);
                 }
             }
