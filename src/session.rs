@@ -72,7 +72,10 @@ pub fn provide() -> Session {
     // signs this page out.
     crate::realtime::provide(
         Signal::derive(move || s.user.get().map(|u| u.id)),
-        move || s.user.set(None),
+        move || {
+            forget_private_storage();
+            s.user.set(None)
+        },
     );
     s
 }
@@ -93,14 +96,35 @@ pub fn require_user() {
     });
 }
 
+/// The start of the `localStorage` keys that hold the signed-in person's data (such as
+/// the uploads to resume): removed at sign-out.
+pub const PRIVATE_STORAGE: &str = "huddle.private.";
+
+/// Removes the signed-in person's data from `localStorage` (see [`PRIVATE_STORAGE`]).
+pub fn forget_private_storage() {
+    let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+        return;
+    };
+    let n = s.length().unwrap_or(0);
+    let keys: Vec<String> = (0..n)
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter(|k| k.starts_with(PRIVATE_STORAGE))
+        .collect();
+    for k in keys {
+        let _ = s.remove_item(&k);
+    }
+}
+
 /// Signs out (the server ends the session; the tab forgets who was signed in, which closes
-/// its relay connection) and goes to the sign-in page.
+/// its relay connection; the person's data in `localStorage` goes) and goes to the
+/// sign-in page.
 pub fn sign_out(
     session: Session,
     navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
 ) {
     leptos::task::spawn_local(async move {
         let _ = crate::api::signout().await;
+        forget_private_storage();
         session.user.set(None);
         navigate("/signin", Default::default());
     });

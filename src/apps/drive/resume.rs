@@ -5,13 +5,16 @@
 //! to the same place) goes on from the offset the server has (tus `HEAD`), as
 //! `tus-js-client` does with its fingerprints. The browser does not keep the file itself
 //! across a reload: it has to be picked again. The server forgets an upload after a day
-//! (its `HEAD` answers 404), and so does this list then.
+//! (its `HEAD` answers 404), and so does this list then; signing out empties it.
 
 use serde::{Deserialize, Serialize};
 
 use crate::api::drive::UploadTarget;
 
-const KEY: &str = "huddle.drive.uploads.v1";
+/// The list's key (removed at sign-out with the rest of the person's data).
+fn key() -> String {
+    format!("{}drive-uploads.v1", crate::session::PRIVATE_STORAGE)
+}
 
 /// Where a remembered upload goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,7 +111,7 @@ fn storage() -> Option<web_sys::Storage> {
 /// Every remembered upload.
 pub fn all() -> Vec<Remembered> {
     storage()
-        .and_then(|s| s.get_item(KEY).ok().flatten())
+        .and_then(|s| s.get_item(&key()).ok().flatten())
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default()
 }
@@ -116,7 +119,7 @@ pub fn all() -> Vec<Remembered> {
 fn store(list: &[Remembered]) {
     if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(list)) {
         // Full or refused storage: the upload still runs, it just will not resume.
-        let _ = s.set_item(KEY, &text);
+        let _ = s.set_item(&key(), &text);
     }
 }
 
