@@ -526,6 +526,12 @@ test("an upload interrupted by a reload goes on from where the server is once it
   const backup = top.items.filter((i) => i.name.startsWith("backup"));
   assert.deepEqual(backup.map((i) => [i.name, i.size]), [["backup.bin", 14 * 1024 * 1024 + 3]]);
   fs.rmSync(dir, { recursive: true });
+  // Signing out removes what the browser keeps of the person (uploads to resume).
+  await a.evaluate(() => localStorage.setItem("huddle.private.probe", "1"));
+  await a.getByRole("button", { name: "Sign out" }).click();
+  await a.waitForURL(/\/signin$/);
+  const kept = await a.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("huddle.private.")));
+  assert.deepEqual(kept, []);
 
   assert.deepEqual(unexpected(alice.problems, []), []);
   assert.deepEqual(await alice.csp(), []);
