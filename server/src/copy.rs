@@ -476,6 +476,18 @@ const TABLES: &[Table] = &[
         identity: false,
     },
     Table {
+        name: "drive_finished_uploads",
+        columns: &[
+            ("id", Text),
+            ("user_id", Int),
+            ("item_id", Int),
+            ("length", Int),
+            ("expires_at", Int),
+        ],
+        order: "id",
+        identity: false,
+    },
+    Table {
         name: "message_attachments",
         columns: &[("message_id", Int), ("position", Int), ("item_id", OptInt)],
         order: "message_id, position",

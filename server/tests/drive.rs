@@ -322,7 +322,7 @@ async fn html_and_svg_download_as_attachments_that_cannot_run() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_upload_in_small_pieces_resumes_from_its_offset() {
-    let (_server, mut ann, ws) = ann_drive().await;
+    let (server, mut ann, ws) = ann_drive().await;
     let bytes = content(2 * SEG + 5_000, "pieces");
     let at = location(&create(&mut ann, ws, bytes.len(), &meta("p.bin", None, None)).await);
     // Nothing half-uploaded is listed.
@@ -350,7 +350,44 @@ async fn an_upload_in_small_pieces_resumes_from_its_offset() {
         sha(&download(&mut ann, file, None, None).await.2),
         sha(&bytes)
     );
-    // The upload is gone once complete.
+    // Once complete, for a day, HEAD says so and names the file (a client that lost the
+    // last answer does not start over); PATCH finds no upload; to no one else.
+    let head = ann
+        .send_bytes("HEAD", &at, Vec::new(), &[("tus-resumable", "1.0.0")])
+        .await;
+    assert_eq!(head.status, 200);
+    assert_eq!(offset(&head), bytes.len());
+    assert_eq!(file_id(&head), file);
+    let r = patch(&mut ann, &at, bytes.len(), b"", &[]).await;
+    assert_error(&r, 404, "NOT_FOUND");
+    let (mut bob, _) = user(&server, "bob").await;
+    common::add_member(&mut ann, ws, &mut bob, "bob").await;
+    let theirs = bob
+        .send_bytes("HEAD", &at, Vec::new(), &[("tus-resumable", "1.0.0")])
+        .await;
+    assert_eq!(theirs.status, 404);
+    // Its file deleted, or a day later: gone.
+    ann.post(&format!("/drive/items/{file}/trash"), json!({}))
+        .await;
+    assert_eq!(empty_trash(&mut ann, ws).await.status, 204);
+    let head = ann
+        .send_bytes("HEAD", &at, Vec::new(), &[("tus-resumable", "1.0.0")])
+        .await;
+    assert_eq!(head.status, 404);
+    let at = location(&create(&mut ann, ws, 3, &meta("q.bin", None, None)).await);
+    assert_eq!(patch(&mut ann, &at, 0, b"abc", &[]).await.status, 204);
+    server
+        .exec("UPDATE drive_finished_uploads SET expires_at = 1", vec![])
+        .await;
+    huddle_server::api::drive::tus::purge_expired(&server.state)
+        .await
+        .unwrap();
+    assert_eq!(
+        server
+            .count("SELECT count(*) FROM drive_finished_uploads")
+            .await,
+        0
+    );
     let head = ann
         .send_bytes("HEAD", &at, Vec::new(), &[("tus-resumable", "1.0.0")])
         .await;

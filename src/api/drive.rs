@@ -250,8 +250,9 @@ pub async fn send_piece(location: &str, offset: f64, piece: &web_sys::Blob) -> A
     Ok(Sent { offset, file })
 }
 
-/// The offset of the upload at `location` (to resume it).
-pub async fn upload_offset(location: &str) -> ApiResult<f64> {
+/// Where the upload at `location` stands (to resume it): the bytes the server has, and
+/// the file it made once complete.
+pub async fn upload_offset(location: &str) -> ApiResult<Sent> {
     let res = gloo_net::http::RequestBuilder::new(location)
         .method(gloo_net::http::Method::HEAD)
         .header("Tus-Resumable", "1.0.0")
@@ -259,10 +260,16 @@ pub async fn upload_offset(location: &str) -> ApiResult<f64> {
         .await
         .map_err(network)?;
     let res = check(res).await?;
-    res.headers()
+    let offset = res
+        .headers()
         .get("upload-offset")
         .and_then(|v| v.parse().ok())
-        .ok_or_else(|| missing("Upload-Offset"))
+        .ok_or_else(|| missing("Upload-Offset"))?;
+    let file = res
+        .headers()
+        .get("huddle-file-id")
+        .and_then(|v| v.parse().ok());
+    Ok(Sent { offset, file })
 }
 
 /// Ends the upload at `location` and has its bytes removed.

@@ -272,7 +272,13 @@ pub async fn send_file(
     let mut resumed = None;
     if let Some(r) = place.and_then(|(ws, p)| resume::find(ws, p, &fingerprint)) {
         match drive::upload_offset(&r.location).await {
-            Ok(at) => resumed = Some((r.location, at)),
+            // Complete already (the answer to its last piece was lost): its file.
+            Ok(at) if at.file.is_some() => {
+                resume::forget(&r.location);
+                progress(size);
+                return Ok(at.file);
+            }
+            Ok(at) => resumed = Some((r.location, at.offset)),
             // Expired, or ended elsewhere: a new upload.
             Err(e) if e.status == 404 || e.status == 410 => resume::forget(&r.location),
             Err(e) => return Err(e),
@@ -325,8 +331,13 @@ pub async fn send_file(
                 failures += 1;
                 gloo_timers::future::TimeoutFuture::new(500 * 2u32.pow(failures)).await;
                 if let Ok(at) = drive::upload_offset(&location).await {
-                    offset = at;
+                    offset = at.offset;
                     progress(offset);
+                    // The piece did arrive, and was the last.
+                    if at.file.is_some() {
+                        resume::forget(&location);
+                        return Ok(at.file);
+                    }
                 }
             }
             Err(e) => return Err(e),

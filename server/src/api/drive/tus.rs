@@ -20,7 +20,10 @@
 //! segments are stored and the plaintext after them (less than a segment) is kept
 //! sealed in the upload's row: the offset is always every byte received, and a resumed
 //! upload goes on from there, across restarts. The request that completes an upload
-//! answers the file's id in `Huddle-File-Id`; until then nothing of it is listed.
+//! answers the file's id in `Huddle-File-Id`; until then nothing of it is listed. For a
+//! day after, a member's `HEAD` of a completed upload answers its whole length and that
+//! id (while the file is there), so that a client that lost the last answer does not
+//! start over.
 //! An upload untouched for a day expires, and its bytes are removed.
 
 use axum::body::Body;
@@ -560,15 +563,49 @@ async fn load(tx: &mut Tx, id: &str, who: Uploader) -> ApiResult<Upload> {
     })
 }
 
-/// The offset of an upload.
-#[utoipa::path(head, path = "/drive/uploads/{upload}", tag = "drive", params(("upload" = String, Path, description = "Upload id"), ("Tus-Resumable" = String, Header, description = "1.0.0")), responses((status = 200, description = "`Upload-Offset`, `Upload-Length`, `Upload-Expires`")))]
+/// The offset of an upload. For a day after it completed, its whole length and the file
+/// it made (`Huddle-File-Id`), while that file is there: a client that lost the answer
+/// to its last piece does not start over.
+#[utoipa::path(head, path = "/drive/uploads/{upload}", tag = "drive", params(("upload" = String, Path, description = "Upload id"), ("Tus-Resumable" = String, Header, description = "1.0.0")), responses((status = 200, description = "`Upload-Offset`, `Upload-Length`, `Upload-Expires`; `Huddle-File-Id` once complete")))]
 async fn head(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(id): ApiPath<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    offset_of(&state, Uploader::Member(user.id), &id, &headers).await
+    let r = offset_of(&state, Uploader::Member(user.id), &id, &headers).await;
+    match r {
+        Err(e) if e.status == StatusCode::NOT_FOUND => {
+            finished(&state, user.id, &id).await?.ok_or(e)
+        }
+        r => r,
+    }
+}
+
+/// The answer to `HEAD` of `me`'s upload `id` that completed (less than a day ago, its
+/// file still there for them to see).
+async fn finished(state: &AppState, me: i64, id: &str) -> ApiResult<Option<Response>> {
+    let mut tx = state.db.read().await?;
+    let row: Option<(i64, i64)> = tx
+        .optional(
+            "SELECT item_id, length FROM drive_finished_uploads \
+             WHERE id = $1 AND user_id = $2 AND expires_at > $3",
+            args![id, me, now()],
+        )
+        .await?;
+    let Some((item, length)) = row else {
+        return Ok(None);
+    };
+    if access::drive_item(&mut tx, item, me).await.is_err() {
+        return Ok(None);
+    }
+    let mut res = StatusCode::OK.into_response();
+    let hs = res.headers_mut();
+    hs.insert(h("upload-offset"), value(length));
+    hs.insert(h("upload-length"), value(length));
+    hs.insert(h("huddle-file-id"), value(item));
+    hs.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(Some(res))
 }
 
 /// The link an upload goes through (its id is the capability), 404 if none.
@@ -998,6 +1035,14 @@ async fn complete(
     };
     tx.execute("DELETE FROM drive_uploads WHERE id = $1", args![id])
         .await?;
+    if let Uploader::Member(me) = who {
+        tx.execute(
+            "INSERT INTO drive_finished_uploads (id, user_id, item_id, length, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+            args![id, me, item.id, u.length, now() + EXPIRES_AFTER_SECS],
+        )
+        .await?;
+    }
     tx.commit().await?;
     tracing::info!(
         workspace = u.workspace,
@@ -1082,6 +1127,11 @@ pub async fn purge_expired(state: &AppState) -> ApiResult<usize> {
             .await?;
         gone.push(version);
     }
+    tx.execute(
+        "DELETE FROM drive_finished_uploads WHERE expires_at <= $1",
+        args![now()],
+    )
+    .await?;
     // Files uploaded to a channel and never attached to a message (a draft given up).
     let unattached: Vec<(i64,)> = tx
         .all(

@@ -1,0 +1,13 @@
+-- Uploads that completed, for a day (see tus.rs `head`): a client that lost the answer
+-- to its last request (a reload, a cut connection) asks `HEAD` again and learns that the
+-- upload is whole and which file it made, instead of starting it over. Only members'
+-- uploads; the row goes with its file.
+CREATE TABLE drive_finished_uploads (
+    id          TEXT PRIMARY KEY,
+    user_id     BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    item_id     BIGINT NOT NULL REFERENCES drive_items(id) ON DELETE CASCADE,
+    length      BIGINT NOT NULL,
+    expires_at  BIGINT NOT NULL
+);
+CREATE INDEX drive_finished_uploads_expires ON drive_finished_uploads(expires_at);
+CREATE INDEX drive_finished_uploads_item ON drive_finished_uploads(item_id);
