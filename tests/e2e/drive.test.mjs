@@ -116,6 +116,12 @@ test("two people: a folder, uploads by button and drop seen live, downloads that
   await bigRow.getByText("9 MB").waitFor();
   await shot(a, "drive-folder");
   await audit(a, "drive folder");
+  // As a grid: bigger thumbnails.
+  await a.getByRole("button", { name: "Grid", exact: true }).click();
+  await a.locator("li.drive-card").filter({ hasText: "sunset.png" }).locator(".drive-thumb img").waitFor();
+  await shot(a, "drive-grid");
+  await audit(a, "drive folder as a grid");
+  await a.getByRole("button", { name: "List", exact: true }).click();
 
   // Sorting: by size, largest first on the second click (the header says so).
   const sizeHeader = a.getByRole("columnheader", { name: "Size" });
@@ -474,6 +480,34 @@ test("a folder of 1,500 items: only what is on screen is drawn, and all of it is
   await focusOn(`Select ${name(N - 181)}`);
   await shot(a, "drive-large-folder");
   await audit(a, "drive large folder");
+
+  // The same folder as a grid: cards drawn only where on screen too, the whole count told;
+  // ←/→ go card by card, ↑/↓ a row of cards at a time.
+  await a.keyboard.press("Escape");
+  await a.getByRole("button", { name: "Grid", exact: true }).click();
+  await a.locator("main.drive").evaluate((el) => { el.scrollTop = 0; });
+  const card = (i) => a.locator("li.drive-card").filter({ has: a.getByRole("link", { name: name(i), exact: true }) });
+  await card(0).waitFor();
+  const cards = await a.locator("li.drive-card").count();
+  assert.ok(cards < 400, `${cards} cards drawn`);
+  assert.equal(await card(0).getAttribute("aria-setsize"), String(N));
+  const columns = await a.locator("ul.drive-grid").evaluate((ul) => getComputedStyle(ul).gridTemplateColumns.split(" ").length);
+  assert.ok(columns > 1, `${columns} columns`);
+  await a.getByRole("checkbox", { name: `Select ${name(0)}` }).focus();
+  await a.keyboard.press("ArrowRight");
+  await focusOn(`Select ${name(1)}`);
+  for (let i = 0; i < 40; i++) await a.keyboard.press("ArrowDown");
+  await focusOn(`Select ${name(1 + 40 * columns)}`);
+  await a.locator("main.drive").evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await card(N - 1).waitFor();
+  assert.equal(await card(N - 1).getAttribute("aria-posinset"), String(N));
+  await shot(a, "drive-large-grid");
+  await audit(a, "drive grid");
+  // The choice stays for the next visit.
+  await a.reload();
+  await a.locator("ul.drive-grid").waitFor();
+  await a.getByRole("button", { name: "List", exact: true }).click();
+  await a.locator("table.drive-table").waitFor();
   assert.deepEqual(unexpected(alice.problems, []), []);
   assert.deepEqual(await alice.csp(), []);
   await alice.context.close();

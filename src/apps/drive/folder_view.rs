@@ -1,6 +1,7 @@
-//! A folder (or the top of the drive): its path as breadcrumbs, its items in a table
-//! (selectable, see `selection`), and what can be done there: a new folder, uploads from
-//! a button or dropped files, actions on the selection.
+//! A folder (or the top of the drive): its path as breadcrumbs, its items in a table or
+//! a grid of cards (selectable, see `selection`; drawn only where on screen, see
+//! `window`), and what can be done there: a new folder, uploads from a button or dropped
+//! files, actions on the selection.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -10,6 +11,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::bulk::{trash_selected, SelectionBar};
 use super::item_row::ItemRow;
+use super::layout::{self, Layout};
 use super::search::DriveSearch;
 use super::selection::Selection;
 use super::state::Items;
@@ -103,22 +105,43 @@ pub fn FolderView() -> impl IntoView {
             _ => {}
         }
     };
+    // A list or a grid of cards (each row of the grid holds `columns` cards).
+    let grid = RwSignal::new(layout::load_grid());
+    let columns = RwSignal::new(1usize);
+    provide_context(Layout {
+        columns: columns.into(),
+    });
+    let set_grid = move |on: bool| {
+        grid.set(on);
+        layout::save_grid(on);
+    };
+    // Items per row of what is drawn.
+    let unit = move || if grid.get() { columns.get().max(1) } else { 1 };
     // A large folder: only the rows on screen (and a margin) are drawn.
     let scroll = window::use_scroll();
     let body = NodeRef::<html::Tbody>::new();
+    let cards = NodeRef::<html::Ul>::new();
+    let container = move || -> Option<web_sys::Element> {
+        if grid.get() {
+            cards.get().map(Into::into)
+        } else {
+            body.get().map(Into::into)
+        }
+    };
     let row_height = RwSignal::new(41.0);
     let drawn = Memo::new(move |_| {
         scroll.track();
         let n = shown.with(Vec::len);
-        let top = body
-            .get()
+        let top = container()
             .map(|b| b.get_bounding_client_rect().top())
             .unwrap_or(0.0);
         let height = web_sys::window()
             .and_then(|w| w.inner_height().ok())
             .and_then(|h| h.as_f64())
             .unwrap_or(800.0);
-        window::range(n, row_height.get(), top, height)
+        let u = unit();
+        let rows = window::range(n.div_ceil(u), row_height.get(), top, height);
+        (rows.start * u).min(n)..(rows.end * u).min(n)
     });
     // The rows drawn follow `drawn`. Rows put before the first drawn one go one at a
     // time while the focus is in the table: leptos's keyed diff (tachys 0.2) moves the
@@ -132,13 +155,14 @@ pub fn FolderView() -> impl IntoView {
         let target = drawn.get();
         let now = rendered.get_untracked();
         let overlap = target.start < now.end && now.start < target.end;
-        let focus_inside = body.get_untracked().is_some_and(|b| {
+        let u = unit();
+        let focus_inside = container().is_some_and(|b| {
             let active = web_sys::window()
                 .and_then(|w| w.document())
                 .and_then(|d| d.active_element());
             active.is_some_and(|a| b.contains(Some(&a)))
         });
-        if !focus_inside || !overlap || target.start + 1 >= now.start {
+        if !focus_inside || !overlap || target.start + u >= now.start {
             if now != target {
                 rendered.set(target);
             }
@@ -146,7 +170,7 @@ pub fn FolderView() -> impl IntoView {
         }
         // The back stays until the front is done (the rows drawn are clamped to the
         // folder, should it shrink meanwhile).
-        rendered.set(now.start - 1..now.end);
+        rendered.set(now.start.saturating_sub(u)..now.end);
         set_timeout(
             move || {
                 let _ = next_step.try_update(|n| *n = n.wrapping_add(1));
@@ -160,21 +184,51 @@ pub fn FolderView() -> impl IntoView {
         // Once the rows are in the page (this turn or the next).
         selection.focus_pending();
         set_timeout(move || selection.focus_pending(), std::time::Duration::ZERO);
-        let Some(b) = body.get() else { return };
-        if let Ok(Some(row)) = b.query_selector("tr.drive-row") {
-            // Fractional: a rounded height would add up to rows of error far down.
-            let h = row.get_bounding_client_rect().height();
-            if h > 0.0 && (h - row_height.get_untracked()).abs() > 0.01 {
-                row_height.set(h);
+        scroll.track();
+        let Some(b) = container() else { return };
+        let is_grid = grid.get_untracked();
+        if is_grid {
+            let c = layout::columns_of(&b);
+            if c != columns.get_untracked() {
+                columns.set(c);
             }
         }
+        let Ok(items) = b.query_selector_all(".drive-item") else {
+            return;
+        };
+        let rect = |i: u32| {
+            items
+                .item(i)
+                .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+                .map(|e| e.get_bounding_client_rect())
+        };
+        // A row of the list; in a grid, from a card's top to the next row's (the gap).
+        let next_row = if is_grid {
+            columns.get_untracked() as u32
+        } else {
+            1
+        };
+        let h = match (rect(0), rect(next_row)) {
+            (Some(a), Some(b)) if b.top() > a.top() => b.top() - a.top(),
+            (Some(a), _) => a.height(),
+            _ => return,
+        };
+        // Fractional: a rounded height would add up to rows of error far down.
+        if h > 0.0 && (h - row_height.get_untracked()).abs() > 0.01 {
+            row_height.set(h);
+        }
     });
-    let above = move || format!("{}px", rendered.get().start as f64 * row_height.get());
+    let above = move || {
+        let rows = rendered.get().start / unit();
+        format!("{}px", rows as f64 * row_height.get())
+    };
     let below = move || {
-        let n = shown.with(Vec::len);
+        let u = unit();
+        let rows = shown.with(Vec::len).div_ceil(u);
+        let drawn_rows = rendered.get().end.div_ceil(u);
         format!(
             "{}px",
-            n.saturating_sub(rendered.get().end) as f64 * row_height.get()
+            rows.saturating_sub(drawn_rows) as f64 * row_height.get()
         )
     };
     // Where each item is among all (for `aria-rowindex`: the table has them all).
@@ -322,6 +376,12 @@ pub fn FolderView() -> impl IntoView {
                 <input type="file" class="visually-hidden" tabindex="-1" aria-hidden="true" node_ref=folder_picker
                     on:change=move |_| picked(folder_picker.get()) />
                 <A href=move || format!("/w/{}/drive/trash", ws.get())>{t!(i18n, drive.trash)}</A>
+                <div class="drive-layout" role="group" aria-label=move || td_string!(i18n.get_locale(), drive.layout)>
+                    <button type="button" aria-pressed=move || (!grid.get()).to_string()
+                        on:click=move |_| set_grid(false)>{t!(i18n, drive.layout_list)}</button>
+                    <button type="button" aria-pressed=move || grid.get().to_string()
+                        on:click=move |_| set_grid(true)>{t!(i18n, drive.layout_grid)}</button>
+                </div>
             </div>
         </div>
         <DriveSearch />
@@ -357,6 +417,41 @@ pub fn FolderView() -> impl IntoView {
                     <p class="drive-empty">{move || if loaded.get() { td_string!(i18n.get_locale(), drive.empty_folder) } else { "" }}</p>
                 }
             >
+                <Show when=move || grid.get()>
+                    <div class="drive-grid-head">
+                        <label>
+                            <input type="checkbox"
+                                prop:checked=move || selection.all()
+                                prop:indeterminate={move || selection.count() > 0 && !selection.all()}
+                                on:click=check_all />
+                            {t!(i18n, drive.select_all)}
+                        </label>
+                        <label>
+                            {t!(i18n, drive.sort_label)}
+                            <select on:change=move |ev| order.set(Order::from_key(&event_target_value(&ev)))
+                                prop:value=move || order.get().key()>
+                                <option value="name">{t!(i18n, drive.sort_name_az)}</option>
+                                <option value="name-desc">{t!(i18n, drive.sort_name_za)}</option>
+                                <option value="size">{t!(i18n, drive.sort_size_small)}</option>
+                                <option value="size-desc">{t!(i18n, drive.sort_size_large)}</option>
+                                <option value="modified">{t!(i18n, drive.sort_modified_old)}</option>
+                                <option value="modified-desc">{t!(i18n, drive.sort_modified_new)}</option>
+                            </select>
+                        </label>
+                    </div>
+                    <ul class="drive-grid" node_ref=cards aria-label=move || td_string!(i18n.get_locale(), drive.items_label)>
+                        <li class="drive-spacer" aria-hidden="true" style:height=above>{""}</li>
+                        <For
+                            each=move || { let r = rendered.get(); shown.with(|v| v[window::clamp(r, v.len())].to_vec()) }
+                            key=|i| (i.id, i.revision)
+                            let:item
+                        >
+                            <ItemRow item=item grid=true />
+                        </For>
+                        <li class="drive-spacer" aria-hidden="true" style:height=below>{""}</li>
+                    </ul>
+                </Show>
+                <Show when=move || !grid.get()>
                 <table class="drive-table" aria-rowcount=move || shown.with(Vec::len) + 1>
                     <thead>
                         <tr aria-rowindex="1">
@@ -385,6 +480,7 @@ pub fn FolderView() -> impl IntoView {
                         <tr class="drive-spacer" aria-hidden="true"><td colspan="5" style:height=below>{""}</td></tr>
                     </tbody>
                 </table>
+                </Show>
             </Show>
             <p class="drive-drop-hint muted">{t!(i18n, drive.drop_hint)}</p>
         </section>
@@ -427,6 +523,34 @@ pub struct Order {
 }
 
 impl Order {
+    /// Its name in the grid's sort menu (`size-desc`: by size, largest first).
+    pub fn key(self) -> String {
+        let column = match self.column {
+            Column::Name => "name",
+            Column::Size => "size",
+            Column::Modified => "modified",
+        };
+        if self.descending {
+            format!("{column}-desc")
+        } else {
+            column.to_owned()
+        }
+    }
+
+    /// The order named `key` (see [`Order::key`]); by name for an unknown one.
+    pub fn from_key(key: &str) -> Order {
+        let (column, descending) = match key.strip_suffix("-desc") {
+            Some(c) => (c, true),
+            None => (key, false),
+        };
+        let column = match column {
+            "size" => Column::Size,
+            "modified" => Column::Modified,
+            _ => Column::Name,
+        };
+        Order { column, descending }
+    }
+
     /// Sorts `items` (folders stay first).
     pub fn apply(self, items: &mut [drive::Item]) {
         items.sort_by(|a, b| {
@@ -512,6 +636,17 @@ mod tests {
             revision: 1,
             channel_id: None,
         }
+    }
+
+    #[test]
+    fn the_grids_sort_menu_names_every_order() {
+        for column in [Column::Name, Column::Size, Column::Modified] {
+            for descending in [false, true] {
+                let o = Order { column, descending };
+                assert_eq!(Order::from_key(&o.key()), o);
+            }
+        }
+        assert_eq!(Order::from_key("bogus"), Order::default());
     }
 
     #[test]

@@ -1,11 +1,13 @@
-//! One item of a folder: its name (a folder opens; a file opens in the viewer when it can
-//! be shown, else downloads; an image has its thumbnail), size and date, and
-//! a menu: download, share, versions, move, copy, rename (in place), move to the trash.
+//! One item of a folder, as a row of the list or a card of the grid: its checkbox, its
+//! name (a folder opens; a file opens in the viewer when it can be shown, else downloads;
+//! an image has its thumbnail), size and date, and a menu: download, share, versions,
+//! move, copy, rename (in place), move to the trash.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
+use super::layout::Layout;
 use super::panels::{OpenPanel, Panel};
 use super::preview::{self, Thumbnail};
 use super::selection::{move_focus, Selection};
@@ -16,9 +18,9 @@ use crate::i18n::*;
 use crate::ui::menu::{MenuButton, MenuItem};
 use crate::ui::toast::use_toaster;
 
-/// A row of the folder's table.
+/// A row of the folder's table, or a card of its grid.
 #[component]
-pub fn ItemRow(item: Item) -> impl IntoView {
+pub fn ItemRow(item: Item, #[prop(optional)] grid: bool) -> impl IntoView {
     let i18n = use_i18n();
     let items = expect_context::<Items>();
     let toaster = use_toaster();
@@ -39,11 +41,20 @@ pub fn ItemRow(item: Item) -> impl IntoView {
         // The box shows the selection, whatever the click did to it.
         event_target::<web_sys::HtmlInputElement>(&ev).set_checked(selection.has(id));
     };
-    // ↑/↓ to the next row's box; with Shift, selecting it on the way.
+    // ↑/↓ to the next row's box (in a grid: ←/→ to the next card's, ↑/↓ to the card
+    // above or below); with Shift, selecting on the way.
+    let columns = use_context::<Layout>().map(|l| l.columns);
     let check_keys = move |ev: web_sys::KeyboardEvent| {
+        let down = if grid {
+            columns.map_or(1, |c| c.get_untracked().max(1)) as i32
+        } else {
+            1
+        };
         let step = match ev.key().as_str() {
-            "ArrowDown" => 1,
-            "ArrowUp" => -1,
+            "ArrowDown" => down,
+            "ArrowUp" => -down,
+            "ArrowRight" if grid => 1,
+            "ArrowLeft" if grid => -1,
             _ => return,
         };
         if move_focus(selection, id, step, ev.shift_key()) {
@@ -112,75 +123,100 @@ pub fn ItemRow(item: Item) -> impl IntoView {
     let href = format!("/w/{}/drive/f/{}", item.workspace_id, item.id);
     let label = item.name.clone();
     let updated = item.updated_at;
-    view! {
-        <tr class="drive-row" data-id=id.to_string() class:folder=folder class:selected=move || selection.has(id)
-            aria-rowindex=move || row_index.0.with(|m| m.get(&id).map(|i| i + 2))>
-            <td class="drive-check">
-                <input type="checkbox"
-                    aria-label=td_string!(i18n.get_locale_untracked(), drive.select_item, name = item.name.clone())
-                    prop:checked=move || selection.has(id)
-                    on:click=check
-                    on:keydown=check_keys />
-            </td>
-            <td class="drive-name">
-                {match thumb {
-                    Some(version) => view! { <Thumbnail id=id version=version /> }.into_any(),
-                    None => view! { <span class="drive-icon" aria-hidden="true">{if folder { "📁" } else { "📄" }}</span> }.into_any(),
-                }}
-                <Show
-                    when=move || renaming.get()
-                    fallback={
-                        let shown_name = shown_name.clone();
-                        let href = href.clone();
-                        move || {
-                            let (n, href) = (shown_name.clone(), href.clone());
-                            if folder {
-                                view! { <A href=href>{n}</A> }.into_any()
+    let checkbox = view! {
+        <input type="checkbox"
+            aria-label=td_string!(i18n.get_locale_untracked(), drive.select_item, name = item.name.clone())
+            prop:checked=move || selection.has(id)
+            on:click=check
+            on:keydown=check_keys />
+    };
+    let icon = match thumb {
+        Some(version) => view! { <Thumbnail id=id version=version /> }.into_any(),
+        None => view! { <span class="drive-icon" aria-hidden="true">{if folder { "📁" } else { "📄" }}</span> }.into_any(),
+    };
+    let name_view = view! {
+        <Show
+            when=move || renaming.get()
+            fallback={
+                let shown_name = shown_name.clone();
+                let href = href.clone();
+                move || {
+                    let (n, href) = (shown_name.clone(), href.clone());
+                    if folder {
+                        view! { <A href=href>{n}</A> }.into_any()
+                    } else {
+                        // A file opens in the viewer if it can be shown, else downloads.
+                        view! {
+                            <button type="button" class="link" on:click=move |_| if viewable {
+                                panel.open(Panel::View, id)
                             } else {
-                                // A file opens in the viewer if it can be shown, else downloads.
-                                view! {
-                                    <button type="button" class="link" on:click=move |_| if viewable {
-                                        panel.open(Panel::View, id)
-                                    } else {
-                                        download(id, move |e| toaster.error(e.message))
-                                    }>
-                                        {n}
-                                    </button>
-                                }.into_any()
-                            }
-                        }
+                                download(id, move |e| toaster.error(e.message))
+                            }>
+                                {n}
+                            </button>
+                        }.into_any()
                     }
-                >
-                    <form class="drive-rename" on:submit=move |ev| { ev.prevent_default(); save(); }>
-                        <label class="visually-hidden" for=format!("rename-{id}")>{t!(i18n, drive.new_name)}</label>
-                        <input id=format!("rename-{id}") type="text" autofocus required maxlength="255"
-                            prop:value=move || name.get()
-                            on:input=move |ev| name.set(event_target_value(&ev))
-                            on:keydown=move |ev| if ev.key() == "Escape" { renaming.set(false); }
-                            aria-invalid=move || rename_error.get().is_some().then_some("true")
-                            aria-describedby=format!("rename-error-{id}") />
-                        <button type="submit" class="primary">{t!(i18n, drive.save)}</button>
-                        <button type="button" on:click=move |_| renaming.set(false)>{t!(i18n, drive.cancel)}</button>
-                        <span id=format!("rename-error-{id}") class="error" role="alert">{move || rename_error.get()}</span>
-                    </form>
-                </Show>
-            </td>
-            <td class="num">{if folder { String::new() } else { size_label(item.size) }}</td>
-            <td>
-                <time datetime=crate::time::iso(updated) title=crate::time::date_time(updated)>
-                    {crate::time::short_date_time(updated)}
-                </time>
-            </td>
-            <td class="drive-row-actions">
-                <MenuButton
-                    label=td_string!(i18n.get_locale_untracked(), drive.actions_for, name = label.clone())
-                    text="⋯"
-                    items=menu
-                    align_end=true
-                    class="ui-icon-button"
-                />
-
-            </td>
+                }
+            }
+        >
+            <form class="drive-rename" on:submit=move |ev| { ev.prevent_default(); save(); }>
+                <label class="visually-hidden" for=format!("rename-{id}")>{t!(i18n, drive.new_name)}</label>
+                <input id=format!("rename-{id}") type="text" autofocus required maxlength="255"
+                    prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev))
+                    on:keydown=move |ev| if ev.key() == "Escape" { renaming.set(false); }
+                    aria-invalid=move || rename_error.get().is_some().then_some("true")
+                    aria-describedby=format!("rename-error-{id}") />
+                <button type="submit" class="primary">{t!(i18n, drive.save)}</button>
+                <button type="button" on:click=move |_| renaming.set(false)>{t!(i18n, drive.cancel)}</button>
+                <span id=format!("rename-error-{id}") class="error" role="alert">{move || rename_error.get()}</span>
+            </form>
+        </Show>
+    };
+    let size = if folder {
+        String::new()
+    } else {
+        size_label(item.size)
+    };
+    let date = view! {
+        <time datetime=crate::time::iso(updated) title=crate::time::date_time(updated)>
+            {crate::time::short_date_time(updated)}
+        </time>
+    };
+    let actions = view! {
+        <MenuButton
+            label=td_string!(i18n.get_locale_untracked(), drive.actions_for, name = label.clone())
+            text="⋯"
+            items=menu
+            align_end=true
+            class="ui-icon-button"
+        />
+    };
+    if grid {
+        let total = move || row_index.0.with(|m| m.len());
+        return view! {
+            <li class="drive-item drive-card" data-id=id.to_string() class:folder=folder class:selected=move || selection.has(id)
+                aria-setsize=total aria-posinset=move || row_index.0.with(|m| m.get(&id).map(|i| i + 1))>
+                <span class="drive-card-check">{checkbox}</span>
+                <span class="drive-card-preview">{icon}</span>
+                <span class="drive-card-name drive-name">{name_view}</span>
+                <span class="drive-card-meta muted">
+                    {(!size.is_empty()).then(|| format!("{size} · "))}{date}
+                </span>
+                <span class="drive-card-actions">{actions}</span>
+            </li>
+        }
+        .into_any();
+    }
+    view! {
+        <tr class="drive-item drive-row" data-id=id.to_string() class:folder=folder class:selected=move || selection.has(id)
+            aria-rowindex=move || row_index.0.with(|m| m.get(&id).map(|i| i + 2))>
+            <td class="drive-check">{checkbox}</td>
+            <td class="drive-name">{icon}{name_view}</td>
+            <td class="num">{size}</td>
+            <td>{date}</td>
+            <td class="drive-row-actions">{actions}</td>
         </tr>
     }
+    .into_any()
 }

@@ -21,6 +21,7 @@ use leptos_router::components::Outlet;
 pub mod bulk;
 pub mod folder_view;
 pub mod item_row;
+pub mod layout;
 pub mod link_page;
 pub mod move_dialog;
 pub mod panels;

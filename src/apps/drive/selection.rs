@@ -137,9 +137,11 @@ fn focus_row(id: i64) -> bool {
     let found = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| {
-            d.query_selector(&format!("tr[data-id=\"{id}\"] input[type=checkbox]"))
-                .ok()
-                .flatten()
+            d.query_selector(&format!(
+                ".drive-item[data-id=\"{id}\"] input[type=checkbox]"
+            ))
+            .ok()
+            .flatten()
         })
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     match found {
@@ -148,7 +150,8 @@ fn focus_row(id: i64) -> bool {
     }
 }
 
-/// ↑/↓ (`step`: ±1) from the checkbox of item `id`: the focus goes to the next row's,
+/// ↑/↓ (`step`: ±1, or ± a grid's columns; ←/→ in a grid) from the checkbox of item
+/// `id`: the focus goes to that item's,
 /// with `shift` selecting on the way. Whether there was a row to go to. In a large
 /// folder the next row may not be drawn yet (see `folder_view`): it is focused once it is
 /// ([`Selection::focus_pending`]), and keys pressed meanwhile count from it.
@@ -179,7 +182,7 @@ pub fn move_focus(selection: Selection, id: i64, step: i32, shift: bool) -> bool
 /// that the rows beyond it are drawn (the focus stays where it is until they are).
 fn toward_edge(step: i32) {
     let doc = web_sys::window().and_then(|w| w.document());
-    let rows = doc.and_then(|d| d.query_selector_all("tbody tr.drive-row").ok());
+    let rows = doc.and_then(|d| d.query_selector_all(".drive-item").ok());
     let Some(rows) = rows else { return };
     let at = if step < 0 {
         0
