@@ -264,6 +264,9 @@ pub struct Config {
     pub drive_max_file_size: Option<u64>,
     /// The origin download URLs point at (default: the app's, a path only).
     pub download_origin: Option<String>,
+    /// The program that renders PDF pages (`<program> render-pdf`, see
+    /// `api::drive::pdf`); `None`: this server's own executable.
+    pub pdf_renderer: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Config {
@@ -298,6 +301,7 @@ impl std::fmt::Debug for Config {
             .field("drive_quota", &self.drive_quota)
             .field("drive_max_file_size", &self.drive_max_file_size)
             .field("download_origin", &self.download_origin)
+            .field("pdf_renderer", &self.pdf_renderer)
             .finish()
     }
 }
@@ -334,6 +338,7 @@ impl Config {
             drive_quota: None,
             drive_max_file_size: None,
             download_origin: None,
+            pdf_renderer: None,
         }
     }
 }
@@ -598,6 +603,7 @@ impl Config {
             drive_quota,
             drive_max_file_size,
             download_origin,
+            pdf_renderer: None,
         })
     }
 }

@@ -390,6 +390,17 @@ const TABLES: &[Table] = &[
         identity: false,
     },
     Table {
+        name: "drive_pages",
+        columns: &[
+            ("version_id", Int),
+            ("state", Text),
+            ("image", Text),
+            ("reason", Text),
+        ],
+        order: "version_id",
+        identity: false,
+    },
+    Table {
         name: "drive_shares",
         columns: &[
             ("id", Int),

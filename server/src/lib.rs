@@ -157,9 +157,15 @@ impl AppState {
                     .unwrap_or_else(|| config.data_dir.join("drive")),
             )?,
         };
+        let renderer = match &config.pdf_renderer {
+            Some(p) => p.clone(),
+            None => std::env::current_exe()
+                .map_err(|e| format!("cannot find this program (to render PDFs): {e}"))?,
+        };
         let drive = Arc::new(api::drive::Drive::new(
             blobs,
             kept_secret(&config, "drive-salt")?,
+            renderer,
         ));
         let relay = match (&config.role, &config.relay_url) {
             (Role::Api, Some(url)) => {

@@ -6,6 +6,17 @@ use huddle_server::{app, config, relay_app, AppState, Config, Role};
 
 #[tokio::main]
 async fn main() {
+    // A child of the server that renders one PDF page (see api::drive::pdf): its standard
+    // output is the image, so nothing else may write there (not even the logs).
+    if std::env::args().nth(1).as_deref() == Some("render-pdf") {
+        let arg = std::env::args().nth(2);
+        let code = huddle_server::api::drive::pdf::child_main(arg.as_deref());
+        std::process::exit(if code == std::process::ExitCode::SUCCESS {
+            0
+        } else {
+            1
+        });
+    }
     huddle_server::logging::init();
     // `huddle-server openapi`: prints the generated OpenAPI document (server/openapi.json
     // is this output, checked by the tests).

@@ -180,6 +180,7 @@ fn drive_routes(folder: i64, file: i64, share: i64) -> Vec<Call> {
             Some(json!({})),
         ),
         ("GET", format!("/drive/files/{file}/thumbnail"), None),
+        ("GET", format!("/drive/files/{file}/page"), None),
         (
             "POST",
             format!("/drive/items/{folder}/shares"),

@@ -1628,6 +1628,83 @@ fn crc32(bytes: &[u8]) -> u32 {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_pdfs_first_page_is_an_image_made_in_a_child_process() {
+    let (server, mut ann, ws) = ann_drive().await;
+    let doc = upload(&mut ann, ws, "report.pdf", None, &common::pdf()).await;
+    let it = ann.get(&format!("/drive/items/{doc}")).await;
+    assert_eq!(it.body["mime"], "application/pdf");
+    let decode = |bytes: &[u8]| image::load_from_memory(bytes).expect("a PNG").to_rgb8();
+    // The page, to read: 1,400 pixels high (A4 portrait), the rectangle black on white.
+    let (status, headers, png) =
+        with_session(&ann, &format!("/api/v1/drive/files/{doc}/page")).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "image/png");
+    let page = decode(&png);
+    assert_eq!(page.height(), 1400);
+    assert_eq!(page.width(), (595.0f32 * 1400.0 / 842.0) as u32);
+    assert_eq!(page.get_pixel(page.width() / 2, 300).0, [0, 0, 0]);
+    assert_eq!(page.get_pixel(page.width() / 2, 1300).0, [255, 255, 255]);
+    // Its thumbnail too; both kept, sealed.
+    let (status, _, png) =
+        with_session(&ann, &format!("/api/v1/drive/files/{doc}/thumbnail")).await;
+    assert_eq!(status, 200);
+    assert_eq!(decode(&png).height(), 256);
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM drive_pages WHERE state = 'ready' AND image NOT LIKE '%iVBOR%'")
+            .await,
+        1
+    );
+    // Not a PDF that can be read (the bytes say PDF): refused with the reason, and kept
+    // refused.
+    let bad = upload(&mut ann, ws, "bad.pdf", None, b"%PDF-1.7\nnothing else").await;
+    for _ in 0..2 {
+        let r = ann.get(&format!("/drive/files/{bad}/page")).await;
+        assert_error(&r, 404, "NO_PREVIEW");
+        assert!(
+            r.body["error"]["message"].as_str().unwrap().contains("PDF"),
+            "{:?}",
+            r.body
+        );
+    }
+    assert_eq!(
+        server
+            .count("SELECT COUNT(*) FROM drive_pages WHERE state = 'refused'")
+            .await,
+        1
+    );
+    // Not a PDF at all.
+    let text = upload(&mut ann, ws, "a.txt", None, b"plain").await;
+    assert_error(
+        &ann.get(&format!("/drive/files/{text}/page")).await,
+        404,
+        "NO_PREVIEW",
+    );
+}
+
+/// The PDF renderer's limits: a child that cannot render in time or memory is a refusal,
+/// and the server goes on.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_renderer_that_fails_is_a_refusal() {
+    // A "renderer" that says nothing and fails, as one killed by its limits would.
+    let server = spawn_with(|c| c.pdf_renderer = Some("/bin/false".into())).await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let doc = upload(&mut ann, ws, "report.pdf", None, &common::pdf()).await;
+    let r = ann.get(&format!("/drive/files/{doc}/page")).await;
+    assert_error(&r, 404, "NO_PREVIEW");
+    assert!(
+        r.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("too much memory or time"),
+        "{:?}",
+        r.body
+    );
+    assert_eq!(ann.get(&format!("/drive/items/{doc}")).await.status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_viewer_reads_a_file_whole_or_in_ranges_with_the_session() {
     let (server, mut ann, ws) = ann_drive().await;
     let bytes = content(2 * SEG + 5, "viewer");

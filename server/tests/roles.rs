@@ -732,6 +732,12 @@ fn cases() -> Vec<Case> {
             None,
             members,
         ),
+        case(
+            "GET /drive/files/{id}/page",
+            "/drive/files/<pdf>/page",
+            None,
+            members,
+        ),
         // Folder downloads: members ask; the token is the credential, as for files.
         case(
             "POST /drive/folders/{id}/download",
@@ -1050,6 +1056,26 @@ async fn fixture(p: &mut People, who: Who, n: usize) -> Fixture {
         assert_eq!(r.status, 201, "fixture: an image: {:?}", r.body);
         r.headers["huddle-file-id"].to_str().unwrap().to_owned()
     };
+    // A PDF of Olive's.
+    let pdf = {
+        let bytes = common::pdf();
+        let r = p.callers[0]
+            .0
+            .send_bytes(
+                "POST",
+                &format!("/workspaces/{ws}/drive/uploads"),
+                bytes.clone(),
+                &[
+                    ("tus-resumable", "1.0.0"),
+                    ("upload-length", &bytes.len().to_string()),
+                    ("upload-metadata", "filename ZG9jLnBkZg=="),
+                    ("content-type", "application/offset+octet-stream"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 201, "fixture: a PDF: {:?}", r.body);
+        r.headers["huddle-file-id"].to_str().unwrap().to_owned()
+    };
     // Olive's links: to the folder (view, drop, with a password) and to the file; an
     // upload through the drop link.
     let owner = &mut p.callers[0].0;
@@ -1100,6 +1126,7 @@ async fn fixture(p: &mut People, who: Who, n: usize) -> Fixture {
     Fixture(vec![
         ("zip", zip),
         ("image", image),
+        ("pdf", pdf),
         ("share", share.to_string()),
         ("view_link", view_link),
         ("drop_link", drop_link),

@@ -120,6 +120,8 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Server {
     std::fs::write(dist.join("index.html"), "<!doctype html><title>t</title>").unwrap();
     let mut config = Config::local(dist, dir.path().join("huddle.sqlite"));
     config.database = fresh_database(dir.path()).await;
+    // PDFs are rendered by the server's executable (the tests' own is another program).
+    config.pdf_renderer = Some(env!("CARGO_BIN_EXE_huddle-server").into());
     // Drive's files in an S3-compatible bucket when the tests run against one (see
     // `scripts/with-s3.sh`), under a prefix of this server's own.
     if let Ok(bucket) = std::env::var("HUDDLE_TEST_S3") {
@@ -467,4 +469,39 @@ pub fn b64(s: &str) -> String {
 /// Lowercase hex.
 pub fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// A one-page PDF (A4 portrait) with a black rectangle over the top half of its page.
+pub fn pdf() -> Vec<u8> {
+    let content = "0 0 0 rg 50 421 495 371 re f";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_owned(),
+        format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
 }

@@ -5,6 +5,7 @@
 
 pub(crate) mod content;
 mod download;
+pub mod pdf;
 mod preview;
 mod public;
 mod shares;
@@ -44,18 +45,22 @@ pub struct Drive {
     pub salt: Vec<u8>,
     /// Uploads with a request writing to them (one at a time each).
     busy: Mutex<HashSet<String>>,
-    /// Thumbnails being made (at most `preview::AT_ONCE`).
+    /// Thumbnails and pages being made (at most `preview::AT_ONCE`).
     thumbnailing: tokio::sync::Semaphore,
+    /// The program that renders PDF pages (see [`pdf`]).
+    renderer: std::path::PathBuf,
 }
 
 impl Drive {
-    /// Drive over `blobs` with the installation's `salt`.
-    pub fn new(blobs: Blobs, salt: Vec<u8>) -> Drive {
+    /// Drive over `blobs` with the installation's `salt`, rendering PDF pages with
+    /// `renderer` (`<renderer> render-pdf`).
+    pub fn new(blobs: Blobs, salt: Vec<u8>, renderer: std::path::PathBuf) -> Drive {
         Drive {
             blobs,
             salt,
             busy: Mutex::default(),
             thumbnailing: tokio::sync::Semaphore::new(preview::AT_ONCE),
+            renderer,
         }
     }
 }

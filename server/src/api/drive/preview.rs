@@ -1,5 +1,6 @@
 //! Previews for members: a file's bytes for the app's viewer (`/content`, with ranges, so
-//! that a player can seek), and thumbnails of images (`/thumbnail`).
+//! that a player can seek), thumbnails of images and PDFs (`/thumbnail`), and the first
+//! page of a PDF as an image (`/page`, rendered in a child process: see [`super::pdf`]).
 //!
 //! `/content` is an API read like any other (the session cookie, same origin): the app
 //! shows images and text from it through `blob:` URLs and plays audio and video from it.
@@ -12,7 +13,8 @@
 //! that are checked from the header before any pixel is decoded: a decompression bomb is
 //! refused, not decoded. The PNG made ([`SIDE`] pixels at most) is sealed in the database;
 //! a refusal is kept too, with its reason, so it is not tried again. At most
-//! [`AT_ONCE`] thumbnails are made at once.
+//! [`AT_ONCE`] thumbnails (or pages) are made at once. A PDF's thumbnail and page are
+//! kept and refused the same way.
 
 use std::io::Cursor;
 
@@ -60,6 +62,43 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(file_content))
         .routes(routes!(thumbnail))
+        .routes(routes!(first_page))
+}
+
+/// The longest side of a PDF's page shown in the viewer, in pixels.
+pub const PAGE_SIDE: u32 = 1400;
+
+/// Which image of a file.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Made {
+    /// A thumbnail (of an image or a PDF's first page).
+    Thumbnail,
+    /// A PDF's first page, to read.
+    Page,
+}
+
+impl Made {
+    /// Where it is kept: `(select, insert ready, insert refused, sealed place's table)`.
+    fn sql(self) -> (&'static str, &'static str, &'static str, &'static str) {
+        match self {
+            Made::Thumbnail => (
+                "SELECT state, image, reason FROM drive_thumbnails WHERE version_id = $1",
+                "INSERT INTO drive_thumbnails (version_id, state, image) VALUES ($1, 'ready', $2) \
+                 ON CONFLICT (version_id) DO NOTHING",
+                "INSERT INTO drive_thumbnails (version_id, state, reason) \
+                 VALUES ($1, 'refused', $2) ON CONFLICT (version_id) DO NOTHING",
+                "drive_thumbnails",
+            ),
+            Made::Page => (
+                "SELECT state, image, reason FROM drive_pages WHERE version_id = $1",
+                "INSERT INTO drive_pages (version_id, state, image) VALUES ($1, 'ready', $2) \
+                 ON CONFLICT (version_id) DO NOTHING",
+                "INSERT INTO drive_pages (version_id, state, reason) \
+                 VALUES ($1, 'refused', $2) ON CONFLICT (version_id) DO NOTHING",
+                "drive_pages",
+            ),
+        }
+    }
 }
 
 /// `?version=N` (default: the current one).
@@ -134,17 +173,42 @@ fn no_preview(reason: &str) -> ApiError {
     )
 }
 
-/// A PNG of at most [`SIDE`] pixels a side of an image file (404 `NO_PREVIEW`, with the
-/// reason, for anything else).
-#[utoipa::path(get, path = "/drive/files/{id}/thumbnail", tag = "drive", params(("id" = i64, Path, description = "File id"), VersionQuery), responses((status = 200, description = "A PNG", content_type = "image/png"), (status = 404, description = "`NO_PREVIEW`: not an image, too large, or refused")))]
+/// A PNG of at most [`SIDE`] pixels a side of an image file or of a PDF's first page
+/// (404 `NO_PREVIEW`, with the reason, for anything else).
+#[utoipa::path(get, path = "/drive/files/{id}/thumbnail", tag = "drive", params(("id" = i64, Path, description = "File id"), VersionQuery), responses((status = 200, description = "A PNG", content_type = "image/png"), (status = 404, description = "`NO_PREVIEW`: not an image or a PDF, too large, or refused")))]
 async fn thumbnail(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
     Query(q): Query<VersionQuery>,
 ) -> ApiResult<Response> {
+    image_of(&state, user.id, id, q.version, Made::Thumbnail).await
+}
+
+/// The first page of a PDF as a PNG of at most [`PAGE_SIDE`] pixels a side, for the
+/// viewer (404 `NO_PREVIEW`, with the reason, for anything else, or a PDF that cannot be
+/// rendered).
+#[utoipa::path(get, path = "/drive/files/{id}/page", tag = "drive", params(("id" = i64, Path, description = "File id"), VersionQuery), responses((status = 200, description = "A PNG", content_type = "image/png"), (status = 404, description = "`NO_PREVIEW`: not a PDF, too large, or refused")))]
+async fn first_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    Query(q): Query<VersionQuery>,
+) -> ApiResult<Response> {
+    image_of(&state, user.id, id, q.version, Made::Page).await
+}
+
+/// The image `made` of version `number` (default: the current one) of file `id`, kept
+/// from before or made now.
+async fn image_of(
+    state: &AppState,
+    user: i64,
+    id: i64,
+    number: Option<i64>,
+    made: Made,
+) -> ApiResult<Response> {
     let mut tx = state.db.read().await?;
-    let (version, mime) = version_of(&mut tx, id, user.id, q.version).await?;
+    let (version, mime) = version_of(&mut tx, id, user, number).await?;
     let reader = content::reader(&mut tx, &state.drive.blobs, &state.drive.salt, version).await?;
     // Kept per content: a copy shows its original's thumbnail.
     let content = reader.content;
@@ -154,14 +218,25 @@ async fn thumbnail(
             args![version],
         )
         .await?;
-    if let Some(png) = stored(&mut tx, content).await? {
+    if let Some(png) = stored(&mut tx, content, made).await? {
         return Ok(png_response(png));
     }
-    if !mime.as_deref().is_some_and(|m| IMAGES.contains(&m)) {
-        return Err(no_preview("not an image the server can read"));
+    let pdf = mime.as_deref() == Some("application/pdf");
+    match made {
+        Made::Page if !pdf => return Err(no_preview("not a PDF")),
+        Made::Thumbnail if !pdf && !mime.as_deref().is_some_and(|m| IMAGES.contains(&m)) => {
+            return Err(no_preview("not an image the server can read"))
+        }
+        _ => {}
     }
-    if reader.size > MAX_INPUT {
-        return Err(no_preview("the image is too large"));
+    if reader.size
+        > if pdf {
+            super::pdf::MAX_INPUT
+        } else {
+            MAX_INPUT
+        }
+    {
+        return Err(no_preview("the file is too large"));
     }
     drop(tx);
 
@@ -172,40 +247,37 @@ async fn thumbnail(
         .await
         .map_err(ApiError::internal)?;
     // Made meanwhile by another request?
-    if let Some(png) = stored(&mut state.db.read().await?, content).await? {
+    if let Some(png) = stored(&mut state.db.read().await?, content, made).await? {
         return Ok(png_response(png));
     }
     let bytes = reader.read_all().await?;
-    let made = tokio::task::spawn_blocking(move || make(&bytes))
-        .await
-        .map_err(ApiError::internal)?;
+    let image = if pdf {
+        let side = if made == Made::Page { PAGE_SIDE } else { SIDE };
+        super::pdf::render(&state.drive.renderer, bytes, side).await
+    } else {
+        tokio::task::spawn_blocking(move || make(&bytes))
+            .await
+            .map_err(ApiError::internal)?
+    };
+    let (_, insert_ready, insert_refused, table) = made.sql();
     let mut tx = state.db.write().await?;
-    let result = match made {
+    let result = match image {
         Ok(png) => {
             let b64 = base64::engine::general_purpose::STANDARD.encode(&png);
             let sealed = tx
                 .seal(
                     Scope::Workspace(workspace),
-                    &Place::new("drive_thumbnails", "image", content),
+                    &Place::new(table, "image", content),
                     &b64,
                 )
                 .await?;
-            tx.execute(
-                "INSERT INTO drive_thumbnails (version_id, state, image) VALUES ($1, 'ready', $2) \
-                 ON CONFLICT (version_id) DO NOTHING",
-                args![content, sealed],
-            )
-            .await?;
+            tx.execute(insert_ready, args![content, sealed]).await?;
             Ok(png_response(png))
         }
         Err(reason) => {
-            tracing::info!(version, content, %reason, "drive: no thumbnail");
-            tx.execute(
-                "INSERT INTO drive_thumbnails (version_id, state, reason) \
-                 VALUES ($1, 'refused', $2) ON CONFLICT (version_id) DO NOTHING",
-                args![content, reason.clone()],
-            )
-            .await?;
+            tracing::info!(version, content, %reason, table, "drive: no preview");
+            tx.execute(insert_refused, args![content, reason.clone()])
+                .await?;
             Err(no_preview(&reason))
         }
     };
@@ -213,21 +285,17 @@ async fn thumbnail(
     result
 }
 
-/// The stored thumbnail of the content `version` (a version whose bytes are its own);
-/// `Err(NO_PREVIEW)` if it was refused before.
-async fn stored(tx: &mut Tx, version: i64) -> ApiResult<Option<Vec<u8>>> {
-    let row: Option<(String, String, String)> = tx
-        .optional(
-            "SELECT state, image, reason FROM drive_thumbnails WHERE version_id = $1",
-            args![version],
-        )
-        .await?;
+/// The stored image `made` of the content `version` (a version whose bytes are its
+/// own); `Err(NO_PREVIEW)` if it was refused before.
+async fn stored(tx: &mut Tx, version: i64, made: Made) -> ApiResult<Option<Vec<u8>>> {
+    let (select, _, _, table) = made.sql();
+    let row: Option<(String, String, String)> = tx.optional(select, args![version]).await?;
     match row {
         None => Ok(None),
         Some((state, _, reason)) if state == "refused" => Err(no_preview(&reason)),
         Some((_, image, _)) => {
             let b64 = tx
-                .open(&Place::new("drive_thumbnails", "image", version), &image)
+                .open(&Place::new(table, "image", version), &image)
                 .await?;
             base64::engine::general_purpose::STANDARD
                 .decode(b64.as_bytes())
