@@ -390,6 +390,12 @@ pub async fn content(id: i64, limit: Option<u64>) -> ApiResult<web_sys::Blob> {
     blob_of(r.send().await.map_err(network)?).await
 }
 
+/// The first page of a PDF file as an image (a PNG made on the server).
+pub async fn first_page(id: i64, version: i64) -> ApiResult<web_sys::Blob> {
+    let r = Request::get(&url(&format!("/drive/files/{id}/page?version={version}")));
+    blob_of(r.send().await.map_err(network)?).await
+}
+
 /// The thumbnail of version `version` of an image file (a PNG).
 pub async fn thumbnail(id: i64, version: i64) -> ApiResult<web_sys::Blob> {
     let r = Request::get(&url(&format!(

@@ -59,6 +59,28 @@ function png(w, h) {
   ]);
 }
 
+/** A one-page PDF (A4) with a black rectangle over the top half of its page. */
+function pdf() {
+  const content = "0 0 0 rg 50 421 495 371 re f";
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+  ];
+  let out = "%PDF-1.4\n";
+  const offsets = objects.map((o, i) => {
+    const at = out.length;
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+    return at;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const o of offsets) out += `${String(o).padStart(10, "0")} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, "latin1");
+}
+
 async function openDrive(p, who) {
   await signInDemo(p.page, env.base, who);
   await p.page.getByRole("link", { name: "Demo workspace" }).click();
@@ -586,7 +608,10 @@ test("files in messages: attached by button, drop and paste, seen live by the ot
     a.waitForEvent("filechooser"),
     a.getByRole("button", { name: "Attach files" }).click(),
   ]);
-  await chooser.setFiles([{ name: "sunset.png", mimeType: "image/png", buffer: png(640, 360) }]);
+  await chooser.setFiles([
+    { name: "sunset.png", mimeType: "image/png", buffer: png(640, 360) },
+    { name: "report.pdf", mimeType: "application/pdf", buffer: pdf() },
+  ]);
   await drafts.getByText("sunset.png").waitFor();
   // Dropped on the composer.
   const dropped = await a.evaluateHandle(() => {
@@ -626,6 +651,16 @@ test("files in messages: attached by button, drop and paste, seen live by the ot
   await cards.getByRole("button", { name: "sunset.png", exact: true }).click();
   await b.getByRole("dialog", { name: "sunset.png" }).getByRole("img", { name: "sunset.png" }).waitFor();
   await b.keyboard.press("Escape");
+  // A PDF: its first page, rendered on the server, in the viewer (and as its thumbnail).
+  await cards.locator("li.attachment").filter({ hasText: "report.pdf" }).locator(".drive-thumb img").waitFor();
+  await cards.getByRole("button", { name: "report.pdf", exact: true }).click();
+  const pdfViewer = b.getByRole("dialog", { name: "report.pdf" });
+  const page = pdfViewer.getByRole("img", { name: "The first page of report.pdf" });
+  await page.waitFor();
+  await pdfViewer.getByText("The first page, rendered on the server").waitFor();
+  assert.deepEqual(await page.evaluate((img) => [img.naturalWidth, img.naturalHeight]), [989, 1400]);
+  await shot(b, "messages-pdf-page");
+  await b.keyboard.press("Escape");
   await shot(b, "messages-attachments");
   await audit(b, "message with files");
 
@@ -633,7 +668,7 @@ test("files in messages: attached by button, drop and paste, seen live by the ot
   const ws = Number(new URL(b.url()).pathname.split("/")[2]);
   const top = await b.context().request.get(`${env.base}/api/v1/workspaces/${ws}/drive`);
   const names = (await top.json()).items.map((i) => i.name);
-  for (const n of ["sunset.png", "minutes.md", "data.bin"]) assert.ok(!names.includes(n), names.join());
+  for (const n of ["sunset.png", "report.pdf", "minutes.md", "data.bin"]) assert.ok(!names.includes(n), names.join());
 
   assert.deepEqual(unexpected(alice.problems, []), []);
   assert.deepEqual(unexpected(bob.problems, []), []);

@@ -1,7 +1,8 @@
 //! Previews: what the app can show of a file (by the type the server sniffed), the
 //! viewer dialog (images from a `blob:` URL, text and safe Markdown, audio and video
-//! played from the server with ranges), and thumbnails of images in the list, fetched
-//! once their row is on screen. `blob:` URLs are revoked when their view goes.
+//! played from the server with ranges, a PDF's first page as an image the server
+//! renders), and thumbnails of images and PDFs in the list, fetched once their row is on
+//! screen. `blob:` URLs are revoked when their view goes.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -30,6 +31,9 @@ pub enum Kind {
     Audio,
     /// Played by a `<video>` element.
     Video,
+    /// A PDF: its first page, as an image the server renders (the app has no PDF
+    /// renderer of its own under its CSP).
+    Pdf,
 }
 
 /// What the viewer can show of a file of type `mime` (as the server sniffed it).
@@ -44,6 +48,7 @@ pub fn kind(mime: Option<&str>) -> Option<Kind> {
             Some(Kind::Audio)
         }
         "video/mp4" | "video/webm" | "video/quicktime" => Some(Kind::Video),
+        "application/pdf" => Some(Kind::Pdf),
         _ => None,
     }
 }
@@ -52,7 +57,14 @@ pub fn kind(mime: Option<&str>) -> Option<Kind> {
 pub fn has_thumbnail(mime: Option<&str>) -> bool {
     matches!(
         mime,
-        Some("image/png" | "image/jpeg" | "image/gif" | "image/webp" | "image/bmp")
+        Some(
+            "image/png"
+                | "image/jpeg"
+                | "image/gif"
+                | "image/webp"
+                | "image/bmp"
+                | "application/pdf"
+        )
     )
 }
 
@@ -98,12 +110,18 @@ fn ViewerBody(item: Item) -> impl IntoView {
     let i18n = use_i18n();
     let id = item.id;
     let name = item.name.clone();
+    let version = item.version;
     match kind(item.mime.as_deref()) {
-        Some(Kind::Image) => {
+        Some(k @ (Kind::Image | Kind::Pdf)) => {
             let url = RwSignal::new_local(None::<std::rc::Rc<ObjectUrl>>);
             let error = RwSignal::new(None::<String>);
             spawn_local(async move {
-                match drive::content(id, None).await {
+                let image = if k == Kind::Pdf {
+                    drive::first_page(id, version).await
+                } else {
+                    drive::content(id, None).await
+                };
+                match image {
                     Ok(blob) => {
                         let _ = url.try_set(ObjectUrl::new(&blob).map(std::rc::Rc::new));
                     }
@@ -112,10 +130,18 @@ fn ViewerBody(item: Item) -> impl IntoView {
                     }
                 }
             });
+            let alt = if k == Kind::Pdf {
+                t_string!(i18n, drive.pdf_page_alt, name = name.clone())
+            } else {
+                name.clone()
+            };
             view! {
-                <div class="drive-viewer-media">
+                <Show when=move || k == Kind::Pdf>
+                    <p class="note">{t!(i18n, drive.pdf_first_page)}</p>
+                </Show>
+                <div class="drive-viewer-media" class:drive-viewer-page=k == Kind::Pdf>
                     {move || match url.get() {
-                        Some(u) => view! { <img src=u.0.clone() alt=name.clone() /> }.into_any(),
+                        Some(u) => view! { <img src=u.0.clone() alt=alt.clone() /> }.into_any(),
                         None => view! { <p class="note">{move || error.get().unwrap_or_else(|| t_string!(i18n, drive.loading).to_owned())}</p> }.into_any(),
                     }}
                 </div>
