@@ -115,6 +115,8 @@ pub async fn render(program: &Path, bytes: Vec<u8>, side: u32) -> Result<Vec<u8>
     let mut child = tokio::process::Command::new(program)
         .arg("render-pdf")
         .arg(side.to_string())
+        // Nothing of the server's settings (database URLs, key files) goes to it.
+        .env_clear()
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
