@@ -782,14 +782,20 @@ pub async fn post_message(
     send_json(r, Some(&body)).await
 }
 
-/// Posts a reply in a message's thread.
-pub async fn post_reply(channel: i64, root: i64, body: &str, key: &str) -> ApiResult<Message> {
+/// Posts a reply in a message's thread, with the files `attachments`.
+pub async fn post_reply(
+    channel: i64,
+    root: i64,
+    body: &str,
+    attachments: Vec<i64>,
+    key: &str,
+) -> ApiResult<Message> {
     let r = Request::post(&url(&format!("/channels/{channel}/messages")));
     let r = with_key(r, key);
     let body = NewMessage {
         body: body.to_owned(),
         thread_root_id: Some(root),
-        attachments: Vec::new(),
+        attachments,
     };
     send_json(r, Some(&body)).await
 }

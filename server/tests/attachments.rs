@@ -408,6 +408,20 @@ async fn what_cannot_be_attached_is_refused_and_nothing_posted() {
         )
         .await;
     assert_error(&r, 400, "INVALID_INPUT");
+    // A reply in a thread takes files too.
+    let f = upload_to_channel(&mut ann, ws, general, "reply.txt", b"r").await;
+    let r = ann
+        .post(
+            &format!("/channels/{general}/messages"),
+            json!({"body": "", "thread_root_id": plain, "attachments": [f]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let replies = bob.get(&format!("/messages/{plain}/replies")).await;
+    assert_eq!(
+        replies.body["messages"][0]["attachments"][0]["item"]["name"],
+        "reply.txt"
+    );
     drop(server);
 }
 

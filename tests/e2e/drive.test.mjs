@@ -639,7 +639,7 @@ test("files in messages: attached by button, drop and paste, seen live by the ot
   const cards = message.getByRole("list", { name: "Files" });
   await cards.getByRole("button", { name: "minutes.md", exact: true }).waitFor({ timeout: 10000 });
   await cards.getByText("data.bin").waitFor();
-  const thumb = cards.locator(".drive-thumb img");
+  const thumb = cards.locator("li.attachment").filter({ hasText: "sunset.png" }).locator(".drive-thumb img");
   await thumb.waitFor();
   assert.match(await thumb.getAttribute("src"), /^blob:/);
   await cards.getByRole("button", { name: "minutes.md", exact: true }).click();
@@ -663,6 +663,21 @@ test("files in messages: attached by button, drop and paste, seen live by the ot
   await b.keyboard.press("Escape");
   await shot(b, "messages-attachments");
   await audit(b, "message with files");
+
+  // A reply in the thread takes a file too (the thread's own attach button).
+  await message.getByRole("button", { name: "Reply in thread" }).click();
+  const thread = b.getByRole("complementary", { name: "Thread" });
+  await thread.getByRole("list", { name: "Files" }).getByText("report.pdf").waitFor();
+  const [replyChooser] = await Promise.all([
+    b.waitForEvent("filechooser"),
+    thread.getByRole("button", { name: "Attach files" }).click(),
+  ]);
+  await replyChooser.setFiles([{ name: "answer.txt", mimeType: "text/plain", buffer: Buffer.from("my answer\n") }]);
+  await thread.getByRole("list", { name: "Files to send" }).getByText("10 B").waitFor();
+  await thread.getByRole("button", { name: "Send reply" }).click();
+  await thread.getByRole("list", { name: "Replies" }).getByRole("button", { name: "answer.txt", exact: true }).waitFor();
+  await a.getByRole("button", { name: "1 reply" }).waitFor();
+  await audit(b, "thread with files");
 
   // Files of a channel are in no listing of Drive.
   const ws = Number(new URL(b.url()).pathname.split("/")[2]);

@@ -11,7 +11,10 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::draft_files::{DraftFileList, DraftFiles, Readiness};
+use super::draft_files::{
+    carries_files, dropped_files, pasted_files, AttachButton, Draft, DraftFileList, DraftFiles,
+    Readiness,
+};
 use super::mention::{self, Suggestion};
 use super::state::Drafts;
 use crate::api::{self, ChannelKind, Message};
@@ -87,7 +90,7 @@ pub fn Composer(
     let send = move || {
         let body = draft();
         let ch = channel.get_untracked();
-        let attached = match files.readiness(ch) {
+        let attached = match files.readiness(Draft::Channel(ch)) {
             Readiness::Ready(f) => f,
             Readiness::Uploading => {
                 waiting.set(Some(t_string!(i18n, messages.wait_for_files).to_owned()));
@@ -117,27 +120,16 @@ pub fn Composer(
             })
         });
         set_draft(String::new());
-        files.clear(ch);
+        files.clear(Draft::Channel(ch));
         send_body(local_id, ch, body, ids, key);
     };
-    let picker = NodeRef::<leptos::html::Input>::new();
-    let add_files = move |list: Option<web_sys::FileList>| {
-        let Some(list) = list else { return };
-        let picked: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
-        if !picked.is_empty() {
-            waiting.set(None);
-            files.add(ws.get_untracked(), channel.get_untracked(), picked);
-        }
-    };
+    let add_files = Callback::new(move |picked: Vec<web_sys::File>| {
+        waiting.set(None);
+        let ch = channel.get_untracked();
+        files.add(ws.get_untracked(), ch, Draft::Channel(ch), picked);
+    });
     // Files dragged over the composer: it shows that it takes them.
     let dragging = RwSignal::new(false);
-    let carries_files = |ev: &leptos::ev::DragEvent| {
-        ev.data_transfer().is_some_and(|d| {
-            d.types()
-                .iter()
-                .any(|t| t.as_string().as_deref() == Some("Files"))
-        })
-    };
     // Who a mention can name: a public channel's readers are the workspace's members;
     // the others have their own list.
     let list = expect_context::<ChannelList>();
@@ -268,7 +260,7 @@ pub fn Composer(
                 }
             </For>
         </ul>
-        <DraftFileList ws=ws.into() channel=channel />
+        <DraftFileList ws=ws.into() draft=Signal::derive(move || Draft::Channel(channel.get())) />
         <p class="composer-note" role="status">{move || waiting.get()}</p>
         <form class="composer" class:dragging=move || dragging.get()
             on:submit=move |ev| { ev.prevent_default(); send(); }
@@ -276,9 +268,9 @@ pub fn Composer(
             on:dragleave=move |_| dragging.set(false)
             on:drop=move |ev| {
                 dragging.set(false);
-                if carries_files(&ev) {
+                if let Some(f) = dropped_files(&ev) {
                     ev.prevent_default();
-                    add_files(ev.data_transfer().and_then(|d| d.files()));
+                    add_files.run(f);
                 }
             }>
             <label for="composer-input" class="visually-hidden">{t!(i18n, messages.message)}</label>
@@ -312,12 +304,9 @@ pub fn Composer(
                 on:input=on_input
                 on:blur=move |_| mention.set(None)
                 on:paste=move |ev: leptos::ev::ClipboardEvent| {
-                    // Pasted files (a screenshot, files copied in a file manager) are
-                    // attached; pasted text goes in as text.
-                    let pasted = ev.clipboard_data().and_then(|d| d.files()).filter(|f| f.length() > 0);
-                    if pasted.is_some() {
+                    if let Some(f) = pasted_files(&ev) {
                         ev.prevent_default();
-                        add_files(pasted);
+                        add_files.run(f);
                     }
                 }
                 on:keydown=move |ev: KeyboardEvent| {
@@ -346,19 +335,7 @@ pub fn Composer(
                         edit_last.run(());
                     }
                 }></textarea>
-            <input type="file" multiple hidden node_ref=picker tabindex="-1"
-                on:change=move |ev| {
-                    let input = event_target::<web_sys::HtmlInputElement>(&ev);
-                    add_files(input.files());
-                    // The same file may be picked again.
-                    input.set_value("");
-                } />
-            <button type="button" class="ui-icon-button attach-button"
-                aria-label=move || t_string!(i18n, messages.attach_files)
-                title=move || t_string!(i18n, messages.attach_files)
-                on:click=move |_| if let Some(p) = picker.get() { p.click() }>
-                <span aria-hidden="true">{"📎"}</span>
-            </button>
+            <AttachButton add=add_files />
             <button type="submit" class="primary">{t!(i18n, messages.send)}</button>
         </form>
     }

@@ -24,12 +24,23 @@ pub enum FileState {
     Failed(String),
 }
 
+/// Which draft: a channel's message, or a reply in a thread (by its root).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Draft {
+    /// The channel's composer.
+    Channel(i64),
+    /// A thread's reply box.
+    Thread(i64),
+}
+
 /// A file of a draft.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DraftFile {
     /// Its number in the app (never reused).
     pub local: u32,
-    /// The channel whose draft it is in.
+    /// The draft it is in.
+    pub draft: Draft,
+    /// The channel it is uploaded to.
     pub channel: i64,
     /// Its name.
     pub name: String,
@@ -71,15 +82,15 @@ impl DraftFiles {
         }
     }
 
-    /// The files of `channel`'s draft (tracked).
-    pub fn of(&self, channel: i64) -> Vec<DraftFile> {
+    /// The files of `draft` (tracked).
+    pub fn of(&self, draft: Draft) -> Vec<DraftFile> {
         self.list
-            .with(|l| l.iter().filter(|f| f.channel == channel).cloned().collect())
+            .with(|l| l.iter().filter(|f| f.draft == draft).cloned().collect())
     }
 
-    /// Adds `files` to `channel`'s draft (of workspace `ws`) and uploads them, one after
-    /// another.
-    pub fn add(&self, ws: i64, channel: i64, files: Vec<web_sys::File>) {
+    /// Adds `files` to `draft` and uploads them to `channel` (of workspace `ws`), one
+    /// after another.
+    pub fn add(&self, ws: i64, channel: i64, draft: Draft, files: Vec<web_sys::File>) {
         let mut queued = Vec::with_capacity(files.len());
         for file in files {
             let local = self.next.get_value() + 1;
@@ -87,6 +98,7 @@ impl DraftFiles {
             self.list.update(|l| {
                 l.push(DraftFile {
                     local,
+                    draft,
                     channel,
                     name: file.name(),
                     size: file.size(),
@@ -157,20 +169,20 @@ impl DraftFiles {
         });
     }
 
-    /// Whether `channel`'s draft can be sent with its files (not tracked).
-    pub fn readiness(&self, channel: i64) -> Readiness {
-        self.list.with_untracked(|l| readiness(l, channel))
+    /// Whether `draft` can be sent with its files (not tracked).
+    pub fn readiness(&self, draft: Draft) -> Readiness {
+        self.list.with_untracked(|l| readiness(l, draft))
     }
 
-    /// Empties `channel`'s draft of its files (once they went with a message).
-    pub fn clear(&self, channel: i64) {
+    /// Empties `draft` of its files (once they went with a message).
+    pub fn clear(&self, draft: Draft) {
         let gone: Vec<u32> = self.list.with_untracked(|l| {
             l.iter()
-                .filter(|f| f.channel == channel)
+                .filter(|f| f.draft == draft)
                 .map(|f| f.local)
                 .collect()
         });
-        self.list.update(|l| l.retain(|f| f.channel != channel));
+        self.list.update(|l| l.retain(|f| f.draft != draft));
         self.files
             .update_value(|m| m.retain(|k, _| !gone.contains(k)));
     }
@@ -182,9 +194,9 @@ impl Default for DraftFiles {
     }
 }
 
-/// Whether the files of `channel` in `list` let its draft be sent.
-pub fn readiness(list: &[DraftFile], channel: i64) -> Readiness {
-    let mine = || list.iter().filter(|f| f.channel == channel);
+/// Whether the files of `draft` in `list` let it be sent.
+pub fn readiness(list: &[DraftFile], draft: Draft) -> Readiness {
+    let mine = || list.iter().filter(|f| f.draft == draft);
     if mine().any(|f| matches!(f.state, FileState::Failed(_))) {
         return Readiness::Failed;
     }
@@ -198,13 +210,13 @@ pub fn readiness(list: &[DraftFile], channel: i64) -> Readiness {
     Readiness::Ready(ready)
 }
 
-/// The files of the draft of `channel` (of workspace `ws`), each with its progress and a
-/// button to take it out (and one to retry it, if it failed).
+/// The files of `draft` (of workspace `ws`), each with its progress and a button to take
+/// it out (and one to retry it, if it failed).
 #[component]
-pub fn DraftFileList(ws: Signal<i64>, channel: Memo<i64>) -> impl IntoView {
+pub fn DraftFileList(ws: Signal<i64>, draft: Signal<Draft>) -> impl IntoView {
     let i18n = use_i18n();
     let files = expect_context::<DraftFiles>();
-    let mine = Memo::new(move |_| files.of(channel.get()));
+    let mine = Memo::new(move |_| files.of(draft.get()));
     view! {
         <Show when=move || mine.with(|m| !m.is_empty())>
             <ul class="draft-files" aria-label=move || t_string!(i18n, messages.files_to_send)>
@@ -260,6 +272,59 @@ pub fn DraftFileList(ws: Signal<i64>, channel: Memo<i64>) -> impl IntoView {
     }
 }
 
+/// The files a drop carries, if it carries files (to be taken, with the default
+/// prevented).
+pub fn dropped_files(ev: &web_sys::DragEvent) -> Option<Vec<web_sys::File>> {
+    carries_files(ev).then(|| list(ev.data_transfer().and_then(|d| d.files())))
+}
+
+/// Whether a drag carries files.
+pub fn carries_files(ev: &web_sys::DragEvent) -> bool {
+    ev.data_transfer().is_some_and(|d| {
+        d.types()
+            .iter()
+            .any(|t| t.as_string().as_deref() == Some("Files"))
+    })
+}
+
+/// The files a paste carries (a screenshot, files copied in a file manager), if any:
+/// pasted text goes in as text.
+pub fn pasted_files(ev: &web_sys::ClipboardEvent) -> Option<Vec<web_sys::File>> {
+    let files = list(ev.clipboard_data().and_then(|d| d.files()));
+    (!files.is_empty()).then_some(files)
+}
+
+fn list(files: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    files
+        .map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect())
+        .unwrap_or_default()
+}
+
+/// The attach button: it opens the file picker, and hands the files picked to `add`.
+#[component]
+pub fn AttachButton(add: Callback<Vec<web_sys::File>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let picker = NodeRef::<leptos::html::Input>::new();
+    view! {
+        <input type="file" multiple hidden node_ref=picker tabindex="-1"
+            on:change=move |ev| {
+                let input = event_target::<web_sys::HtmlInputElement>(&ev);
+                let picked = list(input.files());
+                // The same file may be picked again.
+                input.set_value("");
+                if !picked.is_empty() {
+                    add.run(picked);
+                }
+            } />
+        <button type="button" class="ui-icon-button attach-button"
+            aria-label=move || t_string!(i18n, messages.attach_files)
+            title=move || t_string!(i18n, messages.attach_files)
+            on:click=move |_| if let Some(p) = picker.get() { p.click() }>
+            <span aria-hidden="true">{"📎"}</span>
+        </button>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,6 +332,7 @@ mod tests {
     fn file(local: u32, channel: i64, state: FileState) -> DraftFile {
         DraftFile {
             local,
+            draft: Draft::Channel(channel),
             channel,
             name: format!("f{local}"),
             size: 10.0,
@@ -281,16 +347,22 @@ mod tests {
             file(2, 8, FileState::Sending(3.0)),
             file(3, 7, FileState::Ready(71)),
         ];
+        let ch = Draft::Channel;
         assert_eq!(
-            readiness(&list, 7),
+            readiness(&list, ch(7)),
             Readiness::Ready(vec![(70, "f1".into()), (71, "f3".into())])
         );
-        assert_eq!(readiness(&list, 8), Readiness::Uploading);
-        assert_eq!(readiness(&list, 9), Readiness::Ready(Vec::new()));
+        assert_eq!(readiness(&list, ch(8)), Readiness::Uploading);
+        assert_eq!(readiness(&list, ch(9)), Readiness::Ready(Vec::new()));
+        // A thread's reply box is a draft of its own, in the same channel.
+        assert_eq!(
+            readiness(&list, Draft::Thread(7)),
+            Readiness::Ready(Vec::new())
+        );
         let failed = vec![
             file(1, 7, FileState::Sending(1.0)),
             file(2, 7, FileState::Failed("x".into())),
         ];
-        assert_eq!(readiness(&failed, 7), Readiness::Failed);
+        assert_eq!(readiness(&failed, ch(7)), Readiness::Failed);
     }
 }

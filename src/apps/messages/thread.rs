@@ -4,6 +4,10 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::attachments::AttachmentList;
+use super::draft_files::{
+    dropped_files, pasted_files, AttachButton, Draft, DraftFileList, DraftFiles, Readiness,
+};
 use super::message_item::MessageItem;
 use super::state::{merge, OpenThread};
 use crate::api::{self, Message};
@@ -93,22 +97,44 @@ pub fn ThreadPanel(
         let id = thread.0.get();
         messages.with(|l| l.iter().find(|m| Some(m.id) == id).cloned())
     };
+    let files = expect_context::<DraftFiles>();
+    let ws = crate::shell::state::workspace_id();
+    let this_draft = Signal::derive(move || Draft::Thread(thread.0.get().unwrap_or(0)));
+    let add_files = Callback::new(move |picked: Vec<web_sys::File>| {
+        if let Some(root) = thread.0.get_untracked() {
+            let ch = channel.get_untracked();
+            files.add(ws.get_untracked(), ch, Draft::Thread(root), picked);
+        }
+    });
     let send = move || {
         let (Some(root_id), body) = (thread.0.get_untracked(), draft.get_untracked()) else {
             return;
         };
-        if body.trim().is_empty() {
+        let attached = match files.readiness(Draft::Thread(root_id)) {
+            Readiness::Ready(f) => f,
+            Readiness::Uploading => {
+                error.set(Some(t_string!(i18n, messages.wait_for_files).to_owned()));
+                return;
+            }
+            Readiness::Failed => {
+                error.set(Some(t_string!(i18n, messages.files_failed).to_owned()));
+                return;
+            }
+        };
+        if body.trim().is_empty() && attached.is_empty() {
             return;
         }
+        let ids: Vec<i64> = attached.iter().map(|(id, _)| *id).collect();
         let ch = channel.get_untracked();
         let key = retry_key
-            .try_update_value(|k| k.for_request(&format!("{root_id}\n{body}")))
+            .try_update_value(|k| k.for_request(&format!("{root_id}\n{body}\n{ids:?}")))
             .unwrap_or_default();
         spawn_local(async move {
-            match api::post_reply(ch, root_id, &body, &key).await {
+            match api::post_reply(ch, root_id, &body, ids, &key).await {
                 Ok(m) => {
                     retry_key.update_value(|k| k.done());
                     draft.set(String::new());
+                    files.clear(Draft::Thread(root_id));
                     error.set(None);
                     replies.update(|l| merge(l, m));
                     if let Ok(r) = api::message(root_id).await {
@@ -130,6 +156,7 @@ pub fn ThreadPanel(
                 <div class="thread-root">
                     <span class="author">{m.author.display_name.clone()}</span>
                     <Markdown text=m.body.clone().unwrap_or_default() />
+                    {(!m.attachments.is_empty()).then(|| view! { <AttachmentList files=m.attachments.clone() error=error /> })}
                 </div>
             })}
             <Show when=move || earlier.get().is_some()>
@@ -141,7 +168,19 @@ pub fn ThreadPanel(
                 </For>
             </ol>
             <label for="reply-input">{t!(i18n, messages.reply)}</label>
+            <DraftFileList ws=ws.into() draft=this_draft />
             <textarea id="reply-input" rows="2" node_ref=reply_box
+                on:paste=move |ev: leptos::ev::ClipboardEvent| {
+                    if let Some(f) = pasted_files(&ev) {
+                        ev.prevent_default();
+                        add_files.run(f);
+                    }
+                }
+                on:dragover=move |ev| if super::draft_files::carries_files(&ev) { ev.prevent_default(); }
+                on:drop=move |ev| if let Some(f) = dropped_files(&ev) {
+                    ev.prevent_default();
+                    add_files.run(f);
+                }
                 prop:value=move || draft.get()
                 on:input=move |ev| draft.set(event_target_value(&ev))
                 on:keydown=move |ev: KeyboardEvent| {
@@ -151,7 +190,10 @@ pub fn ThreadPanel(
                     }
                 }></textarea>
             <p class="error" role="alert">{move || error.get()}</p>
-            <button type="button" class="primary" on:click=move |_| send()>{t!(i18n, messages.send_reply)}</button>
+            <div class="thread-actions">
+                <AttachButton add=add_files />
+                <button type="button" class="primary" on:click=move |_| send()>{t!(i18n, messages.send_reply)}</button>
+            </div>
         </aside>
     }
 }
