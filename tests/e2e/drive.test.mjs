@@ -17,9 +17,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
-import { audit, demoEnvironment, openDemoChannel, person, shot, signInDemo, unexpected } from "./harness.mjs";
+import { audit, openDemoChannel, person, serverEnvironment, shot, signInDemo, unexpected } from "./harness.mjs";
 
-const env = demoEnvironment();
+// A quota (1 GiB), so that the usage bar shows.
+const env = serverEnvironment({ demo: true, args: ["--drive-quota", String(1024 ** 3)] });
 
 /** A PNG of `w` × `h` pixels, a red-to-blue gradient (made here: no image library). */
 function png(w, h) {
@@ -136,6 +137,11 @@ test("two people: a folder, uploads by button and drop seen live, downloads that
   await b.getByRole("button", { name: "image.svg", exact: true }).waitFor();
   const bigRow = a.getByRole("row").filter({ hasText: "big.bin" });
   await bigRow.getByText("9 MB").waitFor();
+  // What the workspace's files take, against its quota.
+  const usageBar = a.locator("meter.drive-usage-bar");
+  assert.equal(await usageBar.getAttribute("max"), String(1024 ** 3));
+  assert.ok(Number(await usageBar.getAttribute("value")) > 9 * 1024 * 1024);
+  await a.getByText("of 1 GB used").waitFor();
   await shot(a, "drive-folder");
   await audit(a, "drive folder");
   // As a grid: bigger thumbnails.
@@ -248,8 +254,7 @@ test("two people: a folder, uploads by button and drop seen live, downloads that
   await b.getByRole("button", { name: "minutes.txt", exact: true }).waitFor();
 
   // A whole folder by the "Upload folder" picker: its folders are made, its files go in
-  // them; Bob sees the folder arrive and opens it. (A folder dropped from the desktop
-  // goes through the same code once walked; a test cannot make a dropped folder.)
+  // them; Bob sees the folder arrive and opens it.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huddle-drive-"));
   fs.mkdirSync(path.join(dir, "Plans", "2026"), { recursive: true });
   fs.writeFileSync(path.join(dir, "Plans", "readme.md"), "# Plans\n");
@@ -266,6 +271,30 @@ test("two people: a folder, uploads by button and drop seen live, downloads that
   await b.getByRole("link", { name: "2026", exact: true }).click();
   await b.getByRole("button", { name: "q1.txt", exact: true }).waitFor();
   await shot(b, "drive-uploaded-folder");
+
+  // A folder dropped from the desktop (the browser's own drag, through the DevTools
+  // protocol, with real files: the dropped entries are walked), with its progress; Bob
+  // sees it arrive.
+  fs.mkdirSync(path.join(dir, "Drafts", "old"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "Drafts", "draft.txt"), "a draft\n");
+  fs.writeFileSync(path.join(dir, "Drafts", "old", "big.bin"), Buffer.alloc(5 * 1024 * 1024, 9));
+  await top(b).click();
+  await b.getByRole("link", { name: "Plans", exact: true }).waitFor();
+  const cdp = await a.context().newCDPSession(a);
+  const area = await a.getByRole("region", { name: "Files and folders" }).boundingBox();
+  const at = { x: area.x + area.width / 2, y: area.y + area.height / 2 };
+  const dragged = { items: [], files: [path.join(dir, "Drafts")], dragOperationsMask: 1 };
+  for (const type of ["dragEnter", "dragOver", "drop"]) {
+    await cdp.send("Input.dispatchDragEvent", { type, ...at, data: dragged });
+  }
+  await a.getByRole("region", { name: "Uploads" }).getByRole("progressbar", { name: "Drafts/old/big.bin" }).waitFor();
+  await b.getByRole("link", { name: "Drafts", exact: true }).click();
+  await b.getByRole("button", { name: "draft.txt", exact: true }).waitFor();
+  await b.getByRole("link", { name: "old", exact: true }).click();
+  await b.getByRole("button", { name: "big.bin", exact: true }).waitFor({ timeout: 20000 });
+  await cdp.detach();
+  await top(a).click();
+  await top(b).click();
 
   // Moving with the folder picker: Plans into Reports.
   await a.getByRole("row").filter({ hasText: "Plans" }).getByRole("button", { name: "Actions for Plans", exact: true }).click();

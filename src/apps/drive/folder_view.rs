@@ -484,7 +484,7 @@ pub fn FolderView() -> impl IntoView {
             </Show>
             <p class="drive-drop-hint muted">{t!(i18n, drive.drop_hint)}</p>
         </section>
-        <p class="drive-usage muted">
+        <p class="drive-usage muted" id="drive-usage">
             {move || usage.get().map(|u| {
                 let l = i18n.get_locale();
                 let used = super::size_label(u.used);
@@ -494,6 +494,11 @@ pub fn FolderView() -> impl IntoView {
                 }
             })}
         </p>
+        // Against the quota, a bar (high past 90 %).
+        {move || usage.get().and_then(|u| u.quota.map(|q| view! {
+            <meter class="drive-usage-bar" min="0" max=q.max(1) value=u.used.min(q) high=q as f64 * 0.9
+                aria-labelledby="drive-usage"></meter>
+        }))}
     }
 }
 
