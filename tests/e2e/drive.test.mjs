@@ -659,6 +659,25 @@ test("files in messages: attached by button, drop and paste, seen live by the ot
   await shot(a, "messages-attaching");
   await audit(a, "composer with files");
   await drafts.getByText("6 MB").waitFor({ timeout: 30000 });
+  // A file already in Drive, picked in a dialog.
+  const wsOf = (page) => Number(new URL(page.url()).pathname.split("/")[2]);
+  const stored = await a.context().request.post(`${env.base}/api/v1/workspaces/${wsOf(a)}/drive/uploads`, {
+    headers: {
+      "x-requested-with": "huddle",
+      "tus-resumable": "1.0.0",
+      "upload-length": "12",
+      "upload-metadata": `filename ${Buffer.from("handbook.txt").toString("base64")}`,
+      "content-type": "application/offset+octet-stream",
+    },
+    data: Buffer.from("the handbook"),
+  });
+  assert.equal(stored.status(), 201);
+  await a.getByRole("button", { name: "Attach from Drive" }).click();
+  const picker = a.getByRole("dialog", { name: "Attach from Drive" });
+  await picker.getByRole("checkbox", { name: "handbook.txt" }).check();
+  await audit(a, "attach from Drive");
+  await picker.getByRole("button", { name: "Attach (1)" }).click();
+  await drafts.getByText("handbook.txt").waitFor();
   await a.getByLabel("Message", { exact: true }).fill("Minutes and the picture");
   await a.getByLabel("Message", { exact: true }).press("Enter");
   await drafts.waitFor({ state: "detached" });
@@ -668,6 +687,7 @@ test("files in messages: attached by button, drop and paste, seen live by the ot
   const cards = message.getByRole("list", { name: "Files" });
   await cards.getByRole("button", { name: "minutes.md", exact: true }).waitFor({ timeout: 10000 });
   await cards.getByText("data.bin").waitFor();
+  await cards.getByRole("button", { name: "handbook.txt", exact: true }).waitFor();
   const thumb = cards.locator("li.attachment").filter({ hasText: "sunset.png" }).locator(".drive-thumb img");
   await thumb.waitFor();
   assert.match(await thumb.getAttribute("src"), /^blob:/);

@@ -15,6 +15,7 @@ use super::draft_files::{
     carries_files, dropped_files, pasted_files, AttachButton, Draft, DraftFileList, DraftFiles,
     Readiness,
 };
+use super::drive_picker::DrivePickerButton;
 use super::mention::{self, Suggestion};
 use super::state::Drafts;
 use crate::api::{self, ChannelKind, Message};
@@ -336,6 +337,8 @@ pub fn Composer(
                     }
                 }></textarea>
             <AttachButton add=add_files />
+            <DrivePickerButton ws=ws.into() channel=channel.into()
+                draft=Signal::derive(move || Draft::Channel(channel.get())) />
             <button type="submit" class="primary">{t!(i18n, messages.send)}</button>
         </form>
     }

@@ -118,6 +118,32 @@ impl DraftFiles {
         });
     }
 
+    /// Adds files stored in Drive already (`items`) to `draft` (of `channel`), ready.
+    pub fn add_stored(&self, channel: i64, draft: Draft, items: Vec<crate::api::drive::Item>) {
+        for it in items {
+            // Once per draft.
+            let there = self.list.with_untracked(|l| {
+                l.iter()
+                    .any(|f| f.draft == draft && f.state == FileState::Ready(it.id))
+            });
+            if there {
+                continue;
+            }
+            let local = self.next.get_value() + 1;
+            self.next.set_value(local);
+            self.list.update(|l| {
+                l.push(DraftFile {
+                    local,
+                    draft,
+                    channel,
+                    name: it.name.clone(),
+                    size: it.size as f64,
+                    state: FileState::Ready(it.id),
+                })
+            });
+        }
+    }
+
     /// Uploads the draft's file `local` again after a failure.
     pub fn retry(&self, ws: i64, local: u32) {
         let Some(channel) = self.set_state(local, FileState::Sending(0.0)) else {

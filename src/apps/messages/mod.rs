@@ -23,6 +23,7 @@ pub mod channel_menu;
 pub mod channel_view;
 pub mod composer;
 pub mod draft_files;
+pub mod drive_picker;
 pub mod mention;
 pub mod message_actions;
 pub mod message_item;
