@@ -155,16 +155,18 @@ pub async fn message(
 
 /// A Drive item the user can see: its workspace and kind, and the user's role there;
 /// 404 for an item of a workspace they are not in, a file of a channel they cannot read
-/// (see [`channel`]), or no such item.
+/// (see [`channel`]) or not attached to a message yet and not theirs, or no such item.
 pub async fn drive_item(tx: &mut Tx, item_id: i64, user_id: i64) -> ApiResult<DriveAccess> {
     let found: Option<(i64, String, String)> = tx
         .optional(
             "SELECT i.workspace_id, i.kind, wm.role FROM drive_items i \
              JOIN workspace_members wm ON wm.workspace_id = i.workspace_id AND wm.user_id = $2 \
-             WHERE i.id = $1 AND (i.channel_id IS NULL OR EXISTS \
+             WHERE i.id = $1 AND (i.channel_id IS NULL OR (EXISTS \
                (SELECT 1 FROM channels ch WHERE ch.id = i.channel_id AND (ch.kind = 'public' \
                 OR EXISTS (SELECT 1 FROM channel_members cm \
-                           WHERE cm.channel_id = ch.id AND cm.user_id = $2))))",
+                           WHERE cm.channel_id = ch.id AND cm.user_id = $2))) \
+               AND (i.created_by = $2 OR EXISTS \
+                 (SELECT 1 FROM message_attachments ma WHERE ma.item_id = i.id))))",
             args![item_id, user_id],
         )
         .await?;

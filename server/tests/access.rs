@@ -181,6 +181,7 @@ fn drive_routes(folder: i64, file: i64, share: i64) -> Vec<Call> {
         ),
         ("GET", format!("/drive/files/{file}/thumbnail"), None),
         ("GET", format!("/drive/files/{file}/page"), None),
+        ("DELETE", format!("/drive/items/{file}"), None),
         (
             "POST",
             format!("/drive/items/{folder}/shares"),

@@ -426,6 +426,75 @@ async fn what_cannot_be_attached_is_refused_and_nothing_posted() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_file_of_a_draft_is_its_uploaders_alone_until_sent_and_can_be_deleted_at_once() {
+    let (server, [(mut ann, _), (mut bob, _), _], ws, general, _) = three().await;
+    let shot = upload_to_channel(&mut ann, ws, general, "image.png", b"not sent yet").await;
+    // Not sent: Bob, who reads #general, finds nothing of it.
+    assert_error(
+        &bob.get(&format!("/drive/items/{shot}")).await,
+        404,
+        "NOT_FOUND",
+    );
+    assert_eq!(read(&mut bob, shot).await, Err(404));
+    assert_error(
+        &bob.post(
+            &format!("/drive/items/{shot}/copy"),
+            json!({"parent_id": null}),
+        )
+        .await,
+        404,
+        "NOT_FOUND",
+    );
+    // Taken out of the draft: deleted at once, bytes and all.
+    let r = ann
+        .send("DELETE", &format!("/drive/items/{shot}"), None, &[])
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    assert_error(
+        &ann.get(&format!("/drive/items/{shot}")).await,
+        404,
+        "NOT_FOUND",
+    );
+    // Pasted screenshots share a name: each one is kept as named, none refused.
+    let one = upload_to_channel(&mut ann, ws, general, "image.png", b"one").await;
+    let two = upload_to_channel(&mut ann, ws, general, "image.png", b"two").await;
+    let r = post(&mut ann, general, "", &[one, two]).await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert_eq!(r.body["attachments"][1]["item"]["name"], "image.png");
+    // Sent: the channel's readers see it; no one deletes it but with its message.
+    assert_eq!(read(&mut bob, two).await, Ok(b"two".to_vec()));
+    for who in [&mut ann, &mut bob] {
+        let r = who
+            .send("DELETE", &format!("/drive/items/{one}"), None, &[])
+            .await;
+        assert_error(&r, 409, "USE_TRASH");
+    }
+    // A file of the drive: to the trash.
+    let drive_file = upload_with(&mut ann, ws, "kept.txt", "", b"kept").await;
+    let r = ann
+        .send("DELETE", &format!("/drive/items/{drive_file}"), None, &[])
+        .await;
+    assert_error(&r, 409, "USE_TRASH");
+    drop(server);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_messages_sent_at_once_do_not_both_take_a_file() {
+    let (_server, [(mut ann, _), _, _], ws, general, _) = three().await;
+    let file = upload_to_channel(&mut ann, ws, general, "once.txt", b"once").await;
+    let mut other = Client::new(&_server);
+    other.cookie = ann.cookie.clone();
+    let files = [file];
+    let (a, b) = tokio::join!(
+        post(&mut ann, general, "first", &files),
+        post(&mut other, general, "second", &files)
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [201, 422], "{:?} {:?}", a.body, b.body);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_channel_file_never_attached_is_removed_after_a_day() {
     let (server, [(mut ann, _), _, _], ws, general, _) = three().await;
     let kept = upload_to_channel(&mut ann, ws, general, "kept.txt", b"kept").await;

@@ -1702,6 +1702,18 @@ async fn a_renderer_that_fails_is_a_refusal() {
         r.body
     );
     assert_eq!(ann.get(&format!("/drive/items/{doc}")).await.status, 200);
+
+    // A renderer that cannot even start is the machine's fault, not the file's: said
+    // (503), not kept, tried again on the next request.
+    let server = spawn_with(|c| c.pdf_renderer = Some("/nonexistent/renderer".into())).await;
+    let (mut ann, _) = user(&server, "ann").await;
+    let (ws, _) = workspace(&mut ann, "Drive").await;
+    let doc = upload(&mut ann, ws, "report.pdf", None, &common::pdf()).await;
+    for _ in 0..2 {
+        let r = ann.get(&format!("/drive/files/{doc}/page")).await;
+        assert_error(&r, 503, "PREVIEW_BUSY");
+    }
+    assert_eq!(server.count("SELECT COUNT(*) FROM drive_pages").await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -732,6 +732,13 @@ fn cases() -> Vec<Case> {
             None,
             members,
         ),
+        // Only a file of a draft is deleted at once (none here): the others go to the trash.
+        case(
+            "DELETE /drive/items/{id}",
+            "/drive/items/<file>",
+            None,
+            [409, 409, 409, 404, 401],
+        ),
         case(
             "GET /drive/files/{id}/page",
             "/drive/files/<pdf>/page",

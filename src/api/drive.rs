@@ -115,6 +115,15 @@ pub async fn empty_trash(workspace: i64) -> ApiResult<()> {
     .await
 }
 
+/// Deletes for good a file of a message not sent yet (taken out of its draft).
+pub async fn delete_draft_file(id: i64) -> ApiResult<()> {
+    send_empty(
+        Request::delete(&url(&format!("/drive/items/{id}"))),
+        NO_BODY,
+    )
+    .await
+}
+
 /// What the workspace's files take.
 pub async fn usage(workspace: i64) -> ApiResult<Usage> {
     send_json(

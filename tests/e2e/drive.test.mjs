@@ -659,6 +659,17 @@ test("files in messages: attached by button, drop and paste, seen live by the ot
   await shot(a, "messages-attaching");
   await audit(a, "composer with files");
   await drafts.getByText("6 MB").waitFor({ timeout: 30000 });
+  // A file taken out of the draft is deleted on the server at once.
+  await a.getByLabel("Message", { exact: true }).evaluate((field) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(["oops"], "oops.txt"));
+    field.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true }));
+  });
+  await drafts.getByText("4 B").waitFor();
+  const deleted = a.waitForResponse((r) => r.request().method() === "DELETE" && /\/api\/v1\/drive\/items\/\d+$/.test(r.url()));
+  await drafts.getByRole("button", { name: "Remove oops.txt" }).click();
+  assert.equal((await deleted).status(), 204);
+  await drafts.getByText("oops.txt").waitFor({ state: "detached" });
   // A file already in Drive, picked in a dialog.
   const wsOf = (page) => Number(new URL(page.url()).pathname.split("/")[2]);
   const stored = await a.context().request.post(`${env.base}/api/v1/workspaces/${wsOf(a)}/drive/uploads`, {

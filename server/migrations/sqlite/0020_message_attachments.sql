@@ -2,9 +2,10 @@
 --
 -- A file uploaded from a channel's composer is a Drive item of the channel's workspace
 -- that belongs to the channel (`channel_id`): it is in no folder, listed nowhere in
--- Drive, and only those who can read the channel can see it. Its name is unique among
--- the files of that channel, as a folder's are. An upload into a channel keeps the
--- channel in `drive_uploads.channel_id`.
+-- Drive, and only those who can read the channel can see it (before it is attached to a
+-- message, only its uploader). Its name is kept as uploaded: files of a channel share
+-- no name space (many pasted screenshots are all `image.png`). An upload into a channel
+-- keeps the channel in `drive_uploads.channel_id`.
 --
 -- `message_attachments`: the files a message shows, in order. A file of the channel is
 -- attached to one message and deleted with it; a Drive file of the workspace may be
@@ -12,8 +13,8 @@
 -- `item_id` NULL (shown as no longer available).
 ALTER TABLE drive_items ADD COLUMN channel_id INTEGER REFERENCES channels(id) ON DELETE CASCADE;
 DROP INDEX drive_items_name;
-CREATE UNIQUE INDEX drive_items_name ON drive_items(workspace_id, COALESCE(parent_id, 0),
-    COALESCE(channel_id, 0), name_key) WHERE trashed_at IS NULL;
+CREATE UNIQUE INDEX drive_items_name ON drive_items(workspace_id, COALESCE(parent_id, 0), name_key)
+    WHERE trashed_at IS NULL AND channel_id IS NULL;
 ALTER TABLE drive_uploads ADD COLUMN channel_id INTEGER REFERENCES channels(id) ON DELETE CASCADE;
 
 CREATE TABLE message_attachments (

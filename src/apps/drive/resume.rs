@@ -82,14 +82,29 @@ pub struct Remembered {
 }
 
 thread_local! {
-    /// The uploads this page runs (or ran and may retry): not interrupted ones.
+    /// The uploads this page started (it runs them, or ran them and may retry them): not
+    /// interrupted ones.
     static CLAIMED: std::cell::RefCell<std::collections::HashSet<String>> =
+        Default::default();
+    /// The uploads this page is sending right now.
+    static RUNNING: std::cell::RefCell<std::collections::HashSet<String>> =
         Default::default();
 }
 
-/// Marks the upload at `location` as this page's.
-pub fn claim(location: &str) {
+/// Marks the upload at `location` as this page's, sending now, until the guard goes.
+pub fn claim(location: &str) -> Running {
     CLAIMED.with(|c| c.borrow_mut().insert(location.to_owned()));
+    RUNNING.with(|c| c.borrow_mut().insert(location.to_owned()));
+    Running(location.to_owned())
+}
+
+/// An upload this page is sending (see [`claim`]).
+pub struct Running(String);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.with(|c| c.borrow_mut().remove(&self.0));
+    }
 }
 
 /// The remembered uploads of `workspace` that no code of this page runs: interrupted by
@@ -123,10 +138,10 @@ fn store(list: &[Remembered]) {
     }
 }
 
-/// Remembers `r` (replacing what was remembered for the same file and place).
+/// Remembers `r` (beside another upload of the same file, if one is running).
 pub fn remember(r: Remembered) {
     let mut list = all();
-    list.retain(|x| !(x.workspace == r.workspace && x.place == r.place && x.file == r.file));
+    list.retain(|x| x.location != r.location);
     list.push(r);
     store(&list);
 }
@@ -141,9 +156,18 @@ pub fn forget(location: &str) {
     }
 }
 
-/// The upload of `file` to `place` of `workspace`, if one is remembered.
+/// The upload of `file` to `place` of `workspace`, if one is remembered that no code of
+/// this page is sending (the same file dropped twice at once is two uploads; a failed
+/// one, retried, goes on).
 pub fn find(workspace: i64, place: Place, file: &Fingerprint) -> Option<Remembered> {
-    matching(&all(), workspace, place, file)
+    let list: Vec<Remembered> = RUNNING.with(|c| {
+        let c = c.borrow();
+        all()
+            .into_iter()
+            .filter(|r| !c.contains(&r.location))
+            .collect()
+    });
+    matching(&list, workspace, place, file)
 }
 
 /// The entry of `list` for `file` to `place` of `workspace`.

@@ -303,7 +303,7 @@ pub async fn send_file(
             (location, 0.0)
         }
     };
-    resume::claim(&location);
+    let _running = resume::claim(&location);
     progress(offset);
     let mut failures = 0;
     loop {

@@ -109,7 +109,7 @@ pub fn Composer(
         let local_id = next_local.get_value() + 1;
         next_local.set_value(local_id);
         let key = api::new_key();
-        let ids = attached.iter().map(|(id, _)| *id).collect();
+        let ids: Vec<i64> = attached.iter().map(|(id, _)| *id).collect();
         pending.update(|p| {
             p.push(Pending {
                 local_id,
@@ -121,7 +121,7 @@ pub fn Composer(
             })
         });
         set_draft(String::new());
-        files.clear(Draft::Channel(ch));
+        files.clear(Draft::Channel(ch), &ids);
         send_body(local_id, ch, body, ids, key);
     };
     let add_files = Callback::new(move |picked: Vec<web_sys::File>| {

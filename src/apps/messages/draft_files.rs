@@ -48,6 +48,8 @@ pub struct DraftFile {
     pub size: f64,
     /// Where its upload stands.
     pub state: FileState,
+    /// Uploaded for this draft (deleted when taken out), not picked from Drive.
+    pub uploaded: bool,
 }
 
 /// What a draft's files allow.
@@ -103,6 +105,7 @@ impl DraftFiles {
                     name: file.name(),
                     size: file.size(),
                     state: FileState::Sending(0.0),
+                    uploaded: true,
                 })
             });
             self.files.update_value(|m| {
@@ -139,6 +142,7 @@ impl DraftFiles {
                     name: it.name.clone(),
                     size: it.size as f64,
                     state: FileState::Ready(it.id),
+                    uploaded: false,
                 })
             });
         }
@@ -184,11 +188,26 @@ impl DraftFiles {
         channel
     }
 
-    /// Takes file `local` out of its draft (its upload is cancelled if it is still going).
+    /// Takes file `local` out of its draft: its upload is cancelled if it is still going,
+    /// and a file uploaded for the draft is deleted (one picked from Drive stays there).
     pub fn remove(&self, local: u32) {
         self.cancelled.update_value(|c| {
             c.insert(local);
         });
+        let uploaded = self.list.with_untracked(|l| {
+            l.iter()
+                .find(|f| f.local == local)
+                .and_then(|f| match f.state {
+                    FileState::Ready(id) if f.uploaded => Some(id),
+                    _ => None,
+                })
+        });
+        if let Some(id) = uploaded {
+            // Gone already (the server's daily sweep): nothing to do.
+            spawn_local(async move {
+                let _ = crate::api::drive::delete_draft_file(id).await;
+            });
+        }
         self.list.update(|l| l.retain(|f| f.local != local));
         self.files.update_value(|m| {
             m.remove(&local);
@@ -200,15 +219,16 @@ impl DraftFiles {
         self.list.with_untracked(|l| readiness(l, draft))
     }
 
-    /// Empties `draft` of its files (once they went with a message).
-    pub fn clear(&self, draft: Draft) {
-        let gone: Vec<u32> = self.list.with_untracked(|l| {
-            l.iter()
-                .filter(|f| f.draft == draft)
-                .map(|f| f.local)
-                .collect()
-        });
-        self.list.update(|l| l.retain(|f| f.draft != draft));
+    /// Takes the files `sent` (Drive ids) out of `draft`, once they went with a message
+    /// (files added meanwhile stay).
+    pub fn clear(&self, draft: Draft, sent: &[i64]) {
+        let went = |f: &DraftFile| {
+            f.draft == draft && matches!(f.state, FileState::Ready(id) if sent.contains(&id))
+        };
+        let gone: Vec<u32> = self
+            .list
+            .with_untracked(|l| l.iter().filter(|f| went(f)).map(|f| f.local).collect());
+        self.list.update(|l| l.retain(|f| !went(f)));
         self.files
             .update_value(|m| m.retain(|k, _| !gone.contains(k)));
     }
@@ -363,6 +383,7 @@ mod tests {
             name: format!("f{local}"),
             size: 10.0,
             state,
+            uploaded: true,
         }
     }
 

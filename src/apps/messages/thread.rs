@@ -125,6 +125,7 @@ pub fn ThreadPanel(
             return;
         }
         let ids: Vec<i64> = attached.iter().map(|(id, _)| *id).collect();
+        let sent = ids.clone();
         let ch = channel.get_untracked();
         let key = retry_key
             .try_update_value(|k| k.for_request(&format!("{root_id}\n{body}\n{ids:?}")))
@@ -134,7 +135,7 @@ pub fn ThreadPanel(
                 Ok(m) => {
                     retry_key.update_value(|k| k.done());
                     draft.set(String::new());
-                    files.clear(Draft::Thread(root_id));
+                    files.clear(Draft::Thread(root_id), &sent);
                     error.set(None);
                     replies.update(|l| merge(l, m));
                     if let Ok(r) = api::message(root_id).await {

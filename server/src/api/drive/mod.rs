@@ -30,6 +30,7 @@ use utoipa_axum::routes;
 
 use super::{clean_name, ApiJson, ApiPath, ApiQuery};
 use crate::access::{self, Action};
+use crate::args;
 use crate::blobs::Blobs;
 use crate::error::{ApiError, ApiResult};
 use crate::realtime::keys;
@@ -47,6 +48,8 @@ pub struct Drive {
     busy: Mutex<HashSet<String>>,
     /// Thumbnails and pages being made (at most `preview::AT_ONCE`).
     thumbnailing: tokio::sync::Semaphore,
+    /// PDF pages being rendered (at most `preview::AT_ONCE`, apart from images).
+    rendering: tokio::sync::Semaphore,
     /// The program that renders PDF pages (see [`pdf`]).
     renderer: std::path::PathBuf,
 }
@@ -60,6 +63,7 @@ impl Drive {
             salt,
             busy: Mutex::default(),
             thumbnailing: tokio::sync::Semaphore::new(preview::AT_ONCE),
+            rendering: tokio::sync::Semaphore::new(preview::AT_ONCE),
             renderer,
         }
     }
@@ -114,7 +118,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(search))
         .routes(routes!(list_versions))
         .routes(routes!(restore_version))
-        .routes(routes!(get_item, change_item))
+        .routes(routes!(get_item, change_item, delete_item))
         .routes(routes!(list_folder))
         .routes(routes!(copy_item))
         .routes(routes!(trash_item))
@@ -235,6 +239,46 @@ async fn change_item(
     tx.commit().await?;
     announce(&state, &item).await;
     Ok(Json(item))
+}
+
+/// Deletes for good a file uploaded to a channel and not attached to a message yet, by
+/// its uploader (a file taken out of a draft). Other items go through the trash, and a
+/// message's file with its message: 409 `USE_TRASH`.
+#[utoipa::path(delete, path = "/drive/items/{id}", tag = "drive", params(("id" = i64, Path, description = "Item id")), responses((status = 204), (status = 409, description = "`USE_TRASH`: not a file of a draft")))]
+async fn delete_item(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
+    let mut tx = state.db.write().await?;
+    let a = access::drive_item(&mut tx, id, user.id).await?;
+    store::lock_workspace(&mut tx, a.workspace_id).await?;
+    let it = store::item(&mut tx, id).await?;
+    let sql = format!(
+        "SELECT id FROM drive_items i WHERE id = $1 \
+         AND NOT EXISTS (SELECT 1 FROM message_attachments ma WHERE ma.item_id = i.id){}",
+        tx.for_update()
+    );
+    let unattached: Option<(i64,)> = tx.optional(sqlx::AssertSqlSafe(sql), args![id]).await?;
+    if it.channel_id.is_none() || it.created_by != user.id || unattached.is_none() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "USE_TRASH",
+            "only a file of a message not sent yet is deleted at once: other items go to the \
+             trash, and a message's files go with it",
+        ));
+    }
+    let versions = store::delete_items(&mut tx, &[id]).await?;
+    tx.commit().await?;
+    for v in versions {
+        state.drive.blobs.remove_version(v).await;
+    }
+    tracing::info!(
+        workspace = a.workspace_id,
+        item = id,
+        "drive: a draft's file deleted"
+    );
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Copies a file (its current version) or a folder (with everything in it that is not in

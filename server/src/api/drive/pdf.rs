@@ -109,9 +109,20 @@ pub fn first_page(bytes: Vec<u8>, side: u32) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("cannot encode the page: {e}"))
 }
 
+/// Why a page was not rendered.
+#[derive(Debug)]
+pub enum Failure {
+    /// The file's own fault (unreadable, encrypted, over the limits): kept, not tried
+    /// again.
+    Refused(String),
+    /// The machine's (the renderer could not start, or the wait ran out while it was
+    /// busy): tried again on the next request.
+    Passing(String),
+}
+
 /// Renders the first page of the PDF `bytes` (longer side `side` pixels) in a child
-/// process of `program` (see the module's docs); the reason if not.
-pub async fn render(program: &Path, bytes: Vec<u8>, side: u32) -> Result<Vec<u8>, String> {
+/// process of `program` (see the module's docs).
+pub async fn render(program: &Path, bytes: Vec<u8>, side: u32) -> Result<Vec<u8>, Failure> {
     let mut child = tokio::process::Command::new(program)
         .arg("render-pdf")
         .arg(side.to_string())
@@ -124,7 +135,7 @@ pub async fn render(program: &Path, bytes: Vec<u8>, side: u32) -> Result<Vec<u8>
         .spawn()
         .map_err(|e| {
             tracing::error!(error = %e, program = %program.display(), "drive: cannot start the PDF renderer");
-            "the PDF renderer cannot start".to_owned()
+            Failure::Passing("the PDF renderer cannot start".to_owned())
         })?;
     let mut stdin = child.stdin.take().expect("piped");
     let run = async move {
@@ -135,22 +146,24 @@ pub async fn render(program: &Path, bytes: Vec<u8>, side: u32) -> Result<Vec<u8>
     };
     let out = match tokio::time::timeout(WALL, run).await {
         Ok(Ok(out)) => out,
-        Ok(Err(e)) => return Err(format!("the PDF renderer failed: {e}")),
-        // Dropped, and so killed.
-        Err(_) => return Err("the PDF takes too long to render".into()),
+        Ok(Err(e)) => return Err(Failure::Passing(format!("the PDF renderer failed: {e}"))),
+        // Dropped, and so killed: maybe only a busy machine, so not kept.
+        Err(_) => return Err(Failure::Passing("the PDF took too long to render".into())),
     };
     if !out.status.success() {
         let why = String::from_utf8_lossy(&out.stderr);
         let why = why.trim().trim_start_matches("render-pdf: ");
-        return Err(if why.is_empty() {
+        return Err(Failure::Refused(if why.is_empty() {
             // Killed by its limits (a signal, no message).
             "the PDF takes too much memory or time to render".to_owned()
         } else {
             why.chars().take(200).collect()
-        });
+        }));
     }
     if out.stdout.len() > MAX_OUTPUT || !out.stdout.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return Err("the PDF renderer answered something else than a PNG".into());
+        return Err(Failure::Refused(
+            "the PDF renderer answered something else than a PNG".into(),
+        ));
     }
     Ok(out.stdout)
 }

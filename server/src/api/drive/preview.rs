@@ -240,12 +240,13 @@ async fn image_of(
     }
     drop(tx);
 
-    let _permit = state
-        .drive
-        .thumbnailing
-        .acquire()
-        .await
-        .map_err(ApiError::internal)?;
+    // PDFs (slower) have their own turn: images do not wait behind them.
+    let turns = if pdf {
+        &state.drive.rendering
+    } else {
+        &state.drive.thumbnailing
+    };
+    let _permit = turns.acquire().await.map_err(ApiError::internal)?;
     // Made meanwhile by another request?
     if let Some(png) = stored(&mut state.db.read().await?, content, made).await? {
         return Ok(png_response(png));
@@ -253,7 +254,19 @@ async fn image_of(
     let bytes = reader.read_all().await?;
     let image = if pdf {
         let side = if made == Made::Page { PAGE_SIDE } else { SIDE };
-        super::pdf::render(&state.drive.renderer, bytes, side).await
+        match super::pdf::render(&state.drive.renderer, bytes, side).await {
+            Ok(png) => Ok(png),
+            Err(super::pdf::Failure::Refused(reason)) => Err(reason),
+            // Not the file's fault: said, not kept.
+            Err(super::pdf::Failure::Passing(reason)) => {
+                tracing::warn!(version, content, %reason, "drive: PDF not rendered");
+                return Err(ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "PREVIEW_BUSY",
+                    format!("no preview right now: {reason}; try again later"),
+                ));
+            }
+        }
     } else {
         tokio::task::spawn_blocking(move || make(&bytes))
             .await

@@ -174,16 +174,18 @@ impl Location {
 }
 
 /// Whether no item at `at` that is not in the trash is named `name` (ignoring case).
+/// The files of a channel share no name space: any name is free there.
 pub async fn name_free(tx: &mut Tx, workspace: i64, at: Location, name: &str) -> ApiResult<bool> {
+    let Location::Folder(folder) = at else {
+        return Ok(true);
+    };
     let key = name_key(tx, workspace, name).await?;
-    let (folder, channel) = at.columns();
     let found: Option<(i64,)> = tx
         .optional(
             "SELECT id FROM drive_items WHERE workspace_id = $1 \
-               AND COALESCE(parent_id, 0) = COALESCE($2, 0) \
-               AND COALESCE(channel_id, 0) = COALESCE($4, 0) AND name_key = $3 \
-               AND trashed_at IS NULL",
-            args![workspace, folder, key, channel],
+               AND COALESCE(parent_id, 0) = COALESCE($2, 0) AND channel_id IS NULL \
+               AND name_key = $3 AND trashed_at IS NULL",
+            args![workspace, folder, key],
         )
         .await?;
     Ok(found.is_none())

@@ -1133,15 +1133,28 @@ pub async fn purge_expired(state: &AppState) -> ApiResult<usize> {
     )
     .await?;
     // Files uploaded to a channel and never attached to a message (a draft given up).
-    let unattached: Vec<(i64,)> = tx
+    let unattached: Vec<(i64, i64)> = tx
         .all(
-            "SELECT id FROM drive_items i WHERE channel_id IS NOT NULL AND created_at <= $1 \
+            "SELECT id, workspace_id FROM drive_items i WHERE channel_id IS NOT NULL \
+             AND created_at <= $1 \
              AND NOT EXISTS (SELECT 1 FROM message_attachments a WHERE a.item_id = i.id)",
             args![now() - UNATTACHED_FOR_SECS],
         )
         .await?;
-    let unattached: Vec<i64> = unattached.into_iter().map(|(i,)| i).collect();
-    gone.extend(store::delete_items(&mut tx, &unattached).await?);
+    for (item, workspace) in unattached {
+        // As a copy or a message would: the workspace, then the file, then checked again
+        // (a message may have taken it meanwhile).
+        store::lock_workspace(&mut tx, workspace).await?;
+        let sql = format!(
+            "SELECT id FROM drive_items i WHERE id = $1 \
+             AND NOT EXISTS (SELECT 1 FROM message_attachments a WHERE a.item_id = i.id){}",
+            tx.for_update()
+        );
+        let still: Option<(i64,)> = tx.optional(sqlx::AssertSqlSafe(sql), args![item]).await?;
+        if still.is_some() {
+            gone.extend(store::delete_items(&mut tx, &[item]).await?);
+        }
+    }
     tx.commit().await?;
     for version in &gone {
         state.drive.blobs.remove_version(*version).await;

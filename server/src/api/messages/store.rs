@@ -207,6 +207,12 @@ async fn attach(
             return Err(refused());
         }
         if let Some(channel) = it.channel_id {
+            // Two messages attaching it at once (PostgreSQL): one waits for the other.
+            let sql = format!(
+                "SELECT id FROM drive_items WHERE id = $1{}",
+                tx.for_update()
+            );
+            let _: Option<(i64,)> = tx.optional(sqlx::AssertSqlSafe(sql), args![file]).await?;
             let taken: Option<(i64,)> = tx
                 .optional(
                     "SELECT message_id FROM message_attachments WHERE item_id = $1",
@@ -583,7 +589,7 @@ pub async fn remove(
     id: i64,
     me: i64,
 ) -> ApiResult<(Message, MessagesEvent, Vec<i64>)> {
-    own_live_message(tx, id, me).await?;
+    let ch = own_live_message(tx, id, me).await?;
     let (root,): (Option<i64>,) = tx
         .one(
             "UPDATE messages SET body = '', deleted_at = $2, revision = revision + 1, \
@@ -617,6 +623,10 @@ pub async fn remove(
     )
     .await?;
     let own: Vec<i64> = own.into_iter().map(|(i,)| i).collect();
+    if !own.is_empty() {
+        // Copies (which read these files' bytes) are made under the workspace's lock.
+        crate::api::drive::store::lock_workspace(tx, ch.workspace_id).await?;
+    }
     let versions = crate::api::drive::store::delete_items(tx, &own).await?;
     let message = one(tx, id).await?;
     Ok((
