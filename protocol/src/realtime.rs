@@ -5,15 +5,15 @@
 //! forwards them without reading them. Opened, an envelope holds JSON: a [`KeyEvent`]
 //! (handled by the realtime layer) or the event of the app that watches the room
 //! ([`crate::messages::MessagesEvent`], [`crate::workspaces::WorkspaceEvent`],
-//! [`crate::drive::DriveEvent`]).
+//! [`crate::drive::DriveEvent`], [`crate::tasks::TasksEvent`]).
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// What a realtime room belongs to; written `channel:<id>`, `workspace:<id>` or
-/// `drive:<workspace id>` on the wire.
+/// What a realtime room belongs to; written `channel:<id>`, `workspace:<id>`,
+/// `drive:<workspace id>` or `tasks:<workspace id>` on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub enum Collection {
@@ -23,6 +23,8 @@ pub enum Collection {
     Workspace(i64),
     /// A workspace's Drive: its folders and files changing.
     Drive(i64),
+    /// A workspace's Tasks: its boards, lists and tasks changing.
+    Tasks(i64),
 }
 
 impl fmt::Display for Collection {
@@ -31,17 +33,20 @@ impl fmt::Display for Collection {
             Collection::Channel(id) => write!(f, "channel:{id}"),
             Collection::Workspace(id) => write!(f, "workspace:{id}"),
             Collection::Drive(id) => write!(f, "drive:{id}"),
+            Collection::Tasks(id) => write!(f, "tasks:{id}"),
         }
     }
 }
 
-/// A collection name that is not `channel:<id>` or `workspace:<id>`.
+/// A collection name that is not one of [`Collection`]'s.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BadCollection;
 
 impl fmt::Display for BadCollection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("expected \"channel:<id>\", \"workspace:<id>\" or \"drive:<id>\"")
+        f.write_str(
+            "expected \"channel:<id>\", \"workspace:<id>\", \"drive:<id>\" or \"tasks:<id>\"",
+        )
     }
 }
 
@@ -58,6 +63,7 @@ impl FromStr for Collection {
             "channel" => Ok(Collection::Channel(id)),
             "workspace" => Ok(Collection::Workspace(id)),
             "drive" => Ok(Collection::Drive(id)),
+            "tasks" => Ok(Collection::Tasks(id)),
             _ => Err(BadCollection),
         }
     }
@@ -82,10 +88,11 @@ impl From<Collection> for String {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Join {
-    /// What to join: `channel:<id>`, `workspace:<id>` or `drive:<workspace id>`.
+    /// What to join: `channel:<id>`, `workspace:<id>`, `drive:<workspace id>` or
+    /// `tasks:<workspace id>`.
     #[cfg_attr(
         feature = "openapi",
-        schema(value_type = String, pattern = "^(channel|workspace|drive):[0-9]+$", example = "channel:42")
+        schema(value_type = String, pattern = "^(channel|workspace|drive|tasks):[0-9]+$", example = "channel:42")
     )]
     pub collection: Collection,
 }
@@ -355,6 +362,8 @@ mod tests {
         );
         assert_eq!("drive:3".parse::<Collection>(), Ok(Collection::Drive(3)));
         assert_eq!(Collection::Drive(3).to_string(), "drive:3");
+        assert_eq!("tasks:4".parse::<Collection>(), Ok(Collection::Tasks(4)));
+        assert_eq!(Collection::Tasks(4).to_string(), "tasks:4");
         for bad in [
             "channel:",
             "channel:x",

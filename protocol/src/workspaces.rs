@@ -41,11 +41,14 @@ pub enum Action {
     /// See every Drive share link of the workspace and revoke any (a link's creator may
     /// revoke their own).
     ManageShares,
+    /// Delete any task of the workspace's boards for good (a task's creator may delete
+    /// their own; everyone may archive).
+    ManageTasks,
 }
 
 impl Action {
     /// Every action, in the order of the docs' table.
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::Invite,
         Action::RemoveMember,
         Action::RemoveManager,
@@ -54,6 +57,7 @@ impl Action {
         Action::ManageChannels,
         Action::EmptyTrash,
         Action::ManageShares,
+        Action::ManageTasks,
     ];
 }
 
@@ -68,7 +72,8 @@ impl Role {
             | Action::RemoveMember
             | Action::ManageChannels
             | Action::EmptyTrash
-            | Action::ManageShares => self >= Role::Admin,
+            | Action::ManageShares
+            | Action::ManageTasks => self >= Role::Admin,
             Action::RemoveManager | Action::ChangeRole | Action::RenameWorkspace => {
                 self == Role::Owner
             }

@@ -55,6 +55,7 @@ pub fn forbidden(action: Action) -> ApiError {
         Action::ManageChannels => "manage channels they did not create",
         Action::EmptyTrash => "empty the trash",
         Action::ManageShares => "manage other people's share links",
+        Action::ManageTasks => "delete other people's tasks",
     };
     ApiError::new(
         axum::http::StatusCode::FORBIDDEN,
@@ -190,4 +191,77 @@ pub struct DriveAccess {
     pub kind: huddle_protocol::drive::ItemKind,
     /// The user's role in the workspace.
     pub role: Role,
+}
+
+/// A board the user can see (every member of its workspace sees every board).
+#[derive(Debug, Clone, Copy)]
+pub struct BoardAccess {
+    /// Board id.
+    pub id: i64,
+    /// Its workspace.
+    pub workspace_id: i64,
+    /// Archived: read-only until restored.
+    pub archived: bool,
+    /// The user's role in the workspace.
+    pub role: Role,
+}
+
+impl BoardAccess {
+    /// Ok if the board takes changes: 409 `ARCHIVED` while it is archived.
+    pub fn writable(&self) -> ApiResult<()> {
+        if self.archived {
+            return Err(ApiError::new(
+                axum::http::StatusCode::CONFLICT,
+                "ARCHIVED",
+                "this board is archived: restore it first",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The board `board_id`, if the user is a member of its workspace; 404 (`what` not
+/// found) otherwise.
+async fn board_for(tx: &mut Tx, board_id: i64, user_id: i64, what: &str) -> ApiResult<BoardAccess> {
+    let found: Option<(i64, bool, String)> = tx
+        .optional(
+            "SELECT b.workspace_id, b.archived_at IS NOT NULL, wm.role FROM task_boards b \
+             JOIN workspace_members wm ON wm.workspace_id = b.workspace_id AND wm.user_id = $2 \
+             WHERE b.id = $1",
+            args![board_id, user_id],
+        )
+        .await?;
+    let (workspace_id, archived, role) = found.ok_or_else(|| ApiError::not_found(what))?;
+    Ok(BoardAccess {
+        id: board_id,
+        workspace_id,
+        archived,
+        role: enum_value(&role, Role::parse)?,
+    })
+}
+
+/// A board the user can see, or 404.
+pub async fn board(tx: &mut Tx, board_id: i64, user_id: i64) -> ApiResult<BoardAccess> {
+    board_for(tx, board_id, user_id, "board").await
+}
+
+/// The board of a list the user can see, or 404.
+pub async fn task_list(tx: &mut Tx, list_id: i64, user_id: i64) -> ApiResult<BoardAccess> {
+    let found: Option<(i64,)> = tx
+        .optional(
+            "SELECT board_id FROM task_lists WHERE id = $1",
+            args![list_id],
+        )
+        .await?;
+    let (board,) = found.ok_or_else(|| ApiError::not_found("list"))?;
+    board_for(tx, board, user_id, "list").await
+}
+
+/// The board of a task the user can see, or 404.
+pub async fn task(tx: &mut Tx, task_id: i64, user_id: i64) -> ApiResult<BoardAccess> {
+    let found: Option<(i64,)> = tx
+        .optional("SELECT board_id FROM tasks WHERE id = $1", args![task_id])
+        .await?;
+    let (board,) = found.ok_or_else(|| ApiError::not_found("task"))?;
+    board_for(tx, board, user_id, "task").await
 }

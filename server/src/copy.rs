@@ -2,7 +2,7 @@
 //! sessions, workspaces, channels, messages, reactions, read positions, room keys,
 //! invitations, invite links, two-factor secrets and recovery codes, passkeys, sign-ups
 //! waiting for their address to be confirmed, idempotency keys, Drive's folders, files, versions and
-//! uploads) between databases, typically from the
+//! uploads, Tasks' boards, lists and tasks) between databases, typically from the
 //! embedded SQLite file to PostgreSQL. Values stay sealed as they are (see `vault`): the server that runs on the
 //! destination needs the same master key file. Both are first migrated to this server's
 //! schema; the destination must be
@@ -503,6 +503,54 @@ const TABLES: &[Table] = &[
         columns: &[("message_id", Int), ("position", Int), ("item_id", OptInt)],
         order: "message_id, position",
         identity: false,
+    },
+    // Tasks.
+    Table {
+        name: "task_boards",
+        columns: &[
+            ("id", Int),
+            ("workspace_id", Int),
+            ("name", Text),
+            ("color", Text),
+            ("created_by", Int),
+            ("created_at", Int),
+            ("archived_at", OptInt),
+            ("revision", Int),
+        ],
+        order: "id",
+        identity: true,
+    },
+    Table {
+        name: "task_lists",
+        columns: &[
+            ("id", Int),
+            ("board_id", Int),
+            ("name", Text),
+            ("rank", Text),
+            ("archived_at", OptInt),
+            ("revision", Int),
+        ],
+        order: "id",
+        identity: true,
+    },
+    Table {
+        name: "tasks",
+        columns: &[
+            ("id", Int),
+            ("board_id", Int),
+            ("list_id", Int),
+            ("title", Text),
+            ("description", Text),
+            ("rank", Text),
+            ("done_at", OptInt),
+            ("archived_at", OptInt),
+            ("created_by", Int),
+            ("created_at", Int),
+            ("updated_at", Int),
+            ("revision", Int),
+        ],
+        order: "id",
+        identity: true,
     },
 ];
 

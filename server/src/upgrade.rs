@@ -196,7 +196,7 @@ fn rooms(tx: &mut Tx) -> Batch<'_> {
                 .parse()
                 .map_err(crate::error::ApiError::internal)?;
             let ws = match parsed {
-                Collection::Workspace(id) | Collection::Drive(id) => id,
+                Collection::Workspace(id) | Collection::Drive(id) | Collection::Tasks(id) => id,
                 Collection::Channel(id) => {
                     let (ws,): (i64,) = tx
                         .one("SELECT workspace_id FROM channels WHERE id = $1", args![id])

@@ -7,7 +7,8 @@
 //! * a workspace member outside a direct message between two others,
 //! * a former member (removed from the workspace),
 //!
-//! on channels and messages, and on Drive's folders, files and uploads.
+//! on channels and messages, on Drive's folders, files and uploads, and on Tasks' boards,
+//! lists and tasks.
 //!
 //! And every state-changing route refuses a signed-in request without CSRF proof.
 
@@ -133,6 +134,17 @@ fn workspace_routes(ws: i64, someone: i64) -> Vec<Call> {
             "/realtime/join".to_owned(),
             Some(json!({"collection": format!("workspace:{ws}")})),
         ),
+        ("GET", format!("/workspaces/{ws}/boards"), None),
+        (
+            "POST",
+            format!("/workspaces/{ws}/boards"),
+            Some(json!({"name": "x"})),
+        ),
+        (
+            "POST",
+            "/realtime/join".to_owned(),
+            Some(json!({"collection": format!("tasks:{ws}")})),
+        ),
         ("GET", format!("/workspaces/{ws}/search?q=eyes"), None),
         // Drive.
         ("GET", format!("/workspaces/{ws}/drive"), None),
@@ -220,6 +232,50 @@ fn drive_routes(folder: i64, file: i64, share: i64) -> Vec<Call> {
             format!("/drive/files/{file}/download"),
             Some(json!({})),
         ),
+    ]
+}
+
+/// Every route into a board, its list and its task.
+fn tasks_routes(board: i64, list: i64, task: i64) -> Vec<Call> {
+    vec![
+        ("GET", format!("/boards/{board}"), None),
+        (
+            "PATCH",
+            format!("/boards/{board}"),
+            Some(json!({"name": "taken"})),
+        ),
+        (
+            "POST",
+            format!("/boards/{board}/lists"),
+            Some(json!({"name": "x"})),
+        ),
+        (
+            "PATCH",
+            format!("/lists/{list}"),
+            Some(json!({"name": "taken"})),
+        ),
+        (
+            "POST",
+            format!("/lists/{list}/move"),
+            Some(json!({"after_id": null})),
+        ),
+        (
+            "POST",
+            format!("/lists/{list}/tasks"),
+            Some(json!({"title": "x"})),
+        ),
+        ("GET", format!("/tasks/{task}"), None),
+        (
+            "PATCH",
+            format!("/tasks/{task}"),
+            Some(json!({"title": "taken"})),
+        ),
+        (
+            "POST",
+            format!("/tasks/{task}/move"),
+            Some(json!({"list_id": list, "after_id": null})),
+        ),
+        ("DELETE", format!("/tasks/{task}"), None),
     ]
 }
 
@@ -360,6 +416,23 @@ async fn outsiders_get_not_found_on_every_route_and_change_nothing() {
         .await
         .body);
     let drive_before = alice.get(&format!("/drive/folders/{folder}")).await.body;
+    // A board with a list and a task.
+    let board = id(&alice
+        .post(
+            &format!("/workspaces/{ws}/boards"),
+            json!({"name": "Plans"}),
+        )
+        .await
+        .body);
+    let list = id(&alice
+        .post(&format!("/boards/{board}/lists"), json!({"name": "To do"}))
+        .await
+        .body);
+    let task = id(&alice
+        .post(&format!("/lists/{list}/tasks"), json!({"title": "Plan"}))
+        .await
+        .body);
+    let board_before = alice.get(&format!("/boards/{board}")).await.body;
     // Dave is removed from the workspace.
     let r = alice
         .send(
@@ -419,6 +492,7 @@ async fn outsiders_get_not_found_on_every_route_and_change_nothing() {
             all_not_found(who, c, channel_routes(channel, root, reply, carol_id)).await;
         }
         all_not_found(who, c, drive_routes(folder, file, share)).await;
+        all_not_found(who, c, tasks_routes(board, list, task)).await;
         // Nor can they upload into it.
         let r = c
             .send_bytes(
@@ -445,6 +519,10 @@ async fn outsiders_get_not_found_on_every_route_and_change_nothing() {
     assert_eq!(
         alice.get(&format!("/drive/folders/{folder}")).await.body,
         drive_before
+    );
+    assert_eq!(
+        alice.get(&format!("/boards/{board}")).await.body,
+        board_before
     );
 }
 
@@ -583,6 +661,27 @@ async fn every_state_change_needs_csrf_proof() {
         ("POST", "/public/share/folders/1/download".into(), None),
         ("PATCH", "/public/uploads/x".into(), None),
         ("DELETE", "/public/uploads/x".into(), None),
+        (
+            "POST",
+            format!("/workspaces/{ws}/boards"),
+            Some(json!({"name": "x"})),
+        ),
+        ("PATCH", "/boards/1".into(), Some(json!({"name": "x"}))),
+        ("POST", "/boards/1/lists".into(), Some(json!({"name": "x"}))),
+        ("PATCH", "/lists/1".into(), Some(json!({"name": "x"}))),
+        (
+            "POST",
+            "/lists/1/move".into(),
+            Some(json!({"after_id": null})),
+        ),
+        ("POST", "/lists/1/tasks".into(), Some(json!({"title": "x"}))),
+        ("PATCH", "/tasks/1".into(), Some(json!({"title": "x"}))),
+        (
+            "POST",
+            "/tasks/1/move".into(),
+            Some(json!({"list_id": 1, "after_id": null})),
+        ),
+        ("DELETE", "/tasks/1".into(), None),
     ];
     for (method, path, body) in calls {
         // No X-Requested-With (the client sends it unless told to send an empty one).

@@ -23,6 +23,11 @@ const MARKERS: &[&str] = &[
     "MarkerEditedBody",
     "MarkerKeptAnswer",
     "markeremoji",
+    "MarkerBoardName",
+    "MarkerListName",
+    "MarkerTaskTitle",
+    "MarkerTaskDescription",
+    "MarkerRenamedTask",
 ];
 
 /// Everything the database holds, as bytes: the SQLite file and its write-ahead log, or
@@ -137,6 +142,51 @@ async fn nothing_typed_and_no_room_key_is_stored_in_the_clear() {
         )
         .await;
     assert_eq!(r.status, 200);
+    // Tasks: a board, a list, a task, renamed.
+    let board = c
+        .post(
+            &format!("/workspaces/{ws}/boards"),
+            json!({"name": "MarkerBoardName"}),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let list = c
+        .post(
+            &format!("/boards/{board}/lists"),
+            json!({"name": "MarkerListName"}),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let task = c
+        .post(
+            &format!("/lists/{list}/tasks"),
+            json!({"title": "MarkerTaskTitle", "description": "MarkerTaskDescription"}),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let r = c
+        .send(
+            "PATCH",
+            &format!("/tasks/{task}"),
+            Some(json!({"title": "MarkerRenamedTask"})),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    let view = c.get(&format!("/boards/{board}")).await.body;
+    assert_eq!(view["board"]["name"], "MarkerBoardName");
+    assert_eq!(view["lists"][0]["list"]["name"], "MarkerListName");
+    assert_eq!(view["lists"][0]["tasks"][0]["title"], "MarkerRenamedTask");
+    assert_eq!(
+        view["lists"][0]["tasks"][0]["description"],
+        "MarkerTaskDescription"
+    );
     let mut keys = Vec::new();
     for collection in [format!("channel:{ch}"), format!("workspace:{ws}")] {
         let j = c

@@ -853,6 +853,76 @@ fn cases() -> Vec<Case> {
             &[("tus-resumable", "1.0.0")],
             [204; 5],
         ),
+        // Tasks: every member reads and changes every board; a task is deleted by its
+        // creator or an admin or owner.
+        case(
+            "GET /workspaces/{id}/boards",
+            "/workspaces/<ws>/boards",
+            None,
+            members,
+        ),
+        case(
+            "POST /workspaces/{id}/boards",
+            "/workspaces/<ws>/boards",
+            Some(r#"{"name": "New", "color": "blue"}"#),
+            [201, 201, 201, 404, 401],
+        ),
+        case("GET /boards/{id}", "/boards/<board>", None, members),
+        case(
+            "PATCH /boards/{id}",
+            "/boards/<board>",
+            Some(r#"{"name": "Renamed"}"#),
+            members,
+        ),
+        case(
+            "POST /boards/{id}/lists",
+            "/boards/<board>/lists",
+            Some(r#"{"name": "Another"}"#),
+            [201, 201, 201, 404, 401],
+        ),
+        case(
+            "PATCH /lists/{id}",
+            "/lists/<list>",
+            Some(r#"{"name": "Renamed"}"#),
+            members,
+        ),
+        case(
+            "POST /lists/{id}/move",
+            "/lists/<list>/move",
+            Some(r#"{"after_id": null}"#),
+            members,
+        ),
+        case(
+            "POST /lists/{id}/tasks",
+            "/lists/<list>/tasks",
+            Some(r#"{"title": "Another"}"#),
+            [201, 201, 201, 404, 401],
+        ),
+        case("GET /tasks/{id}", "/tasks/<olive_task>", None, members),
+        case(
+            "PATCH /tasks/{id}",
+            "/tasks/<olive_task>",
+            Some(r#"{"done": true}"#),
+            members,
+        ),
+        case(
+            "POST /tasks/{id}/move",
+            "/tasks/<olive_task>/move",
+            Some(r#"{"list_id": <list>, "after_id": <my_task>}"#),
+            members,
+        ),
+        case(
+            "DELETE /tasks/{id}",
+            "/tasks/<olive_task>",
+            None,
+            [204, 204, 403, 404, 401],
+        ),
+        case(
+            "DELETE /tasks/{id}",
+            "/tasks/<my_task>",
+            None,
+            [204, 204, 204, 404, 401],
+        ),
     ]
 }
 
@@ -1130,7 +1200,45 @@ async fn fixture(p: &mut People, who: Who, n: usize) -> Fixture {
     )
     .await;
     let zip = last_segment(zip.body["url"].as_str().unwrap());
+    // Tasks: Olive's board, list and task, and a task of the caller's (or Mia's).
+    let owner = &mut p.callers[0].0;
+    let board = id(&ok(
+        owner,
+        "POST",
+        &format!("/workspaces/{ws}/boards"),
+        Some(json!({"name": "Board"})),
+    )
+    .await);
+    let list = id(&ok(
+        owner,
+        "POST",
+        &format!("/boards/{board}/lists"),
+        Some(json!({"name": "List"})),
+    )
+    .await);
+    let olive_task = id(&ok(
+        owner,
+        "POST",
+        &format!("/lists/{list}/tasks"),
+        Some(json!({"title": "Olive's"})),
+    )
+    .await);
+    let author = match who {
+        Who::Owner | Who::Admin | Who::Member => &mut p.caller(who).unwrap().0,
+        _ => &mut p.callers[2].0,
+    };
+    let my_task = id(&ok(
+        author,
+        "POST",
+        &format!("/lists/{list}/tasks"),
+        Some(json!({"title": "Mine"})),
+    )
+    .await);
     Fixture(vec![
+        ("board", board.to_string()),
+        ("list", list.to_string()),
+        ("olive_task", olive_task.to_string()),
+        ("my_task", my_task.to_string()),
         ("zip", zip),
         ("image", image),
         ("pdf", pdf),

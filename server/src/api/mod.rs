@@ -7,6 +7,7 @@ pub(crate) mod invitations;
 pub(crate) mod messages;
 mod realtime;
 pub(crate) mod search;
+pub(crate) mod tasks;
 pub(crate) mod workspaces;
 
 pub use auth::purge_expired_signups;
@@ -53,6 +54,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(realtime::router())
         .merge(search::router())
         .merge(drive::router())
+        .merge(tasks::router())
         .routes(routes!(openapi))
 }
 

@@ -79,7 +79,7 @@ fn place(collection: Collection) -> Place {
 /// The workspace a collection belongs to (whose data key seals its room key).
 async fn scope(tx: &mut Tx, collection: Collection) -> ApiResult<Scope> {
     Ok(Scope::Workspace(match collection {
-        Collection::Workspace(id) | Collection::Drive(id) => id,
+        Collection::Workspace(id) | Collection::Drive(id) | Collection::Tasks(id) => id,
         Collection::Channel(id) => {
             let (ws,): (i64,) = tx
                 .one("SELECT workspace_id FROM channels WHERE id = $1", args![id])
@@ -171,7 +171,7 @@ pub async fn join(state: &AppState, user_id: i64, collection: Collection) -> Api
     let mut tx = state.db.write().await?;
     match collection {
         Collection::Channel(id) => access::channel(&mut tx, id, user_id).await.map(drop)?,
-        Collection::Workspace(id) | Collection::Drive(id) => {
+        Collection::Workspace(id) | Collection::Drive(id) | Collection::Tasks(id) => {
             access::workspace_role(&mut tx, id, user_id)
                 .await
                 .map(drop)?

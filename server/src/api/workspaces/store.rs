@@ -155,6 +155,7 @@ pub async fn remove_member(
     }
     pushes.extend(keys::rotate_fresh(tx, Collection::Workspace(workspace)).await?);
     pushes.extend(keys::rotate_fresh(tx, Collection::Drive(workspace)).await?);
+    pushes.extend(keys::rotate_fresh(tx, Collection::Tasks(workspace)).await?);
     Ok(pushes)
 }
 
