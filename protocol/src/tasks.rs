@@ -139,6 +139,91 @@ pub struct Task {
     /// Grows with every change, moves included: of two copies, the one with the higher
     /// revision is newer.
     pub revision: i64,
+    /// The members it is assigned to (user ids, ascending).
+    pub assignees: Vec<i64>,
+    /// Its labels (ids of its board's labels, ascending).
+    pub labels: Vec<i64>,
+    /// Its checklist, in order.
+    pub checklist: Vec<ChecklistItem>,
+}
+
+/// An item of a task's checklist.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChecklistItem {
+    /// Id.
+    pub id: i64,
+    /// Its task.
+    pub task_id: i64,
+    /// What to do (one line).
+    pub text: String,
+    /// Its place in the checklist (see the module's docs).
+    pub rank: String,
+    /// Unix seconds it was checked; `None` while not.
+    pub checked_at: Option<i64>,
+}
+
+/// A label of a board, given to its tasks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Label {
+    /// Id.
+    pub id: i64,
+    /// Its board.
+    pub board_id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its color.
+    pub color: Color,
+    /// Grows with every change.
+    pub revision: i64,
+}
+
+/// `POST /boards/{id}/labels`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewLabel {
+    /// Its name (unique on the board is not required).
+    pub name: String,
+    /// Its color (gray if absent).
+    #[serde(default)]
+    pub color: Color,
+}
+
+/// `PATCH /labels/{id}`: what changes (absent fields stay).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LabelChange {
+    /// A new name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A new color.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+}
+
+/// `POST /tasks/{id}/checklist`: an item, added last.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewChecklistItem {
+    /// What to do.
+    pub text: String,
+}
+
+/// `PATCH /checklist/{id}`: what changes (absent fields stay).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChecklistChange {
+    /// New text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// `true` checks it, `false` unchecks it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked: Option<bool>,
 }
 
 /// A list with its tasks in order.
@@ -158,8 +243,21 @@ pub struct ListWithTasks {
 pub struct BoardView {
     /// The board.
     pub board: Board,
+    /// Its labels, oldest first.
+    pub labels: Vec<Label>,
     /// Its lists.
     pub lists: Vec<ListWithTasks>,
+}
+
+/// `GET /boards/{id}/archive`: what is archived on a board, to look at and restore.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Archive {
+    /// The archived lists, in their order, each with its tasks that are not archived
+    /// themselves.
+    pub lists: Vec<ListWithTasks>,
+    /// The archived tasks (of any list), the most recently archived first.
+    pub tasks: Vec<Task>,
 }
 
 /// `POST /workspaces/{id}/boards`.
@@ -207,7 +305,8 @@ pub struct ListChange {
     /// A new name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `true` archives it (its tasks go out of the board with it), `false` brings it back.
+    /// `true` archives it (its tasks go out of the board with it, to its archive, where
+    /// they can still be changed or moved back to a list in use), `false` brings it back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
 }
@@ -217,8 +316,10 @@ pub struct ListChange {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MoveList {
-    /// The list it goes after, of the same board; `null` for the first place. One that
-    /// is no longer on the board (archived, or never was) puts it last.
+    /// The list it goes after, of the same board; `null` (required, not absent) for the
+    /// first place. One that is not on the board puts it last; an archived one keeps its
+    /// place, so the list goes where that one was.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub after_id: Option<i64>,
 }
 
@@ -247,6 +348,12 @@ pub struct NewTask {
     /// First or last in the list (last if absent).
     #[serde(default)]
     pub at: End,
+    /// Members to assign it to.
+    #[serde(default)]
+    pub assignees: Vec<i64>,
+    /// Labels of the board to give it.
+    #[serde(default)]
+    pub labels: Vec<i64>,
 }
 
 /// `PATCH /tasks/{id}`: what changes (absent fields stay).
@@ -267,6 +374,12 @@ pub struct TaskChange {
     /// there).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
+    /// Everyone it is assigned to (replaces the list; workspace members only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignees: Option<Vec<i64>>,
+    /// All its labels (replaces the list; labels of its board only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<i64>>,
 }
 
 /// `POST /tasks/{id}/move`: the task goes into `list_id`, right after `after_id`.
@@ -276,23 +389,12 @@ pub struct TaskChange {
 pub struct MoveTask {
     /// The list it goes into (of the same board).
     pub list_id: i64,
-    /// The task it goes after; `null` for the top of the list. If that task is no longer
-    /// in the list when the move arrives (someone moved, archived or deleted it meanwhile),
-    /// the task goes to the bottom of the list: the move never fails for that.
+    /// The task it goes after; `null` (required, not absent) for the top of the list. If
+    /// that task is no longer in the list when the move arrives (someone moved or deleted
+    /// it meanwhile), the task goes to the bottom of the list: the move never fails for
+    /// that. An archived task keeps its place: the task goes where that one was.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub after_id: Option<i64>,
-}
-
-/// A task's new place, after the ranks of a whole list were spread out again (when they
-/// grew long): its revision grew with it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Ranked {
-    /// The task (or list) id.
-    pub id: i64,
-    /// Its new rank.
-    pub rank: String,
-    /// Its new revision.
-    pub revision: i64,
 }
 
 /// What the server sends to a workspace's tasks room (`tasks:<workspace id>`) after
@@ -310,7 +412,19 @@ pub enum TasksEvent {
         /// The list.
         list: TaskList,
     },
-    /// A task was created, changed or moved: its new state.
+    /// A label was created or changed: its new state.
+    Label {
+        /// The label.
+        label: Label,
+    },
+    /// A label was deleted (its tasks, which lost it, come as `task` events).
+    LabelDeleted {
+        /// Its board.
+        board_id: i64,
+        /// Its id.
+        id: i64,
+    },
+    /// A task was created, changed (its checklist too) or moved: its new state.
     Task {
         /// The task.
         task: Task,
@@ -322,14 +436,14 @@ pub enum TasksEvent {
         /// Its id.
         id: i64,
     },
-    /// The ranks of a list's tasks were spread out again (their order unchanged).
+    /// The ranks of a list's tasks were spread out again (their order unchanged, each
+    /// with a new revision): fetch the board again (`GET /boards/{id}`). Rare: after
+    /// many moves into one gap.
     Reranked {
         /// The board.
         board_id: i64,
         /// The list.
         list_id: i64,
-        /// Every task of the list, archived ones included.
-        tasks: Vec<Ranked>,
     },
 }
 
@@ -362,6 +476,9 @@ mod tests {
         let m: MoveTask = serde_json::from_str(r#"{"list_id": 3, "after_id": 9}"#).unwrap();
         assert_eq!(m.after_id, Some(9));
         assert!(serde_json::from_str::<MoveTask>(r#"{"list_id": 3, "after": 9}"#).is_err());
+        // Absent is not null: a client that forgot it is told.
+        assert!(serde_json::from_str::<MoveTask>(r#"{"list_id": 3}"#).is_err());
+        assert!(serde_json::from_str::<MoveList>(r#"{}"#).is_err());
     }
 
     #[test]

@@ -265,3 +265,28 @@ pub async fn task(tx: &mut Tx, task_id: i64, user_id: i64) -> ApiResult<BoardAcc
     let (board,) = found.ok_or_else(|| ApiError::not_found("task"))?;
     board_for(tx, board, user_id, "task").await
 }
+
+/// The board of a label the user can see, or 404.
+pub async fn task_label(tx: &mut Tx, label_id: i64, user_id: i64) -> ApiResult<BoardAccess> {
+    let found: Option<(i64,)> = tx
+        .optional(
+            "SELECT board_id FROM task_labels WHERE id = $1",
+            args![label_id],
+        )
+        .await?;
+    let (board,) = found.ok_or_else(|| ApiError::not_found("label"))?;
+    board_for(tx, board, user_id, "label").await
+}
+
+/// The board of a checklist item the user can see, or 404.
+pub async fn checklist_item(tx: &mut Tx, item_id: i64, user_id: i64) -> ApiResult<BoardAccess> {
+    let found: Option<(i64,)> = tx
+        .optional(
+            "SELECT t.board_id FROM task_checklist c JOIN tasks t ON t.id = c.task_id \
+             WHERE c.id = $1",
+            args![item_id],
+        )
+        .await?;
+    let (board,) = found.ok_or_else(|| ApiError::not_found("checklist item"))?;
+    board_for(tx, board, user_id, "checklist item").await
+}

@@ -552,6 +552,42 @@ const TABLES: &[Table] = &[
         order: "id",
         identity: true,
     },
+    Table {
+        name: "task_assignees",
+        columns: &[("task_id", Int), ("user_id", Int)],
+        order: "task_id, user_id",
+        identity: false,
+    },
+    Table {
+        name: "task_labels",
+        columns: &[
+            ("id", Int),
+            ("board_id", Int),
+            ("name", Text),
+            ("color", Text),
+            ("revision", Int),
+        ],
+        order: "id",
+        identity: true,
+    },
+    Table {
+        name: "task_label_links",
+        columns: &[("task_id", Int), ("label_id", Int)],
+        order: "task_id, label_id",
+        identity: false,
+    },
+    Table {
+        name: "task_checklist",
+        columns: &[
+            ("id", Int),
+            ("task_id", Int),
+            ("text", Text),
+            ("rank", Text),
+            ("checked_at", OptInt),
+        ],
+        order: "id",
+        identity: true,
+    },
 ];
 
 /// Rows read per query.

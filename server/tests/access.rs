@@ -236,8 +236,31 @@ fn drive_routes(folder: i64, file: i64, share: i64) -> Vec<Call> {
 }
 
 /// Every route into a board, its list and its task.
-fn tasks_routes(board: i64, list: i64, task: i64) -> Vec<Call> {
+fn tasks_routes(board: i64, list: i64, task: i64, label: i64, item: i64) -> Vec<Call> {
     vec![
+        ("GET", format!("/boards/{board}/archive"), None),
+        (
+            "POST",
+            format!("/boards/{board}/labels"),
+            Some(json!({"name": "x"})),
+        ),
+        (
+            "PATCH",
+            format!("/labels/{label}"),
+            Some(json!({"name": "taken"})),
+        ),
+        ("DELETE", format!("/labels/{label}"), None),
+        (
+            "POST",
+            format!("/tasks/{task}/checklist"),
+            Some(json!({"text": "x"})),
+        ),
+        (
+            "PATCH",
+            format!("/checklist/{item}"),
+            Some(json!({"checked": true})),
+        ),
+        ("DELETE", format!("/checklist/{item}"), None),
         ("GET", format!("/boards/{board}"), None),
         (
             "PATCH",
@@ -432,6 +455,20 @@ async fn outsiders_get_not_found_on_every_route_and_change_nothing() {
         .post(&format!("/lists/{list}/tasks"), json!({"title": "Plan"}))
         .await
         .body);
+    let label = id(&alice
+        .post(
+            &format!("/boards/{board}/labels"),
+            json!({"name": "urgent"}),
+        )
+        .await
+        .body);
+    let item = id(&alice
+        .post(
+            &format!("/tasks/{task}/checklist"),
+            json!({"text": "first"}),
+        )
+        .await
+        .body["checklist"][0]);
     let board_before = alice.get(&format!("/boards/{board}")).await.body;
     // Dave is removed from the workspace.
     let r = alice
@@ -492,7 +529,7 @@ async fn outsiders_get_not_found_on_every_route_and_change_nothing() {
             all_not_found(who, c, channel_routes(channel, root, reply, carol_id)).await;
         }
         all_not_found(who, c, drive_routes(folder, file, share)).await;
-        all_not_found(who, c, tasks_routes(board, list, task)).await;
+        all_not_found(who, c, tasks_routes(board, list, task, label, item)).await;
         // Nor can they upload into it.
         let r = c
             .send_bytes(
@@ -682,6 +719,24 @@ async fn every_state_change_needs_csrf_proof() {
             Some(json!({"list_id": 1, "after_id": null})),
         ),
         ("DELETE", "/tasks/1".into(), None),
+        (
+            "POST",
+            "/boards/1/labels".into(),
+            Some(json!({"name": "x"})),
+        ),
+        ("PATCH", "/labels/1".into(), Some(json!({"name": "x"}))),
+        ("DELETE", "/labels/1".into(), None),
+        (
+            "POST",
+            "/tasks/1/checklist".into(),
+            Some(json!({"text": "x"})),
+        ),
+        (
+            "PATCH",
+            "/checklist/1".into(),
+            Some(json!({"checked": true})),
+        ),
+        ("DELETE", "/checklist/1".into(), None),
     ];
     for (method, path, body) in calls {
         // No X-Requested-With (the client sends it unless told to send an empty one).

@@ -28,6 +28,8 @@ const MARKERS: &[&str] = &[
     "MarkerTaskTitle",
     "MarkerTaskDescription",
     "MarkerRenamedTask",
+    "MarkerLabelName",
+    "MarkerChecklistText",
 ];
 
 /// Everything the database holds, as bytes: the SQLite file and its write-ahead log, or
@@ -179,8 +181,27 @@ async fn nothing_typed_and_no_room_key_is_stored_in_the_clear() {
         )
         .await;
     assert_eq!(r.status, 200);
+    let r = c
+        .post(
+            &format!("/boards/{board}/labels"),
+            json!({"name": "MarkerLabelName"}),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    let r = c
+        .post(
+            &format!("/tasks/{task}/checklist"),
+            json!({"text": "MarkerChecklistText"}),
+        )
+        .await;
+    assert_eq!(r.status, 201);
     let view = c.get(&format!("/boards/{board}")).await.body;
     assert_eq!(view["board"]["name"], "MarkerBoardName");
+    assert_eq!(view["labels"][0]["name"], "MarkerLabelName");
+    assert_eq!(
+        view["lists"][0]["tasks"][0]["checklist"][0]["text"],
+        "MarkerChecklistText"
+    );
     assert_eq!(view["lists"][0]["list"]["name"], "MarkerListName");
     assert_eq!(view["lists"][0]["tasks"][0]["title"], "MarkerRenamedTask");
     assert_eq!(

@@ -52,5 +52,5 @@ async fn the_document_is_served_and_every_operation_is_routed() {
             );
         }
     }
-    assert_eq!(operations, 120);
+    assert_eq!(operations, 127);
 }

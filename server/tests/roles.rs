@@ -923,6 +923,43 @@ fn cases() -> Vec<Case> {
             None,
             [204, 204, 204, 404, 401],
         ),
+        case(
+            "GET /boards/{id}/archive",
+            "/boards/<board>/archive",
+            None,
+            members,
+        ),
+        case(
+            "POST /boards/{id}/labels",
+            "/boards/<board>/labels",
+            Some(r#"{"name": "Another", "color": "green"}"#),
+            [201, 201, 201, 404, 401],
+        ),
+        case(
+            "PATCH /labels/{id}",
+            "/labels/<label>",
+            Some(r#"{"color": "pink"}"#),
+            members,
+        ),
+        case(
+            "DELETE /labels/{id}",
+            "/labels/<label>",
+            None,
+            [204, 204, 204, 404, 401],
+        ),
+        case(
+            "POST /tasks/{id}/checklist",
+            "/tasks/<olive_task>/checklist",
+            Some(r#"{"text": "Another"}"#),
+            [201, 201, 201, 404, 401],
+        ),
+        case(
+            "PATCH /checklist/{id}",
+            "/checklist/<item>",
+            Some(r#"{"checked": true}"#),
+            members,
+        ),
+        case("DELETE /checklist/{id}", "/checklist/<item>", None, members),
     ]
 }
 
@@ -1234,7 +1271,25 @@ async fn fixture(p: &mut People, who: Who, n: usize) -> Fixture {
         Some(json!({"title": "Mine"})),
     )
     .await);
+    let owner = &mut p.callers[0].0;
+    let label = id(&ok(
+        owner,
+        "POST",
+        &format!("/boards/{board}/labels"),
+        Some(json!({"name": "Label"})),
+    )
+    .await);
+    let item = ok(
+        owner,
+        "POST",
+        &format!("/tasks/{olive_task}/checklist"),
+        Some(json!({"text": "Item"})),
+    )
+    .await;
+    let item = item.body["checklist"][0]["id"].as_i64().unwrap();
     Fixture(vec![
+        ("label", label.to_string()),
+        ("item", item.to_string()),
         ("board", board.to_string()),
         ("list", list.to_string()),
         ("olive_task", olive_task.to_string()),

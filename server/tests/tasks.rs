@@ -513,3 +513,149 @@ async fn changes_are_announced_in_the_tasks_room() {
         json!({"type": "task_deleted", "board_id": b, "id": t})
     );
 }
+
+/// Labels of the board, assignees among the workspace's members, a checklist; the
+/// archive lists what left the board.
+#[tokio::test(flavor = "multi_thread")]
+async fn labels_assignees_checklists_and_the_archive() {
+    let server = spawn().await;
+    let (mut alice, alice_id) = user(&server, "alice").await;
+    let (mut bob, bob_id) = user(&server, "bob").await;
+    let (_, carol_id) = user(&server, "carol").await;
+    let (ws, _) = workspace(&mut alice, "Acme").await;
+    common::add_member(&mut alice, ws, &mut bob, "bob").await;
+    let b = board(&mut alice, ws, "B").await;
+    let other = board(&mut alice, ws, "Other").await;
+    let l = list(&mut alice, b, "L").await;
+    let urgent = created(
+        &mut alice,
+        &format!("/boards/{b}/labels"),
+        json!({"name": "urgent", "color": "red"}),
+    )
+    .await;
+    let elsewhere = created(
+        &mut alice,
+        &format!("/boards/{other}/labels"),
+        json!({"name": "elsewhere"}),
+    )
+    .await;
+    let t = created(
+        &mut alice,
+        &format!("/lists/{l}/tasks"),
+        json!({"title": "ship", "assignees": [bob_id, alice_id, bob_id], "labels": [urgent]}),
+    )
+    .await;
+    let got = alice.get(&format!("/tasks/{t}")).await.body;
+    assert_eq!(got["assignees"], json!([alice_id, bob_id]));
+    assert_eq!(got["labels"], json!([urgent]));
+    // Carol is no member; the other board's label is not this board's.
+    for body in [
+        json!({"assignees": [carol_id]}),
+        json!({"labels": [elsewhere]}),
+    ] {
+        assert_error(
+            &patch(&mut alice, &format!("/tasks/{t}"), body).await,
+            400,
+            "INVALID_INPUT",
+        );
+    }
+    let r = patch(
+        &mut bob,
+        &format!("/tasks/{t}"),
+        json!({"assignees": [bob_id]}),
+    )
+    .await;
+    assert_eq!(r.body["assignees"], json!([bob_id]));
+    // The checklist, in order; each change a new revision of the task.
+    let before = r.body["revision"].as_i64().unwrap();
+    let mut item_ids = Vec::new();
+    for text in ["write", "test", "ship"] {
+        let r = bob
+            .post(&format!("/tasks/{t}/checklist"), json!({ "text": text }))
+            .await;
+        assert_eq!(r.status, 201, "{:?}", r.body);
+        item_ids.push(
+            r.body["checklist"].as_array().unwrap().last().unwrap()["id"]
+                .as_i64()
+                .unwrap(),
+        );
+    }
+    let r = patch(
+        &mut bob,
+        &format!("/checklist/{}", item_ids[0]),
+        json!({"checked": true}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let texts: Vec<&str> = r.body["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["write", "test", "ship"]);
+    assert!(r.body["checklist"][0]["checked_at"].is_i64());
+    assert!(r.body["checklist"][1]["checked_at"].is_null());
+    assert_eq!(r.body["revision"].as_i64().unwrap(), before + 4);
+    let r = bob
+        .send("DELETE", &format!("/checklist/{}", item_ids[1]), None, &[])
+        .await;
+    assert_eq!(r.body["checklist"].as_array().unwrap().len(), 2);
+    assert_error(
+        &bob.post(&format!("/tasks/{t}/checklist"), json!({"text": ""}))
+            .await,
+        400,
+        "INVALID_INPUT",
+    );
+    // The board view carries the labels and every task's details.
+    let v = alice.get(&format!("/boards/{b}")).await.body;
+    assert_eq!(v["labels"][0]["name"], "urgent");
+    assert_eq!(
+        v["lists"][0]["tasks"][0]["checklist"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // A label deleted: its tasks lose it.
+    assert_eq!(
+        alice
+            .send("DELETE", &format!("/labels/{urgent}"), None, &[])
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        alice.get(&format!("/tasks/{t}")).await.body["labels"],
+        json!([])
+    );
+
+    // The archive: an archived task, and an archived list with its tasks.
+    let kept = task(&mut alice, l, "kept").await;
+    let l2 = list(&mut alice, b, "Old").await;
+    let inside = task(&mut alice, l2, "inside").await;
+    patch(
+        &mut alice,
+        &format!("/tasks/{kept}"),
+        json!({"archived": true}),
+    )
+    .await;
+    patch(
+        &mut alice,
+        &format!("/lists/{l2}"),
+        json!({"archived": true}),
+    )
+    .await;
+    let a = alice.get(&format!("/boards/{b}/archive")).await.body;
+    assert_eq!(a["tasks"][0]["id"], kept);
+    assert_eq!(a["lists"][0]["list"]["id"], l2);
+    assert_eq!(a["lists"][0]["tasks"][0]["id"], inside);
+    let v = layout(&mut alice, b).await;
+    assert_eq!(v, names(&[("L", &["ship"])]));
+    // A task of an archived list moves back to a list in use.
+    move_task(&mut alice, inside, l, None).await;
+    assert_eq!(
+        layout(&mut alice, b).await,
+        names(&[("L", &["inside", "ship"])])
+    );
+}

@@ -45,3 +45,37 @@ CREATE TABLE tasks (
 ) STRICT;
 CREATE INDEX tasks_list ON tasks(list_id, rank);
 CREATE INDEX tasks_board ON tasks(board_id);
+
+-- Who a task is assigned to (workspace members when assigned).
+CREATE TABLE task_assignees (
+    task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (task_id, user_id)
+) STRICT;
+CREATE INDEX task_assignees_user ON task_assignees(user_id);
+
+-- A board's labels (`name` sealed), and which task has which.
+CREATE TABLE task_labels (
+    id       INTEGER PRIMARY KEY,
+    board_id INTEGER NOT NULL REFERENCES task_boards(id) ON DELETE CASCADE,
+    name     TEXT NOT NULL,
+    color    TEXT NOT NULL,
+    revision INTEGER NOT NULL DEFAULT 1
+) STRICT;
+CREATE INDEX task_labels_board ON task_labels(board_id);
+CREATE TABLE task_label_links (
+    task_id  INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    label_id INTEGER NOT NULL REFERENCES task_labels(id) ON DELETE CASCADE,
+    PRIMARY KEY (task_id, label_id)
+) STRICT;
+CREATE INDEX task_label_links_label ON task_label_links(label_id);
+
+-- A task's checklist, in the order of `rank` (`text` sealed).
+CREATE TABLE task_checklist (
+    id         INTEGER PRIMARY KEY,
+    task_id    INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+    text       TEXT NOT NULL,
+    rank       TEXT NOT NULL,
+    checked_at INTEGER
+) STRICT;
+CREATE INDEX task_checklist_task ON task_checklist(task_id, rank);

@@ -13,14 +13,16 @@ use axum::http::StatusCode;
 use axum::Json;
 use huddle_protocol::realtime::Collection;
 use huddle_protocol::tasks::{
-    Board, BoardChange, BoardView, ListChange, MoveList, MoveTask, NewBoard, NewList, NewTask,
-    Task, TaskChange, TaskList, TasksEvent,
+    Archive, Board, BoardChange, BoardView, ChecklistChange, Label, LabelChange, ListChange,
+    MoveList, MoveTask, NewBoard, NewChecklistItem, NewLabel, NewList, NewTask, Task, TaskChange,
+    TaskList, TasksEvent,
 };
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{clean_name, ApiJson, ApiPath};
 use crate::access::{self, Action};
+use crate::db::Tx;
 use crate::error::{ApiError, ApiResult};
 use crate::realtime::keys;
 use crate::session::CurrentUser;
@@ -34,12 +36,25 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_boards, create_board))
         .routes(routes!(get_board, change_board))
+        .routes(routes!(get_archive))
         .routes(routes!(create_list))
         .routes(routes!(change_list))
         .routes(routes!(move_list))
         .routes(routes!(create_task))
         .routes(routes!(get_task, change_task, delete_task))
         .routes(routes!(move_task))
+        .routes(routes!(create_label))
+        .routes(routes!(change_label, delete_label))
+        .routes(routes!(add_checklist_item))
+        .routes(routes!(change_checklist_item, delete_checklist_item))
+}
+
+/// Locks the board before anything on it is read for a change, so that changes on one
+/// board happen one after the other (PostgreSQL; SQLite's writers already do), and reads
+/// the caller's access again under the lock (the board may have been archived meanwhile).
+async fn lock(tx: &mut Tx, a: access::BoardAccess, user: i64) -> ApiResult<access::BoardAccess> {
+    store::lock_board(tx, a.id).await?;
+    access::board(tx, a.id, user).await
 }
 
 /// After a change: its events to every member with Tasks open.
@@ -110,6 +125,18 @@ async fn get_board(
     Ok(Json(store::view(&mut tx, id).await?))
 }
 
+/// What is archived on a board: archived lists (with their tasks) and archived tasks.
+#[utoipa::path(get, path = "/boards/{id}/archive", tag = "tasks", params(("id" = i64, Path, description = "Board id")), responses((status = 200, body = Archive)))]
+async fn get_archive(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Archive>> {
+    let mut tx = state.db.read().await?;
+    access::board(&mut tx, id, user.id).await?;
+    Ok(Json(store::archive(&mut tx, id).await?))
+}
+
 /// Renames, recolors, archives or restores a board. An archived board takes no other
 /// change than its restoring (409 `ARCHIVED`).
 #[utoipa::path(patch, path = "/boards/{id}", tag = "tasks", params(("id" = i64, Path, description = "Board id")), request_body = BoardChange, responses((status = 200, body = Board), (status = 409, description = "`ARCHIVED`")))]
@@ -125,6 +152,7 @@ async fn change_board(
     };
     let mut tx = state.db.write().await?;
     let a = access::board(&mut tx, id, user.id).await?;
+    let a = lock(&mut tx, a, user.id).await?;
     if body.archived != Some(false) {
         a.writable()?;
     }
@@ -146,6 +174,7 @@ async fn create_list(
     let name = clean_name(&body.name, "name", 100)?;
     let mut tx = state.db.write().await?;
     let a = access::board(&mut tx, id, user.id).await?;
+    let a = lock(&mut tx, a, user.id).await?;
     a.writable()?;
     let b = store::board(&mut tx, id).await?;
     let (list, events) = store::create_list(&mut tx, &b, &name).await?;
@@ -168,6 +197,7 @@ async fn change_list(
     };
     let mut tx = state.db.write().await?;
     let a = access::task_list(&mut tx, id, user.id).await?;
+    let a = lock(&mut tx, a, user.id).await?;
     a.writable()?;
     let l = store::list(&mut tx, id).await?;
     if l.archived_at.is_some() && body.archived != Some(false) {
@@ -190,6 +220,7 @@ async fn move_list(
 ) -> ApiResult<Json<TaskList>> {
     let mut tx = state.db.write().await?;
     let a = access::task_list(&mut tx, id, user.id).await?;
+    let a = lock(&mut tx, a, user.id).await?;
     a.writable()?;
     let l = store::list(&mut tx, id).await?;
     if l.archived_at.is_some() {
@@ -214,14 +245,27 @@ async fn create_task(
     check_description(&body.description)?;
     let mut tx = state.db.write().await?;
     let a = access::task_list(&mut tx, id, user.id).await?;
+    let a = lock(&mut tx, a, user.id).await?;
     a.writable()?;
     let l = store::list(&mut tx, id).await?;
     if l.archived_at.is_some() {
         return Err(store::archived("list"));
     }
     let b = store::board(&mut tx, a.id).await?;
-    let (task, events) =
-        store::create_task(&mut tx, &b, id, user.id, &title, &body.description, body.at).await?;
+    let assignees = store::check_assignees(&mut tx, a.workspace_id, &body.assignees).await?;
+    let labels = store::check_labels(&mut tx, a.id, &body.labels).await?;
+    let (task, events) = store::create_task(
+        &mut tx,
+        &b,
+        id,
+        user.id,
+        &title,
+        &body.description,
+        body.at,
+        &assignees,
+        &labels,
+    )
+    .await?;
     tx.commit().await?;
     announce(&state, a.workspace_id, &events).await;
     Ok((StatusCode::CREATED, Json(task)))
@@ -239,7 +283,8 @@ async fn get_task(
     Ok(Json(store::task(&mut tx, id).await?))
 }
 
-/// Changes a task's title, description, done or archived state (absent fields stay).
+/// Changes a task's title, description, done or archived state, assignees (workspace
+/// members) or labels (its board's) (absent fields stay; lists are replaced whole).
 /// An archived task takes no other change than its restoring (409 `ARCHIVED`).
 #[utoipa::path(patch, path = "/tasks/{id}", tag = "tasks", params(("id" = i64, Path, description = "Task id")), request_body = TaskChange, responses((status = 200, body = Task), (status = 409, description = "`ARCHIVED`")))]
 async fn change_task(
@@ -256,10 +301,17 @@ async fn change_task(
     }
     let mut tx = state.db.write().await?;
     let a = access::task(&mut tx, id, user.id).await?;
+    let a = lock(&mut tx, a, user.id).await?;
     a.writable()?;
     let t = store::task(&mut tx, id).await?;
     if t.archived_at.is_some() && body.archived != Some(false) {
         return Err(store::archived("task"));
+    }
+    if let Some(users) = &body.assignees {
+        body.assignees = Some(store::check_assignees(&mut tx, a.workspace_id, users).await?);
+    }
+    if let Some(labels) = &body.labels {
+        body.labels = Some(store::check_labels(&mut tx, a.id, labels).await?);
     }
     let b = store::board(&mut tx, a.id).await?;
     let (task, event) = store::change_task(&mut tx, &b, &t, &body).await?;
@@ -280,6 +332,7 @@ async fn move_task(
 ) -> ApiResult<Json<Task>> {
     let mut tx = state.db.write().await?;
     let a = access::task(&mut tx, id, user.id).await?;
+    let a = lock(&mut tx, a, user.id).await?;
     a.writable()?;
     let t = store::task(&mut tx, id).await?;
     if t.archived_at.is_some() {
@@ -301,6 +354,7 @@ async fn delete_task(
 ) -> ApiResult<StatusCode> {
     let mut tx = state.db.write().await?;
     let a = access::task(&mut tx, id, user.id).await?;
+    let a = lock(&mut tx, a, user.id).await?;
     a.writable()?;
     let t = store::task(&mut tx, id).await?;
     if t.created_by != user.id && !a.role.may(Action::ManageTasks) {
@@ -311,4 +365,146 @@ async fn delete_task(
     tracing::info!(workspace = a.workspace_id, task = id, "tasks: task deleted");
     announce(&state, a.workspace_id, &[event]).await;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Adds a label to a board.
+#[utoipa::path(post, path = "/boards/{id}/labels", tag = "tasks", params(("id" = i64, Path, description = "Board id")), request_body = NewLabel, responses((status = 201, body = Label), (status = 409, description = "`ARCHIVED`: the board")))]
+async fn create_label(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<NewLabel>,
+) -> ApiResult<(StatusCode, Json<Label>)> {
+    let name = clean_name(&body.name, "name", 50)?;
+    let mut tx = state.db.write().await?;
+    let a = access::board(&mut tx, id, user.id).await?;
+    let a = lock(&mut tx, a, user.id).await?;
+    a.writable()?;
+    let b = store::board(&mut tx, id).await?;
+    let (label, event) = store::create_label(&mut tx, &b, &name, body.color).await?;
+    tx.commit().await?;
+    announce(&state, a.workspace_id, &[event]).await;
+    Ok((StatusCode::CREATED, Json(label)))
+}
+
+/// Renames or recolors a label.
+#[utoipa::path(patch, path = "/labels/{id}", tag = "tasks", params(("id" = i64, Path, description = "Label id")), request_body = LabelChange, responses((status = 200, body = Label), (status = 409, description = "`ARCHIVED`: the board")))]
+async fn change_label(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<LabelChange>,
+) -> ApiResult<Json<Label>> {
+    let name = match &body.name {
+        Some(n) => Some(clean_name(n, "name", 50)?),
+        None => None,
+    };
+    let mut tx = state.db.write().await?;
+    let a = access::task_label(&mut tx, id, user.id).await?;
+    let a = lock(&mut tx, a, user.id).await?;
+    a.writable()?;
+    let b = store::board(&mut tx, a.id).await?;
+    let (label, event) = store::change_label(&mut tx, &b, id, name.as_deref(), body.color).await?;
+    tx.commit().await?;
+    announce(&state, a.workspace_id, &[event]).await;
+    Ok(Json(label))
+}
+
+/// Deletes a label; the tasks that had it lose it.
+#[utoipa::path(delete, path = "/labels/{id}", tag = "tasks", params(("id" = i64, Path, description = "Label id")), responses((status = 204), (status = 409, description = "`ARCHIVED`: the board")))]
+async fn delete_label(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
+    let mut tx = state.db.write().await?;
+    let a = access::task_label(&mut tx, id, user.id).await?;
+    let a = lock(&mut tx, a, user.id).await?;
+    a.writable()?;
+    let l = store::label(&mut tx, id).await?;
+    let events = store::delete_label(&mut tx, &l).await?;
+    tx.commit().await?;
+    announce(&state, a.workspace_id, &events).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Adds an item at the end of a task's checklist; answers the task as it is now.
+#[utoipa::path(post, path = "/tasks/{id}/checklist", tag = "tasks", params(("id" = i64, Path, description = "Task id")), request_body = NewChecklistItem, responses((status = 201, body = Task), (status = 409, description = "`ARCHIVED`: the board or the task")))]
+async fn add_checklist_item(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<NewChecklistItem>,
+) -> ApiResult<(StatusCode, Json<Task>)> {
+    let text = clean_name(&body.text, "text", 500)?;
+    let mut tx = state.db.write().await?;
+    let a = access::task(&mut tx, id, user.id).await?;
+    let a = lock(&mut tx, a, user.id).await?;
+    a.writable()?;
+    let t = store::task(&mut tx, id).await?;
+    if t.archived_at.is_some() {
+        return Err(store::archived("task"));
+    }
+    let b = store::board(&mut tx, a.id).await?;
+    let (task, event) = store::add_checklist_item(&mut tx, &b, &t, &text).await?;
+    tx.commit().await?;
+    announce(&state, a.workspace_id, &[event]).await;
+    Ok((StatusCode::CREATED, Json(task)))
+}
+
+/// Changes a checklist item's text, or checks or unchecks it; answers its task.
+#[utoipa::path(patch, path = "/checklist/{id}", tag = "tasks", params(("id" = i64, Path, description = "Checklist item id")), request_body = ChecklistChange, responses((status = 200, body = Task), (status = 409, description = "`ARCHIVED`: the board or the task")))]
+async fn change_checklist_item(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ChecklistChange>,
+) -> ApiResult<Json<Task>> {
+    let text = match &body.text {
+        Some(t) => Some(clean_name(t, "text", 500)?),
+        None => None,
+    };
+    let mut tx = state.db.write().await?;
+    let a = access::checklist_item(&mut tx, id, user.id).await?;
+    let a = lock(&mut tx, a, user.id).await?;
+    a.writable()?;
+    let item = store::checklist_item(&mut tx, id).await?;
+    if store::task(&mut tx, item.task_id)
+        .await?
+        .archived_at
+        .is_some()
+    {
+        return Err(store::archived("task"));
+    }
+    let b = store::board(&mut tx, a.id).await?;
+    let (task, event) =
+        store::change_checklist_item(&mut tx, &b, &item, text.as_deref(), body.checked).await?;
+    tx.commit().await?;
+    announce(&state, a.workspace_id, &[event]).await;
+    Ok(Json(task))
+}
+
+/// Deletes a checklist item; answers its task.
+#[utoipa::path(delete, path = "/checklist/{id}", tag = "tasks", params(("id" = i64, Path, description = "Checklist item id")), responses((status = 200, body = Task), (status = 409, description = "`ARCHIVED`: the board or the task")))]
+async fn delete_checklist_item(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Task>> {
+    let mut tx = state.db.write().await?;
+    let a = access::checklist_item(&mut tx, id, user.id).await?;
+    let a = lock(&mut tx, a, user.id).await?;
+    a.writable()?;
+    let item = store::checklist_item(&mut tx, id).await?;
+    if store::task(&mut tx, item.task_id)
+        .await?
+        .archived_at
+        .is_some()
+    {
+        return Err(store::archived("task"));
+    }
+    let (task, event) = store::delete_checklist_item(&mut tx, &item).await?;
+    tx.commit().await?;
+    announce(&state, a.workspace_id, &[event]).await;
+    Ok(Json(task))
 }

@@ -17,7 +17,7 @@
 const DIGITS: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /// The longest rank kept: a longer one spreads the siblings out again. Halving a gap
-/// adds a digit about every six moves; spread ranks are at most 4 digits up to 238,000
+/// adds a digit about every six moves; spread ranks are at most 4 digits up to 900,000
 /// siblings.
 pub const MAX_LEN: usize = 48;
 

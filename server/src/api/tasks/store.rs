@@ -1,12 +1,15 @@
 //! Boards, lists and tasks in the database. Every function runs inside the caller's
 //! transaction; those that change something return it as it is now with the events to
-//! announce once committed. Every change of order locks the board's row first, so moves
-//! on one board happen one after the other (SQLite's write transactions already do).
+//! announce once committed. The handlers lock the board's row ([`lock_board`]) before they
+//! read what they check, so changes on one board happen one after the other (SQLite's
+//! write transactions already do).
+
+use std::collections::HashMap;
 
 use axum::http::StatusCode;
 use huddle_protocol::tasks::{
-    Board, BoardChange, BoardView, Color, End, ListChange, ListWithTasks, Ranked, Task, TaskChange,
-    TaskList, TasksEvent,
+    Archive, Board, BoardChange, BoardView, ChecklistItem, Color, End, Label, ListChange,
+    ListWithTasks, Task, TaskChange, TaskList, TasksEvent,
 };
 
 use super::rank;
@@ -105,7 +108,75 @@ async fn task_from(tx: &mut Tx, r: TaskRow) -> ApiResult<Task> {
         created_at,
         updated_at,
         revision,
+        assignees: Vec::new(),
+        labels: Vec::new(),
+        checklist: Vec::new(),
     })
+}
+
+/// Which tasks [`details`] fills: a board's, or one.
+#[derive(Clone, Copy)]
+enum Of {
+    Board(i64),
+    Task(i64),
+}
+
+impl Of {
+    /// The condition on `tasks t`, and its parameter.
+    fn filter(self) -> (&'static str, i64) {
+        match self {
+            Of::Board(b) => ("t.board_id = $1", b),
+            Of::Task(t) => ("t.id = $1", t),
+        }
+    }
+}
+
+/// Fills the assignees, labels and checklists of `tasks` (all of `of`).
+async fn details(tx: &mut Tx, tasks: &mut [Task], of: Of) -> ApiResult<()> {
+    let (cond, arg) = of.filter();
+    let at: HashMap<i64, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+    // The conditions are two constants.
+    let sql = format!(
+        "SELECT a.task_id, a.user_id FROM task_assignees a JOIN tasks t ON t.id = a.task_id \
+         WHERE {cond} ORDER BY a.task_id, a.user_id"
+    );
+    let rows: Vec<(i64, i64)> = tx.all(sqlx::AssertSqlSafe(sql), args![arg]).await?;
+    for (task, user) in rows {
+        if let Some(&i) = at.get(&task) {
+            tasks[i].assignees.push(user);
+        }
+    }
+    let sql = format!(
+        "SELECT l.task_id, l.label_id FROM task_label_links l JOIN tasks t ON t.id = l.task_id \
+         WHERE {cond} ORDER BY l.task_id, l.label_id"
+    );
+    let rows: Vec<(i64, i64)> = tx.all(sqlx::AssertSqlSafe(sql), args![arg]).await?;
+    for (task, label) in rows {
+        if let Some(&i) = at.get(&task) {
+            tasks[i].labels.push(label);
+        }
+    }
+    let sql = format!(
+        "SELECT c.id, c.task_id, c.text, c.rank, c.checked_at FROM task_checklist c \
+         JOIN tasks t ON t.id = c.task_id WHERE {cond} ORDER BY c.task_id, c.rank, c.id"
+    );
+    let rows: Vec<(i64, i64, String, String, Option<i64>)> =
+        tx.all(sqlx::AssertSqlSafe(sql), args![arg]).await?;
+    for (id, task_id, text, rank, checked_at) in rows {
+        let text = tx
+            .open_name(&Place::new("task_checklist", "text", id), &text)
+            .await?;
+        if let Some(&i) = at.get(&task_id) {
+            tasks[i].checklist.push(ChecklistItem {
+                id,
+                task_id,
+                text,
+                rank,
+                checked_at,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Seals `plain` for `table.column` of row `id`, under the workspace's data key.
@@ -239,14 +310,388 @@ pub async fn view(tx: &mut Tx, board_id: i64) -> ApiResult<BoardView> {
          ORDER BY rank, id"
     );
     let rows: Vec<TaskRow> = tx.all(sqlx::AssertSqlSafe(sql), args![board_id]).await?;
+    let mut tasks = Vec::with_capacity(rows.len());
     for r in rows {
-        let t = task_from(tx, r).await?;
-        if let Some(l) = lists.iter_mut().find(|l| l.list.id == t.list_id) {
-            l.tasks.push(t);
+        tasks.push(task_from(tx, r).await?);
+    }
+    details(tx, &mut tasks, Of::Board(board_id)).await?;
+    let index: HashMap<i64, usize> = lists
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.list.id, i))
+        .collect();
+    for t in tasks {
+        if let Some(&i) = index.get(&t.list_id) {
+            lists[i].tasks.push(t);
         }
     }
-    Ok(BoardView { board, lists })
+    let labels = labels(tx, board_id).await?;
+    Ok(BoardView {
+        board,
+        labels,
+        lists,
+    })
 }
+
+/// What is archived on a board: archived lists with their tasks, and archived tasks.
+pub async fn archive(tx: &mut Tx, board_id: i64) -> ApiResult<Archive> {
+    let sql = format!(
+        "SELECT {LIST_COLUMNS} FROM task_lists WHERE board_id = $1 \
+         AND archived_at IS NOT NULL ORDER BY rank, id"
+    );
+    let rows: Vec<ListRow> = tx.all(sqlx::AssertSqlSafe(sql), args![board_id]).await?;
+    let mut lists = Vec::with_capacity(rows.len());
+    for r in rows {
+        lists.push(ListWithTasks {
+            list: list_from(tx, r).await?,
+            tasks: Vec::new(),
+        });
+    }
+    let sql = format!(
+        "SELECT {TASK_COLUMNS} FROM tasks t WHERE board_id = $1 AND (archived_at IS NOT NULL \
+           OR EXISTS (SELECT 1 FROM task_lists l WHERE l.id = t.list_id \
+                      AND l.archived_at IS NOT NULL)) \
+         ORDER BY archived_at DESC, rank, id"
+    );
+    let rows: Vec<TaskRow> = tx.all(sqlx::AssertSqlSafe(sql), args![board_id]).await?;
+    let mut all = Vec::with_capacity(rows.len());
+    for r in rows {
+        all.push(task_from(tx, r).await?);
+    }
+    details(tx, &mut all, Of::Board(board_id)).await?;
+    let index: HashMap<i64, usize> = lists
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.list.id, i))
+        .collect();
+    let mut tasks = Vec::new();
+    for t in all {
+        match (t.archived_at, index.get(&t.list_id)) {
+            (None, Some(&i)) => lists[i].tasks.push(t),
+            _ => tasks.push(t),
+        }
+    }
+    for l in &mut lists {
+        l.tasks
+            .sort_by(|a, b| (&a.rank, a.id).cmp(&(&b.rank, b.id)));
+    }
+    Ok(Archive { lists, tasks })
+}
+
+/// A board's labels, oldest first.
+pub async fn labels(tx: &mut Tx, board_id: i64) -> ApiResult<Vec<Label>> {
+    let rows: Vec<(i64, i64, String, String, i64)> = tx
+        .all(
+            "SELECT id, board_id, name, color, revision FROM task_labels WHERE board_id = $1 \
+             ORDER BY id",
+            args![board_id],
+        )
+        .await?;
+    let mut labels = Vec::with_capacity(rows.len());
+    for r in rows {
+        labels.push(label_from(tx, r).await?);
+    }
+    Ok(labels)
+}
+
+async fn label_from(tx: &mut Tx, r: (i64, i64, String, String, i64)) -> ApiResult<Label> {
+    let (id, board_id, name, color, revision) = r;
+    Ok(Label {
+        id,
+        board_id,
+        name: tx
+            .open_name(&Place::new("task_labels", "name", id), &name)
+            .await?,
+        color: enum_value(&color, Color::parse)?,
+        revision,
+    })
+}
+
+/// The label `id`.
+pub async fn label(tx: &mut Tx, id: i64) -> ApiResult<Label> {
+    let row: Option<(i64, i64, String, String, i64)> = tx
+        .optional(
+            "SELECT id, board_id, name, color, revision FROM task_labels WHERE id = $1",
+            args![id],
+        )
+        .await?;
+    label_from(tx, row.ok_or_else(|| ApiError::not_found("label"))?).await
+}
+
+/// Makes a label on a board.
+pub async fn create_label(
+    tx: &mut Tx,
+    b: &Board,
+    name: &str,
+    color: Color,
+) -> ApiResult<(Label, TasksEvent)> {
+    let (id,): (i64,) = tx
+        .one(
+            "INSERT INTO task_labels (board_id, name, color) VALUES ($1, '', $2) RETURNING id",
+            args![b.id, color.as_str()],
+        )
+        .await?;
+    let sealed = seal(tx, b.workspace_id, "task_labels", "name", id, name).await?;
+    tx.execute(
+        "UPDATE task_labels SET name = $2 WHERE id = $1",
+        args![id, sealed],
+    )
+    .await?;
+    let label = label(tx, id).await?;
+    Ok((label.clone(), TasksEvent::Label { label }))
+}
+
+/// Renames or recolors a label.
+pub async fn change_label(
+    tx: &mut Tx,
+    b: &Board,
+    id: i64,
+    name: Option<&str>,
+    color: Option<Color>,
+) -> ApiResult<(Label, TasksEvent)> {
+    if let Some(name) = name {
+        let sealed = seal(tx, b.workspace_id, "task_labels", "name", id, name).await?;
+        tx.execute(
+            "UPDATE task_labels SET name = $2 WHERE id = $1",
+            args![id, sealed],
+        )
+        .await?;
+    }
+    if let Some(color) = color {
+        tx.execute(
+            "UPDATE task_labels SET color = $2 WHERE id = $1",
+            args![id, color.as_str()],
+        )
+        .await?;
+    }
+    tx.execute(
+        "UPDATE task_labels SET revision = revision + 1 WHERE id = $1",
+        args![id],
+    )
+    .await?;
+    let label = label(tx, id).await?;
+    Ok((label.clone(), TasksEvent::Label { label }))
+}
+
+/// Deletes a label: the tasks that had it lose it (each a new revision, announced).
+pub async fn delete_label(tx: &mut Tx, l: &Label) -> ApiResult<Vec<TasksEvent>> {
+    let had: Vec<(i64,)> = tx
+        .all(
+            "SELECT task_id FROM task_label_links WHERE label_id = $1 ORDER BY task_id",
+            args![l.id],
+        )
+        .await?;
+    tx.execute("DELETE FROM task_labels WHERE id = $1", args![l.id])
+        .await?;
+    let mut events = vec![TasksEvent::LabelDeleted {
+        board_id: l.board_id,
+        id: l.id,
+    }];
+    for (t,) in had {
+        tx.execute(
+            "UPDATE tasks SET revision = revision + 1 WHERE id = $1",
+            args![t],
+        )
+        .await?;
+        events.push(TasksEvent::Task {
+            task: task(tx, t).await?,
+        });
+    }
+    Ok(events)
+}
+
+/// 400 unless every id of `users` is a member of `workspace` (duplicates dropped).
+pub async fn check_assignees(tx: &mut Tx, workspace: i64, users: &[i64]) -> ApiResult<Vec<i64>> {
+    let mut users = users.to_vec();
+    users.sort_unstable();
+    users.dedup();
+    if users.len() > MAX_ASSIGNEES {
+        return Err(ApiError::invalid(format!(
+            "assignees: at most {MAX_ASSIGNEES}"
+        )));
+    }
+    for &u in &users {
+        let member: Option<(i64,)> = tx
+            .optional(
+                "SELECT user_id FROM workspace_members WHERE workspace_id = $1 AND user_id = $2",
+                args![workspace, u],
+            )
+            .await?;
+        if member.is_none() {
+            return Err(ApiError::invalid(format!(
+                "assignees: {u} is not a member of this workspace"
+            )));
+        }
+    }
+    Ok(users)
+}
+
+/// 400 unless every id of `labels` is a label of `board` (duplicates dropped).
+pub async fn check_labels(tx: &mut Tx, board: i64, labels: &[i64]) -> ApiResult<Vec<i64>> {
+    let mut labels = labels.to_vec();
+    labels.sort_unstable();
+    labels.dedup();
+    for &l in &labels {
+        let found: Option<(i64,)> = tx
+            .optional(
+                "SELECT id FROM task_labels WHERE id = $1 AND board_id = $2",
+                args![l, board],
+            )
+            .await?;
+        if found.is_none() {
+            return Err(ApiError::invalid(format!(
+                "labels: {l} is not a label of this board"
+            )));
+        }
+    }
+    Ok(labels)
+}
+
+/// Replaces a task's assignees and/or labels (checked already).
+async fn set_people_and_labels(
+    tx: &mut Tx,
+    task: i64,
+    assignees: Option<&[i64]>,
+    labels: Option<&[i64]>,
+) -> ApiResult<()> {
+    if let Some(users) = assignees {
+        tx.execute("DELETE FROM task_assignees WHERE task_id = $1", args![task])
+            .await?;
+        for &u in users {
+            tx.execute(
+                "INSERT INTO task_assignees (task_id, user_id) VALUES ($1, $2)",
+                args![task, u],
+            )
+            .await?;
+        }
+    }
+    if let Some(labels) = labels {
+        tx.execute(
+            "DELETE FROM task_label_links WHERE task_id = $1",
+            args![task],
+        )
+        .await?;
+        for &l in labels {
+            tx.execute(
+                "INSERT INTO task_label_links (task_id, label_id) VALUES ($1, $2)",
+                args![task, l],
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Adds an item at the end of a task's checklist; the task as it is now.
+pub async fn add_checklist_item(
+    tx: &mut Tx,
+    b: &Board,
+    t: &Task,
+    text: &str,
+) -> ApiResult<(Task, TasksEvent)> {
+    if t.checklist.len() >= MAX_CHECKLIST {
+        return Err(ApiError::invalid(format!(
+            "checklist: at most {MAX_CHECKLIST} items"
+        )));
+    }
+    let last = t.checklist.last().map(|c| c.rank.as_str());
+    let rank = rank::between(last, None).unwrap_or_else(|| {
+        // Ranks grown long: after every item whatever the order (ties broken by id).
+        last.unwrap_or("V").to_owned()
+    });
+    let (id,): (i64,) = tx
+        .one(
+            "INSERT INTO task_checklist (task_id, text, rank) VALUES ($1, '', $2) RETURNING id",
+            args![t.id, rank],
+        )
+        .await?;
+    let sealed = seal(tx, b.workspace_id, "task_checklist", "text", id, text).await?;
+    tx.execute(
+        "UPDATE task_checklist SET text = $2 WHERE id = $1",
+        args![id, sealed],
+    )
+    .await?;
+    touched(tx, t.id).await
+}
+
+/// Changes a checklist item; the task as it is now.
+pub async fn change_checklist_item(
+    tx: &mut Tx,
+    b: &Board,
+    item: &ChecklistItem,
+    text: Option<&str>,
+    checked: Option<bool>,
+) -> ApiResult<(Task, TasksEvent)> {
+    if let Some(text) = text {
+        let sealed = seal(tx, b.workspace_id, "task_checklist", "text", item.id, text).await?;
+        tx.execute(
+            "UPDATE task_checklist SET text = $2 WHERE id = $1",
+            args![item.id, sealed],
+        )
+        .await?;
+    }
+    match checked {
+        Some(true) => {
+            tx.execute(
+                "UPDATE task_checklist SET checked_at = COALESCE(checked_at, $2) WHERE id = $1",
+                args![item.id, now()],
+            )
+            .await?;
+        }
+        Some(false) => {
+            tx.execute(
+                "UPDATE task_checklist SET checked_at = NULL WHERE id = $1",
+                args![item.id],
+            )
+            .await?;
+        }
+        None => {}
+    }
+    touched(tx, item.task_id).await
+}
+
+/// Deletes a checklist item; the task as it is now.
+pub async fn delete_checklist_item(
+    tx: &mut Tx,
+    item: &ChecklistItem,
+) -> ApiResult<(Task, TasksEvent)> {
+    tx.execute("DELETE FROM task_checklist WHERE id = $1", args![item.id])
+        .await?;
+    touched(tx, item.task_id).await
+}
+
+/// The checklist item `id`.
+pub async fn checklist_item(tx: &mut Tx, id: i64) -> ApiResult<ChecklistItem> {
+    let row: Option<(i64,)> = tx
+        .optional(
+            "SELECT task_id FROM task_checklist WHERE id = $1",
+            args![id],
+        )
+        .await?;
+    let (task_id,) = row.ok_or_else(|| ApiError::not_found("checklist item"))?;
+    task(tx, task_id)
+        .await?
+        .checklist
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| ApiError::not_found("checklist item"))
+}
+
+/// A task changed through one of its parts: a new revision, announced whole.
+async fn touched(tx: &mut Tx, task_id: i64) -> ApiResult<(Task, TasksEvent)> {
+    tx.execute(
+        "UPDATE tasks SET revision = revision + 1, updated_at = $2 WHERE id = $1",
+        args![task_id, now()],
+    )
+    .await?;
+    let task = task(tx, task_id).await?;
+    Ok((task.clone(), TasksEvent::Task { task }))
+}
+
+/// The most people a task is assigned to.
+pub const MAX_ASSIGNEES: usize = 50;
+/// The most items a checklist holds.
+pub const MAX_CHECKLIST: usize = 200;
 
 /// The list `id`.
 pub async fn list(tx: &mut Tx, id: i64) -> ApiResult<TaskList> {
@@ -259,7 +704,10 @@ pub async fn list(tx: &mut Tx, id: i64) -> ApiResult<TaskList> {
 pub async fn task(tx: &mut Tx, id: i64) -> ApiResult<Task> {
     let sql = format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id = $1");
     let row: Option<TaskRow> = tx.optional(sqlx::AssertSqlSafe(sql), args![id]).await?;
-    task_from(tx, row.ok_or_else(|| ApiError::not_found("task"))?).await
+    let mut one = [task_from(tx, row.ok_or_else(|| ApiError::not_found("task"))?).await?];
+    details(tx, &mut one, Of::Task(id)).await?;
+    let [task] = one;
+    Ok(task)
 }
 
 /// Which rows are ordered together: a board's lists, or a list's tasks.
@@ -297,13 +745,13 @@ impl Siblings {
 /// The rank for `mover` (0 for one not made yet) right after `after` among its
 /// `siblings` (first for `None`; last for one not among them). When the ranks around
 /// are too long or unreadable, every sibling gets a new rank first, in the same order
-/// (the new ranks, with their revisions, are returned for the event).
+/// (their ids are returned, for the events).
 async fn place(
     tx: &mut Tx,
     siblings: Siblings,
     mover: i64,
     after: Option<i64>,
-) -> ApiResult<(String, Vec<Ranked>)> {
+) -> ApiResult<(String, Vec<i64>)> {
     let ranks = siblings.ranks(tx, mover).await?;
     let (lower, upper) = rank::neighbours(&ranks, after);
     if let Some(r) = rank::between(lower, upper) {
@@ -323,18 +771,9 @@ async fn place(
             continue;
         }
         // The table's name is one of two constants.
-        let sql = format!(
-            "UPDATE {table} SET rank = $2, revision = revision + 1 WHERE id = $1 \
-             RETURNING revision"
-        );
-        let (revision,): (i64,) = tx
-            .one(sqlx::AssertSqlSafe(sql), args![id, r.clone()])
-            .await?;
-        reranked.push(Ranked {
-            id,
-            rank: r,
-            revision,
-        });
+        let sql = format!("UPDATE {table} SET rank = $2, revision = revision + 1 WHERE id = $1");
+        tx.execute(sqlx::AssertSqlSafe(sql), args![id, r]).await?;
+        reranked.push(id);
     }
     Ok((mine.expect("the mover is placed"), reranked))
 }
@@ -345,7 +784,6 @@ pub async fn create_list(
     b: &Board,
     name: &str,
 ) -> ApiResult<(TaskList, Vec<TasksEvent>)> {
-    lock_board(tx, b.id).await?;
     let (rank, reranked) = place(tx, Siblings::Lists { board: b.id }, 0, Some(0)).await?;
     let (id,): (i64,) = tx
         .one(
@@ -360,21 +798,17 @@ pub async fn create_list(
     )
     .await?;
     let list = list(tx, id).await?;
-    let mut events = lists_reranked(tx, b.id, reranked).await?;
+    let mut events = lists_reranked(tx, reranked).await?;
     events.push(TasksEvent::List { list: list.clone() });
     Ok((list, events))
 }
 
 /// Lists spread out again: each list's new state.
-async fn lists_reranked(
-    tx: &mut Tx,
-    _board: i64,
-    reranked: Vec<Ranked>,
-) -> ApiResult<Vec<TasksEvent>> {
+async fn lists_reranked(tx: &mut Tx, reranked: Vec<i64>) -> ApiResult<Vec<TasksEvent>> {
     let mut events = Vec::with_capacity(reranked.len());
-    for r in reranked {
+    for id in reranked {
         events.push(TasksEvent::List {
-            list: list(tx, r.id).await?,
+            list: list(tx, id).await?,
         });
     }
     Ok(events)
@@ -419,7 +853,6 @@ pub async fn move_list(
     l: &TaskList,
     after: Option<i64>,
 ) -> ApiResult<(TaskList, Vec<TasksEvent>)> {
-    lock_board(tx, b.id).await?;
     let (rank, reranked) = place(tx, Siblings::Lists { board: b.id }, l.id, after).await?;
     tx.execute(
         "UPDATE task_lists SET rank = $2, revision = revision + 1 WHERE id = $1",
@@ -427,12 +860,13 @@ pub async fn move_list(
     )
     .await?;
     let list = list(tx, l.id).await?;
-    let mut events = lists_reranked(tx, b.id, reranked).await?;
+    let mut events = lists_reranked(tx, reranked).await?;
     events.push(TasksEvent::List { list: list.clone() });
     Ok((list, events))
 }
 
 /// Makes a task at the top or the bottom of a list.
+#[allow(clippy::too_many_arguments)]
 pub async fn create_task(
     tx: &mut Tx,
     b: &Board,
@@ -441,8 +875,9 @@ pub async fn create_task(
     title: &str,
     description: &str,
     at: End,
+    assignees: &[i64],
+    labels: &[i64],
 ) -> ApiResult<(Task, Vec<TasksEvent>)> {
-    lock_board(tx, b.id).await?;
     let after = match at {
         End::Top => None,
         // No task has id 0: last.
@@ -465,21 +900,19 @@ pub async fn create_task(
         args![id, title, description],
     )
     .await?;
+    set_people_and_labels(tx, id, Some(assignees), Some(labels)).await?;
     let task = task(tx, id).await?;
     let mut events = tasks_reranked(b.id, list_id, reranked);
     events.push(TasksEvent::Task { task: task.clone() });
     Ok((task, events))
 }
 
-fn tasks_reranked(board_id: i64, list_id: i64, tasks: Vec<Ranked>) -> Vec<TasksEvent> {
+/// Tasks spread out again: one event that sends clients to the board.
+fn tasks_reranked(board_id: i64, list_id: i64, tasks: Vec<i64>) -> Vec<TasksEvent> {
     if tasks.is_empty() {
         return Vec::new();
     }
-    vec![TasksEvent::Reranked {
-        board_id,
-        list_id,
-        tasks,
-    }]
+    vec![TasksEvent::Reranked { board_id, list_id }]
 }
 
 /// Changes a task's fields.
@@ -530,13 +963,14 @@ pub async fn change_task(
             }
         }
     }
-    tx.execute(
-        "UPDATE tasks SET revision = revision + 1, updated_at = $2 WHERE id = $1",
-        args![t.id, now()],
+    set_people_and_labels(
+        tx,
+        t.id,
+        change.assignees.as_deref(),
+        change.labels.as_deref(),
     )
     .await?;
-    let task = task(tx, t.id).await?;
-    Ok((task.clone(), TasksEvent::Task { task }))
+    touched(tx, t.id).await
 }
 
 /// Moves a task into `list_id` (checked to be a list of the task's board) right after
@@ -548,7 +982,6 @@ pub async fn move_task(
     list_id: i64,
     after: Option<i64>,
 ) -> ApiResult<(Task, Vec<TasksEvent>)> {
-    lock_board(tx, b.id).await?;
     let target: Option<(Option<i64>,)> = tx
         .optional(
             "SELECT archived_at FROM task_lists WHERE id = $1 AND board_id = $2",
