@@ -146,10 +146,11 @@ async fn change_board(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<BoardChange>,
 ) -> ApiResult<Json<Board>> {
-    let name = match &body.name {
-        Some(n) => Some(clean_name(n, "name", 100)?),
-        None => None,
-    };
+    let name = body
+        .name
+        .as_deref()
+        .map(|v| clean_name(v, "name", 100))
+        .transpose()?;
     let mut tx = state.db.write().await?;
     let a = access::board(&mut tx, id, user.id).await?;
     let a = lock(&mut tx, a, user.id).await?;
@@ -191,10 +192,11 @@ async fn change_list(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ListChange>,
 ) -> ApiResult<Json<TaskList>> {
-    let name = match &body.name {
-        Some(n) => Some(clean_name(n, "name", 100)?),
-        None => None,
-    };
+    let name = body
+        .name
+        .as_deref()
+        .map(|v| clean_name(v, "name", 100))
+        .transpose()?;
     let mut tx = state.db.write().await?;
     let a = access::task_list(&mut tx, id, user.id).await?;
     let a = lock(&mut tx, a, user.id).await?;
@@ -395,10 +397,11 @@ async fn change_label(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<LabelChange>,
 ) -> ApiResult<Json<Label>> {
-    let name = match &body.name {
-        Some(n) => Some(clean_name(n, "name", 50)?),
-        None => None,
-    };
+    let name = body
+        .name
+        .as_deref()
+        .map(|v| clean_name(v, "name", 50))
+        .transpose()?;
     let mut tx = state.db.write().await?;
     let a = access::task_label(&mut tx, id, user.id).await?;
     let a = lock(&mut tx, a, user.id).await?;
@@ -460,10 +463,11 @@ async fn change_checklist_item(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ChecklistChange>,
 ) -> ApiResult<Json<Task>> {
-    let text = match &body.text {
-        Some(t) => Some(clean_name(t, "text", 500)?),
-        None => None,
-    };
+    let text = body
+        .text
+        .as_deref()
+        .map(|v| clean_name(v, "text", 500))
+        .transpose()?;
     let mut tx = state.db.write().await?;
     let a = access::checklist_item(&mut tx, id, user.id).await?;
     let a = lock(&mut tx, a, user.id).await?;

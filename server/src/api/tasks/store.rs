@@ -179,6 +179,23 @@ async fn details(tx: &mut Tx, tasks: &mut [Task], of: Of) -> ApiResult<()> {
     Ok(())
 }
 
+/// Seals `plain` for `table.column` of row `id` and writes it there.
+async fn write_sealed(
+    tx: &mut Tx,
+    workspace: i64,
+    table: &'static str,
+    column: &'static str,
+    id: i64,
+    plain: &str,
+) -> ApiResult<()> {
+    let sealed = seal(tx, workspace, table, column, id, plain).await?;
+    // The table and column are constants of this module.
+    let sql = format!("UPDATE {table} SET {column} = $2 WHERE id = $1");
+    tx.execute(sqlx::AssertSqlSafe(sql), args![id, sealed])
+        .await?;
+    Ok(())
+}
+
 /// Seals `plain` for `table.column` of row `id`, under the workspace's data key.
 async fn seal(
     tx: &mut Tx,
@@ -241,12 +258,7 @@ pub async fn create_board(
             args![workspace, color.as_str(), me, now()],
         )
         .await?;
-    let sealed = seal(tx, workspace, "task_boards", "name", id, name).await?;
-    tx.execute(
-        "UPDATE task_boards SET name = $2 WHERE id = $1",
-        args![id, sealed],
-    )
-    .await?;
+    write_sealed(tx, workspace, "task_boards", "name", id, name).await?;
     let board = board(tx, id).await?;
     Ok((board.clone(), TasksEvent::Board { board }))
 }
@@ -259,12 +271,7 @@ pub async fn change_board(
     change: &BoardChange,
 ) -> ApiResult<(Board, TasksEvent)> {
     if let Some(name) = name {
-        let sealed = seal(tx, b.workspace_id, "task_boards", "name", b.id, name).await?;
-        tx.execute(
-            "UPDATE task_boards SET name = $2 WHERE id = $1",
-            args![b.id, sealed],
-        )
-        .await?;
+        write_sealed(tx, b.workspace_id, "task_boards", "name", b.id, name).await?;
     }
     if let Some(color) = change.color {
         tx.execute(
@@ -431,12 +438,7 @@ pub async fn create_label(
             args![b.id, color.as_str()],
         )
         .await?;
-    let sealed = seal(tx, b.workspace_id, "task_labels", "name", id, name).await?;
-    tx.execute(
-        "UPDATE task_labels SET name = $2 WHERE id = $1",
-        args![id, sealed],
-    )
-    .await?;
+    write_sealed(tx, b.workspace_id, "task_labels", "name", id, name).await?;
     let label = label(tx, id).await?;
     Ok((label.clone(), TasksEvent::Label { label }))
 }
@@ -450,12 +452,7 @@ pub async fn change_label(
     color: Option<Color>,
 ) -> ApiResult<(Label, TasksEvent)> {
     if let Some(name) = name {
-        let sealed = seal(tx, b.workspace_id, "task_labels", "name", id, name).await?;
-        tx.execute(
-            "UPDATE task_labels SET name = $2 WHERE id = $1",
-            args![id, sealed],
-        )
-        .await?;
+        write_sealed(tx, b.workspace_id, "task_labels", "name", id, name).await?;
     }
     if let Some(color) = color {
         tx.execute(
@@ -605,12 +602,7 @@ pub async fn add_checklist_item(
             args![t.id, rank],
         )
         .await?;
-    let sealed = seal(tx, b.workspace_id, "task_checklist", "text", id, text).await?;
-    tx.execute(
-        "UPDATE task_checklist SET text = $2 WHERE id = $1",
-        args![id, sealed],
-    )
-    .await?;
+    write_sealed(tx, b.workspace_id, "task_checklist", "text", id, text).await?;
     touched(tx, t.id).await
 }
 
@@ -623,12 +615,7 @@ pub async fn change_checklist_item(
     checked: Option<bool>,
 ) -> ApiResult<(Task, TasksEvent)> {
     if let Some(text) = text {
-        let sealed = seal(tx, b.workspace_id, "task_checklist", "text", item.id, text).await?;
-        tx.execute(
-            "UPDATE task_checklist SET text = $2 WHERE id = $1",
-            args![item.id, sealed],
-        )
-        .await?;
+        write_sealed(tx, b.workspace_id, "task_checklist", "text", item.id, text).await?;
     }
     match checked {
         Some(true) => {
@@ -791,12 +778,7 @@ pub async fn create_list(
             args![b.id, rank],
         )
         .await?;
-    let sealed = seal(tx, b.workspace_id, "task_lists", "name", id, name).await?;
-    tx.execute(
-        "UPDATE task_lists SET name = $2 WHERE id = $1",
-        args![id, sealed],
-    )
-    .await?;
+    write_sealed(tx, b.workspace_id, "task_lists", "name", id, name).await?;
     let list = list(tx, id).await?;
     let mut events = lists_reranked(tx, reranked).await?;
     events.push(TasksEvent::List { list: list.clone() });
@@ -823,12 +805,7 @@ pub async fn change_list(
     change: &ListChange,
 ) -> ApiResult<(TaskList, TasksEvent)> {
     if let Some(name) = name {
-        let sealed = seal(tx, b.workspace_id, "task_lists", "name", l.id, name).await?;
-        tx.execute(
-            "UPDATE task_lists SET name = $2 WHERE id = $1",
-            args![l.id, sealed],
-        )
-        .await?;
+        write_sealed(tx, b.workspace_id, "task_lists", "name", l.id, name).await?;
     }
     if let Some(archived) = change.archived {
         tx.execute(
@@ -923,26 +900,16 @@ pub async fn change_task(
     change: &TaskChange,
 ) -> ApiResult<(Task, TasksEvent)> {
     if let Some(title) = &change.title {
-        let sealed = seal(tx, b.workspace_id, "tasks", "title", t.id, title).await?;
-        tx.execute(
-            "UPDATE tasks SET title = $2 WHERE id = $1",
-            args![t.id, sealed],
-        )
-        .await?;
+        write_sealed(tx, b.workspace_id, "tasks", "title", t.id, title).await?;
     }
     if let Some(description) = &change.description {
-        let sealed = seal(
+        write_sealed(
             tx,
             b.workspace_id,
             "tasks",
             "description",
             t.id,
             description,
-        )
-        .await?;
-        tx.execute(
-            "UPDATE tasks SET description = $2 WHERE id = $1",
-            args![t.id, sealed],
         )
         .await?;
     }
